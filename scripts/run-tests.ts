@@ -1,0 +1,47 @@
+/**
+ * `npm test`: one Postgres per run (DATABASE_URL, or an embedded one started
+ * here), one schema per suite (created by test/support), suites in parallel.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
+
+const ROOTS = ['src', 'test'];
+const CONCURRENCY = process.env.TEST_CONCURRENCY ?? '3';
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) findTests(path, out);
+    else if (entry.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+async function main() {
+  const filter = process.argv.slice(2);
+  let files = ROOTS.flatMap((root) => findTests(root)).sort();
+  if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
+  const env = { ...process.env, NODE_ENV: 'test' };
+  let stop: (() => Promise<void>) | undefined;
+  if (!env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres({ dir: '.data/test-pg', port: Number(env.TEST_PG_PORT ?? 54331) });
+    env.DATABASE_URL = pg.url;
+    stop = pg.stop;
+    process.stdout.write(`# tests use embedded Postgres at ${pg.url.replace(/:[^:@]+@/, ':***@')}\n`);
+  }
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=240000', ...files],
+    { stdio: 'inherit', env },
+  );
+  const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  await stop?.();
+  process.exit(code);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`test runner failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

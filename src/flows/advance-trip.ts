@@ -1,0 +1,39 @@
+import type { Platform } from '../platform/runtime.js';
+import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
+import { conflict, forbidden } from '../platform/errors.js';
+import type { Tx } from '../platform/db/database.js';
+import { incrementTripsCompleted, transitionState } from '../modules/drivers/index.js';
+import { assertOtp, canTransition, getVisibleTrip, moveTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
+
+/** DESIGN: a driver rests 60 s after a trip before new offers. */
+export const COOLDOWN_MS = 60_000;
+
+type DriverStep = 'arrived' | 'started' | 'completed';
+
+async function completeTrip(tx: Tx, events: EventRecorder, trip: TripRow, actorId: string) {
+  const done = await moveTrip(tx, events, { trip, to: 'completed', actorId, set: { completed_at: new Date() } });
+  await transitionState(tx, { userId: trip.driver_id!, from: ['busy'], to: 'cooldown', cooldownUntil: new Date(Date.now() + COOLDOWN_MS) });
+  await incrementTripsCompleted(tx, trip.driver_id!);
+  return done;
+}
+
+/**
+ * The assigned driver moves the ride along: arrived → started (rider's OTP) →
+ * completed. Repeating the step that already happened answers with the trip
+ * as it is (idempotent by trip, status and actor).
+ */
+export async function advanceTrip(platform: Platform, actor: Viewer, tripId: string, input: { status: DriverStep; otp?: string }) {
+  const db = platform.database.db;
+  const row = await runUnitOfWork(db, platform.bus, async (tx, events) => {
+    const trip = await getVisibleTrip(tx, tripId, actor);
+    if (actor.id !== trip.driver_id) throw forbidden('Only the assigned driver can change this trip');
+    if (trip.status === input.status) return trip;
+    const verdict = canTransition(trip.status, input.status, 'driver');
+    if (verdict !== 'ok') throw conflict(`Cannot go from ${trip.status} to ${input.status}`);
+    if (input.status === 'started') assertOtp(trip, input.otp);
+    if (input.status === 'completed') return completeTrip(tx, events, trip, actor.id);
+    const stamp = input.status === 'started' ? { started_at: new Date() } : {};
+    return moveTrip(tx, events, { trip, to: input.status, actorId: actor.id, set: stamp });
+  });
+  return viewTrip(db, row, actor);
+}

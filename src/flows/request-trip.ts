@@ -1,0 +1,61 @@
+import type { Platform } from '../platform/runtime.js';
+import { runUnitOfWork } from '../platform/events/unit-of-work.js';
+import { AppError, ErrorCode } from '../platform/errors.js';
+import { priceTrip } from '../modules/pricing/index.js';
+import { expireSearchTask, insertRequestedTrip, viewTrip, type Viewer } from '../modules/trips/index.js';
+import type { VehicleClass } from '../modules/drivers/index.js';
+
+/** A search with no accepted offer after this long ends as no_drivers (dispatch may end it sooner). */
+export const SEARCH_TIMEOUT_MS = 5 * 60_000;
+const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 3600_000;
+const MIN_SCHEDULE_AHEAD_MS = 15 * 60_000; // DESIGN: scheduled dispatch starts 15 min before pickup
+
+export interface RequestTripInput {
+  pickup: { lat: number; lng: number; address?: string };
+  dropoff: { lat: number; lng: number; address?: string };
+  vehicleClass: VehicleClass;
+  paymentMethod: 'cash' | 'wallet';
+  strategy?: 'first_accept' | 'broadcast_bid' | 'sequential';
+  quoteId?: string;
+  scheduledAt?: string;
+}
+
+function parseSchedule(scheduledAt: string | undefined, now: Date): Date | null {
+  if (!scheduledAt) return null;
+  const at = new Date(scheduledAt);
+  const ahead = at.getTime() - now.getTime();
+  if (ahead < MIN_SCHEDULE_AHEAD_MS || ahead > MAX_SCHEDULE_AHEAD_MS) {
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'scheduledAt must be between 15 minutes and 30 days ahead', [{ field: 'body.scheduledAt', message: 'out of range' }]);
+  }
+  return at;
+}
+
+/** Rider requests a trip: price it, store it with its event, and schedule the search timeout, in one transaction. */
+export async function requestTrip(platform: Platform, rider: Viewer, input: RequestTripInput) {
+  const now = new Date();
+  const scheduledAt = parseSchedule(input.scheduledAt, now);
+  const price = priceTrip({ pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass, at: scheduledAt ?? now });
+  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+    const trip = await insertRequestedTrip(tx, events, {
+      rider_id: rider.id,
+      status: scheduledAt ? 'scheduled' : 'searching',
+      vehicle_class: input.vehicleClass,
+      pickup_lat: input.pickup.lat,
+      pickup_lng: input.pickup.lng,
+      pickup_address: input.pickup.address ?? null,
+      dropoff_lat: input.dropoff.lat,
+      dropoff_lng: input.dropoff.lng,
+      dropoff_address: input.dropoff.address ?? null,
+      payment_method: input.paymentMethod,
+      strategy: scheduledAt ? 'scheduled' : (input.strategy ?? 'first_accept'),
+      fare_amount: price.amount,
+      surge: price.surge,
+      quote_id: input.quoteId ?? null,
+      scheduled_at: scheduledAt,
+    });
+    const runAt = new Date((scheduledAt ?? now).getTime() + SEARCH_TIMEOUT_MS);
+    await platform.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt });
+    return trip;
+  });
+  return viewTrip(platform.database.db, row, rider);
+}

@@ -1,0 +1,56 @@
+import type { Platform } from '../platform/runtime.js';
+import { runUnitOfWork } from '../platform/events/unit-of-work.js';
+import { isUniqueViolation } from '../platform/db/transaction.js';
+import { conflict, forbidden } from '../platform/errors.js';
+import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
+import { closePendingOffers, findOffer, findTrip, moveTrip, respondToOffer, viewTrip, type Viewer } from '../modules/trips/index.js';
+import type { Tx } from '../platform/db/database.js';
+import type { EventRecorder } from '../platform/events/unit-of-work.js';
+
+async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promise<never> {
+  const offer = await findOffer(tx, tripId, driverId);
+  if (!offer) throw forbidden('This trip was never offered to you');
+  throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
+}
+
+/**
+ * Accept = two compare-and-sets in one transaction, offer row then trip row
+ * (the same order for everyone, so no deadlock): only the first driver to
+ * flip the trip out of `searching` wins; every other gets 409. The partial
+ * unique index on active trips per driver stops one driver winning two trips.
+ */
+async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driverId: string) {
+  const offer = await respondToOffer(tx, { tripId, driverId, to: 'accepted' });
+  if (!offer) return explainLostOffer(tx, tripId, driverId);
+  const trip = await findTrip(tx, tripId);
+  if (!trip || trip.status !== 'searching') throw conflict('Trip was already taken');
+  let accepted;
+  try {
+    accepted = await moveTrip(tx, events, { trip, to: 'accepted', actorId: driverId, set: { driver_id: driverId, accepted_at: new Date() } });
+  } catch (err) {
+    if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('You already have an active trip');
+    throw err;
+  }
+  await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
+  await recordOfferOutcome(tx, driverId, true);
+  const withdrawn = await closePendingOffers(tx, tripId, 'withdrawn');
+  if (withdrawn.length > 0) {
+    await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverIds: withdrawn } });
+  }
+  return accepted;
+}
+
+async function declineOffer(tx: Tx, tripId: string, driverId: string) {
+  const offer = await respondToOffer(tx, { tripId, driverId, to: 'declined' });
+  if (!offer) return explainLostOffer(tx, tripId, driverId);
+  await recordOfferOutcome(tx, driverId, false);
+  await transitionState(tx, { userId: driverId, from: ['offered'], to: 'available' });
+  return (await findTrip(tx, tripId))!;
+}
+
+export async function respondToTripOffer(platform: Platform, driver: Viewer, tripId: string, action: 'accept' | 'decline') {
+  const trip = await runUnitOfWork(platform.database.db, platform.bus, (tx, events) =>
+    action === 'accept' ? acceptOffer(tx, events, tripId, driver.id) : declineOffer(tx, tripId, driver.id),
+  );
+  return viewTrip(platform.database.db, trip, driver);
+}

@@ -1,0 +1,77 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './platform/observability/logger.js';
+import { createPlatform, type Platform } from './platform/runtime.js';
+import { buildApp } from './app.js';
+
+const ROLES = ['serve', 'worker', 'all', 'migrate'] as const;
+type Role = (typeof ROLES)[number];
+
+function parseRole(argv: string[]): Role {
+  const role = (argv[2] ?? 'all') as Role;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`usage: smartline <${ROLES.join('|')}>\n`);
+    process.exit(2);
+  }
+  return role;
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Stops everything in order, but never takes longer than the configured budget. */
+function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>>) {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    platform.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      platform.log.error('shutdown budget exceeded; exiting');
+      process.exit(1);
+    }, platform.config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    for (const stop of stops) await stop().catch((err: unknown) => platform.log.error({ err }, 'shutdown step failed'));
+    await platform.close().catch((err: unknown) => platform.log.error({ err }, 'closing platform failed'));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function main() {
+  const role = parseRole(process.argv);
+  const config = readConfig();
+  const log = createLogger(config.LOG_LEVEL, { role });
+  const platform = await createPlatform(config, { log });
+  if (role === 'migrate') {
+    await platform.close();
+    return;
+  }
+  const stops: Array<() => Promise<unknown>> = [];
+  const app = await buildApp(platform);
+  if (role === 'serve' || role === 'all') {
+    await app.http.listen({ port: config.PORT, host: config.HOST });
+    stops.push(() => app.http.close());
+  }
+  if (role === 'worker' || role === 'all') {
+    await platform.jobs.start();
+    stops.push(() => platform.jobs.stop());
+  }
+  app.markStarted();
+  installShutdown(platform, stops);
+  log.info({ role, port: config.PORT, database: config.DATABASE_URL ? 'external' : 'embedded' }, 'smartline started');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`smartline failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

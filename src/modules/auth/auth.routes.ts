@@ -1,0 +1,39 @@
+import type { Db } from '../../platform/db/database.js';
+import type { HttpApp } from '../../platform/http/server.js';
+import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { currentUser } from '../../platform/http/route-config.js';
+import { getUser, toPublicUser, UserSchema } from '../users/index.js';
+import { AuthResponse, LoginRequest, RefreshRequest, SignupRequest } from './auth.schema.js';
+import type { AuthService } from './auth.service.js';
+
+const tags = ['auth'];
+
+export function registerAuthRoutes(app: HttpApp, { auth, db }: { auth: AuthService; db: Db }) {
+  app.post(
+    '/api/v1/auth/signup',
+    { schema: { tags, body: SignupRequest, response: { 201: envelopeOf(AuthResponse) } }, config: { rateLimit: 'signup', idempotent: true } },
+    async (request, reply) => sendOk(reply, await auth.signup(request.body), { status: 201 }),
+  );
+  app.post(
+    '/api/v1/auth/login',
+    { schema: { tags, body: LoginRequest, response: { 200: envelopeOf(AuthResponse) } }, config: { rateLimit: 'login' } },
+    async (request, reply) => sendOk(reply, await auth.login(request.body)),
+  );
+  app.post(
+    '/api/v1/auth/refresh',
+    { schema: { tags, body: RefreshRequest, response: { 200: envelopeOf(AuthResponse) } }, config: { rateLimit: 'login' } },
+    async (request, reply) => sendOk(reply, await auth.refresh(request.body.refreshToken)),
+  );
+  app.post('/api/v1/auth/logout', { schema: { tags }, config: { auth: 'any' } }, async (request, reply) => {
+    await auth.logout(currentUser(request));
+    return reply.code(204).send();
+  });
+  app.get(
+    '/api/v1/me',
+    { schema: { tags: ['users'], response: { 200: envelopeOf(UserSchema) } }, config: { auth: 'any' } },
+    async (request, reply) => {
+      const me = currentUser(request);
+      return sendOk(reply, toPublicUser(await getUser(db, me.id), me));
+    },
+  );
+}

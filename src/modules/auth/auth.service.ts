@@ -1,0 +1,111 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Db } from '../../platform/db/database.js';
+import { withTransaction, isUniqueViolation } from '../../platform/db/transaction.js';
+import { AppError, ErrorCode, conflict } from '../../platform/errors.js';
+import type { AuthUser, Role } from '../../platform/http/route-config.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import { insertUser, findUserByPhone, findUserById, normalizeEgyptianPhone, toPublicUser, type UserRow } from '../users/index.js';
+import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
+import { consumeRefreshToken, findRefreshToken, findSession, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
+
+export interface AuthSettings {
+  keyRing: KeyRing;
+  accessTtlS: number;
+  refreshTtlS: number;
+}
+
+const INVALID_CREDENTIALS = 'Invalid phone or password';
+let dummyHash: Promise<string> | undefined;
+
+function requirePhone(input: string): string {
+  const phone = normalizeEgyptianPhone(input);
+  if (!phone) throw new AppError(ErrorCode.VALIDATION_ERROR, 'phone must be an Egyptian mobile number (+201XXXXXXXXX)', [{ field: 'body.phone', message: 'invalid Egyptian mobile number' }]);
+  return phone;
+}
+
+export class AuthService {
+  constructor(private readonly db: Db, private readonly settings: AuthSettings, private readonly log: Logger) {}
+
+  private async issueTokens(db: Db, user: UserRow, sessionId: string) {
+    const refresh = newRefreshToken();
+    await insertRefreshToken(db, { hash: refresh.hash, sessionId, ttlS: this.settings.refreshTtlS });
+    const access = await this.settings.keyRing.sign({ sub: user.id, role: user.role, sid: sessionId }, this.settings.accessTtlS);
+    return { accessToken: access.token, refreshToken: refresh.token };
+  }
+
+  private async startSession(user: UserRow) {
+    return withTransaction(this.db, async (tx) => this.issueTokens(tx, user, await insertSession(tx, user.id)));
+  }
+
+  async signup(input: { phone: string; password: string; name: string; role: Role }) {
+    const phone = requirePhone(input.phone);
+    const passwordHash = await hash(input.password);
+    try {
+      const user = await insertUser(this.db, { phone, name: input.name, role: input.role, passwordHash });
+      const tokens = await this.startSession(user);
+      return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('Phone already registered');
+      throw err;
+    }
+  }
+
+  async login(input: { phone: string; password: string }) {
+    const phone = normalizeEgyptianPhone(input.phone);
+    const user = phone ? await findUserByPhone(this.db, phone) : undefined;
+    // Same work and same answer whether or not the phone exists.
+    dummyHash ??= hash('not-a-real-password');
+    const ok = await verify(user?.password_hash ?? (await dummyHash), input.password);
+    if (!user || !ok) throw new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS);
+    const tokens = await this.startSession(user);
+    return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
+  }
+
+  /** Rotates the refresh token; presenting a used one revokes its whole family. */
+  async refresh(refreshToken: string) {
+    const tokenHash = hashRefreshToken(refreshToken);
+    const result = await withTransaction(this.db, async (tx) => {
+      const consumed = await consumeRefreshToken(tx, tokenHash);
+      if (!consumed) return { reused: await findRefreshToken(tx, tokenHash) };
+      const session = await findSession(tx, consumed.session_id);
+      const user = session && !session.revoked_at ? await findUserById(tx, session.user_id) : undefined;
+      if (!session || !user) return { reused: undefined };
+      return { user, tokens: await this.issueTokens(tx, user, session.id) };
+    });
+    if ('tokens' in result && result.tokens && result.user) {
+      return { user: toPublicUser(result.user, { id: result.user.id, role: result.user.role }), ...result.tokens };
+    }
+    if ('reused' in result && result.reused?.used_at) {
+      await revokeSession(this.db, result.reused.session_id, 'refresh_token_reuse');
+      this.log.warn({ sessionId: result.reused.session_id }, 'refresh token reuse: session revoked');
+    }
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid refresh token');
+  }
+
+  async logout(user: AuthUser) {
+    await revokeSession(this.db, user.sessionId, 'logout');
+  }
+
+  /** Verifies signature/expiry, then that the session is still alive (logout, reuse). */
+  async verifyAccessToken(token: string): Promise<AuthUser> {
+    const claims = await this.settings.keyRing.verify(token);
+    const session = await findSession(this.db, claims.sid);
+    if (!session || session.revoked_at || session.user_id !== claims.sub) {
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
+    }
+    return { id: claims.sub, role: claims.role, sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
+  }
+
+  /** First admin from ADMIN_PHONE / ADMIN_PASSWORD; a no-op when it exists. */
+  async ensureAdmin(phoneInput: string | undefined, password: string | undefined) {
+    if (!phoneInput || !password) return;
+    const phone = requirePhone(phoneInput);
+    if (await findUserByPhone(this.db, phone)) return;
+    try {
+      await insertUser(this.db, { phone, name: 'Administrator', role: 'admin', passwordHash: await hash(password) });
+      this.log.info('first admin created from ADMIN_PHONE');
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err; // another node created it first
+    }
+  }
+}

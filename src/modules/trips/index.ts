@@ -1,0 +1,18 @@
+export { registerTripRoutes, type TripFlows } from './trips.routes.js';
+export { registerTripTasks, expireSearchTask } from './trips.tasks.js';
+export {
+  insertRequestedTrip,
+  getVisibleTrip,
+  listTripsFor,
+  moveTrip,
+  offerTrip,
+  viewTrip,
+  assertOtp,
+  driverSummaries,
+  type Viewer,
+  type PricedRequest,
+} from './trips.service.js';
+export { canTransition, CANCEL_RULES, ACTIVE_STATUSES, TERMINAL_STATUSES } from './trip-rules.js';
+export { cancellationFee, CANCELLATION_FEES, type Canceller } from './cancellation-policy.js';
+export { findTrip, findOffer, listOffers, respondToOffer, closePendingOffers, withdrawDriverOffers, type TripRow, type OfferRow, type TripStatus } from './trips.repo.js';
+export { TripSchema, LatLngSchema, PlaceSchema, type TripView } from './trips.schema.js';

@@ -1,0 +1,153 @@
+import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+
+export type TripStatus =
+  | 'requested' | 'scheduled' | 'searching' | 'accepted' | 'arrived' | 'started'
+  | 'completed' | 'cancelled' | 'no_drivers' | 'payment_failed';
+export type OfferStatus = 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+
+interface TripsTable {
+  id: Generated<string>;
+  rider_id: string;
+  driver_id: string | null;
+  status: TripStatus;
+  vehicle_class: string;
+  pickup_lat: number;
+  pickup_lng: number;
+  pickup_address: string | null;
+  dropoff_lat: number;
+  dropoff_lng: number;
+  dropoff_address: string | null;
+  payment_method: 'cash' | 'wallet';
+  strategy: 'first_accept' | 'broadcast_bid' | 'sequential' | 'scheduled';
+  fare_amount: number;
+  fare_currency: Generated<string>;
+  surge: number;
+  quote_id: string | null;
+  scheduled_at: Date | null;
+  otp: string;
+  version: Generated<number>;
+  cancellation: unknown;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  accepted_at: Date | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+export type TripRow = Selectable<TripsTable>;
+
+interface OffersTable {
+  trip_id: string;
+  driver_id: string;
+  round: number;
+  status: Generated<OfferStatus>;
+  bid_amount: number | null;
+  expires_at: Date;
+  created_at: Generated<Date>;
+  responded_at: Date | null;
+}
+
+export type OfferRow = Selectable<OffersTable>;
+
+type TripTables = { trips: TripsTable; trip_offers: OffersTable };
+
+export type NewTrip = Omit<Insertable<TripsTable>, 'id' | 'driver_id' | 'version' | 'cancellation' | 'created_at' | 'updated_at' | 'accepted_at' | 'started_at' | 'completed_at' | 'fare_currency'>;
+
+const q = (db: DbHandle) => db.withTables<TripTables>();
+
+export async function insertTrip(db: DbHandle, trip: NewTrip): Promise<TripRow> {
+  return q(db).insertInto('trips').values(trip).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findTrip(db: DbHandle, id: string): Promise<TripRow | undefined> {
+  return q(db).selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The one way a trip changes: only from an expected status (and version when
+ * given), bumping version. Returns undefined when another writer got there first.
+ */
+export async function compareAndSetTrip(
+  db: DbHandle,
+  args: { id: string; from: TripStatus[]; version?: number; set: Partial<Omit<TripRow, 'id' | 'version'>> },
+): Promise<TripRow | undefined> {
+  let query = q(db)
+    .updateTable('trips')
+    .set({ ...args.set, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` } as never)
+    .where('id', '=', args.id)
+    .where('status', 'in', args.from);
+  if (args.version !== undefined) query = query.where('version', '=', args.version);
+  return query.returningAll().executeTakeFirst();
+}
+
+export interface TripPage {
+  userId: string;
+  role: 'rider' | 'driver' | 'admin';
+  status?: TripStatus;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+/** Keyset pagination, newest first; fetches one extra row to know if more exist. */
+export async function listTrips(db: DbHandle, page: TripPage): Promise<TripRow[]> {
+  let query = q(db).selectFrom('trips').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+  if (page.role === 'rider') query = query.where('rider_id', '=', page.userId);
+  if (page.role === 'driver') query = query.where('driver_id', '=', page.userId);
+  if (page.status) query = query.where('status', '=', page.status);
+  if (page.after) {
+    const { createdAt, id } = page.after;
+    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  return query.execute();
+}
+
+export async function insertOffers(db: DbHandle, offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at'>>) {
+  if (offers.length === 0) return [];
+  return q(db).insertInto('trip_offers').values(offers).onConflict((oc) => oc.columns(['trip_id', 'driver_id']).doNothing()).returningAll().execute();
+}
+
+export async function findOffer(db: DbHandle, tripId: string, driverId: string) {
+  return q(db).selectFrom('trip_offers').selectAll().where('trip_id', '=', tripId).where('driver_id', '=', driverId).executeTakeFirst();
+}
+
+export async function listOffers(db: DbHandle, tripId: string) {
+  return q(db).selectFrom('trip_offers').selectAll().where('trip_id', '=', tripId).execute();
+}
+
+/** Answers a pending, unexpired offer (compare-and-set); undefined if it was not pending. */
+export async function respondToOffer(db: DbHandle, args: { tripId: string; driverId: string; to: 'accepted' | 'declined'; bidAmount?: number }) {
+  return q(db)
+    .updateTable('trip_offers')
+    .set({ status: args.to, responded_at: sql<Date>`now()`, ...(args.bidAmount ? { bid_amount: args.bidAmount } : {}) })
+    .where('trip_id', '=', args.tripId)
+    .where('driver_id', '=', args.driverId)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Closes every still-pending offer of a trip; returns the drivers who must be told. */
+export async function closePendingOffers(db: DbHandle, tripId: string, to: 'withdrawn' | 'expired') {
+  const rows = await q(db)
+    .updateTable('trip_offers')
+    .set({ status: to, responded_at: sql<Date>`now()` })
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .returning('driver_id')
+    .execute();
+  return rows.map((r) => r.driver_id);
+}
+
+/** Withdraws a driver's pending offers (going offline); returns the trips affected. */
+export async function withdrawDriverOffers(db: DbHandle, driverId: string) {
+  const rows = await q(db)
+    .updateTable('trip_offers')
+    .set({ status: 'withdrawn', responded_at: sql<Date>`now()` })
+    .where('driver_id', '=', driverId)
+    .where('status', '=', 'pending')
+    .returning('trip_id')
+    .execute();
+  return rows.map((r) => r.trip_id);
+}

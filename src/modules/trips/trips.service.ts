@@ -1,0 +1,99 @@
+import { randomInt } from 'node:crypto';
+import type { Db, DbHandle, Tx } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/transaction.js';
+import { AppError, ErrorCode, conflict, notFound } from '../../platform/errors.js';
+import type { EventRecorder } from '../../platform/events/unit-of-work.js';
+import type { AuthUser } from '../../platform/http/route-config.js';
+import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import { findProfiles } from '../drivers/index.js';
+import { findUsersByIds } from '../users/index.js';
+import { generateOtp } from './trip-rules.js';
+import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
+import { compareAndSetTrip, findTrip, insertOffers, insertTrip, listTrips, type NewTrip, type TripRow, type TripStatus } from './trips.repo.js';
+
+export type Viewer = Pick<AuthUser, 'id' | 'role'>;
+
+export interface PricedRequest extends Omit<NewTrip, 'otp' | 'status'> {
+  status: 'searching' | 'scheduled';
+}
+
+/** Inserts the trip and its `trip.requested` event; the partial unique index enforces one active trip per rider. */
+export async function insertRequestedTrip(tx: Tx, events: EventRecorder, request: PricedRequest): Promise<TripRow> {
+  let row: TripRow;
+  try {
+    row = await insertTrip(tx, { ...request, otp: generateOtp(randomInt) });
+  } catch (err) {
+    if (isUniqueViolation(err, 'trips_one_active_per_rider')) throw conflict('Rider already has an active trip');
+    throw err;
+  }
+  await events.record({
+    type: 'trip.requested',
+    aggregateType: 'trip',
+    aggregateId: row.id,
+    actorId: row.rider_id,
+    payload: { tripId: row.id, riderId: row.rider_id, status: row.status, vehicleClass: row.vehicle_class, strategy: row.strategy },
+  });
+  return row;
+}
+
+export async function driverSummaries(db: DbHandle, driverIds: string[]): Promise<Map<string, DriverSummary>> {
+  const ids = [...new Set(driverIds)];
+  const [users, profiles] = await Promise.all([findUsersByIds(db, ids), findProfiles(db, ids)]);
+  const byId = new Map(profiles.map((p) => [p.user_id, p]));
+  return new Map(
+    users.map((u) => {
+      const p = byId.get(u.id);
+      return [u.id, { id: u.id, name: u.name, vehicle: p?.vehicle ?? null, rating: Number(p?.rating ?? 5) }];
+    }),
+  );
+}
+
+export async function viewTrip(db: DbHandle, row: TripRow, viewer: Viewer | null) {
+  const driver = row.driver_id ? (await driverSummaries(db, [row.driver_id])).get(row.driver_id) : undefined;
+  return toTripView(row, viewer, driver);
+}
+
+/** A trip the viewer may see, else 404 (never reveal that it exists). */
+export async function getVisibleTrip(db: DbHandle, id: string, viewer: Viewer): Promise<TripRow> {
+  const row = await findTrip(db, id);
+  if (!row || !canSeeTrip(row, viewer)) throw notFound('Trip');
+  return row;
+}
+
+export async function listTripsFor(db: Db, viewer: Viewer, query: { status?: TripStatus; limit: number; cursor?: string }) {
+  const rows = await listTrips(db, { userId: viewer.id, role: viewer.role, status: query.status, limit: query.limit, after: decodeCursor(query.cursor) });
+  const { page, nextCursor } = pageOf(rows, query.limit);
+  const drivers = await driverSummaries(db, page.flatMap((r) => (r.driver_id ? [r.driver_id] : [])));
+  return { items: page.map((r) => toTripView(r, viewer, r.driver_id ? drivers.get(r.driver_id) : undefined)), nextCursor };
+}
+
+/** Moves a trip (CAS on status + version) and records `trip.status_changed`. */
+export async function moveTrip(
+  tx: Tx,
+  events: EventRecorder,
+  args: { trip: TripRow; to: TripStatus; actorId: string | null; set?: Partial<TripRow> },
+): Promise<TripRow> {
+  const { trip, to } = args;
+  const updated = await compareAndSetTrip(tx, { id: trip.id, from: [trip.status], version: trip.version, set: { status: to, ...args.set } });
+  if (!updated) throw conflict('Trip changed meanwhile; reload and retry');
+  await events.record({
+    type: 'trip.status_changed',
+    aggregateType: 'trip',
+    aggregateId: trip.id,
+    actorId: args.actorId,
+    payload: { tripId: trip.id, riderId: updated.rider_id, driverId: updated.driver_id, from: trip.status, to, version: updated.version, at: updated.updated_at.toISOString() },
+  });
+  return updated;
+}
+
+/** Offers a searching trip to drivers (used by dispatch; tests call it directly). */
+export async function offerTrip(tx: DbHandle, args: { tripId: string; driverIds: string[]; round: number; expiresAt: Date }) {
+  const trip = await findTrip(tx, args.tripId);
+  if (!trip) throw notFound('Trip');
+  if (trip.status !== 'searching') throw conflict(`Trip is ${trip.status}, not searching`);
+  return insertOffers(tx, args.driverIds.map((driverId) => ({ trip_id: args.tripId, driver_id: driverId, round: args.round, expires_at: args.expiresAt })));
+}
+
+export function assertOtp(trip: TripRow, otp: string | undefined) {
+  if (!otp || otp !== trip.otp) throw new AppError(ErrorCode.INVALID_OTP, 'Missing or wrong ride OTP');
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineTask } from '../../platform/jobs/task.js';
+import type { Platform } from '../../platform/runtime.js';
+import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
+import { closePendingOffers, findTrip } from './trips.repo.js';
+import { moveTrip } from './trips.service.js';
+
+export const expireSearchTask = defineTask({
+  name: 'trips.expire_search',
+  schema: z.object({ tripId: z.uuid() }),
+  maxAttempts: 5,
+});
+
+/**
+ * Ends a search nobody accepted. Fires once per trip (job key); a trip that
+ * was accepted or cancelled meanwhile is left alone.
+ */
+export function registerTripTasks(platform: Platform) {
+  platform.jobs.register(expireSearchTask, async ({ tripId }, ctx) => {
+    await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+      const trip = await findTrip(tx, tripId);
+      if (!trip || trip.status !== 'searching') return;
+      await moveTrip(tx, events, { trip, to: 'no_drivers', actorId: null });
+      await closePendingOffers(tx, tripId, 'expired');
+      ctx.log.info({ tripId }, 'search timed out: no drivers');
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type pg from 'pg';
+import type { Logger } from '../observability/logger.js';
+
+export const MIGRATIONS_DIR = resolve(import.meta.dirname, '../../../migrations');
+/**
+ * One lock for every schema in the database: extensions are database-wide, so
+ * two nodes (or two test suites) must never run migrations at the same time.
+ */
+const MIGRATION_LOCK_KEY = 0x5a17_11e;
+
+interface MigrationFile {
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(resolve(dir, name), 'utf8') }));
+}
+
+/** Applies pending migrations in order, each in its own transaction, recorded in schema_migrations. */
+export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Promise<string[]> {
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`SET search_path TO "${schema}", public`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    for (const m of listMigrations()) {
+      if (done.has(m.name)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
+      }
+      applied.push(m.name);
+      log?.info({ migration: m.name, schema }, 'migration applied');
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+  return applied;
+}

@@ -1,0 +1,29 @@
+/**
+ * Every domain event and its payload. The event store, the in-process bus and
+ * the socket gateway all take names from here, so a typo does not compile.
+ * Modules add their events to this map.
+ */
+export interface DomainEventMap {
+  'user.signed_up': { userId: string; role: string };
+  'trip.requested': { tripId: string; riderId: string; status: string; vehicleClass: string; strategy: string };
+  'trip.status_changed': { tripId: string; riderId: string; driverId: string | null; from: string; to: string; version: number; at: string };
+  'trip.offered': { tripId: string; driverId: string; round: number; expiresAt: string };
+  'trip.cancelled': { tripId: string; by: string; reason: string; fee: number | null };
+  'trip.offers_withdrawn': { tripId: string; driverIds: string[] };
+}
+
+export type DomainEventName = keyof DomainEventMap;
+
+export interface DomainEvent<N extends DomainEventName = DomainEventName> {
+  type: N;
+  aggregateType: string;
+  aggregateId: string;
+  payload: DomainEventMap[N];
+  actorId: string | null;
+}
+
+export interface StoredEvent<N extends DomainEventName = DomainEventName> extends DomainEvent<N> {
+  id: number;
+  seq: number;
+  createdAt: Date;
+}

@@ -1,0 +1,31 @@
+import type { Db, Tx } from '../db/database.js';
+import { withTransaction } from '../db/transaction.js';
+import type { EventBus } from './bus.js';
+import type { DomainEvent, DomainEventName, StoredEvent } from './event-map.js';
+import { appendEvent } from './events.repo.js';
+
+export interface EventRecorder {
+  /** Stores the event in this transaction; it is published only after commit. */
+  record<N extends DomainEventName>(event: DomainEvent<N>): Promise<StoredEvent<N>>;
+}
+
+/**
+ * One transaction for a state change, its events and its jobs (principle 1).
+ * Events reach in-process subscribers (sockets) only once the commit is done;
+ * a retried transaction starts with a clean slate.
+ */
+export async function runUnitOfWork<T>(db: Db, bus: EventBus, work: (tx: Tx, events: EventRecorder) => Promise<T>): Promise<T> {
+  let recorded: StoredEvent[] = [];
+  const result = await withTransaction(db, async (tx) => {
+    recorded = [];
+    return work(tx, {
+      record: async (event) => {
+        const stored = await appendEvent(tx, event);
+        recorded.push(stored as StoredEvent);
+        return stored;
+      },
+    });
+  });
+  bus.publish(recorded);
+  return result;
+}

@@ -1,0 +1,68 @@
+import { sql, type Generated } from 'kysely';
+import type { DbHandle } from '../db/database.js';
+import type { EnqueueOptions } from './task.js';
+
+type DeadLetterTables = {
+  dead_letters: {
+    id: Generated<number>;
+    task: string;
+    payload: unknown;
+    job_key: string | null;
+    attempts: number;
+    last_error: string;
+    failed_at: Generated<Date>;
+    requeued_at: Date | null;
+    requeued_by: string | null;
+  };
+};
+
+const q = (db: DbHandle) => db.withTables<DeadLetterTables>();
+
+/** graphile-worker's add_job, called on the caller's connection so it commits or rolls back with it. */
+export async function insertJob(
+  db: DbHandle,
+  workerSchema: string,
+  args: { task: string; payload: unknown } & EnqueueOptions,
+): Promise<void> {
+  await sql`SELECT ${sql.id(workerSchema)}.add_job(
+      identifier => ${args.task},
+      payload => ${JSON.stringify(args.payload)}::json,
+      queue_name => ${args.queueName ?? null},
+      run_at => ${args.runAt ?? null}::timestamptz,
+      max_attempts => ${args.maxAttempts ?? null}::int,
+      job_key => ${args.jobKey ?? null},
+      priority => ${args.priority ?? null}::int
+    )`.execute(db);
+}
+
+export async function insertDeadLetter(
+  db: DbHandle,
+  row: { task: string; payload: unknown; jobKey: string | null; attempts: number; lastError: string },
+) {
+  await q(db)
+    .insertInto('dead_letters')
+    .values({ task: row.task, payload: JSON.stringify(row.payload), job_key: row.jobKey, attempts: row.attempts, last_error: row.lastError.slice(0, 2000) })
+    .execute();
+}
+
+export async function listDeadLetters(db: DbHandle, args: { limit: number; beforeId?: number }) {
+  let query = q(db).selectFrom('dead_letters').selectAll().where('requeued_at', 'is', null).orderBy('id', 'desc').limit(args.limit + 1);
+  if (args.beforeId !== undefined) query = query.where('id', '<', args.beforeId);
+  return query.execute();
+}
+
+/** Marks a dead letter as re-queued; returns it only if this call did so (compare-and-set). */
+export async function markRequeued(db: DbHandle, id: number, adminId: string) {
+  return q(db)
+    .updateTable('dead_letters')
+    .set({ requeued_at: sql`now()`, requeued_by: adminId })
+    .where('id', '=', id)
+    .where('requeued_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function countOpenDeadLetters(db: DbHandle): Promise<number> {
+  const row = await q(db).selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('requeued_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

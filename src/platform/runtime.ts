@@ -1,0 +1,53 @@
+import type { Config } from '../config.js';
+import { createDatabase, type Database } from './db/database.js';
+import { startEmbeddedPostgres, type EmbeddedHandle } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { EventBus } from './events/bus.js';
+import { JobQueue } from './jobs/queue.js';
+import { createLogger, type Logger } from './observability/logger.js';
+
+/** Everything a module needs from the platform, created once per process. */
+export interface Platform {
+  config: Config;
+  log: Logger;
+  database: Database;
+  jobs: JobQueue;
+  bus: EventBus;
+  embedded?: EmbeddedHandle;
+  close(): Promise<void>;
+}
+
+async function resolveDatabaseUrl(config: Config, log: Logger) {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: undefined };
+  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, log });
+  return { url: embedded.url, embedded };
+}
+
+/** Connects to Postgres (starting the embedded one if no DATABASE_URL) and migrates. */
+export async function createPlatform(config: Config, opts: { log?: Logger; migrate?: boolean } = {}): Promise<Platform> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const { url, embedded } = await resolveDatabaseUrl(config, log);
+  const database = createDatabase({ url, schema: config.DB_SCHEMA, max: config.DB_POOL_MAX, log });
+  if (opts.migrate !== false) await migrate(database.pool, config.DB_SCHEMA, log);
+  const jobs = new JobQueue({
+    pool: database.pool,
+    db: database.db,
+    workerSchema: config.DB_SCHEMA === 'public' ? 'graphile_worker' : `${config.DB_SCHEMA}_jobs`,
+    log,
+    concurrency: config.JOBS_CONCURRENCY,
+  });
+  await jobs.prepare();
+  return {
+    config,
+    log,
+    database,
+    jobs,
+    bus: new EventBus(log),
+    embedded,
+    async close() {
+      await jobs.stop();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}

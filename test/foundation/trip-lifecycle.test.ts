@@ -1,0 +1,62 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../support/harness.js';
+import { offerTrip } from '../../src/modules/trips/index.js';
+
+const CAIRO_PICKUP = { lat: 30.0444, lng: 31.2357 };
+const CAIRO_DROPOFF = { lat: 30.0626, lng: 31.2497 };
+
+describe('trip lifecycle', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp('lifecycle');
+  });
+  after(async () => t.close());
+
+  async function offer(tripId: string, driverIds: string[]) {
+    await offerTrip(t.platform.database.db, { tripId, driverIds, round: 1, expiresAt: new Date(Date.now() + 60_000) });
+  }
+
+  test('rider requests, driver accepts, arrives, starts with OTP and completes', async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const created = await t.api('POST', '/api/v1/trips', {
+      token: rider.accessToken,
+      body: { pickup: CAIRO_PICKUP, dropoff: CAIRO_DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const trip = created.body.data;
+    assert.equal(trip.status, 'searching');
+    assert.equal(trip.fare.currency, 'EGP');
+    assert.equal(trip.fare.amount % 50, 0);
+    assert.equal(trip.otp, undefined, 'no OTP before a driver accepts');
+
+    await offer(trip.id, [driver.id]);
+    const accepted = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.data.status, 'accepted');
+    assert.equal(accepted.body.data.driverId, driver.id);
+    assert.equal(accepted.body.data.otp, undefined, 'the driver never sees the OTP');
+
+    const riderView = await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken });
+    assert.match(riderView.body.data.otp, /^\d{4}$/);
+    assert.equal(riderView.body.data.driver.id, driver.id);
+
+    const arrived = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'arrived' } });
+    assert.equal(arrived.body.data.status, 'arrived');
+    const wrongOtp = riderView.body.data.otp === '0000' ? '1111' : '0000';
+    const bad = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'started', otp: wrongOtp } });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.code, 'INVALID_OTP');
+    const started = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'started', otp: riderView.body.data.otp } });
+    assert.equal(started.body.data.status, 'started');
+    const completed = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'completed' } });
+    assert.equal(completed.status, 200);
+    assert.equal(completed.body.data.status, 'completed');
+    assert.equal(completed.body.data.version, trip.version + 4);
+
+    const events = await t.platform.database.pool.query(`SELECT type, seq FROM "${t.schema}".events WHERE aggregate_id = $1 ORDER BY seq`, [trip.id]);
+    assert.deepEqual(events.rows.map((r) => r.seq), [1, 2, 3, 4, 5]);
+    assert.equal(events.rows[0].type, 'trip.requested');
+  });
+});

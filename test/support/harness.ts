@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createPlatform, type Platform } from '../../src/platform/runtime.js';
+import { buildApp, type App } from '../../src/app.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface TestUser {
+  id: string;
+  phone: string;
+  role: 'rider' | 'driver' | 'admin';
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface TestApp {
+  platform: Platform;
+  app: App;
+  config: Config;
+  schema: string;
+  api<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  signup(role: 'rider' | 'driver'): Promise<TestUser>;
+  driver(opts?: { approved?: boolean; vehicleClass?: string; available?: boolean }): Promise<TestUser>;
+  admin(): Promise<TestUser>;
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function randomPhone(): string {
+  return `+2010${String(randomBytes(4).readUInt32BE() % 100_000_000).padStart(8, '0')}`;
+}
+
+const ADMIN_PASSWORD = 'admin-password-123';
+
+/**
+ * A full app on its own schema of the run's shared database (DATABASE_URL,
+ * set by scripts/run-tests.ts). Nothing is mocked: real Postgres, real jobs.
+ */
+export async function startTestApp(name: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const adminPhone = randomPhone();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DB_SCHEMA: schema,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_PHONE: adminPhone,
+    ADMIN_PASSWORD,
+    RATE_LIMITS_DISABLED: 'true',
+    DB_POOL_MAX: '30',
+    ...env,
+  });
+  const platform = await createPlatform(config, { log: createLogger(config.LOG_LEVEL) });
+  const app = await buildApp(platform);
+  await app.http.ready();
+
+  const api: TestApp['api'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await app.http.inject({ method: method as 'GET', url: path, headers, payload });
+    let body: unknown = res.body;
+    try {
+      body = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      /* non-JSON (e.g. Swagger UI HTML) stays a string */
+    }
+    return { status: res.statusCode, body: body as any, headers: res.headers as ApiResponse['headers'] };
+  };
+
+  const fromAuth = (res: ApiResponse, role: TestUser['role'], phone: string): TestUser => {
+    if (res.status >= 300) throw new Error(`auth failed ${res.status}: ${JSON.stringify(res.body)}`);
+    const d = res.body.data;
+    return { id: d.user.id, phone, role, accessToken: d.accessToken, refreshToken: d.refreshToken };
+  };
+
+  const signup: TestApp['signup'] = async (role) => {
+    const phone = randomPhone();
+    const res = await api('POST', '/api/v1/auth/signup', { body: { phone, password: 'password-123', name: `Test ${role}`, role } });
+    return fromAuth(res, role, phone);
+  };
+
+  let adminUser: TestUser | undefined;
+  const admin: TestApp['admin'] = async () => {
+    adminUser ??= fromAuth(await api('POST', '/api/v1/auth/login', { body: { phone: adminPhone, password: ADMIN_PASSWORD } }), 'admin', adminPhone);
+    return adminUser;
+  };
+
+  const driver: TestApp['driver'] = async (opts = {}) => {
+    const user = await signup('driver');
+    const vehicle = { make: 'Toyota', model: 'Corolla', plate: `ABC ${Math.floor(Math.random() * 9000) + 1000}`, color: 'white' };
+    const profile = await api('POST', '/api/v1/drivers/me/profile', { token: user.accessToken, body: { vehicleClass: opts.vehicleClass ?? 'economy', vehicle } });
+    if (profile.status !== 201) throw new Error(`profile failed: ${JSON.stringify(profile.body)}`);
+    if (opts.approved !== false) {
+      const res = await api('POST', `/api/v1/admin/drivers/${user.id}/approve`, { token: (await admin()).accessToken });
+      if (res.status !== 200) throw new Error(`approve failed: ${JSON.stringify(res.body)}`);
+      if (opts.available !== false) await api('POST', '/api/v1/drivers/me/availability', { token: user.accessToken, body: { available: true } });
+    }
+    return user;
+  };
+
+  const count = async (table: string) => {
+    const res = await platform.database.pool.query(`SELECT count(*)::int AS n FROM "${schema}"."${table}"`);
+    return res.rows[0].n as number;
+  };
+
+  const close = async () => {
+    await app.http.close();
+    await platform.jobs.stop();
+    const pool = platform.database.pool;
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`).catch(() => {});
+    await platform.close();
+  };
+
+  return { platform, app, config, schema, api, signup, driver, admin, count, close };
+}
