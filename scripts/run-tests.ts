@@ -23,7 +23,7 @@ async function main() {
   const filter = process.argv.slice(2);
   let files = ROOTS.flatMap((root) => findTests(root)).sort();
   if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
-  const env = { ...process.env, NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   let stop: (() => Promise<void>) | undefined;
   if (!env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres({ dir: '.data/test-pg', port: Number(env.TEST_PG_PORT ?? 54331) });

@@ -17,6 +17,7 @@ import { respondToTripOffer } from './flows/respond-to-offer.js';
 import { advanceTrip } from './flows/advance-trip.js';
 import { cancelTrip } from './flows/cancel-trip.js';
 import { changeAvailability } from './flows/change-availability.js';
+import { registerNotificationTasks } from './modules/notifications/index.js';
 
 export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -62,6 +63,7 @@ export async function buildApp(platform: Platform, opts: AppOptions = {}): Promi
     cancelTrip: (actor, tripId, opts) => cancelTrip(platform, actor, tripId, opts),
   });
   registerTripTasks(platform);
+  registerNotificationTasks(platform);
   registerAdminRoutes(http, platform);
 
   await auth.ensureAdmin(config.ADMIN_PHONE, config.ADMIN_PASSWORD);

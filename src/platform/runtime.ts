@@ -5,6 +5,8 @@ import { migrate } from './db/migrate.js';
 import { EventBus } from './events/bus.js';
 import { JobQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { RealtimeHub } from './realtime/emitter.js';
+import { FeatureFlags } from './flags.js';
 
 /** Everything a module needs from the platform, created once per process. */
 export interface Platform {
@@ -13,6 +15,9 @@ export interface Platform {
   database: Database;
   jobs: JobQueue;
   bus: EventBus;
+  /** Socket fan-out; a no-op until the gateway attaches. */
+  realtime: RealtimeHub;
+  flags: FeatureFlags;
   embedded?: EmbeddedHandle;
   close(): Promise<void>;
 }
@@ -43,6 +48,8 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     database,
     jobs,
     bus: new EventBus(log),
+    realtime: new RealtimeHub(),
+    flags: new FeatureFlags(config),
     embedded,
     async close() {
       await jobs.stop();
