@@ -1,0 +1,40 @@
+import type { HotState } from './hotstate.js';
+import { MemoryHotState } from './memory.js';
+import { RedisHotState, type HotStateLog } from './redis.js';
+
+export type {
+  DriverPosition,
+  DriverPositionInput,
+  HotState,
+  HotStateAdapter,
+  HotStateHealth,
+  NearbyDriver,
+  NearestDriversQuery,
+} from './hotstate.js';
+export { EARTH_RADIUS_M, haversineM } from './geo.js';
+export { MemoryHotState, type MemoryHotStateOptions } from './memory.js';
+export { RedisHotState, type HotStateLog, type RedisHotStateOptions } from './redis.js';
+
+/** Keeps SmartLine's keys apart from anything else sharing the Redis database. */
+export const DEFAULT_KEY_PREFIX = 'sl:';
+
+export interface CreateHotStateOptions {
+  /** From config (REDIS_URL); absent ⇒ single-node memory adapter. */
+  redisUrl?: string;
+  keyPrefix?: string;
+  log?: HotStateLog;
+}
+
+/**
+ * Redis when a URL is configured (multi-node), memory otherwise (DESIGN
+ * principle 7: `npm start` needs no services). Never throws for an unreachable
+ * Redis: the client reconnects in the background and `health()` reports it.
+ */
+export function createHotState(opts: CreateHotStateOptions = {}): HotState {
+  if (opts.redisUrl) {
+    opts.log?.info({ adapter: 'redis' }, 'hot state: using redis');
+    return new RedisHotState({ redis: opts.redisUrl, keyPrefix: opts.keyPrefix ?? DEFAULT_KEY_PREFIX, log: opts.log });
+  }
+  opts.log?.info({ adapter: 'memory' }, 'hot state: using in-process memory (single node)');
+  return new MemoryHotState();
+}
