@@ -7,6 +7,8 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 const DEV_QUOTE_SECRET = 'dev-only-quote-secret-change-me-0123456789';
 const DEV_METRICS_TOKEN = 'dev-metrics-token';
+const DEV_KASHIER_MERCHANT_ID = 'MID-dev-0000';
+const DEV_KASHIER_API_KEY = 'dev-only-kashier-api-key-change-me';
 
 const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -44,6 +46,89 @@ const EnvSchema = z.object({
   ANALYTICS_DISABLED: flag.default(false),
   NOTIFICATIONS_DEGRADED: flag.default(false),
   LEGACY_EVENTS: flag.default(false),
+  // Messaging providers and safety (issue 7). No URL ⇒ recording fake (dev/test only).
+  SMTP_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().default('SmartLine <no-reply@smartline.local>'),
+  PUSH_URL: z.string().url().optional(),
+  PUSH_PROJECT_ID: z.string().default('smartline-dev'),
+  PUSH_ACCESS_TOKEN: z.string().optional(),
+  SMS_URL: z.string().url().optional(),
+  SMS_ACCOUNT_SID: z.string().default('AC-dev'),
+  SMS_AUTH_TOKEN: z.string().optional(),
+  SMS_FROM: z.string().default('SmartLine'),
+  VOICE_URL: z.string().url().optional(),
+  ONCALL_PHONE: z.string().optional(),
+  ONCALL_EMAIL: z.string().email().optional(),
+  ONCALL_PUSH_TOPIC: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/).default('oncall'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  BREAKER_RESET_MS: z.coerce.number().int().min(50).default(30_000),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000),
+  SOS_ESCALATION_MS: z.coerce.number().int().min(50).default(30_000),
+  SOS_ESCALATION_REPEAT_MS: z.coerce.number().int().min(50).default(60_000),
+  SOS_ESCALATION_MAX: z.coerce.number().int().min(1).default(30),
+  SOS_TRACK_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+  SOS_TRACK_MAX_MS: z.coerce.number().int().min(1_000).default(2 * 3_600_000),
+  SAFETY_STOP_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
+  SAFETY_ROUTE_DEVIATION_M: z.coerce.number().int().min(50).default(1_000),
+  SAFETY_SPEED_LIMIT_KMH: z.coerce.number().int().min(10).default(120),
+  SAFETY_START_DEADLINE_MS: z.coerce.number().int().min(50).default(20 * 60_000),
+  SAFETY_EVENT_DEDUPE_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  SHARE_TTL_MS: z.coerce.number().int().min(60_000).default(24 * 3_600_000),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  CHAT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
+  CHAT_BLOCKED_WORDS: csv.default([]),
+  /** Socket.IO (API.md "Socket.IO"; seed 000 hardening): per-IP connects per minute, sockets per user, events per socket per 10 s. */
+  SOCKET_CONNECTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
+  SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  SOCKET_EVENTS_PER_10S: z.coerce.number().int().min(1).default(100),
+  /** Heartbeat: a dead connection is gone after interval + timeout (≤ 2 min). */
+  SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(25_000),
+  SOCKET_PING_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(20_000),
+  /** How long before access-token expiry a socket gets `auth:token_expiring` (API.md: 60 s). */
+  SOCKET_TOKEN_WARNING_S: z.coerce.number().int().min(1).default(60),
+  /** Last-known positions and history are flushed to Postgres at least this often (issue 4: ≤ 5 s). */
+  LOCATION_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(5_000).default(2_000),
+  // Bookings and data lifecycle (issue 8).
+  BOOKING_REMINDER_LEAD_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  RETENTION_LOCATION_HISTORY_DAYS: z.coerce.number().int().min(1).default(90),
+  // API.md promises idempotent replays for 24 h, so keys may not expire sooner.
+  RETENTION_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).default(24),
+  RETENTION_READ_NOTIFICATIONS_DAYS: z.coerce.number().int().min(1).default(180),
+  EVENTS_ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).default(90),
+  RETENTION_RUN_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(1),
+  BACKUP_DIR: z.string().default('backups'),
+  // Where `smartline admin` looks for pg_dump / pg_restore / psql (the process PATH).
+  PATH: z.string().default(''),
+  // Pricing and dispatch (issue 5).
+  /** OSRM-compatible router (`/route/v1/driving/…`); unset ⇒ straight line × 1.3 at 25 km/h. */
+  ROUTE_PROVIDER_URL: z.string().url().optional(),
+  ROUTE_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_500),
+  /** How long a node may price with tariffs it read earlier (admin writes invalidate at once on their node). */
+  PRICING_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Scales every dispatch round length (tests and the simulator shrink time; 1 = the real 15 s / 30 s / 10 s). */
+  DISPATCH_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** Run the first offer round right after the request commits (the enqueued job is the durable fallback). */
+  DISPATCH_INLINE_FIRST_ROUND: flag.default(true),
+  /** Batched assignment: collect first rounds for a short window and solve them together ('off' = one by one). */
+  DISPATCH_BATCH_MODE: z.enum(['off', 'greedy', 'munkres']).default('off'),
+  DISPATCH_BATCH_WINDOW_MS: z.coerce.number().int().min(10).max(10_000).default(1_000),
+  // Wallet and payments (issue 6). Kashier's merchant id and API key have dev defaults refused in production.
+  KASHIER_MERCHANT_ID: z.string().min(1).optional(),
+  KASHIER_API_KEY: z.string().min(16).optional(),
+  /** The key being rotated out: webhooks signed with it are still accepted until it is removed. */
+  KASHIER_API_KEY_PREVIOUS: z.string().min(16).optional(),
+  KASHIER_MODE: z.enum(['test', 'live']).default('test'),
+  KASHIER_CHECKOUT_URL: z.string().url().default('https://checkout.kashier.io'),
+  /** Where Kashier's page sends the payer back (only a UI hint: the webhook is what credits). */
+  KASHIER_REDIRECT_URL: z.string().url().default('http://localhost:3000/payments/kashier/return'),
+  /** Our public webhook URL, sent as serverWebhook; unset ⇒ the one set in Kashier's dashboard. */
+  KASHIER_WEBHOOK_URL: z.string().url().optional(),
+  /** Cash commission a driver may owe before the wallet refuses more, piastres (default 500 EGP). */
+  DRIVER_CREDIT_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -53,12 +138,15 @@ export interface JwtKey {
   secret: string;
 }
 
-export interface Config extends Omit<Env, 'JWT_KEYS' | 'JWT_ACTIVE_KID' | 'QUOTE_SECRET' | 'METRICS_TOKEN'> {
+export interface Config extends Omit<Env, 'JWT_KEYS' | 'JWT_ACTIVE_KID' | 'QUOTE_SECRET' | 'METRICS_TOKEN' | 'KASHIER_MERCHANT_ID' | 'KASHIER_API_KEY' | 'KASHIER_API_KEY_PREVIOUS'> {
   isProduction: boolean;
   jwtKeys: JwtKey[];
   jwtActiveKid: string;
   quoteSecret: string;
   metricsToken: string;
+  kashierMerchantId: string;
+  /** Current key first (signs order hashes); all of them verify webhooks during a rotation. */
+  kashierApiKeys: string[];
 }
 
 export class ConfigError extends Error {
@@ -105,6 +193,8 @@ function resolveSecrets(env: Env, problems: string[]) {
     jwtActiveKid,
     quoteSecret: need('QUOTE_SECRET', env.QUOTE_SECRET, DEV_QUOTE_SECRET),
     metricsToken: need('METRICS_TOKEN', env.METRICS_TOKEN, DEV_METRICS_TOKEN),
+    kashierMerchantId: need('KASHIER_MERCHANT_ID', env.KASHIER_MERCHANT_ID, DEV_KASHIER_MERCHANT_ID),
+    kashierApiKeys: [need('KASHIER_API_KEY', env.KASHIER_API_KEY, DEV_KASHIER_API_KEY), ...(env.KASHIER_API_KEY_PREVIOUS ? [env.KASHIER_API_KEY_PREVIOUS] : [])],
   };
 }
 
@@ -119,8 +209,14 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
   if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
     problems.push('DATABASE_URL: required when NODE_ENV=production (embedded Postgres is for development)');
   }
+  if (env.NODE_ENV === 'production') {
+    // Recording fakes would swallow SOS messages: real providers are mandatory in production.
+    for (const key of ['SMTP_URL', 'PUSH_URL', 'SMS_URL', 'ONCALL_PHONE'] as const) {
+      if (!env[key]) problems.push(`${key}: required when NODE_ENV=production (SOS and notifications need a real provider)`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  const { JWT_KEYS: _k, JWT_ACTIVE_KID: _a, QUOTE_SECRET: _q, METRICS_TOKEN: _m, ...rest } = env;
+  const { JWT_KEYS: _k, JWT_ACTIVE_KID: _a, QUOTE_SECRET: _q, METRICS_TOKEN: _m, KASHIER_MERCHANT_ID: _km, KASHIER_API_KEY: _kk, KASHIER_API_KEY_PREVIOUS: _kp, ...rest } = env;
   return { ...rest, ...secrets, isProduction: env.NODE_ENV === 'production' };
 }
 

@@ -2,8 +2,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './platform/observability/logger.js';
 import { createPlatform, type Platform } from './platform/runtime.js';
 import { buildApp } from './app.js';
+import { runAdminCli } from './admin-cli/index.js';
 
-const ROLES = ['serve', 'worker', 'all', 'migrate'] as const;
+const ROLES = ['serve', 'worker', 'all', 'migrate', 'admin'] as const;
 type Role = (typeof ROLES)[number];
 
 function parseRole(argv: string[]): Role {
@@ -50,6 +51,8 @@ function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>
 async function main() {
   const role = parseRole(process.argv);
   const config = readConfig();
+  // Backup/restore run without the app (no migrations, no workers): see src/admin-cli.
+  if (role === 'admin') process.exit(await runAdminCli(process.argv.slice(3), config));
   const log = createLogger(config.LOG_LEVEL, { role });
   const platform = await createPlatform(config, { log });
   if (role === 'migrate') {

@@ -7,6 +7,8 @@ import { JobQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { RealtimeHub } from './realtime/emitter.js';
 import { FeatureFlags } from './flags.js';
+import { createHotState, withMemoryFallback, type HotState } from './hotstate/index.js';
+import { redisNamespace } from './realtime/redis-namespace.js';
 
 /** Everything a module needs from the platform, created once per process. */
 export interface Platform {
@@ -18,6 +20,8 @@ export interface Platform {
   /** Socket fan-out; a no-op until the gateway attaches. */
   realtime: RealtimeHub;
   flags: FeatureFlags;
+  /** Live positions, presence, counters (memory, or Redis when REDIS_URL is set). */
+  hotState: HotState;
   embedded?: EmbeddedHandle;
   close(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     concurrency: config.JOBS_CONCURRENCY,
   });
   await jobs.prepare();
+  // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis is away.
+  const hotState = withMemoryFallback(createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }), log);
   return {
     config,
     log,
@@ -50,9 +56,11 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     bus: new EventBus(log),
     realtime: new RealtimeHub(),
     flags: new FeatureFlags(config),
+    hotState,
     embedded,
     async close() {
       await jobs.stop();
+      await hotState.close();
       await database.close();
       await embedded?.stop();
     },

@@ -18,206 +18,284 @@ const near = (extra: Partial<NearestDriversQuery> = {}): NearestDriversQuery => 
 /** The behaviour every HotState adapter must show; each test gets a fresh, empty instance. */
 export function runHotStateContract(name: HotStateAdapter, factory: HotStateFactory): void {
   describe(`HotState contract: ${name}`, () => {
-    let hs: HotState;
+    let current: HotState;
     beforeEach(async () => {
-      hs = await factory();
+      current = await factory();
     });
     afterEach(async () => {
-      await hs.close();
+      await current.close();
     });
-
-    describe('geo index', () => {
-      test('returns drivers nearest first and cuts at the radius', async () => {
-        await hs.upsertDriverPosition(driver('far', offset(TAHRIR, 2_900, 0)));
-        await hs.upsertDriverPosition(driver('mid', offset(TAHRIR, 0, 1_200)));
-        await hs.upsertDriverPosition(driver('close', offset(TAHRIR, -150, 0)));
-        await hs.upsertDriverPosition(driver('outside', offset(TAHRIR, 0, -3_100)));
-        const rows = await hs.findNearestDrivers(near());
-        assert.deepEqual(ids(rows), ['close', 'mid', 'far']);
-        assert.ok(Math.abs(rows[0]!.distanceM - 150) < 2, `close is ~150 m, got ${rows[0]!.distanceM}`);
-        assert.ok(rows.every((r, i) => i === 0 || r.distanceM >= rows[i - 1]!.distanceM));
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ limit: 2 }))), ['close', 'mid']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ radiusM: 1_000 }))), ['close']);
-        assert.deepEqual(await hs.findNearestDrivers(near({ limit: 0 })), []);
-      });
-
-      test('returns the stored fields of each driver', async () => {
-        const at = Date.now() - 1_000;
-        const p = offset(TAHRIR, 100, 100);
-        await hs.upsertDriverPosition(driver('a', p, { heading: 271.5, vehicleClass: 'comfort', at }));
-        const [row] = await hs.findNearestDrivers(near());
-        assert.deepEqual({ ...row, distanceM: 0 }, { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', distanceM: 0, at });
-        assert.deepEqual(await hs.getDriverPosition('a'), { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', available: true, at });
-        assert.equal(await hs.getDriverPosition('nobody'), null);
-      });
-
-      test('filters by vehicle class', async () => {
-        await hs.upsertDriverPosition(driver('eco', offset(TAHRIR, 100, 0), { vehicleClass: 'economy' }));
-        await hs.upsertDriverPosition(driver('prem', offset(TAHRIR, 200, 0), { vehicleClass: 'premium' }));
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'premium' }))), ['prem']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'economy' }))), ['eco']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'xl' }))), []);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['eco', 'prem']);
-      });
-
-      test('leaves out positions older than freshWithinMs', async () => {
-        const now = Date.now();
-        await hs.upsertDriverPosition(driver('stale', offset(TAHRIR, 50, 0), { at: now - 2 * FRESH }));
-        await hs.upsertDriverPosition(driver('fresh', offset(TAHRIR, 500, 0), { at: now - 5_000 }));
-        assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['fresh']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ freshWithinMs: 3 * FRESH }))), ['stale', 'fresh']);
-      });
-
-      test('leaves out unavailable drivers only when onlyAvailable', async () => {
-        await hs.upsertDriverPosition(driver('busy', offset(TAHRIR, 50, 0), { available: false }));
-        await hs.upsertDriverPosition(driver('free', offset(TAHRIR, 500, 0)));
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ onlyAvailable: true }))), ['free']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['busy', 'free']);
-        await hs.setDriverAvailability('busy', true);
-        await hs.setDriverAvailability('free', false);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ onlyAvailable: true }))), ['busy']);
-        assert.equal((await hs.getDriverPosition('free'))?.available, false);
-      });
-
-      test('setDriverAvailability does not invent an unknown driver', async () => {
-        await hs.setDriverAvailability('ghost', true);
-        assert.equal(await hs.getDriverPosition('ghost'), null);
-        assert.deepEqual(await hs.findNearestDrivers(near()), []);
-      });
-
-      test('skips excludeIds', async () => {
-        for (const [id, m] of [['a', 100], ['b', 200], ['c', 300]] as const) await hs.upsertDriverPosition(driver(id, offset(TAHRIR, m, 0)));
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a', 'c'] }))), ['b']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a'], limit: 1 }))), ['b']);
-      });
-
-      test('removeDriver takes a driver out of every query', async () => {
-        await hs.upsertDriverPosition(driver('gone', offset(TAHRIR, 100, 0), { vehicleClass: 'comfort' }));
-        await hs.upsertDriverPosition(driver('stays', offset(TAHRIR, 200, 0)));
-        await hs.removeDriver('gone');
-        await hs.removeDriver('never-existed');
-        assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['stays']);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'comfort' }))), []);
-        assert.equal(await hs.getDriverPosition('gone'), null);
-      });
-
-      test('an upsert moves a driver: the old position and class are gone', async () => {
-        await hs.upsertDriverPosition(driver('mover', offset(TAHRIR, 100, 0), { vehicleClass: 'economy' }));
-        const there = offset(TAHRIR, 10_000, 10_000);
-        await hs.upsertDriverPosition(driver('mover', there, { vehicleClass: 'comfort', heading: 90 }));
-        assert.deepEqual(await hs.findNearestDrivers(near()), []);
-        assert.deepEqual(ids(await hs.findNearestDrivers(near({ ...there, vehicleClass: 'comfort' }))), ['mover']);
-        assert.deepEqual(await hs.findNearestDrivers(near({ ...there, vehicleClass: 'economy' })), []);
-        const pos = await hs.getDriverPosition('mover');
-        assert.deepEqual([pos?.lat, pos?.lng, pos?.heading, pos?.vehicleClass], [there.lat, there.lng, 90, 'comfort']);
-      });
-
-      test('works across the antimeridian and at high latitude', async () => {
-        await hs.upsertDriverPosition(driver('east', { lat: 0, lng: 179.9985 }));
-        await hs.upsertDriverPosition(driver('west', { lat: 0, lng: -179.998 }));
-        const rows = await hs.findNearestDrivers({ lat: 0, lng: -179.9995, radiusM: 1_000, limit: 5, freshWithinMs: FRESH });
-        assert.deepEqual(ids(rows), ['west', 'east']);
-        await hs.upsertDriverPosition(driver('north', { lat: 84.9, lng: 10 }));
-        const polar = await hs.findNearestDrivers({ lat: 84.9, lng: 12, radiusM: 50_000, limit: 5, freshWithinMs: FRESH });
-        assert.deepEqual(ids(polar), ['north']);
-      });
-
-      test('rejects coordinates the index cannot hold', async () => {
-        await assert.rejects(hs.upsertDriverPosition(driver('x', { lat: 86, lng: 0 })), RangeError);
-        await assert.rejects(hs.upsertDriverPosition(driver('x', { lat: 0, lng: Number.NaN })), RangeError);
-        await assert.rejects(hs.findNearestDrivers(near({ lat: -91 })), RangeError);
-      });
-
-      test('2,000 random drivers: every query equals a brute-force haversine scan', async () => {
-        const rand = seededRandom(20_240_601);
-        const now = Date.now();
-        const fleet = randomFleet(rand, 2_000, TAHRIR, 0.1, now);
-        await Promise.all(fleet.map((d) => hs.upsertDriverPosition(d)));
-        for (let i = 0; i < 40; i++) {
-          const q = randomQuery(rand, TAHRIR, 0.1, fleet);
-          const got = await hs.findNearestDrivers(q);
-          const want = bruteForceNearest(fleet, q, now);
-          assert.deepEqual(ids(got), ids(want), `query #${i} ${JSON.stringify(q)}`);
-          got.forEach((g, j) => assert.ok(Math.abs(g.distanceM - want[j]!.distanceM) < 1e-6, `distance of ${g.driverId}`));
-        }
-      });
-    });
-
-    describe('presence, counters and values', () => {
-      test('presence expires after its TTL and a touch renews it', async () => {
-        await hs.touchPresence('driver:1', SHORT_TTL);
-        assert.equal(await hs.isPresent('driver:1'), true);
-        assert.equal(await hs.isPresent('driver:2'), false);
-        await sleep(SHORT_TTL * 0.6);
-        await hs.touchPresence('driver:1', SHORT_TTL);
-        await sleep(SHORT_TTL * 0.6);
-        assert.equal(await hs.isPresent('driver:1'), true, 'renewed by the second touch');
-        await sleep(PAST_TTL);
-        assert.equal(await hs.isPresent('driver:1'), false);
-      });
-
-      test('presence and values are separate keyspaces', async () => {
-        await hs.touchPresence('same', 5_000);
-        assert.equal(await hs.getValue('same'), null);
-        await hs.setValue('other', 'v');
-        assert.equal(await hs.isPresent('other'), false);
-      });
-
-      test('window counters count events in the window, per key, and expire', async () => {
-        assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 0);
-        assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 1);
-        assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 2);
-        assert.equal(await hs.incrementWindowCounter('cell:b', SHORT_TTL), 1);
-        assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 2);
-        await sleep(PAST_TTL);
-        assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 0);
-        assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 1);
-      });
-
-      test('window counters slide: old events leave while new ones stay', async () => {
-        const window = 400;
-        await hs.incrementWindowCounter('slide', window);
-        await sleep(250);
-        await hs.incrementWindowCounter('slide', window);
-        assert.equal(await hs.readWindowCounter('slide', window), 2);
-        await sleep(250); // first event now ~500 ms old, second ~250 ms
-        assert.equal(await hs.readWindowCounter('slide', window), 1);
-      });
-
-      test('concurrent increments are all counted', async () => {
-        const counts = await Promise.all(Array.from({ length: 50 }, () => hs.incrementWindowCounter('burst', 60_000)));
-        assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
-        assert.equal(await hs.readWindowCounter('burst', 60_000), 50);
-      });
-
-      test('values: set, get, delete, TTL', async () => {
-        assert.equal(await hs.getValue('k'), null);
-        await hs.setValue('k', 'v1');
-        await hs.setValue('t', 'short', SHORT_TTL);
-        assert.equal(await hs.getValue('k'), 'v1');
-        assert.equal(await hs.getValue('t'), 'short');
-        await hs.setValue('k', 'v2');
-        assert.equal(await hs.getValue('k'), 'v2');
-        await sleep(PAST_TTL);
-        assert.equal(await hs.getValue('t'), null);
-        assert.equal(await hs.getValue('k'), 'v2', 'no TTL means it stays');
-        await hs.deleteValue('k');
-        assert.equal(await hs.getValue('k'), null);
-      });
-
-      test('setIfAbsent: of 20 concurrent callers exactly one wins, until the TTL lapses', async () => {
-        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => hs.setIfAbsent('lock:trip-1', `w${i}`, SHORT_TTL)));
-        assert.equal(results.filter(Boolean).length, 1);
-        assert.equal(await hs.getValue('lock:trip-1'), `w${results.indexOf(true)}`);
-        assert.equal(await hs.setIfAbsent('lock:trip-1', 'late', SHORT_TTL), false);
-        await sleep(PAST_TTL);
-        assert.equal(await hs.setIfAbsent('lock:trip-1', 'next', SHORT_TTL), true);
-      });
-    });
-
+    describe('geo index', () => geoIndexCases(() => current));
+    describe('presence, counters and values', () => keyValueCases(() => current));
+    describe('sequences and capped lists', () => sequenceCases(() => current));
     test('health names the adapter', async () => {
-      await hs.getValue('warm-up'); // a lazily connecting adapter is ready after its first command
-      assert.deepEqual(hs.health(), { ok: true, adapter: name });
+      await current.getValue('warm-up'); // a lazily connecting adapter is ready after its first command
+      assert.deepEqual(current.health(), { ok: true, adapter: name });
     });
+  });
+}
+
+function geoIndexCases(instance: () => HotState): void {
+  let hs: HotState;
+  beforeEach(() => {
+    hs = instance();
+  });
+
+  test('returns drivers nearest first and cuts at the radius', async () => {
+    await hs.upsertDriverPosition(driver('far', offset(TAHRIR, 2_900, 0)));
+    await hs.upsertDriverPosition(driver('mid', offset(TAHRIR, 0, 1_200)));
+    await hs.upsertDriverPosition(driver('close', offset(TAHRIR, -150, 0)));
+    await hs.upsertDriverPosition(driver('outside', offset(TAHRIR, 0, -3_100)));
+    const rows = await hs.findNearestDrivers(near());
+    assert.deepEqual(ids(rows), ['close', 'mid', 'far']);
+    assert.ok(Math.abs(rows[0]!.distanceM - 150) < 2, `close is ~150 m, got ${rows[0]!.distanceM}`);
+    assert.ok(rows.every((r, i) => i === 0 || r.distanceM >= rows[i - 1]!.distanceM));
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ limit: 2 }))), ['close', 'mid']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ radiusM: 1_000 }))), ['close']);
+    assert.deepEqual(await hs.findNearestDrivers(near({ limit: 0 })), []);
+  });
+
+  test('returns the stored fields of each driver', async () => {
+    const at = Date.now() - 1_000;
+    const p = offset(TAHRIR, 100, 100);
+    await hs.upsertDriverPosition(driver('a', p, { heading: 271.5, vehicleClass: 'comfort', at }));
+    const [row] = await hs.findNearestDrivers(near());
+    assert.deepEqual({ ...row, distanceM: 0 }, { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', distanceM: 0, at });
+    assert.deepEqual(await hs.getDriverPosition('a'), { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', available: true, at });
+    assert.equal(await hs.getDriverPosition('nobody'), null);
+  });
+
+  test('filters by vehicle class', async () => {
+    await hs.upsertDriverPosition(driver('eco', offset(TAHRIR, 100, 0), { vehicleClass: 'economy' }));
+    await hs.upsertDriverPosition(driver('prem', offset(TAHRIR, 200, 0), { vehicleClass: 'premium' }));
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'premium' }))), ['prem']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'economy' }))), ['eco']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'xl' }))), []);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['eco', 'prem']);
+  });
+
+  test('leaves out positions older than freshWithinMs', async () => {
+    const now = Date.now();
+    await hs.upsertDriverPosition(driver('stale', offset(TAHRIR, 50, 0), { at: now - 2 * FRESH }));
+    await hs.upsertDriverPosition(driver('fresh', offset(TAHRIR, 500, 0), { at: now - 5_000 }));
+    assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['fresh']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ freshWithinMs: 3 * FRESH }))), ['stale', 'fresh']);
+  });
+
+  test('leaves out unavailable drivers only when onlyAvailable', async () => {
+    await hs.upsertDriverPosition(driver('busy', offset(TAHRIR, 50, 0), { available: false }));
+    await hs.upsertDriverPosition(driver('free', offset(TAHRIR, 500, 0)));
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ onlyAvailable: true }))), ['free']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['busy', 'free']);
+    await hs.setDriverAvailability('busy', true);
+    await hs.setDriverAvailability('free', false);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ onlyAvailable: true }))), ['busy']);
+    assert.equal((await hs.getDriverPosition('free'))?.available, false);
+  });
+
+  test('setDriverAvailability does not invent an unknown driver', async () => {
+    await hs.setDriverAvailability('ghost', true);
+    assert.equal(await hs.getDriverPosition('ghost'), null);
+    assert.deepEqual(await hs.findNearestDrivers(near()), []);
+  });
+
+  test('skips excludeIds', async () => {
+    for (const [id, m] of [['a', 100], ['b', 200], ['c', 300]] as const) await hs.upsertDriverPosition(driver(id, offset(TAHRIR, m, 0)));
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a', 'c'] }))), ['b']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a'], limit: 1 }))), ['b']);
+  });
+
+  test('removeDriver takes a driver out of every query', async () => {
+    await hs.upsertDriverPosition(driver('gone', offset(TAHRIR, 100, 0), { vehicleClass: 'comfort' }));
+    await hs.upsertDriverPosition(driver('stays', offset(TAHRIR, 200, 0)));
+    await hs.removeDriver('gone');
+    await hs.removeDriver('never-existed');
+    assert.deepEqual(ids(await hs.findNearestDrivers(near())), ['stays']);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ vehicleClass: 'comfort' }))), []);
+    assert.equal(await hs.getDriverPosition('gone'), null);
+  });
+
+  test('an upsert moves a driver: the old position and class are gone', async () => {
+    await hs.upsertDriverPosition(driver('mover', offset(TAHRIR, 100, 0), { vehicleClass: 'economy' }));
+    const there = offset(TAHRIR, 10_000, 10_000);
+    await hs.upsertDriverPosition(driver('mover', there, { vehicleClass: 'comfort', heading: 90 }));
+    assert.deepEqual(await hs.findNearestDrivers(near()), []);
+    assert.deepEqual(ids(await hs.findNearestDrivers(near({ ...there, vehicleClass: 'comfort' }))), ['mover']);
+    assert.deepEqual(await hs.findNearestDrivers(near({ ...there, vehicleClass: 'economy' })), []);
+    const pos = await hs.getDriverPosition('mover');
+    assert.deepEqual([pos?.lat, pos?.lng, pos?.heading, pos?.vehicleClass], [there.lat, there.lng, 90, 'comfort']);
+  });
+
+  test('works across the antimeridian and at high latitude', async () => {
+    await hs.upsertDriverPosition(driver('east', { lat: 0, lng: 179.9985 }));
+    await hs.upsertDriverPosition(driver('west', { lat: 0, lng: -179.998 }));
+    await hs.upsertDriverPosition(driver('line', { lat: 0.0005, lng: 180 }));
+    const rows = await hs.findNearestDrivers({ lat: 0, lng: -179.9995, radiusM: 1_000, limit: 5, freshWithinMs: FRESH });
+    assert.deepEqual(ids(rows), ['line', 'west', 'east']);
+    for (const lng of [180, -180]) {
+      const onTheLine = await hs.findNearestDrivers({ lat: 0, lng, radiusM: 1_000, limit: 5, freshWithinMs: FRESH });
+      assert.deepEqual(ids(onTheLine), ['line', 'east', 'west'], `query at lng ${lng}`);
+    }
+    assert.equal((await hs.getDriverPosition('line'))?.lng, 180);
+    await hs.upsertDriverPosition(driver('north', { lat: 84.9, lng: 10 }));
+    const polar = await hs.findNearestDrivers({ lat: 84.9, lng: 12, radiusM: 50_000, limit: 5, freshWithinMs: FRESH });
+    assert.deepEqual(ids(polar), ['north']);
+  });
+
+  test('rejects coordinates the index cannot hold', async () => {
+    await assert.rejects(hs.upsertDriverPosition(driver('x', { lat: 86, lng: 0 })), RangeError);
+    await assert.rejects(hs.upsertDriverPosition(driver('x', { lat: 0, lng: Number.NaN })), RangeError);
+    await assert.rejects(hs.findNearestDrivers(near({ lat: -91 })), RangeError);
+  });
+
+  test('2,000 random drivers: every query equals a brute-force haversine scan', async () => {
+    const rand = seededRandom(20_240_601);
+    const now = Date.now();
+    const fleet = randomFleet(rand, 2_000, TAHRIR, 0.1, now);
+    await Promise.all(fleet.map((d) => hs.upsertDriverPosition(d)));
+    for (let i = 0; i < 40; i++) {
+      const q = randomQuery(rand, TAHRIR, 0.1, fleet);
+      const got = await hs.findNearestDrivers(q);
+      const want = bruteForceNearest(fleet, q, now);
+      assert.deepEqual(ids(got), ids(want), `query #${i} ${JSON.stringify(q)}`);
+      got.forEach((g, j) => assert.ok(Math.abs(g.distanceM - want[j]!.distanceM) < 1e-6, `distance of ${g.driverId}`));
+    }
+  });
+}
+
+function keyValueCases(instance: () => HotState): void {
+  let hs: HotState;
+  beforeEach(() => {
+    hs = instance();
+  });
+
+  test('presence expires after its TTL and a touch renews it', async () => {
+    await hs.touchPresence('driver:1', SHORT_TTL);
+    assert.equal(await hs.isPresent('driver:1'), true);
+    assert.equal(await hs.isPresent('driver:2'), false);
+    await sleep(SHORT_TTL * 0.6);
+    await hs.touchPresence('driver:1', SHORT_TTL);
+    await sleep(SHORT_TTL * 0.6);
+    assert.equal(await hs.isPresent('driver:1'), true, 'renewed by the second touch');
+    await sleep(PAST_TTL);
+    assert.equal(await hs.isPresent('driver:1'), false);
+  });
+
+  test('presence and values are separate keyspaces', async () => {
+    await hs.touchPresence('same', 5_000);
+    assert.equal(await hs.getValue('same'), null);
+    await hs.setValue('other', 'v');
+    assert.equal(await hs.isPresent('other'), false);
+  });
+
+  test('window counters count events in the window, per key, and expire', async () => {
+    assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 0);
+    assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 1);
+    assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 2);
+    assert.equal(await hs.incrementWindowCounter('cell:b', SHORT_TTL), 1);
+    assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 2);
+    await sleep(PAST_TTL);
+    assert.equal(await hs.readWindowCounter('cell:a', SHORT_TTL), 0);
+    assert.equal(await hs.incrementWindowCounter('cell:a', SHORT_TTL), 1);
+  });
+
+  test('window counters slide: old events leave while new ones stay', async () => {
+    const window = 400;
+    await hs.incrementWindowCounter('slide', window);
+    await sleep(250);
+    await hs.incrementWindowCounter('slide', window);
+    assert.equal(await hs.readWindowCounter('slide', window), 2);
+    await sleep(250); // first event now ~500 ms old, second ~250 ms
+    assert.equal(await hs.readWindowCounter('slide', window), 1);
+  });
+
+  test('concurrent increments are all counted', async () => {
+    const counts = await Promise.all(Array.from({ length: 50 }, () => hs.incrementWindowCounter('burst', 60_000)));
+    assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.equal(await hs.readWindowCounter('burst', 60_000), 50);
+  });
+
+  test('values: set, get, delete, TTL', async () => {
+    assert.equal(await hs.getValue('k'), null);
+    await hs.setValue('k', 'v1');
+    await hs.setValue('t', 'short', SHORT_TTL);
+    assert.equal(await hs.getValue('k'), 'v1');
+    assert.equal(await hs.getValue('t'), 'short');
+    await hs.setValue('k', 'v2');
+    assert.equal(await hs.getValue('k'), 'v2');
+    await sleep(PAST_TTL);
+    assert.equal(await hs.getValue('t'), null);
+    assert.equal(await hs.getValue('k'), 'v2', 'no TTL means it stays');
+    await hs.deleteValue('k');
+    assert.equal(await hs.getValue('k'), null);
+  });
+
+  test('setIfAbsent: of 20 concurrent callers exactly one wins, until the TTL lapses', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => hs.setIfAbsent('lock:trip-1', `w${i}`, SHORT_TTL)));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await hs.getValue('lock:trip-1'), `w${results.indexOf(true)}`);
+    assert.equal(await hs.setIfAbsent('lock:trip-1', 'late', SHORT_TTL), false);
+    await sleep(PAST_TTL);
+    assert.equal(await hs.setIfAbsent('lock:trip-1', 'next', SHORT_TTL), true);
+  });
+}
+
+function sequenceCases(instance: () => HotState): void {
+  let hs: HotState;
+  beforeEach(() => {
+    hs = instance();
+  });
+
+  test('increment counts from 1 per key and getValue reads the number', async () => {
+    assert.equal(await hs.increment('seq:a'), 1);
+    assert.equal(await hs.increment('seq:a'), 2);
+    assert.equal(await hs.increment('seq:b'), 1);
+    assert.equal(await hs.getValue('seq:a'), '2');
+    await hs.setValue('seq:c', '41');
+    assert.equal(await hs.increment('seq:c'), 42);
+  });
+
+  test('increment: 50 concurrent callers each get a different number', async () => {
+    const got = await Promise.all(Array.from({ length: 50 }, () => hs.increment('seq:burst', 60_000)));
+    assert.deepEqual([...got].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  test('increment with a TTL restarts from 1 once it lapses; without one it keeps the expiry', async () => {
+    assert.equal(await hs.increment('seq:t', SHORT_TTL), 1);
+    assert.equal(await hs.increment('seq:t'), 2, 'no TTL given: the existing one is kept');
+    await sleep(PAST_TTL);
+    assert.equal(await hs.getValue('seq:t'), null);
+    assert.equal(await hs.increment('seq:t', SHORT_TTL), 1);
+  });
+
+  test('lists keep the newest maxLength items, oldest first', async () => {
+    assert.deepEqual(await hs.readList('log:a'), []);
+    for (let i = 1; i <= 7; i++) await hs.appendToList('log:a', `e${i}`, { maxLength: 5 });
+    assert.deepEqual(await hs.readList('log:a'), ['e3', 'e4', 'e5', 'e6', 'e7']);
+    await hs.appendToList('log:b', 'x', { maxLength: 5 });
+    assert.deepEqual(await hs.readList('log:b'), ['x']);
+  });
+
+  test('lists expire after their TTL, and each append restarts it', async () => {
+    const ttl = 600; // longer than SHORT_TTL: the renewal check must survive a loaded box's timer drift
+    await hs.appendToList('log:t', 'first', { maxLength: 10, ttlMs: ttl });
+    await sleep(ttl * 0.6);
+    await hs.appendToList('log:t', 'second', { maxLength: 10, ttlMs: ttl });
+    await sleep(ttl * 0.6);
+    assert.deepEqual(await hs.readList('log:t'), ['first', 'second'], 'renewed by the second append');
+    await sleep(ttl + 200);
+    assert.deepEqual(await hs.readList('log:t'), []);
+  });
+
+  test('lists are their own keyspace', async () => {
+    await hs.appendToList('same', 'item', { maxLength: 3 });
+    assert.equal(await hs.getValue('same'), null);
+    await hs.setValue('other', 'v');
+    assert.deepEqual(await hs.readList('other'), []);
+  });
+
+  test('concurrent appends all land (up to maxLength)', async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => hs.appendToList('log:burst', String(i), { maxLength: 100 })));
+    assert.deepEqual((await hs.readList('log:burst')).map(Number).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
   });
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { io as ioClient, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from 'socket.io-client';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { buildApp, type App } from '../../src/app.js';
@@ -28,6 +30,14 @@ export interface TestApp {
   driver(opts?: { approved?: boolean; vehicleClass?: string; available?: boolean }): Promise<TestUser>;
   admin(): Promise<TestUser>;
   count(table: string): Promise<number>;
+  /** Starts listening on 127.0.0.1, port 0 (once); returns the base URL for socket clients. */
+  listen(): Promise<string>;
+  /**
+   * A socket.io-client connected with `auth: {token}` (websocket only, no
+   * reconnection unless `opts` say so); rejects with the `connect_error`.
+   * Disconnected by `close()`.
+   */
+  connectSocket(token: string | undefined, opts?: Partial<ManagerOptions & SocketOptions>): Promise<ClientSocket>;
   close(): Promise<void>;
 }
 
@@ -112,7 +122,28 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     return res.rows[0].n as number;
   };
 
+  let baseUrl: string | undefined;
+  const listen = async () => {
+    if (!baseUrl) {
+      await app.http.listen({ port: 0, host: '127.0.0.1' });
+      baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+    }
+    return baseUrl;
+  };
+
+  const clients = new Set<ClientSocket>();
+  const connectSocket: TestApp['connectSocket'] = async (token, opts = {}) => {
+    const socket = ioClient(await listen(), { transports: ['websocket'], auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true, ...opts });
+    clients.add(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+    return socket;
+  };
+
   const close = async () => {
+    for (const socket of clients) socket.disconnect();
     await app.http.close();
     await platform.jobs.stop();
     const pool = platform.database.pool;
@@ -121,5 +152,5 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     await platform.close();
   };
 
-  return { platform, app, config, schema, api, signup, driver, admin, count, close };
+  return { platform, app, config, schema, api, signup, driver, admin, count, listen, connectSocket, close };
 }

@@ -10,6 +10,16 @@ export interface DomainEventMap {
   'trip.offered': { tripId: string; driverId: string; round: number; expiresAt: string };
   'trip.cancelled': { tripId: string; by: string; reason: string; fee: number | null };
   'trip.offers_withdrawn': { tripId: string; driverIds: string[] };
+  'trip.bid_placed': { tripId: string; driverId: string; amount: number };
+  'booking.created': { bookingId: string; customerId: string; providerId: string; serviceType: string; startsAt: string; endsAt: string };
+  'booking.status_changed': { bookingId: string; customerId: string; providerId: string; from: string; to: string; by: string; reason: string | null };
+  'booking.deleted': { bookingId: string; by: string; reason: string | null };
+  'booking.restored': { bookingId: string; by: string };
+  'booking.hard_deleted': { bookingId: string; by: string };
+  'user.erased': { userId: string };
+  'wallet.deposit_paid': { depositId: string; userId: string; amount: number; held: boolean; reason: string | null };
+  'wallet.withdrawal_requested': { withdrawalId: string; driverId: string; amount: number; status: string; reason: string | null };
+  'wallet.withdrawal_resolved': { withdrawalId: string; driverId: string; amount: number; status: string; by: string | null };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -12,12 +12,30 @@ export const MAX_GEO_LAT = 85.05112878;
 
 const RAD = Math.PI / 180;
 
-/** Same formula as Redis's geohashGetDistance, so both adapters compute identical metres. */
-export function haversineM(lat1: number, lng1: number, lat2: number, lng2: number): number {
+/**
+ * The haversine term for two points whose latitude cosines are already known:
+ * the memory index caches each driver's cosine, and sharing this function keeps
+ * its distances bit-identical to haversineM (and so to brute-force checks).
+ */
+export function haversineTerm(lat1: number, lng1: number, cosLat1: number, lat2: number, lng2: number, cosLat2: number): number {
   const u = Math.sin(((lat2 - lat1) * RAD) / 2);
   const v = Math.sin(((lng2 - lng1) * RAD) / 2);
-  const a = u * u + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * v * v;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(Math.min(1, a)));
+  return Math.min(1, u * u + cosLat1 * cosLat2 * v * v);
+}
+
+export function termToMeters(term: number): number {
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(term));
+}
+
+/** Same formula as Redis's geohashGetDistance, so both adapters compute identical metres. */
+export function haversineM(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  return termToMeters(haversineTerm(lat1, lng1, Math.cos(lat1 * RAD), lat2, lng2, Math.cos(lat2 * RAD)));
+}
+
+/** Inverse of termToMeters, for comparing against a distance without asin/sqrt per candidate. */
+export function metersToTerm(meters: number): number {
+  const s = Math.sin(Math.min(Math.PI / 2, meters / (2 * EARTH_RADIUS_M)));
+  return s * s;
 }
 
 function assertLatLng(lat: number, lng: number): void {

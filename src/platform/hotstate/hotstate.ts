@@ -93,6 +93,21 @@ export interface HotState {
   deleteValue(key: string): Promise<void>;
   /** Atomic across all nodes: exactly one concurrent caller gets `true` (dedupe, locks). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Adds 1 to the integer value at `key` (absent = 0) and returns the result;
+   * atomic across nodes, so every concurrent caller gets a different number
+   * (per-room event sequences). `getValue` reads it as a decimal string.
+   * `ttlMs` (re)starts its expiry; without it an existing expiry is kept.
+   */
+  increment(key: string, ttlMs?: number): Promise<number>;
+
+  /**
+   * Appends to the list at `key`, keeping only the newest `maxLength` items
+   * (replay logs); `ttlMs` restarts the list's expiry. Lists are their own keyspace.
+   */
+  appendToList(key: string, value: string, opts: { maxLength: number; ttlMs?: number }): Promise<void>;
+  /** The list at `key`, oldest first; [] when absent or expired. */
+  readList(key: string): Promise<string[]>;
 
   health(): HotStateHealth;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ export type {
 export { EARTH_RADIUS_M, haversineM } from './geo.js';
 export { MemoryHotState, type MemoryHotStateOptions } from './memory.js';
 export { RedisHotState, type HotStateLog, type RedisHotStateOptions } from './redis.js';
+export { FailoverHotState, withMemoryFallback } from './failover.js';
 
 /** Keeps SmartLine's keys apart from anything else sharing the Redis database. */
 export const DEFAULT_KEY_PREFIX = 'sl:';

@@ -42,9 +42,64 @@ export class TtlStore {
     return true;
   }
 
+  /** Read-modify-write in one synchronous step (atomic on the event loop); a non-integer value is an error, as in Redis INCR. */
+  increment(key: string, ttlMs?: number): number {
+    const entry = this.get(key) === null ? undefined : this.entries.get(key);
+    const current = entry ? Number(entry.value) : 0;
+    if (!Number.isSafeInteger(current)) throw new TypeError(`value at ${key} is not an integer`);
+    const next = current + 1;
+    this.entries.set(key, { value: String(next), expiresAt: ttlMs === undefined ? (entry?.expiresAt ?? Infinity) : this.now() + ttlMs });
+    return next;
+  }
+
   sweep(): void {
     const now = this.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}
+
+interface ListEntry {
+  items: string[];
+  expiresAt: number;
+}
+
+/** Capped lists (newest kept), with the same lazy expiry as TtlStore. */
+export class TtlLists {
+  private readonly lists = new Map<string, ListEntry>();
+
+  constructor(private readonly now: Clock) {}
+
+  get size(): number {
+    return this.lists.size;
+  }
+
+  append(key: string, value: string, maxLength: number, ttlMs?: number): void {
+    let list = this.live(key);
+    if (!list) {
+      list = { items: [], expiresAt: Infinity };
+      this.lists.set(key, list);
+    }
+    list.items.push(value);
+    if (list.items.length > maxLength) list.items.splice(0, list.items.length - maxLength);
+    if (ttlMs !== undefined) list.expiresAt = this.now() + ttlMs;
+  }
+
+  read(key: string): string[] {
+    return [...(this.live(key)?.items ?? [])];
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [key, list] of this.lists) if (list.expiresAt <= now) this.lists.delete(key);
+  }
+
+  private live(key: string): ListEntry | undefined {
+    const list = this.lists.get(key);
+    if (list && list.expiresAt <= this.now()) {
+      this.lists.delete(key);
+      return undefined;
+    }
+    return list;
   }
 }
 

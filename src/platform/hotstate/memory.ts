@@ -8,7 +8,7 @@ import type {
   NearestDriversQuery,
 } from './hotstate.js';
 import { GridGeoIndex } from './memory-geo.js';
-import { TtlStore, WindowCounters } from './memory-ttl.js';
+import { TtlLists, TtlStore, WindowCounters } from './memory-ttl.js';
 
 /** Expired keys are dropped on read; the sweep only bounds memory for keys never read again. */
 const SWEEP_INTERVAL_MS = 30_000;
@@ -26,6 +26,7 @@ export class MemoryHotState implements HotState {
   private readonly presence: TtlStore;
   private readonly values: TtlStore;
   private readonly counters: WindowCounters;
+  private readonly lists: TtlLists;
   private sweeper: NodeJS.Timeout | null;
 
   constructor(opts: MemoryHotStateOptions = {}) {
@@ -33,6 +34,7 @@ export class MemoryHotState implements HotState {
     this.presence = new TtlStore(this.now);
     this.values = new TtlStore(this.now);
     this.counters = new WindowCounters(this.now);
+    this.lists = new TtlLists(this.now);
     this.sweeper = setInterval(() => this.sweep(), opts.sweepIntervalMs ?? SWEEP_INTERVAL_MS);
     // The sweep is housekeeping: it must never keep the process (or a test run) alive.
     this.sweeper.unref();
@@ -97,6 +99,18 @@ export class MemoryHotState implements HotState {
     return this.values.setIfAbsent(key, value, ttlMs);
   }
 
+  async increment(key: string, ttlMs?: number): Promise<number> {
+    return this.values.increment(key, ttlMs);
+  }
+
+  async appendToList(key: string, value: string, opts: { maxLength: number; ttlMs?: number }): Promise<void> {
+    this.lists.append(key, value, opts.maxLength, opts.ttlMs);
+  }
+
+  async readList(key: string): Promise<string[]> {
+    return this.lists.read(key);
+  }
+
   health(): HotStateHealth {
     return { ok: this.sweeper !== null, adapter: 'memory' };
   }
@@ -111,5 +125,6 @@ export class MemoryHotState implements HotState {
     this.presence.sweep();
     this.values.sweep();
     this.counters.sweep();
+    this.lists.sweep();
   }
 }

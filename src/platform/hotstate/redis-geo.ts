@@ -26,14 +26,17 @@ const DRIVER_FIELDS = ['lat', 'lng', 'h', 'c', 'a', 't'] as const;
 // The class a driver is leaving is only known inside Redis, so the scripts build
 // that key from a prefix (same hash tag ⇒ same slot, so this stays cluster-safe).
 const UPSERT_LUA = `
+-- KEYS: driver hash, all-drivers GEO, class GEO
+-- ARGV: id, GEO lng, lat, heading, class, available, at, class-key prefix, exact lng
 local old = redis.call('HGET', KEYS[1], 'c')
 if old and old ~= ARGV[5] then redis.call('ZREM', ARGV[8] .. old, ARGV[1]) end
 redis.call('GEOADD', KEYS[2], ARGV[2], ARGV[3], ARGV[1])
 redis.call('GEOADD', KEYS[3], ARGV[2], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[1], 'lat', ARGV[3], 'lng', ARGV[2], 'h', ARGV[4], 'c', ARGV[5], 'a', ARGV[6], 't', ARGV[7])
+redis.call('HSET', KEYS[1], 'lat', ARGV[3], 'lng', ARGV[9], 'h', ARGV[4], 'c', ARGV[5], 'a', ARGV[6], 't', ARGV[7])
 return 1`;
 
 const REMOVE_LUA = `
+-- KEYS: driver hash, all-drivers GEO; ARGV: id, class-key prefix
 local old = redis.call('HGET', KEYS[1], 'c')
 if old then redis.call('ZREM', ARGV[2] .. old, ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -48,12 +51,22 @@ return 1`;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     hotstateUpsertDriver(
-      ...args: [driverKey: string, allKey: string, classKey: string, id: string, lng: number, lat: number, heading: string, vehicleClass: string, available: string, at: number, classKeyPrefix: string]
+      ...args: [
+        driverKey: string, allKey: string, classKey: string,
+        id: string, geoLng: number, lat: number, heading: string, vehicleClass: string, available: string, at: number, classKeyPrefix: string, lng: number,
+      ]
     ): Result<number, Context>;
     hotstateRemoveDriver(driverKey: string, allKey: string, id: string, classKeyPrefix: string): Result<number, Context>;
     hotstateSetAvailability(driverKey: string, available: string): Result<number, Context>;
   }
 }
+
+/**
+ * Redis 7.0 GEOSEARCH misses neighbours across the antimeridian when the centre
+ * or a member sits exactly on lng 180 (verified against 7.0.15); −180 is the
+ * same meridian and works. The hash keeps the caller's value.
+ */
+const geoLng = (lng: number) => (lng === 180 ? -180 : lng);
 
 interface Hit {
   id: string;
@@ -92,7 +105,7 @@ export class RedisGeoIndex {
     const heading = p.heading == null ? '' : String(p.heading);
     await this.redis.hotstateUpsertDriver(
       this.driverKey(p.driverId), this.allKey, this.classPrefix + p.vehicleClass,
-      p.driverId, p.lng, p.lat, heading, p.vehicleClass, p.available ? '1' : '0', p.at, this.scriptClassPrefix,
+      p.driverId, geoLng(p.lng), p.lat, heading, p.vehicleClass, p.available ? '1' : '0', p.at, this.scriptClassPrefix, p.lng,
     );
   }
 
@@ -139,7 +152,7 @@ export class RedisGeoIndex {
     const key = q.vehicleClass === undefined ? this.allKey : this.classPrefix + q.vehicleClass;
     // The slack keeps drivers exactly on the radius that the geohash rounding would push just outside.
     const raw = (await this.redis.geosearch(
-      key, 'FROMLONLAT', q.lng, q.lat, 'BYRADIUS', q.radiusM + GEO_SLACK_M, 'm', 'ASC', 'COUNT', count, 'WITHDIST',
+      key, 'FROMLONLAT', geoLng(q.lng), q.lat, 'BYRADIUS', q.radiusM + GEO_SLACK_M, 'm', 'ASC', 'COUNT', count, 'WITHDIST',
     )) as Array<[string, string]>;
     return raw.map(([id, dist]) => ({ id, dist: Number(dist) }));
   }

@@ -25,12 +25,20 @@ export interface RedisHotStateOptions {
 /**
  * A command issued while Redis is down fails after one reconnect attempt
  * instead of queueing for ~20: callers degrade (DESIGN principle 8) rather
- * than hang a request.
+ * than hang a request. Disconnecting a link that already dropped arms a
+ * (non-unref'd) destroy timer in ioredis; 2 s by default would hold up shutdown.
  */
-const OWNED_CLIENT_OPTIONS = { maxRetriesPerRequest: 1, enableAutoPipelining: true } as const;
+const OWNED_CLIENT_OPTIONS = { maxRetriesPerRequest: 1, enableAutoPipelining: true, disconnectTimeout: 200 } as const;
 
 /** Redis PX needs a positive integer; sub-millisecond TTLs round up so a key never lives "forever". */
 const toPx = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
+
+/** The reply of command `index` in a MULTI, or its error (an aborted transaction is an error too). */
+function execReply(replies: Array<[Error | null, unknown]> | null, index: number): unknown {
+  const [err, value] = replies?.[index] ?? [new Error('hot state: transaction aborted'), null];
+  if (err) throw err;
+  return value;
+}
 
 /** Multi-node adapter. Positions/presence/counters are shared by every API node and worker. */
 export class RedisHotState implements HotState {
@@ -63,7 +71,7 @@ export class RedisHotState implements HotState {
     });
   }
 
-  private key(kind: 'pr' | 'wc' | 'kv', key: string): string {
+  private key(kind: 'pr' | 'wc' | 'kv' | 'ls', key: string): string {
     return `${this.opts.keyPrefix}${kind}:${key}`;
   }
 
@@ -137,6 +145,24 @@ export class RedisHotState implements HotState {
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(this.key('kv', key), value, 'PX', toPx(ttlMs), 'NX')) === 'OK';
+  }
+
+  /** INCR and the expiry in one MULTI: a counter never outlives its TTL because a node died in between. */
+  async increment(key: string, ttlMs?: number): Promise<number> {
+    const k = this.key('kv', key);
+    if (ttlMs === undefined) return this.redis.incr(k);
+    return Number(execReply(await this.redis.multi().incr(k).pexpire(k, toPx(ttlMs)).exec(), 0));
+  }
+
+  async appendToList(key: string, value: string, opts: { maxLength: number; ttlMs?: number }): Promise<void> {
+    const k = this.key('ls', key);
+    const tx = this.redis.multi().rpush(k, value).ltrim(k, -Math.max(1, opts.maxLength), -1);
+    if (opts.ttlMs !== undefined) tx.pexpire(k, toPx(opts.ttlMs));
+    execReply(await tx.exec(), 0);
+  }
+
+  async readList(key: string): Promise<string[]> {
+    return this.redis.lrange(this.key('ls', key), 0, -1);
   }
 
   health(): HotStateHealth {

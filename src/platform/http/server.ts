@@ -12,9 +12,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
+import { unavailable } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
+import { installTextGuard } from './text-guard.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
+const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{8,128}$/;
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -25,12 +28,34 @@ export interface HttpServerOptions {
   version: string;
 }
 
+/**
+ * Graceful drain: once close() starts, in-flight requests finish and their
+ * responses carry `Connection: close`, so close() does not wait for clients'
+ * keep-alive connections (Fastify keeps them 72 s); requests that still
+ * arrive get an enveloped 503 with Retry-After.
+ */
+function installDrain(app: FastifyInstance) {
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (draining) throw unavailable('Server is shutting down', 1);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) void reply.header('connection', 'close');
+    return payload;
+  });
+}
+
 /** Fastify with the platform rules every route shares: ids, limits, errors, docs. */
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: opts.log,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Trust X-Forwarded-For only from hops on this host or a private network (the load
+    // balancer); `true` would let any client pick its own IP and dodge per-IP limits.
+    trustProxy: TRUSTED_PROXIES,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -39,6 +64,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
     routerOptions: { ignoreTrailingSlash: true },
     // A request that takes longer than this is stuck; sockets are not affected.
     requestTimeout: 30_000,
+    // Requests arriving while closing get our enveloped 503 (installDrain), not Fastify's bare one.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -48,6 +75,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  installTextGuard(app);
+  installDrain(app);
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false, credentials: true });

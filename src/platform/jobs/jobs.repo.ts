@@ -66,3 +66,9 @@ export async function countOpenDeadLetters(db: DbHandle): Promise<number> {
   const row = await q(db).selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('requeued_at', 'is', null).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Latest graphile-worker migration applied to a worker schema (0 before any). */
+export async function workerSchemaRevision(db: DbHandle, workerSchema: string): Promise<number> {
+  const { rows } = await sql<{ id: number }>`SELECT coalesce(max(id), 0)::int AS id FROM ${sql.id(workerSchema)}.migrations`.execute(db);
+  return rows[0]?.id ?? 0;
+}

@@ -2,12 +2,16 @@ import { run, runMigrations, Logger as WorkerLogger, type Runner, type TaskList 
 import type pg from 'pg';
 import type { Db, DbHandle } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
-import { insertDeadLetter, insertJob, markRequeued } from './jobs.repo.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { insertDeadLetter, insertJob, markRequeued, workerSchemaRevision } from './jobs.repo.js';
 import type { z } from 'zod';
 import type { EnqueueOptions, TaskDefinition, TaskHandler } from './task.js';
 import { notFound } from '../errors.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
+/** graphile-worker sets this process exit code when it stops for a breaking migration. */
+const MIGRATION_EXIT_CODE = 57;
+const RESTART_DELAY_MS = 1_000;
 
 function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger(() => (level, message, meta) => {
@@ -24,6 +28,11 @@ function workerLogger(log: Logger): WorkerLogger {
 export class JobQueue {
   private readonly tasks = new Map<string, { def: TaskDefinition; handler: TaskHandler }>();
   private runner: Runner | undefined;
+  private stopping = false;
+  /** Our worker schema's migration revision once prepared. */
+  private revision = 0;
+  /** process.exitCode before the runner started (graphile-worker may set it to 57, see recover). */
+  private exitCodeBefore: typeof process.exitCode;
 
   constructor(private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number }) {}
 
@@ -34,6 +43,7 @@ export class JobQueue {
   /** Creates graphile-worker's schema (idempotent, locked by graphile-worker itself). */
   async prepare() {
     await runMigrations({ pgPool: this.opts.pool, schema: this.opts.workerSchema, logger: workerLogger(this.opts.log) });
+    this.revision = await workerSchemaRevision(this.opts.db, this.opts.workerSchema);
   }
 
   async enqueue<S extends z.ZodType>(db: DbHandle, def: TaskDefinition<S>, payload: z.infer<S>, options: EnqueueOptions = {}) {
@@ -42,7 +52,13 @@ export class JobQueue {
   }
 
   async start() {
-    this.runner = await run({
+    this.stopping = false;
+    await this.launch();
+  }
+
+  private async launch() {
+    if (process.exitCode !== MIGRATION_EXIT_CODE) this.exitCodeBefore = process.exitCode;
+    const runner = await run({
       pgPool: this.opts.pool,
       schema: this.opts.workerSchema,
       concurrency: this.opts.concurrency,
@@ -51,12 +67,59 @@ export class JobQueue {
       logger: workerLogger(this.opts.log),
       taskList: this.buildTaskList(),
     });
+    if (this.stopping) return runner.stop();
+    this.runner = runner;
+    const onExit = () => void this.recover(runner);
+    runner.promise.then(onExit, onExit);
+  }
+
+  /** Puts back the exit code graphile-worker set for a migration notice that was not about our schema. */
+  private async undoForeignExitCode() {
+    if (process.exitCode !== MIGRATION_EXIT_CODE || this.exitCodeBefore === MIGRATION_EXIT_CODE) return true;
+    const revision = await workerSchemaRevision(this.opts.db, this.opts.workerSchema);
+    if (revision !== this.revision) return false;
+    process.exitCode = this.exitCodeBefore;
+    return true;
+  }
+
+  /**
+   * graphile-worker's "breaking migration" notice is database-wide (LISTEN
+   * "worker:migrate"), not per schema: migrating a fresh worker schema
+   * anywhere in the database (another test suite, a staging copy beside
+   * prod) stops every runner in it and sets exit code 57. When our own
+   * schema did not move on, the notice was not for us: undo the exit code
+   * and start again. A real upgrade of our schema leaves the worker stopped.
+   */
+  private async recover(runner: Runner) {
+    if (this.stopping || this.runner !== runner) return;
+    this.runner = undefined;
+    while (!this.stopping) {
+      try {
+        const ours = await this.undoForeignExitCode();
+        const revision = await workerSchemaRevision(this.opts.db, this.opts.workerSchema);
+        if (!ours || revision !== this.revision) {
+          this.opts.log.error({ revision, ours: this.revision }, 'job worker stopped: its schema was migrated by a newer version');
+          return;
+        }
+        this.opts.log.warn('job worker stopped by a migration notice for another schema; restarting');
+        return await this.launch();
+      } catch (err) {
+        this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'job worker restart failed; retrying');
+        await sleep(RESTART_DELAY_MS);
+      }
+    }
   }
 
   async stop() {
+    this.stopping = true;
     const runner = this.runner;
     this.runner = undefined;
-    await runner?.stop();
+    // It may have stopped by itself a moment ago (see recover).
+    await runner?.stop().catch((err: unknown) => {
+      if (!(err instanceof Error && /already stopped/i.test(err.message))) throw err;
+    });
+    // A foreign notice may have landed while we were stopping; the pool is still open here.
+    await this.undoForeignExitCode().catch(() => {});
   }
 
   get running() {
@@ -68,7 +131,9 @@ export class JobQueue {
     return db.transaction().execute(async (tx) => {
       const row = await markRequeued(tx, id, adminId);
       if (!row) throw notFound('Dead letter');
-      await insertJob(tx, this.opts.workerSchema, { task: row.task, payload: row.payload, jobKey: row.job_key ?? undefined });
+      // The task's own attempt budget, as on first enqueue (add_job's default would be 25).
+      const maxAttempts = this.tasks.get(row.task)?.def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      await insertJob(tx, this.opts.workerSchema, { task: row.task, payload: row.payload, jobKey: row.job_key ?? undefined, maxAttempts });
       return row;
     });
   }

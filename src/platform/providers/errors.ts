@@ -1,0 +1,43 @@
+/**
+ * Provider failures in two kinds: transient (network, timeout, 5xx, 429 —
+ * retry later, counts against the circuit breaker) and permanent (the provider
+ * answered and refused the request, e.g. an invalid number — retrying cannot
+ * help and the provider is healthy, so the breaker ignores it).
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${provider}: ${message}`);
+    this.name = 'ProviderError';
+  }
+}
+
+export class PermanentProviderError extends ProviderError {
+  constructor(provider: string, message: string, status?: number) {
+    super(provider, message, status);
+    this.name = 'PermanentProviderError';
+  }
+}
+
+export class ProviderTimeoutError extends ProviderError {
+  constructor(provider: string, timeoutMs: number) {
+    super(provider, `timed out after ${timeoutMs} ms`);
+    this.name = 'ProviderTimeoutError';
+  }
+}
+
+export function isPermanentProviderError(err: unknown): err is PermanentProviderError {
+  return err instanceof PermanentProviderError;
+}
+
+/** opossum rejects with code EOPENBREAKER while a breaker is open (fail fast, nothing was sent). */
+export function isBreakerOpenError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EOPENBREAKER';
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,43 @@
+import { PermanentProviderError, ProviderError } from './errors.js';
+
+/** Statuses that mean "try again later" even though they are 4xx. */
+const RETRYABLE_4XX = new Set([408, 425, 429]);
+
+export interface HttpRequest {
+  provider: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+/**
+ * POSTs to a provider and classifies the outcome: 2xx → parsed JSON body;
+ * 4xx (but 408/425/429) → permanent; 5xx, 429, network errors → transient.
+ */
+export async function postToProvider(req: HttpRequest): Promise<Record<string, unknown>> {
+  let res: Response;
+  try {
+    res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: req.signal });
+  } catch (err) {
+    if (req.signal.aborted && req.signal.reason instanceof Error) throw req.signal.reason;
+    throw new ProviderError(req.provider, `request failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const text = await res.text().catch(() => '');
+  if (res.ok) {
+    try {
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  const detail = `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  if (res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status)) {
+    throw new PermanentProviderError(req.provider, detail, res.status);
+  }
+  throw new ProviderError(req.provider, detail, res.status);
+}
+
+export function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,69 @@
+import type { Socket } from 'socket.io';
+import { ErrorCode } from '../errors.js';
+import type { FeatureFlags } from '../flags.js';
+import type { Logger } from '../observability/logger.js';
+import { ackError, ackOk, toAckError, validationDetails, type AckReply, type SocketEventRegistry } from './event-registry.js';
+import type { LegacyUsageLog } from './legacy.js';
+import { SOCKET_ERROR, notifySocket, userOf, type SessionManager } from './sessions.js';
+import type { SocketLimits } from './socket-limits.js';
+import { socketEvents, socketHandlerSeconds } from './socket-metrics.js';
+
+export interface DispatcherDeps {
+  registry: SocketEventRegistry;
+  limits: SocketLimits;
+  sessions: SessionManager;
+  legacy: LegacyUsageLog;
+  flags: FeatureFlags;
+  log: Logger;
+}
+
+type Ack = (reply: AckReply) => void;
+
+/**
+ * Every client event goes through here: rate limit, lookup, role, zod, handler.
+ * The answer always reaches the client — through the ack callback, or as
+ * `socket:error` when the client passed none — and nothing a client sends
+ * can throw out of this function.
+ */
+export class SocketDispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** One catch-all listener per socket (cheaper per connection than one listener per event). */
+  attach(socket: Socket): void {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      void this.handle(socket, String(event), args);
+    });
+  }
+
+  private async handle(socket: Socket, event: string, args: unknown[]): Promise<void> {
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : undefined;
+    const started = performance.now();
+    const reply = await this.run(socket, event, args[0]).catch((err: unknown) => toAckError(err, this.deps.log, event));
+    const label = this.deps.registry.labelOf(event);
+    socketEvents.inc({ event: label, code: reply.ok ? 'ok' : reply.error.code });
+    socketHandlerSeconds.observe({ event: label }, (performance.now() - started) / 1000);
+    if (ack) ack(reply);
+    else if (!reply.ok) notifySocket(socket, SOCKET_ERROR, { event, error: reply.error });
+  }
+
+  private async run(socket: Socket, event: string, payload: unknown): Promise<AckReply> {
+    const { registry, limits, flags } = this.deps;
+    const verdict = await limits.event(socket.id);
+    if (!verdict.allowed) return ackError(ErrorCode.RATE_LIMITED, 'Too many events', { retryAfter: verdict.retryAfterS });
+    const resolved = registry.resolve(event, flags.isOn('LEGACY_EVENTS'));
+    if (!resolved) return ackError(ErrorCode.VALIDATION_ERROR, `Unknown event "${event}"`);
+    const { def, legacy } = resolved;
+    const user = userOf(socket);
+    if (legacy) {
+      this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), { socketId: socket.id, userId: user.id, event, replacement: def.name });
+    }
+    if (def.roles && !def.roles.includes(user.role)) return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
+    const parsed = def.schema.safeParse(payload ?? {});
+    if (!parsed.success) return ackError(ErrorCode.VALIDATION_ERROR, 'Invalid payload', validationDetails(parsed.error));
+    try {
+      return ackOk(await def.handle({ socket, user, log: this.deps.log }, parsed.data));
+    } catch (err) {
+      return toAckError(err, this.deps.log, def.name);
+    }
+  }
+}

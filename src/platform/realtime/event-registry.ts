@@ -1,0 +1,81 @@
+import type { Socket } from 'socket.io';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../errors.js';
+import type { AuthUser, Role } from '../http/route-config.js';
+import type { Logger } from '../observability/logger.js';
+
+/** What a socket knows about its user (the verified access token). */
+export type SocketUser = AuthUser;
+
+/** Everything a handler may need; the socket is the connection that sent the event. */
+export interface SocketEventContext {
+  socket: Socket;
+  user: SocketUser;
+  log: Logger;
+}
+
+/** API.md: every client event is answered `{ok:true, data}` or `{ok:false, error:{code, message}}`. */
+export type AckReply =
+  | { ok: true; data: unknown }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+
+export interface SocketEventDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  /** Validates the first argument; a missing argument is validated as `{}`. */
+  schema: S;
+  /** Roles allowed; omitted = any signed-in user. */
+  roles?: Role[];
+  /** Old names still accepted for this event while LEGACY_EVENTS is on. */
+  legacyNames?: string[];
+  handle(ctx: SocketEventContext, payload: z.infer<S>): Promise<unknown> | unknown;
+}
+
+export interface ResolvedEvent {
+  def: SocketEventDefinition;
+  /** The client used a legacy alias. */
+  legacy: boolean;
+}
+
+/** Client → server events by name; modules register theirs at start-up (chat:send, sos:trigger …). */
+export class SocketEventRegistry {
+  private readonly events = new Map<string, SocketEventDefinition>();
+  private readonly legacy = new Map<string, SocketEventDefinition>();
+
+  register<S extends z.ZodType>(def: SocketEventDefinition<S>): void {
+    if (this.events.has(def.name)) throw new Error(`socket event ${def.name} registered twice`);
+    this.events.set(def.name, def as unknown as SocketEventDefinition);
+    for (const alias of def.legacyNames ?? []) this.legacy.set(alias, def as unknown as SocketEventDefinition);
+  }
+
+  resolve(name: string, legacyOn: boolean): ResolvedEvent | undefined {
+    const def = this.events.get(name);
+    if (def) return { def, legacy: false };
+    const old = legacyOn ? this.legacy.get(name) : undefined;
+    return old ? { def: old, legacy: true } : undefined;
+  }
+
+  /** Bounded metric label: registered names only. */
+  labelOf(name: string): string {
+    return this.events.has(name) || this.legacy.has(name) ? name : 'unknown';
+  }
+}
+
+export function ackOk(data: unknown): AckReply {
+  return { ok: true, data: data ?? null };
+}
+
+export function ackError(code: ErrorCode, message: string, details?: unknown): AckReply {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Field list in the same shape the HTTP layer uses for VALIDATION_ERROR details. */
+export function validationDetails(error: z.ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((i) => ({ field: ['payload', ...i.path.map(String)].join('.'), message: i.message }));
+}
+
+/** Never a raw exception to a client (STYLE rule 5): AppErrors keep their code, anything else is INTERNAL. */
+export function toAckError(err: unknown, log: Logger, event: string): AckReply {
+  if (err instanceof AppError) return ackError(err.code, err.message, err.details);
+  log.error({ err, event }, 'socket handler failed');
+  return ackError(ErrorCode.INTERNAL, 'Internal error');
+}

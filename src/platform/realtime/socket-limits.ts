@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** Seed 000: rate-limit connection attempts per IP (reconnect storms) and events per socket. */
+const CONNECT_WINDOW_S = 60;
+const EVENT_WINDOW_S = 10;
+
+export interface SocketLimitSettings {
+  connectsPerIpPerMin: number;
+  eventsPer10s: number;
+  disabled: boolean;
+  keyPrefix: string;
+}
+
+/** Outcome of one check: allowed, or how long to wait. */
+export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterS: number };
+
+const ALLOWED: LimitVerdict = { allowed: true };
+
+/**
+ * Redis store when a client is given (shared by every node), with an
+ * in-process insurance limiter that takes over at once while Redis is down
+ * (DESIGN principle 8: degrade, never die).
+ */
+function makeLimiter(redis: Redis | undefined, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+  if (!redis) return memory;
+  return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+}
+
+async function check(limiter: RateLimiterAbstract, key: string): Promise<LimitVerdict> {
+  try {
+    await limiter.consume(key);
+    return ALLOWED;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+  }
+}
+
+export class SocketLimits {
+  private readonly connects: RateLimiterAbstract;
+  private readonly events: RateLimiterAbstract;
+
+  constructor(private readonly settings: SocketLimitSettings, redis?: Redis) {
+    this.connects = makeLimiter(redis, `${settings.keyPrefix}rl:sock-connect`, settings.connectsPerIpPerMin, CONNECT_WINDOW_S);
+    this.events = makeLimiter(redis, `${settings.keyPrefix}rl:sock-event`, settings.eventsPer10s, EVENT_WINDOW_S);
+  }
+
+  connect(ip: string): Promise<LimitVerdict> {
+    return this.settings.disabled ? Promise.resolve(ALLOWED) : check(this.connects, ip);
+  }
+
+  event(socketId: string): Promise<LimitVerdict> {
+    return this.settings.disabled ? Promise.resolve(ALLOWED) : check(this.events, socketId);
+  }
+}
