@@ -1,0 +1,75 @@
+import type { Db } from '../../platform/db/database.js';
+import type { DomainEventMap } from '../../platform/events/event-map.js';
+import type { HotState } from '../../platform/hotstate/index.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import { findTrip, listTripsFor, type TripStatus } from '../trips/index.js';
+import type { LookupGate } from './lookup-gate.js';
+
+/** The trip a driver is on (the partial unique index allows one): its points go to the route and the trip room. */
+export interface ActiveTrip {
+  tripId: string;
+  riderId: string;
+  status: 'accepted' | 'arrived' | 'started';
+  version: number;
+  pickup: { lat: number; lng: number };
+  dropoff: { lat: number; lng: number };
+}
+
+const ACTIVE: ReadonlyArray<ActiveTrip['status']> = ['started', 'arrived', 'accepted'];
+/** A cached answer is re-checked against Postgres after this long (events normally keep it exact). */
+const CACHE_TTL_MS = 10 * 60_000;
+const NONE = 'none';
+const cacheKey = (driverId: string) => `loc:active-trip:${driverId}`;
+
+const isActive = (status: string): status is ActiveTrip['status'] => (ACTIVE as readonly string[]).includes(status);
+
+/**
+ * Driver → active trip, cached in hot state so every node sees what the node
+ * that handled a trip event wrote. Trip events overwrite; a look-up only
+ * fills an empty slot, so a look-up that raced an accept never hides the trip.
+ */
+export class ActiveTrips {
+  constructor(private readonly deps: { db: Db; hotState: HotState; log: Logger; gate: LookupGate }) {}
+
+  async forDriver(driverId: string): Promise<ActiveTrip | null> {
+    const cached = await this.deps.hotState.getValue(cacheKey(driverId));
+    if (cached === NONE) return null;
+    if (cached) return JSON.parse(cached) as ActiveTrip;
+    const trip = await this.deps.gate.run(`trip:${driverId}`, () => this.lookup(driverId));
+    await this.deps.hotState.setIfAbsent(cacheKey(driverId), trip ? JSON.stringify(trip) : NONE, CACHE_TTL_MS);
+    return trip;
+  }
+
+  /** Bus `trip.status_changed` on the node that made the change. */
+  async onStatusChanged(p: DomainEventMap['trip.status_changed']): Promise<void> {
+    if (!p.driverId) return;
+    const key = cacheKey(p.driverId);
+    if (!isActive(p.to)) {
+      await this.deps.hotState.setValue(key, NONE, CACHE_TTL_MS);
+      return;
+    }
+    const current = await this.deps.hotState.getValue(key);
+    if (current && current !== NONE) {
+      const known = JSON.parse(current) as ActiveTrip;
+      if (known.tripId === p.tripId && known.version >= p.version) return; // an older event finished late
+    }
+    const row = await findTrip(this.deps.db, p.tripId);
+    if (!row) return;
+    const trip: ActiveTrip = {
+      tripId: row.id, riderId: row.rider_id, status: p.to, version: p.version,
+      pickup: { lat: row.pickup_lat, lng: row.pickup_lng }, dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+    };
+    await this.deps.hotState.setValue(key, JSON.stringify(trip), CACHE_TTL_MS);
+  }
+
+  private async lookup(driverId: string): Promise<ActiveTrip | null> {
+    for (const status of ACTIVE) {
+      const { items } = await listTripsFor(this.deps.db, { id: driverId, role: 'driver' }, { status: status as TripStatus, limit: 1 });
+      const view = items[0];
+      if (view) {
+        return { tripId: view.id, riderId: view.riderId, status, version: view.version, pickup: { lat: view.pickup.lat, lng: view.pickup.lng }, dropoff: { lat: view.dropoff.lat, lng: view.dropoff.lng } };
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+import type { HotState } from '../../platform/hotstate/index.js';
+import type { Platform } from '../../platform/runtime.js';
+import { TERMINAL_STATUSES, type TripStatus } from '../trips/index.js';
+import { ActiveTrips } from './active-trips.js';
+import { LocationBuffer } from './location-buffer.js';
+import { LookupGate } from './lookup-gate.js';
+import { LocationService, presenceKey } from './location.service.js';
+import { TripFeed } from './trip-feed.js';
+
+export interface LocationModule {
+  service: LocationService;
+  buffer: LocationBuffer;
+  /** Stops the flush timer and writes what is still buffered. */
+  close(): Promise<void>;
+}
+
+/** Hot-state availability after a driver-state change in Postgres (offline and busy drivers are hidden). */
+export async function syncDriverAvailability(hotState: HotState, driverId: string, state: string): Promise<void> {
+  await hotState.setDriverAvailability(driverId, state !== 'offline' && state !== 'busy');
+}
+
+/** DESIGN: a driver whose 30 s heartbeat lapsed is invisible to matching. */
+export function isDriverOnline(hotState: HotState, driverId: string): Promise<boolean> {
+  return hotState.isPresent(presenceKey(driverId));
+}
+
+/**
+ * Trip events keep the driver → trip cache and hot-state availability exact
+ * (accept ⇒ busy; the end of a trip frees the driver — cooldown is enforced
+ * by the Postgres check in nearby).
+ */
+function followTrips(platform: Platform, trips: ActiveTrips, feed: TripFeed): void {
+  platform.bus.on('trip.status_changed', async (event) => {
+    const p = event.payload;
+    await trips.onStatusChanged(p);
+    if (!p.driverId) return;
+    if (p.to === 'accepted') await platform.hotState.setDriverAvailability(p.driverId, false);
+    if (TERMINAL_STATUSES.includes(p.to as TripStatus)) {
+      feed.forget(p.tripId);
+      await platform.hotState.setDriverAvailability(p.driverId, true);
+    }
+  });
+}
+
+export function createLocationModule(platform: Platform): LocationModule {
+  const { database, hotState, realtime, flags, log, config } = platform;
+  const buffer = new LocationBuffer({ db: database.db, log, intervalMs: config.LOCATION_FLUSH_INTERVAL_MS });
+  // A third of the pool: a fleet reconnecting at once never starves the requests of everyone else.
+  const gate = new LookupGate(Math.max(1, Math.floor(config.DB_POOL_MAX / 3)));
+  const trips = new ActiveTrips({ db: database.db, hotState, log, gate });
+  const feed = new TripFeed({ realtime, log });
+  const service = new LocationService({ db: database.db, hotState, realtime, flags, log, buffer, trips, feed, gate });
+  followTrips(platform, trips, feed);
+  buffer.start();
+  return { service, buffer, close: () => buffer.close() };
+}

@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+
+/** A last-known position (driver_locations row) as buffered in memory. */
+export interface LatestPositionRow {
+  driverId: string;
+  lat: number;
+  lng: number;
+  heading: number | null;
+  speed: number | null;
+  accuracy: number | null;
+  recordedAt: number;
+}
+
+export interface HistoryRow extends LatestPositionRow {
+  tripId: string | null;
+}
+
+/** [lat, lng, epochMs], the compact form stored in trip_routes.points. */
+export type StoredRoutePoint = [number, number, number];
+
+export interface RouteHeader {
+  tripId: string;
+  pointCount: number;
+  stride: number;
+  seen: number;
+  distanceM: number;
+  last: { lat: number; lng: number; at: number } | null;
+}
+
+export interface RouteWrite extends RouteHeader {
+  /** Points to append, or the whole (down-sampled) list when `replace`. */
+  points: StoredRoutePoint[];
+  replace: boolean;
+}
+
+const toDates = (ms: number[]) => ms.map((m) => new Date(m));
+
+/** One multi-row upsert; an older fix never overwrites a newer one (two nodes may flush out of order). */
+export async function upsertDriverLocations(db: DbHandle, rows: LatestPositionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO driver_locations (driver_id, lat, lng, heading, speed, accuracy, recorded_at, stopped_at, updated_at)
+    SELECT d, la, ln, h, s, a, r, NULL, now()
+    FROM unnest(${rows.map((r) => r.driverId)}::uuid[], ${rows.map((r) => r.lat)}::float8[], ${rows.map((r) => r.lng)}::float8[],
+                ${rows.map((r) => r.heading)}::real[], ${rows.map((r) => r.speed)}::real[], ${rows.map((r) => r.accuracy)}::real[],
+                ${toDates(rows.map((r) => r.recordedAt))}::timestamptz[]) AS x(d, la, ln, h, s, a, r)
+    ON CONFLICT (driver_id) DO UPDATE SET
+      lat = excluded.lat, lng = excluded.lng, heading = excluded.heading, speed = excluded.speed,
+      accuracy = excluded.accuracy, recorded_at = excluded.recorded_at, stopped_at = NULL, updated_at = now()
+    WHERE driver_locations.recorded_at <= excluded.recorded_at`.execute(db);
+}
+
+/** driver:location_stop: keeps the position, stamps when sharing stopped. */
+export async function stampStopped(db: DbHandle, stops: Array<{ driverId: string; stoppedAt: number }>): Promise<void> {
+  if (stops.length === 0) return;
+  await sql`
+    UPDATE driver_locations AS l SET stopped_at = x.t, updated_at = now()
+    FROM unnest(${stops.map((s) => s.driverId)}::uuid[], ${toDates(stops.map((s) => s.stoppedAt))}::timestamptz[]) AS x(d, t)
+    WHERE l.driver_id = x.d AND l.recorded_at <= x.t`.execute(db);
+}
+
+export async function insertHistory(db: DbHandle, rows: HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO location_history (driver_id, recorded_at, lat, lng, heading, speed, accuracy, trip_id)
+    SELECT * FROM unnest(${rows.map((r) => r.driverId)}::uuid[], ${toDates(rows.map((r) => r.recordedAt))}::timestamptz[],
+                         ${rows.map((r) => r.lat)}::float8[], ${rows.map((r) => r.lng)}::float8[], ${rows.map((r) => r.heading)}::real[],
+                         ${rows.map((r) => r.speed)}::real[], ${rows.map((r) => r.accuracy)}::real[], ${rows.map((r) => r.tripId)}::uuid[])`.execute(db);
+}
+
+export const partitionName = (day: Date) => `location_history_${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
+
+/** Creates the UTC-day partition holding `day` (idempotent). */
+export async function createHistoryPartition(db: DbHandle, day: Date): Promise<void> {
+  const from = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()));
+  const to = new Date(from.getTime() + 86_400_000);
+  await sql`CREATE TABLE IF NOT EXISTS ${sql.id(partitionName(from))} PARTITION OF location_history
+            FOR VALUES FROM (${sql.lit(from.toISOString())}) TO (${sql.lit(to.toISOString())})`.execute(db);
+}
+
+export async function listHistoryPartitions(db: DbHandle): Promise<string[]> {
+  const res = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'location_history'::regclass ORDER BY 1`.execute(db);
+  return res.rows.map((r) => r.name);
+}
+
+export async function dropHistoryPartition(db: DbHandle, name: string): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.id(name)}`.execute(db);
+}
+
+/** Last-known positions nobody refreshed for a long time (driver left the platform). */
+export async function deleteDriverLocationsBefore(db: DbHandle, before: Date): Promise<number> {
+  const res = await sql`DELETE FROM driver_locations WHERE recorded_at < ${before}`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+interface HeaderRow {
+  trip_id: string;
+  point_count: number;
+  stride: number;
+  seen: number;
+  distance_m: number;
+  last_lat: number | null;
+  last_lng: number | null;
+  last_at: Date | null;
+}
+
+/** Locks the route rows of these trips for the rest of the transaction (two nodes flushing the same trip serialize). */
+export async function lockRouteHeaders(tx: DbHandle, tripIds: string[]): Promise<Map<string, RouteHeader>> {
+  const res = await sql<HeaderRow>`
+    SELECT trip_id, point_count, stride, seen, distance_m, last_lat, last_lng, last_at
+    FROM trip_routes WHERE trip_id = ANY(${tripIds}::uuid[]) FOR UPDATE`.execute(tx);
+  return new Map(
+    res.rows.map((r) => [
+      r.trip_id,
+      {
+        tripId: r.trip_id,
+        pointCount: r.point_count,
+        stride: r.stride,
+        seen: Number(r.seen),
+        distanceM: r.distance_m,
+        last: r.last_lat === null || r.last_lng === null || !r.last_at ? null : { lat: r.last_lat, lng: r.last_lng, at: r.last_at.getTime() },
+      },
+    ]),
+  );
+}
+
+export async function readRoutePoints(db: DbHandle, tripIds: string[]): Promise<Map<string, StoredRoutePoint[]>> {
+  if (tripIds.length === 0) return new Map();
+  const res = await sql<{ trip_id: string; points: StoredRoutePoint[] }>`
+    SELECT trip_id, points FROM trip_routes WHERE trip_id = ANY(${tripIds}::uuid[])`.execute(db);
+  return new Map(res.rows.map((r) => [r.trip_id, r.points]));
+}
+
+function recordset(rows: RouteWrite[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      trip_id: r.tripId, points: r.points, replace: r.replace, point_count: r.pointCount, stride: r.stride, seen: r.seen,
+      distance_m: r.distanceM, last_lat: r.last?.lat ?? null, last_lng: r.last?.lng ?? null, last_at: r.last ? new Date(r.last.at).toISOString() : null,
+    })),
+  );
+}
+
+const ROUTE_COLUMNS = sql`x(trip_id uuid, points jsonb, replace boolean, point_count int, stride int, seen bigint,
+                           distance_m float8, last_lat float8, last_lng float8, last_at timestamptz)`;
+
+/** Rows that existed (and are locked): set the computed header, append or replace the points. */
+export async function updateRoutes(tx: DbHandle, rows: RouteWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE trip_routes AS r SET
+      points = CASE WHEN x.replace THEN x.points ELSE r.points || x.points END,
+      point_count = x.point_count, stride = x.stride, seen = x.seen, distance_m = x.distance_m,
+      last_lat = x.last_lat, last_lng = x.last_lng, last_at = x.last_at, updated_at = now()
+    FROM jsonb_to_recordset(${recordset(rows)}::jsonb) AS ${ROUTE_COLUMNS}
+    WHERE r.trip_id = x.trip_id`.execute(tx);
+}
+
+/**
+ * First points of a trip. Two nodes starting the same route at once both
+ * insert; the loser's points are appended (its first segment's distance,
+ * metres at most, is the only thing lost).
+ */
+export async function insertRoutes(tx: DbHandle, rows: RouteWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO trip_routes (trip_id, points, point_count, stride, seen, distance_m, last_lat, last_lng, last_at)
+    SELECT trip_id, points, point_count, stride, seen, distance_m, last_lat, last_lng, last_at
+    FROM jsonb_to_recordset(${recordset(rows)}::jsonb) AS ${ROUTE_COLUMNS}
+    ON CONFLICT (trip_id) DO UPDATE SET
+      points = trip_routes.points || excluded.points, point_count = trip_routes.point_count + excluded.point_count,
+      seen = trip_routes.seen + excluded.seen, distance_m = trip_routes.distance_m + excluded.distance_m,
+      last_lat = excluded.last_lat, last_lng = excluded.last_lng, last_at = excluded.last_at, updated_at = now()`.execute(tx);
+}
+
+export interface StoredRoute {
+  points: StoredRoutePoint[];
+  distanceM: number;
+  last: { lat: number; lng: number; at: number } | null;
+}
+
+export async function findRoute(db: DbHandle, tripId: string): Promise<StoredRoute | null> {
+  const res = await sql<{ points: StoredRoutePoint[]; distance_m: number; last_lat: number | null; last_lng: number | null; last_at: Date | null }>`
+    SELECT points, distance_m, last_lat, last_lng, last_at FROM trip_routes WHERE trip_id = ${tripId}`.execute(db);
+  const row = res.rows[0];
+  if (!row) return null;
+  const last = row.last_lat === null || row.last_lng === null || !row.last_at ? null : { lat: row.last_lat, lng: row.last_lng, at: row.last_at.getTime() };
+  return { points: row.points, distanceM: row.distance_m, last };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { VehicleClassSchema } from '../drivers/index.js';
+
+/** API.md: a fix may be up to 30 s in the future (clock skew); beyond that it is rejected. */
+export const MAX_FUTURE_SKEW_MS = 30_000;
+/** API.md: `POST /location/batch-update {points:[…≤100]}`. */
+export const MAX_BATCH_POINTS = 100;
+export const MAX_NEARBY_RADIUS_KM = 10;
+export const MAX_NEARBY_LIMIT = 50;
+
+/** API.md "Conventions": client timestamps are ISO-8601 strings or epoch milliseconds. */
+const Timestamp = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
+  .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'timestamp is more than 30 s in the future' });
+
+/** API.md coordinates: lat −90..90, lng −180..180, (0,0) rejected (a GPS without a fix). */
+export const LocationPointSchema = z
+  .object({
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    heading: z.number().min(0).max(360).nullable().optional(),
+    speed: z.number().min(0).max(150).nullable().optional(), // m/s; 150 m/s = 540 km/h bounds GPS garbage
+    accuracy: z.number().min(0).max(100_000).nullable().optional(), // metres
+    timestamp: Timestamp,
+  })
+  .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position', path: ['lat'] });
+
+export type LocationPointInput = z.input<typeof LocationPointSchema>;
+export type LocationPoint = z.output<typeof LocationPointSchema>;
+
+export const BatchUpdateRequest = z.object({ points: z.array(LocationPointSchema).min(1).max(MAX_BATCH_POINTS) });
+
+export const UpdateResponse = z.object({ accepted: z.boolean(), serverTime: z.string() });
+export const BatchResponse = z.object({ accepted: z.number().int(), dropped: z.number().int() });
+
+export const NearbyQuery = z.object({
+  lat: z.coerce.number().min(-90).max(90),
+  lng: z.coerce.number().min(-180).max(180),
+  radiusKm: z.coerce.number().positive().max(MAX_NEARBY_RADIUS_KM).default(3),
+  vehicleClass: VehicleClassSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_NEARBY_LIMIT).default(20),
+}).refine((q) => !(q.lat === 0 && q.lng === 0), { message: '(0,0) is not a valid position', path: ['lat'] });
+
+export const NearbyDriverSchema = z.object({
+  driverId: z.uuid(),
+  lat: z.number(),
+  lng: z.number(),
+  distanceM: z.number(),
+  heading: z.number().nullable(),
+  vehicleClass: z.string(),
+});
+
+export const RoutePointSchema = z.object({ lat: z.number(), lng: z.number(), at: z.string() });
+export const RouteResponse = z.object({ points: z.array(RoutePointSchema), distanceM: z.number() });
+export const TripIdParams = z.object({ id: z.uuid() });
+
+export const StopRequest = z.object({});

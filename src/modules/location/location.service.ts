@@ -1,0 +1,142 @@
+import type { Db } from '../../platform/db/database.js';
+import type { FeatureFlags } from '../../platform/flags.js';
+import type { HotState } from '../../platform/hotstate/index.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import { tripRoom, type RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import { getVisibleTrip, type Viewer } from '../trips/index.js';
+import type { ActiveTrips } from './active-trips.js';
+import { DriverFactsCache } from './driver-facts.js';
+import type { LocationBuffer } from './location-buffer.js';
+import type { LookupGate } from './lookup-gate.js';
+import { locationUpdates } from './location.metrics.js';
+import type { LocationPoint } from './location.schema.js';
+import { findNearbyDrivers, toNearbyView } from './nearby.js';
+import { readTripRoute } from './route-view.js';
+import type { TripFeed } from './trip-feed.js';
+
+/** API.md: updates closer than 2 s apart are accepted but coalesced (`accepted:false`). */
+export const COALESCE_MS = 2_000;
+/** DESIGN "Driver states": presence is a 30 s TTL in hot state. */
+export const PRESENCE_TTL_MS = 30_000;
+/** Issue 4: a fix less accurate than this moves the driver but is left out of routes and safety checks. */
+export const ROUTE_ACCURACY_M = 50;
+/** Older fixes are stale: history partitions and routes only reach back a day. */
+export const MAX_FIX_AGE_MS = 24 * 3600_000;
+
+export const presenceKey = (driverId: string) => `driver:${driverId}`;
+
+export type UpdateSource = 'socket' | 'http' | 'batch';
+
+interface Fix {
+  lat: number;
+  lng: number;
+  heading: number | null;
+  speed: number | null;
+  accuracy: number | null;
+  at: number;
+}
+
+export interface LocationDeps {
+  db: Db;
+  hotState: HotState;
+  realtime: RealtimeEmitter;
+  flags: FeatureFlags;
+  log: Logger;
+  buffer: LocationBuffer;
+  trips: ActiveTrips;
+  feed: TripFeed;
+  gate: LookupGate;
+}
+
+const toFix = (p: LocationPoint): Fix => ({
+  lat: p.lat, lng: p.lng, heading: p.heading ?? null, speed: p.speed ?? null, accuracy: p.accuracy ?? null, at: p.timestamp,
+});
+
+/**
+ * Driver positions: hot state first (what nearby and matching read), then
+ * the in-process buffer that reaches Postgres in batches, then — during a
+ * trip — the route and the trip room. Nothing on this path waits for Postgres
+ * except a cache miss of the driver's vehicle class or active trip.
+ */
+export class LocationService {
+  private readonly facts: DriverFactsCache;
+
+  constructor(private readonly deps: LocationDeps) {
+    this.facts = new DriverFactsCache(deps.db, deps.gate);
+  }
+
+  async update(driverId: string, point: LocationPoint, source: Exclude<UpdateSource, 'batch'>): Promise<{ accepted: boolean }> {
+    return { accepted: (await this.ingest(driverId, [toFix(point)], source)) === 1 };
+  }
+
+  /** Points are taken in the order sent; one not newer than the last kept, or < 2 s after it, is dropped. */
+  async updateBatch(driverId: string, points: LocationPoint[]): Promise<{ accepted: number; dropped: number }> {
+    const accepted = await this.ingest(driverId, points.map(toFix), 'batch');
+    return { accepted, dropped: points.length - accepted };
+  }
+
+  /** API.md nearby: riders and admins; Postgres re-checks approval and availability of every candidate. */
+  async nearby(viewer: Viewer, q: { lat: number; lng: number; radiusKm: number; limit: number; vehicleClass?: string }) {
+    const found = await findNearbyDrivers(this.deps, { lat: q.lat, lng: q.lng, radiusM: q.radiusKm * 1000, limit: q.limit, vehicleClass: q.vehicleClass });
+    return found.map((c) => toNearbyView(c, { role: viewer.role, from: { lat: q.lat, lng: q.lng } }));
+  }
+
+  /** Trip members only (others 404, as for the trip itself). */
+  async tripRoute(viewer: Viewer, tripId: string) {
+    await getVisibleTrip(this.deps.db, tripId, viewer);
+    return readTripRoute(this.deps, tripId);
+  }
+
+  /** driver:location_stop: out of nearby at once; Postgres gets `stoppedAt` with the next flush. */
+  async stop(driverId: string): Promise<{ stoppedAt: string }> {
+    const at = Date.now();
+    await this.deps.hotState.removeDriver(driverId);
+    this.deps.buffer.recordStop(driverId, at);
+    const trip = await this.deps.trips.forDriver(driverId);
+    if (trip) this.deps.realtime.toRoom(tripRoom(trip.tripId), 'trip:driver_location_stopped', { tripId: trip.tripId, driverId, at: new Date(at).toISOString() });
+    return { stoppedAt: new Date(at).toISOString() };
+  }
+
+  private async ingest(driverId: string, fixes: Fix[], source: UpdateSource): Promise<number> {
+    const { hotState } = this.deps;
+    // One round of hot-state reads (a single Redis round trip when shared): last fix, heartbeat, active trip.
+    const [indexed, , trip] = await Promise.all([
+      hotState.getDriverPosition(driverId),
+      hotState.touchPresence(presenceKey(driverId), PRESENCE_TTL_MS),
+      this.deps.trips.forDriver(driverId),
+    ]);
+    const kept = this.keepNewer(fixes, indexed?.at ?? -Infinity, source);
+    const newest = kept[kept.length - 1];
+    if (!newest) return 0;
+    const facts = await this.facts.get(driverId, indexed);
+    await hotState.upsertDriverPosition({ driverId, lat: newest.lat, lng: newest.lng, heading: newest.heading, vehicleClass: facts.vehicleClass, available: facts.available, at: newest.at });
+    const tripId = trip?.tripId ?? null;
+    this.deps.buffer.recordPosition({ driverId, ...newest, recordedAt: newest.at });
+    if (!this.deps.flags.isOn('LOCATION_HISTORY_DISABLED')) {
+      this.deps.buffer.recordHistory(kept.map((f) => ({ driverId, ...f, recordedAt: f.at, tripId })));
+    }
+    if (trip) {
+      const accurate = kept.filter((f) => f.accuracy === null || f.accuracy <= ROUTE_ACCURACY_M);
+      this.deps.buffer.recordRoute(trip.tripId, accurate);
+      this.deps.feed.publish(trip, driverId, kept, accurate);
+    }
+    return kept.length;
+  }
+
+  /** Drops stale, out-of-order and too-close fixes, counting each outcome. */
+  private keepNewer(fixes: Fix[], lastAt: number, source: UpdateSource): Fix[] {
+    const oldest = Date.now() - MAX_FIX_AGE_MS;
+    const kept: Fix[] = [];
+    for (const fix of fixes) {
+      let outcome: 'accepted' | 'coalesced' | 'stale';
+      if (fix.at < oldest || fix.at < lastAt) outcome = 'stale';
+      else if (fix.at - lastAt < COALESCE_MS) outcome = 'coalesced';
+      else outcome = 'accepted';
+      locationUpdates.inc({ source, outcome });
+      if (outcome !== 'accepted') continue;
+      kept.push(fix);
+      lastAt = fix.at;
+    }
+    return kept;
+  }
+}
