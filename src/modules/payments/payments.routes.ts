@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import type { HttpApp } from '../../platform/http/server.js';
+import type { Platform } from '../../platform/runtime.js';
+import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { currentUser } from '../../platform/http/route-config.js';
+import { createDeposit, getOwnDeposit } from './deposits.service.js';
+import { handleKashierWebhook } from './kashier-webhook.service.js';
+import { driverEarnings } from './reports.service.js';
+import { getWithdrawal, listWithdrawalsFor, requestWithdrawal } from './withdrawals.service.js';
+import {
+  CreatedDepositSchema,
+  DepositRequest,
+  DepositSchema,
+  EarningsQuery,
+  EarningsRowSchema,
+  IdParams,
+  KashierWebhookBody,
+  ListWithdrawalsQuery,
+  WebhookAck,
+  WithdrawalRequest,
+  WithdrawalSchema,
+} from './payments.schema.js';
+
+const tags = ['wallet'];
+
+async function requireSignatureHeader(request: FastifyRequest) {
+  const signature = request.headers['x-kashier-signature'];
+  if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/i.test(signature)) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature');
+  }
+}
+
+/** Deposits, withdrawals and earnings of the caller, plus Kashier's webhook. */
+export function registerPaymentRoutes(app: HttpApp, platform: Platform) {
+  const db = platform.database.db;
+
+  app.post('/api/v1/wallet/deposits', { schema: { tags, body: DepositRequest, response: { 201: envelopeOf(CreatedDepositSchema) } }, config: { auth: ['rider', 'driver'], idempotent: true } },
+    async (request, reply) => sendOk(reply, await createDeposit(platform, currentUser(request), request.body.amount), { status: 201 }));
+
+  app.get('/api/v1/wallet/deposits/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } }, config: { auth: ['rider', 'driver'] } },
+    async (request, reply) => sendOk(reply, await getOwnDeposit(platform, currentUser(request).id, request.params.id)));
+
+  app.post('/api/v1/wallet/withdrawals', { schema: { tags, body: WithdrawalRequest, response: { 201: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'], idempotent: true } },
+    async (request, reply) => sendOk(reply, await requestWithdrawal(platform, currentUser(request).id, request.body.amount), { status: 201 }));
+
+  app.get('/api/v1/wallet/withdrawals', { schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } }, config: { auth: ['driver'] } },
+    async (request, reply) => {
+      const { items, nextCursor } = await listWithdrawalsFor(platform, { driverId: currentUser(request).id, ...request.query });
+      return sendOk(reply, items, { nextCursor });
+    });
+
+  app.get('/api/v1/wallet/withdrawals/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'] } },
+    async (request, reply) => sendOk(reply, await getWithdrawal(platform, currentUser(request), request.params.id)));
+
+  app.get('/api/v1/wallet/earnings', { schema: { tags, querystring: EarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } }, config: { auth: ['driver'] } },
+    async (request, reply) => sendOk(reply, await driverEarnings(db, { driverId: currentUser(request).id, ...request.query })));
+
+  // Public (Kashier calls it); the signature is the authentication. Default rate limit, keyed by IP.
+  // A missing or malformed signature is 401 before the body is even parsed.
+  app.post('/api/v1/webhooks/kashier', { schema: { tags: ['webhooks'], body: KashierWebhookBody, response: { 200: envelopeOf(WebhookAck) } }, onRequest: requireSignatureHeader },
+    async (request, reply) => {
+      const signature = request.headers['x-kashier-signature'];
+      return sendOk(reply, await handleKashierWebhook(platform, request.body, typeof signature === 'string' ? signature : undefined));
+    });
+}

@@ -1,0 +1,30 @@
+import type { Platform } from '../../platform/runtime.js';
+import { registerLedgerTasks } from '../ledger/index.js';
+import { reconcileTask, scheduleReconciliation } from './reconcile.task.js';
+import { kashierEventTask } from './kashier-event.task.js';
+import { processKashierEvent } from './kashier-webhook.service.js';
+import { runReconciliation } from './reconciliation.service.js';
+import { withdrawalHoldExpired } from './withdrawals.service.js';
+
+/**
+ * Money jobs: Kashier events (credit deposits), hold expiry (ledger, with the withdrawal hook) and the daily
+ * reconciliation, which books its successor before it runs so a failing run
+ * never breaks the chain.
+ */
+export function registerPaymentTasks(platform: Platform) {
+  registerLedgerTasks(platform, { onHoldExpired: { withdrawal: withdrawalHoldExpired(platform) } });
+  platform.jobs.register(kashierEventTask, async (key, ctx) => {
+    const outcome = await processKashierEvent(platform, key);
+    ctx.log.info({ ...key, outcome }, 'kashier event applied');
+  });
+  platform.jobs.register(reconcileTask, async ({ day }, ctx) => {
+    await scheduleReconciliation(platform, platform.database.db, new Date(`${day}T23:59:59Z`));
+    const report = await runReconciliation(platform);
+    ctx.log.info({ day, ok: report.ok }, 'daily reconciliation done');
+  });
+}
+
+/** Books the next daily reconciliation (idempotent; call at start-up). */
+export async function schedulePaymentJobs(platform: Platform) {
+  await scheduleReconciliation(platform, platform.database.db);
+}
