@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import type { Platform } from '../platform/runtime.js';
+import type { Tx } from '../platform/db/database.js';
+import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
+import { conflict, forbidden, notFound } from '../platform/errors.js';
+import type { AuthUser } from '../platform/http/route-config.js';
+import { anonymiseUser, lockUserForErasure, revokeUserSessions } from '../modules/users/index.js';
+import { ACTIVE_STATUSES, listTripsFor, withdrawDriverOffers } from '../modules/trips/index.js';
+import { transitionState } from '../modules/drivers/index.js';
+import { cancelOpenBookingsOf, countInProgressBookingsOf, noticeTo, scrubCustomerBookings } from '../modules/bookings/index.js';
+import { deleteProviderProfile } from '../modules/providers/index.js';
+import { recordAudit } from '../modules/lifecycle/index.js';
+
+type Eraser = Pick<AuthUser, 'id' | 'role'>;
+
+/** What replaces a customer's booking address: the row stays for the provider's records. */
+const ERASED_ADDRESS = '[erased]';
+
+async function hasActiveTrip(tx: Tx, user: Eraser): Promise<boolean> {
+  for (const status of ACTIVE_STATUSES) {
+    const { items } = await listTripsFor(tx, user, { status, limit: 1 });
+    if (items.length > 0) return true;
+  }
+  return false;
+}
+
+/** Open bookings on either side are cancelled (the other party is told); in-progress ones block erasure. */
+async function releaseBookings(tx: Tx, platform: Platform, events: EventRecorder, userId: string): Promise<number> {
+  if ((await countInProgressBookingsOf(tx, userId)) > 0) throw conflict('A booking is in progress; it must be completed first');
+  const cancelled = await cancelOpenBookingsOf(tx, userId);
+  for (const b of cancelled) {
+    await events.record({
+      type: 'booking.status_changed', aggregateType: 'booking', aggregateId: b.id, actorId: userId,
+      payload: { bookingId: b.id, customerId: b.customer_id, providerId: b.provider_id, from: b.previous_status, to: 'cancelled', by: 'erasure', reason: 'account erased' },
+    });
+    const other = b.customer_id === userId ? b.provider_id : b.customer_id;
+    await noticeTo(tx, platform.jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
+  }
+  await scrubCustomerBookings(tx, userId, ERASED_ADDRESS);
+  await deleteProviderProfile(tx, userId);
+  return cancelled.length;
+}
+
+/**
+ * GDPR erasure (DELETE /me), one transaction: refuse while a trip or booking
+ * is under way; cancel open bookings; drop the provider profile; take the
+ * driver offline; anonymise the user row (name, phone, password); revoke
+ * every session. Trips, ledger rows and bookings stay with valid foreign keys.
+ */
+export async function eraseUser(platform: Platform, user: Eraser): Promise<void> {
+  if (user.role === 'admin') throw forbidden('Admin accounts are removed by an operator, not erased from the API');
+  // A valid hash of a secret nobody ever learns: the password can never match again.
+  const passwordHash = await hash(randomBytes(32).toString('base64url'));
+  await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+    const row = await lockUserForErasure(tx, user.id);
+    if (!row) throw notFound('User');
+    if (await hasActiveTrip(tx, user)) throw conflict('You have an active trip; finish or cancel it first');
+    const cancelledBookings = await releaseBookings(tx, platform, events, user.id);
+    if (user.role === 'driver') {
+      await transitionState(tx, { userId: user.id, from: ['available', 'offered', 'cooldown'], to: 'offline' });
+      await withdrawDriverOffers(tx, user.id);
+    }
+    await anonymiseUser(tx, { userId: user.id, passwordHash });
+    const sessions = await revokeUserSessions(tx, user.id, 'erased');
+    await events.record({ type: 'user.erased', aggregateType: 'user', aggregateId: user.id, actorId: user.id, payload: { userId: user.id } });
+    await recordAudit(tx, { actorId: user.id, action: 'user.erased', targetType: 'user', targetId: user.id, details: { role: user.role, cancelledBookings, sessionsRevoked: sessions } });
+  });
+}

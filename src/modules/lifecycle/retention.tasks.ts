@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Counter, Gauge } from 'prom-client';
+import { defineTask, JobPriority, type TaskDefinition } from '../../platform/jobs/task.js';
+import { metricsRegistry } from '../../platform/observability/metrics.js';
+import type { Platform } from '../../platform/runtime.js';
+import type { Db } from '../../platform/db/database.js';
+import type { Config } from '../../config.js';
+import { archiveOldEvents, purgeIdempotencyKeys, purgeLocationHistory, purgeReadNotifications, type RetentionResult } from './retention.service.js';
+import { nextDailyRun } from './schedule.js';
+
+const removedTotal = new Counter({
+  name: 'smartline_retention_removed_total',
+  help: 'Rows (or partitions, for location history) removed or archived by retention tasks',
+  labelNames: ['task'],
+  registers: [metricsRegistry],
+});
+const lastSuccess = new Gauge({
+  name: 'smartline_retention_last_success_timestamp_seconds',
+  help: 'When each retention task last finished without error',
+  labelNames: ['task'],
+  registers: [metricsRegistry],
+});
+
+interface RetentionJob {
+  task: TaskDefinition;
+  /** Minutes after RETENTION_RUN_HOUR_UTC: staggered so they do not all hit the database at once. */
+  minute: number;
+  run(db: Db, config: Config): Promise<RetentionResult>;
+}
+
+const daily = (name: string) => defineTask({ name, schema: z.object({}), maxAttempts: 5 });
+
+export const RETENTION_JOBS: readonly RetentionJob[] = [
+  { task: daily('lifecycle.purge_location_history'), minute: 0, run: (db, c) => purgeLocationHistory(db, c.RETENTION_LOCATION_HISTORY_DAYS) },
+  { task: daily('lifecycle.purge_idempotency_keys'), minute: 10, run: (db, c) => purgeIdempotencyKeys(db, c.RETENTION_IDEMPOTENCY_HOURS) },
+  { task: daily('lifecycle.purge_read_notifications'), minute: 20, run: (db, c) => purgeReadNotifications(db, c.RETENTION_READ_NOTIFICATIONS_DAYS) },
+  { task: daily('lifecycle.archive_events'), minute: 30, run: (db, c) => archiveOldEvents(db, c.EVENTS_ARCHIVE_AFTER_DAYS) },
+];
+
+export const retentionJobKey = (task: TaskDefinition) => `lifecycle:${task.name}`;
+
+async function scheduleNext(platform: Platform, job: RetentionJob, now = new Date()) {
+  const runAt = nextDailyRun(now, platform.config.RETENTION_RUN_HOUR_UTC, job.minute);
+  await platform.jobs.enqueue(platform.database.db, job.task, {}, { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW });
+}
+
+/**
+ * Each retention task reschedules itself for tomorrow *before* doing its work
+ * (the job key keeps exactly one pending run), so a failing run retries on its
+ * own without breaking the daily chain.
+ */
+export function registerRetentionTasks(platform: Platform) {
+  for (const job of RETENTION_JOBS) {
+    platform.jobs.register(job.task, async (_payload, ctx) => {
+      await scheduleNext(platform, job);
+      const result = await job.run(platform.database.db, platform.config);
+      removedTotal.inc({ task: job.task.name }, result.removed);
+      lastSuccess.set({ task: job.task.name }, Date.now() / 1000);
+      ctx.log.info({ ...result }, 'retention task done');
+    });
+  }
+}
+
+/** Makes sure every daily chain exists (idempotent: same job key, same next run time). */
+export async function scheduleRetentionJobs(platform: Platform) {
+  for (const job of RETENTION_JOBS) await scheduleNext(platform, job);
+}

@@ -1,0 +1,124 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { offerTrip } from '../../src/modules/trips/index.js';
+import { book, provider } from '../bookings/fixtures.js';
+
+const PICKUP = { lat: 30.0444, lng: 31.2357 };
+const DROPOFF = { lat: 30.0626, lng: 31.2497 };
+
+describe('GDPR erasure: DELETE /me', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp('erasure', { DB_POOL_MAX: '8' }); // the test server is shared: stay small
+  });
+  after(async () => t.close());
+
+  const user = async (id: string) => (await t.platform.database.pool.query(`SELECT name, phone, password_hash FROM "${t.schema}".users WHERE id = $1`, [id])).rows[0];
+
+  async function completedTrip(rider: TestUser, driver: TestUser) {
+    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
+    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
+    for (const body of [{ status: 'arrived' }, { status: 'started', otp }, { status: 'completed' }]) {
+      const res = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    return trip.id as string;
+  }
+
+  test('409 while the rider has an active trip; nothing changes', async () => {
+    const rider = await t.signup('rider');
+    const before = await user(rider.id);
+    const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } });
+    assert.equal(trip.status, 201);
+    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'CONFLICT');
+    assert.deepEqual(await user(rider.id), before);
+    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200, 'still signed in');
+  });
+
+  test('409 for a driver on an active trip', async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
+    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken })).status, 409);
+  });
+
+  test('anonymises the rider, revokes sessions, keeps trips and bookings with intact foreign keys', async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const tripId = await completedTrip(rider, driver);
+    const p = await provider(t);
+    const done = await book(t, rider, p.id);
+    for (const status of ['confirmed', 'in_progress', 'completed']) {
+      await t.api('POST', `/api/v1/bookings/${done.id}/status`, { token: p.accessToken, body: { status } });
+    }
+    const open = await book(t, rider, p.id);
+    const tripsBefore = await t.count('trips');
+
+    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken });
+    assert.equal(res.status, 204, JSON.stringify(res.body));
+
+    const row = await user(rider.id);
+    assert.equal(row.name, 'Deleted user');
+    assert.match(row.phone, /^\+deleted-[0-9a-f-]{36}$/);
+    assert.notEqual(row.phone, rider.phone);
+    assert.match(row.password_hash, /^\$argon2/, 'a real hash of an unknown secret, so login code never chokes on it');
+    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 401, 'access token dead');
+    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } })).status, 401, 'refresh token dead');
+    assert.equal((await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })).status, 401);
+    const again = await t.api('POST', '/api/v1/auth/signup', { body: { phone: rider.phone, password: 'password-123', name: 'New person', role: 'rider' } });
+    assert.equal(again.status, 201, 'the phone number is free for a new account');
+
+    assert.equal(await t.count('trips'), tripsBefore, 'trip rows stay');
+    const driverView = await t.api('GET', `/api/v1/trips/${tripId}`, { token: driver.accessToken });
+    assert.equal(driverView.status, 200);
+    assert.equal(driverView.body.data.riderId, rider.id);
+    const bookings = await t.platform.database.pool.query(`SELECT id, status, address, notes, customer_id FROM "${t.schema}".bookings WHERE customer_id = $1 ORDER BY created_at`, [rider.id]);
+    assert.equal(bookings.rows.length, 2);
+    for (const b of bookings.rows) {
+      assert.equal(b.address, '[erased]');
+      assert.equal(b.notes, null);
+    }
+    assert.equal(bookings.rows.find((b) => b.id === open.id).status, 'cancelled');
+    assert.equal(bookings.rows.find((b) => b.id === done.id).status, 'completed', 'history is kept');
+    const providerNotes = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".notifications WHERE user_id = $1 AND template = 'booking_cancelled'`, [p.id]);
+    assert.equal(providerNotes.rows[0].n, 1, 'the provider hears about the cancelled open booking');
+
+    const orphans = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".trips tr LEFT JOIN "${t.schema}".users u ON u.id = tr.rider_id WHERE u.id IS NULL`);
+    assert.equal(orphans.rows[0].n, 0);
+    const audit = await t.platform.database.pool.query(`SELECT action, details FROM "${t.schema}".audit_log WHERE target_type = 'user' AND target_id = $1`, [rider.id]);
+    assert.equal(audit.rows[0].action, 'user.erased');
+    assert.equal(JSON.stringify(audit.rows[0].details).includes(rider.phone), false, 'no personal data in the audit log');
+    const events = await t.platform.database.pool.query(`SELECT type FROM "${t.schema}".events WHERE aggregate_id = $1`, [rider.id]);
+    assert.ok(events.rows.some((e) => e.type === 'user.erased'));
+  });
+
+  test('an erased provider is no longer bookable and goes offline', async () => {
+    const p = await provider(t);
+    const rider = await t.signup('rider');
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken })).status, 204);
+    const res = await t.api('POST', '/api/v1/bookings', { token: rider.accessToken, body: { providerId: p.id, serviceType: 'oil_change', startsAt: new Date(Date.now() + 48 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 49 * 3600_000).toISOString(), address: 'x' } });
+    assert.equal(res.status, 404);
+  });
+
+  test('409 while a booking is in progress (either side)', async () => {
+    const p = await provider(t);
+    const rider = await t.signup('rider');
+    const b = await book(t, rider, p.id);
+    for (const status of ['confirmed', 'in_progress']) await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: p.accessToken, body: { status } });
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: rider.accessToken })).status, 409);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken })).status, 409);
+    assert.equal((await user(rider.id)).name, 'Test rider');
+  });
+
+  test('admins cannot erase themselves through the API', async () => {
+    const admin = await t.admin();
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: admin.accessToken })).status, 403);
+  });
+});
