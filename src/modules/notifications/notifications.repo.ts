@@ -1,7 +1,9 @@
-import type { Generated, Selectable } from 'kysely';
+import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
 
 export type Priority = 'CRITICAL' | 'HIGH' | 'NORMAL' | 'LOW';
+export type Channel = 'socket' | 'push' | 'sms' | 'email' | 'call';
 
 interface NotificationsTable {
   id: Generated<string>;
@@ -9,6 +11,9 @@ interface NotificationsTable {
   template: string;
   data: unknown;
   priority: Priority;
+  /** null = the default channels for the priority. */
+  channels: Channel[] | null;
+  email: string | null;
   read_at: Date | null;
   created_at: Generated<Date>;
 }
@@ -18,11 +23,21 @@ type NotificationTables = { notifications: NotificationsTable };
 
 const q = (db: DbHandle) => db.withTables<NotificationTables>();
 
-export async function insertNotification(db: DbHandle, n: { userId: string; template: string; data: Record<string, unknown>; priority: Priority }) {
+export async function insertNotification(
+  db: DbHandle,
+  n: { userId: string; template: string; data: Record<string, unknown>; priority: Priority; channels?: Channel[]; email?: string },
+) {
   return q(db)
     .insertInto('notifications')
-    .values({ user_id: n.userId, template: n.template, data: JSON.stringify(n.data), priority: n.priority })
-    .returningAll()
+    .values({
+      user_id: n.userId,
+      template: n.template,
+      data: JSON.stringify(n.data),
+      priority: n.priority,
+      channels: n.channels ? sql<Channel[]>`${sql.val(n.channels)}::text[]` : null,
+      email: n.email ?? null,
+    })
+    .returning(['id'])
     .executeTakeFirstOrThrow();
 }
 
@@ -30,11 +45,35 @@ export async function findNotification(db: DbHandle, id: string) {
   return q(db).selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listNotifications(db: DbHandle, args: { userId: string; limit: number; after?: { createdAt: Date; id: string } }) {
-  let query = q(db).selectFrom('notifications').selectAll().where('user_id', '=', args.userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(args.limit + 1);
+/** Newest first; the cursor carries the exact (microsecond) created_at of the previous page's last row. */
+export async function listNotifications(db: DbHandle, args: { userId: string; limit: number; after?: { at: string; id: string } }) {
+  let query = q(db)
+    .selectFrom('notifications')
+    .selectAll()
+    .select(sql<string>`${sql.raw(EXACT_CREATED_AT_SQL)}`.as('created_at_exact'))
+    .where('user_id', '=', args.userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
   if (args.after) {
-    const { createdAt, id } = args.after;
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    const { at, id } = args.after;
+    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
   }
   return query.execute();
+}
+
+/** Marks one of the user's notifications read (first read time wins); undefined if not theirs. */
+export async function markNotificationRead(db: DbHandle, args: { id: string; userId: string }) {
+  return q(db)
+    .updateTable('notifications')
+    .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+    .where('id', '=', args.id)
+    .where('user_id', '=', args.userId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markAllNotificationsRead(db: DbHandle, userId: string): Promise<number> {
+  const res = await q(db).updateTable('notifications').set({ read_at: sql<Date>`now()` }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

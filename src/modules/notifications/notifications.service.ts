@@ -1,20 +1,37 @@
-import { z } from 'zod';
-import type { DbHandle } from '../../platform/db/database.js';
-import { defineTask, JobPriority } from '../../platform/jobs/task.js';
+import type { Db, DbHandle } from '../../platform/db/database.js';
+import { withTransaction } from '../../platform/db/transaction.js';
+import { notFound } from '../../platform/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import { JobPriority } from '../../platform/jobs/task.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
-import { insertNotification, type Priority } from './notifications.repo.js';
+import type { FeatureFlags } from '../../platform/flags.js';
+import { findUserById } from '../users/index.js';
+import { channelsFor } from './channels.js';
+import { deletePushDevice, findPushTokens, upsertPushDevice, type NewDelivery } from './deliveries.repo.js';
+import { deliverNotificationTask, queueDeliveries } from './delivery.tasks.js';
+import {
+  findNotification,
+  insertNotification,
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  type Channel,
+  type NotificationRow,
+  type Priority,
+} from './notifications.repo.js';
+import { renderTemplate } from './templates.js';
 
-export const deliverNotificationTask = defineTask({
-  name: 'notifications.deliver',
-  schema: z.object({ notificationId: z.uuid() }),
-  maxAttempts: 8,
-});
+export { deliverNotificationTask };
 
 export interface NotifyInput {
   userId: string;
   template: string;
   data: Record<string, unknown>;
   priority: Priority;
+  /** Channels to use; default by priority (see channels.ts). The socket/inbox is always included. */
+  channels?: Channel[];
+  /** Address for the email channel (users have no stored email). */
+  email?: string;
 }
 
 /**
@@ -26,4 +43,88 @@ export async function notify(tx: DbHandle, jobs: JobQueue, input: NotifyInput) {
   const row = await insertNotification(tx, input);
   await jobs.enqueue(tx, deliverNotificationTask, { notificationId: row.id }, { priority: JobPriority[input.priority] });
   return row.id;
+}
+
+export function toNotificationView(row: NotificationRow) {
+  return {
+    id: row.id,
+    template: row.template,
+    data: row.data as Record<string, unknown>,
+    priority: row.priority,
+    readAt: row.read_at ? row.read_at.toISOString() : null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+async function targetsFor(db: DbHandle, n: NotificationRow, channel: Channel): Promise<Array<Pick<NewDelivery, 'recipient' | 'recipientKind'>>> {
+  switch (channel) {
+    case 'socket':
+      return [{ recipient: n.user_id, recipientKind: 'user' }];
+    case 'push':
+      return (await findPushTokens(db, n.user_id)).map((token) => ({ recipient: token, recipientKind: 'device' as const }));
+    case 'sms': {
+      const user = await findUserById(db, n.user_id);
+      return user ? [{ recipient: user.phone, recipientKind: 'phone' }] : [];
+    }
+    case 'email':
+      return n.email ? [{ recipient: n.email, recipientKind: 'address' }] : [];
+    case 'call':
+      return [];
+  }
+}
+
+function contentFor(n: NotificationRow, channel: Channel): Record<string, unknown> {
+  const data = n.data as Record<string, unknown>;
+  const { title, body } = renderTemplate(n.template, data);
+  switch (channel) {
+    case 'socket':
+      return { event: 'notification', payload: toNotificationView(n) };
+    case 'push':
+      return { title, body, data: { notificationId: n.id, template: n.template } };
+    case 'sms':
+      return { body: `${title}: ${body}` };
+    case 'email':
+      return { subject: title, text: body };
+    case 'call':
+      return { say: body };
+  }
+}
+
+/** The `notifications.deliver` job: one delivery row + send job per channel and recipient. */
+export async function fanOutNotification(deps: { db: Db; jobs: JobQueue; flags: FeatureFlags }, notificationId: string) {
+  const n = await findNotification(deps.db, notificationId);
+  if (!n) return;
+  if (deps.flags.isOn('NOTIFICATIONS_DEGRADED') && n.priority !== 'CRITICAL') return; // stays in the inbox only
+  const deliveries: NewDelivery[] = [];
+  for (const channel of channelsFor(n.priority, n.channels)) {
+    for (const target of await targetsFor(deps.db, n, channel)) {
+      deliveries.push({ notificationId: n.id, subjectType: 'notification', subjectId: n.id, channel, priority: n.priority, content: contentFor(n, channel), ...target });
+    }
+  }
+  await withTransaction(deps.db, (tx) => queueDeliveries(tx, deps.jobs, deliveries));
+}
+
+export async function listInbox(db: Db, userId: string, query: { limit: number; cursor?: string }) {
+  const rows = await listNotifications(db, { userId, limit: query.limit, after: decodeCursor(query.cursor) });
+  const { page, nextCursor } = pageOf(rows, query.limit);
+  return { items: page.map(toNotificationView), nextCursor };
+}
+
+export async function markRead(db: Db, userId: string, id: string) {
+  const row = await markNotificationRead(db, { id, userId });
+  if (!row) throw notFound('Notification');
+  return toNotificationView(row);
+}
+
+export async function markAllRead(db: Db, userId: string) {
+  return { updated: await markAllNotificationsRead(db, userId) };
+}
+
+export async function registerPushDevice(db: Db, userId: string, device: { token: string; platform: 'android' | 'ios' | 'web' }) {
+  await upsertPushDevice(db, { ...device, userId });
+  return device;
+}
+
+export async function removePushDevice(db: Db, userId: string, token: string) {
+  if (!(await deletePushDevice(db, { token, userId }))) throw notFound('Push token');
 }

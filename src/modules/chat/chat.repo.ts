@@ -1,0 +1,113 @@
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
+
+interface ChatRoomsTable {
+  trip_id: string;
+  rider_id: string;
+  driver_id: string;
+  created_at: Generated<Date>;
+}
+
+interface ChatMessagesTable {
+  id: Generated<string>;
+  trip_id: string;
+  sender_id: string;
+  text: string;
+  client_message_id: string;
+  flagged: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+interface ChatReportsTable {
+  message_id: string;
+  reporter_id: string;
+  reason: string | null;
+  created_at: Generated<Date>;
+}
+
+interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  details: unknown;
+  created_at: Generated<Date>;
+}
+
+export type ChatMessageRow = Selectable<ChatMessagesTable>;
+type Tables = { chat_rooms: ChatRoomsTable; chat_messages: ChatMessagesTable; chat_reports: ChatReportsTable; audit_log: AuditLogTable };
+const q = (db: DbHandle) => db.withTables<Tables>();
+
+/** One room per trip; a re-dispatched trip's room follows the new driver. */
+export async function upsertRoom(db: DbHandle, room: { tripId: string; riderId: string; driverId: string }) {
+  await q(db)
+    .insertInto('chat_rooms')
+    .values({ trip_id: room.tripId, rider_id: room.riderId, driver_id: room.driverId })
+    .onConflict((oc) => oc.column('trip_id').doUpdateSet({ driver_id: room.driverId }))
+    .execute();
+}
+
+export async function findRoom(db: DbHandle, tripId: string) {
+  return q(db).selectFrom('chat_rooms').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
+}
+
+/** Inserts unless (trip, sender, clientMessageId) exists; undefined means a replay. */
+export async function insertMessage(db: DbHandle, m: { tripId: string; senderId: string; text: string; clientMessageId: string; flagged: boolean }) {
+  return q(db)
+    .insertInto('chat_messages')
+    .values({ trip_id: m.tripId, sender_id: m.senderId, text: m.text, client_message_id: m.clientMessageId, flagged: m.flagged })
+    .onConflict((oc) => oc.constraint('chat_messages_client_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findMessageByClientId(db: DbHandle, k: { tripId: string; senderId: string; clientMessageId: string }) {
+  return q(db)
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('trip_id', '=', k.tripId)
+    .where('sender_id', '=', k.senderId)
+    .where('client_message_id', '=', k.clientMessageId)
+    .executeTakeFirst();
+}
+
+export async function findMessage(db: DbHandle, id: string) {
+  return q(db).selectFrom('chat_messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Newest first, keyset on (created_at, id). */
+export async function listMessages(db: DbHandle, args: { tripId: string; limit: number; after?: { at: string; id: string } }) {
+  let query = q(db)
+    .selectFrom('chat_messages')
+    .selectAll()
+    .select(sql<string>`${sql.raw(EXACT_CREATED_AT_SQL)}`.as('created_at_exact'))
+    .where('trip_id', '=', args.tripId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
+  if (args.after) query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
+  return query.execute();
+}
+
+/** Returns the report only when this call created it (a second report by the same user is a no-op). */
+export async function insertReport(db: DbHandle, r: { messageId: string; reporterId: string; reason: string | null }) {
+  return q(db)
+    .insertInto('chat_reports')
+    .values({ message_id: r.messageId, reporter_id: r.reporterId, reason: r.reason })
+    .onConflict((oc) => oc.columns(['message_id', 'reporter_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findReport(db: DbHandle, k: { messageId: string; reporterId: string }) {
+  return q(db).selectFrom('chat_reports').selectAll().where('message_id', '=', k.messageId).where('reporter_id', '=', k.reporterId).executeTakeFirst();
+}
+
+export async function insertAudit(db: DbHandle, entry: { actorId: string | null; action: string; targetType: string; targetId: string; details: Record<string, unknown> }) {
+  await q(db)
+    .insertInto('audit_log')
+    .values({ actor_id: entry.actorId, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, details: JSON.stringify(entry.details) })
+    .execute();
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** API.md: text ≤ 2000 characters; the client id makes retries safe. */
+export const MAX_CHAT_TEXT = 2000;
+
+export const SendMessageRequest = z.object({
+  text: z.string().min(1).max(MAX_CHAT_TEXT),
+  clientMessageId: z.string().min(1).max(100),
+});
+
+/** Socket `chat:send` payload (API.md). */
+export const ChatSendEvent = SendMessageRequest.extend({ tripId: z.uuid() });
+
+export const MessageSchema = z.object({
+  id: z.uuid(),
+  tripId: z.uuid(),
+  from: z.uuid(),
+  text: z.string(),
+  clientMessageId: z.string(),
+  createdAt: z.string(),
+});
+export type MessageView = z.infer<typeof MessageSchema>;
+
+export const TripIdParams = z.object({ id: z.uuid() });
+export const MessageIdParams = z.object({ id: z.uuid() });
+
+export const ListMessagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ReportRequest = z.object({ reason: z.string().max(500).optional() });
+
+export const ReportSchema = z.object({ messageId: z.uuid(), reportedAt: z.string() });

@@ -1,0 +1,93 @@
+import type { Db } from '../../platform/db/database.js';
+import { withTransaction } from '../../platform/db/transaction.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import { JobPriority } from '../../platform/jobs/task.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
+import { queueDeliveries } from '../notifications/index.js';
+import { findTrip } from '../trips/index.js';
+import type { SafetyConfig } from './safety.config.js';
+import { sosEscalateTask, sosTrackTask, tripStartCheckTask } from './safety.jobs.js';
+import { sosEscalations } from './safety.metrics.js';
+import type { SafetyMonitor } from './safety-monitor.js';
+import { sosEscalation } from './sos.messages.js';
+import { bumpEscalation, findAlert, updateLastPosition } from './sos.repo.js';
+import { personOf } from './sos.service.js';
+import type { LatestPositions } from './trip-positions.js';
+
+export interface SafetyTaskDeps {
+  db: Db;
+  jobs: JobQueue;
+  realtime: RealtimeEmitter;
+  log: Logger;
+  config: SafetyConfig;
+  positions: LatestPositions;
+  monitor: SafetyMonitor;
+}
+
+/**
+ * One escalation round of a still-open alert: the round is recorded and the
+ * call to on-call queued (its own retries and breaker) in one transaction with
+ * the next round, so escalation keeps going even while every provider is down.
+ */
+export async function escalateSos(deps: SafetyTaskDeps, alertId: string) {
+  const alert = await findAlert(deps.db, alertId);
+  if (!alert || alert.status !== 'open') return; // acknowledged or resolved: escalation stops here
+  const person = await personOf(deps.db, alert.user_id);
+  const { config } = deps;
+  const round = await withTransaction(deps.db, async (tx) => {
+    const n = await bumpEscalation(tx, alertId);
+    if (n === undefined) return undefined;
+    await queueDeliveries(tx, deps.jobs, sosEscalation(alert, person, n, config.ONCALL_PHONE));
+    if (n < config.SOS_ESCALATION_MAX) {
+      const runAt = new Date(Date.now() + config.SOS_ESCALATION_REPEAT_MS);
+      await deps.jobs.enqueue(tx, sosEscalateTask, { alertId }, { jobKey: `sos-escalate:${alertId}`, runAt, priority: JobPriority.CRITICAL });
+    }
+    return n;
+  });
+  if (round === undefined) return;
+  sosEscalations.inc();
+  if (!config.ONCALL_PHONE) deps.log.error({ alertId, round }, 'SOS escalation has nobody to call: ONCALL_PHONE is not set');
+  deps.log.warn({ alertId, round }, 'SOS unacknowledged: escalated');
+}
+
+/** Every SOS_TRACK_INTERVAL_MS while the alert is not resolved: the freshest position to the admin room. */
+export async function trackSos(deps: SafetyTaskDeps, alertId: string) {
+  const alert = await findAlert(deps.db, alertId);
+  if (!alert || alert.status === 'resolved') return;
+  if (Date.now() - alert.created_at.getTime() > deps.config.SOS_TRACK_MAX_MS) {
+    deps.log.warn({ alertId }, 'SOS live tracking stopped: maximum duration reached');
+    return;
+  }
+  const trip = alert.trip_id ? await findTrip(deps.db, alert.trip_id) : undefined;
+  const live = await deps.positions.latest({ tripId: alert.trip_id, driverId: trip?.driver_id ?? alert.user_id });
+  const fresh = live !== null && live.at > alert.last_position_at.getTime();
+  if (fresh) await updateLastPosition(deps.db, { id: alertId, lat: live.lat, lng: live.lng, at: new Date(live.at) });
+  const pos = fresh ? live : { lat: alert.last_lat, lng: alert.last_lng, heading: null, at: alert.last_position_at.getTime() };
+  deps.realtime.toAdmins('sos:location', {
+    alertId,
+    userId: alert.user_id,
+    tripId: alert.trip_id,
+    lat: pos.lat,
+    lng: pos.lng,
+    heading: pos.heading,
+    at: new Date(pos.at).toISOString(),
+    source: fresh ? 'live' : 'last_known',
+  });
+  const runAt = new Date(Date.now() + deps.config.SOS_TRACK_INTERVAL_MS);
+  await deps.jobs.enqueue(deps.db, sosTrackTask, { alertId }, { jobKey: `sos-track:${alertId}`, runAt, priority: JobPriority.CRITICAL });
+}
+
+/** Scheduled at accept: still accepted/arrived after SAFETY_START_DEADLINE_MS ⇒ a `not_started` safety event. */
+export async function checkTripStarted(deps: SafetyTaskDeps, tripId: string) {
+  const trip = await findTrip(deps.db, tripId);
+  if (!trip || (trip.status !== 'accepted' && trip.status !== 'arrived')) return;
+  const sinceAcceptS = trip.accepted_at ? Math.round((Date.now() - trip.accepted_at.getTime()) / 1000) : 0;
+  await deps.monitor.raise({ id: trip.id, riderId: trip.rider_id }, { kind: 'not_started', details: { sinceAcceptS } }, null);
+}
+
+export function registerSafetyJobHandlers(jobs: JobQueue, deps: SafetyTaskDeps) {
+  jobs.register(sosEscalateTask, async ({ alertId }) => escalateSos(deps, alertId));
+  jobs.register(sosTrackTask, async ({ alertId }) => trackSos(deps, alertId));
+  jobs.register(tripStartCheckTask, async ({ tripId }) => checkTripStarted(deps, tripId));
+}
