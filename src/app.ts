@@ -13,17 +13,35 @@ import { registerAdminRoutes } from './modules/admin/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
 import { requestTrip } from './flows/request-trip.js';
-import { respondToTripOffer } from './flows/respond-to-offer.js';
+import { answerOffer, selectBid } from './flows/select-bid.js';
+import { PricingAdmin, PricingService, registerPricingRoutes } from './modules/pricing/index.js';
+import { Dispatcher, registerDispatchRoutes } from './modules/dispatch/index.js';
 import { advanceTrip } from './flows/advance-trip.js';
 import { cancelTrip } from './flows/cancel-trip.js';
 import { changeAvailability } from './flows/change-availability.js';
-import { registerNotificationTasks } from './modules/notifications/index.js';
+import { registerNotificationRoutes, registerNotificationTasks } from './modules/notifications/index.js';
+import { ChatService, chatSendEvent, registerChatRoutes } from './modules/chat/index.js';
+import { createSafety, registerSafetyRoutes, sosTriggerEvent } from './modules/safety/index.js';
+import { subscribeTripLocations } from './modules/location/index.js';
+import { installPayments } from './modules/payments/index.js';
+import { registerProviderRoutes } from './modules/providers/index.js';
+import { registerBookingRoutes, registerBookingTasks } from './modules/bookings/index.js';
+import { registerLifecycleRoutes, registerRetentionTasks, scheduleRetentionJobs } from './modules/lifecycle/index.js';
+import { eraseUser } from './flows/erase-user.js';
+import { SocketGateway } from './platform/realtime/gateway.js';
+import { registerRealtimeProjections } from './flows/realtime-projections.js';
+import { createLocationModule, registerLocationRoutes, registerLocationSocketEvents, registerLocationTasks, scheduleLocationMaintenance, type LocationModule } from './modules/location/index.js';
 
 export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 export interface App {
   http: HttpApp;
   auth: AuthService;
+  /** Socket.IO on the same HTTP server (listens when `http` does). */
+  gateway: SocketGateway;
+  location: LocationModule;
+  pricing: PricingService;
+  dispatch: Dispatcher;
   markStarted(): void;
 }
 
@@ -47,7 +65,10 @@ export async function buildApp(platform: Platform, opts: AppOptions = {}): Promi
   installRateLimits(http, { factory: opts.limiterFactory ?? memoryLimiterFactory, disabled: config.RATE_LIMITS_DISABLED });
   installIdempotency(http, db);
 
-  const state = { started: false, hotState: () => ({ ok: true, adapter: 'memory' }) };
+  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
+  http.addHook('preClose', async () => gateway.close());
+  // Readiness: hot state and the socket adapter share Redis; either one cut off means this node serves alone.
+  const state = { started: false, hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }) };
   registerHealthRoutes(http, platform, state);
   http.get(
     '/api/version',
@@ -56,16 +77,47 @@ export async function buildApp(platform: Platform, opts: AppOptions = {}): Promi
   );
   registerAuthRoutes(http, { auth, db });
   registerDriverRoutes(http, { db, changeAvailability: (userId, available) => changeAvailability(platform, userId, available) });
+  const pricing = new PricingService({
+    db, hotState: platform.hotState, isSurgeDisabled: () => platform.flags.isOn('SURGE_DISABLED'), quoteSecret: config.quoteSecret,
+    cacheTtlMs: config.PRICING_CACHE_TTL_MS, routeProviderUrl: config.ROUTE_PROVIDER_URL, routeTimeoutMs: config.ROUTE_PROVIDER_TIMEOUT_MS, log,
+  });
+  const dispatch = new Dispatcher(platform);
+  dispatch.install();
+  registerPricingRoutes(http, { pricing, admin: new PricingAdmin(db, pricing.catalog) });
+  registerDispatchRoutes(http, { dispatch, selectBid: (rider, tripId, bidId) => selectBid(platform, rider, tripId, bidId) });
   registerTripRoutes(http, db, {
-    requestTrip: (rider, input) => requestTrip(platform, rider, input),
-    respondToOffer: (driver, tripId, action) => respondToTripOffer(platform, driver, tripId, action),
+    requestTrip: (rider, input) => requestTrip(platform, rider, input, { pricing, dispatch }),
+    respondToOffer: (driver, tripId, action, bidAmount) => answerOffer(platform, { pricing, dispatch }, driver, tripId, action, bidAmount),
     advanceTrip: (driver, tripId, input) => advanceTrip(platform, driver, tripId, input),
     cancelTrip: (actor, tripId, opts) => cancelTrip(platform, actor, tripId, opts),
   });
   registerTripTasks(platform);
+  const location = createLocationModule(platform);
+  http.addHook('onClose', async () => location.close());
+  registerLocationRoutes(http, { service: location.service });
+  registerLocationSocketEvents(gateway.events, location.service);
+  registerLocationTasks(platform);
+  await scheduleLocationMaintenance(platform);
+  registerRealtimeProjections(platform, gateway);
   registerNotificationTasks(platform);
+  registerNotificationRoutes(http, db);
+  const chat = new ChatService({ db, realtime: platform.realtime, log, ratePerMinute: config.CHAT_RATE_LIMIT_PER_MIN, blockedWords: config.CHAT_BLOCKED_WORDS });
+  registerChatRoutes(http, chat);
+  gateway.events.register(chatSendEvent(chat));
+  const safety = createSafety(platform);
+  registerSafetyRoutes(http, { db, sos: safety.sos, shares: safety.shares });
+  gateway.events.register(sosTriggerEvent(safety.sos));
+  const stopSafetyFeed = subscribeTripLocations((point) => void safety.evaluateTripLocation(point));
+  http.addHook('onClose', async () => stopSafetyFeed());
   registerAdminRoutes(http, platform);
+  await installPayments(http, platform);
+  registerProviderRoutes(http, db);
+  registerBookingRoutes(http, { db, bus: platform.bus, jobs: platform.jobs, reminderLeadMin: config.BOOKING_REMINDER_LEAD_MIN });
+  registerBookingTasks(platform);
+  registerLifecycleRoutes(http, { db, eraseUser: (user) => eraseUser(platform, user) });
+  registerRetentionTasks(platform);
+  await scheduleRetentionJobs(platform);
 
   await auth.ensureAdmin(config.ADMIN_PHONE, config.ADMIN_PASSWORD);
-  return { http, auth, markStarted: () => { state.started = true; } };
+  return { http, auth, gateway, location, pricing, dispatch, markStarted: () => { state.started = true; } };
 }

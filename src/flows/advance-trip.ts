@@ -4,14 +4,22 @@ import { conflict, forbidden } from '../platform/errors.js';
 import type { Tx } from '../platform/db/database.js';
 import { incrementTripsCompleted, transitionState } from '../modules/drivers/index.js';
 import { assertOtp, canTransition, getVisibleTrip, moveTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
+import { settleTrip } from './settle-trip.js';
 
 /** DESIGN: a driver rests 60 s after a trip before new offers. */
 export const COOLDOWN_MS = 60_000;
 
 type DriverStep = 'arrived' | 'started' | 'completed';
 
-async function completeTrip(tx: Tx, events: EventRecorder, trip: TripRow, actorId: string) {
-  const done = await moveTrip(tx, events, { trip, to: 'completed', actorId, set: { completed_at: new Date() } });
+/**
+ * Completion settles the fare in the same transaction (issue 6). A wallet the
+ * rider can no longer pay from ends the ride in `payment_failed` (moved by the
+ * system; the fare is collected in cash), and the driver's call still gets 200.
+ */
+async function completeTrip(platform: Platform, tx: Tx, events: EventRecorder, trip: TripRow, actorId: string) {
+  const settlement = await settleTrip(platform, tx, trip);
+  const to = settlement.outcome === 'payment_failed' ? 'payment_failed' : 'completed';
+  const done = await moveTrip(tx, events, { trip, to, actorId: to === 'completed' ? actorId : null, set: { completed_at: new Date() } });
   await transitionState(tx, { userId: trip.driver_id!, from: ['busy'], to: 'cooldown', cooldownUntil: new Date(Date.now() + COOLDOWN_MS) });
   await incrementTripsCompleted(tx, trip.driver_id!);
   return done;
@@ -31,7 +39,7 @@ export async function advanceTrip(platform: Platform, actor: Viewer, tripId: str
     const verdict = canTransition(trip.status, input.status, 'driver');
     if (verdict !== 'ok') throw conflict(`Cannot go from ${trip.status} to ${input.status}`);
     if (input.status === 'started') assertOtp(trip, input.otp);
-    if (input.status === 'completed') return completeTrip(tx, events, trip, actor.id);
+    if (input.status === 'completed') return completeTrip(platform, tx, events, trip, actor.id);
     const stamp = input.status === 'started' ? { started_at: new Date() } : {};
     return moveTrip(tx, events, { trip, to: input.status, actorId: actor.id, set: stamp });
   });

@@ -1,9 +1,12 @@
 import type { Platform } from '../platform/runtime.js';
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { AppError, ErrorCode } from '../platform/errors.js';
-import { priceTrip } from '../modules/pricing/index.js';
-import { expireSearchTask, insertRequestedTrip, viewTrip, type Viewer } from '../modules/trips/index.js';
+import { isUniqueViolation } from '../platform/db/transaction.js';
+import type { PricingService } from '../modules/pricing/index.js';
+import type { Dispatcher } from '../modules/dispatch/index.js';
+import { expireSearchTask, insertRequestedTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
 import type { VehicleClass } from '../modules/drivers/index.js';
+import { assertCanPay } from '../modules/ledger/index.js';
 
 /** A search with no accepted offer after this long ends as no_drivers (dispatch may end it sooner). */
 export const SEARCH_TIMEOUT_MS = 5 * 60_000;
@@ -30,12 +33,43 @@ function parseSchedule(scheduledAt: string | undefined, now: Date): Date | null 
   return at;
 }
 
-/** Rider requests a trip: price it, store it with its event, and schedule the search timeout, in one transaction. */
-export async function requestTrip(platform: Platform, rider: Viewer, input: RequestTripInput) {
+export interface RequestTripDeps {
+  pricing: PricingService;
+  dispatch: Dispatcher;
+}
+
+/**
+ * Rider requests a trip: price it (from the signed quote when one is given),
+ * store it with its event, the search timeout and the first dispatch round,
+ * in one transaction; then start round 1 and count the demand for surge.
+ */
+export async function requestTrip(platform: Platform, rider: Viewer, input: RequestTripInput, deps: RequestTripDeps) {
   const now = new Date();
   const scheduledAt = parseSchedule(input.scheduledAt, now);
-  const price = priceTrip({ pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass, at: scheduledAt ?? now });
-  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+  const trip = { riderId: rider.id, pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass };
+  const price = await deps.pricing.priceRequest({ ...trip, quoteId: input.quoteId, at: scheduledAt ?? now, scheduled: scheduledAt !== null });
+  let row: TripRow;
+  try {
+    row = await insertSearch(platform, deps, rider, input, { scheduledAt, now, price });
+  } catch (err) {
+    if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
+    throw err;
+  }
+  deps.dispatch.afterRequest(row);
+  if (!scheduledAt) void deps.pricing.recordDemand(input.pickup);
+  return viewTrip(platform.database.db, row, rider);
+}
+
+async function insertSearch(
+  platform: Platform,
+  deps: RequestTripDeps,
+  rider: Viewer,
+  input: RequestTripInput,
+  { scheduledAt, now, price }: { scheduledAt: Date | null; now: Date; price: { amount: number; surge: number; quoteId: string | null } },
+): Promise<TripRow> {
+  return runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+    // API.md: a wallet trip the balance cannot cover is 402 INSUFFICIENT_FUNDS (re-checked at completion).
+    if (input.paymentMethod === 'wallet') await assertCanPay(tx, rider.id, price.amount);
     const trip = await insertRequestedTrip(tx, events, {
       rider_id: rider.id,
       status: scheduledAt ? 'scheduled' : 'searching',
@@ -50,12 +84,12 @@ export async function requestTrip(platform: Platform, rider: Viewer, input: Requ
       strategy: scheduledAt ? 'scheduled' : (input.strategy ?? 'first_accept'),
       fare_amount: price.amount,
       surge: price.surge,
-      quote_id: input.quoteId ?? null,
+      quote_id: price.quoteId,
       scheduled_at: scheduledAt,
     });
     const runAt = new Date((scheduledAt ?? now).getTime() + SEARCH_TIMEOUT_MS);
     await platform.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt });
+    await deps.dispatch.startSearch(tx, trip);
     return trip;
   });
-  return viewTrip(platform.database.db, row, rider);
 }

@@ -6,6 +6,7 @@ import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js
 import { closePendingOffers, findOffer, findTrip, moveTrip, respondToOffer, viewTrip, type Viewer } from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
+import { openTripChat } from '../modules/chat/index.js';
 
 async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promise<never> {
   const offer = await findOffer(tx, tripId, driverId);
@@ -14,14 +15,18 @@ async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promi
 }
 
 /**
- * Accept = two compare-and-sets in one transaction, offer row then trip row
- * (the same order for everyone, so no deadlock): only the first driver to
- * flip the trip out of `searching` wins; every other gets 409. The partial
- * unique index on active trips per driver stops one driver winning two trips.
+ * Accept = two compare-and-sets in one transaction, trip row then offer row:
+ * only the first driver to flip the trip out of `searching` wins; every other
+ * waits on that row lock and then gets 409. The trip row is locked FIRST, as
+ * cancel and the search timeout do, because the winner then closes every
+ * other pending offer: had the losers locked their offer rows first, each
+ * would hold a row the winner needs while waiting for the winner's trip row
+ * (a deadlock per loser, 1 s each to detect). The partial unique index on
+ * active trips per driver stops one driver winning two trips.
  */
 async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driverId: string) {
-  const offer = await respondToOffer(tx, { tripId, driverId, to: 'accepted' });
-  if (!offer) return explainLostOffer(tx, tripId, driverId);
+  const open = await findOffer(tx, tripId, driverId);
+  if (!open || open.status !== 'pending' || open.expires_at <= new Date()) return explainLostOffer(tx, tripId, driverId);
   const trip = await findTrip(tx, tripId);
   if (!trip || trip.status !== 'searching') throw conflict('Trip was already taken');
   let accepted;
@@ -31,6 +36,9 @@ async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driver
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('You already have an active trip');
     throw err;
   }
+  // Withdrawn or expired between our read and the trip lock: roll the whole acceptance back.
+  if (!(await respondToOffer(tx, { tripId, driverId, to: 'accepted' }))) return explainLostOffer(tx, tripId, driverId);
+  await openTripChat(tx, { tripId, riderId: accepted.rider_id, driverId });
   await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
   await recordOfferOutcome(tx, driverId, true);
   const withdrawn = await closePendingOffers(tx, tripId, 'withdrawn');

@@ -1,6 +1,6 @@
 import { computeFare } from './fare.js';
-import { estimateRoute, type LatLng } from './route-estimate.js';
-import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS, type VehicleClass } from './tariff.js';
+import { estimateRoute, type LatLng, type RouteEstimate } from './route-estimate.js';
+import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS, type Tariff, type VehicleClass } from './tariff.js';
 import { timeMultiplier } from './time-multiplier.js';
 
 export interface TripPrice {
@@ -25,4 +25,15 @@ export function priceTrip(args: { pickup: LatLng; dropoff: LatLng; vehicleClass:
     surge,
   });
   return { amount: fare.amount, currency: 'EGP', surge, timeMultiplier: multiplier, distanceM: route.distanceM, durationS: route.durationS };
+}
+
+/** The fare for one class from already-resolved inputs (route, schedule multiplier, surge). */
+export function fareFromParts(args: { tariff: Tariff; route: RouteEstimate; timeMultiplier: number; surge: number }): number {
+  return computeFare({
+    tariff: args.tariff,
+    distanceKm: args.route.distanceKmExact,
+    durationMin: args.route.durationMinExact,
+    timeMultiplier: args.timeMultiplier,
+    surge: args.surge,
+  }).amount;
 }

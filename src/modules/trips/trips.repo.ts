@@ -1,5 +1,6 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
 
 export type TripStatus =
   | 'requested' | 'scheduled' | 'searching' | 'accepted' | 'arrived' | 'started'
@@ -86,17 +87,25 @@ export interface TripPage {
   role: 'rider' | 'driver' | 'admin';
   status?: TripStatus;
   limit: number;
-  after?: { createdAt: Date; id: string };
+  /** From decodeCursor: `at` is the exact (microsecond) created_at text of the previous page's last row. */
+  after?: { at: string; id: string };
 }
 
 /** Keyset pagination, newest first; fetches one extra row to know if more exist. */
-export async function listTrips(db: DbHandle, page: TripPage): Promise<TripRow[]> {
-  let query = q(db).selectFrom('trips').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<TripRow & { created_at_exact: string }>> {
+  let query = q(db)
+    .selectFrom('trips')
+    .selectAll()
+    .select(sql.raw<string>(EXACT_CREATED_AT_SQL).as('created_at_exact'))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
   if (page.role === 'rider') query = query.where('rider_id', '=', page.userId);
   if (page.role === 'driver') query = query.where('driver_id', '=', page.userId);
   if (page.status) query = query.where('status', '=', page.status);
   if (page.after) {
-    const { createdAt, id } = page.after;
+    const createdAt = sql<Date>`${page.after.at}::timestamptz`;
+    const id = page.after.id;
     query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
   return query.execute();

@@ -9,7 +9,8 @@ import { getVisibleTrip, listTripsFor, viewTrip, type Viewer } from './trips.ser
 /** Use cases that write across modules live in src/flows; app.ts wires them in. */
 export interface TripFlows {
   requestTrip(rider: Viewer, input: z.infer<typeof CreateTripRequest>): Promise<TripView>;
-  respondToOffer(driver: Viewer, tripId: string, action: 'accept' | 'decline'): Promise<TripView>;
+  /** `bidAmount` (piastres) is a bid on broadcast_bid trips, ignored otherwise. */
+  respondToOffer(driver: Viewer, tripId: string, action: 'accept' | 'decline', bidAmount?: number): Promise<TripView>;
   advanceTrip(driver: Viewer, tripId: string, input: z.infer<typeof StatusRequest>): Promise<TripView>;
   cancelTrip(actor: Viewer, tripId: string, opts: { reason: string; searchOnly?: boolean }): Promise<TripView>;
 }
@@ -33,7 +34,7 @@ export function registerTripRoutes(app: HttpApp, db: Db, flows: TripFlows) {
     });
 
   app.post('/api/v1/trips/:id/driver-response', { schema: { tags, params: TripIdParams, body: DriverResponseRequest, response: one }, config: { auth: ['driver'], rateLimit: 'driverResponse', idempotent: true } },
-    async (request, reply) => sendOk(reply, await flows.respondToOffer(currentUser(request), request.params.id, request.body.action)));
+    async (request, reply) => sendOk(reply, await flows.respondToOffer(currentUser(request), request.params.id, request.body.action, request.body.bidAmount)));
 
   app.post('/api/v1/trips/:id/status', { schema: { tags, params: TripIdParams, body: StatusRequest, response: one }, config: { auth: 'any', rateLimit: 'tripStatus', idempotent: true } },
     async (request, reply) => sendOk(reply, await flows.advanceTrip(currentUser(request), request.params.id, request.body)));

@@ -1,0 +1,235 @@
+/**
+ * `npm run bench:notify` (script: "tsx bench/notify.bench.ts"):
+ *
+ * 1. Throughput of `notifications.send` jobs through SmartLine's job queue
+ *    (graphile-worker + delivery row read, circuit breaker, recording fake
+ *    push provider, delivery row update) vs raw graphile-worker running
+ *    no-op jobs on the same database with the same concurrency (baseline).
+ * 2. SOS latency while 10,000 LOW notifications are queued and being worked
+ *    on: SOS alerts are raised over HTTP one after another and timed until
+ *    the admin's Socket.IO client receives `sos:alert` (emitted right after
+ *    commit); and each alert's CRITICAL push job (on-call topic) is timed
+ *    from the alert row to "sent" — it must overtake the LOW backlog.
+ *
+ * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * BENCH_JOBS (5000 per round), BENCH_ROUNDS (3, baseline and SmartLine
+ * alternate), BENCH_CONCURRENCY (20), BENCH_LOW_JOBS (10000), BENCH_SOS (50).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { run, runMigrations, Logger as WorkerLogger, type Runner } from 'graphile-worker';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { loadConfig } from '../src/config.js';
+import { createPlatform, type Platform } from '../src/platform/runtime.js';
+import { buildApp, type App } from '../src/app.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import { notify, queueDeliveries, type NewDelivery } from '../src/modules/notifications/index.js';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const LOW_JOBS = Number(process.env.BENCH_LOW_JOBS ?? 10_000);
+const SOS_COUNT = Number(process.env.BENCH_SOS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RESULTS = resolve(import.meta.dirname, 'results/notify.json');
+const ADMIN = { phone: '+201009999998', password: 'bench-admin-password' };
+const GOAL_JOBS_PER_S = 1_000; // issue 7
+
+const silentWorkerLogger = new WorkerLogger(() => () => {});
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function inChunks(total: number, size: number, fn: (from: number, n: number) => Promise<void>) {
+  for (let from = 0; from < total; from += size) await fn(from, Math.min(size, total - from));
+}
+
+async function countWhere(platform: Platform, sql: string): Promise<number> {
+  return (await platform.database.pool.query(sql)).rows[0].n as number;
+}
+
+/** Raw graphile-worker: N no-op jobs, same pool and concurrency, timed from start to the last job:success. */
+interface Throughput {
+  jobsPerSec: number;
+  /** This process's CPU (user + system) per job: the app's own cost, apart from Postgres. */
+  cpuMsPerJob: number;
+}
+
+function measured(started: number, cpu: NodeJS.CpuUsage): Throughput {
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { jobsPerSec: JOBS / seconds, cpuMsPerJob: (used.user + used.system) / 1000 / JOBS };
+}
+
+async function baselineJobsPerSecond(platform: Platform, schema: string): Promise<Throughput> {
+  const pgPool = platform.database.pool;
+  await runMigrations({ pgPool, schema, logger: silentWorkerLogger });
+  await inChunks(JOBS, 1_000, async (_from, n) => {
+    await pgPool.query(`SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, null)::"${schema}".job_spec FROM generate_series(1, $1)))`, [n]);
+  });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const runner: Runner = await run({ pgPool, schema, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, logger: silentWorkerLogger, taskList: { noop: async () => {} } });
+  runner.events.on('job:success', () => {
+    if (++done === JOBS) finished();
+  });
+  await all;
+  const result = measured(started, cpu);
+  await runner.stop();
+  return result;
+}
+
+/** SmartLine: N push deliveries (recording fake provider) queued, then drained by the app's workers. */
+async function smartlineJobsPerSecond(platform: Platform, userId: string, roundNo: number): Promise<Throughput> {
+  const { db } = platform.database;
+  await inChunks(JOBS, 500, async (from, n) => {
+    const rows: NewDelivery[] = Array.from({ length: n }, (_, i) => ({
+      subjectType: 'bench', subjectId: userId, channel: 'push', recipient: `device-${roundNo}-${from + i}`, recipientKind: 'device', priority: 'NORMAL',
+      content: { title: 'Bench', body: 'hello', data: {} },
+    }));
+    await db.transaction().execute((tx) => queueDeliveries(tx, platform.jobs, rows));
+  });
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await platform.jobs.start();
+  const schema = platform.database.schema;
+  const target = JOBS * (roundNo + 1);
+  while ((await countWhere(platform, `SELECT count(*)::int AS n FROM "${schema}".notification_deliveries WHERE subject_type = 'bench' AND status = 'sent'`)) < target) await sleep(20);
+  const result = measured(started, cpu);
+  await platform.jobs.stop();
+  return result;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Alternates baseline and SmartLine runs (this box is shared; load drifts) and keeps the medians and the median paired ratio. */
+async function throughputRounds(platform: Platform, schema: string, userId: string) {
+  const base: Throughput[] = [];
+  const ours: Throughput[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    base.push(await baselineJobsPerSecond(platform, `${schema}_gw${r}`));
+    ours.push(await smartlineJobsPerSecond(platform, userId, r));
+  }
+  return {
+    jobsPerSec: median(ours.map((o) => o.jobsPerSec)),
+    baselineNoopJobsPerSec: median(base.map((b) => b.jobsPerSec)),
+    ratio: median(ours.map((o, i) => o.jobsPerSec / base[i]!.jobsPerSec)),
+    cpuMsPerJob: median(ours.map((o) => o.cpuMsPerJob)),
+    baselineCpuMsPerJob: median(base.map((b) => b.cpuMsPerJob)),
+    rounds: ours.map((o, i) => ({ jobsPerSec: round(o.jobsPerSec), baselineNoopJobsPerSec: round(base[i]!.jobsPerSec) })),
+  };
+}
+
+async function signupMany(app: App, n: number): Promise<Array<{ id: string; token: string }>> {
+  const users = [];
+  for (let i = 0; i < n; i++) {
+    const phone = `+2011${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const res = await app.http.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { phone, password: 'password-123', name: `Bench ${i}`, role: 'rider' } });
+    const body = res.json();
+    users.push({ id: body.data.user.id as string, token: body.data.accessToken as string });
+  }
+  return users;
+}
+
+async function connectAdmin(url: string, token: string): Promise<Socket> {
+  const socket = ioClient(url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  await new Promise<void>((ok, fail) => {
+    socket.once('connect', () => ok());
+    socket.once('connect_error', fail);
+  });
+  return socket;
+}
+
+/** Queues LOW_JOBS LOW notifications, starts the workers, then raises SOS alerts one by one and times them to the admin socket. */
+async function sosLatencies(platform: Platform, app: App, url: string) {
+  const { db } = platform.database;
+  const schema = platform.database.schema;
+  const [lowUser, ...riders] = await signupMany(app, SOS_COUNT + 1);
+  await inChunks(LOW_JOBS, 500, async (from, n) => {
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < n; i++) await notify(tx, platform.jobs, { userId: lowUser!.id, template: 'promo.digest', data: { i: from + i }, priority: 'LOW' });
+    });
+  });
+  const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN });
+  const admin = await connectAdmin(url, login.json().data.accessToken);
+  const received = new Map<string, number>();
+  admin.on('sos:alert', (p: { alertId: string }) => received.set(p.alertId, performance.now()));
+  // LOW fan-out jobs not yet run (each one that runs queues a LOW send job in its place).
+  const lowBacklog = () => countWhere(platform, `SELECT count(*)::int AS n FROM "${schema}_jobs"._private_jobs j JOIN "${schema}_jobs"._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'notifications.deliver' AND j.priority = 20`);
+  await platform.jobs.start();
+  await sleep(500); // the workers are busy with LOW work
+  const backlogAtFirst = await lowBacklog();
+  const latencies: number[] = [];
+  const acks: number[] = [];
+  for (const rider of riders) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/v1/sos`, { method: 'POST', headers: { authorization: `Bearer ${rider.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ lat: 30.05, lng: 31.24 }) });
+    acks.push(performance.now() - t0);
+    const { data } = (await res.json()) as { data: { alertId: string } };
+    while (!received.has(data.alertId)) await sleep(1);
+    latencies.push(received.get(data.alertId)! - t0);
+    await sleep(50);
+  }
+  const backlogAtLast = await lowBacklog();
+  // The CRITICAL queue path: each alert's push to the on-call topic, from the alert row to "sent" (database clock).
+  const pushSql = `SELECT (extract(epoch FROM d.sent_at - a.created_at) * 1000)::float8 AS ms FROM "${schema}".notification_deliveries d JOIN "${schema}".sos_alerts a ON a.id = d.subject_id WHERE d.subject_type = 'sos_alert' AND d.channel = 'push' AND d.status = 'sent'`;
+  let push: number[] = [];
+  for (let i = 0; i < 200 && push.length < riders.length; i++, await sleep(50)) push = (await platform.database.pool.query(pushSql)).rows.map((r) => r.ms as number);
+  admin.disconnect();
+  await platform.jobs.stop();
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  return { latencies: sorted(latencies), acks: sorted(acks), push: sorted(push), backlogAtFirst, backlogAtLast };
+}
+
+async function main() {
+  const schema = `bench_notify_${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test', DATABASE_URL, DB_SCHEMA: schema, LOG_LEVEL: 'silent', RATE_LIMITS_DISABLED: 'true', ADMIN_PHONE: ADMIN.phone, ADMIN_PASSWORD: ADMIN.password,
+    DB_POOL_MAX: String(Math.min(100, CONCURRENCY + 20)), JOBS_CONCURRENCY: String(CONCURRENCY), DISPATCH_INLINE_FIRST_ROUND: 'false',
+  });
+  const platform = await createPlatform(config, { log: createLogger('silent') });
+  const app = await buildApp(platform);
+  try {
+    const [benchUser] = await signupMany(app, 1);
+    const tp = await throughputRounds(platform, schema, benchUser!.id);
+    await app.http.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
+    const sos = await sosLatencies(platform, app, url);
+    const result = {
+      date: new Date().toISOString(),
+      concurrency: CONCURRENCY,
+      throughput: {
+        jobsPerRound: JOBS, jobsPerSec: round(tp.jobsPerSec), baselineNoopJobsPerSec: round(tp.baselineNoopJobsPerSec), ratio: round(tp.ratio, 3),
+        cpuMsPerJob: round(tp.cpuMsPerJob, 3), baselineCpuMsPerJob: round(tp.baselineCpuMsPerJob, 3), goalJobsPerSec: GOAL_JOBS_PER_S, rounds: tp.rounds,
+      },
+      sosToAdminSocketMs: {
+        alerts: sos.latencies.length, lowQueued: LOW_JOBS, lowBacklogAtFirstSos: sos.backlogAtFirst, lowBacklogAtLastSos: sos.backlogAtLast,
+        p50: round(pct(sos.latencies, 50)), p95: round(pct(sos.latencies, 95)), p99: round(pct(sos.latencies, 99)), max: round(sos.latencies[sos.latencies.length - 1] ?? NaN),
+        httpAckP50: round(pct(sos.acks, 50)), httpAckP99: round(pct(sos.acks, 99)),
+      },
+      sosCriticalPushJobMs: { sent: sos.push.length, p50: round(pct(sos.push, 50)), p99: round(pct(sos.push, 99)), max: round(sos.push[sos.push.length - 1] ?? NaN) },
+    };
+    mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+    const t = result.throughput;
+    const s = result.sosToAdminSocketMs;
+    process.stdout.write(`notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ${t.baselineNoopJobsPerSec} jobs/s (ratio ${t.ratio}, medians of ${ROUNDS}); node CPU ${t.cpuMsPerJob} vs ${t.baselineCpuMsPerJob} ms/job; goal ${GOAL_JOBS_PER_S} jobs/s\n`);
+    process.stdout.write(`SOS → admin socket with ${LOW_JOBS} LOW queued: p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms; HTTP ack p50/p99 ${s.httpAckP50}/${s.httpAckP99} ms\n`);
+    const c = result.sosCriticalPushJobMs;
+    process.stdout.write(`SOS CRITICAL push job (alert row → sent): p50 ${c.p50} ms, p99 ${c.p99} ms over ${c.sent}; LOW fan-out jobs still queued ${s.lowBacklogAtFirstSos} → ${s.lowBacklogAtLastSos} (CRITICAL overtook them)\n`);
+    process.stdout.write(`SUMMARY notify: ${t.jobsPerSec} jobs/s (${t.ratio}× raw graphile-worker, goal ${t.jobsPerSec >= GOAL_JOBS_PER_S ? 'met' : 'NOT met'}), SOS→admin socket p99 ${s.p99} ms, CRITICAL push job p99 ${c.p99} ms, over ${s.alerts} alerts with ${s.lowBacklogAtLastSos} LOW jobs still queued\n`);
+  } finally {
+    await app.http.close();
+    for (const s of [schema, `${schema}_jobs`, ...Array.from({ length: ROUNDS }, (_, i) => `${schema}_gw${i}`)]) await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => {});
+    await platform.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { Platform } from '../platform/runtime.js';
+import { AppError, ErrorCode, forbidden } from '../platform/errors.js';
+import type { SocketUser } from '../platform/realtime/event-registry.js';
+import { tripRoom } from '../platform/realtime/emitter.js';
+import type { SocketGateway } from '../platform/realtime/gateway.js';
+import { ACTIVE_STATUSES, getVisibleTrip, listTripsFor, viewTrip } from '../modules/trips/index.js';
+
+/** API.md: `trip:status_changed` plus the typed alias for these statuses. */
+const TYPED_ALIASES = new Set(['accepted', 'arrived', 'started', 'completed', 'cancelled']);
+
+/** A trip the user may watch, else FORBIDDEN (API.md `trip:subscribe`: "joins trip:{id} if a member, else FORBIDDEN"). */
+async function memberTrip(platform: Platform, user: SocketUser, tripId: string) {
+  try {
+    return await getVisibleTrip(platform.database.db, tripId, user);
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.NOT_FOUND) throw forbidden('Not a member of this trip');
+    throw err;
+  }
+}
+
+/** Bus events → socket events, after commit (the bus only publishes committed events). */
+function projectTripEvents(platform: Platform): void {
+  const { bus, realtime } = platform;
+  bus.on('trip.requested', (e) => {
+    realtime.joinUserToRoom(e.payload.riderId, tripRoom(e.payload.tripId));
+  });
+  bus.on('trip.status_changed', (e) => {
+    const { tripId, riderId, driverId, from, to, version, at } = e.payload;
+    const room = tripRoom(tripId);
+    if (to === 'accepted') {
+      // Joined before the emit below, so both parties get `trip:accepted` through the trip room.
+      realtime.joinUserToRoom(riderId, room);
+      if (driverId) realtime.joinUserToRoom(driverId, room);
+    }
+    const payload = { tripId, from, to, version, at };
+    const aliases = TYPED_ALIASES.has(to) ? [`trip:${to}`] : [];
+    realtime.toRoom(room, 'trip:status_changed', payload, { aliases });
+    // The rider's other sockets (not yet in the trip room) still hear about their trip.
+    realtime.toUser(riderId, 'trip:status_changed', payload, { aliases, exceptRooms: [room] });
+  });
+  bus.on('trip.offers_withdrawn', (e) => {
+    for (const driverId of e.payload.driverIds) realtime.toUser(driverId, 'trip:offer_withdrawn', { tripId: e.payload.tripId });
+  });
+}
+
+/** `trip:subscribe` and the snapshots `sync` falls back to. */
+function serveTripRooms(platform: Platform, gateway: SocketGateway): void {
+  const db = platform.database.db;
+  const schema = z.object({ tripId: z.uuid() });
+  gateway.events.register({
+    name: 'trip:subscribe',
+    schema,
+    handle: async ({ socket, user }, { tripId }: z.infer<typeof schema>) => {
+      await memberTrip(platform, user, tripId);
+      const room = tripRoom(tripId);
+      await socket.join(room);
+      return { room, seq: await gateway.currentSeq(room) };
+    },
+  });
+  gateway.snapshots.register('trip', async (user, tripId) => {
+    const row = await memberTrip(platform, user, tripId);
+    const position = row.driver_id ? await platform.hotState.getDriverPosition(row.driver_id) : null;
+    const driverLocation = position ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() } : null;
+    return { trip: await viewTrip(db, row, user), driverLocation };
+  });
+  gateway.snapshots.register('user', async (user, userId) => {
+    if (userId !== user.id) throw forbidden('Not your room');
+    const { items } = await listTripsFor(db, user, { limit: 10 });
+    return { activeTrips: items.filter((t) => ACTIVE_STATUSES.includes(t.status)) };
+  });
+  gateway.snapshots.register('admin', async () => ({}));
+}
+
+export function registerRealtimeProjections(platform: Platform, gateway: SocketGateway): void {
+  projectTripEvents(platform);
+  serveTripRooms(platform, gateway);
+}

@@ -1,0 +1,122 @@
+import type { Platform } from '../platform/runtime.js';
+import type { Tx } from '../platform/db/database.js';
+import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
+import { isUniqueViolation } from '../platform/db/transaction.js';
+import { AppError, ErrorCode, conflict, forbidden, notFound } from '../platform/errors.js';
+import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
+import type { PricingService } from '../modules/pricing/index.js';
+import type { Dispatcher } from '../modules/dispatch/index.js';
+import {
+  closePendingOffers,
+  findOffer,
+  findTrip,
+  getVisibleTrip,
+  lockTrip,
+  moveTrip,
+  placeBid,
+  respondToOffer,
+  viewTrip,
+  type TripRow,
+  type Viewer,
+} from '../modules/trips/index.js';
+import { respondToTripOffer } from './respond-to-offer.js';
+
+/** A bid may not exceed this multiple of the trip's estimate (the same 3× ceiling as surge, API.md). */
+export const MAX_BID_MULTIPLE = 3;
+
+export interface BidDeps {
+  pricing: PricingService;
+  dispatch: Dispatcher;
+}
+
+/**
+ * POST /trips/:id/driver-response. On a broadcast_bid trip, `accept` places a
+ * bid (`bidAmount`, or the estimate when omitted) and the rider picks later;
+ * on every other strategy it is the first-accept race of respond-to-offer.
+ * A decline that leaves the round with no open offer starts the next round
+ * at once (sequential dispatch moves on to the next driver without waiting).
+ */
+export async function answerOffer(platform: Platform, deps: BidDeps, driver: Viewer, tripId: string, action: 'accept' | 'decline', bidAmount?: number) {
+  if (action === 'accept') {
+    const trip = await findTrip(platform.database.db, tripId);
+    if (trip?.strategy === 'broadcast_bid') return bidOnTrip(platform, deps, driver, trip, bidAmount ?? trip.fare_amount);
+  }
+  const view = await respondToTripOffer(platform, driver, tripId, action);
+  if (action === 'decline') {
+    deps.dispatch.afterDecline(tripId).catch((err: unknown) => platform.log.warn({ err, tripId }, 'dispatch: next round after decline failed'));
+  }
+  return view;
+}
+
+async function assertBidInRange(deps: BidDeps, trip: TripRow, amount: number) {
+  const { minFare } = await deps.pricing.tariff(trip.vehicle_class as Parameters<PricingService['tariff']>[0]);
+  const max = trip.fare_amount * MAX_BID_MULTIPLE;
+  if (amount < minFare || amount > max) {
+    throw new AppError(ErrorCode.VALIDATION_ERROR, `bidAmount must be between ${minFare} and ${max} piastres`, [{ field: 'body.bidAmount', message: 'out of range' }]);
+  }
+}
+
+async function explainRejectedBid(tx: Tx, tripId: string, driverId: string): Promise<never> {
+  const offer = await findOffer(tx, tripId, driverId);
+  if (!offer) throw forbidden('This trip was never offered to you');
+  if (offer.status === 'pending' && offer.bid_amount !== null) throw conflict('You already bid on this trip');
+  throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
+}
+
+async function bidOnTrip(platform: Platform, deps: BidDeps, driver: Viewer, trip: TripRow, amount: number) {
+  await assertBidInRange(deps, trip, amount);
+  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+    // The trip lock orders this with rounds and the rider's selection, and keeps event seqs gap-free.
+    const locked = await lockTrip(tx, trip.id);
+    if (!locked || locked.status !== 'searching') throw conflict('Trip is no longer searching');
+    const offer = await placeBid(tx, { tripId: trip.id, driverId: driver.id, amount });
+    if (!offer) return explainRejectedBid(tx, trip.id, driver.id);
+    await events.record({ type: 'trip.bid_placed', aggregateType: 'trip', aggregateId: trip.id, actorId: driver.id, payload: { tripId: trip.id, driverId: driver.id, amount } });
+    return { trip: locked, expiresAt: offer.expires_at };
+  });
+  platform.realtime.toUser(row.trip.rider_id, 'trip:bid', {
+    tripId: trip.id, bidId: driver.id, driverId: driver.id, amount, currency: row.trip.fare_currency, expiresAt: row.expiresAt.toISOString(),
+  });
+  return viewTrip(platform.database.db, row.trip, driver);
+}
+
+async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId: string, riderId: string) {
+  const offer = await findOffer(tx, trip.id, driverId);
+  if (!offer || offer.bid_amount === null) throw notFound('Bid');
+  if (offer.status !== 'pending' || offer.expires_at.getTime() <= Date.now()) throw conflict('Bid is no longer open');
+  let accepted: TripRow;
+  try {
+    accepted = await moveTrip(tx, events, {
+      trip, to: 'accepted', actorId: riderId, set: { driver_id: driverId, accepted_at: new Date(), fare_amount: offer.bid_amount },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('That driver is already on another trip');
+    throw err;
+  }
+  if (!(await respondToOffer(tx, { tripId: trip.id, driverId, to: 'accepted' }))) throw conflict('Bid is no longer open');
+  await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
+  await recordOfferOutcome(tx, driverId, true);
+  const withdrawn = await closePendingOffers(tx, trip.id, 'withdrawn');
+  if (withdrawn.length > 0) {
+    await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: trip.id, actorId: null, payload: { tripId: trip.id, driverIds: withdrawn } });
+  }
+  return accepted;
+}
+
+/**
+ * POST /trips/:id/bids/:bidId/select — the rider picks a bid. `bidId` is the
+ * bidding driver's id (an offer is unique per trip and driver). The trip is
+ * accepted at the bid amount in one transaction: trip CAS (searching →
+ * accepted), offer CAS, driver → busy, the other offers withdrawn.
+ */
+export async function selectBid(platform: Platform, rider: Viewer, tripId: string, bidId: string) {
+  const db = platform.database.db;
+  const row = await runUnitOfWork(db, platform.bus, async (tx, events) => {
+    const trip = await getVisibleTrip(tx, tripId, rider);
+    if (trip.rider_id !== rider.id) throw forbidden('Only the rider picks a bid');
+    if (trip.strategy !== 'broadcast_bid') throw conflict('This trip does not take bids');
+    if (trip.status !== 'searching') throw conflict(`Trip is ${trip.status}, not searching`);
+    return acceptBid(tx, events, trip, bidId, rider.id);
+  });
+  return viewTrip(db, row, rider);
+}

@@ -1,0 +1,47 @@
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { Strategy } from './strategy.js';
+
+export type DispatchPhase = 'waiting' | 'offering' | 'selecting' | 'done';
+
+interface TripDispatchTable {
+  trip_id: string;
+  strategy: Strategy;
+  round: Generated<number>;
+  phase: Generated<DispatchPhase>;
+  radius_m: number | null;
+  round_expires_at: Date | null;
+  first_offer_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type DispatchRow = Selectable<TripDispatchTable>;
+type DispatchTables = { trip_dispatch: TripDispatchTable };
+
+const q = (db: DbHandle) => db.withTables<DispatchTables>();
+
+export async function insertDispatch(tx: DbHandle, tripId: string, strategy: Strategy): Promise<void> {
+  await q(tx).insertInto('trip_dispatch').values({ trip_id: tripId, strategy }).onConflict((oc) => oc.column('trip_id').doNothing()).execute();
+}
+
+export async function findDispatch(db: DbHandle, tripId: string): Promise<DispatchRow | undefined> {
+  return q(db).selectFrom('trip_dispatch').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
+}
+
+export async function updateDispatch(
+  tx: DbHandle,
+  tripId: string,
+  set: Partial<Pick<DispatchRow, 'round' | 'phase' | 'radius_m' | 'round_expires_at'>> & { firstOfferNow?: boolean },
+): Promise<void> {
+  const { firstOfferNow, ...columns } = set;
+  await q(tx)
+    .updateTable('trip_dispatch')
+    .set({
+      ...columns,
+      ...(firstOfferNow ? { first_offer_at: sql<Date>`coalesce(first_offer_at, now())` } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('trip_id', '=', tripId)
+    .execute();
+}

@@ -1,0 +1,127 @@
+import type { Tx } from '../../platform/db/database.js';
+import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
+import type { Platform } from '../../platform/runtime.js';
+import { driverSummaries, getVisibleTrip, listLiveBids, listOffers, type TripRow, type Viewer } from '../trips/index.js';
+import { BatchAssigner } from './batcher.js';
+import { findDispatch, insertDispatch } from './dispatch.repo.js';
+import { dispatchRoundTask } from './dispatch.tasks.js';
+import { RoundRunner, type RoundOptions, type RoundOutcome } from './rounds.js';
+import { SCHEDULED_LEAD_MS } from './strategy.js';
+
+/**
+ * When round 1 runs inline right after the request commits, its job is only
+ * the safety net (crash between commit and the inline run): it fires this
+ * much later and finds the round already done.
+ */
+const SAFETY_NET_DELAY_MS = 3_000;
+const MATCHED: TripRow['status'][] = ['accepted', 'arrived', 'started', 'completed', 'payment_failed'];
+
+export type MatchingState = 'scheduled' | 'searching' | 'offers_pending' | 'matched' | 'no_drivers' | 'cancelled';
+
+/** The dispatch module's service: starts searches, runs rounds, keeps driver states in step with offers. */
+export class Dispatcher {
+  readonly rounds: RoundRunner;
+  private readonly batcher: BatchAssigner | undefined;
+
+  constructor(private readonly platform: Platform) {
+    this.rounds = new RoundRunner(platform);
+    const { DISPATCH_BATCH_MODE: mode, DISPATCH_BATCH_WINDOW_MS: windowMs } = platform.config;
+    this.batcher = mode === 'off' ? undefined : new BatchAssigner({ db: platform.database.db, rounds: this.rounds, log: platform.log }, mode, windowMs);
+  }
+
+  private get db() {
+    return this.platform.database.db;
+  }
+
+  /** Registers the round job and the bus subscriber; call once per process. */
+  install(): void {
+    this.platform.jobs.register(dispatchRoundTask, async ({ tripId, round }, ctx) => {
+      const outcome = await this.rounds.run(tripId, round);
+      ctx.log.debug({ tripId, round, outcome: outcome.kind }, 'dispatch round');
+    });
+    // Another driver won or the trip was cancelled: the other offered drivers are free again.
+    this.platform.bus.on('trip.offers_withdrawn', (event) => this.releaseWithdrawn(event.payload.driverIds));
+  }
+
+  /** In the request transaction: the dispatch row and the first round's job (DESIGN: jobs are the outbox). */
+  async startSearch(tx: Tx, trip: TripRow): Promise<void> {
+    await insertDispatch(tx, trip.id, trip.strategy);
+    const runAt = trip.scheduled_at
+      ? new Date(trip.scheduled_at.getTime() - SCHEDULED_LEAD_MS)
+      : new Date(Date.now() + this.safetyNetDelayMs());
+    await this.rounds.scheduleRound(tx, trip.id, 1, runAt);
+  }
+
+  private safetyNetDelayMs(): number {
+    const { DISPATCH_INLINE_FIRST_ROUND: inline, DISPATCH_BATCH_WINDOW_MS: windowMs } = this.platform.config;
+    if (this.batcher) return windowMs + SAFETY_NET_DELAY_MS;
+    return inline ? SAFETY_NET_DELAY_MS : 0;
+  }
+
+  /** After the request committed: round 1 now (or into the batch window), not at the next job poll. */
+  afterRequest(trip: TripRow): void {
+    if (trip.status !== 'searching') return;
+    if (this.batcher) this.batcher.add(trip.id);
+    else if (this.platform.config.DISPATCH_INLINE_FIRST_ROUND) this.runInBackground(trip.id, 1);
+  }
+
+  async runRound(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {
+    return this.rounds.run(tripId, round, opts);
+  }
+
+  /** Failures are logged only: the scheduled job for the same round is the durable retry. */
+  runInBackground(tripId: string, round: number, opts: RoundOptions = {}): void {
+    this.rounds.run(tripId, round, opts).catch((err: unknown) => this.platform.log.warn({ err, tripId, round }, 'dispatch: inline round failed; job will retry'));
+  }
+
+  /** After a decline: once no offer of the round is open, the next round starts now instead of at the timer. */
+  async afterDecline(tripId: string): Promise<void> {
+    const dispatch = await findDispatch(this.db, tripId);
+    if (!dispatch || dispatch.phase !== 'offering') return;
+    const now = Date.now();
+    const open = (await listOffers(this.db, tripId)).some((o) => o.status === 'pending' && o.expires_at.getTime() > now);
+    if (!open) this.runInBackground(tripId, dispatch.round + 1);
+  }
+
+  async releaseWithdrawn(driverIds: string[]): Promise<void> {
+    if (driverIds.length === 0) return;
+    await runUnitOfWork(this.db, this.platform.bus, (tx) => this.rounds.releaseDrivers(tx, driverIds, { missed: false }));
+  }
+
+  /** GET /trips/:id/matching-status (rider, assigned driver, admin). */
+  async matchingStatus(viewer: Viewer, tripId: string) {
+    const trip = await getVisibleTrip(this.db, tripId, viewer);
+    const [dispatch, offers] = await Promise.all([findDispatch(this.db, tripId), listOffers(this.db, tripId)]);
+    const now = Date.now();
+    const pending = offers.filter((o) => o.status === 'pending' && o.expires_at.getTime() > now).length;
+    const searching = trip.status === 'searching';
+    return {
+      status: matchingState(trip.status, pending),
+      strategy: trip.strategy,
+      round: dispatch?.round ?? 0,
+      offeredDrivers: offers.length,
+      expiresAt: searching && dispatch?.round_expires_at ? dispatch.round_expires_at.toISOString() : null,
+      ...(trip.strategy === 'broadcast_bid' && viewer.id !== trip.driver_id ? { bids: searching ? await this.bidsOf(tripId) : [] } : {}),
+    };
+  }
+
+  private async bidsOf(tripId: string) {
+    const bids = await listLiveBids(this.db, tripId);
+    const drivers = await driverSummaries(this.db, bids.map((b) => b.driver_id));
+    return bids.map((b) => ({
+      bidId: b.driver_id,
+      driverId: b.driver_id,
+      amount: b.bid_amount!,
+      currency: 'EGP',
+      expiresAt: b.expires_at.toISOString(),
+      driver: drivers.get(b.driver_id) ?? null,
+    }));
+  }
+}
+
+function matchingState(status: TripRow['status'], pendingOffers: number): MatchingState {
+  if (status === 'searching') return pendingOffers > 0 ? 'offers_pending' : 'searching';
+  if (MATCHED.includes(status)) return 'matched';
+  if (status === 'scheduled' || status === 'requested') return 'scheduled';
+  return status === 'no_drivers' ? 'no_drivers' : 'cancelled';
+}

@@ -1,0 +1,219 @@
+import { Counter, Histogram } from 'prom-client';
+import type { Tx } from '../../platform/db/database.js';
+import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
+import { JobPriority } from '../../platform/jobs/task.js';
+import { metricsRegistry } from '../../platform/observability/metrics.js';
+import type { Platform } from '../../platform/runtime.js';
+import { recordOfferOutcome, transitionState } from '../drivers/index.js';
+import {
+  closePendingOffers,
+  countPendingBids,
+  driversWithOpenOffers,
+  expireEarlierRounds,
+  expireUnbidOffers,
+  extendBids,
+  findTrip,
+  listOffers,
+  lockTrip,
+  moveTrip,
+  offerTrip,
+  type TripRow,
+} from '../trips/index.js';
+import { findCandidates, offersCounterKey, type Candidate, type CandidateResult } from './candidates.js';
+import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
+import { dispatchJobKey, dispatchRoundTask } from './dispatch.tasks.js';
+import { FAIRNESS_WINDOW_MS } from './scoring.js';
+import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, type Strategy } from './strategy.js';
+
+/** A round job fires this long after its offers expire, so a last-moment accept lands first. */
+const JOB_GRACE_MS = 250;
+const SEARCHABLE: TripRow['status'][] = ['searching', 'scheduled'];
+
+export type RoundOutcome =
+  | { kind: 'stale' }
+  | { kind: 'closed' }
+  | { kind: 'selecting'; bids: number }
+  | { kind: 'no_drivers' }
+  | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date };
+
+const roundsTotal = new Counter({
+  name: 'smartline_dispatch_rounds_total',
+  help: 'Dispatch rounds by strategy and outcome (offered, empty, selecting, no_drivers)',
+  labelNames: ['strategy', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+const offersTotal = new Counter({ name: 'smartline_dispatch_offers_total', help: 'Offers sent to drivers', labelNames: ['strategy'] as const, registers: [metricsRegistry] });
+const firstOfferSeconds = new Histogram({
+  name: 'smartline_dispatch_time_to_first_offer_seconds',
+  help: 'Trip request committed → first trip:offer emitted',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+  registers: [metricsRegistry],
+});
+
+/** Pre-computed candidates (batched assignment decides them for a whole window at once). */
+export interface RoundOptions {
+  preplanned?: CandidateResult;
+}
+
+/**
+ * Runs offer rounds: expire the previous round's offers (drivers back to
+ * available; a timeout counts against acceptance), pick and claim drivers
+ * (compare-and-set available → offered), insert offers, schedule the next
+ * round — one transaction under the trip row lock — then emit `trip:offer`.
+ */
+export class RoundRunner {
+  constructor(private readonly platform: Platform) {}
+
+  private get db() {
+    return this.platform.database.db;
+  }
+
+  async run(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {
+    const [trip, dispatch] = await Promise.all([findTrip(this.db, tripId), findDispatch(this.db, tripId)]);
+    if (!trip || !dispatch) return { kind: 'stale' };
+    if (!SEARCHABLE.includes(trip.status)) return this.closeFinished(trip, dispatch);
+    if (round <= dispatch.round) return { kind: 'stale' };
+    if (dispatch.strategy === 'broadcast_bid' && dispatch.phase === 'offering' && (await countPendingBids(this.db, tripId)) > 0) {
+      return this.openSelection(tripId, round, dispatch.strategy);
+    }
+    const rules = STRATEGY_RULES[dispatch.strategy];
+    const plan = round > rules.maxRounds ? null : (opts.preplanned ?? (await this.plan(trip, rules.driversPerRound)));
+    return this.commit(tripId, round, dispatch.strategy, plan);
+  }
+
+  /** Ranked candidates for the trip, excluding everyone already offered it. */
+  async plan(trip: TripRow, needed: number): Promise<CandidateResult> {
+    const offered = await listOffers(this.db, trip.id);
+    return findCandidates(
+      { db: this.db, hotState: this.platform.hotState },
+      {
+        riderId: trip.rider_id,
+        pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
+        vehicleClass: trip.vehicle_class,
+        excludeIds: offered.map((o) => o.driver_id),
+        needed,
+        degraded: this.platform.flags.isOn('MATCHING_DEGRADED'),
+      },
+      new Date(),
+    );
+  }
+
+  private async commit(tripId: string, round: number, strategy: Strategy, plan: CandidateResult | null): Promise<RoundOutcome> {
+    const timeScale = this.platform.config.DISPATCH_TIME_SCALE;
+    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx, events) => {
+      const trip = await lockTrip(tx, tripId);
+      const dispatch = await findDispatch(tx, tripId);
+      if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status)) return { kind: 'stale' as const };
+      const closed = plan ? await expireEarlierRounds(tx, tripId, round) : await closePendingOffers(tx, tripId, 'expired');
+      // After a selection window only bids were open: not picked is not the driver's fault.
+      await this.releaseDrivers(tx, closed, { missed: dispatch.phase !== 'selecting' });
+      if (!plan) {
+        await moveTrip(tx, events, { trip, to: 'no_drivers', actorId: null });
+        await updateDispatch(tx, tripId, { round, phase: 'done', round_expires_at: null });
+        return { kind: 'no_drivers' as const };
+      }
+      const live = trip.status === 'scheduled' ? await moveTrip(tx, events, { trip, to: 'searching', actorId: null }) : trip;
+      const offered = await this.claimDrivers(tx, plan.candidates, STRATEGY_RULES[strategy].driversPerRound);
+      const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale));
+      if (offered.length > 0) await offerTrip(tx, { tripId, driverIds: offered, round, expiresAt });
+      await this.recordOffers(events, tripId, offered, round, expiresAt);
+      await updateDispatch(tx, tripId, { round, phase: 'offering', radius_m: plan.radiusM, round_expires_at: expiresAt, firstOfferNow: offered.length > 0 });
+      await this.scheduleRound(tx, tripId, round + 1, expiresAt);
+      return { kind: offered.length > 0 ? ('offered' as const) : ('empty' as const), offered, expiresAt, trip: live };
+    });
+    roundsTotal.inc({ strategy, outcome: outcome.kind });
+    if (outcome.kind === 'offered') this.afterOffers(outcome.trip, outcome.offered, outcome.expiresAt, round);
+    if (outcome.kind === 'offered' || outcome.kind === 'empty') return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
+    return outcome;
+  }
+
+  /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
+  private async openSelection(tripId: string, round: number, strategy: Strategy): Promise<RoundOutcome> {
+    const until = new Date(Date.now() + selectionDurationMs(strategy, this.platform.config.DISPATCH_TIME_SCALE));
+    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx) => {
+      const trip = await lockTrip(tx, tripId);
+      const dispatch = await findDispatch(tx, tripId);
+      if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round) return { kind: 'stale' as const };
+      await this.releaseDrivers(tx, await expireUnbidOffers(tx, tripId), { missed: true });
+      const bids = await extendBids(tx, tripId, until);
+      await updateDispatch(tx, tripId, { phase: 'selecting', round_expires_at: until });
+      await this.scheduleRound(tx, tripId, round, until);
+      return { kind: 'selecting' as const, bids };
+    });
+    roundsTotal.inc({ strategy, outcome: outcome.kind });
+    return outcome;
+  }
+
+  /**
+   * A round fired for a trip that is no longer searching (accepted,
+   * cancelled, timed out): nothing to offer. Drivers whose offer on it was
+   * closed without their state being reset (the search-timeout job does not
+   * know about driver states) are released if they hold no other open offer.
+   */
+  private async closeFinished(trip: TripRow, dispatch: DispatchRow): Promise<RoundOutcome> {
+    if (dispatch.phase === 'done') return { kind: 'closed' };
+    await runUnitOfWork(this.db, this.platform.bus, async (tx) => {
+      await updateDispatch(tx, trip.id, { phase: 'done', round_expires_at: null });
+      const closed = (await listOffers(tx, trip.id)).filter((o) => o.status === 'expired' || o.status === 'withdrawn').map((o) => o.driver_id);
+      const busyElsewhere = await driversWithOpenOffers(tx, closed);
+      await this.releaseDrivers(tx, closed.filter((id) => !busyElsewhere.has(id)), { missed: false });
+    });
+    return { kind: 'closed' };
+  }
+
+  /** offered → available; `missed` (timed out, never answered) also counts against acceptance. */
+  async releaseDrivers(tx: Tx, driverIds: string[], opts: { missed: boolean }): Promise<void> {
+    for (const userId of driverIds) {
+      if (opts.missed) await recordOfferOutcome(tx, userId, false);
+      await transitionState(tx, { userId, from: ['offered'], to: 'available' });
+    }
+  }
+
+  /** Compare-and-set each candidate, best first, until `needed` are claimed: a driver holds one offer at a time. */
+  private async claimDrivers(tx: Tx, candidates: readonly Candidate[], needed: number): Promise<string[]> {
+    const claimed: string[] = [];
+    for (const c of candidates) {
+      if (claimed.length >= needed) break;
+      const from = c.state === 'cooldown' ? (['cooldown'] as const) : (['available'] as const);
+      if (await transitionState(tx, { userId: c.driverId, from: [...from], to: 'offered' })) claimed.push(c.driverId);
+    }
+    return claimed;
+  }
+
+  private async recordOffers(events: EventRecorder, tripId: string, driverIds: string[], round: number, expiresAt: Date) {
+    for (const driverId of driverIds) {
+      await events.record({ type: 'trip.offered', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverId, round, expiresAt: expiresAt.toISOString() } });
+    }
+  }
+
+  async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
+    await this.platform.jobs.enqueue(tx, dispatchRoundTask, { tripId, round }, {
+      jobKey: dispatchJobKey(tripId),
+      runAt: new Date(at.getTime() + JOB_GRACE_MS),
+      priority: JobPriority.HIGH,
+    });
+  }
+
+  /** After commit: tell each driver, count offers for fairness, measure request → first offer. */
+  private afterOffers(trip: TripRow, driverIds: string[], expiresAt: Date, round: number) {
+    const payload = {
+      tripId: trip.id,
+      pickup: place(trip.pickup_lat, trip.pickup_lng, trip.pickup_address),
+      dropoff: place(trip.dropoff_lat, trip.dropoff_lng, trip.dropoff_address),
+      fareEstimate: { amount: trip.fare_amount, currency: trip.fare_currency },
+      expiresAt: expiresAt.toISOString(),
+      strategy: trip.strategy,
+      round,
+    };
+    for (const driverId of driverIds) this.platform.realtime.toUser(driverId, 'trip:offer', payload);
+    offersTotal.inc({ strategy: trip.strategy }, driverIds.length);
+    if (round === 1 && trip.strategy !== 'scheduled') firstOfferSeconds.observe(Math.max(0, Date.now() - trip.created_at.getTime()) / 1000);
+    void Promise.all(driverIds.map((id) => this.platform.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS))).catch((err: unknown) =>
+      this.platform.log.warn({ err }, 'dispatch: fairness counters not updated'),
+    );
+  }
+}
+
+function place(lat: number, lng: number, address: string | null) {
+  return address ? { lat, lng, address } : { lat, lng };
+}

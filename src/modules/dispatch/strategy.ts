@@ -1,0 +1,52 @@
+export type Strategy = 'first_accept' | 'broadcast_bid' | 'sequential' | 'scheduled';
+
+export interface StrategyRules {
+  /** Offers sent per round. */
+  driversPerRound: number;
+  /** How long a round's offers stay open, before DISPATCH_TIME_SCALE. */
+  roundMs: number;
+  /** Rounds before the search ends as no_drivers. */
+  maxRounds: number;
+  /** broadcast_bid only: how long the rider may pick among bids after the round. */
+  selectionMs?: number;
+}
+
+/**
+ * DESIGN.md "Dispatch" and seed plan 001 phase 4:
+ * - first_accept: top 5 at once, 15 s rounds, widening; 5 rounds (≤ 25 drivers, 75 s).
+ * - broadcast_bid: 10 drivers, bids collected 30 s, then the rider has 30 s to
+ *   pick; 3 rounds.
+ * - sequential: one driver at a time, 10 s each, 5 tries.
+ * - scheduled: first_accept rounds starting 15 min before pickup, for up to
+ *   5 minutes (20 rounds) because there is time to find someone.
+ */
+export const STRATEGY_RULES: Readonly<Record<Strategy, StrategyRules>> = {
+  first_accept: { driversPerRound: 5, roundMs: 15_000, maxRounds: 5 },
+  broadcast_bid: { driversPerRound: 10, roundMs: 30_000, maxRounds: 3, selectionMs: 30_000 },
+  sequential: { driversPerRound: 1, roundMs: 10_000, maxRounds: 5 },
+  scheduled: { driversPerRound: 5, roundMs: 15_000, maxRounds: 20 },
+};
+
+/** DESIGN.md: scheduled trips start dispatch 15 minutes before pickup. */
+export const SCHEDULED_LEAD_MS = 15 * 60_000;
+
+/** DESIGN.md: the search radius expands 3 → 5 → 8 km. */
+export const SEARCH_RADII_M: readonly number[] = [3_000, 5_000, 8_000];
+
+/** Round length after the time scale (tests and the simulator shrink it). */
+export function roundDurationMs(strategy: Strategy, timeScale: number): number {
+  return Math.max(50, Math.round(STRATEGY_RULES[strategy].roundMs * timeScale));
+}
+
+export function selectionDurationMs(strategy: Strategy, timeScale: number): number {
+  return Math.max(50, Math.round((STRATEGY_RULES[strategy].selectionMs ?? 0) * timeScale));
+}
+
+/** Vehicle classes that may serve a request, the exact class first (an upgrade scores lower). */
+export const SERVING_CLASSES: Readonly<Record<string, readonly string[]>> = {
+  economy: ['economy', 'comfort'],
+  comfort: ['comfort', 'premium'],
+  premium: ['premium'],
+  // Capacity, not comfort: only an XL seats an XL party.
+  xl: ['xl'],
+};

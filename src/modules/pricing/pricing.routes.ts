@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { HttpApp } from '../../platform/http/server.js';
+import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { currentUser } from '../../platform/http/route-config.js';
+import type { PricingAdmin } from './pricing-admin.service.js';
+import type { PricingService } from './pricing.service.js';
+import {
+  ClassParams,
+  EstimateRequest,
+  EstimateResponse,
+  EventIdParams,
+  EventInput,
+  EventSchema,
+  ListEventsQuery,
+  PricingConfigSchema,
+  SurgeMapQuery,
+  SurgeMapResponse,
+  TariffSchema,
+  TariffUpdate,
+  TimeWindowsResponse,
+  TimeWindowsUpdate,
+} from './pricing.schema.js';
+
+const tags = ['pricing'];
+const admin = { auth: ['admin'] as ['admin'] };
+
+export function registerPricingRoutes(app: HttpApp, deps: { pricing: PricingService; admin: PricingAdmin }) {
+  const { pricing } = deps;
+  app.post('/api/v1/pricing/estimate', { schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } }, config: { auth: 'any', rateLimit: 'estimate' } },
+    async (request, reply) => sendOk(reply, await pricing.estimate(currentUser(request).id, request.body)));
+
+  app.get('/api/v1/pricing/surge-map', { schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } }, config: { auth: 'any' } },
+    async (request, reply) => sendOk(reply, await pricing.surgeMap(request.query)));
+
+  registerPricingAdminRoutes(app, deps.admin);
+}
+
+function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
+  const adminTags = ['admin', 'pricing'];
+  app.get('/api/v1/admin/pricing', { schema: { tags: adminTags, response: { 200: envelopeOf(PricingConfigSchema) } }, config: admin },
+    async (_request, reply) => sendOk(reply, await pa.config()));
+
+  app.put('/api/v1/admin/pricing/tariffs/:vehicleClass', { schema: { tags: adminTags, params: ClassParams, body: TariffUpdate, response: { 200: envelopeOf(TariffSchema) } }, config: admin },
+    async (request, reply) => sendOk(reply, await pa.setTariff(currentUser(request).id, request.params.vehicleClass, request.body)));
+
+  app.put('/api/v1/admin/pricing/time-windows', { schema: { tags: adminTags, body: TimeWindowsUpdate, response: { 200: envelopeOf(TimeWindowsResponse) } }, config: admin },
+    async (request, reply) => sendOk(reply, await pa.setTimeWindows(request.body.windows)));
+
+  app.get('/api/v1/admin/pricing/events', { schema: { tags: adminTags, querystring: ListEventsQuery, response: { 200: envelopeOf(z.array(EventSchema)) } }, config: admin },
+    async (request, reply) => {
+      const { items, nextCursor } = await pa.listEvents(request.query);
+      return sendOk(reply, items, { nextCursor });
+    });
+
+  app.post('/api/v1/admin/pricing/events', { schema: { tags: adminTags, body: EventInput, response: { 201: envelopeOf(EventSchema) } }, config: { ...admin, idempotent: true } },
+    async (request, reply) => sendOk(reply, await pa.createEvent(currentUser(request).id, request.body), { status: 201 }));
+
+  app.put('/api/v1/admin/pricing/events/:id', { schema: { tags: adminTags, params: EventIdParams, body: EventInput, response: { 200: envelopeOf(EventSchema) } }, config: admin },
+    async (request, reply) => sendOk(reply, await pa.replaceEvent(request.params.id, request.body)));
+
+  app.delete('/api/v1/admin/pricing/events/:id', { schema: { tags: adminTags, params: EventIdParams }, config: admin }, async (request, reply) => {
+    await pa.removeEvent(request.params.id);
+    return reply.code(204).send();
+  });
+}

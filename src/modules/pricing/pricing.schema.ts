@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+const VehicleClassEnum = z.enum(['economy', 'comfort', 'premium', 'xl']);
+
+/** API.md: lat −90..90, lng −180..180, (0,0) rejected. */
+const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);
+export const PointSchema = z
+  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+  .refine(notNullIsland, { message: '(0,0) is not a valid position' });
+
+export const EstimateRequest = z.object({ pickup: PointSchema, dropoff: PointSchema, vehicleClass: VehicleClassEnum.optional() });
+
+export const QuoteSchema = z.object({
+  vehicleClass: VehicleClassEnum,
+  amount: z.number().int(),
+  currency: z.literal('EGP'),
+  surge: z.number(),
+  distanceM: z.number().int(),
+  durationS: z.number().int(),
+  quoteId: z.string(),
+  expiresAt: z.string(),
+});
+export const EstimateResponse = z.object({ quotes: z.array(QuoteSchema) });
+
+export const SurgeMapQuery = z
+  .object({ lat: z.coerce.number().min(-90).max(90), lng: z.coerce.number().min(-180).max(180) })
+  .refine(notNullIsland, { message: '(0,0) is not a valid position' });
+export const SurgeMapResponse = z.object({ cells: z.array(z.object({ h3: z.string(), multiplier: z.number() })) });
+
+// ---- admin ----
+
+/** Piastres; 100,000 EGP is far beyond any tariff line and keeps typos out. */
+const piastres = z.number().int().min(0).max(10_000_000);
+const multiplier = z.number().min(1).max(5);
+
+export const TariffUpdate = z.object({
+  baseFare: piastres,
+  perKm: piastres,
+  perMin: piastres,
+  minFare: piastres,
+  commissionBps: z.number().int().min(0).max(10_000),
+});
+export const TariffSchema = TariffUpdate.extend({ vehicleClass: VehicleClassEnum, currency: z.literal('EGP'), updatedAt: z.string() });
+
+const TimeWindowInput = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7).optional(),
+    startHour: z.number().int().min(0).max(23),
+    endHour: z.number().int().min(0).max(24),
+    multiplier,
+    description: z.string().trim().max(200).optional(),
+  })
+  .refine((w) => w.startHour !== w.endHour, { message: 'startHour and endHour must differ', path: ['endHour'] });
+export const TimeWindowsUpdate = z.object({ windows: z.array(TimeWindowInput).max(50) });
+export const TimeWindowSchema = z.object({
+  id: z.uuid(),
+  days: z.array(z.number().int()).nullable(),
+  startHour: z.number().int(),
+  endHour: z.number().int(),
+  multiplier: z.number(),
+  description: z.string().nullable(),
+});
+export const TimeWindowsResponse = z.object({ windows: z.array(TimeWindowSchema) });
+
+const CircleArea = z.object({ center: PointSchema, radiusM: z.number().int().min(50).max(50_000) });
+const BboxArea = z.object({
+  bbox: z
+    .object({ minLat: z.number().min(-90).max(90), minLng: z.number().min(-180).max(180), maxLat: z.number().min(-90).max(90), maxLng: z.number().min(-180).max(180) })
+    .refine((b) => b.maxLat > b.minLat && b.maxLng > b.minLng, { message: 'max must exceed min' }),
+});
+export const EventInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    area: z.union([CircleArea, BboxArea]),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    multiplier,
+  })
+  .refine((e) => new Date(e.endsAt) > new Date(e.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+export type EventInput = z.infer<typeof EventInput>;
+
+export const EventSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  area: z.union([
+    z.object({ center: z.object({ lat: z.number(), lng: z.number() }), radiusM: z.number().int() }),
+    z.object({ bbox: z.object({ minLat: z.number(), minLng: z.number(), maxLat: z.number(), maxLng: z.number() }) }),
+  ]),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  multiplier: z.number(),
+  createdAt: z.string(),
+});
+
+export const PricingConfigSchema = z.object({
+  tariffs: z.array(TariffSchema),
+  timeWindows: z.array(TimeWindowSchema),
+  /** Events that have not ended yet. */
+  events: z.array(EventSchema),
+});
+
+export const EventIdParams = z.object({ id: z.uuid() });
+export const ClassParams = z.object({ vehicleClass: VehicleClassEnum });
+export const ListEventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});

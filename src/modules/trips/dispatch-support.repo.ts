@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import type { OfferRow, TripRow } from './trips.repo.js';
+
+/**
+ * Trip and offer queries the dispatch module needs (rounds, bids, repeat
+ * riders). Kept apart from trips.repo.ts so the lifecycle core stays small;
+ * both narrow the same tables.
+ */
+type DispatchTripTables = {
+  trips: TripRow;
+  trip_offers: OfferRow;
+};
+
+const q = (db: DbHandle) => db.withTables<DispatchTripTables>();
+
+/**
+ * The trip row, locked until the transaction ends: the one mutex a dispatch
+ * round takes. NO KEY UPDATE, like the status UPDATE it precedes: it excludes
+ * other writers of the trip but not inserts that merely reference it (offers,
+ * events), whose foreign-key checks only take KEY SHARE.
+ */
+export async function lockTrip(tx: DbHandle, id: string): Promise<TripRow | undefined> {
+  return q(tx).selectFrom('trips').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
+}
+
+/** Expires the still-pending offers of a trip's earlier rounds (before `round`); returns their drivers. */
+export async function expireEarlierRounds(tx: DbHandle, tripId: string, round: number): Promise<string[]> {
+  const rows = await q(tx)
+    .updateTable('trip_offers')
+    .set({ status: 'expired', responded_at: sql<Date>`now()` })
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .where('round', '<', round)
+    .returning('driver_id')
+    .execute();
+  return rows.map((r) => r.driver_id);
+}
+
+/** Expires the pending offers of a trip that carry no bid; returns their drivers. */
+export async function expireUnbidOffers(tx: DbHandle, tripId: string): Promise<string[]> {
+  const rows = await q(tx)
+    .updateTable('trip_offers')
+    .set({ status: 'expired', responded_at: sql<Date>`now()` })
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .where('bid_amount', 'is', null)
+    .returning('driver_id')
+    .execute();
+  return rows.map((r) => r.driver_id);
+}
+
+/** Keeps the bids of a trip open until `until` (the rider's selection window). */
+export async function extendBids(tx: DbHandle, tripId: string, until: Date): Promise<number> {
+  const rows = await q(tx)
+    .updateTable('trip_offers')
+    .set({ expires_at: until })
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .where('bid_amount', 'is not', null)
+    .returning('driver_id')
+    .execute();
+  return rows.length;
+}
+
+/** Records a driver's bid on a pending, unexpired offer that has none yet (compare-and-set). */
+export async function placeBid(tx: DbHandle, args: { tripId: string; driverId: string; amount: number }): Promise<OfferRow | undefined> {
+  return q(tx)
+    .updateTable('trip_offers')
+    .set({ bid_amount: args.amount })
+    .where('trip_id', '=', args.tripId)
+    .where('driver_id', '=', args.driverId)
+    .where('status', '=', 'pending')
+    .where('bid_amount', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Bids the rider can still pick, cheapest first. */
+export async function listLiveBids(db: DbHandle, tripId: string): Promise<OfferRow[]> {
+  return q(db)
+    .selectFrom('trip_offers')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .where('bid_amount', 'is not', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('bid_amount')
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Bids still pending on a trip, including ones whose collection window just closed. */
+export async function countPendingBids(db: DbHandle, tripId: string): Promise<number> {
+  const row = await q(db)
+    .selectFrom('trip_offers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .where('bid_amount', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Drivers (of those given) holding an open offer on any trip. */
+export async function driversWithOpenOffers(db: DbHandle, driverIds: string[]): Promise<Set<string>> {
+  if (driverIds.length === 0) return new Set();
+  const rows = await q(db)
+    .selectFrom('trip_offers')
+    .select('driver_id')
+    .distinct()
+    .where('driver_id', 'in', driverIds)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .execute();
+  return new Set(rows.map((r) => r.driver_id));
+}
+
+/** Drivers (of those given) who have completed a trip for this rider before. */
+export async function driversWhoServedRider(db: DbHandle, riderId: string, driverIds: string[]): Promise<Set<string>> {
+  if (driverIds.length === 0) return new Set();
+  const rows = await q(db)
+    .selectFrom('trips')
+    .select('driver_id')
+    .distinct()
+    .where('rider_id', '=', riderId)
+    .where('status', '=', 'completed')
+    .where('driver_id', 'in', driverIds)
+    .execute();
+  return new Set(rows.flatMap((r) => (r.driver_id ? [r.driver_id] : [])));
+}

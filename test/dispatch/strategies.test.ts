@@ -1,0 +1,187 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { offersCounterKey, FAIRNESS_WINDOW_MS } from '../../src/modules/dispatch/index.js';
+import { PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, requestTrip, respond, sleep, watchOffers } from './support.js';
+
+// Rounds at 1/10 of real time: sequential 1 s, first_accept 1.5 s, broadcast 3 s + 3 s selection.
+const TIME_SCALE = '0.1';
+
+/** Each test works in its own district so drivers of one never qualify for another. */
+let district = 0;
+const nextDistrict = () => ({ lat: PICKUP.lat + 0.3 * ++district, lng: PICKUP.lng });
+
+async function sql<T = Record<string, unknown>>(t: TestApp, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await t.platform.database.pool.query(text.replaceAll('$schema', `"${t.schema}"`), params)).rows as T[];
+}
+
+describe('dispatch strategies and rules', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp('dispatch_strategies', { DISPATCH_TIME_SCALE: TIME_SCALE });
+    await t.platform.jobs.start();
+  });
+  after(async () => t.close());
+
+  const tripAt = (rider: TestUser, pickup: { lat: number; lng: number }, body: Record<string, unknown> = {}) =>
+    requestTrip(t, rider, { pickup, dropoff: northOf(pickup, 5_000), ...body });
+
+  test('sequential: nearest first, one at a time; a decline moves on at once, a timeout after 10 s (scaled); 5 tries then no_drivers', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const drivers = await Promise.all([500, 1_000, 1_500].map((m) => driverAt(t, northOf(home, m))));
+    const { offers } = await watchOffers(t, drivers);
+    const trip = await tripAt(rider, home, { strategy: 'sequential' });
+
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.driverId, drivers[0]!.id, 'nearest first');
+    assert.equal(offers[0]!.payload.strategy, 'sequential');
+    const declinedAt = Date.now();
+    assert.equal((await respond(t, drivers[0]!, trip.id, { action: 'decline' })).status, 200);
+    await eventually(() => offers.length === 2);
+    assert.equal(offers[1]!.driverId, drivers[1]!.id);
+    assert.ok(offers[1]!.at - declinedAt < 700, `next driver ${offers[1]!.at - declinedAt} ms after the decline, not after the round`);
+    // Driver 2 never answers: after the round, driver 3.
+    await eventually(() => offers.length === 3, 5_000);
+    assert.equal(offers[2]!.driverId, drivers[2]!.id);
+    assert.ok(offers[2]!.at - offers[1]!.at >= 900, 'waited out the 1 s round');
+    await eventually(async () => (await matchingStatus(t, rider, trip.id)).status === 'no_drivers', 15_000);
+    const status = await matchingStatus(t, rider, trip.id);
+    assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 6, offered: 3 });
+    // Declines and timeouts both count as offers not accepted.
+    for (const d of drivers) assert.deepEqual((({ state, offers_received, offers_accepted }) => ({ state, offers_received, offers_accepted }))(await driverState(t, d.id)), { state: 'available', offers_received: 1, offers_accepted: 0 });
+  });
+
+  test('first_accept: top 5 at once; when all decline the next round goes to the rest right away', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const drivers = await Promise.all([200, 400, 600, 800, 1_000, 1_200, 1_400].map((m) => driverAt(t, northOf(home, m))));
+    const { offers } = await watchOffers(t, drivers);
+    const trip = await tripAt(rider, home);
+    await eventually(() => offers.length === 5);
+    await sleep(100);
+    assert.equal(offers.length, 5);
+    const first = new Set(offers.map((o) => o.driverId));
+    for (const id of first) await respond(t, drivers.find((d) => d.id === id)!, trip.id, { action: 'decline' });
+    await eventually(() => offers.length === 7);
+    assert.deepEqual(new Set(offers.slice(5).map((o) => o.driverId)), new Set(drivers.map((d) => d.id).filter((id) => !first.has(id))));
+    assert.equal((await matchingStatus(t, rider, trip.id)).round, 2);
+    const win = await respond(t, drivers.find((d) => d.id === offers[6]!.driverId)!, trip.id, { action: 'accept' });
+    assert.equal(win.status, 200);
+  });
+
+  test('the radius widens 3 → 5 → 8 km: a driver 4 km away is found, one 9 km away never', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const [at4km, at9km] = await Promise.all([driverAt(t, northOf(home, 4_000)), driverAt(t, northOf(home, 9_000))]);
+    const { offers } = await watchOffers(t, [at4km, at9km]);
+    const trip = await tripAt(rider, home);
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.driverId, at4km.id);
+    assert.equal((await respond(t, at4km, trip.id, { action: 'accept' })).status, 200);
+    assert.equal(offers.filter((o) => o.driverId === at9km.id).length, 0);
+  });
+
+  test('eligibility: rating floor, cooldown until its 60 s are over (lazy return), upgrade class allowed', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const [lowRated, resting, comfort] = await Promise.all([driverAt(t, northOf(home, 300)), driverAt(t, northOf(home, 400)), driverAt(t, northOf(home, 2_500), { vehicleClass: 'comfort' })]);
+    await sql(t, `UPDATE $schema.driver_profiles SET rating = 3.9 WHERE user_id = $1`, [lowRated.id]);
+    await sql(t, `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE user_id = $1`, [resting.id]);
+    const { offers } = await watchOffers(t, [lowRated, resting, comfort]);
+    const trip = await tripAt(rider, home, { strategy: 'sequential' });
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.driverId, comfort.id, 'only the comfort upgrade qualifies');
+    await respond(t, comfort, trip.id, { action: 'decline' });
+    // The cooldown ends (as if 60 s passed): the resting driver is offered the next round.
+    await sql(t, `UPDATE $schema.driver_profiles SET cooldown_until = now() - interval '1 second' WHERE user_id = $1`, [resting.id]);
+    await eventually(() => offers.length === 2, 5_000);
+    assert.equal(offers[1]!.driverId, resting.id);
+    assert.equal((await driverState(t, resting.id)).state, 'offered');
+    assert.equal(offers.filter((o) => o.driverId === lowRated.id).length, 0);
+  });
+
+  test('fairness: of two equal drivers, the one with fewer offers this hour is asked first', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const [busy, idle] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 600))]);
+    for (let i = 0; i < 20; i++) await t.platform.hotState.incrementWindowCounter(offersCounterKey(busy.id), FAIRNESS_WINDOW_MS);
+    const { offers } = await watchOffers(t, [busy, idle]);
+    await tripAt(rider, home, { strategy: 'sequential' });
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.driverId, idle.id);
+  });
+
+  test('MATCHING_DEGRADED: nearest first only', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const [plain, star] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 700))]);
+    await sql(t, `UPDATE $schema.driver_profiles SET rating = 4.0, offers_received = 20, offers_accepted = 2 WHERE user_id = $1`, [plain.id]);
+    const { offers } = await watchOffers(t, [plain, star]);
+    const weighted = await tripAt(rider, home, { strategy: 'sequential' });
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.driverId, star.id, 'weighted score prefers the better driver 200 m farther');
+    await t.api('POST', `/api/v1/trips/${weighted.id}/cancel-search`, { token: rider.accessToken });
+    await eventually(async () => (await driverState(t, star.id)).state === 'available');
+
+    t.platform.flags.set('MATCHING_DEGRADED', true);
+    try {
+      await tripAt(rider, home, { strategy: 'sequential' });
+      await eventually(() => offers.length === 2);
+      assert.equal(offers[1]!.driverId, plain.id);
+    } finally {
+      t.platform.flags.set('MATCHING_DEGRADED', false);
+    }
+  });
+
+  test('cancelling the search withdraws offers, frees the drivers, and later rounds do nothing', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const drivers = await Promise.all([300, 600].map((m) => driverAt(t, northOf(home, m))));
+    const { offers } = await watchOffers(t, drivers);
+    const trip = await tripAt(rider, home);
+    await eventually(() => offers.length === 2);
+    assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/cancel-search`, { token: rider.accessToken })).status, 200);
+    await eventually(async () => (await Promise.all(drivers.map((d) => driverState(t, d.id)))).every((s) => s.state === 'available'));
+    const late = await t.app.dispatch.runRound(trip.id, 2);
+    assert.ok(late.kind === 'closed' || late.kind === 'stale', late.kind);
+    await sleep(2_000); // the scheduled round 2 fires meanwhile
+    assert.equal(offers.length, 2, 'no new offers for a cancelled trip');
+    assert.equal((await matchingStatus(t, rider, trip.id)).status, 'cancelled');
+  });
+
+  test('a round that fires twice or late is a no-op (rounds only move forward)', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const driver = await driverAt(t, northOf(home, 300));
+    const { offers } = await watchOffers(t, [driver]);
+    const trip = await tripAt(rider, home);
+    await eventually(() => offers.length === 1);
+    assert.deepEqual(await t.app.dispatch.runRound(trip.id, 1), { kind: 'stale' });
+    assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
+    assert.deepEqual(await t.app.dispatch.runRound(trip.id, 2), { kind: 'closed' });
+    assert.equal((await driverState(t, driver.id)).state, 'busy');
+  });
+
+  test('scheduled: dispatch is queued for 15 min before pickup; when it fires the trip starts searching', async () => {
+    const home = nextDistrict();
+    const rider = await t.signup('rider');
+    const driver = await driverAt(t, northOf(home, 300));
+    const { offers } = await watchOffers(t, [driver]);
+    const scheduledAt = new Date(Date.now() + 20 * 60_000);
+    const trip = await tripAt(rider, home, { scheduledAt: scheduledAt.toISOString() });
+    assert.equal(trip.status, 'scheduled');
+    assert.equal(trip.strategy, 'scheduled');
+    const [job] = await sql<{ run_at: Date }>(t, `SELECT run_at FROM "${t.schema}_jobs".jobs WHERE key = $1`, [`dispatch:${trip.id}`]);
+    assert.ok(job, 'round job queued');
+    assert.ok(Math.abs(job.run_at.getTime() - (scheduledAt.getTime() - 15 * 60_000)) < 1_000, `runs at ${job.run_at.toISOString()}`);
+    await sleep(300);
+    assert.equal(offers.length, 0, 'nothing offered 20 minutes ahead');
+    // The job firing at pickup − 15 min:
+    assert.equal((await t.app.dispatch.runRound(trip.id, 1)).kind, 'offered');
+    assert.equal((await matchingStatus(t, rider, trip.id)).status, 'offers_pending');
+    await eventually(() => offers.length === 1);
+    assert.equal(offers[0]!.payload.strategy, 'scheduled');
+    assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
+  });
+});
