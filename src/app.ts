@@ -4,7 +4,8 @@ import type { Platform } from './platform/runtime.js';
 import { createHttpServer, type HttpApp } from './platform/http/server.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { installClientVersionCheck } from './platform/http/client-version.js';
-import { installRateLimits, memoryLimiterFactory, type LimiterFactory } from './platform/http/rate-limit.js';
+import { installRateLimits, limiterFactory } from './platform/http/rate-limit.js';
+import { redisNamespace } from './platform/realtime/redis-namespace.js';
 import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
 import { AuthService, KeyRing, registerAuthRoutes } from './modules/auth/index.js';
@@ -45,12 +46,8 @@ export interface App {
   markStarted(): void;
 }
 
-export interface AppOptions {
-  limiterFactory?: LimiterFactory;
-}
-
 /** Builds the HTTP app from the platform and the modules; does not listen. */
-export async function buildApp(platform: Platform, opts: AppOptions = {}): Promise<App> {
+export async function buildApp(platform: Platform): Promise<App> {
   const { config, log, database } = platform;
   const db = database.db;
   const http = await createHttpServer({ log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
@@ -62,10 +59,11 @@ export async function buildApp(platform: Platform, opts: AppOptions = {}): Promi
 
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
   installAuth(http, (token) => auth.verifyAccessToken(token));
-  installRateLimits(http, { factory: opts.limiterFactory ?? memoryLimiterFactory, disabled: config.RATE_LIMITS_DISABLED });
+  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
+  // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
+  installRateLimits(http, { factory: limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) }), disabled: config.RATE_LIMITS_DISABLED });
   installIdempotency(http, db);
 
-  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
   http.addHook('preClose', async () => gateway.close());
   // Readiness: hot state and the socket adapter share Redis; either one cut off means this node serves alone.
   const state = { started: false, hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }) };

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, ErrorCode } from '../errors.js';
+import { makeLimiter } from '../rate-limiter.js';
 
 /** API.md's rate-limit table: points per 60 s window, keyed by IP or user. */
 export const RATE_LIMITS = {
@@ -18,11 +20,13 @@ export const RATE_LIMITS = {
 export type RateLimitName = keyof typeof RATE_LIMITS;
 const WINDOW_S = 60;
 
-/** Builds a limiter for one named limit; the hot-state layer may supply a Redis-backed factory. */
+/** Builds a limiter for one named limit. */
 export type LimiterFactory = (name: RateLimitName, points: number, durationS: number) => RateLimiterAbstract;
 
-export const memoryLimiterFactory: LimiterFactory = (name, points, duration) =>
-  new RateLimiterMemory({ keyPrefix: `rl:${name}`, points, duration });
+/** Limits shared by every node through Redis when a client is given, per process otherwise. */
+export function limiterFactory(opts: { redis?: Redis; keyPrefix: string }): LimiterFactory {
+  return (name, points, durationS) => makeLimiter({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}rl:${name}`, points, durationS });
+}
 
 function setHeaders(reply: FastifyReply, limit: number, res: RateLimiterRes) {
   void reply.header('x-ratelimit-limit', String(limit));

@@ -113,6 +113,11 @@ export class SocketGateway implements RealtimeEmitter {
     return redis;
   }
 
+  /** The cross-node Redis connection (REDIS_URL), shared with the HTTP rate limits. */
+  get redisClient(): Redis | undefined {
+    return this.redis;
+  }
+
   /** True while the cross-node adapter cannot reach Redis (readiness reports it as degraded). */
   get degraded(): boolean {
     return this.redis !== undefined && this.redis.status !== 'ready';

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { makeLimiter } from '../rate-limiter.js';
 
 /** Seed 000: rate-limit connection attempts per IP (reconnect storms) and events per socket. */
 const CONNECT_WINDOW_S = 60;
@@ -17,17 +18,6 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterS: nu
 
 const ALLOWED: LimitVerdict = { allowed: true };
 
-/**
- * Redis store when a client is given (shared by every node), with an
- * in-process insurance limiter that takes over at once while Redis is down
- * (DESIGN principle 8: degrade, never die).
- */
-function makeLimiter(redis: Redis | undefined, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-  if (!redis) return memory;
-  return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, insuranceLimiter: memory, rejectIfRedisNotReady: true });
-}
-
 async function check(limiter: RateLimiterAbstract, key: string): Promise<LimitVerdict> {
   try {
     await limiter.consume(key);
@@ -43,8 +33,8 @@ export class SocketLimits {
   private readonly events: RateLimiterAbstract;
 
   constructor(private readonly settings: SocketLimitSettings, redis?: Redis) {
-    this.connects = makeLimiter(redis, `${settings.keyPrefix}rl:sock-connect`, settings.connectsPerIpPerMin, CONNECT_WINDOW_S);
-    this.events = makeLimiter(redis, `${settings.keyPrefix}rl:sock-event`, settings.eventsPer10s, EVENT_WINDOW_S);
+    this.connects = makeLimiter({ redis, keyPrefix: `${settings.keyPrefix}rl:sock-connect`, points: settings.connectsPerIpPerMin, durationS: CONNECT_WINDOW_S });
+    this.events = makeLimiter({ redis, keyPrefix: `${settings.keyPrefix}rl:sock-event`, points: settings.eventsPer10s, durationS: EVENT_WINDOW_S });
   }
 
   connect(ip: string): Promise<LimitVerdict> {
