@@ -10,7 +10,7 @@ import { ACTIVE_STATUSES, listTripsFor, withdrawDriverOffers } from '../modules/
 import { transitionState } from '../modules/drivers/index.js';
 import { cancelOpenBookingsOf, countInProgressBookingsOf, noticeTo, scrubCustomerBookings } from '../modules/bookings/index.js';
 import { deleteProviderProfile } from '../modules/providers/index.js';
-import { recordAudit } from '../modules/lifecycle/index.js';
+import { recordAudit } from '../platform/audit/audit.repo.js';
 
 type Eraser = Pick<AuthUser, 'id' | 'role'>;
 

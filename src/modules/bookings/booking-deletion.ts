@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
-import { recordAudit } from '../lifecycle/index.js';
+import { recordAudit } from '../../platform/audit/audit.repo.js';
 import { noticeTo, scheduleReminder } from './booking-notices.js';
 import { OPEN_STATUSES, canSoftDelete } from './booking-rules.js';
 import { actorOf, toBookingView, type Viewer } from './booking-view.js';

@@ -26,18 +26,8 @@ interface ChatReportsTable {
   created_at: Generated<Date>;
 }
 
-interface AuditLogTable {
-  id: Generated<number>;
-  actor_id: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  details: unknown;
-  created_at: Generated<Date>;
-}
-
 export type ChatMessageRow = Selectable<ChatMessagesTable>;
-type Tables = { chat_rooms: ChatRoomsTable; chat_messages: ChatMessagesTable; chat_reports: ChatReportsTable; audit_log: AuditLogTable };
+type Tables = { chat_rooms: ChatRoomsTable; chat_messages: ChatMessagesTable; chat_reports: ChatReportsTable };
 const q = (db: DbHandle) => db.withTables<Tables>();
 
 /** One room per trip; a re-dispatched trip's room follows the new driver. */
@@ -105,9 +95,3 @@ export async function findReport(db: DbHandle, k: { messageId: string; reporterI
   return q(db).selectFrom('chat_reports').selectAll().where('message_id', '=', k.messageId).where('reporter_id', '=', k.reporterId).executeTakeFirst();
 }
 
-export async function insertAudit(db: DbHandle, entry: { actorId: string | null; action: string; targetType: string; targetId: string; details: Record<string, unknown> }) {
-  await q(db)
-    .insertInto('audit_log')
-    .values({ actor_id: entry.actorId, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, details: JSON.stringify(entry.details) })
-    .execute();
-}

@@ -7,7 +7,8 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, getVisibleTrip, type TripRow, type TripStatus, type Viewer } from '../trips/index.js';
 import { chatMessages } from './chat.metrics.js';
-import { findMessage, findMessageByClientId, findReport, findRoom, insertAudit, insertMessage, insertReport, listMessages, upsertRoom, type ChatMessageRow } from './chat.repo.js';
+import { recordAudit } from '../../platform/audit/audit.repo.js';
+import { findMessage, findMessageByClientId, findReport, findRoom, insertMessage, insertReport, listMessages, upsertRoom, type ChatMessageRow } from './chat.repo.js';
 import type { MessageView } from './chat.schema.js';
 import { ModerationFilter, sanitizeChatText } from './chat.text.js';
 
@@ -92,7 +93,7 @@ export class ChatService {
       // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit rolls back.
       await this.consumeRate(tripId, sender.id);
       if (moderated.flagged) {
-        await insertAudit(tx, { actorId: sender.id, action: 'chat.message_flagged', targetType: 'chat_message', targetId: inserted.id, details: { tripId, matched: moderated.matched } });
+        await recordAudit(tx, { actorId: sender.id, action: 'chat.message_flagged', targetType: 'chat_message', targetId: inserted.id, details: { tripId, matched: moderated.matched } });
       }
       return { row: inserted, created: true };
     });
@@ -122,7 +123,7 @@ export class ChatService {
     const report = await withTransaction(this.deps.db, async (tx) => {
       const created = await insertReport(tx, { messageId, reporterId: reporter.id, reason: reason ?? null });
       if (!created) return { row: (await findReport(tx, { messageId, reporterId: reporter.id }))!, created: false };
-      await insertAudit(tx, { actorId: reporter.id, action: 'chat.message_reported', targetType: 'chat_message', targetId: messageId, details: { tripId: message.trip_id, reason: reason ?? null } });
+      await recordAudit(tx, { actorId: reporter.id, action: 'chat.message_reported', targetType: 'chat_message', targetId: messageId, details: { tripId: message.trip_id, reason: reason ?? null } });
       return { row: created, created: true };
     });
     if (report.created) this.deps.realtime.toAdmins('chat:message_reported', { messageId, tripId: message.trip_id, reporterId: reporter.id, reason: reason ?? null });

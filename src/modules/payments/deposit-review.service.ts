@@ -5,7 +5,8 @@ import { CURRENCY, postHold, voidHold } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { findDeposit, updateDepositIf } from './deposits.repo.js';
 import { toDepositView } from './deposits.service.js';
-import { insertAudit, insertFinanceAlert } from './finance.repo.js';
+import { insertFinanceAlert } from './finance.repo.js';
+import { recordAudit } from '../../platform/audit/audit.repo.js';
 
 export type ReviewDecision = 'approve' | 'reject';
 
@@ -27,7 +28,7 @@ export async function decideHeldDeposit(platform: Platform, adminId: string, dep
     else await voidHold(tx, { id: `${holdId}:void`, pendingId: holdId });
     const moved = await updateDepositIf(tx, { id: deposit.id, from: ['held'], set: { status: target } });
     if (!moved) throw conflict('Deposit changed meanwhile');
-    await insertAudit(tx, { actorId: adminId, action: `deposit.${decision}`, targetType: 'deposit', targetId: deposit.id, details: { amount: deposit.amount, userId: deposit.user_id, reviewReason: deposit.review_reason, note } });
+    await recordAudit(tx, { actorId: adminId, action: `deposit.${decision}`, targetType: 'deposit', targetId: deposit.id, details: { amount: deposit.amount, userId: deposit.user_id, reviewReason: deposit.review_reason, note } });
     if (decision === 'reject') {
       await insertFinanceAlert(tx, { kind: 'deposit_refund_due', subjectId: deposit.id, message: 'Rejected deposit: refund the payer through Kashier', details: { amount: deposit.amount, transactionId: deposit.provider_transaction_id } });
     }

@@ -15,13 +15,6 @@ export async function listFinanceAlerts(db: DbHandle, limit: number) {
   return q(db).selectFrom('finance_alerts').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
-export async function insertAudit(db: DbHandle, row: { actorId: string; action: string; targetType: string; targetId: string; details: Record<string, unknown> }) {
-  await q(db)
-    .insertInto('audit_log')
-    .values({ actor_id: row.actorId, action: row.action, target_type: row.targetType, target_id: row.targetId, details: JSON.stringify(row.details) })
-    .execute();
-}
-
 export async function insertReport(db: DbHandle, report: { ok: boolean; checks: unknown }): Promise<ReportRow> {
   return q(db).insertInto('reconciliation_reports').values({ ok: report.ok, checks: JSON.stringify(report.checks) }).returningAll().executeTakeFirstOrThrow();
 }

@@ -75,16 +75,6 @@ interface ReconciliationReportsTable {
   ran_at: Generated<Date>;
 }
 
-interface AuditLogTable {
-  id: Generated<number>;
-  actor_id: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  details: unknown;
-  created_at: Generated<Date>;
-}
-
 export type PaymentTables = {
   deposits: DepositsTable;
   provider_events: ProviderEventsTable;
@@ -92,7 +82,6 @@ export type PaymentTables = {
   trip_settlements: TripSettlementsTable;
   finance_alerts: FinanceAlertsTable;
   reconciliation_reports: ReconciliationReportsTable;
-  audit_log: AuditLogTable;
 };
 
 export type DepositRow = Selectable<DepositsTable>;

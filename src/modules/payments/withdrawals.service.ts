@@ -7,7 +7,8 @@ import type { Platform } from '../../platform/runtime.js';
 import { CURRENCY, availableOf, ensureWallet, failureError, lockAccountStates, placeHold, postHold, systemAccounts, voidHold, type HoldExpiredListener } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { lastPaidDepositAt } from './deposits.repo.js';
-import { insertAudit, insertFinanceAlert } from './finance.repo.js';
+import { insertFinanceAlert } from './finance.repo.js';
+import { recordAudit } from '../../platform/audit/audit.repo.js';
 import { withdrawalReviewReason } from './fraud-rules.js';
 import type { WithdrawalRow, WithdrawalStatus } from './payments.tables.js';
 import { countWithdrawalsSince, findWithdrawal, findWithdrawalByHold, insertWithdrawal, listWithdrawals, updateWithdrawalIf } from './withdrawals.repo.js';
@@ -101,7 +102,7 @@ export async function decideWithdrawal(platform: Platform, args: { adminId: stri
     await resolveHold(tx, current, args.decision);
     const updated = await updateWithdrawalIf(tx, { id: current.id, from: OPEN, to: target, decidedBy: args.adminId, note: args.note });
     if (!updated) throw conflict('Withdrawal changed meanwhile');
-    await insertAudit(tx, {
+    await recordAudit(tx, {
       actorId: args.adminId,
       action: `withdrawal.${args.decision}`,
       targetType: 'withdrawal',

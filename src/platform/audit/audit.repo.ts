@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { DbHandle } from '../../platform/db/database.js';
+import type { DbHandle } from '../db/database.js';
 
 type AuditTables = {
   audit_log: {
