@@ -11,6 +11,7 @@ import { envelopeOf, sendOk } from './platform/http/envelope.js';
 import { AuthService, KeyRing, registerAuthRoutes } from './modules/auth/index.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
+import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
 import { requestTrip } from './flows/request-trip.js';
@@ -58,10 +59,11 @@ export async function buildApp(platform: Platform): Promise<App> {
   }, log);
 
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
-  installAuth(http, (token) => auth.verifyAccessToken(token));
+  const apiKeys = new ApiKeyService({ db, log });
+  installAuth(http, (token) => auth.verifyAccessToken(token), (key) => apiKeys.verify(key));
   const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
   // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
-  installRateLimits(http, { factory: limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) }), disabled: config.RATE_LIMITS_DISABLED });
+  installRateLimits(http, { factory: limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) }), disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
   installIdempotency(http, db);
 
   http.addHook('preClose', async () => gateway.close());
@@ -108,6 +110,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   const stopSafetyFeed = subscribeTripLocations((point) => void safety.evaluateTripLocation(point));
   http.addHook('onClose', async () => stopSafetyFeed());
   registerAdminRoutes(http, platform);
+  registerApiKeyRoutes(http, apiKeys);
   await installPayments(http, platform);
   registerProviderRoutes(http, db);
   registerBookingRoutes(http, { db, bus: platform.bus, jobs: platform.jobs, reminderLeadMin: config.BOOKING_REMINDER_LEAD_MIN });

@@ -46,6 +46,10 @@ const EnvSchema = z.object({
   ANALYTICS_DISABLED: flag.default(false),
   NOTIFICATIONS_DEGRADED: flag.default(false),
   LEGACY_EVENTS: flag.default(false),
+  /** Safety-net re-read of flag overrides; NOTIFY propagates at once, this bounds a missed one (issue 9: every node within 5 s). */
+  FLAGS_REFRESH_MS: z.coerce.number().int().min(100).max(5_000).default(2_000),
+  /** Requests per minute per integrator API key, all routes together (replaces the per-user route limits for keys). */
+  API_KEY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // Messaging providers and safety (issue 7). No URL ⇒ recording fake (dev/test only).
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().default('SmartLine <no-reply@smartline.local>'),

@@ -7,6 +7,7 @@ import { JobQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { RealtimeHub } from './realtime/emitter.js';
 import { FeatureFlags } from './flags.js';
+import { FlagSync } from './flag-sync.js';
 import { createHotState, withMemoryFallback, type HotState } from './hotstate/index.js';
 import { redisNamespace } from './realtime/redis-namespace.js';
 
@@ -20,6 +21,8 @@ export interface Platform {
   /** Socket fan-out; a no-op until the gateway attaches. */
   realtime: RealtimeHub;
   flags: FeatureFlags;
+  /** Keeps `flags` equal to the cluster's overrides; `refresh()` re-reads them now. */
+  flagSync: FlagSync;
   /** Live positions, presence, counters (memory, or Redis when REDIS_URL is set). */
   hotState: HotState;
   embedded?: EmbeddedHandle;
@@ -46,6 +49,10 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     concurrency: config.JOBS_CONCURRENCY,
   });
   await jobs.prepare();
+  // Cluster-wide overrides are applied before anything reads a flag.
+  const flags = new FeatureFlags(config);
+  const flagSync = new FlagSync({ url, schema: config.DB_SCHEMA, db: database.db, flags, refreshMs: config.FLAGS_REFRESH_MS, log });
+  await flagSync.start();
   // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis is away.
   const hotState = withMemoryFallback(createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }), log);
   return {
@@ -55,10 +62,12 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     jobs,
     bus: new EventBus(log),
     realtime: new RealtimeHub(),
-    flags: new FeatureFlags(config),
+    flags,
+    flagSync,
     hotState,
     embedded,
     async close() {
+      await flagSync.stop();
       await jobs.stop();
       await hotState.close();
       await database.close();

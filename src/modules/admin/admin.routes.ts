@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/runtime.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { listDeadLetters } from '../../platform/jobs/jobs.repo.js';
+import { registerFlagRoutes } from './flags.routes.js';
 
 const DeadLetterSchema = z.object({
   id: z.number().int(),
@@ -39,4 +40,6 @@ export function registerAdminRoutes(app: HttpApp, platform: Platform) {
       const row = await platform.jobs.requeueDeadLetter(db, request.params.id, currentUser(request).id);
       return sendOk(reply, { id: row.id, requeued: true as const });
     });
+
+  registerFlagRoutes(app, platform);
 }

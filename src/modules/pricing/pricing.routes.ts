@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
-import { currentUser } from '../../platform/http/route-config.js';
+import { callerId, currentUser } from '../../platform/http/route-config.js';
 import type { PricingAdmin } from './pricing-admin.service.js';
 import type { PricingService } from './pricing.service.js';
 import {
@@ -26,10 +26,11 @@ const admin = { auth: ['admin'] as ['admin'] };
 
 export function registerPricingRoutes(app: HttpApp, deps: { pricing: PricingService; admin: PricingAdmin }) {
   const { pricing } = deps;
-  app.post('/api/v1/pricing/estimate', { schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } }, config: { auth: 'any', rateLimit: 'estimate' } },
-    async (request, reply) => sendOk(reply, await pricing.estimate(currentUser(request).id, request.body)));
+  app.post('/api/v1/pricing/estimate', { schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } }, config: { auth: 'any', rateLimit: 'estimate', apiKeyScope: 'pricing:read' } },
+    // An integrator's quotes are bound to its key id, so no rider can book with them.
+    async (request, reply) => sendOk(reply, await pricing.estimate(callerId(request), request.body)));
 
-  app.get('/api/v1/pricing/surge-map', { schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } }, config: { auth: 'any' } },
+  app.get('/api/v1/pricing/surge-map', { schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } }, config: { auth: 'any', apiKeyScope: 'pricing:read' } },
     async (request, reply) => sendOk(reply, await pricing.surgeMap(request.query)));
 
   registerPricingAdminRoutes(app, deps.admin);

@@ -22,8 +22,9 @@ export function registerTripRoutes(app: HttpApp, db: Db, flows: TripFlows) {
   app.post('/api/v1/trips', { schema: { tags, body: CreateTripRequest, response: { 201: envelopeOf(TripSchema) } }, config: { auth: ['rider'], rateLimit: 'tripCreate', idempotent: true } },
     async (request, reply) => sendOk(reply, await flows.requestTrip(currentUser(request), request.body), { status: 201 }));
 
-  app.get('/api/v1/trips/:id', { schema: { tags, params: TripIdParams, response: one }, config: { auth: 'any' } }, async (request, reply) => {
-    const viewer = currentUser(request);
+  app.get('/api/v1/trips/:id', { schema: { tags, params: TripIdParams, response: one }, config: { auth: 'any', apiKeyScope: 'trips:read' } }, async (request, reply) => {
+    // A trips:read integrator (operations tooling) sees any trip as admins do; the OTP stays the rider's alone.
+    const viewer: Viewer = request.apiKey ? { id: request.apiKey.id, role: 'admin' } : currentUser(request);
     return sendOk(reply, await viewTrip(db, await getVisibleTrip(db, request.params.id, viewer), viewer));
   });
 

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../errors.js';
-import type { TokenVerifier } from './route-config.js';
+import type { ApiKeyVerifier, TokenVerifier } from './route-config.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
+export const API_KEY_HEADER = 'x-api-key';
 
 async function authenticate(request: FastifyRequest, verify: TokenVerifier) {
   const header = request.headers.authorization;
@@ -13,14 +14,38 @@ async function authenticate(request: FastifyRequest, verify: TokenVerifier) {
 }
 
 /**
- * Authenticates every request that carries a token and enforces the route's
- * `auth` roles. Runs in onRequest so unauthenticated callers are turned away
- * before their body is even validated.
+ * An integrator's request: the key must be valid (else 401), and the route
+ * must accept API keys with a scope the key holds (else 403). On a public
+ * route a bad key is ignored, like a bad bearer token.
  */
-export function installAuth(app: FastifyInstance, verify: TokenVerifier) {
+async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextConfig | undefined, verify: ApiKeyVerifier | undefined) {
+  const raw = request.headers[API_KEY_HEADER];
+  const check = async () => {
+    if (typeof raw !== 'string' || !verify) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid API key');
+    if (request.headers.authorization) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send either a bearer token or an API key, not both');
+    return verify(raw);
+  };
+  if (!cfg?.auth) {
+    request.apiKey = await check().catch(() => null);
+    return;
+  }
+  const key = await check();
+  request.apiKey = key;
+  if (!cfg.apiKeyScope) throw new AppError(ErrorCode.FORBIDDEN, 'This route does not accept API keys');
+  if (!key.scopes.includes(cfg.apiKeyScope)) throw new AppError(ErrorCode.FORBIDDEN, `API key lacks scope ${cfg.apiKeyScope}`);
+}
+
+/**
+ * Authenticates every request that carries a token (or an API key) and
+ * enforces the route's `auth` roles / `apiKeyScope`. Runs in onRequest so
+ * unauthenticated callers are turned away before their body is even validated.
+ */
+export function installAuth(app: FastifyInstance, verify: TokenVerifier, verifyApiKey?: ApiKeyVerifier) {
   app.decorateRequest('user', null);
+  app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request) => {
     const required = request.routeOptions.config?.auth;
+    if (request.headers[API_KEY_HEADER] !== undefined) return authenticateApiKey(request, request.routeOptions.config, verifyApiKey);
     if (!required) {
       // Public route: a token is optional, but a bad one is still not trusted.
       request.user = await authenticate(request, verify).catch(() => null);

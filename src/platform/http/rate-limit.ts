@@ -20,8 +20,8 @@ export const RATE_LIMITS = {
 export type RateLimitName = keyof typeof RATE_LIMITS;
 const WINDOW_S = 60;
 
-/** Builds a limiter for one named limit. */
-export type LimiterFactory = (name: RateLimitName, points: number, durationS: number) => RateLimiterAbstract;
+/** Builds a limiter for one named limit (`apiKey`: the per-integrator-key budget). */
+export type LimiterFactory = (name: RateLimitName | 'apiKey', points: number, durationS: number) => RateLimiterAbstract;
 
 /** Limits shared by every node through Redis when a client is given, per process otherwise. */
 export function limiterFactory(opts: { redis?: Redis; keyPrefix: string }): LimiterFactory {
@@ -39,21 +39,30 @@ function keyFor(request: FastifyRequest, kind: 'ip' | 'user' | 'userOrIp'): stri
   return request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
 }
 
-export function installRateLimits(app: FastifyInstance, opts: { factory: LimiterFactory; disabled: boolean }) {
+/**
+ * `apiKeyPoints`: an integrator's key has one budget per minute across all
+ * routes (server-to-server traffic outgrows per-user limits), keyed by key id.
+ */
+export function installRateLimits(app: FastifyInstance, opts: { factory: LimiterFactory; disabled: boolean; apiKeyPoints: number }) {
   const limiters = new Map<RateLimitName, RateLimiterAbstract>();
   for (const [name, rule] of Object.entries(RATE_LIMITS)) {
     limiters.set(name as RateLimitName, opts.factory(name as RateLimitName, rule.points, WINDOW_S));
   }
+  const apiKeyLimiter = opts.factory('apiKey', opts.apiKeyPoints, WINDOW_S);
+  const budgetOf = (request: FastifyRequest, name: RateLimitName) => {
+    if (request.apiKey) return { limiter: apiKeyLimiter, points: opts.apiKeyPoints, key: `key:${request.apiKey.id}` };
+    const rule = RATE_LIMITS[name];
+    return { limiter: limiters.get(name)!, points: rule.points, key: keyFor(request, rule.key) };
+  };
   app.addHook('onRequest', async (request, reply) => {
     const cfg = request.routeOptions.config;
     if (opts.disabled || cfg?.plain || cfg?.rateLimit === 'none' || !request.routeOptions.url) return;
-    const name = cfg?.rateLimit ?? 'default';
-    const rule = RATE_LIMITS[name];
+    const budget = budgetOf(request, cfg?.rateLimit ?? 'default');
     try {
-      setHeaders(reply, rule.points, await limiters.get(name)!.consume(keyFor(request, rule.key)));
+      setHeaders(reply, budget.points, await budget.limiter.consume(budget.key));
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      setHeaders(reply, rule.points, rejection);
+      setHeaders(reply, budget.points, rejection);
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new AppError(ErrorCode.RATE_LIMITED, 'Too many requests', { retryAfter }, { 'retry-after': String(retryAfter) });
     }

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { HttpApp } from '../../platform/http/server.js';
+import type { Platform } from '../../platform/runtime.js';
+import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { currentUser } from '../../platform/http/route-config.js';
+import { FLAG_NAMES } from '../../platform/flags.js';
+import { FlagAdmin } from './flags.service.js';
+
+const FlagSchema = z.object({
+  name: z.enum(FLAG_NAMES),
+  enabled: z.boolean(),
+  source: z.enum(['env', 'override']),
+  envDefault: z.boolean(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+
+const FlagChangeSchema = z.object({
+  id: z.number().int(),
+  flag: z.string(),
+  oldEnabled: z.boolean(),
+  newEnabled: z.boolean(),
+  overrideRemoved: z.boolean(),
+  reason: z.string().nullable(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string(),
+});
+
+// Unknown names are a 404 from the service (API.md: unknown id), not a schema error.
+const FlagParams = z.object({ name: z.string().min(1).max(64) });
+const Reason = z.string().trim().min(1).max(500);
+const SetFlagRequest = z.object({ enabled: z.boolean(), reason: Reason.optional() }).strict();
+const ClearFlagQuery = z.object({ reason: Reason.optional() });
+const AuditQuery = z.object({
+  flag: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().regex(/^\d{1,18}$/).optional(),
+});
+
+const tags = ['admin'];
+const admin = { auth: ['admin'] as ['admin'] };
+
+/** Feature flags at runtime: effective values, cluster-wide overrides, and who changed what. */
+export function registerFlagRoutes(app: HttpApp, platform: Platform) {
+  const flags = new FlagAdmin({ db: platform.database.db, schema: platform.database.schema, flags: platform.flags, refresh: () => platform.flagSync.refresh() });
+
+  app.get('/api/v1/admin/flags', { schema: { tags, response: { 200: envelopeOf(z.array(FlagSchema)) } }, config: admin },
+    async (_request, reply) => sendOk(reply, await flags.list()));
+
+  app.get('/api/v1/admin/flags/audit', { schema: { tags, querystring: AuditQuery, response: { 200: envelopeOf(z.array(FlagChangeSchema)) } }, config: admin },
+    async (request, reply) => {
+      const { items, nextCursor } = await flags.audit(request.query);
+      return sendOk(reply, items, { nextCursor });
+    });
+
+  app.put('/api/v1/admin/flags/:name', { schema: { tags, params: FlagParams, body: SetFlagRequest, response: { 200: envelopeOf(FlagSchema) } }, config: admin },
+    async (request, reply) => sendOk(reply, await flags.set(currentUser(request).id, request.params.name, request.body)));
+
+  app.delete('/api/v1/admin/flags/:name', { schema: { tags, params: FlagParams, querystring: ClearFlagQuery }, config: admin }, async (request, reply) => {
+    await flags.clear(currentUser(request).id, request.params.name, request.query.reason);
+    return reply.code(204).send();
+  });
+}
