@@ -125,6 +125,8 @@ const EnvSchema = z.object({
   KASHIER_API_KEY: z.string().min(16).optional(),
   /** The key being rotated out: webhooks signed with it are still accepted until it is removed. */
   KASHIER_API_KEY_PREVIOUS: z.string().min(16).optional(),
+  /** End of the rotation grace window (ISO 8601): from then on the previous key is refused even if still set. */
+  KASHIER_PREVIOUS_KEY_UNTIL: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
   KASHIER_MODE: z.enum(['test', 'live']).default('test'),
   KASHIER_CHECKOUT_URL: z.string().url().default('https://checkout.kashier.io'),
   /** Where Kashier's page sends the payer back (only a UI hint: the webhook is what credits). */
@@ -136,6 +138,9 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Every environment variable SmartLine reads (deployment manifests are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface JwtKey {
   kid: string;

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './platform/observability/logger.js';
 import { createPlatform, type Platform } from './platform/runtime.js';
-import { buildApp } from './app.js';
+import { APP_VERSION, buildApp } from './app.js';
+import { createProbeServer } from './modules/health/probe-server.js';
 import { runAdminCli } from './admin-cli/index.js';
 
 const ROLES = ['serve', 'worker', 'all', 'migrate', 'admin'] as const;
@@ -68,6 +69,13 @@ async function main() {
   if (role === 'worker' || role === 'all') {
     await platform.jobs.start();
     stops.push(() => platform.jobs.stop());
+  }
+  // A worker answers only the orchestrator's probes on PORT, never the API.
+  const probes = role === 'worker' ? await createProbeServer(platform, APP_VERSION) : undefined;
+  if (probes) {
+    await probes.http.listen({ port: config.PORT, host: config.HOST });
+    stops.push(() => probes.http.close());
+    probes.markStarted();
   }
   app.markStarted();
   installShutdown(platform, stops);

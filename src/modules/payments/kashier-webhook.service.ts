@@ -1,4 +1,5 @@
 import { Counter } from 'prom-client';
+import type { Config } from '../../config.js';
 import type { Tx } from '../../platform/db/database.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
@@ -62,6 +63,16 @@ function signedPart(body: { event?: unknown; data: Record<string, unknown> }) {
 }
 
 /**
+ * Keys a webhook may be signed with at `now`: the current one, plus the
+ * previous one until KASHIER_PREVIOUS_KEY_UNTIL. Checked per request so the
+ * grace window closes on time without a restart.
+ */
+export function webhookKeys(config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PREVIOUS_KEY_UNTIL'>, now: Date): string[] {
+  const until = config.KASHIER_PREVIOUS_KEY_UNTIL;
+  return until && now >= until ? config.kashierApiKeys.slice(0, 1) : config.kashierApiKeys;
+}
+
+/**
  * Kashier's server-to-server webhook. The signature is checked before anything
  * is written (401 otherwise). Then ONE short transaction stores the event in
  * the inbox (primary key = provider, event, transaction id) and enqueues the
@@ -73,7 +84,7 @@ function signedPart(body: { event?: unknown; data: Record<string, unknown> }) {
  * roll that proof back with the failure and leave it only with Kashier.
  */
 export async function handleKashierWebhook(platform: Platform, body: { event?: unknown; data: Record<string, unknown> }, signature: string | undefined) {
-  if (!verifyWebhookSignature(body.data, signature, platform.config.kashierApiKeys)) {
+  if (!verifyWebhookSignature(body.data, signature, webhookKeys(platform.config, new Date()))) {
     webhooksTotal.inc({ result: 'bad_signature' });
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature');
   }
