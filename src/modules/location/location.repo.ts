@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { numberArrayLiteral, uuidArrayLiteral, type HistoryChunk } from './history-chunk.js';
 
 /** A last-known position (driver_locations row) as buffered in memory. */
 export interface LatestPositionRow {
@@ -10,10 +11,6 @@ export interface LatestPositionRow {
   speed: number | null;
   accuracy: number | null;
   recordedAt: number;
-}
-
-export interface HistoryRow extends LatestPositionRow {
-  tripId: string | null;
 }
 
 /** [lat, lng, epochMs], the compact form stored in trip_routes.points. */
@@ -39,12 +36,13 @@ const toDates = (ms: number[]) => ms.map((m) => new Date(m));
 /** One multi-row upsert; an older fix never overwrites a newer one (two nodes may flush out of order). */
 export async function upsertDriverLocations(db: DbHandle, rows: LatestPositionRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const numbers = (pick: (r: LatestPositionRow) => number | null) => numberArrayLiteral(rows.map((r) => pick(r) ?? NaN));
   await sql`
     INSERT INTO driver_locations (driver_id, lat, lng, heading, speed, accuracy, recorded_at, stopped_at, updated_at)
-    SELECT d, la, ln, h, s, a, r, NULL, now()
-    FROM unnest(${rows.map((r) => r.driverId)}::uuid[], ${rows.map((r) => r.lat)}::float8[], ${rows.map((r) => r.lng)}::float8[],
-                ${rows.map((r) => r.heading)}::real[], ${rows.map((r) => r.speed)}::real[], ${rows.map((r) => r.accuracy)}::real[],
-                ${toDates(rows.map((r) => r.recordedAt))}::timestamptz[]) AS x(d, la, ln, h, s, a, r)
+    SELECT d, la, ln, nullif(h, 'NaN'), nullif(s, 'NaN'), nullif(a, 'NaN'), to_timestamp(r / 1000), NULL, now()
+    FROM unnest(${uuidArrayLiteral(rows.map((r) => r.driverId))}::uuid[], ${numbers((r) => r.lat)}::float8[], ${numbers((r) => r.lng)}::float8[],
+                ${numbers((r) => r.heading)}::real[], ${numbers((r) => r.speed)}::real[], ${numbers((r) => r.accuracy)}::real[],
+                ${numbers((r) => r.recordedAt)}::float8[]) AS x(d, la, ln, h, s, a, r)
     ON CONFLICT (driver_id) DO UPDATE SET
       lat = excluded.lat, lng = excluded.lng, heading = excluded.heading, speed = excluded.speed,
       accuracy = excluded.accuracy, recorded_at = excluded.recorded_at, stopped_at = NULL, updated_at = now()
@@ -60,13 +58,16 @@ export async function stampStopped(db: DbHandle, stops: Array<{ driverId: string
     WHERE l.driver_id = x.d AND l.recorded_at <= x.t`.execute(db);
 }
 
-export async function insertHistory(db: DbHandle, rows: HistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** One chunk, one statement: columns arrive as array literals (NaN = not reported), epoch ms become timestamps here. */
+export async function insertHistory(db: DbHandle, chunk: HistoryChunk): Promise<void> {
+  if (chunk.length === 0) return;
   await sql`
     INSERT INTO location_history (driver_id, recorded_at, lat, lng, heading, speed, accuracy, trip_id)
-    SELECT * FROM unnest(${rows.map((r) => r.driverId)}::uuid[], ${toDates(rows.map((r) => r.recordedAt))}::timestamptz[],
-                         ${rows.map((r) => r.lat)}::float8[], ${rows.map((r) => r.lng)}::float8[], ${rows.map((r) => r.heading)}::real[],
-                         ${rows.map((r) => r.speed)}::real[], ${rows.map((r) => r.accuracy)}::real[], ${rows.map((r) => r.tripId)}::uuid[])`.execute(db);
+    SELECT d, to_timestamp(r / 1000), la, ln, nullif(h, 'NaN'), nullif(s, 'NaN'), nullif(a, 'NaN'), t
+    FROM unnest(${uuidArrayLiteral(chunk.driverIds)}::uuid[], ${numberArrayLiteral(chunk.at)}::float8[],
+                ${numberArrayLiteral(chunk.lat)}::float8[], ${numberArrayLiteral(chunk.lng)}::float8[], ${numberArrayLiteral(chunk.heading)}::real[],
+                ${numberArrayLiteral(chunk.speed)}::real[], ${numberArrayLiteral(chunk.accuracy)}::real[], ${uuidArrayLiteral(chunk.tripIds)}::uuid[])
+         AS x(d, r, la, ln, h, s, a, t)`.execute(db);
 }
 
 export const partitionName = (day: Date) => `location_history_${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
@@ -77,17 +78,6 @@ export async function createHistoryPartition(db: DbHandle, day: Date): Promise<v
   const to = new Date(from.getTime() + 86_400_000);
   await sql`CREATE TABLE IF NOT EXISTS ${sql.id(partitionName(from))} PARTITION OF location_history
             FOR VALUES FROM (${sql.lit(from.toISOString())}) TO (${sql.lit(to.toISOString())})`.execute(db);
-}
-
-export async function listHistoryPartitions(db: DbHandle): Promise<string[]> {
-  const res = await sql<{ name: string }>`
-    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = 'location_history'::regclass ORDER BY 1`.execute(db);
-  return res.rows.map((r) => r.name);
-}
-
-export async function dropHistoryPartition(db: DbHandle, name: string): Promise<void> {
-  await sql`DROP TABLE IF EXISTS ${sql.id(name)}`.execute(db);
 }
 
 /** Last-known positions nobody refreshed for a long time (driver left the platform). */

