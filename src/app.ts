@@ -10,6 +10,7 @@ import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
 import { AuthService, KeyRing, registerAuthRoutes } from './modules/auth/index.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
+import { installMetrics } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
@@ -70,6 +71,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   // Readiness: hot state and the socket adapter share Redis; either one cut off means this node serves alone.
   const state = { started: false, hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }) };
   registerHealthRoutes(http, platform, state);
+  installMetrics(http, platform, { hotState: state.hotState });
   http.get(
     '/api/version',
     { schema: { tags: ['ops'], response: { 200: envelopeOf(z.object({ version: z.string(), minClientVersion: z.string() })) } } },

@@ -3,7 +3,7 @@ import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
-import { closePendingOffers, findOffer, findTrip, moveTrip, respondToOffer, viewTrip, type Viewer } from '../modules/trips/index.js';
+import { closePendingOffers, countOfferOutcome, findOffer, findTrip, moveTrip, recordMatch, respondToOffer, viewTrip, type Viewer } from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
 import { openTripChat } from '../modules/chat/index.js';
@@ -60,5 +60,7 @@ export async function respondToTripOffer(platform: Platform, driver: Viewer, tri
   const trip = await runUnitOfWork(platform.database.db, platform.bus, (tx, events) =>
     action === 'accept' ? acceptOffer(tx, events, tripId, driver.id) : declineOffer(tx, tripId, driver.id),
   );
+  if (action === 'accept') recordMatch(trip);
+  else countOfferOutcome('declined');
   return viewTrip(platform.database.db, trip, driver);
 }

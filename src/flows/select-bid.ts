@@ -14,6 +14,7 @@ import {
   lockTrip,
   moveTrip,
   placeBid,
+  recordMatch,
   respondToOffer,
   viewTrip,
   type TripRow,
@@ -118,5 +119,6 @@ export async function selectBid(platform: Platform, rider: Viewer, tripId: strin
     if (trip.status !== 'searching') throw conflict(`Trip is ${trip.status}, not searching`);
     return acceptBid(tx, events, trip, bidId, rider.id);
   });
+  recordMatch(row);
   return viewTrip(db, row, rider);
 }

@@ -7,6 +7,7 @@ import type { Platform } from '../../platform/runtime.js';
 import { recordOfferOutcome, transitionState } from '../drivers/index.js';
 import {
   closePendingOffers,
+  countOfferOutcome,
   countPendingBids,
   driversWithOpenOffers,
   expireEarlierRounds,
@@ -100,11 +101,14 @@ export class RoundRunner {
 
   private async commit(tripId: string, round: number, strategy: Strategy, plan: CandidateResult | null): Promise<RoundOutcome> {
     const timeScale = this.platform.config.DISPATCH_TIME_SCALE;
+    let expired = 0; // counted once committed (a retried transaction starts over)
     const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx, events) => {
+      expired = 0;
       const trip = await lockTrip(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
       if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status)) return { kind: 'stale' as const };
       const closed = plan ? await expireEarlierRounds(tx, tripId, round) : await closePendingOffers(tx, tripId, 'expired');
+      expired = closed.length;
       // After a selection window only bids were open: not picked is not the driver's fault.
       await this.releaseDrivers(tx, closed, { missed: dispatch.phase !== 'selecting' });
       if (!plan) {
@@ -122,6 +126,7 @@ export class RoundRunner {
       return { kind: offered.length > 0 ? ('offered' as const) : ('empty' as const), offered, expiresAt, trip: live };
     });
     roundsTotal.inc({ strategy, outcome: outcome.kind });
+    countOfferOutcome('expired', expired);
     if (outcome.kind === 'offered') this.afterOffers(outcome.trip, outcome.offered, outcome.expiresAt, round);
     if (outcome.kind === 'offered' || outcome.kind === 'empty') return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
@@ -130,17 +135,22 @@ export class RoundRunner {
   /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
   private async openSelection(tripId: string, round: number, strategy: Strategy): Promise<RoundOutcome> {
     const until = new Date(Date.now() + selectionDurationMs(strategy, this.platform.config.DISPATCH_TIME_SCALE));
+    let expired = 0;
     const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx) => {
+      expired = 0;
       const trip = await lockTrip(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
       if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round) return { kind: 'stale' as const };
-      await this.releaseDrivers(tx, await expireUnbidOffers(tx, tripId), { missed: true });
+      const unbid = await expireUnbidOffers(tx, tripId);
+      expired = unbid.length;
+      await this.releaseDrivers(tx, unbid, { missed: true });
       const bids = await extendBids(tx, tripId, until);
       await updateDispatch(tx, tripId, { phase: 'selecting', round_expires_at: until });
       await this.scheduleRound(tx, tripId, round, until);
       return { kind: 'selecting' as const, bids };
     });
     roundsTotal.inc({ strategy, outcome: outcome.kind });
+    countOfferOutcome('expired', expired);
     return outcome;
   }
 

@@ -93,3 +93,14 @@ export async function recordOfferOutcome(db: DbHandle, userId: string, accepted:
 export async function incrementTripsCompleted(db: DbHandle, userId: string) {
   await q(db).updateTable('driver_profiles').set((eb) => ({ trips_completed: eb('trips_completed', '+', 1) })).where('user_id', '=', userId).execute();
 }
+
+/** Drivers not offline, per vehicle class and state (one pass over driver profiles; used on a metrics scrape). */
+export async function countOnlineDrivers(db: DbHandle): Promise<Array<{ vehicle_class: VehicleClass; state: DriverState; n: number }>> {
+  const rows = await q(db)
+    .selectFrom('driver_profiles')
+    .select((eb) => ['vehicle_class', 'state', eb.fn.countAll<number>().as('n')])
+    .where('state', '<>', 'offline')
+    .groupBy(['vehicle_class', 'state'])
+    .execute();
+  return rows.map((r) => ({ vehicle_class: r.vehicle_class, state: r.state, n: Number(r.n) }));
+}

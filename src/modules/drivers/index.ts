@@ -10,3 +10,4 @@ export { findProfile, findProfiles, transitionState, recordOfferOutcome, increme
 export type { DriverProfileRow, DriverState, VehicleClass, Vehicle } from './drivers.repo.js';
 export { VehicleClassSchema, DriverProfileSchema } from './drivers.schema.js';
 export { registerDriverRoutes } from './drivers.routes.js';
+export { collectDriverGauges, clearDriverGauges } from './drivers.metrics.js';

@@ -17,3 +17,4 @@ export { cancellationFee, CANCELLATION_FEES, type Canceller } from './cancellati
 export { findTrip, findOffer, listOffers, respondToOffer, closePendingOffers, withdrawDriverOffers, type TripRow, type OfferRow, type TripStatus } from './trips.repo.js';
 export { TripSchema, LatLngSchema, PlaceSchema, type TripView } from './trips.schema.js';
 export { lockTrip, expireEarlierRounds, expireUnbidOffers, extendBids, placeBid, listLiveBids, countPendingBids, driversWithOpenOffers, driversWhoServedRider } from './dispatch-support.repo.js';
+export { recordMatch, countOfferOutcome, countTripEvents, collectTripGauges, clearTripGauges, type OfferOutcome } from './trips.metrics.js';

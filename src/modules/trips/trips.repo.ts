@@ -160,3 +160,14 @@ export async function withdrawDriverOffers(db: DbHandle, driverId: string) {
     .execute();
   return rows.map((r) => r.trip_id);
 }
+
+/** Trips per status among `statuses` (the active ones: a small, indexed subset, cheap on every scrape). */
+export async function countTripsByStatus(db: DbHandle, statuses: TripStatus[]): Promise<Array<{ status: TripStatus; n: number }>> {
+  const rows = await q(db)
+    .selectFrom('trips')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', statuses)
+    .groupBy('status')
+    .execute();
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+}

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/runtime.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
 import { closePendingOffers, findTrip } from './trips.repo.js';
 import { moveTrip } from './trips.service.js';
+import { countOfferOutcome } from './trips.metrics.js';
 
 export const expireSearchTask = defineTask({
   name: 'trips.expire_search',
@@ -17,12 +18,13 @@ export const expireSearchTask = defineTask({
  */
 export function registerTripTasks(platform: Platform) {
   platform.jobs.register(expireSearchTask, async ({ tripId }, ctx) => {
-    await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+    const expired = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
       const trip = await findTrip(tx, tripId);
-      if (!trip || trip.status !== 'searching') return;
+      if (!trip || trip.status !== 'searching') return [];
       await moveTrip(tx, events, { trip, to: 'no_drivers', actorId: null });
-      await closePendingOffers(tx, tripId, 'expired');
       ctx.log.info({ tripId }, 'search timed out: no drivers');
+      return closePendingOffers(tx, tripId, 'expired');
     });
+    countOfferOutcome('expired', expired.length);
   });
 }

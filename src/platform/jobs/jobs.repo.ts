@@ -72,3 +72,35 @@ export async function workerSchemaRevision(db: DbHandle, workerSchema: string): 
   const { rows } = await sql<{ id: number }>`SELECT coalesce(max(id), 0)::int AS id FROM ${sql.id(workerSchema)}.migrations`.execute(db);
   return rows[0]?.id ?? 0;
 }
+
+export type QueueState = 'ready' | 'scheduled' | 'running' | 'failed';
+
+/**
+ * Queue depth per task and state, from graphile-worker's `jobs` view (its
+ * documented read surface). `oldest_s` is how long the oldest row of the group
+ * has been due (0 for rows not due yet). One pass over the jobs table, which
+ * only holds pending work (graphile-worker deletes jobs once done).
+ */
+export async function queueStatsByTask(db: DbHandle, workerSchema: string) {
+  const { rows } = await sql<{ task: string; state: QueueState; n: number; oldest_s: number }>`
+    SELECT task_identifier AS task,
+           CASE WHEN locked_at IS NOT NULL THEN 'running'
+                WHEN attempts >= max_attempts THEN 'failed'
+                WHEN run_at > now() THEN 'scheduled'
+                ELSE 'ready' END AS state,
+           count(*)::int AS n,
+           greatest(extract(epoch FROM now() - min(run_at)), 0)::float8 AS oldest_s
+      FROM ${sql.id(workerSchema, 'jobs')}
+     GROUP BY 1, 2`.execute(db);
+  return rows;
+}
+
+export async function countOpenDeadLettersByTask(db: DbHandle): Promise<Array<{ task: string; n: number }>> {
+  const rows = await q(db)
+    .selectFrom('dead_letters')
+    .select((eb) => ['task', eb.fn.countAll<number>().as('n')])
+    .where('requeued_at', 'is', null)
+    .groupBy('task')
+    .execute();
+  return rows.map((r) => ({ task: r.task, n: Number(r.n) }));
+}

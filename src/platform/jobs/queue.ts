@@ -1,4 +1,4 @@
-import { run, runMigrations, Logger as WorkerLogger, type Runner, type TaskList } from 'graphile-worker';
+import { run, runMigrations, Logger as WorkerLogger, type Job, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Db, DbHandle } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
@@ -7,6 +7,7 @@ import { insertDeadLetter, insertJob, markRequeued, workerSchemaRevision } from 
 import type { z } from 'zod';
 import type { EnqueueOptions, TaskDefinition, TaskHandler } from './task.js';
 import { notFound } from '../errors.js';
+import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
 /** graphile-worker sets this process exit code when it stops for a breaking migration. */
@@ -138,27 +139,44 @@ export class JobQueue {
     });
   }
 
+  /** Sets the queue-depth and dead-letter gauges (called on a metrics scrape); throws when the database does. */
+  async refreshGauges(): Promise<void> {
+    await collectJobGauges(this.opts.db, this.opts.workerSchema, [...this.tasks.keys()]);
+  }
+
   private buildTaskList(): TaskList {
     const list: TaskList = {};
     for (const { def, handler } of this.tasks.values()) {
       list[def.name] = async (rawPayload, helpers) => {
-        const { job } = helpers;
-        const log = this.opts.log.child({ task: def.name, jobId: job.id, attempt: job.attempts });
+        const started = performance.now();
+        let outcome: 'ok' | 'retry' | 'dead_lettered' = 'retry';
         try {
-          const payload = def.schema.parse(rawPayload);
-          await handler(payload, { log, attempt: job.attempts, maxAttempts: job.max_attempts, jobKey: job.key });
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          if (job.attempts >= job.max_attempts) {
-            await insertDeadLetter(this.opts.db, { task: def.name, payload: rawPayload, jobKey: job.key, attempts: job.attempts, lastError: message });
-            log.error({ err: message }, 'job exhausted its attempts: dead-lettered');
-            return; // parked in dead_letters; do not let graphile-worker keep the failed row
-          }
-          log.warn({ err: message }, 'job failed; will retry');
-          throw err;
+          outcome = await this.attempt(def, handler, rawPayload, helpers.job);
+        } finally {
+          jobSeconds.observe({ task: def.name, outcome }, (performance.now() - started) / 1000);
         }
       };
     }
     return list;
+  }
+
+  /** One attempt: 'ok', or 'dead_lettered' once out of attempts; any earlier failure is thrown for a retry. */
+  private async attempt(def: TaskDefinition, handler: TaskHandler, rawPayload: unknown, job: Job): Promise<'ok' | 'dead_lettered'> {
+    const log = this.opts.log.child({ task: def.name, jobId: job.id, attempt: job.attempts });
+    try {
+      const payload = def.schema.parse(rawPayload);
+      await handler(payload, { log, attempt: job.attempts, maxAttempts: job.max_attempts, jobKey: job.key });
+      return 'ok';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (job.attempts >= job.max_attempts) {
+        await insertDeadLetter(this.opts.db, { task: def.name, payload: rawPayload, jobKey: job.key, attempts: job.attempts, lastError: message });
+        jobsDeadLettered.inc({ task: def.name });
+        log.error({ err: message }, 'job exhausted its attempts: dead-lettered');
+        return 'dead_lettered'; // parked in dead_letters; do not let graphile-worker keep the failed row
+      }
+      log.warn({ err: message }, 'job failed; will retry');
+      throw err;
+    }
   }
 }

@@ -1,0 +1,34 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import type { HotStateHealth } from '../../platform/hotstate/index.js';
+import type { HttpApp } from '../../platform/http/server.js';
+import { metricsRegistry } from '../../platform/observability/metrics.js';
+import type { Platform } from '../../platform/runtime.js';
+import { collectScrapeGauges } from './scrape.js';
+
+const BEARER = /^Bearer (.+)$/;
+
+/**
+ * Constant time: both sides are hashed to 32 bytes first, so neither the
+ * content nor the length of the expected token leaks through timing.
+ */
+export function metricsTokenMatches(header: string | undefined, expected: string): boolean {
+  const given = BEARER.exec(header ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected)) && given.length > 0;
+}
+
+/** GET /metrics: Prometheus text for whoever holds METRICS_TOKEN (API.md "Operations"). */
+export function registerMetricsRoute(app: HttpApp, platform: Platform, opts: { hotState: () => HotStateHealth }) {
+  app.get(
+    '/metrics',
+    { schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' }, config: { plain: true } },
+    async (request, reply) => {
+      if (!metricsTokenMatches(request.headers.authorization, platform.config.metricsToken)) {
+        throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid metrics token');
+      }
+      await collectScrapeGauges(platform, opts.hotState);
+      return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    },
+  );
+}
