@@ -147,6 +147,9 @@ describe('deployment files agree with the code', () => {
       await assertRoutes(server, w.metadata.name, probesOf.map((p) => p.httpGet.path));
     }
     assert.equal((await probes.inject({ method: 'GET', url: '/api/v1/me' })).statusCode, 404, 'a worker never serves the API');
+    const scrape = await probes.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${t.config.metricsToken}` } });
+    assert.equal(scrape.statusCode, 200, 'a worker exposes its job metrics');
+    assert.match(scrape.body, /smartline_jobs_queued/);
   });
 
   test('Kubernetes: Service, Ingress, HPA and PDBs point at the Deployments', () => {
