@@ -11,11 +11,15 @@ import { transitionState } from '../modules/drivers/index.js';
 import { cancelOpenBookingsOf, countInProgressBookingsOf, noticeTo, scrubCustomerBookings } from '../modules/bookings/index.js';
 import { deleteProviderProfile } from '../modules/providers/index.js';
 import { recordAudit } from '../platform/audit/audit.repo.js';
+import { eraseSafetyDataOf } from '../modules/safety/index.js';
+import { eraseNotificationDataOf } from '../modules/notifications/index.js';
+import { eraseLocationDataOf } from '../modules/location/index.js';
+import { redactMessagesOf } from '../modules/chat/index.js';
 
 type Eraser = Pick<AuthUser, 'id' | 'role'>;
 
-/** What replaces a customer's booking address: the row stays for the provider's records. */
-const ERASED_ADDRESS = '[erased]';
+/** What replaces erased free text (booking addresses, chat messages): the rows stay for the other party's records. */
+const ERASED_TEXT = '[erased]';
 
 async function hasActiveTrip(tx: Tx, user: Eraser): Promise<boolean> {
   for (const status of ACTIVE_STATUSES) {
@@ -37,16 +41,25 @@ async function releaseBookings(tx: Tx, platform: Platform, events: EventRecorder
     const other = b.customer_id === userId ? b.provider_id : b.customer_id;
     await noticeTo(tx, platform.jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
   }
-  await scrubCustomerBookings(tx, userId, ERASED_ADDRESS);
+  await scrubCustomerBookings(tx, userId, ERASED_TEXT);
   await deleteProviderProfile(tx, userId);
   return cancelled.length;
+}
+
+/** Personal data other modules keep about the user: contacts, devices, inbox, positions, chat words. */
+async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
+  await eraseSafetyDataOf(tx, userId);
+  await eraseNotificationDataOf(tx, userId);
+  await eraseLocationDataOf(tx, userId);
+  await redactMessagesOf(tx, userId, ERASED_TEXT);
 }
 
 /**
  * GDPR erasure (DELETE /me), one transaction: refuse while a trip or booking
  * is under way; cancel open bookings; drop the provider profile; take the
  * driver offline; anonymise the user row (name, phone, password); revoke
- * every session. Trips, ledger rows and bookings stay with valid foreign keys.
+ * every session; delete contacts, devices, inbox and positions, redact chat
+ * text. Trips, ledger rows and bookings stay with valid foreign keys.
  */
 export async function eraseUser(platform: Platform, user: Eraser): Promise<void> {
   if (user.role === 'admin') throw forbidden('Admin accounts are removed by an operator, not erased from the API');
@@ -62,8 +75,11 @@ export async function eraseUser(platform: Platform, user: Eraser): Promise<void>
       await withdrawDriverOffers(tx, user.id);
     }
     await anonymiseUser(tx, { userId: user.id, passwordHash });
+    await erasePersonalTraces(tx, user.id);
     const sessions = await revokeUserSessions(tx, user.id, 'erased');
     await events.record({ type: 'user.erased', aggregateType: 'user', aggregateId: user.id, actorId: user.id, payload: { userId: user.id } });
     await recordAudit(tx, { actorId: user.id, action: 'user.erased', targetType: 'user', targetId: user.id, details: { role: user.role, cancelledBookings, sessionsRevoked: sessions } });
   });
+  // Hot state is a cache of positions: best effort after commit (it expires on its own anyway).
+  if (user.role === 'driver') await platform.hotState.removeDriver(user.id).catch(() => {});
 }

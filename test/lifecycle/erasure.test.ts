@@ -14,6 +14,12 @@ describe('GDPR erasure: DELETE /me', () => {
   });
   after(async () => t.close());
 
+  /** Positions reach Postgres in the background flush (≤ LOCATION_FLUSH_INTERVAL_MS). */
+  async function eventuallyFlushed(count: () => Promise<number>) {
+    for (let i = 0; i < 50 && (await count()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await count()) > 0, 'the position was flushed before erasure');
+  }
+
   const user = async (id: string) => (await t.platform.database.pool.query(`SELECT name, phone, password_hash FROM "${t.schema}".users WHERE id = $1`, [id])).rows[0];
 
   async function completedTrip(rider: TestUser, driver: TestUser) {
@@ -97,6 +103,37 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.equal(JSON.stringify(audit.rows[0].details).includes(rider.phone), false, 'no personal data in the audit log');
     const events = await t.platform.database.pool.query(`SELECT type FROM "${t.schema}".events WHERE aggregate_id = $1`, [rider.id]);
     assert.ok(events.rows.some((e) => e.type === 'user.erased'));
+  });
+
+  test('personal traces elsewhere go too: contacts, devices, inbox, share links, chat words, driver positions', async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const scalar = async (sql: string, id: string) => (await t.platform.database.pool.query(sql.replaceAll('$schema', `"${t.schema}"`), [id])).rows[0].n as number;
+    const ok = (res: { status: number; body: unknown }, status: number) => assert.equal(res.status, status, JSON.stringify(res.body));
+    ok(await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: [{ name: 'Mona Contact', phone: '+201001234567' }] } }), 200);
+    ok(await t.api('POST', '/api/v1/me/push-tokens', { token: rider.accessToken, body: { token: `device-${rider.id}`, platform: 'android' } }), 201);
+    ok(await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: { lat: 30.05, lng: 31.24, timestamp: new Date().toISOString() } }), 200);
+    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
+    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
+    ok(await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } }), 200);
+    ok(await t.api('POST', `/api/v1/trips/${trip.id}/messages`, { token: rider.accessToken, body: { text: 'I am at the blue gate, flat 12', clientMessageId: 'm1' } }), 201);
+    ok(await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken }), 201);
+    await t.platform.database.pool.query(`INSERT INTO "${t.schema}".notifications (user_id, template, priority) VALUES ($1, 'trip_accepted', 'HIGH')`, [driver.id]);
+    ok(await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'changed plans' } }), 200);
+    await eventuallyFlushed(() => scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id));
+
+    ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken }), 204);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.push_devices WHERE user_id = $1`, rider.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, rider.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.trip_shares WHERE created_by = $1 AND revoked_at IS NULL`, rider.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`, rider.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id), 1, 'the thread keeps its shape');
+
+    ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken }), 204);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id), 0);
+    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, driver.id), 0);
   });
 
   test('an erased provider is no longer bookable and goes offline', async () => {

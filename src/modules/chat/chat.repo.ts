@@ -95,3 +95,7 @@ export async function findReport(db: DbHandle, k: { messageId: string; reporterI
   return q(db).selectFrom('chat_reports').selectAll().where('message_id', '=', k.messageId).where('reporter_id', '=', k.reporterId).executeTakeFirst();
 }
 
+/** Erasure: the user's words leave the chat history; the messages stay as placeholders so threads still read in order. */
+export async function redactMessagesOf(db: DbHandle, senderId: string, placeholder: string): Promise<void> {
+  await sql`UPDATE chat_messages SET text = ${placeholder} WHERE sender_id = ${senderId}`.execute(db);
+}

@@ -1,4 +1,5 @@
 export { createLocationModule, syncDriverAvailability, isDriverOnline, type LocationModule } from './location.module.js';
+export { eraseLocationDataOf } from './location.repo.js';
 export { registerLocationRoutes } from './location.routes.js';
 export { registerLocationSocketEvents } from './location.socket.js';
 export { registerLocationTasks, scheduleLocationMaintenance, maintainLocationStorage, maintainPartitionsTask } from './location.tasks.js';

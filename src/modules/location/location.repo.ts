@@ -179,3 +179,9 @@ export async function findRoute(db: DbHandle, tripId: string): Promise<StoredRou
   const last = row.last_lat === null || row.last_lng === null || !row.last_at ? null : { lat: row.last_lat, lng: row.last_lng, at: row.last_at.getTime() };
   return { points: row.points, distanceM: row.distance_m, last };
 }
+
+/** Erasure: where the driver was. Trip routes stay with their trips (fares and disputes need them). */
+export async function eraseLocationDataOf(db: DbHandle, driverId: string): Promise<void> {
+  await sql`DELETE FROM driver_locations WHERE driver_id = ${driverId}`.execute(db);
+  await sql`DELETE FROM location_history WHERE driver_id = ${driverId}`.execute(db);
+}

@@ -1,3 +1,4 @@
+export { eraseNotificationDataOf } from './notifications.repo.js';
 export { notify, fanOutNotification, toNotificationView, type NotifyInput } from './notifications.service.js';
 export { deliverNotificationTask, sendDeliveryTask, queueDeliveries, deliveryPolicy, type QueuedDelivery } from './delivery.tasks.js';
 export { markDeliverySent as recordDeliverySent } from './deliveries.repo.js';

@@ -77,3 +77,9 @@ export async function markAllNotificationsRead(db: DbHandle, userId: string): Pr
   const res = await q(db).updateTable('notifications').set({ read_at: sql<Date>`now()` }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** Erasure: the inbox (and its delivery rows, by cascade) and every push device token of the user. */
+export async function eraseNotificationDataOf(db: DbHandle, userId: string): Promise<void> {
+  await sql`DELETE FROM notifications WHERE user_id = ${userId}`.execute(db);
+  await sql`DELETE FROM push_devices WHERE user_id = ${userId}`.execute(db);
+}

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 
 interface EmergencyContactsTable {
@@ -29,4 +29,10 @@ export async function replaceContacts(db: DbHandle, userId: string, contacts: Ar
     .returningAll()
     .execute()
     .then((rows) => rows.sort((a, b) => a.position - b.position));
+}
+
+/** Erasure: the user's emergency contacts (third parties' PII) go, and their live share links die. */
+export async function eraseSafetyDataOf(db: DbHandle, userId: string): Promise<void> {
+  await sql`DELETE FROM emergency_contacts WHERE user_id = ${userId}`.execute(db);
+  await sql`UPDATE trip_shares SET revoked_at = now() WHERE created_by = ${userId} AND revoked_at IS NULL`.execute(db);
 }

@@ -1,3 +1,4 @@
+export { eraseSafetyDataOf } from './contacts.repo.js';
 export { createSafety, type SafetyModule } from './safety.module.js';
 export { registerSafetyRoutes } from './safety.routes.js';
 export { sosTriggerEvent } from './sos.socket.js';
