@@ -28,19 +28,30 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
   test('no driver ends up on two trips, every rider is matched exactly once, driver states agree', async () => {
     const drivers = await inBatches(N, 10, () => t.driver());
     const riders = await inBatches(N, 10, () => t.signup('rider'));
-    // Positions go stale after 60 s (API.md): report them now and keep a heartbeat, as driver apps do.
-    const heartbeat = () => inBatches(N, 20, (i) => reportPosition(t, drivers[i]!, around(i, 1)));
-    await heartbeat();
-    const beating = setInterval(() => void heartbeat().catch(() => {}), 15_000);
+    // Positions go stale after 60 s (API.md): report them now and keep a heartbeat, as driver apps do
+    // (each app on its own: one failed report must not skip everyone else's).
+    await inBatches(N, 20, (i) => reportPosition(t, drivers[i]!, around(i, 1)));
+    const heartbeat = () => inBatches(N, 20, (i) => reportPosition(t, drivers[i]!, around(i, 1)).catch(() => {}));
+    const beating = setInterval(() => void heartbeat(), 15_000);
     after(() => clearInterval(beating));
     const outcomes: Record<number, number> = {};
+    let retried503 = 0;
+    // A driver app retries a 503 after its Retry-After (the offer stays open meanwhile), a few times.
+    const accept = async (driver: TestUser, tripId: string) => {
+      for (let attempt = 1; ; attempt++) {
+        const res = await t.api('POST', `/api/v1/trips/${tripId}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+        if (res.status !== 503 || attempt === 3) return res;
+        retried503++;
+        await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
+      }
+    };
     const sockets = await Promise.all(drivers.map((d) => t.connectSocket(d.accessToken)));
     sockets.forEach((socket, i) => {
       const driver: TestUser = drivers[i]!;
       socket.on('trip:offer', async (offer: { tripId: string }) => {
         // A human reaction time (0–300 ms) keeps 500 simultaneous accepts from queueing past the pool's connect timeout on this small box.
         await sleep(((i * 7919) % 300) + 1);
-        const res = await t.api('POST', `/api/v1/trips/${offer.tripId}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+        const res = await accept(driver, offer.tripId);
         outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
       });
     });
@@ -58,7 +69,7 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
       const states = (await q(`SELECT state, count(*)::int AS n FROM $schema.driver_profiles GROUP BY state`)).rows;
       const stuck = (await q(`SELECT o.status, o.round, p.state, count(*)::int AS n FROM $schema.trip_offers o JOIN $schema.trips t ON t.id = o.trip_id JOIN $schema.driver_profiles p ON p.user_id = o.driver_id WHERE t.status = 'no_drivers' GROUP BY 1, 2, 3 ORDER BY 2`)).rows;
       const idle = (await q(`SELECT p.user_id, (SELECT count(*)::int FROM $schema.trip_offers o JOIN $schema.trips t ON t.id = o.trip_id WHERE o.driver_id = p.user_id AND t.status = 'no_drivers') AS offered_stuck FROM $schema.driver_profiles p WHERE p.state = 'available'`)).rows;
-      throw new Error(`${(err as Error).message}: stuck offers ${JSON.stringify(stuck)} idle ${JSON.stringify(idle)} trips ${JSON.stringify(byStatus)} rounds ${JSON.stringify(rounds)} drivers ${JSON.stringify(states)} http ${JSON.stringify(outcomes)}`);
+      throw new Error(`${(err as Error).message}: stuck offers ${JSON.stringify(stuck)} idle ${JSON.stringify(idle)} trips ${JSON.stringify(byStatus)} rounds ${JSON.stringify(rounds)} drivers ${JSON.stringify(states)} http ${JSON.stringify(outcomes)} retried503 ${retried503}`);
     });
 
     const trips = (await q(`SELECT id, rider_id, driver_id, status FROM $schema.trips WHERE id = ANY($1)`, [tripIds])).rows;
@@ -66,7 +77,7 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
     assert.equal(new Set(trips.map((r) => r.rider_id)).size, N, 'one trip per rider');
     const accepts = (await q(`SELECT trip_id, count(*)::int AS n FROM $schema.trip_offers WHERE status = 'accepted' GROUP BY trip_id`)).rows;
     assert.ok(accepts.every((r) => r.n === 1) && accepts.length === N, 'exactly one accepted offer per trip');
-    assert.equal(outcomes[200], N, `HTTP outcomes ${JSON.stringify(outcomes)}`);
+    assert.equal(outcomes[200], N, `HTTP outcomes ${JSON.stringify(outcomes)}, 503s retried ${retried503}`);
     const states = (await q(`SELECT state, count(*)::int AS n FROM $schema.driver_profiles GROUP BY state`)).rows;
     assert.deepEqual(states, [{ state: 'busy', n: N }]);
     const open = (await q(`SELECT count(*)::int AS n FROM $schema.trip_offers WHERE status = 'pending'`)).rows[0].n;

@@ -70,6 +70,31 @@ describe('dispatch strategies and rules', () => {
     assert.equal(win.status, 200);
   });
 
+  test('a round that finds every nearby driver holding another offer waits, using up no round, and runs once one is free', async () => {
+    const home = nextDistrict();
+    const [bidRider, rider] = await Promise.all([t.signup('rider'), t.signup('rider')]);
+    const driver = await driverAt(t, northOf(home, 300));
+    const { offers } = await watchOffers(t, [driver]);
+    // The only driver holds a broadcast_bid offer (3 s collection window) ...
+    const held = await tripAt(bidRider, home, { strategy: 'broadcast_bid' });
+    await eventually(() => offers.length === 1);
+    // ... so this trip's round 1 finds nobody free: it waits (round 0, no offer out), it does not count a round.
+    const trip = await tripAt(rider, home, { strategy: 'sequential' });
+    const retrying = async () => (await sql(t, `SELECT 1 FROM $schema.trip_dispatch WHERE trip_id = $1 AND phase = 'waiting' AND round_expires_at IS NOT NULL`, [trip.id])).length === 1;
+    await eventually(retrying);
+    const waiting = await matchingStatus(t, rider, trip.id);
+    assert.deepEqual({ status: waiting.status, round: waiting.round, expiresAt: waiting.expiresAt }, { status: 'searching', round: 0, expiresAt: null });
+    assert.equal(offers.length, 1);
+    // The driver passes on the bid trip: the waiting trip gets them at once, in its round 1.
+    const declinedAt = Date.now();
+    assert.equal((await respond(t, driver, held.id, { action: 'decline' })).status, 200);
+    await eventually(() => offers.length === 2);
+    assert.equal(offers[1]!.payload.tripId, trip.id);
+    assert.ok(offers[1]!.at - declinedAt < 700, `offered ${offers[1]!.at - declinedAt} ms after the driver came free`);
+    assert.equal((await matchingStatus(t, rider, trip.id)).round, 1);
+    assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
+  });
+
   test('the radius widens 3 → 5 → 8 km: a driver 4 km away is found, one 9 km away never', async () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');

@@ -36,6 +36,13 @@ export interface Candidate extends RankedCandidate {
 export interface CandidateResult {
   candidates: Candidate[];
   radiusM: number;
+  /**
+   * Nearby drivers who would qualify but hold another trip's offer right now.
+   * They are free again within a round (that trip is taken or its offer
+   * lapses), so a round that finds nobody else should wait for them rather
+   * than count as a round without drivers.
+   */
+  held?: number;
 }
 
 /** Fresh online drivers of every class that may serve, nearest first per class; `truncated` when a class hit `limit`. */
@@ -70,21 +77,24 @@ async function factsFor(deps: { db: DbHandle; hotState: HotState }, s: Candidate
   }));
 }
 
-/** Nearby drivers that pass the Postgres checks, fetching deeper while the nearest ones are all taken. */
+/** Nearby drivers that pass the Postgres checks, fetching deeper while the nearest ones are all taken; `held` counts those only another offer keeps out. */
 async function eligibleWithin(deps: { db: DbHandle; hotState: HotState }, s: CandidateSearch, radiusM: number, now: Date) {
   let limit = Math.max(MIN_POOL, s.needed * POOL_PER_OFFER);
   for (;;) {
     const { drivers: nearby, truncated } = await nearbyServing(deps.hotState, s, radiusM, limit);
     const profiles = new Map((await findProfiles(deps.db, nearby.map((n) => n.driverId))).map((p) => [p.user_id, p]));
+    let held = 0;
     const pairs = nearby.flatMap((near) => {
       const profile = profiles.get(near.driverId);
       if (!profile) return [];
       const facts = { approved: profile.approved, state: profile.state, cooldownUntil: profile.cooldown_until, vehicleClass: profile.vehicle_class, rating: Number(profile.rating) };
-      return ineligibility(facts, s.vehicleClass, now) === null ? [{ near, profile }] : [];
+      const why = ineligibility(facts, s.vehicleClass, now);
+      if (why === 'not_available' && profile.state === 'offered' && ineligibility({ ...facts, state: 'available' }, s.vehicleClass, now) === null) held++;
+      return why === null ? [{ near, profile }] : [];
     });
     // The hot index cannot tell offered or resting drivers apart: when the
     // nearest `limit` were mostly taken and the ring holds more, look deeper.
-    if (pairs.length >= s.needed || !truncated || limit >= MAX_POOL) return pairs;
+    if (pairs.length >= s.needed || !truncated || limit >= MAX_POOL) return { pairs, held };
     limit = Math.min(MAX_POOL, limit * DEEPEN_FACTOR);
   }
 }
@@ -96,12 +106,14 @@ async function eligibleWithin(deps: { db: DbHandle; hotState: HotState }, s: Can
  * checked against Postgres (approved, available or rested, rating floor).
  */
 export async function findCandidates(deps: { db: DbHandle; hotState: HotState }, s: CandidateSearch, now: Date): Promise<CandidateResult> {
-  let best: CandidateResult = { candidates: [], radiusM: SEARCH_RADII_M[SEARCH_RADII_M.length - 1]! };
+  let best: CandidateResult = { candidates: [], radiusM: SEARCH_RADII_M[SEARCH_RADII_M.length - 1]!, held: 0 };
   for (const radiusM of SEARCH_RADII_M) {
-    const pairs = await eligibleWithin(deps, s, radiusM, now);
+    const { pairs, held } = await eligibleWithin(deps, s, radiusM, now);
+    // Rings are nested: the widest one looked at counts everyone held.
+    best.held = Math.max(best.held ?? 0, held);
     if (pairs.length === 0) continue;
     const facts = await factsFor(deps, s, pairs);
-    best = { candidates: rankCandidates(facts, radiusM, s.degraded ? 'nearest' : 'weighted'), radiusM };
+    best = { candidates: rankCandidates(facts, radiusM, s.degraded ? 'nearest' : 'weighted'), radiusM, held: best.held };
     if (best.candidates.length >= s.needed) break;
   }
   return best;

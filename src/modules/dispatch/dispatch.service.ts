@@ -76,6 +76,7 @@ export class Dispatcher {
 
   /** After a decline: once no offer of the round is open, the next round starts now instead of at the timer. */
   async afterDecline(tripId: string): Promise<void> {
+    this.rounds.wake(1); // the driver who declined is free
     const dispatch = await findDispatch(this.db, tripId);
     if (!dispatch || dispatch.phase !== 'offering') return;
     const now = Date.now();
@@ -83,9 +84,11 @@ export class Dispatcher {
     if (!open) this.runInBackground(tripId, dispatch.round + 1);
   }
 
+  /** Offers withdrawn (another driver won, the search was cancelled): those drivers are free for waiting trips. */
   async releaseWithdrawn(driverIds: string[]): Promise<void> {
     if (driverIds.length === 0) return;
     await runUnitOfWork(this.db, this.platform.bus, (tx) => this.rounds.releaseDrivers(tx, driverIds, { missed: false }));
+    this.rounds.wake(driverIds.length);
   }
 
   /** GET /trips/:id/matching-status (rider, assigned driver, admin). */
@@ -100,7 +103,8 @@ export class Dispatcher {
       strategy: trip.strategy,
       round: dispatch?.round ?? 0,
       offeredDrivers: offers.length,
-      expiresAt: searching && dispatch?.round_expires_at ? dispatch.round_expires_at.toISOString() : null,
+      // While waiting for a held driver to come free no offer is out, so nothing expires (round_expires_at is the retry time).
+      expiresAt: searching && dispatch?.phase !== 'waiting' && dispatch?.round_expires_at ? dispatch.round_expires_at.toISOString() : null,
       ...(trip.strategy === 'broadcast_bid' && viewer.id !== trip.driver_id ? { bids: searching ? await this.bidsOf(tripId) : [] } : {}),
     };
   }

@@ -4,7 +4,7 @@ import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of
 import { JobPriority } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Platform } from '../../platform/runtime.js';
-import { recordOfferOutcome, transitionState } from '../drivers/index.js';
+import { claimForOffer, releaseOffered } from '../drivers/index.js';
 import {
   closePendingOffers,
   countOfferOutcome,
@@ -20,11 +20,12 @@ import {
   offerTrip,
   type TripRow,
 } from '../trips/index.js';
-import { findCandidates, offersCounterKey, type Candidate, type CandidateResult } from './candidates.js';
+import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
 import { dispatchJobKey, dispatchRoundTask } from './dispatch.tasks.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
-import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, type Strategy } from './strategy.js';
+import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
+import { WaitingTrips } from './waiting.js';
 
 /** A round job fires this long after its offers expire, so a last-moment accept lands first. */
 const JOB_GRACE_MS = 250;
@@ -35,11 +36,15 @@ export type RoundOutcome =
   | { kind: 'closed' }
   | { kind: 'selecting'; bids: number }
   | { kind: 'no_drivers' }
+  | { kind: 'waiting'; retryAt: Date }
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date };
+
+/** What the round transaction decided (`trip` is only needed after commit, to send the offers). */
+type Committed = Exclude<RoundOutcome, { kind: 'offered' | 'empty' }> | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; trip: TripRow };
 
 const roundsTotal = new Counter({
   name: 'smartline_dispatch_rounds_total',
-  help: 'Dispatch rounds by strategy and outcome (offered, empty, selecting, no_drivers)',
+  help: 'Dispatch rounds by strategy and outcome (offered, empty, waiting, selecting, no_drivers)',
   labelNames: ['strategy', 'outcome'] as const,
   registers: [metricsRegistry],
 });
@@ -63,6 +68,9 @@ export interface RoundOptions {
  * round — one transaction under the trip row lock — then emit `trip:offer`.
  */
 export class RoundRunner {
+  /** Trips waiting here for a held driver to come free (see `offerRound`). */
+  readonly waiting = new WaitingTrips();
+
   constructor(private readonly platform: Platform) {}
 
   private get db() {
@@ -70,6 +78,26 @@ export class RoundRunner {
   }
 
   async run(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {
+    const outcome = await this.runOnce(tripId, round, opts);
+    // A stale run says nothing about the trip's current round.
+    if (outcome.kind !== 'stale') this.waiting.note(tripId, round, outcome.kind === 'waiting');
+    return outcome;
+  }
+
+  /**
+   * Drivers just came free (`freed` of them): that many of the longest-waiting
+   * trips run their round now rather than at their retry timer. Failures
+   * are logged only: the retry job is still scheduled.
+   */
+  wake(freed: number): void {
+    for (const { tripId, round } of this.waiting.take(freed)) {
+      this.run(tripId, round)
+        .catch((err: unknown) => this.platform.log.warn({ err, tripId, round }, 'dispatch: woken round failed; its retry job stays'))
+        .finally(() => this.waiting.settle(tripId));
+    }
+  }
+
+  private async runOnce(tripId: string, round: number, opts: RoundOptions): Promise<RoundOutcome> {
     const [trip, dispatch] = await Promise.all([findTrip(this.db, tripId), findDispatch(this.db, tripId)]);
     if (!trip || !dispatch) return { kind: 'stale' };
     if (!SEARCHABLE.includes(trip.status)) return this.closeFinished(trip, dispatch);
@@ -100,9 +128,8 @@ export class RoundRunner {
   }
 
   private async commit(tripId: string, round: number, strategy: Strategy, plan: CandidateResult | null): Promise<RoundOutcome> {
-    const timeScale = this.platform.config.DISPATCH_TIME_SCALE;
     let expired = 0; // counted once committed (a retried transaction starts over)
-    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx, events) => {
+    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx, events): Promise<Committed> => {
       expired = 0;
       const trip = await lockTrip(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
@@ -117,19 +144,43 @@ export class RoundRunner {
         return { kind: 'no_drivers' as const };
       }
       const live = trip.status === 'scheduled' ? await moveTrip(tx, events, { trip, to: 'searching', actorId: null }) : trip;
-      const offered = await this.claimDrivers(tx, plan.candidates, STRATEGY_RULES[strategy].driversPerRound);
-      const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale));
-      if (offered.length > 0) await offerTrip(tx, { tripId, driverIds: offered, round, expiresAt });
-      await this.recordOffers(events, tripId, offered, round, expiresAt);
-      await updateDispatch(tx, tripId, { round, phase: 'offering', radius_m: plan.radiusM, round_expires_at: expiresAt, firstOfferNow: offered.length > 0 });
-      await this.scheduleRound(tx, tripId, round + 1, expiresAt);
-      return { kind: offered.length > 0 ? ('offered' as const) : ('empty' as const), offered, expiresAt, trip: live };
+      return this.offerRound(tx, events, { trip: live, round, strategy, plan });
     });
     roundsTotal.inc({ strategy, outcome: outcome.kind });
     countOfferOutcome('expired', expired);
+    this.wake(expired);
     if (outcome.kind === 'offered') this.afterOffers(outcome.trip, outcome.offered, outcome.expiresAt, round);
     if (outcome.kind === 'offered' || outcome.kind === 'empty') return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
+  }
+
+  /**
+   * Claims the round's drivers and sends their offers. When nobody could be
+   * claimed although drivers are near (each holds another trip's offer, or
+   * another round claimed them first), the round has not happened: the trip
+   * waits (phase `waiting`, same round number) and tries again shortly. Under
+   * a burst of requests the first trips hold every driver for a moment; were
+   * such rounds counted, the later trips would spend all their rounds without
+   * a single offer and end `no_drivers` while drivers sat idle. Waiting is
+   * bounded by the trip's search timeout; a round with nobody near at all
+   * still counts.
+   */
+  private async offerRound(tx: Tx, events: EventRecorder, a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult }): Promise<Committed> {
+    const { trip, round, strategy, plan } = a;
+    const timeScale = this.platform.config.DISPATCH_TIME_SCALE;
+    const offered = await claimForOffer(tx, plan.candidates.map((c) => c.driverId), STRATEGY_RULES[strategy].driversPerRound);
+    if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
+      const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
+      await updateDispatch(tx, trip.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
+      await this.scheduleRound(tx, trip.id, round, retryAt);
+      return { kind: 'waiting', retryAt };
+    }
+    const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale));
+    if (offered.length > 0) await offerTrip(tx, { tripId: trip.id, driverIds: offered, round, expiresAt });
+    await this.recordOffers(events, trip.id, offered, round, expiresAt);
+    await updateDispatch(tx, trip.id, { round, phase: 'offering', radius_m: plan.radiusM, round_expires_at: expiresAt, firstOfferNow: offered.length > 0 });
+    await this.scheduleRound(tx, trip.id, round + 1, expiresAt);
+    return { kind: offered.length > 0 ? 'offered' : 'empty', offered, expiresAt, trip };
   }
 
   /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
@@ -173,21 +224,7 @@ export class RoundRunner {
 
   /** offered → available; `missed` (timed out, never answered) also counts against acceptance. */
   async releaseDrivers(tx: Tx, driverIds: string[], opts: { missed: boolean }): Promise<void> {
-    for (const userId of driverIds) {
-      if (opts.missed) await recordOfferOutcome(tx, userId, false);
-      await transitionState(tx, { userId, from: ['offered'], to: 'available' });
-    }
-  }
-
-  /** Compare-and-set each candidate, best first, until `needed` are claimed: a driver holds one offer at a time. */
-  private async claimDrivers(tx: Tx, candidates: readonly Candidate[], needed: number): Promise<string[]> {
-    const claimed: string[] = [];
-    for (const c of candidates) {
-      if (claimed.length >= needed) break;
-      const from = c.state === 'cooldown' ? (['cooldown'] as const) : (['available'] as const);
-      if (await transitionState(tx, { userId: c.driverId, from: [...from], to: 'offered' })) claimed.push(c.driverId);
-    }
-    return claimed;
+    await releaseOffered(tx, driverIds, opts);
   }
 
   private async recordOffers(events: EventRecorder, tripId: string, driverIds: string[], round: number, expiresAt: Date) {

@@ -38,6 +38,15 @@ export function roundDurationMs(strategy: Strategy, timeScale: number): number {
   return Math.max(50, Math.round(STRATEGY_RULES[strategy].roundMs * timeScale));
 }
 
+/**
+ * How soon a round that found every nearby driver holding another offer
+ * tries again: a fifth of a round, since such drivers come free as soon as
+ * the trip they hold is accepted (or at the latest when its round ends).
+ */
+export function waitRetryMs(strategy: Strategy, timeScale: number): number {
+  return Math.max(50, Math.round((STRATEGY_RULES[strategy].roundMs / 5) * timeScale));
+}
+
 export function selectionDurationMs(strategy: Strategy, timeScale: number): number {
   return Math.max(50, Math.round((STRATEGY_RULES[strategy].selectionMs ?? 0) * timeScale));
 }

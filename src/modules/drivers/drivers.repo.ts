@@ -90,6 +90,50 @@ export async function recordOfferOutcome(db: DbHandle, userId: string, accepted:
     .execute();
 }
 
+/**
+ * Moves up to `needed` of `rankedIds` (best first) that are available, or in
+ * a cooldown that is over, to `offered` in one statement; returns them best
+ * first. Rows another transaction holds (a concurrent round claiming the same
+ * driver, an accept, a release) are skipped, not waited for: rounds of
+ * different trips rank the same drivers in different orders, and claiming
+ * one by one made them wait on each other and deadlock under bursts.
+ */
+export async function claimForOffer(tx: DbHandle, rankedIds: string[], needed: number): Promise<string[]> {
+  if (rankedIds.length === 0 || needed <= 0) return [];
+  const { rows } = await sql<{ user_id: string }>`
+    UPDATE driver_profiles SET state = 'offered', cooldown_until = NULL, updated_at = now()
+    WHERE user_id IN (
+      SELECT user_id FROM driver_profiles
+      WHERE user_id = ANY(${rankedIds}::uuid[])
+        AND (state = 'available' OR (state = 'cooldown' AND (cooldown_until IS NULL OR cooldown_until <= now())))
+      ORDER BY array_position(${rankedIds}::uuid[], user_id)
+      LIMIT ${needed}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING user_id`.execute(tx);
+  const rank = new Map(rankedIds.map((id, i) => [id, i]));
+  return rows.map((r) => r.user_id).sort((a, b) => rank.get(a)! - rank.get(b)!);
+}
+
+/**
+ * Offers closed without an answer from these drivers: those still `offered`
+ * go back to available, and with `missed` each one's offer counts as not
+ * accepted. One statement, rows locked in id order (no lock-order cycles).
+ */
+export async function releaseOffered(tx: DbHandle, driverIds: string[], opts: { missed: boolean }): Promise<void> {
+  if (driverIds.length === 0) return;
+  await sql`
+    UPDATE driver_profiles SET
+      offers_received = offers_received + ${opts.missed ? 1 : 0},
+      state = CASE WHEN state = 'offered' THEN 'available' ELSE state END,
+      cooldown_until = CASE WHEN state = 'offered' THEN NULL ELSE cooldown_until END,
+      updated_at = CASE WHEN state = 'offered' THEN now() ELSE updated_at END
+    WHERE user_id IN (
+      SELECT user_id FROM driver_profiles
+      WHERE user_id = ANY(${driverIds}::uuid[]) AND (${opts.missed} OR state = 'offered')
+      ORDER BY user_id
+      FOR UPDATE)`.execute(tx);
+}
+
 export async function incrementTripsCompleted(db: DbHandle, userId: string) {
   await q(db).updateTable('driver_profiles').set((eb) => ({ trips_completed: eb('trips_completed', '+', 1) })).where('user_id', '=', userId).execute();
 }
