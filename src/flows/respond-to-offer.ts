@@ -3,7 +3,7 @@ import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
-import { closePendingOffers, countOfferOutcome, findOffer, findTrip, moveTrip, recordMatch, respondToOffer, viewTrip, type Viewer } from '../modules/trips/index.js';
+import { closePendingOffers, countOfferOutcome, findOffer, findTrip, moveTrip, recordMatch, respondToOffer, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
 import { openTripChat } from '../modules/chat/index.js';
@@ -38,6 +38,17 @@ async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driver
   }
   // Withdrawn or expired between our read and the trip lock: roll the whole acceptance back.
   if (!(await respondToOffer(tx, { tripId, driverId, to: 'accepted' }))) return explainLostOffer(tx, tripId, driverId);
+  await settleMatch(tx, events, accepted, driverId);
+  return accepted;
+}
+
+/**
+ * What every match does in the accept transaction, however it was won (first
+ * accept or a selected bid): the chat room opens, the driver is busy, their
+ * acceptance rate counts it, and every other open offer is withdrawn.
+ */
+export async function settleMatch(tx: Tx, events: EventRecorder, accepted: TripRow, driverId: string) {
+  const tripId = accepted.id;
   await openTripChat(tx, { tripId, riderId: accepted.rider_id, driverId });
   await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
   await recordOfferOutcome(tx, driverId, true);
@@ -45,7 +56,6 @@ async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driver
   if (withdrawn.length > 0) {
     await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverIds: withdrawn } });
   }
-  return accepted;
 }
 
 async function declineOffer(tx: Tx, tripId: string, driverId: string) {

@@ -3,11 +3,9 @@ import type { Tx } from '../platform/db/database.js';
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, forbidden, notFound } from '../platform/errors.js';
-import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
 import type { PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
 import {
-  closePendingOffers,
   findOffer,
   findTrip,
   getVisibleTrip,
@@ -20,7 +18,7 @@ import {
   type TripRow,
   type Viewer,
 } from '../modules/trips/index.js';
-import { respondToTripOffer } from './respond-to-offer.js';
+import { respondToTripOffer, settleMatch } from './respond-to-offer.js';
 
 /** A bid may not exceed this multiple of the trip's estimate (the same 3× ceiling as surge, API.md). */
 export const MAX_BID_MULTIPLE = 3;
@@ -95,12 +93,7 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
     throw err;
   }
   if (!(await respondToOffer(tx, { tripId: trip.id, driverId, to: 'accepted' }))) throw conflict('Bid is no longer open');
-  await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
-  await recordOfferOutcome(tx, driverId, true);
-  const withdrawn = await closePendingOffers(tx, trip.id, 'withdrawn');
-  if (withdrawn.length > 0) {
-    await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: trip.id, actorId: null, payload: { tripId: trip.id, driverIds: withdrawn } });
-  }
+  await settleMatch(tx, events, accepted, driverId);
   return accepted;
 }
 

@@ -52,6 +52,8 @@ describe('broadcast_bid: drivers bid, the rider picks', () => {
     assert.equal((await driverState(t, dear.id)).state, 'busy');
     await eventually(async () => (await driverState(t, cheap.id)).state === 'available');
     assert.equal((await driverState(t, shy.id)).state, 'available');
+    const hello = await t.api('POST', `/api/v1/trips/${trip.id}/messages`, { token: rider.accessToken, body: { text: 'Hi, I am at the gate', clientMessageId: 'bid-1' } });
+    assert.equal(hello.status, 201, `a trip won by a bid has its chat room: ${JSON.stringify(hello.body)}`);
   });
 
   test('only the rider selects, and only a real bid', async () => {
