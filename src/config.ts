@@ -135,6 +135,14 @@ const EnvSchema = z.object({
   KASHIER_WEBHOOK_URL: z.string().url().optional(),
   /** Cash commission a driver may owe before the wallet refuses more, piastres (default 500 EGP). */
   DRIVER_CREDIT_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
+  // Tracing (issue 9). Off unless enabled or an OTLP endpoint is set: then no SDK and no module hooks load.
+  /** Unset: on exactly when OTEL_EXPORTER_OTLP_ENDPOINT is set. `true` without an endpoint: trace ids in logs and jobs, nothing exported. */
+  TRACING_ENABLED: flag.optional(),
+  /** OTLP/HTTP (protobuf) collector base URL; spans go to <url>/v1/traces. Other OTEL_EXPORTER_OTLP_* (headers…) are read by the exporter. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('smartline'),
+  /** Share of new traces kept (a parent's decision is always followed). */
+  TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

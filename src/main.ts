@@ -1,9 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './platform/observability/logger.js';
-import { createPlatform, type Platform } from './platform/runtime.js';
-import { APP_VERSION, buildApp } from './app.js';
-import { createProbeServer } from './modules/health/probe-server.js';
-import { runAdminCli } from './admin-cli/index.js';
+import { startTracing } from './platform/observability/tracing.js';
+import type { Platform } from './platform/runtime.js';
 
 const ROLES = ['serve', 'worker', 'all', 'migrate', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -53,11 +51,21 @@ async function main() {
   const role = parseRole(process.argv);
   const config = readConfig();
   // Backup/restore run without the app (no migrations, no workers): see src/admin-cli.
-  if (role === 'admin') process.exit(await runAdminCli(process.argv.slice(3), config));
+  if (role === 'admin') {
+    const { runAdminCli } = await import('./admin-cli/index.js');
+    process.exit(await runAdminCli(process.argv.slice(3), config));
+  }
+  // Tracing must hook module loading before pg and ioredis are imported,
+  // hence the app's modules are imported only after it (and dynamically).
   const log = createLogger(config.LOG_LEVEL, { role });
+  const tracing = await startTracing(config, { log });
+  const { createPlatform } = await import('./platform/runtime.js');
+  const { APP_VERSION, buildApp } = await import('./app.js');
+  const { createProbeServer } = await import('./modules/health/probe-server.js');
   const platform = await createPlatform(config, { log });
   if (role === 'migrate') {
     await platform.close();
+    await tracing?.shutdown();
     return;
   }
   const stops: Array<() => Promise<unknown>> = [];
@@ -78,6 +86,7 @@ async function main() {
     probes.markStarted();
   }
   app.markStarted();
+  if (tracing) stops.push(() => tracing.shutdown()); // last: flushes the spans of the shutdown itself
   installShutdown(platform, stops);
   log.info({ role, port: config.PORT, database: config.DATABASE_URL ? 'external' : 'embedded' }, 'smartline started');
 }

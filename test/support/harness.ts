@@ -4,7 +4,7 @@ import { io as ioClient, type ManagerOptions, type Socket as ClientSocket, type 
 import { loadConfig, type Config } from '../../src/config.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { buildApp, type App } from '../../src/app.js';
-import { createLogger } from '../../src/platform/observability/logger.js';
+import { createLogger, type Logger } from '../../src/platform/observability/logger.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -51,7 +51,7 @@ const ADMIN_PASSWORD = 'admin-password-123';
  * A full app on its own schema of the run's shared database (DATABASE_URL,
  * set by scripts/run-tests.ts). Nothing is mocked: real Postgres, real jobs.
  */
-export async function startTestApp(name: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(name: string, env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestApp> {
   const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
   const adminPhone = randomPhone();
   const config = loadConfig({
@@ -64,7 +64,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     DB_POOL_MAX: '30',
     ...env,
   });
-  const platform = await createPlatform(config, { log: createLogger(config.LOG_LEVEL) });
+  const platform = await createPlatform(config, { log: opts.log ?? createLogger(config.LOG_LEVEL) });
   const app = await buildApp(platform);
   await app.http.ready();
 

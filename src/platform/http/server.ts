@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
 import { installTextGuard } from './text-guard.js';
+import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
@@ -76,6 +77,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    nameRequestSpan(request.method, request.routeOptions.url);
   });
   installTextGuard(app);
   installDrain(app);

@@ -7,6 +7,7 @@ import { insertDeadLetter, insertJob, markRequeued, workerSchemaRevision } from 
 import type { z } from 'zod';
 import type { EnqueueOptions, TaskDefinition, TaskHandler } from './task.js';
 import { notFound } from '../errors.js';
+import { tracedTask, withTraceCarrier } from './job-trace.js';
 import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
@@ -49,7 +50,7 @@ export class JobQueue {
 
   async enqueue<S extends z.ZodType>(db: DbHandle, def: TaskDefinition<S>, payload: z.infer<S>, options: EnqueueOptions = {}) {
     def.schema.parse(payload);
-    await insertJob(db, this.opts.workerSchema, { task: def.name, payload, maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, ...options });
+    await insertJob(db, this.opts.workerSchema, { task: def.name, payload: withTraceCarrier(payload), maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, ...options });
   }
 
   async start() {
@@ -147,7 +148,7 @@ export class JobQueue {
   private buildTaskList(): TaskList {
     const list: TaskList = {};
     for (const { def, handler } of this.tasks.values()) {
-      list[def.name] = async (rawPayload, helpers) => {
+      list[def.name] = tracedTask(def.name, async (rawPayload, helpers) => {
         const started = performance.now();
         let outcome: 'ok' | 'retry' | 'dead_lettered' = 'retry';
         try {
@@ -155,7 +156,7 @@ export class JobQueue {
         } finally {
           jobSeconds.observe({ task: def.name, outcome }, (performance.now() - started) / 1000);
         }
-      };
+      });
     }
     return list;
   }

@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { traceLogMerge, traceLogMixin } from './trace-context.js';
 
 /**
  * Secrets and tokens are removed from every log line; phone numbers are masked
@@ -42,10 +43,14 @@ function maskPhonesDeep(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/** `destination` defaults to stdout (tests capture lines with their own stream). */
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'smartline', ...base },
+    // traceId/spanId of the active span when tracing is on; an empty object otherwise.
+    mixin: traceLogMixin,
+    mixinMergeStrategy: traceLogMerge,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     formatters: {
       log: (obj) => {
@@ -55,7 +60,8 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
       },
     },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -7,6 +7,7 @@ import type { LegacyUsageLog } from './legacy.js';
 import { SOCKET_ERROR, notifySocket, userOf, type SessionManager } from './sessions.js';
 import type { SocketLimits } from './socket-limits.js';
 import { socketEvents, socketHandlerSeconds } from './socket-metrics.js';
+import { inSpan, SpanKind, SpanStatusCode } from '../observability/trace-context.js';
 
 export interface DispatcherDeps {
   registry: SocketEventRegistry;
@@ -38,8 +39,14 @@ export class SocketDispatcher {
   private async handle(socket: Socket, event: string, args: unknown[]): Promise<void> {
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : undefined;
     const started = performance.now();
-    const reply = await this.run(socket, event, args[0]).catch((err: unknown) => toAckError(err, this.deps.log, event));
     const label = this.deps.registry.labelOf(event);
+    // One span per client event (name bounded by the registry), so its DB/Redis calls and logs share a trace.
+    const reply = await inSpan(`socket ${label}`, { kind: SpanKind.SERVER, attributes: { 'smartline.socket.event': label } }, async (span) => {
+      const result = await this.run(socket, event, args[0]).catch((err: unknown) => toAckError(err, this.deps.log, event));
+      span?.setAttribute('smartline.ack.code', result.ok ? 'ok' : result.error.code);
+      if (!result.ok && result.error.code === ErrorCode.INTERNAL) span?.setStatus({ code: SpanStatusCode.ERROR });
+      return result;
+    });
     socketEvents.inc({ event: label, code: reply.ok ? 'ok' : reply.error.code });
     socketHandlerSeconds.observe({ event: label }, (performance.now() - started) / 1000);
     if (ack) ack(reply);
