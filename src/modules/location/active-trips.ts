@@ -2,8 +2,8 @@ import type { Db } from '../../platform/db/database.js';
 import type { DomainEventMap } from '../../platform/events/event-map.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { findTrip, listTripsFor, type TripStatus } from '../trips/index.js';
-import type { LookupGate } from './lookup-gate.js';
+import { findDriversActiveTrips, findTrip, type TripRow } from '../trips/index.js';
+import type { BatchLoader, LookupGate } from './lookup-gate.js';
 
 /** The trip a driver is on (the partial unique index allows one): its points go to the route and the trip room. */
 export interface ActiveTrip {
@@ -29,13 +29,26 @@ const isActive = (status: string): status is ActiveTrip['status'] => (ACTIVE as 
  * fills an empty slot, so a look-up that raced an accept never hides the trip.
  */
 export class ActiveTrips {
-  constructor(private readonly deps: { db: Db; hotState: HotState; log: Logger; gate: LookupGate }) {}
+  /** Cache misses of many drivers at once (a fleet reconnecting) share one query. */
+  private readonly lookups: BatchLoader<ActiveTrip>;
+
+  constructor(private readonly deps: { db: Db; hotState: HotState; log: Logger; gate: LookupGate }) {
+    this.lookups = deps.gate.loader('active trips', async (driverIds) => {
+      const rows = await findDriversActiveTrips(deps.db, driverIds);
+      return new Map(rows.flatMap((r) => (r.driver_id && isActive(r.status) ? [[r.driver_id, toActiveTrip(r, r.status)] as const] : [])));
+    });
+  }
 
   async forDriver(driverId: string): Promise<ActiveTrip | null> {
     const cached = await this.deps.hotState.getValue(cacheKey(driverId));
     if (cached === NONE) return null;
     if (cached) return JSON.parse(cached) as ActiveTrip;
-    const trip = await this.deps.gate.run(`trip:${driverId}`, () => this.lookup(driverId));
+    let trip: ActiveTrip | null;
+    try {
+      trip = (await this.lookups.load(driverId)) ?? null;
+    } catch {
+      return null; // Postgres is sick (logged by the loader): this fix goes without its trip; the next one asks again
+    }
     await this.deps.hotState.setIfAbsent(cacheKey(driverId), trip ? JSON.stringify(trip) : NONE, CACHE_TTL_MS);
     return trip;
   }
@@ -55,21 +68,14 @@ export class ActiveTrips {
     }
     const row = await findTrip(this.deps.db, p.tripId);
     if (!row) return;
-    const trip: ActiveTrip = {
-      tripId: row.id, riderId: row.rider_id, status: p.to, version: p.version,
-      pickup: { lat: row.pickup_lat, lng: row.pickup_lng }, dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
-    };
-    await this.deps.hotState.setValue(key, JSON.stringify(trip), CACHE_TTL_MS);
+    await this.deps.hotState.setValue(key, JSON.stringify(toActiveTrip(row, p.to, p.version)), CACHE_TTL_MS);
   }
+}
 
-  private async lookup(driverId: string): Promise<ActiveTrip | null> {
-    for (const status of ACTIVE) {
-      const { items } = await listTripsFor(this.deps.db, { id: driverId, role: 'driver' }, { status: status as TripStatus, limit: 1 });
-      const view = items[0];
-      if (view) {
-        return { tripId: view.id, riderId: view.riderId, status, version: view.version, pickup: { lat: view.pickup.lat, lng: view.pickup.lng }, dropoff: { lat: view.dropoff.lat, lng: view.dropoff.lng } };
-      }
-    }
-    return null;
-  }
+/** `status` and `version` from the event that announced the trip when there is one (the row may already be newer). */
+function toActiveTrip(row: TripRow, status: ActiveTrip['status'], version = row.version): ActiveTrip {
+  return {
+    tripId: row.id, riderId: row.rider_id, status, version,
+    pickup: { lat: row.pickup_lat, lng: row.pickup_lng }, dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+  };
 }

@@ -10,12 +10,12 @@ import {
   stampStopped,
   updateRoutes,
   upsertDriverLocations,
-  type HistoryRow,
   type LatestPositionRow,
   type RouteWrite,
 } from './location.repo.js';
 import { locationBuffered, locationDropped, locationFlushFailures, locationFlushSeconds } from './location.metrics.js';
 import { compactRoute, extendRoute, type RouteFix } from './route-sampling.js';
+import { HistoryChunk, type HistoryFix } from './history-chunk.js';
 
 /** Bounds memory while Postgres is slow or down: ~5 min of 1,000 drivers at 1 point / 2 s; older points go first. */
 export const MAX_BUFFERED_HISTORY = 150_000;
@@ -23,14 +23,18 @@ const NO_PARTITION = '23514'; // "no partition of relation … found for row"
 
 /**
  * Positions are acknowledged from hot state; Postgres gets them here, in
- * batches: one multi-row upsert of last-known positions, one multi-row
- * history insert and one route transaction per flush, every ≤ 5 s. A failed
- * step keeps its rows for the next flush (positions keep only the newest).
+ * batches: one multi-row upsert of last-known positions, one history insert
+ * per chunk of 5,000 points and one route transaction per flush, every ≤ 5 s.
+ * A failed step keeps its rows for the next flush (positions keep only the
+ * newest). Nothing here costs more than O(1) per point on the ingest path,
+ * even when Postgres is down and the buffer is full.
  */
 export class LocationBuffer {
   private latest = new Map<string, LatestPositionRow>();
   private stops = new Map<string, number>();
-  private history: HistoryRow[] = [];
+  /** Oldest first; only the last chunk takes new points. */
+  private history: HistoryChunk[] = [];
+  private historyPoints = 0;
   private routes = new Map<string, RouteFix[]>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -51,13 +55,20 @@ export class LocationBuffer {
 
   recordPosition(row: LatestPositionRow): void {
     const current = this.latest.get(row.driverId);
-    if (!current || current.recordedAt <= row.recordedAt) this.latest.set(row.driverId, row);
+    // Updating the buffered row in place: the caller's object dies young instead of living until the flush.
+    if (!current) this.latest.set(row.driverId, row);
+    else if (current.recordedAt <= row.recordedAt) Object.assign(current, row);
     const stoppedAt = this.stops.get(row.driverId);
     if (stoppedAt !== undefined && stoppedAt <= row.recordedAt) this.stops.delete(row.driverId);
   }
 
-  recordHistory(rows: HistoryRow[]): void {
-    for (const row of rows) this.history.push(row);
+  recordHistory(driverId: string, tripId: string | null, fixes: HistoryFix[]): void {
+    for (const fix of fixes) {
+      let chunk = this.history[this.history.length - 1];
+      if (!chunk || chunk.full) this.history.push((chunk = new HistoryChunk()));
+      chunk.push(driverId, tripId, fix);
+    }
+    this.historyPoints += fixes.length;
     this.trimHistory();
   }
 
@@ -82,13 +93,14 @@ export class LocationBuffer {
     return this.chain;
   }
 
+  /** Whole oldest chunks go: at most one chunk over the bound, and no per-point shifting of a long array. */
   private trimHistory(): void {
-    const excess = this.history.length - MAX_BUFFERED_HISTORY;
-    if (excess > 0) {
-      this.history.splice(0, excess);
-      locationDropped.inc(excess);
+    while (this.history.length > 1 && this.historyPoints - this.history[0]!.length >= MAX_BUFFERED_HISTORY) {
+      const dropped = this.history.shift()!;
+      this.historyPoints -= dropped.length;
+      locationDropped.inc(dropped.length);
     }
-    locationBuffered.set(this.history.length);
+    locationBuffered.set(this.historyPoints);
   }
 
   private async flushOnce(): Promise<void> {
@@ -100,12 +112,13 @@ export class LocationBuffer {
     this.latest = new Map();
     this.stops = new Map();
     this.history = [];
+    this.historyPoints = 0;
     this.routes = new Map();
     locationBuffered.set(0);
     const end = locationFlushSeconds.startTimer();
     await Promise.all([
       this.step('positions', () => this.writePositions(latest, stops), () => this.requeuePositions(latest, stops)),
-      this.step('history', () => this.writeHistory(history), () => this.requeueHistory(history)),
+      this.writeHistory(history),
       this.step('routes', () => this.writeRoutes(routes), () => this.requeueRoutes(routes)),
     ]);
     end();
@@ -126,16 +139,27 @@ export class LocationBuffer {
     await stampStopped(this.deps.db, stops);
   }
 
-  private async writeHistory(rows: HistoryRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Chunk by chunk (each statement stays small); from the first failure on, the rest goes back to the buffer. */
+  private async writeHistory(chunks: HistoryChunk[]): Promise<void> {
+    for (let i = 0; i < chunks.length; i++) {
+      let failed = false;
+      await this.step('history', () => this.writeChunk(chunks[i]!), () => {
+        failed = true;
+        this.requeueHistory(chunks.slice(i));
+      });
+      if (failed) return;
+    }
+  }
+
+  private async writeChunk(chunk: HistoryChunk): Promise<void> {
     try {
-      await insertHistory(this.deps.db, rows);
+      await insertHistory(this.deps.db, chunk);
     } catch (err) {
       if (pgCode(err) !== NO_PARTITION) throw err;
       // The maintenance job has not created this day yet (first start, long outage): create and retry once.
-      const days = new Set(rows.map((r) => Math.floor(r.recordedAt / 86_400_000)));
+      const days = new Set(chunk.at.map((at) => Math.floor(at / 86_400_000)));
       for (const day of days) await createHistoryPartition(this.deps.db, new Date(day * 86_400_000));
-      await insertHistory(this.deps.db, rows);
+      await insertHistory(this.deps.db, chunk);
     }
   }
 
@@ -161,8 +185,9 @@ export class LocationBuffer {
     for (const s of stops) if (!this.stops.has(s.driverId)) this.stops.set(s.driverId, s.stoppedAt);
   }
 
-  private requeueHistory(rows: HistoryRow[]): void {
-    this.history = rows.concat(this.history);
+  private requeueHistory(chunks: HistoryChunk[]): void {
+    this.history = chunks.concat(this.history);
+    this.historyPoints += chunks.reduce((n, c) => n + c.length, 0);
     this.trimHistory();
   }
 

@@ -46,7 +46,7 @@ export function createLocationModule(platform: Platform): LocationModule {
   const { database, hotState, realtime, flags, log, config } = platform;
   const buffer = new LocationBuffer({ db: database.db, log, intervalMs: config.LOCATION_FLUSH_INTERVAL_MS });
   // A third of the pool: a fleet reconnecting at once never starves the requests of everyone else.
-  const gate = new LookupGate(Math.max(1, Math.floor(config.DB_POOL_MAX / 3)));
+  const gate = new LookupGate(Math.max(1, Math.floor(config.DB_POOL_MAX / 3)), log);
   const trips = new ActiveTrips({ db: database.db, hotState, log, gate });
   const feed = new TripFeed({ realtime, log });
   const service = new LocationService({ db: database.db, hotState, realtime, flags, log, buffer, trips, feed, gate });

@@ -8,9 +8,9 @@ export const MAX_BATCH_POINTS = 100;
 export const MAX_NEARBY_RADIUS_KM = 10;
 export const MAX_NEARBY_LIMIT = 50;
 
-/** API.md "Conventions": client timestamps are ISO-8601 strings or epoch milliseconds. */
+/** API.md "Conventions": client timestamps are ISO-8601 strings or epoch milliseconds (tried first: what phones send every few seconds). */
 const Timestamp = z
-  .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
+  .union([z.number().int().positive(), z.iso.datetime({ offset: true })])
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'timestamp is more than 30 s in the future' });
 

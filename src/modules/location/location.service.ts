@@ -62,7 +62,7 @@ export class LocationService {
   private readonly facts: DriverFactsCache;
 
   constructor(private readonly deps: LocationDeps) {
-    this.facts = new DriverFactsCache(deps.db, deps.gate);
+    this.facts = new DriverFactsCache(deps.db, deps.gate, deps.hotState);
   }
 
   async update(driverId: string, point: LocationPoint, source: Exclude<UpdateSource, 'batch'>): Promise<{ accepted: boolean }> {
@@ -113,7 +113,7 @@ export class LocationService {
     const tripId = trip?.tripId ?? null;
     this.deps.buffer.recordPosition({ driverId, ...newest, recordedAt: newest.at });
     if (!this.deps.flags.isOn('LOCATION_HISTORY_DISABLED')) {
-      this.deps.buffer.recordHistory(kept.map((f) => ({ driverId, ...f, recordedAt: f.at, tripId })));
+      this.deps.buffer.recordHistory(driverId, tripId, kept);
     }
     if (trip) {
       const accurate = kept.filter((f) => f.accuracy === null || f.accuracy <= ROUTE_ACCURACY_M);

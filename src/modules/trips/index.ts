@@ -14,7 +14,7 @@ export {
 } from './trips.service.js';
 export { canTransition, CANCEL_RULES, ACTIVE_STATUSES, TERMINAL_STATUSES } from './trip-rules.js';
 export { cancellationFee, CANCELLATION_FEES, type Canceller } from './cancellation-policy.js';
-export { findTrip, findOffer, listOffers, respondToOffer, closePendingOffers, withdrawDriverOffers, type TripRow, type OfferRow, type TripStatus } from './trips.repo.js';
+export { findTrip, findDriversActiveTrips, findOffer, listOffers, respondToOffer, closePendingOffers, withdrawDriverOffers, type TripRow, type OfferRow, type TripStatus } from './trips.repo.js';
 export { TripSchema, LatLngSchema, PlaceSchema, type TripView } from './trips.schema.js';
 export { lockTrip, expireEarlierRounds, expireUnbidOffers, extendBids, placeBid, listLiveBids, countPendingBids, driversWithOpenOffers, driversWhoServedRider } from './dispatch-support.repo.js';
 export { recordMatch, countOfferOutcome, countTripEvents, collectTripGauges, clearTripGauges, type OfferOutcome } from './trips.metrics.js';

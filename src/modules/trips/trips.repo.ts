@@ -65,6 +65,12 @@ export async function findTrip(db: DbHandle, id: string): Promise<TripRow | unde
   return q(db).selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The trip each of these drivers is on, if any (one query for many: the partial unique index allows one per driver). */
+export async function findDriversActiveTrips(db: DbHandle, driverIds: string[]): Promise<TripRow[]> {
+  if (driverIds.length === 0) return [];
+  return q(db).selectFrom('trips').selectAll().where('driver_id', 'in', driverIds).where('status', 'in', ['accepted', 'arrived', 'started']).execute();
+}
+
 /**
  * The one way a trip changes: only from an expected status (and version when
  * given), bumping version. Returns undefined when another writer got there first.

@@ -18,7 +18,13 @@ export class TtlStore {
   }
 
   set(key: string, value: string, ttlMs?: number): void {
-    this.entries.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : this.now() + ttlMs });
+    const expiresAt = ttlMs === undefined ? Infinity : this.now() + ttlMs;
+    const entry = this.entries.get(key);
+    // In place when the key exists: a heartbeat every few seconds per driver must not leave an object behind each time.
+    if (entry) {
+      entry.value = value;
+      entry.expiresAt = expiresAt;
+    } else this.entries.set(key, { value, expiresAt });
   }
 
   get(key: string): string | null {
