@@ -7,17 +7,26 @@ import { KeyRing } from '../../src/modules/auth/index.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+export interface ServerCpu {
+  cpuUs: number;
+  loopActiveMs: number;
+  loopIdleMs: number;
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** The server's CPU time (µs, user + system) and event-loop busy/idle time (ms) so far. */
+  cpu(): Promise<ServerCpu>;
   stop(): Promise<void>;
 }
 
 /** Starts bench/support/socket-server.ts (`bare` or `smartline`) in a child process with --expose-gc. */
 export async function startServer(mode: 'bare' | 'smartline', appEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const child = fork(resolve(import.meta.dirname, 'socket-server.ts'), [mode], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server process, written when it exits.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, BENCH_APP_ENV: JSON.stringify(appEnv) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -34,6 +43,7 @@ export async function startServer(mode: 'bare' | 'smartline', appEnv: Record<str
     url: `http://127.0.0.1:${port}`,
     child,
     memory: async () => (await ask<{ memory: { rss: number; heapUsed: number } }>('measure')).memory,
+    cpu: async () => (await ask<{ cpu: ServerCpu }>('cpu')).cpu,
     stop: async () => {
       if (child.exitCode !== null || !child.connected) return; // already stopped
       const exited = new Promise((r) => child.once('exit', r));

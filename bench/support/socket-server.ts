@@ -9,11 +9,13 @@
  *                pipeline and location ingest; config from env BENCH_APP_ENV (JSON).
  *
  * Messages: → {cmd:'measure'} answers {rss, heapUsed} after a full GC;
- * → {cmd:'stop'} closes and exits. First message out: {ready: true, port}.
+ * → {cmd:'cpu'} answers {cpuUs, loopActiveMs, loopIdleMs} (process CPU time and
+ * event-loop busy/idle totals so far); → {cmd:'stop'} closes and exits. First message out: {ready: true, port}.
  * Run with `--expose-gc`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 
 type Mode = 'bare' | 'smartline';
@@ -65,11 +67,18 @@ function measure() {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
+function cpuSoFar() {
+  const { user, system } = process.cpuUsage();
+  const { active, idle } = performance.eventLoopUtilization();
+  return { cpuUs: user + system, loopActiveMs: active, loopIdleMs: idle };
+}
+
 async function main() {
   const mode = process.argv[2] as Mode;
   const running = mode === 'bare' ? await startBare() : await startSmartline();
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'measure') process.send!({ memory: measure() });
+    if (msg.cmd === 'cpu') process.send!({ cpu: cpuSoFar() });
     if (msg.cmd === 'stop') void running.stop().finally(() => process.exit(0));
   });
   process.send!({ ready: true, port: running.port });
