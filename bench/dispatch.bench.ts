@@ -32,6 +32,7 @@ import { KeyRing } from '../src/modules/auth/index.js';
 import type { RealtimeEmitter } from '../src/platform/realtime/emitter.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
+import { seededRandom as seeded } from '../test/support/seeded-random.js';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -39,18 +40,6 @@ const WARMUP = 20;
 const RACE_N = 100;
 const TAHRIR = { lat: 30.0444, lng: 31.2357 };
 const GOAL_P99_MS = 50;
-
-/** Deterministic PRNG (mulberry32): every run measures the same city. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Point = { lat: number; lng: number };
 const scatter = (rand: () => number, spreadDeg: number): Point => ({ lat: TAHRIR.lat + (rand() * 2 - 1) * spreadDeg, lng: TAHRIR.lng + (rand() * 2 - 1) * spreadDeg });

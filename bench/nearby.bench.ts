@@ -20,6 +20,7 @@ import { Redis } from 'ioredis';
 import { MemoryHotState, RedisHotState, type DriverPositionInput, type HotState, type NearestDriversQuery } from '../src/platform/hotstate/index.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
+import { seededRandom as seeded } from '../test/support/seeded-random.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 100_000);
@@ -32,18 +33,6 @@ const QUERY_SPREAD_DEG = 0.15;
 const RADIUS_M = 3_000;
 const LIMIT = 10;
 const GOAL_P99_MS = 0.5;
-
-/** Deterministic PRNG (mulberry32): every run measures the same city. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fleet(now: number): DriverPositionInput[] {
   const rand = seeded(42);
