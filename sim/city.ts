@@ -1,0 +1,202 @@
+/**
+ * `npm run sim -- --drivers N --riders M --minutes T`: a Cairo city driving
+ * the real server over HTTP and Socket.IO, as the apps do. By default the
+ * server runs in this process (sim/server.ts); `--url` drives a running one
+ * (which needs RATE_LIMITS_DISABLED=true and an admin: --admin-phone /
+ * --admin-password or ADMIN_PHONE / ADMIN_PASSWORD). `--compare` runs the
+ * batched-assignment comparison (sim/compare.ts).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Session, closeConnections, httpLatencyMs } from './client.js';
+import { SimClock } from './clock.js';
+import { DriverAgent } from './driver-agent.js';
+import { OtpBoard, RiderAgent } from './rider-agent.js';
+import { buildScenario, type PlannedRequest } from './scenario.js';
+import { startServer, type BatchMode } from './server.js';
+import { createDrivers, createRiders, pool } from './setup.js';
+import { Stats, formatReport, type Report } from './stats.js';
+
+export const OPTIONS = {
+  drivers: { type: 'string', default: '50' },
+  riders: { type: 'string', default: '30' },
+  minutes: { type: 'string', default: '10' },
+  speed: { type: 'string', default: '10' },
+  rate: { type: 'string' }, // requests per simulated minute; default riders / 30 (each rider about every half hour)
+  seed: { type: 'string', default: '1' },
+  decline: { type: 'string', default: '0.1' },
+  'cancel-prob': { type: 'string', default: '0.3' },
+  'driver-cancel-prob': { type: 'string', default: '0.02' },
+  kmh: { type: 'string', default: '25' },
+  'trip-km': { type: 'string', default: '4' },
+  'location-every': { type: 'string', default: '4' },
+  'area-km': { type: 'string' }, // confine the city to this radius around downtown
+  boarding: { type: 'string', default: '60' }, // longest wait at the pickup for the rider to get in, simulated s
+  batch: { type: 'string', default: 'off' },
+  'batch-window': { type: 'string', default: '10' },
+  warmup: { type: 'string', default: '0' },
+  url: { type: 'string' },
+  'admin-phone': { type: 'string' },
+  'admin-password': { type: 'string' },
+  mode: { type: 'string' },
+  out: { type: 'string' },
+  'log-level': { type: 'string', default: 'silent' },
+  quiet: { type: 'boolean', default: false },
+  compare: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function num(values: Values, key: keyof Values, min: number, max = Infinity): number {
+  const x = Number(values[key]);
+  if (!Number.isFinite(x) || x < min || x > max) throw new Error(`--${String(key)} must be a number in [${min}, ${max}], got ${String(values[key])}`);
+  return x;
+}
+
+function settingsOf(v: Values) {
+  const batch = v.batch as BatchMode;
+  if (!['off', 'greedy', 'munkres'].includes(batch)) throw new Error('--batch must be off, greedy or munkres');
+  if (v.url && batch !== 'off') throw new Error('--batch applies to the in-process server; set DISPATCH_BATCH_MODE on the one at --url');
+  const riders = num(v, 'riders', 1);
+  return {
+    drivers: num(v, 'drivers', 1),
+    riders,
+    minutes: num(v, 'minutes', 0.1),
+    speed: num(v, 'speed', 1, 100),
+    ratePerMin: v.rate === undefined ? riders / 30 : num(v, 'rate', 0),
+    seed: num(v, 'seed', 0),
+    declineProb: num(v, 'decline', 0, 1),
+    cancelProb: num(v, 'cancel-prob', 0, 1),
+    driverCancelProb: num(v, 'driver-cancel-prob', 0, 1),
+    kmh: num(v, 'kmh', 1, 120),
+    medianTripKm: num(v, 'trip-km', 0.5, 20),
+    locationEveryS: num(v, 'location-every', 1),
+    boardingS: num(v, 'boarding', 1, 600),
+    areaKm: v['area-km'] === undefined ? null : num(v, 'area-km', 0.2, 20),
+    batchMode: batch,
+    batchWindowS: num(v, 'batch-window', 0.1, 60),
+    warmupMin: num(v, 'warmup', 0),
+    target: v.url ?? 'in-process',
+  };
+}
+export type Settings = ReturnType<typeof settingsOf>;
+
+async function connectServer(v: Values, s: Settings) {
+  if (v.url) {
+    const phone = v['admin-phone'] ?? process.env.ADMIN_PHONE;
+    const password = v['admin-password'] ?? process.env.ADMIN_PASSWORD;
+    if (!phone || !password) throw new Error('--url needs the admin: --admin-phone/--admin-password or ADMIN_PHONE/ADMIN_PASSWORD');
+    return { url: v.url.replace(/\/$/, ''), admin: { phone, password }, batches: async () => null, close: async () => {} };
+  }
+  return startServer({ speed: s.speed, batchMode: s.batchMode, batchWindowSimMs: s.batchWindowS * 1000, logLevel: v['log-level']! });
+}
+
+/** Arrivals in order; each goes to the next idle rider (none idle ⇒ counted as blocked). */
+async function runArrivals(requests: PlannedRequest[], riders: RiderAgent[], clock: SimClock, stats: Stats, rides: Set<Promise<void>>) {
+  let cursor = 0;
+  for (const plan of requests) {
+    if (!(await clock.until(plan.atMs))) return;
+    const idle = riders.findIndex((_, k) => !riders[(cursor + k) % riders.length]!.busy);
+    if (idle < 0) {
+      stats.blocked++;
+      continue;
+    }
+    const rider = riders[(cursor + idle) % riders.length]!;
+    cursor = (cursor + idle + 1) % riders.length;
+    const ride = rider.ride(plan).finally(() => rides.delete(ride));
+    rides.add(ride);
+  }
+}
+
+/** A shared server keeps what the run leaves: cancel open trips and take drivers offline. */
+async function tidyRemote(admin: Session, stats: Stats, drivers: Session[]) {
+  const open = [...stats.trips.values()].filter((t) => t.outcome === 'searching' || t.outcome === 'matched');
+  await pool(open.length, 8, (i) => admin.call('POST', `/api/v1/trips/${open[i]!.tripId}/cancel`, { reason: 'simulation ended' }).catch(() => {}));
+  await pool(drivers.length, 8, (i) => drivers[i]!.call('POST', '/api/v1/drivers/me/availability', { available: false }).catch(() => {}));
+}
+
+/** Ctrl-C ends the run early: the report covers the time simulated so far and the schema is still dropped. */
+const running = new Set<SimClock>();
+function interrupt(): void {
+  for (const clock of running) clock.stop();
+}
+
+export async function simulate(v: Values): Promise<Report> {
+  const s = settingsOf(v);
+  const say = (line: string) => (v.quiet ? undefined : process.stderr.write(`${line}\n`));
+  const mode = v.mode ?? (v.url ? 'remote' : s.batchMode);
+  const server = await connectServer(v, s);
+  const sessions: Session[] = [];
+  try {
+    const admin = await Session.login(server.url, server.admin);
+    say(`# ${server.url}: signing up ${s.drivers} drivers and ${s.riders} riders`);
+    const driverSessions = await createDrivers(server.url, admin, s.drivers);
+    const riderSessions = await createRiders(server.url, s.riders);
+    sessions.push(...driverSessions, ...riderSessions);
+    const scenario = buildScenario({ seed: s.seed, drivers: s.drivers, ratePerMin: s.ratePerMin, minutes: s.minutes, cancelProb: s.cancelProb, medianTripM: s.medianTripKm * 1000, areaM: s.areaKm === null ? undefined : s.areaKm * 1000 });
+    const clock = new SimClock(s.speed);
+    const stats = new Stats(s.warmupMin * 60_000);
+    const board = new OtpBoard();
+    stats.setDrivers(s.drivers);
+    const drivers = driverSessions.map((d, i) => new DriverAgent(d, { clock, stats, board, rng: scenario.rng.fork(`driver:${i}`), behaviour: s }, scenario.driverStarts[i]!));
+    const riders = riderSessions.map((r) => new RiderAgent(r, { clock, stats, board }));
+    await pool(drivers.length, 16, (i) => drivers[i]!.goOnline());
+    await pool(riders.length, 16, (i) => riders[i]!.goOnline());
+    say(`# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x (${s.ratePerMin.toFixed(2)}/min), mode ${mode}`);
+    httpLatencyMs.length = 0; // setup calls are not the run
+    running.add(clock);
+    clock.start();
+    const started = performance.now();
+    const rides = new Set<Promise<void>>();
+    const streams = drivers.map((d) => d.streamPositions());
+    const arrivals = runArrivals(scenario.requests, riders, clock, stats, rides);
+    await clock.until(s.minutes * 60_000);
+    const endMs = clock.now();
+    running.delete(clock);
+    const report = stats.report({ mode, settings: s, endMs, realSeconds: (performance.now() - started) / 1000, httpLatencyMs, batches: await server.batches() });
+    clock.stop();
+    await Promise.all([arrivals, ...streams]);
+    await Promise.race([Promise.allSettled([...rides]), new Promise((r) => setTimeout(r, 5_000))]);
+    if (v.url) await tidyRemote(admin, stats, driverSessions);
+    return report;
+  } finally {
+    for (const session of sessions) session.close();
+    closeConnections();
+    await server.close();
+  }
+}
+
+/** `simulate` from command-line style arguments (the smoke test uses it). */
+export function simulateArgs(args: string[]): Promise<Report> {
+  return simulate(parseArgs({ args, options: OPTIONS, allowPositionals: false }).values);
+}
+
+async function main() {
+  const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(`usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--url URL] [--compare] …\noptions: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(' ')}\n`);
+    return;
+  }
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  if (values.compare) {
+    const { runComparison } = await import('./compare.js');
+    return runComparison(process.argv.slice(2).filter((a) => a !== '--compare'));
+  }
+  const report = await simulate(values);
+  const out = resolve(values.out ?? resolve(import.meta.dirname, `../bench/results/sim-${report.mode}.json`));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ ranAt: new Date().toISOString(), ...report }, null, 2)}\n`);
+  if (!values.quiet) process.stdout.write(`${formatReport(report)}\n  written            ${out}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`sim failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

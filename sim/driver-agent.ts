@@ -1,0 +1,196 @@
+/**
+ * A driver app: streams its position over the socket, answers `trip:offer`
+ * after a human reaction time (sometimes declining), then drives to the
+ * pickup, waits for the rider's OTP, drives to the dropoff and completes.
+ */
+import { ApiError, type Session } from './client.js';
+import type { SimClock } from './clock.js';
+import { along, haversineM, headingDeg, type Point } from './geo.js';
+import type { Rng } from './random.js';
+import type { OtpBoard } from './rider-agent.js';
+import type { Stats } from './stats.js';
+
+export interface DriverBehaviour {
+  declineProb: number;
+  /** Chance a driver gives up on the way to the pickup (cancels the accepted trip). */
+  driverCancelProb: number;
+  /** Straight-line driving speed. */
+  kmh: number;
+  /** Position report every this many simulated seconds (never closer than 2 real seconds: the server coalesces). */
+  locationEveryS: number;
+  /** Longest wait at the pickup for the rider to get in (the shortest is a quarter of it). */
+  boardingS: number;
+}
+
+interface Offer {
+  tripId: string;
+  pickup: Point;
+  dropoff: Point;
+  expiresAt: string;
+}
+
+interface Leg {
+  from: Point;
+  to: Point;
+  startMs: number;
+  durationMs: number;
+}
+
+/** DESIGN: a driver rests 60 s after a trip; the server counts it in real time, the simulator in simulated time. */
+const REST_MS = 60_000;
+/** The server drops a fix < 2 s (by timestamp) after the last one. */
+const MIN_REAL_GAP_MS = 2_100;
+const OTP_WAIT_MS = 180_000;
+
+export class DriverAgent {
+  private parked: Point;
+  private leg: Leg | undefined;
+  private state: 'idle' | 'deciding' | 'on_trip' | 'resting' = 'idle';
+  private cancelled = new Set<string>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly deps: { clock: SimClock; stats: Stats; board: OtpBoard; rng: Rng; behaviour: DriverBehaviour },
+    start: Point,
+  ) {
+    this.parked = start;
+  }
+
+  get id(): string {
+    return this.session.id;
+  }
+
+  private get clock() {
+    return this.deps.clock;
+  }
+
+  /** Socket up, first fix sent, available: from here on dispatch may offer trips. */
+  async goOnline(): Promise<void> {
+    const socket = await this.session.connect();
+    socket.on('trip:offer', (offer: Offer) => void this.onOffer(offer));
+    socket.on('trip:cancelled', (e: { tripId: string }) => this.cancelled.add(e.tripId));
+    await this.session.call('POST', '/api/v1/drivers/me/availability', { available: true });
+    await this.sendPosition();
+  }
+
+  /** Streams positions until the clock stops. */
+  async streamPositions(): Promise<void> {
+    const every = Math.max(MIN_REAL_GAP_MS, (this.deps.behaviour.locationEveryS * 1000) / this.clock.speed);
+    // Spread drivers over the interval instead of sending all at once.
+    if (!(await this.clock.sleepReal(this.deps.rng.uniform(0, every)))) return;
+    do await this.sendPosition().catch((err: unknown) => this.failed('location', err));
+    while (await this.clock.sleepReal(every));
+  }
+
+  position(at = this.clock.now()): Point {
+    const leg = this.leg;
+    if (!leg) return this.parked;
+    return along(leg.from, leg.to, leg.durationMs === 0 ? 1 : (at - leg.startMs) / leg.durationMs);
+  }
+
+  private async sendPosition(): Promise<void> {
+    const at = this.position();
+    const moving = this.leg && this.clock.now() < this.leg.startMs + this.leg.durationMs;
+    await this.session.emit('driver:location_update', {
+      lat: at.lat,
+      lng: at.lng,
+      heading: this.leg ? headingDeg(this.leg.from, this.leg.to) : null,
+      speed: moving ? this.deps.behaviour.kmh / 3.6 : 0,
+      accuracy: 5,
+      timestamp: Date.now(),
+    });
+  }
+
+  private async onOffer(offer: Offer): Promise<void> {
+    const { stats } = this.deps;
+    stats.offers.received++;
+    if (this.state !== 'idle') return; // one offer at a time, as the server promises
+    this.state = 'deciding';
+    const won = await this.answer(offer);
+    this.state = won ? 'on_trip' : 'idle';
+    if (!won) return;
+    await this.ride(offer).catch((err: unknown) => this.failed('trip', err));
+    if (this.state === 'on_trip') this.state = 'idle';
+  }
+
+  /** Reaction time, then accept or decline; true if this driver got the trip. */
+  private async answer(offer: Offer): Promise<boolean> {
+    const { rng, stats, behaviour } = this.deps;
+    // Human reaction: median 4 s, rarely under 1 s or over 12 s.
+    if (!(await this.clock.sleep(Math.min(12_000, Math.max(1_000, rng.logNormal(4_000, 0.5)))))) return false;
+    if (Date.parse(offer.expiresAt) <= Date.now()) {
+      stats.offers.expired++; // too slow: the round moved on without this driver
+      return false;
+    }
+    const action = rng.chance(behaviour.declineProb) ? 'decline' : 'accept';
+    try {
+      await this.session.call('POST', `/api/v1/trips/${offer.tripId}/driver-response`, { action });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) stats.offers.lost++;
+      else this.failed('offer', err);
+      return false;
+    }
+    if (action === 'decline') stats.offers.declined++;
+    else stats.offers.accepted++;
+    return action === 'accept';
+  }
+
+  /** Straight-line drive; false if the clock stopped or the trip was cancelled on the way. */
+  private async drive(to: Point, tripId: string, stopAfter = 1): Promise<boolean> {
+    const from = this.position();
+    const durationMs = (haversineM(from, to) / (this.deps.behaviour.kmh / 3.6)) * 1000;
+    this.leg = { from, to, startMs: this.clock.now(), durationMs };
+    const arrived = await this.clock.sleep(durationMs * stopAfter);
+    this.parked = this.position();
+    this.leg = undefined;
+    return arrived && !this.cancelled.has(tripId);
+  }
+
+  private async ride(offer: Offer): Promise<void> {
+    const { stats, rng, behaviour, board } = this.deps;
+    const { tripId } = offer;
+    stats.matched(tripId, this.id, this.clock.now(), haversineM(this.position(), offer.pickup));
+    const step = (status: string, extra: Record<string, unknown> = {}) => this.session.call('POST', `/api/v1/trips/${tripId}/status`, { status, ...extra });
+    try {
+      if (rng.chance(behaviour.driverCancelProb)) {
+        if (await this.drive(offer.pickup, tripId, rng.uniform(0.1, 0.9))) {
+          await this.session.call('POST', `/api/v1/trips/${tripId}/cancel`, { reason: 'simulated driver gave up' });
+          stats.ended(tripId, 'cancelled_driver');
+        }
+        return;
+      }
+      if (!(await this.drive(offer.pickup, tripId))) return;
+      await step('arrived');
+      // The rider reads the OTP from their trip view and tells the driver (sim/rider-agent.ts).
+      const otp = await board.take(tripId, this.clock, OTP_WAIT_MS);
+      if (!otp) return void stats.error('no_otp');
+      if (!(await this.clock.sleep(rng.uniform(250, 1000) * behaviour.boardingS))) return; // the rider walks over and gets in
+      await step('started', { otp });
+      if (!(await this.drive(offer.dropoff, tripId))) return;
+      await step('completed');
+      stats.ended(tripId, 'completed');
+    } finally {
+      stats.freed(this.id, this.clock.now());
+    }
+    await this.rest();
+  }
+
+  /**
+   * After a trip the server holds the driver in cooldown for 60 real
+   * seconds; at speed > 1 that would be minutes of simulated time, so the
+   * app goes available again after 60 simulated seconds (the server allows
+   * cooldown → available on request).
+   */
+  private async rest(): Promise<void> {
+    this.state = 'resting';
+    if (!(await this.clock.sleep(REST_MS))) return;
+    if (this.clock.speed > 1) await this.session.call('POST', '/api/v1/drivers/me/availability', { available: true }).catch((err: unknown) => this.failed('availability', err));
+    this.state = 'idle';
+  }
+
+  private failed(what: string, err: unknown): void {
+    if (this.clock.stopped) return;
+    const code = err instanceof ApiError ? err.code : 'network';
+    this.deps.stats.error(`${what}:${code}`);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Everything random about a run, drawn up front from the seed: where drivers
+ * start, when requests arrive (a Poisson process), where they go, how
+ * patient each rider is. Two runs with the same seed and options face the
+ * same city; only the server's decisions (and real-time jitter) differ.
+ */
+import { randomDropoff, randomPlace, randomPlaceNear, type Point } from './geo.js';
+import { Rng } from './random.js';
+
+export interface ScenarioOptions {
+  seed: number;
+  drivers: number;
+  /** Requests per simulated minute over the whole city. */
+  ratePerMin: number;
+  minutes: number;
+  /** Share of riders who give up if nobody has accepted within their patience. */
+  cancelProb: number;
+  medianTripM: number;
+  /** Confine drivers and pickups to this radius around downtown instead of the whole box. */
+  areaM?: number;
+}
+
+export interface PlannedRequest {
+  index: number;
+  atMs: number;
+  pickup: Point;
+  dropoff: Point;
+  /** Cancels the search this long after requesting if still unmatched; null = waits for the outcome. */
+  cancelAfterMs: number | null;
+}
+
+export interface Scenario {
+  driverStarts: Point[];
+  requests: PlannedRequest[];
+  /** Root of every per-agent stream (decline decisions, reaction times). */
+  rng: Rng;
+}
+
+/** Patience of a rider who will give up: 20–80 simulated seconds. */
+const PATIENCE_MS: [number, number] = [20_000, 80_000];
+
+export function buildScenario(o: ScenarioOptions): Scenario {
+  const rng = new Rng(o.seed);
+  const place = (r: Rng) => (o.areaM === undefined ? randomPlace(r) : randomPlaceNear(r, o.areaM));
+  const driverStarts = Array.from({ length: o.drivers }, (_, i) => place(rng.fork(`driver-start:${i}`)));
+  const arrivals = rng.fork('arrivals');
+  const requests: PlannedRequest[] = [];
+  const endMs = o.minutes * 60_000;
+  const meanGapMs = o.ratePerMin > 0 ? 60_000 / o.ratePerMin : Infinity;
+  for (let at = arrivals.exponential(meanGapMs), i = 0; at < endMs; at += arrivals.exponential(meanGapMs), i++) {
+    const r = rng.fork(`request:${i}`);
+    const pickup = place(r);
+    const dropoff = randomDropoff(r, pickup, o.medianTripM);
+    const cancelAfterMs = r.chance(o.cancelProb) ? r.uniform(...PATIENCE_MS) : null;
+    requests.push({ index: i, atMs: at, pickup, dropoff, cancelAfterMs });
+  }
+  return { driverStarts, requests, rng };
+}

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simulateArgs } from '../../sim/city.js';
+
+// The simulator itself is a tool (npm run sim); this only proves a short city still runs end to end
+// against the real server: signup → approval → offers over sockets → accept → OTP → completed.
+// A small dense city (1 km around downtown, fast cars, short boarding) so a trip can finish in two simulated minutes.
+test('a two-minute city at 15x completes trips and reports every figure', async () => {
+  const report = await simulateArgs([
+    '--drivers', '10', '--riders', '5', '--minutes', '2', '--speed', '15', '--area-km', '1', '--boarding', '8', '--rate', '6',
+    '--kmh', '120', '--trip-km', '1', '--cancel-prob', '0', '--driver-cancel-prob', '0', '--seed', '3', '--quiet',
+  ]);
+  assert.ok(report.requests > 0, 'riders requested trips');
+  assert.ok(report.completed >= 1, `at least one trip completed: ${JSON.stringify(report)}`);
+  assert.ok(report.matchRate > 0 && report.matchRate <= 1);
+  assert.ok(report.timeToMatchS.p50 !== null && report.timeToMatchS.p95 !== null);
+  assert.ok(report.pickupDistanceM.p50 !== null && report.pickupDistanceM.p50 >= 0);
+  assert.ok(report.utilisation > 0 && report.utilisation <= 1);
+  assert.deepEqual(Object.keys(report.cancellations).sort(), ['driver', 'noDrivers', 'rider']);
+  assert.deepEqual(report.errors, {}, 'no API call failed');
+});
