@@ -33,6 +33,7 @@ import type { RealtimeEmitter } from '../src/platform/realtime/emitter.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
 import { seededRandom as seeded } from '../test/support/seeded-random.js';
+import { dropScratchSchema } from '../test/support/scratch-schema.js';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -85,8 +86,7 @@ async function startStack(name: string, env: Record<string, string>): Promise<St
     async close() {
       await app.http.close();
       await platform.jobs.stop();
-      await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
+      await dropScratchSchema(platform.database.pool, schema);
       await platform.close();
     },
   };

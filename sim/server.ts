@@ -11,6 +11,7 @@ import { createPlatform } from '../src/platform/runtime.js';
 import { buildApp } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { metricsRegistry } from '../src/platform/observability/metrics.js';
+import { dropScratchSchema } from '../test/support/scratch-schema.js';
 
 export type BatchMode = 'off' | 'greedy' | 'munkres';
 
@@ -75,8 +76,7 @@ export async function startServer(opts: ServerOptions): Promise<SimServer> {
       await app.http.close();
       await platform.jobs.stop();
       const pool = platform.database.pool;
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`).catch(() => {});
+      await dropScratchSchema(pool, schema);
       await platform.close();
     },
   };

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/platform/observability/logger.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { TRIP_BODY } from './trip-body.js';
+import { dropScratchSchema } from '../../test/support/scratch-schema.js';
 
 export { TRIP_BODY };
 
@@ -25,8 +26,7 @@ export async function startSmartline(schema: string, databaseUrl: string, env: R
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const close = async () => {
     await app.http.close();
-    await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`).catch(() => {});
+    await dropScratchSchema(platform.database.pool, schema);
     await platform.close();
   };
   return { platform, app, config, close, url: `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}` };

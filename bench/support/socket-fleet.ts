@@ -4,6 +4,7 @@ import pg from 'pg';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { loadConfig } from '../../src/config.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
+import { dropScratchSchema } from '../../test/support/scratch-schema.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -100,8 +101,7 @@ export async function seedUsers(schema: string, count: number, role: 'rider' | '
 
 export async function dropSchema(schema: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`).catch(() => {});
+  await dropScratchSchema(pool, schema);
   await pool.end();
 }
 

@@ -3,7 +3,7 @@ import { createDatabase, type Database } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedHandle } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { EventBus } from './events/bus.js';
-import { JobQueue } from './jobs/queue.js';
+import { JobQueue, jobsSchemaFor } from './jobs/queue.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { RealtimeHub } from './realtime/emitter.js';
 import { FeatureFlags } from './flags.js';
@@ -44,7 +44,7 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
   const jobs = new JobQueue({
     pool: database.pool,
     db: database.db,
-    workerSchema: config.DB_SCHEMA === 'public' ? 'graphile_worker' : `${config.DB_SCHEMA}_jobs`,
+    workerSchema: jobsSchemaFor(config.DB_SCHEMA),
     log,
     concurrency: config.JOBS_CONCURRENCY,
   });

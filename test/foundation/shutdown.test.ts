@@ -13,6 +13,7 @@ import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { randomPhone } from '../support/harness.js';
 import { eventually } from './fixtures.js';
+import { dropScratchSchema } from '../support/scratch-schema.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 const BURST = 40;
@@ -65,8 +66,7 @@ describe('graceful shutdown', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
+    await dropScratchSchema(client, schema);
     await client.end();
   });
 

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { randomPhone } from '../support/harness.js';
 import { ack, CAIRO_DROPOFF, CAIRO_PICKUP, eventually, freePort, next } from './support.js';
+import { dropScratchSchema } from '../support/scratch-schema.js';
 
 // Tests may read the environment: this suite needs a real Redis shared by two processes.
 const REDIS_URL = process.env.REDIS_URL;
@@ -75,8 +76,7 @@ describe('two API nodes sharing Redis', { skip }, () => {
       await new Promise((resolve) => (node.child.exitCode !== null ? resolve(null) : node.child.once('exit', resolve)));
     }
     const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
+    await dropScratchSchema(pool, schema);
     await pool.end();
     const redis = new Redis(REDIS_URL!);
     const keys = await redis.keys(`sl:${schema}:*`);

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createPlatform, type Platform } from '../../src/platform/runtime.js';
 import { buildApp, type App } from '../../src/app.js';
 import { createLogger, type Logger } from '../../src/platform/observability/logger.js';
+import { dropScratchSchema } from './scratch-schema.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -147,8 +148,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     await app.http.close();
     await platform.jobs.stop();
     const pool = platform.database.pool;
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`).catch(() => {});
+    await dropScratchSchema(pool, schema);
     await platform.close();
   };
 

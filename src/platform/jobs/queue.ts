@@ -11,6 +11,15 @@ import { tracedTask, withTraceCarrier } from './job-trace.js';
 import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
+/**
+ * The graphile-worker schema that belongs to an app schema: the default one
+ * for `public`, `<schema>_jobs` otherwise, so every suite, bench or sim run on
+ * a scratch schema has its own queue.
+ */
+export function jobsSchemaFor(appSchema: string): string {
+  return appSchema === 'public' ? 'graphile_worker' : `${appSchema}_jobs`;
+}
+
 /** graphile-worker sets this process exit code when it stops for a breaking migration. */
 const MIGRATION_EXIT_CODE = 57;
 const RESTART_DELAY_MS = 1_000;
