@@ -4,6 +4,12 @@ import { z } from 'zod';
  * The ONLY place that reads process.env. Parsed once at start; every problem is
  * reported on its own line so an operator can fix them all in one go.
  */
+/** libpq URL forms: host may be empty when a Unix socket directory comes as ?host=. */
+function isPostgresUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+}
+
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 const DEV_QUOTE_SECRET = 'dev-only-quote-secret-change-me-0123456789';
 const DEV_METRICS_TOKEN = 'dev-metrics-token';
@@ -21,7 +27,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (a Unix socket: postgresql:///db?host=/run/postgresql&user=name)').optional(),
   DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).default('public'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   EMBEDDED_PG_DIR: z.string().default('.data/pg'),
@@ -192,11 +198,13 @@ function parseJwtKeys(raw: string | undefined, problems: string[]): JwtKey[] {
 function resolveSecrets(env: Env, problems: string[]) {
   const prod = env.NODE_ENV === 'production';
   const need = (name: string, value: string | undefined, dev: string): string => {
+    if (prod && value === dev) problems.push(`${name}: the development default is refused when NODE_ENV=production`);
     if (value) return value;
     if (prod) problems.push(`${name}: required when NODE_ENV=production (no dev default)`);
     return dev;
   };
   let jwtKeys = parseJwtKeys(env.JWT_KEYS, problems);
+  if (prod && jwtKeys.some((k) => k.secret === DEV_JWT_SECRET)) problems.push('JWT_KEYS: the development secret is refused when NODE_ENV=production');
   if (jwtKeys.length === 0) {
     need('JWT_KEYS', undefined, '');
     jwtKeys = [{ kid: 'dev-1', secret: DEV_JWT_SECRET }];

@@ -17,4 +17,6 @@ test('connection URLs become libpq env (no password on the command line)', () =>
     PGHOST: 'db.internal', PGPORT: '6543', PGDATABASE: 'smart', PGUSER: 'app', PGPASSWORD: 's@cret', PGSSLMODE: 'require',
   });
   assert.deepEqual(libpqEnv('postgres://postgres@127.0.0.1:5432/test'), { PGHOST: '127.0.0.1', PGPORT: '5432', PGDATABASE: 'test', PGUSER: 'postgres' });
+  // A Unix socket, the way the app's driver reads it: the tools must reach the same server.
+  assert.deepEqual(libpqEnv('postgresql:///test?host=/var/run/postgresql&user=postgres'), { PGHOST: '/var/run/postgresql', PGPORT: '5432', PGDATABASE: 'test', PGUSER: 'postgres' });
 });

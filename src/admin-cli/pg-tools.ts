@@ -44,11 +44,13 @@ const SSL_PARAMS = [['sslmode', 'PGSSLMODE'], ['sslrootcert', 'PGSSLROOTCERT'], 
 export function libpqEnv(url: string): Record<string, string> {
   const u = new URL(url);
   const env: Record<string, string> = {
-    PGHOST: decodeURIComponent(u.hostname) || 'localhost',
-    PGPORT: u.port || '5432',
+    // libpq: ?host= / ?port= (a Unix socket directory) override the authority part.
+    PGHOST: u.searchParams.get('host') || decodeURIComponent(u.hostname) || 'localhost',
+    PGPORT: u.searchParams.get('port') || u.port || '5432',
     PGDATABASE: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
   };
-  if (u.username) env.PGUSER = decodeURIComponent(u.username);
+  const user = u.searchParams.get('user') || decodeURIComponent(u.username);
+  if (user) env.PGUSER = user;
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   for (const [param, name] of SSL_PARAMS) {
     const value = u.searchParams.get(param);

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from './config.js';
+
+/** What an operator reads when start-up refuses: one line per problem. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db.internal:5432/smartline',
+  JWT_KEYS: `k1:${'a'.repeat(40)}`,
+  QUOTE_SECRET: 'q'.repeat(40),
+  METRICS_TOKEN: 'm'.repeat(24),
+  KASHIER_MERCHANT_ID: 'MID-123',
+  KASHIER_API_KEY: 'k'.repeat(32),
+  SMTP_URL: 'smtp://mail.internal:25',
+  PUSH_URL: 'https://push.internal',
+  SMS_URL: 'https://sms.internal',
+  ONCALL_PHONE: '+201001234567',
+};
+
+test('development starts with no configuration at all (dev defaults)', () => {
+  const config = parseConfig({});
+  assert.equal(config.isProduction, false);
+  assert.equal(config.DATABASE_URL, undefined, 'embedded Postgres');
+});
+
+test('bad values are refused with one line per problem, each naming its key', () => {
+  const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://db/x' });
+  assert.equal(problems.length, 3, problems.join('\n'));
+  for (const key of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) assert.ok(problems.some((p) => p.startsWith(`${key}:`)), key);
+});
+
+test('production lists every missing secret and provider, not just the first', () => {
+  const problems = problemsOf({ NODE_ENV: 'production' });
+  for (const key of ['JWT_KEYS', 'QUOTE_SECRET', 'METRICS_TOKEN', 'KASHIER_API_KEY', 'DATABASE_URL', 'SMTP_URL', 'ONCALL_PHONE']) {
+    assert.ok(problems.some((p) => p.startsWith(`${key}:`)), `${key} in:\n${problems.join('\n')}`);
+  }
+});
+
+test('production accepts real secrets and refuses the development ones even when set explicitly', () => {
+  assert.equal(parseConfig(PRODUCTION).isProduction, true);
+  const dev = parseConfig({});
+  const problems = problemsOf({ ...PRODUCTION, QUOTE_SECRET: dev.quoteSecret, JWT_KEYS: `dev-1:${dev.jwtKeys[0]!.secret}` });
+  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'QUOTE_SECRET']);
+});
+
+test('DATABASE_URL may name a Unix socket directory the libpq way', () => {
+  const url = 'postgresql:///smartline?host=/run/postgresql&user=app';
+  assert.equal(parseConfig({ DATABASE_URL: url }).DATABASE_URL, url);
+});
