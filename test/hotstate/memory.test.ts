@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { performance } from 'node:perf_hooks';
 import { MemoryHotState, createHotState } from '../../src/platform/hotstate/index.js';
 import { TAHRIR, bruteForceNearest, driver, offset, randomFleet, randomQuery, seededRandom } from './geo-fixtures.js';
 import { runHotStateContract } from './hotstate.contract.js';
@@ -66,26 +65,21 @@ describe('MemoryHotState specifics', () => {
     await compareWithBruteForceWorldwide(43, 20, 10_000, 2);
   });
 
-  test('100k drivers: nearest 10 within 3 km is sub-millisecond', async () => {
+  // City scale (Greater Cairo, ~45 × 45 km): dense cells and many stale, busy or
+  // other-class drivers in every ring. Speed is bench:nearby's business; here only the answer counts.
+  test('100k drivers: nearest 10 within 3 km equals a brute-force scan', async () => {
     const hs = new MemoryHotState();
     const rand = seededRandom(7);
     const now = Date.now();
-    // ~45 × 45 km around Tahrir: Greater Cairo's footprint.
-    for (const d of randomFleet(rand, 100_000, TAHRIR, 0.2, now)) await hs.upsertDriverPosition(d);
+    const fleet = randomFleet(rand, 100_000, TAHRIR, 0.2, now);
+    for (const d of fleet) await hs.upsertDriverPosition(d);
     assert.equal(hs.driverCount, 100_000);
-    const timings: number[] = [];
-    for (let i = 0; i < 2_000; i++) {
+    for (let i = 0; i < 100; i++) {
       const q = { lat: TAHRIR.lat + (rand() - 0.5) * 0.3, lng: TAHRIR.lng + (rand() - 0.5) * 0.3, radiusM: 3_000, limit: 10, freshWithinMs: 60_000, onlyAvailable: true };
-      const t0 = performance.now();
-      const rows = await hs.findNearestDrivers(q);
-      timings.push(performance.now() - t0);
-      assert.equal(rows.length, 10);
+      const got = (await hs.findNearestDrivers(q)).map((r) => r.driverId);
+      assert.equal(got.length, 10, `query ${i}: a full answer in a dense city`);
+      assert.deepEqual(got, bruteForceNearest(fleet, q, now).map((r) => r.driverId), `query ${i}`);
     }
-    timings.sort((a, b) => a - b);
-    const p50 = timings[Math.floor(timings.length / 2)]!;
-    // Generous bound (typically tens of µs) so a loaded CI box does not flake; the real numbers are printed.
-    assert.ok(p50 < 1, `p50 ${p50.toFixed(3)} ms`);
-    console.log(`memory geo: 100k drivers, p50 ${(p50 * 1000).toFixed(0)} µs, p99 ${(timings[Math.floor(timings.length * 0.99)]! * 1000).toFixed(0)} µs`);
     await hs.close();
   });
 });
