@@ -123,13 +123,11 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     return res.rows[0].n as number;
   };
 
-  let baseUrl: string | undefined;
-  const listen = async () => {
-    if (!baseUrl) {
-      await app.http.listen({ port: 0, host: '127.0.0.1' });
-      baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
-    }
-    return baseUrl;
+  // One listen even when many sockets connect at once (a shared promise, not a flag set after the await).
+  let listening: Promise<string> | undefined;
+  const listen = () => {
+    listening ??= app.http.listen({ port: 0, host: '127.0.0.1' }).then(() => `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`);
+    return listening;
   };
 
   const clients = new Set<ClientSocket>();
