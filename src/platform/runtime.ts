@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { RealtimeHub } from './realtime/emitter.js';
 import { FeatureFlags } from './flags.js';
 import { FlagSync } from './flag-sync.js';
+import { PgListener } from './db/listener.js';
 import { createHotState, withMemoryFallback, type HotState } from './hotstate/index.js';
 import { redisNamespace } from './realtime/redis-namespace.js';
 
@@ -21,6 +22,8 @@ export interface Platform {
   /** Socket fan-out; a no-op until the gateway attaches. */
   realtime: RealtimeHub;
   flags: FeatureFlags;
+  /** The node's one LISTEN connection (flags, session revocations). */
+  listener: PgListener;
   /** Keeps `flags` equal to the cluster's overrides; `refresh()` re-reads them now. */
   flagSync: FlagSync;
   /** Live positions, presence, counters (memory, or Redis when REDIS_URL is set). */
@@ -51,7 +54,9 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
   await jobs.prepare();
   // Cluster-wide overrides are applied before anything reads a flag.
   const flags = new FeatureFlags(config);
-  const flagSync = new FlagSync({ url, schema: config.DB_SCHEMA, db: database.db, flags, refreshMs: config.FLAGS_REFRESH_MS, log });
+  const listener = new PgListener({ url, log });
+  await listener.start();
+  const flagSync = new FlagSync({ listener, schema: config.DB_SCHEMA, db: database.db, flags, refreshMs: config.FLAGS_REFRESH_MS, log });
   await flagSync.start();
   // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis is away.
   const hotState = withMemoryFallback(createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }), log);
@@ -63,11 +68,13 @@ export async function createPlatform(config: Config, opts: { log?: Logger; migra
     bus: new EventBus(log),
     realtime: new RealtimeHub(),
     flags,
+    listener,
     flagSync,
     hotState,
     embedded,
     async close() {
       await flagSync.stop();
+      await listener.stop();
       await jobs.stop();
       await hotState.close();
       await database.close();
