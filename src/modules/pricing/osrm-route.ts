@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -64,10 +65,10 @@ async function fetchOsrmRoute(baseUrl: string, a: LatLng, b: LatLng, signal: Abo
  * instead, so a quote never fails because of routing.
  */
 export class RouteService {
-  private readonly cache = new Map<string, { value: RouteEstimate; until: number }>();
+  private readonly cache = new LRUCache<string, RouteEstimate>({ max: ROUTE_CACHE_MAX_ENTRIES, ttl: ROUTE_CACHE_TTL_MS });
   private readonly breakerName: string;
 
-  constructor(private readonly opts: { url?: string; timeoutMs: number; log: Logger; now?: () => number }) {
+  constructor(private readonly opts: { url?: string; timeoutMs: number; log: Logger }) {
     // One breaker per router URL, so two routers (or two tests) never trip each other.
     this.breakerName = `osrm:${opts.url ?? 'none'}`;
   }
@@ -76,15 +77,14 @@ export class RouteService {
     const { url } = this.opts;
     if (!url) return { ...estimateRoute(a, b), source: 'straight_line' };
     const key = this.keyOf(a, b);
-    const now = this.opts.now?.() ?? Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) {
+    if (hit) {
       routeLookups.inc({ source: 'cache' });
-      return { ...hit.value, source: 'osrm' };
+      return { ...hit, source: 'osrm' };
     }
     try {
       const value = await withBreaker(this.breakerName, (signal) => fetchOsrmRoute(url, a, b, signal), { timeoutMs: this.opts.timeoutMs });
-      this.remember(key, value, now);
+      this.cache.set(key, value);
       routeLookups.inc({ source: 'osrm' });
       return { ...value, source: 'osrm' };
     } catch (err) {
@@ -97,14 +97,5 @@ export class RouteService {
   private keyOf(a: LatLng, b: LatLng): string {
     const f = (x: number) => x.toFixed(CACHE_KEY_DECIMALS);
     return `${f(a.lat)},${f(a.lng)};${f(b.lat)},${f(b.lng)}`;
-  }
-
-  private remember(key: string, value: RouteEstimate, now: number) {
-    if (this.cache.size >= ROUTE_CACHE_MAX_ENTRIES) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(key, { value, until: now + ROUTE_CACHE_TTL_MS });
   }
 }
