@@ -32,13 +32,16 @@ export function isDriverOnline(hotState: HotState, driverId: string): Promise<bo
 function followTrips(platform: Platform, trips: ActiveTrips, feed: TripFeed): void {
   platform.bus.on('trip.status_changed', async (event) => {
     const p = event.payload;
-    await trips.onStatusChanged(p);
-    if (!p.driverId) return;
-    if (p.to === 'accepted') await platform.hotState.setDriverAvailability(p.driverId, false);
-    if (TERMINAL_STATUSES.includes(p.to as TripStatus)) {
-      feed.forget(p.tripId);
-      await platform.hotState.setDriverAvailability(p.driverId, true);
-    }
+    // Availability is written before anything awaits, so writes keep the order
+    // events were published in: an accept whose cache load is slow must not
+    // mark the driver busy again after the cancel that followed it.
+    const ends = TERMINAL_STATUSES.includes(p.to as TripStatus);
+    const availability = !p.driverId ? undefined
+      : p.to === 'accepted' ? platform.hotState.setDriverAvailability(p.driverId, false)
+      : ends ? platform.hotState.setDriverAvailability(p.driverId, true)
+      : undefined;
+    if (ends) feed.forget(p.tripId);
+    await Promise.all([availability, trips.onStatusChanged(p)]);
   });
 }
 
