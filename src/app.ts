@@ -8,7 +8,7 @@ import { installRateLimits, limiterFactory } from './platform/http/rate-limit.js
 import { redisNamespace } from './platform/realtime/redis-namespace.js';
 import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
-import { AuthService, KeyRing, registerAuthRoutes } from './modules/auth/index.js';
+import { AuthService, KeyRing, SESSION_CACHE_LIMITS, SessionCache, registerAuthRoutes } from './modules/auth/index.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { installMetrics } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
@@ -53,11 +53,13 @@ export async function buildApp(platform: Platform): Promise<App> {
   const { config, log, database } = platform;
   const db = database.db;
   const http = await createHttpServer({ log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
+  const sessions = new SessionCache({ listener: platform.listener, schema: config.DB_SCHEMA, ...SESSION_CACHE_LIMITS });
+  await sessions.start();
   const auth = new AuthService(db, {
     keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid),
     accessTtlS: config.ACCESS_TOKEN_TTL_S,
     refreshTtlS: config.REFRESH_TOKEN_TTL_S,
-  }, log);
+  }, log, sessions);
 
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
   const apiKeys = new ApiKeyService({ db, log });
@@ -117,7 +119,13 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerProviderRoutes(http, db);
   registerBookingRoutes(http, { db, bus: platform.bus, jobs: platform.jobs, reminderLeadMin: config.BOOKING_REMINDER_LEAD_MIN });
   registerBookingTasks(platform);
-  registerLifecycleRoutes(http, { db, eraseUser: (user) => eraseUser(platform, user) });
+  registerLifecycleRoutes(http, {
+    db,
+    eraseUser: async (user) => {
+      await eraseUser(platform, user);
+      sessions.forgetUser(user.id); // other nodes hear it from Postgres
+    },
+  });
   registerRetentionTasks(platform);
   await scheduleRetentionJobs(platform);
 

@@ -2,10 +2,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type ApiResponse, type TestApp, type TestUser } from '../support/harness.js';
-import { createPlatform, type Platform } from '../../src/platform/runtime.js';
-import { buildApp, type App } from '../../src/app.js';
-import { createLogger } from '../../src/platform/observability/logger.js';
+import { startSecondNode, startTestApp, type ApiResponse, type TestApp, type TestUser } from '../support/harness.js';
+import type { Platform } from '../../src/platform/runtime.js';
 import { DEMAND_WINDOW_MS, surgeCellOf } from '../../src/modules/pricing/index.js';
 import type { FlagName } from '../../src/platform/flags.js';
 
@@ -23,7 +21,7 @@ async function timeUntil(platform: Platform, name: FlagName, want: boolean, star
 
 describe('feature flags at runtime (two nodes, one schema)', () => {
   let a: TestApp;
-  let b: { platform: Platform; app: App };
+  let b: Awaited<ReturnType<typeof startSecondNode>>;
   let admin: TestUser;
 
   /** Node B over HTTP, like `a.api`. */
@@ -39,16 +37,11 @@ describe('feature flags at runtime (two nodes, one schema)', () => {
 
   before(async () => {
     a = await startTestApp('ops_flags', { DB_POOL_MAX: '5', DISPATCH_INLINE_FIRST_ROUND: 'false' });
-    // A second node: its own platform (pool, LISTEN connection, poll) and app on A's schema.
-    const platform = await createPlatform(a.config, { log: createLogger(a.config.LOG_LEVEL) });
-    const app = await buildApp(platform);
-    await app.http.ready();
-    b = { platform, app };
+    b = await startSecondNode(a);
     admin = await a.admin();
   });
   after(async () => {
-    await b?.app.http.close();
-    await b?.platform.close();
+    await b?.close();
     await a.close();
   });
 

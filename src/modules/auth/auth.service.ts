@@ -6,6 +6,7 @@ import type { AuthUser, Role } from '../../platform/http/route-config.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { insertUser, findUserByPhone, findUserById, normalizeEgyptianPhone, toPublicUser, type UserRow } from '../users/index.js';
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
+import type { SessionCache } from './session-cache.js';
 import { consumeRefreshToken, findRefreshToken, findSession, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
 
 export interface AuthSettings {
@@ -24,7 +25,13 @@ function requirePhone(input: string): string {
 }
 
 export class AuthService {
-  constructor(private readonly db: Db, private readonly settings: AuthSettings, private readonly log: Logger) {}
+  constructor(
+    private readonly db: Db,
+    private readonly settings: AuthSettings,
+    private readonly log: Logger,
+    /** Sessions known alive on this node; without it every request reads Postgres. */
+    private readonly sessions?: SessionCache,
+  ) {}
 
   private async issueTokens(db: Db, user: UserRow, sessionId: string) {
     const refresh = newRefreshToken();
@@ -76,22 +83,32 @@ export class AuthService {
       return { user: toPublicUser(result.user, { id: result.user.id, role: result.user.role }), ...result.tokens };
     }
     if ('reused' in result && result.reused?.used_at) {
-      await revokeSession(this.db, result.reused.session_id, 'refresh_token_reuse');
+      await this.endSession(result.reused.session_id, 'refresh_token_reuse');
       this.log.warn({ sessionId: result.reused.session_id }, 'refresh token reuse: session revoked');
     }
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid refresh token');
   }
 
   async logout(user: AuthUser) {
-    await revokeSession(this.db, user.sessionId, 'logout');
+    await this.endSession(user.sessionId, 'logout');
   }
 
-  /** Verifies signature/expiry, then that the session is still alive (logout, reuse). */
+  /** Other nodes hear of it from Postgres (migration 0013); this one forgets at once. */
+  private async endSession(sessionId: string, reason: string) {
+    await revokeSession(this.db, sessionId, reason);
+    this.sessions?.forget(sessionId);
+  }
+
+  /** Verifies signature/expiry, then that the session is still alive (logout, reuse, erasure). */
   async verifyAccessToken(token: string): Promise<AuthUser> {
     const claims = await this.settings.keyRing.verify(token);
-    const session = await findSession(this.db, claims.sid);
-    if (!session || session.revoked_at || session.user_id !== claims.sub) {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
+    if (!this.sessions?.isAlive(claims.sid, claims.sub)) {
+      const readGeneration = this.sessions?.generation ?? 0;
+      const session = await findSession(this.db, claims.sid);
+      if (!session || session.revoked_at || session.user_id !== claims.sub) {
+        throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
+      }
+      this.sessions?.remember(claims.sid, claims.sub, readGeneration);
     }
     return { id: claims.sub, role: claims.role, sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
   }
