@@ -41,7 +41,10 @@ describe('trip lifecycle', () => {
 
     const riderView = await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken });
     assert.match(riderView.body.data.otp, /^\d{4}$/);
-    assert.equal(riderView.body.data.driver.id, driver.id);
+    // What the rider needs to find the car: who, which car, how well rated.
+    const card = riderView.body.data.driver;
+    assert.deepEqual({ id: card.id, name: card.name, make: card.vehicle.make, model: card.vehicle.model, rating: card.rating }, { id: driver.id, name: 'Test driver', make: 'Toyota', model: 'Corolla', rating: 5 });
+    assert.match(card.vehicle.plate, /^ABC \d{4}$/);
 
     const arrived = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'arrived' } });
     assert.equal(arrived.body.data.status, 'arrived');

@@ -59,6 +59,16 @@ export async function findProfiles(db: DbHandle, userIds: string[]) {
   return q(db).selectFrom('driver_profiles').selectAll().where('user_id', 'in', userIds).execute();
 }
 
+/** What a trip view shows of its drivers (name, vehicle, rating), in one round trip. */
+export async function findDriverCards(db: DbHandle, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  const res = await sql<{ id: string; name: string; vehicle: Vehicle | null; rating: number | null }>`
+    SELECT u.id, u.name, p.vehicle, p.rating
+    FROM users u LEFT JOIN driver_profiles p ON p.user_id = u.id
+    WHERE u.id = ANY(${userIds}::uuid[])`.execute(db);
+  return res.rows;
+}
+
 export async function setApproved(db: DbHandle, userId: string) {
   return q(db)
     .updateTable('driver_profiles')

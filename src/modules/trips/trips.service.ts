@@ -5,8 +5,7 @@ import { AppError, ErrorCode, conflict, notFound } from '../../platform/errors.j
 import type { EventRecorder } from '../../platform/events/unit-of-work.js';
 import type { AuthUser } from '../../platform/http/route-config.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import { findProfiles } from '../drivers/index.js';
-import { findUsersByIds } from '../users/index.js';
+import { findDriverCards } from '../drivers/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
 import { compareAndSetTrip, findTrip, insertOffers, insertTrip, listTrips, type NewTrip, type TripRow, type TripStatus } from './trips.repo.js';
@@ -37,15 +36,8 @@ export async function insertRequestedTrip(tx: Tx, events: EventRecorder, request
 }
 
 export async function driverSummaries(db: DbHandle, driverIds: string[]): Promise<Map<string, DriverSummary>> {
-  const ids = [...new Set(driverIds)];
-  const [users, profiles] = await Promise.all([findUsersByIds(db, ids), findProfiles(db, ids)]);
-  const byId = new Map(profiles.map((p) => [p.user_id, p]));
-  return new Map(
-    users.map((u) => {
-      const p = byId.get(u.id);
-      return [u.id, { id: u.id, name: u.name, vehicle: p?.vehicle ?? null, rating: Number(p?.rating ?? 5) }];
-    }),
-  );
+  const cards = await findDriverCards(db, [...new Set(driverIds)]);
+  return new Map(cards.map((c) => [c.id, { id: c.id, name: c.name, vehicle: c.vehicle, rating: Number(c.rating ?? 5) }]));
 }
 
 export async function viewTrip(db: DbHandle, row: TripRow, viewer: Viewer | null) {
