@@ -4,7 +4,7 @@
  * 1. Throughput of `notifications.send` jobs through SmartLine's job queue
  *    (graphile-worker + delivery row read, circuit breaker, recording fake
  *    push provider, delivery row update) vs raw graphile-worker running
- *    no-op jobs on the same database with the same concurrency (baseline).
+ *    no-op jobs on the same database with the same concurrency and batching (baseline).
  * 2. SOS latency while 10,000 LOW notifications are queued and being worked
  *    on: SOS alerts are raised over HTTP one after another and timed until
  *    the admin's Socket.IO client receives `sos:alert` (emitted right after
@@ -26,6 +26,7 @@ import { createPlatform, type Platform } from '../src/platform/runtime.js';
 import { buildApp, type App } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { notify, queueDeliveries, type NewDelivery } from '../src/modules/notifications/index.js';
+import { batchingPreset } from '../src/platform/jobs/queue.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -49,7 +50,7 @@ async function countWhere(platform: Platform, sql: string): Promise<number> {
   return (await platform.database.pool.query(sql)).rows[0].n as number;
 }
 
-/** Raw graphile-worker: N no-op jobs, same pool and concurrency, timed from start to the last job:success. */
+/** Raw graphile-worker: N no-op jobs, same pool, concurrency and batching, timed from start to the last job:success. */
 interface Throughput {
   jobsPerSec: number;
   /** This process's CPU (user + system) per job: the app's own cost, apart from Postgres. */
@@ -73,7 +74,9 @@ async function baselineJobsPerSecond(platform: Platform, schema: string): Promis
   const all = new Promise<void>((r) => (finished = r));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const runner: Runner = await run({ pgPool, schema, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, logger: silentWorkerLogger, taskList: { noop: async () => {} } });
+  const runner: Runner = await run({
+    pgPool, schema, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, preset: batchingPreset(CONCURRENCY), logger: silentWorkerLogger, taskList: { noop: async () => {} },
+  });
   runner.events.on('job:success', () => {
     if (++done === JOBS) finished();
   });

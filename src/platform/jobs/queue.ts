@@ -12,6 +12,18 @@ import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.j
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
 /**
+ * graphile-worker batching (docs: performance#batching). A local queue a few
+ * jobs deep lets each worker pick its next job without a round trip, and
+ * completions made in the same tick commit together. The costs, accepted:
+ * a CRITICAL job enqueued behind a full local queue waits for those few jobs
+ * (milliseconds), and a crash between a task's end and its batched
+ * completion runs that job again (tasks are idempotent: they check their row).
+ */
+export function batchingPreset(concurrency: number) {
+  return { worker: { localQueue: { size: concurrency + 1 }, completeJobBatchDelay: 0 } };
+}
+
+/**
  * The graphile-worker schema that belongs to an app schema: the default one
  * for `public`, `<schema>_jobs` otherwise, so every suite, bench or sim run on
  * a scratch schema has its own queue.
@@ -75,6 +87,7 @@ export class JobQueue {
       concurrency: this.opts.concurrency,
       noHandleSignals: true,
       pollInterval: 1000,
+      preset: batchingPreset(this.opts.concurrency),
       logger: workerLogger(this.opts.log),
       taskList: this.buildTaskList(),
     });
