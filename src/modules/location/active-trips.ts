@@ -66,6 +66,9 @@ export class ActiveTrips {
       const known = JSON.parse(current) as ActiveTrip;
       if (known.tripId === p.tripId && known.version >= p.version) return; // an older event finished late
     }
+    // "No trip" is now wrong: drop it before reading the row, so a fix arriving
+    // meanwhile asks Postgres (which has the trip) instead of trusting it.
+    if (current === NONE) await this.deps.hotState.deleteValue(key);
     const row = await findTrip(this.deps.db, p.tripId);
     if (!row) return;
     await this.deps.hotState.setValue(key, JSON.stringify(toActiveTrip(row, p.to, p.version)), CACHE_TTL_MS);
