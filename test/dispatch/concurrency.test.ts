@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
 import { PICKUP, eventually, northOf, reportPosition, sleep } from './support.js';
+import { retrying503 } from '../support/client-retry.js';
 
 const N = 100;
 
@@ -37,14 +38,8 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
     const outcomes: Record<number, number> = {};
     let retried503 = 0;
     // A driver app retries a 503 after its Retry-After (the offer stays open meanwhile), a few times.
-    const accept = async (driver: TestUser, tripId: string) => {
-      for (let attempt = 1; ; attempt++) {
-        const res = await t.api('POST', `/api/v1/trips/${tripId}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
-        if (res.status !== 503 || attempt === 3) return res;
-        retried503++;
-        await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
-      }
-    };
+    const accept = (driver: TestUser, tripId: string) =>
+      retrying503(() => t.api('POST', `/api/v1/trips/${tripId}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } }), { onRetry: () => retried503++ });
     const sockets = await Promise.all(drivers.map((d) => t.connectSocket(d.accessToken)));
     sockets.forEach((socket, i) => {
       const driver: TestUser = drivers[i]!;
