@@ -116,7 +116,8 @@ describe('jobs and dead letters', () => {
     await new Promise((r) => setTimeout(r, 500));
     await enqueue(noop, 11);
     await eventually(async () => runs.get('noop:11') === 1, 10_000);
-    assert.notEqual(process.exitCode, 57, 'the foreign notice left no exit code behind');
-    assert.ok(t.platform.jobs.running);
+    // Suites running beside this one migrate their own worker schemas too, and each of their notices
+    // stops and restarts this worker once more: so the exit code is checked once the worker is back.
+    await eventually(async () => t.platform.jobs.running && process.exitCode !== 57, 10_000);
   });
 });
