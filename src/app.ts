@@ -13,7 +13,7 @@ import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { installMetrics } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
-import { registerDriverRoutes } from './modules/drivers/index.js';
+import { forgetDriverCard, registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
 import { requestTrip } from './flows/request-trip.js';
 import { answerOffer, selectBid } from './flows/select-bid.js';
@@ -124,6 +124,7 @@ export async function buildApp(platform: Platform): Promise<App> {
     eraseUser: async (user) => {
       await eraseUser(platform, user);
       sessions.forgetUser(user.id); // other nodes hear it from Postgres
+      forgetDriverCard(user.id); // other nodes drop the old name within the card TTL
     },
   });
   registerRetentionTasks(platform);

@@ -63,4 +63,23 @@ describe('trip lifecycle', () => {
     assert.deepEqual(events.rows.map((r) => r.seq), [1, 2, 3, 4, 5]);
     assert.equal(events.rows[0].type, 'trip.requested');
   });
+
+  test("the driver card follows the driver's new vehicle and erasure at once (it is kept briefly per node)", async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: CAIRO_PICKUP, dropoff: CAIRO_DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
+    await offer(trip.id, [driver.id]);
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const card = async () => (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.driver;
+    assert.equal((await card()).vehicle.model, 'Corolla');
+
+    const newCar = { make: 'Hyundai', model: 'Elantra', plate: 'XYZ 4321', color: 'silver' };
+    const changed = await t.api('POST', '/api/v1/drivers/me/profile', { token: driver.accessToken, body: { vehicleClass: 'economy', vehicle: newCar } });
+    assert.equal(changed.status, 201, JSON.stringify(changed.body));
+    assert.deepEqual((await card()).vehicle, newCar);
+
+    assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'changed plans' } })).status, 200);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken })).status, 204);
+    assert.notEqual((await card()).name, 'Test driver', "an erased driver's name is gone from trip views");
+  });
 });

@@ -59,10 +59,17 @@ export async function findProfiles(db: DbHandle, userIds: string[]) {
   return q(db).selectFrom('driver_profiles').selectAll().where('user_id', 'in', userIds).execute();
 }
 
+export interface DriverCard {
+  id: string;
+  name: string;
+  vehicle: Vehicle | null;
+  rating: number | null;
+}
+
 /** What a trip view shows of its drivers (name, vehicle, rating), in one round trip. */
-export async function findDriverCards(db: DbHandle, userIds: string[]) {
+export async function findDriverCards(db: DbHandle, userIds: string[]): Promise<DriverCard[]> {
   if (userIds.length === 0) return [];
-  const res = await sql<{ id: string; name: string; vehicle: Vehicle | null; rating: number | null }>`
+  const res = await sql<DriverCard>`
     SELECT u.id, u.name, p.vehicle, p.rating
     FROM users u LEFT JOIN driver_profiles p ON p.user_id = u.id
     WHERE u.id = ANY(${userIds}::uuid[])`.execute(db);

@@ -1,6 +1,7 @@
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { findUserById } from '../users/index.js';
+import { forgetDriverCard } from './driver-cards.js';
 import { findProfile, setApproved, transitionState, upsertProfile, type DriverProfileRow, type Vehicle, type VehicleClass } from './drivers.repo.js';
 
 /** Smoothed so a new driver (few offers) is not judged on one decline. */
@@ -24,7 +25,9 @@ export function toDriverProfile(row: DriverProfileRow) {
 }
 
 export async function saveProfile(db: Db, userId: string, input: { vehicleClass: VehicleClass; vehicle: Vehicle }) {
-  return toDriverProfile(await upsertProfile(db, userId, input));
+  const row = await upsertProfile(db, userId, input);
+  forgetDriverCard(userId);
+  return toDriverProfile(row);
 }
 
 export async function approveDriver(db: Db, userId: string) {

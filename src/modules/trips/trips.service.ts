@@ -5,7 +5,7 @@ import { AppError, ErrorCode, conflict, notFound } from '../../platform/errors.j
 import type { EventRecorder } from '../../platform/events/unit-of-work.js';
 import type { AuthUser } from '../../platform/http/route-config.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import { findDriverCards } from '../drivers/index.js';
+import { driverCards } from '../drivers/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
 import { compareAndSetTrip, findTrip, insertOffers, insertTrip, listTrips, type NewTrip, type TripRow, type TripStatus } from './trips.repo.js';
@@ -36,7 +36,7 @@ export async function insertRequestedTrip(tx: Tx, events: EventRecorder, request
 }
 
 export async function driverSummaries(db: DbHandle, driverIds: string[]): Promise<Map<string, DriverSummary>> {
-  const cards = await findDriverCards(db, [...new Set(driverIds)]);
+  const cards = await driverCards(db, driverIds);
   return new Map(cards.map((c) => [c.id, { id: c.id, name: c.name, vehicle: c.vehicle, rating: Number(c.rating ?? 5) }]));
 }
 
