@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { retrying503 } from '../support/client-retry.js';
+import { reportIfSlow } from '../support/db-activity.js';
 import { book, bookingBody, freshSlot, provider, HOUR_MS } from './fixtures.js';
 
 describe('bookings: profiles, creation, double booking', () => {
@@ -131,7 +132,9 @@ describe('bookings: profiles, creation, double booking', () => {
     const riders = await Promise.all(Array.from({ length: 20 }, () => t.signup('rider')));
     const slot = freshSlot(1);
     // Like an app, each rider retries a 503 after its Retry-After: the claim is about the outcome they end with.
-    const results = await Promise.all(riders.map((r) => retrying503(() => t.api('POST', '/api/v1/bookings', { token: r.accessToken, body: bookingBody(p.id, slot) }))));
+    // This burst stalled twice on loaded boxes (84 s in CI, once past the 240 s test timeout); if it stalls, log what Postgres is doing.
+    const results = await reportIfSlow(t, 20_000, () =>
+      Promise.all(riders.map((r) => retrying503(() => t.api('POST', '/api/v1/bookings', { token: r.accessToken, body: bookingBody(p.id, slot) })))));
     const statuses = results.map((r) => r.status).sort();
     const seen = JSON.stringify(results.map((r) => (r.status === 201 ? 201 : `${r.status} ${r.body?.error?.message}`)));
     assert.equal(statuses.filter((s) => s === 201).length, 1, seen);

@@ -71,7 +71,11 @@ export async function createBooking(deps: BookingDeps, customer: Viewer, input: 
   const endsAt = new Date(input.endsAt);
   assertBookableWindow(startsAt, endsAt, new Date());
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
-    const profile = await getProviderProfile(tx, input.providerId);
+    // Bookings of one provider take turns on the profile row; the exclusion constraint still decides who wins.
+    // Without it, two inserts can each find the other's uncommitted row and wait on each other: a deadlock that
+    // Postgres breaks only after deadlock_timeout (1 s) (execIndexing.c), which withTransaction then retries,
+    // so a 20-way burst can keep deadlocking until its retries are spent (most likely the 84 s / 19 x 503 CI run).
+    const profile = await getProviderProfile(tx, input.providerId, { lock: true });
     if (!profile.service_types.includes(input.serviceType)) throw invalidField('body.serviceType', 'the provider does not offer this service type');
     if (!fitsWorkingHours(profile.working_hours, startsAt, endsAt)) throw invalidField('body.startsAt', "outside the provider's working hours");
     const booking = await insertOrConflict(tx, {

@@ -26,8 +26,9 @@ export async function upsertProviderProfile(db: DbHandle, userId: string, input:
     .executeTakeFirstOrThrow();
 }
 
-export async function findProviderProfile(db: DbHandle, userId: string) {
-  return q(db).selectFrom('provider_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+export async function findProviderProfile(db: DbHandle, userId: string, opts: { lock?: boolean } = {}) {
+  const query = q(db).selectFrom('provider_profiles').selectAll().where('user_id', '=', userId);
+  return (opts.lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
 }
 
 /** An erased provider is no longer bookable. */

@@ -18,9 +18,12 @@ export async function saveProviderProfile(db: DbHandle, userId: string, input: {
   return toProviderProfile(row);
 }
 
-/** The profile that makes `userId` bookable; 404 when they are not a provider. */
-export async function getProviderProfile(db: DbHandle, userId: string): Promise<ProviderProfileRow> {
-  const row = await findProviderProfile(db, userId);
+/**
+ * The profile that makes `userId` bookable; 404 when they are not a provider.
+ * `lock` holds the row until the transaction ends, so bookings for one provider take turns.
+ */
+export async function getProviderProfile(db: DbHandle, userId: string, opts: { lock?: boolean } = {}): Promise<ProviderProfileRow> {
+  const row = await findProviderProfile(db, userId, opts);
   if (!row) throw notFound('Provider');
   return row;
 }
