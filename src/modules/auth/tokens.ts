@@ -32,7 +32,12 @@ export class KeyRing {
    */
   private readonly verified = new LRUCache<string, AccessClaims>({ max: 100_000 });
 
-  constructor(keys: JwtKey[], private readonly activeKid: string) {
+  /** `now` is injectable so tests can move time without sleeping across whole-second `exp` boundaries. */
+  constructor(
+    keys: JwtKey[],
+    private readonly activeKid: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.secrets = new Map(keys.map((k) => [k.kid, new TextEncoder().encode(k.secret)]));
   }
 
@@ -53,12 +58,13 @@ export class KeyRing {
   }
 
   async sign(claims: Omit<AccessClaims, 'exp'>, ttlS: number): Promise<{ token: string; expiresAt: number }> {
-    const expiresAt = Math.floor(Date.now() / 1000) + ttlS;
+    const issuedAt = Math.floor(this.now() / 1000);
+    const expiresAt = issuedAt + ttlS;
     const token = await new SignJWT({ role: claims.role, sid: claims.sid })
       .setProtectedHeader({ alg: 'HS256', kid: this.activeKid })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .setJti(randomBytes(12).toString('base64url'))
       .sign(await this.key(this.activeKid)!);
@@ -68,9 +74,9 @@ export class KeyRing {
   async verify(token: string): Promise<AccessClaims> {
     const digest = createHash('sha256').update(token).digest('base64url');
     const known = this.verified.get(digest);
-    if (known && known.exp * 1000 > Date.now()) return known;
+    if (known && known.exp * 1000 > this.now()) return known;
     const claims = await this.verifySignature(token);
-    const ttl = Math.min(VERIFIED_TTL_MS, claims.exp * 1000 - Date.now());
+    const ttl = Math.min(VERIFIED_TTL_MS, claims.exp * 1000 - this.now());
     if (ttl > 0) this.verified.set(digest, claims, { ttl }); // lru-cache reads ttl 0 as "forever"
     return claims;
   }
@@ -86,7 +92,11 @@ export class KeyRing {
     const key = kid ? this.key(kid) : undefined;
     if (!key) throw unauthenticated('Unknown signing key');
     try {
-      const { payload } = await jwtVerify(token, await key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: new Date(this.now()),
+      });
       const { sub, role, sid, exp } = payload as Partial<AccessClaims>;
       if (!sub || !role || !sid || !exp) throw unauthenticated('Incomplete token');
       return { sub, role, sid, exp };
