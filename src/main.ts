@@ -61,7 +61,7 @@ async function main() {
   const tracing = await startTracing(config, { log });
   const { createPlatform } = await import('./platform/runtime.js');
   const { APP_VERSION, buildApp } = await import('./app.js');
-  const { createProbeServer } = await import('./modules/health/probe-server.js');
+  const { createProbeServer } = await import('./probe-app.js');
   const platform = await createPlatform(config, { log });
   if (role === 'migrate') {
     await platform.close();

@@ -1,4 +1,3 @@
-import type { Platform } from '../platform/runtime.js';
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { transitionState } from '../modules/drivers/index.js';
@@ -13,6 +12,17 @@ import {
   type TripRow,
   type Viewer,
 } from '../modules/trips/index.js';
+import type { UnitDeps } from './deps.js';
+
+export type CancelTripDeps = UnitDeps;
+
+export interface CancelTripInput {
+  actor: Viewer;
+  tripId: string;
+  reason: string;
+  /** The rider's cancel-search: only before a match. */
+  searchOnly?: boolean;
+}
 
 function cancellerOf(trip: TripRow, actor: Viewer): Canceller {
   if (actor.role === 'admin') return 'admin';
@@ -26,9 +36,9 @@ function cancellerOf(trip: TripRow, actor: Viewer): Canceller {
  * open offers are withdrawn and the driver (if any) is free again, all in one
  * transaction. `searchOnly` is the rider's cancel-search: only before a match.
  */
-export async function cancelTrip(platform: Platform, actor: Viewer, tripId: string, opts: { reason: string; searchOnly?: boolean }) {
-  const db = platform.database.db;
-  const row = await runUnitOfWork(db, platform.bus, async (tx, events) => {
+export async function cancelTrip(deps: CancelTripDeps, input: CancelTripInput) {
+  const { actor, tripId, ...opts } = input;
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const trip = await getVisibleTrip(tx, tripId, actor);
     const by = cancellerOf(trip, actor);
     if (opts.searchOnly && by !== 'rider') throw forbidden('Only the rider can cancel the search');
@@ -45,5 +55,5 @@ export async function cancelTrip(platform: Platform, actor: Viewer, tripId: stri
     if (trip.driver_id) await transitionState(tx, { userId: trip.driver_id, from: ['busy'], to: 'available' });
     return cancelled;
   });
-  return viewTrip(db, row, actor);
+  return viewTrip(deps.db, row, actor);
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import type { Platform } from '../platform/runtime.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
+import type { HotState } from '../platform/hotstate/index.js';
 import type { Tx } from '../platform/db/database.js';
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/route-config.js';
 import { anonymiseUser, lockUserForErasure, revokeUserSessions } from '../modules/users/index.js';
 import { ACTIVE_STATUSES, listTripsFor, withdrawDriverOffers } from '../modules/trips/index.js';
-import { transitionState } from '../modules/drivers/index.js';
+import { forgetDriverCard, transitionState } from '../modules/drivers/index.js';
 import { cancelOpenBookingsOf, countInProgressBookingsOf, noticeTo, scrubCustomerBookings } from '../modules/bookings/index.js';
 import { deleteProviderProfile } from '../modules/providers/index.js';
 import { recordAudit } from '../platform/audit/audit.repo.js';
@@ -15,6 +16,15 @@ import { eraseSafetyDataOf } from '../modules/safety/index.js';
 import { eraseNotificationDataOf } from '../modules/notifications/index.js';
 import { eraseLocationDataOf } from '../modules/location/index.js';
 import { redactMessagesOf } from '../modules/chat/index.js';
+import type { SessionCache } from '../modules/auth/index.js';
+import type { UnitDeps } from './deps.js';
+
+export interface EraseUserDeps extends UnitDeps {
+  jobs: JobQueue;
+  hotState: HotState;
+  /** This node forgets the user's sessions at once; other nodes hear it from Postgres. */
+  sessions: Pick<SessionCache, 'forgetUser'>;
+}
 
 type Eraser = Pick<AuthUser, 'id' | 'role'>;
 
@@ -30,7 +40,7 @@ async function hasActiveTrip(tx: Tx, user: Eraser): Promise<boolean> {
 }
 
 /** Open bookings on either side are cancelled (the other party is told); in-progress ones block erasure. */
-async function releaseBookings(tx: Tx, platform: Platform, events: EventRecorder, userId: string): Promise<number> {
+async function releaseBookings(tx: Tx, jobs: JobQueue, events: EventRecorder, userId: string): Promise<number> {
   if ((await countInProgressBookingsOf(tx, userId)) > 0) throw conflict('A booking is in progress; it must be completed first');
   const cancelled = await cancelOpenBookingsOf(tx, userId);
   for (const b of cancelled) {
@@ -39,7 +49,7 @@ async function releaseBookings(tx: Tx, platform: Platform, events: EventRecorder
       payload: { bookingId: b.id, customerId: b.customer_id, providerId: b.provider_id, from: b.previous_status, to: 'cancelled', by: 'erasure', reason: 'account erased' },
     });
     const other = b.customer_id === userId ? b.provider_id : b.customer_id;
-    await noticeTo(tx, platform.jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
+    await noticeTo(tx, jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
   }
   await scrubCustomerBookings(tx, userId, ERASED_TEXT);
   await deleteProviderProfile(tx, userId);
@@ -61,15 +71,15 @@ async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
  * every session; delete contacts, devices, inbox and positions, redact chat
  * text. Trips, ledger rows and bookings stay with valid foreign keys.
  */
-export async function eraseUser(platform: Platform, user: Eraser): Promise<void> {
+export async function eraseUser(deps: EraseUserDeps, { user }: { user: Eraser }): Promise<void> {
   if (user.role === 'admin') throw forbidden('Admin accounts are removed by an operator, not erased from the API');
   // A valid hash of a secret nobody ever learns: the password can never match again.
   const passwordHash = await hash(randomBytes(32).toString('base64url'));
-  await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+  await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const row = await lockUserForErasure(tx, user.id);
     if (!row) throw notFound('User');
     if (await hasActiveTrip(tx, user)) throw conflict('You have an active trip; finish or cancel it first');
-    const cancelledBookings = await releaseBookings(tx, platform, events, user.id);
+    const cancelledBookings = await releaseBookings(tx, deps.jobs, events, user.id);
     if (user.role === 'driver') {
       await transitionState(tx, { userId: user.id, from: ['available', 'offered', 'cooldown'], to: 'offline' });
       await withdrawDriverOffers(tx, user.id);
@@ -81,5 +91,7 @@ export async function eraseUser(platform: Platform, user: Eraser): Promise<void>
     await recordAudit(tx, { actorId: user.id, action: 'user.erased', targetType: 'user', targetId: user.id, details: { role: user.role, cancelledBookings, sessionsRevoked: sessions } });
   });
   // Hot state is a cache of positions: best effort after commit (it expires on its own anyway).
-  if (user.role === 'driver') await platform.hotState.removeDriver(user.id).catch(() => {});
+  deps.sessions.forgetUser(user.id);
+  forgetDriverCard(user.id); // other nodes drop the old name within the card TTL
+  if (user.role === 'driver') await deps.hotState.removeDriver(user.id).catch(() => {});
 }

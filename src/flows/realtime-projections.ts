@@ -1,18 +1,29 @@
 import { z } from 'zod';
-import type { Platform } from '../platform/runtime.js';
+import type { Db } from '../platform/db/database.js';
+import type { EventBus } from '../platform/events/bus.js';
+import type { HotState } from '../platform/hotstate/index.js';
+import type { RealtimeHub } from '../platform/realtime/emitter.js';
 import { AppError, ErrorCode, forbidden } from '../platform/errors.js';
 import type { SocketUser } from '../platform/realtime/event-registry.js';
 import { tripRoom } from '../platform/realtime/emitter.js';
 import type { SocketGateway } from '../platform/realtime/gateway.js';
 import { ACTIVE_STATUSES, getVisibleTrip, listTripsFor, viewTrip } from '../modules/trips/index.js';
 
+export interface RealtimeProjectionDeps {
+  db: Db;
+  bus: EventBus;
+  realtime: RealtimeHub;
+  /** The driver's last position, for a trip snapshot. */
+  hotState: Pick<HotState, 'getDriverPosition'>;
+}
+
 /** API.md: `trip:status_changed` plus the typed alias for these statuses. */
 const TYPED_ALIASES = new Set(['accepted', 'arrived', 'started', 'completed', 'cancelled']);
 
 /** A trip the user may watch, else FORBIDDEN (API.md `trip:subscribe`: "joins trip:{id} if a member, else FORBIDDEN"). */
-async function memberTrip(platform: Platform, user: SocketUser, tripId: string) {
+async function memberTrip(db: Db, user: SocketUser, tripId: string) {
   try {
-    return await getVisibleTrip(platform.database.db, tripId, user);
+    return await getVisibleTrip(db, tripId, user);
   } catch (err) {
     if (err instanceof AppError && err.code === ErrorCode.NOT_FOUND) throw forbidden('Not a member of this trip');
     throw err;
@@ -20,8 +31,7 @@ async function memberTrip(platform: Platform, user: SocketUser, tripId: string) 
 }
 
 /** Bus events → socket events, after commit (the bus only publishes committed events). */
-function projectTripEvents(platform: Platform): void {
-  const { bus, realtime } = platform;
+function projectTripEvents({ bus, realtime }: RealtimeProjectionDeps): void {
   bus.on('trip.requested', (e) => {
     realtime.joinUserToRoom(e.payload.riderId, tripRoom(e.payload.tripId));
   });
@@ -45,22 +55,22 @@ function projectTripEvents(platform: Platform): void {
 }
 
 /** `trip:subscribe` and the snapshots `sync` falls back to. */
-function serveTripRooms(platform: Platform, gateway: SocketGateway): void {
-  const db = platform.database.db;
+function serveTripRooms(deps: RealtimeProjectionDeps, gateway: SocketGateway): void {
+  const { db } = deps;
   const schema = z.object({ tripId: z.uuid() });
   gateway.events.register({
     name: 'trip:subscribe',
     schema,
     handle: async ({ socket, user }, { tripId }: z.infer<typeof schema>) => {
-      await memberTrip(platform, user, tripId);
+      await memberTrip(db, user, tripId);
       const room = tripRoom(tripId);
       await socket.join(room);
       return { room, seq: await gateway.currentSeq(room) };
     },
   });
   gateway.snapshots.register('trip', async (user, tripId) => {
-    const row = await memberTrip(platform, user, tripId);
-    const position = row.driver_id ? await platform.hotState.getDriverPosition(row.driver_id) : null;
+    const row = await memberTrip(db, user, tripId);
+    const position = row.driver_id ? await deps.hotState.getDriverPosition(row.driver_id) : null;
     const driverLocation = position ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() } : null;
     return { trip: await viewTrip(db, row, user), driverLocation };
   });
@@ -72,7 +82,7 @@ function serveTripRooms(platform: Platform, gateway: SocketGateway): void {
   gateway.snapshots.register('admin', async () => ({}));
 }
 
-export function registerRealtimeProjections(platform: Platform, gateway: SocketGateway): void {
-  projectTripEvents(platform);
-  serveTripRooms(platform, gateway);
+export function registerRealtimeProjections(deps: RealtimeProjectionDeps, gateway: SocketGateway): void {
+  projectTripEvents(deps);
+  serveTripRooms(deps, gateway);
 }

@@ -1,12 +1,13 @@
-import type { Platform } from '../platform/runtime.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { AppError, ErrorCode } from '../platform/errors.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
-import type { PricingService } from '../modules/pricing/index.js';
+import type { PricedTrip, PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
 import { expireSearchTask, insertRequestedTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
 import type { VehicleClass } from '../modules/drivers/index.js';
 import { assertCanPay } from '../modules/ledger/index.js';
+import type { UnitDeps } from './deps.js';
 
 /** A search with no accepted offer after this long ends as no_drivers (dispatch may end it sooner). */
 export const SEARCH_TIMEOUT_MS = 5 * 60_000;
@@ -33,9 +34,10 @@ function parseSchedule(scheduledAt: string | undefined, now: Date): Date | null 
   return at;
 }
 
-export interface RequestTripDeps {
+export interface RequestTripDeps extends UnitDeps {
   pricing: PricingService;
   dispatch: Dispatcher;
+  jobs: JobQueue;
 }
 
 /**
@@ -43,31 +45,33 @@ export interface RequestTripDeps {
  * store it with its event, the search timeout and the first dispatch round,
  * in one transaction; then start round 1 and count the demand for surge.
  */
-export async function requestTrip(platform: Platform, rider: Viewer, input: RequestTripInput, deps: RequestTripDeps) {
+export async function requestTrip(deps: RequestTripDeps, { rider, request: input }: { rider: Viewer; request: RequestTripInput }) {
   const now = new Date();
   const scheduledAt = parseSchedule(input.scheduledAt, now);
   const trip = { riderId: rider.id, pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass };
   const price = await deps.pricing.priceRequest({ ...trip, quoteId: input.quoteId, at: scheduledAt ?? now, scheduled: scheduledAt !== null });
   let row: TripRow;
   try {
-    row = await insertSearch(platform, deps, rider, input, { scheduledAt, now, price });
+    row = await insertSearch(deps, { rider, input, scheduledAt, now, price });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
     throw err;
   }
   deps.dispatch.afterRequest(row);
   if (!scheduledAt) void deps.pricing.recordDemand(input.pickup);
-  return viewTrip(platform.database.db, row, rider);
+  return viewTrip(deps.db, row, rider);
 }
 
-async function insertSearch(
-  platform: Platform,
-  deps: RequestTripDeps,
-  rider: Viewer,
-  input: RequestTripInput,
-  { scheduledAt, now, price }: { scheduledAt: Date | null; now: Date; price: { amount: number; surge: number; quoteId: string | null } },
-): Promise<TripRow> {
-  return runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+interface SearchToInsert {
+  rider: Viewer;
+  input: RequestTripInput;
+  scheduledAt: Date | null;
+  now: Date;
+  price: PricedTrip;
+}
+
+async function insertSearch(deps: RequestTripDeps, { rider, input, scheduledAt, now, price }: SearchToInsert): Promise<TripRow> {
+  return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // API.md: a wallet trip the balance cannot cover is 402 INSUFFICIENT_FUNDS (re-checked at completion).
     if (input.paymentMethod === 'wallet') await assertCanPay(tx, rider.id, price.amount);
     const trip = await insertRequestedTrip(tx, events, {
@@ -84,11 +88,12 @@ async function insertSearch(
       strategy: scheduledAt ? 'scheduled' : (input.strategy ?? 'first_accept'),
       fare_amount: price.amount,
       surge: price.surge,
+      commission_bps: price.commissionBps,
       quote_id: price.quoteId,
       scheduled_at: scheduledAt,
     });
     const runAt = new Date((scheduledAt ?? now).getTime() + SEARCH_TIMEOUT_MS);
-    await platform.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt });
+    await deps.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt });
     await deps.dispatch.startSearch(tx, trip);
     return trip;
   });

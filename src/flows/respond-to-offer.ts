@@ -1,4 +1,3 @@
-import type { Platform } from '../platform/runtime.js';
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
@@ -7,6 +6,7 @@ import { closePendingOffers, countOfferOutcome, findOffer, findTrip, moveTrip, r
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
 import { openTripChat } from '../modules/chat/index.js';
+import type { UnitDeps } from './deps.js';
 
 async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promise<never> {
   const offer = await findOffer(tx, tripId, driverId);
@@ -66,11 +66,18 @@ async function declineOffer(tx: Tx, tripId: string, driverId: string) {
   return (await findTrip(tx, tripId))!;
 }
 
-export async function respondToTripOffer(platform: Platform, driver: Viewer, tripId: string, action: 'accept' | 'decline') {
-  const trip = await runUnitOfWork(platform.database.db, platform.bus, (tx, events) =>
+export interface OfferAnswer {
+  driver: Viewer;
+  tripId: string;
+  action: 'accept' | 'decline';
+}
+
+/** First-accept race or a decline, in one transaction. */
+export async function respondToTripOffer(deps: UnitDeps, { driver, tripId, action }: OfferAnswer) {
+  const trip = await runUnitOfWork(deps.db, deps.bus, (tx, events) =>
     action === 'accept' ? acceptOffer(tx, events, tripId, driver.id) : declineOffer(tx, tripId, driver.id),
   );
   if (action === 'accept') recordMatch(trip);
   else countOfferOutcome('declined');
-  return viewTrip(platform.database.db, trip, driver);
+  return viewTrip(deps.db, trip, driver);
 }

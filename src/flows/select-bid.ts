@@ -1,4 +1,3 @@
-import type { Platform } from '../platform/runtime.js';
 import type { Tx } from '../platform/db/database.js';
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
@@ -18,14 +17,25 @@ import {
   type TripRow,
   type Viewer,
 } from '../modules/trips/index.js';
-import { respondToTripOffer, settleMatch } from './respond-to-offer.js';
+import type { Logger } from '../platform/observability/logger.js';
+import type { RealtimeHub } from '../platform/realtime/emitter.js';
+import { respondToTripOffer, settleMatch, type OfferAnswer } from './respond-to-offer.js';
+import type { UnitDeps } from './deps.js';
 
 /** A bid may not exceed this multiple of the trip's estimate (the same 3× ceiling as surge, API.md). */
 export const MAX_BID_MULTIPLE = 3;
 
-export interface BidDeps {
+export interface AnswerOfferDeps extends UnitDeps {
   pricing: PricingService;
   dispatch: Dispatcher;
+  /** Tells the rider about a bid as it lands. */
+  realtime: RealtimeHub;
+  log: Logger;
+}
+
+export interface AnswerOfferInput extends OfferAnswer {
+  /** Piastres; a bid on broadcast_bid trips (the estimate when omitted), ignored otherwise. */
+  bidAmount?: number;
 }
 
 /**
@@ -35,19 +45,20 @@ export interface BidDeps {
  * A decline that leaves the round with no open offer starts the next round
  * at once (sequential dispatch moves on to the next driver without waiting).
  */
-export async function answerOffer(platform: Platform, deps: BidDeps, driver: Viewer, tripId: string, action: 'accept' | 'decline', bidAmount?: number) {
+export async function answerOffer(deps: AnswerOfferDeps, input: AnswerOfferInput) {
+  const { driver, tripId, action } = input;
   if (action === 'accept') {
-    const trip = await findTrip(platform.database.db, tripId);
-    if (trip?.strategy === 'broadcast_bid') return bidOnTrip(platform, deps, driver, trip, bidAmount ?? trip.fare_amount);
+    const trip = await findTrip(deps.db, tripId);
+    if (trip?.strategy === 'broadcast_bid') return bidOnTrip(deps, { driver, trip, amount: input.bidAmount ?? trip.fare_amount });
   }
-  const view = await respondToTripOffer(platform, driver, tripId, action);
+  const view = await respondToTripOffer(deps, { driver, tripId, action });
   if (action === 'decline') {
-    deps.dispatch.afterDecline(tripId).catch((err: unknown) => platform.log.warn({ err, tripId }, 'dispatch: next round after decline failed'));
+    deps.dispatch.afterDecline(tripId).catch((err: unknown) => deps.log.warn({ err, tripId }, 'dispatch: next round after decline failed'));
   }
   return view;
 }
 
-async function assertBidInRange(deps: BidDeps, trip: TripRow, amount: number) {
+async function assertBidInRange(deps: Pick<AnswerOfferDeps, 'pricing'>, trip: TripRow, amount: number) {
   const { minFare } = await deps.pricing.tariff(trip.vehicle_class as Parameters<PricingService['tariff']>[0]);
   const max = trip.fare_amount * MAX_BID_MULTIPLE;
   if (amount < minFare || amount > max) {
@@ -62,9 +73,9 @@ async function explainRejectedBid(tx: Tx, tripId: string, driverId: string): Pro
   throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
 }
 
-async function bidOnTrip(platform: Platform, deps: BidDeps, driver: Viewer, trip: TripRow, amount: number) {
+async function bidOnTrip(deps: AnswerOfferDeps, { driver, trip, amount }: { driver: Viewer; trip: TripRow; amount: number }) {
   await assertBidInRange(deps, trip, amount);
-  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // The trip lock orders this with rounds and the rider's selection, and keeps event seqs gap-free.
     const locked = await lockTrip(tx, trip.id);
     if (!locked || locked.status !== 'searching') throw conflict('Trip is no longer searching');
@@ -73,10 +84,10 @@ async function bidOnTrip(platform: Platform, deps: BidDeps, driver: Viewer, trip
     await events.record({ type: 'trip.bid_placed', aggregateType: 'trip', aggregateId: trip.id, actorId: driver.id, payload: { tripId: trip.id, driverId: driver.id, amount } });
     return { trip: locked, expiresAt: offer.expires_at };
   });
-  platform.realtime.toUser(row.trip.rider_id, 'trip:bid', {
+  deps.realtime.toUser(row.trip.rider_id, 'trip:bid', {
     tripId: trip.id, bidId: driver.id, driverId: driver.id, amount, currency: row.trip.fare_currency, expiresAt: row.expiresAt.toISOString(),
   });
-  return viewTrip(platform.database.db, row.trip, driver);
+  return viewTrip(deps.db, row.trip, driver);
 }
 
 async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId: string, riderId: string) {
@@ -103,9 +114,8 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
  * accepted at the bid amount in one transaction: trip CAS (searching →
  * accepted), offer CAS, driver → busy, the other offers withdrawn.
  */
-export async function selectBid(platform: Platform, rider: Viewer, tripId: string, bidId: string) {
-  const db = platform.database.db;
-  const row = await runUnitOfWork(db, platform.bus, async (tx, events) => {
+export async function selectBid(deps: UnitDeps, { rider, tripId, bidId }: { rider: Viewer; tripId: string; bidId: string }) {
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const trip = await getVisibleTrip(tx, tripId, rider);
     if (trip.rider_id !== rider.id) throw forbidden('Only the rider picks a bid');
     if (trip.strategy !== 'broadcast_bid') throw conflict('This trip does not take bids');
@@ -113,5 +123,5 @@ export async function selectBid(platform: Platform, rider: Viewer, tripId: strin
     return acceptBid(tx, events, trip, bidId, rider.id);
   });
   recordMatch(row);
-  return viewTrip(db, row, rider);
+  return viewTrip(deps.db, row, rider);
 }

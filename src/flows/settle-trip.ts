@@ -1,10 +1,18 @@
 import type { Tx } from '../platform/db/database.js';
-import type { Platform } from '../platform/runtime.js';
-import { DEFAULT_TARIFFS, commissionSplit, type VehicleClass } from '../modules/pricing/index.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
+import { commissionSplit, type PricingService, type VehicleClass } from '../modules/pricing/index.js';
 import { CURRENCY, availableOf, ensureWallet, lockAccountStates, systemAccounts, transferAll, type AccountState, type MoveInput } from '../modules/ledger/index.js';
 import { alertCreditLimitExceeded, recordSettlement } from '../modules/payments/index.js';
 import { notify } from '../modules/notifications/index.js';
 import type { TripRow } from '../modules/trips/index.js';
+
+export interface SettleTripDeps {
+  jobs: JobQueue;
+  /** Piastres of cash commission a driver wallet may owe (config DRIVER_CREDIT_LIMIT). */
+  driverCreditLimit: number;
+  /** Only for trips priced before the trip recorded its commission (migration 0014). */
+  pricing: Pick<PricingService, 'tariff'>;
+}
 
 export type SettlementOutcome = 'paid' | 'payment_failed';
 
@@ -23,9 +31,9 @@ interface Accounts {
 }
 
 /** Every account a settlement may touch, locked in id order up front: the decision below reads them. */
-async function lockSettlementAccounts(platform: Platform, tx: Tx, trip: TripRow): Promise<Accounts> {
+async function lockSettlementAccounts(tx: Tx, trip: TripRow, creditLimit: number): Promise<Accounts> {
   const rider = await ensureWallet(tx, { ownerId: trip.rider_id, kind: 'rider_wallet' });
-  const driver = await ensureWallet(tx, { ownerId: trip.driver_id!, kind: 'driver_wallet', creditLimit: platform.config.DRIVER_CREDIT_LIMIT });
+  const driver = await ensureWallet(tx, { ownerId: trip.driver_id!, kind: 'driver_wallet', creditLimit });
   const sys = await systemAccounts(tx);
   const locked = await lockAccountStates(tx, [rider.id, driver.id, sys.platform_revenue, sys.cash_clearing]);
   return { rider: locked.get(rider.id)!, driver: locked.get(driver.id)!, platformRevenue: sys.platform_revenue, cashClearing: sys.cash_clearing };
@@ -62,24 +70,30 @@ function cashTransfers(trip: TripRow, a: Accounts, commission: number): { transf
   return { transfers, overflow };
 }
 
-async function tellBothToSettleInCash(platform: Platform, tx: Tx, trip: TripRow, fare: number) {
+async function tellBothToSettleInCash(jobs: JobQueue, tx: Tx, trip: TripRow, fare: number) {
   const data = { tripId: trip.id, amount: fare, currency: CURRENCY };
-  await notify(tx, platform.jobs, { userId: trip.rider_id, template: 'trip.payment_failed_pay_cash', data, priority: 'HIGH' });
-  await notify(tx, platform.jobs, { userId: trip.driver_id!, template: 'trip.payment_failed_collect_cash', data, priority: 'HIGH' });
+  await notify(tx, jobs, { userId: trip.rider_id, template: 'trip.payment_failed_pay_cash', data, priority: 'HIGH' });
+  await notify(tx, jobs, { userId: trip.driver_id!, template: 'trip.payment_failed_collect_cash', data, priority: 'HIGH' });
+}
+
+/** The commission the trip was priced with; a trip from before migration 0014 uses the tariff in force now. */
+async function commissionBpsOf(deps: SettleTripDeps, trip: TripRow): Promise<number> {
+  if (trip.commission_bps !== null) return trip.commission_bps;
+  return (await deps.pricing.tariff(trip.vehicle_class as VehicleClass)).commissionBps;
 }
 
 /**
  * Settles a trip inside the trip-completion transaction (one commit for the
- * status change and the money). Commission per class from the tariff
- * (economy 15 %: 50.00 EGP → driver 42.50, platform 7.50). A wallet trip whose
+ * status change and the money). Commission from the tariff the trip was
+ * priced with (economy 15 %: 50.00 EGP → driver 42.50, platform 7.50). A wallet trip whose
  * rider can no longer pay is `payment_failed`: the fare is collected in cash
  * and both parties are told. Transfer ids derive from the trip, so a replay
  * finds the first settlement instead of paying twice.
  */
-export async function settleTrip(platform: Platform, tx: Tx, trip: TripRow): Promise<Settlement> {
+export async function settleTrip(deps: SettleTripDeps, { tx, trip }: { tx: Tx; trip: TripRow }): Promise<Settlement> {
   const fare = trip.fare_amount;
-  const { commission, driverShare } = commissionSplit(fare, DEFAULT_TARIFFS[trip.vehicle_class as VehicleClass].commissionBps);
-  const accounts = await lockSettlementAccounts(platform, tx, trip);
+  const { commission, driverShare } = commissionSplit(fare, await commissionBpsOf(deps, trip));
+  const accounts = await lockSettlementAccounts(tx, trip, deps.driverCreditLimit);
   const walletPays = trip.payment_method === 'wallet' && availableOf(accounts.rider) >= fare;
   const outcome: SettlementOutcome = trip.payment_method === 'wallet' && !walletPays ? 'payment_failed' : 'paid';
   const cash = walletPays ? { transfers: [], overflow: 0 } : cashTransfers(trip, accounts, commission);
@@ -87,6 +101,6 @@ export async function settleTrip(platform: Platform, tx: Tx, trip: TripRow): Pro
   await transferAll(tx, transfers.filter((t) => t.amount > 0));
   if (cash.overflow > 0) await alertCreditLimitExceeded(tx, { driverId: trip.driver_id!, tripId: trip.id, overflow: cash.overflow });
   await recordSettlement(tx, { trip_id: trip.id, rider_id: trip.rider_id, driver_id: trip.driver_id!, method: trip.payment_method, outcome, fare, commission, driver_share: driverShare });
-  if (outcome === 'payment_failed') await tellBothToSettleInCash(platform, tx, trip, fare);
+  if (outcome === 'payment_failed') await tellBothToSettleInCash(deps.jobs, tx, trip, fare);
   return { outcome, fare, commission, driverShare };
 }

@@ -83,8 +83,8 @@ describe('data lifecycle: retention and archival', () => {
     const db = t.platform.database.db;
     const a = randomUUID();
     const b = randomUUID();
-    for (let i = 0; i < 3; i++) await appendEvent(db, { type: 'user.signed_up', aggregateType: 'test', aggregateId: a, actorId: null, payload: { userId: a, role: `r${i}` } });
-    await appendEvent(db, { type: 'user.signed_up', aggregateType: 'test', aggregateId: b, actorId: null, payload: { userId: b, role: 'only' } });
+    for (let i = 0; i < 3; i++) await appendEvent(db, { type: 'trip.bid_placed', aggregateType: 'test', aggregateId: a, actorId: null, payload: { tripId: a, driverId: a, amount: i } });
+    await appendEvent(db, { type: 'trip.bid_placed', aggregateType: 'test', aggregateId: b, actorId: null, payload: { tripId: b, driverId: b, amount: 0 } });
     await sqlq(`UPDATE "${t.schema}".events SET created_at = now() - interval '100 days' WHERE aggregate_id = ANY($1)`, [[a, b]]);
     const total = async () => (await t.count('events')) + (await t.count('events_archive'));
     const before = await total();
@@ -96,7 +96,7 @@ describe('data lifecycle: retention and archival', () => {
     const archived = await sqlq(`SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM "${t.schema}".events_archive WHERE aggregate_id = $1 ORDER BY seq`, [a]);
     assert.deepEqual(archived.rows, original.rows.slice(0, 2), 'same columns, same values');
 
-    const next = await appendEvent(db, { type: 'user.signed_up', aggregateType: 'test', aggregateId: a, actorId: null, payload: { userId: a, role: 'r3' } });
+    const next = await appendEvent(db, { type: 'trip.bid_placed', aggregateType: 'test', aggregateId: a, actorId: null, payload: { tripId: a, driverId: a, amount: 3 } });
     assert.equal(next.seq, 4, 'the sequence continues across the archive');
 
     const admin = await t.admin();

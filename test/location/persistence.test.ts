@@ -67,7 +67,7 @@ describe('location persistence', () => {
     const now = Date.now();
     const old = now - 40 * DAY;
     await q(`CREATE TABLE ${partition(old)} PARTITION OF location_history FOR VALUES FROM ('${new Date(Math.floor(old / DAY) * DAY).toISOString()}') TO ('${new Date(Math.floor(old / DAY) * DAY + DAY).toISOString()}')`);
-    await maintainLocationStorage(t.platform, now);
+    await maintainLocationStorage(t.platform.database.db, now);
     const parts = (await q(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'location_history'::regclass`)).map((r) => r.relname);
     for (let d = 0; d <= 7; d++) assert.ok(parts.includes(partition(now + d * DAY)), `missing ${partition(now + d * DAY)}`);
     assert.ok(parts.includes(partition(old)), 'a 40-day-old day is within the default 90-day retention');

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
-import { MAX_ROUTE_POINTS, subscribeTripLocations, type TripLocation } from '../../src/modules/location/index.js';
+import { MAX_ROUTE_POINTS, type TripLocation } from '../../src/modules/location/index.js';
 import { haversineMeters } from '../../src/modules/pricing/index.js';
 import { ack, acceptedTrip, CAIRO_PICKUP, eventually, next, record, sleep } from '../realtime/support.js';
 
@@ -29,7 +29,7 @@ describe('trip route and live trip feed', () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const seenBySafety: TripLocation[] = [];
-    const unsubscribe = subscribeTripLocations((p) => seenBySafety.push(p));
+    const unsubscribe = t.platform.bus.onSignal('trip.location', (p) => seenBySafety.push(p));
     const riderSocket = await t.connectSocket(rider.accessToken);
     const driverSocket = await t.connectSocket(driver.accessToken);
     const trip = await acceptedTrip(t, rider, driver);

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONFIG_KEYS, ConfigError, parseConfig } from '../../src/config.js';
-import { createProbeServer } from '../../src/modules/health/probe-server.js';
+import { createProbeServer } from '../../src/probe-app.js';
 import type { HttpApp } from '../../src/platform/http/server.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { acceptedRoles, commentedKeys, healthPaths, k8sObjects, readDockerfile, yamlDocs, type K8sObject } from './deploy-files.js';

@@ -121,7 +121,7 @@ describe('GET /metrics', () => {
 
     const rider = await t.signup('rider');
     const socket = await t.connectSocket(rider.accessToken);
-    await runReconciliation(t.platform);
+    await runReconciliation(t.app.payments);
     s = await scrape(t);
     assert.equal(s.value('smartline_socket_connections'), 1);
     assert.ok(s.value('smartline_socket_connect_attempts_total', { outcome: 'ok' }) >= 1);

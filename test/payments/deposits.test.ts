@@ -74,7 +74,7 @@ describe('deposits through Kashier', () => {
     const later = await kashier.deliver(data);
     assert.equal(later.body.data.duplicate, true);
     // The job itself run again (a retry after a crash, a re-queued dead letter) changes nothing either.
-    assert.equal(await processKashierEvent(t.platform, { event: 'pay', transactionId: data.transactionId }), 'credited');
+    assert.equal(await processKashierEvent(t.app.payments, { event: 'pay', transactionId: data.transactionId }), 'credited');
     assert.equal((await wallet(t, rider)).balance, 7_500);
     const [row] = await sql(t, `SELECT count(*)::int AS n FROM $schema.ledger_transfers WHERE reference = $1`, [`deposit:${created.body.data.depositId}`]);
     assert.equal(row.n, 1);

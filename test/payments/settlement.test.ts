@@ -132,3 +132,36 @@ describe('trip settlement', () => {
     assert.equal((await walletSummary(t.platform.database.db, driver.id)).balance, FARE - 2 * COMMISSION);
   });
 });
+
+describe('settlement charges the commission of the tariff the trip was priced with', () => {
+  let ctx: PaymentsTest;
+  before(async () => {
+    ctx = await startPaymentsApp('pay_commission', { DRIVER_CREDIT_LIMIT: '5000' });
+  });
+  after(async () => ctx.close());
+
+  async function setEconomyCommission(bps: number) {
+    const { t } = ctx;
+    const token = (await t.admin()).accessToken;
+    const config = (await t.api('GET', '/api/v1/admin/pricing', { token })).body.data;
+    const economy = config.tariffs.find((x: { vehicleClass: string }) => x.vehicleClass === 'economy');
+    const { baseFare, perKm, perMin, minFare } = economy;
+    const res = await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', { token, body: { baseFare, perKm, perMin, minFare, commissionBps: bps } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+
+  test('an admin sets economy commission to 30 %: a cash trip requested after it costs the driver 30 %, one requested before 15 %', async () => {
+    const { t } = ctx;
+    const [earlyRider, lateRider] = [await t.signup('rider'), await t.signup('rider')];
+    const [earlyDriver, lateDriver] = [await t.driver(), await t.driver()];
+    const early = await startedTrip(t, earlyRider, earlyDriver, { paymentMethod: 'cash', fare: FARE });
+    await setEconomyCommission(3_000);
+    const late = await startedTrip(t, lateRider, lateDriver, { paymentMethod: 'cash', fare: FARE });
+    assert.equal((await completeTrip(t, lateDriver, late)).body.data.status, 'completed');
+    assert.equal((await completeTrip(t, earlyDriver, early)).body.data.status, 'completed');
+    assert.equal((await wallet(t, lateDriver)).balance, -1_500, '30 % of 50.00 EGP');
+    assert.equal((await wallet(t, earlyDriver)).balance, -COMMISSION, 'the tariff in force when it was requested: 15 %');
+    const [settlement] = await sql(t, 'SELECT commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1', [late]);
+    assert.deepEqual(settlement, { commission: 1_500, driver_share: 3_500 });
+  });
+});

@@ -124,7 +124,7 @@ describe('driver withdrawals', () => {
     await runUnitOfWork(t.platform.database.db, t.platform.bus, async (tx, events) => {
       const released = await expireHold(tx, holdId, later);
       assert.ok(released);
-      await withdrawalHoldExpired(t.platform)(tx, events, released);
+      await withdrawalHoldExpired(t.app.payments)(tx, events, released);
     });
     assert.equal((await t.api('GET', `/api/v1/wallet/withdrawals/${res.body.data.id}`, { token: driver.accessToken })).body.data.status, 'expired');
     assert.equal((await wallet(t, driver)).available, 3_000);

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { listDeadLetters } from '../../platform/jobs/jobs.repo.js';
-import { registerFlagRoutes } from './flags.routes.js';
+import { registerFlagRoutes, type FlagRouteDeps } from './flags.routes.js';
+
+export interface AdminDeps extends FlagRouteDeps {
+  jobs: Pick<JobQueue, 'requeueDeadLetter'>;
+}
 
 const DeadLetterSchema = z.object({
   id: z.number().int(),
@@ -23,8 +27,8 @@ const ListQuery = z.object({
 const tags = ['admin'];
 
 /** Jobs that ran out of attempts, for an operator to read and re-run. */
-export function registerAdminRoutes(app: HttpApp, platform: Platform) {
-  const db = platform.database.db;
+export function registerAdminRoutes(app: HttpApp, deps: AdminDeps) {
+  const { db } = deps;
   app.get('/api/v1/admin/dead-letters', { schema: { tags, querystring: ListQuery, response: { 200: envelopeOf(z.array(DeadLetterSchema)) } }, config: { auth: ['admin'] } },
     async (request, reply) => {
       const { limit, cursor } = request.query;
@@ -37,9 +41,9 @@ export function registerAdminRoutes(app: HttpApp, platform: Platform) {
 
   app.post('/api/v1/admin/dead-letters/:id/retry', { schema: { tags, params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: envelopeOf(z.object({ id: z.number(), requeued: z.literal(true) })) } }, config: { auth: ['admin'] } },
     async (request, reply) => {
-      const row = await platform.jobs.requeueDeadLetter(db, request.params.id, currentUser(request).id);
+      const row = await deps.jobs.requeueDeadLetter(db, request.params.id, currentUser(request).id);
       return sendOk(reply, { id: row.id, requeued: true as const });
     });
 
-  registerFlagRoutes(app, platform);
+  registerFlagRoutes(app, deps);
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { Db } from '../../platform/db/database.js';
+import type { FlagSync } from '../../platform/flag-sync.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
-import { FLAG_NAMES } from '../../platform/flags.js';
+import { FLAG_NAMES, type FeatureFlags } from '../../platform/flags.js';
 import { FlagAdmin } from './flags.service.js';
 
 const FlagSchema = z.object({
@@ -41,8 +42,16 @@ const tags = ['admin'];
 const admin = { auth: ['admin'] as ['admin'] };
 
 /** Feature flags at runtime: effective values, cluster-wide overrides, and who changed what. */
-export function registerFlagRoutes(app: HttpApp, platform: Platform) {
-  const flags = new FlagAdmin({ db: platform.database.db, schema: platform.database.schema, flags: platform.flags, refresh: () => platform.flagSync.refresh() });
+export interface FlagRouteDeps {
+  db: Db;
+  /** DB_SCHEMA: overrides are announced on a per-schema channel. */
+  schema: string;
+  flags: FeatureFlags;
+  flagSync: Pick<FlagSync, 'refresh'>;
+}
+
+export function registerFlagRoutes(app: HttpApp, deps: FlagRouteDeps) {
+  const flags = new FlagAdmin({ db: deps.db, schema: deps.schema, flags: deps.flags, refresh: () => deps.flagSync.refresh() });
 
   app.get('/api/v1/admin/flags', { schema: { tags, response: { 200: envelopeOf(z.array(FlagSchema)) } }, config: admin },
     async (_request, reply) => sendOk(reply, await flags.list()));

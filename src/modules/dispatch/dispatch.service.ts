@@ -1,11 +1,11 @@
 import type { Tx } from '../../platform/db/database.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
-import type { Platform } from '../../platform/runtime.js';
 import { driverSummaries, getVisibleTrip, listLiveBids, listOffers, type TripRow, type Viewer } from '../trips/index.js';
 import { BatchAssigner } from './batcher.js';
 import { findDispatch, insertDispatch } from './dispatch.repo.js';
 import { dispatchRoundTask } from './dispatch.tasks.js';
-import { RoundRunner, type RoundOptions, type RoundOutcome } from './rounds.js';
+import { RoundRunner, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
+import type { BatchMode } from './batcher.js';
 import { SCHEDULED_LEAD_MS } from './strategy.js';
 
 /**
@@ -16,6 +16,14 @@ import { SCHEDULED_LEAD_MS } from './strategy.js';
 const SAFETY_NET_DELAY_MS = 3_000;
 const MATCHED: TripRow['status'][] = ['accepted', 'arrived', 'started', 'completed', 'payment_failed'];
 
+export interface DispatcherDeps extends RoundDeps {
+  /** DISPATCH_INLINE_FIRST_ROUND: round 1 right after the request commits (the job is the fallback). */
+  inlineFirstRound: boolean;
+  /** DISPATCH_BATCH_MODE / _WINDOW_MS: first rounds collected over a window and assigned together. */
+  batchMode: BatchMode | 'off';
+  batchWindowMs: number;
+}
+
 export type MatchingState = 'scheduled' | 'searching' | 'offers_pending' | 'matched' | 'no_drivers' | 'cancelled';
 
 /** The dispatch module's service: starts searches, runs rounds, keeps driver states in step with offers. */
@@ -23,24 +31,24 @@ export class Dispatcher {
   readonly rounds: RoundRunner;
   private readonly batcher: BatchAssigner | undefined;
 
-  constructor(private readonly platform: Platform) {
-    this.rounds = new RoundRunner(platform);
-    const { DISPATCH_BATCH_MODE: mode, DISPATCH_BATCH_WINDOW_MS: windowMs } = platform.config;
-    this.batcher = mode === 'off' ? undefined : new BatchAssigner({ db: platform.database.db, rounds: this.rounds, log: platform.log }, mode, windowMs);
+  constructor(private readonly deps: DispatcherDeps) {
+    this.rounds = new RoundRunner(deps);
+    const { batchMode: mode, batchWindowMs: windowMs } = deps;
+    this.batcher = mode === 'off' ? undefined : new BatchAssigner({ db: deps.db, rounds: this.rounds, log: deps.log }, mode, windowMs);
   }
 
   private get db() {
-    return this.platform.database.db;
+    return this.deps.db;
   }
 
   /** Registers the round job and the bus subscriber; call once per process. */
   install(): void {
-    this.platform.jobs.register(dispatchRoundTask, async ({ tripId, round }, ctx) => {
+    this.deps.jobs.register(dispatchRoundTask, async ({ tripId, round }, ctx) => {
       const outcome = await this.rounds.run(tripId, round);
       ctx.log.debug({ tripId, round, outcome: outcome.kind }, 'dispatch round');
     });
     // Another driver won or the trip was cancelled: the other offered drivers are free again.
-    this.platform.bus.on('trip.offers_withdrawn', (event) => this.releaseWithdrawn(event.payload.driverIds));
+    this.deps.bus.on('trip.offers_withdrawn', (event) => this.releaseWithdrawn(event.payload.driverIds));
   }
 
   /** In the request transaction: the dispatch row and the first round's job (DESIGN: jobs are the outbox). */
@@ -53,7 +61,7 @@ export class Dispatcher {
   }
 
   private safetyNetDelayMs(): number {
-    const { DISPATCH_INLINE_FIRST_ROUND: inline, DISPATCH_BATCH_WINDOW_MS: windowMs } = this.platform.config;
+    const { inlineFirstRound: inline, batchWindowMs: windowMs } = this.deps;
     if (this.batcher) return windowMs + SAFETY_NET_DELAY_MS;
     return inline ? SAFETY_NET_DELAY_MS : 0;
   }
@@ -62,7 +70,7 @@ export class Dispatcher {
   afterRequest(trip: TripRow): void {
     if (trip.status !== 'searching') return;
     if (this.batcher) this.batcher.add(trip.id);
-    else if (this.platform.config.DISPATCH_INLINE_FIRST_ROUND) this.runInBackground(trip.id, 1);
+    else if (this.deps.inlineFirstRound) this.runInBackground(trip.id, 1);
   }
 
   async runRound(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {
@@ -71,7 +79,7 @@ export class Dispatcher {
 
   /** Failures are logged only: the scheduled job for the same round is the durable retry. */
   runInBackground(tripId: string, round: number, opts: RoundOptions = {}): void {
-    this.rounds.run(tripId, round, opts).catch((err: unknown) => this.platform.log.warn({ err, tripId, round }, 'dispatch: inline round failed; job will retry'));
+    this.rounds.run(tripId, round, opts).catch((err: unknown) => this.deps.log.warn({ err, tripId, round }, 'dispatch: inline round failed; job will retry'));
   }
 
   /** After a decline: once no offer of the round is open, the next round starts now instead of at the timer. */
@@ -87,7 +95,7 @@ export class Dispatcher {
   /** Offers withdrawn (another driver won, the search was cancelled): those drivers are free for waiting trips. */
   async releaseWithdrawn(driverIds: string[]): Promise<void> {
     if (driverIds.length === 0) return;
-    await runUnitOfWork(this.db, this.platform.bus, (tx) => this.rounds.releaseDrivers(tx, driverIds, { missed: false }));
+    await runUnitOfWork(this.db, this.deps.bus, (tx) => this.rounds.releaseDrivers(tx, driverIds, { missed: false }));
     this.rounds.wake(driverIds.length);
   }
 

@@ -1,5 +1,6 @@
 export { Dispatcher, type MatchingState } from './dispatch.service.js';
-export { registerDispatchRoutes, type DispatchRouteDeps } from './dispatch.routes.js';
+export { registerDispatchRoutes } from './dispatch.routes.js';
+export { BidParams } from './dispatch.schema.js';
 export { dispatchRoundTask, dispatchJobKey } from './dispatch.tasks.js';
 export { RoundRunner, type RoundOutcome, type RoundOptions } from './rounds.js';
 export { findCandidates, offersCounterKey, FRESH_POSITION_MS, type Candidate, type CandidateResult } from './candidates.js';

@@ -1,9 +1,13 @@
 import { Counter, Histogram } from 'prom-client';
-import type { Tx } from '../../platform/db/database.js';
+import type { Db, Tx } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { HotState } from '../../platform/hotstate/index.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
 import { claimForOffer, releaseOffered } from '../drivers/index.js';
 import {
   closePendingOffers,
@@ -57,6 +61,20 @@ const firstOfferSeconds = new Histogram({
 });
 
 /** Pre-computed candidates (batched assignment decides them for a whole window at once). */
+export interface RoundDeps {
+  db: Db;
+  bus: EventBus;
+  jobs: JobQueue;
+  log: Logger;
+  /** `trip:offer` to the offered drivers. */
+  realtime: RealtimeHub;
+  hotState: HotState;
+  /** MATCHING_DEGRADED: nearest available drivers, no scoring. */
+  isMatchingDegraded: () => boolean;
+  /** DISPATCH_TIME_SCALE: tests and the simulator shrink every round. */
+  timeScale: number;
+}
+
 export interface RoundOptions {
   preplanned?: CandidateResult;
 }
@@ -71,10 +89,10 @@ export class RoundRunner {
   /** Trips waiting here for a held driver to come free (see `offerRound`). */
   readonly waiting = new WaitingTrips();
 
-  constructor(private readonly platform: Platform) {}
+  constructor(private readonly deps: RoundDeps) {}
 
   private get db() {
-    return this.platform.database.db;
+    return this.deps.db;
   }
 
   async run(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {
@@ -92,7 +110,7 @@ export class RoundRunner {
   wake(freed: number): void {
     for (const { tripId, round } of this.waiting.take(freed)) {
       this.run(tripId, round)
-        .catch((err: unknown) => this.platform.log.warn({ err, tripId, round }, 'dispatch: woken round failed; its retry job stays'))
+        .catch((err: unknown) => this.deps.log.warn({ err, tripId, round }, 'dispatch: woken round failed; its retry job stays'))
         .finally(() => this.waiting.settle(tripId));
     }
   }
@@ -114,14 +132,14 @@ export class RoundRunner {
   async plan(trip: TripRow, needed: number): Promise<CandidateResult> {
     const offered = await listOffers(this.db, trip.id);
     return findCandidates(
-      { db: this.db, hotState: this.platform.hotState },
+      { db: this.db, hotState: this.deps.hotState },
       {
         riderId: trip.rider_id,
         pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
         vehicleClass: trip.vehicle_class,
         excludeIds: offered.map((o) => o.driver_id),
         needed,
-        degraded: this.platform.flags.isOn('MATCHING_DEGRADED'),
+        degraded: this.deps.isMatchingDegraded(),
       },
       new Date(),
     );
@@ -129,7 +147,7 @@ export class RoundRunner {
 
   private async commit(tripId: string, round: number, strategy: Strategy, plan: CandidateResult | null): Promise<RoundOutcome> {
     let expired = 0; // counted once committed (a retried transaction starts over)
-    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx, events): Promise<Committed> => {
+    const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx, events): Promise<Committed> => {
       expired = 0;
       const trip = await lockTrip(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
@@ -167,7 +185,7 @@ export class RoundRunner {
    */
   private async offerRound(tx: Tx, events: EventRecorder, a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult }): Promise<Committed> {
     const { trip, round, strategy, plan } = a;
-    const timeScale = this.platform.config.DISPATCH_TIME_SCALE;
+    const timeScale = this.deps.timeScale;
     const offered = await claimForOffer(tx, plan.candidates.map((c) => c.driverId), STRATEGY_RULES[strategy].driversPerRound);
     if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
       const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
@@ -185,9 +203,9 @@ export class RoundRunner {
 
   /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
   private async openSelection(tripId: string, round: number, strategy: Strategy): Promise<RoundOutcome> {
-    const until = new Date(Date.now() + selectionDurationMs(strategy, this.platform.config.DISPATCH_TIME_SCALE));
+    const until = new Date(Date.now() + selectionDurationMs(strategy, this.deps.timeScale));
     let expired = 0;
-    const outcome = await runUnitOfWork(this.db, this.platform.bus, async (tx) => {
+    const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       expired = 0;
       const trip = await lockTrip(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
@@ -213,7 +231,7 @@ export class RoundRunner {
    */
   private async closeFinished(trip: TripRow, dispatch: DispatchRow): Promise<RoundOutcome> {
     if (dispatch.phase === 'done') return { kind: 'closed' };
-    await runUnitOfWork(this.db, this.platform.bus, async (tx) => {
+    await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       await updateDispatch(tx, trip.id, { phase: 'done', round_expires_at: null });
       const closed = (await listOffers(tx, trip.id)).filter((o) => o.status === 'expired' || o.status === 'withdrawn').map((o) => o.driver_id);
       const busyElsewhere = await driversWithOpenOffers(tx, closed);
@@ -234,7 +252,7 @@ export class RoundRunner {
   }
 
   async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
-    await this.platform.jobs.enqueue(tx, dispatchRoundTask, { tripId, round }, {
+    await this.deps.jobs.enqueue(tx, dispatchRoundTask, { tripId, round }, {
       jobKey: dispatchJobKey(tripId),
       runAt: new Date(at.getTime() + JOB_GRACE_MS),
       priority: JobPriority.HIGH,
@@ -252,11 +270,11 @@ export class RoundRunner {
       strategy: trip.strategy,
       round,
     };
-    for (const driverId of driverIds) this.platform.realtime.toUser(driverId, 'trip:offer', payload);
+    for (const driverId of driverIds) this.deps.realtime.toUser(driverId, 'trip:offer', payload);
     offersTotal.inc({ strategy: trip.strategy }, driverIds.length);
     if (round === 1 && trip.strategy !== 'scheduled') firstOfferSeconds.observe(Math.max(0, Date.now() - trip.created_at.getTime()) / 1000);
-    void Promise.all(driverIds.map((id) => this.platform.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS))).catch((err: unknown) =>
-      this.platform.log.warn({ err }, 'dispatch: fairness counters not updated'),
+    void Promise.all(driverIds.map((id) => this.deps.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS))).catch((err: unknown) =>
+      this.deps.log.warn({ err }, 'dispatch: fairness counters not updated'),
     );
   }
 }

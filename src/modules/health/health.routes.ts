@@ -1,14 +1,13 @@
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
-import { pingDatabase } from '../../platform/db/database.js';
+import { pingDatabase, type Db } from '../../platform/db/database.js';
 
 const PROBE_TIMEOUT_MS = 1_500;
 
-async function probeDatabase(platform: Platform) {
+async function probeDatabase(db: Db) {
   const started = performance.now();
   try {
     await Promise.race([
-      pingDatabase(platform.database.db),
+      pingDatabase(db),
       new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS)),
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
@@ -18,14 +17,14 @@ async function probeDatabase(platform: Platform) {
 }
 
 /** Liveness, readiness (per dependency) and startup probes; plain JSON, no envelope. */
-export function registerHealthRoutes(app: HttpApp, platform: Platform, state: { started: boolean; hotState: () => { ok: boolean; adapter: string } }) {
+export function registerHealthRoutes(app: HttpApp, deps: { db: Db }, state: { started: boolean; hotState: () => { ok: boolean; adapter: string } }) {
   const plain = { plain: true, rateLimit: 'none' } as const;
   app.get('/health/live', { schema: { tags: ['ops'] }, config: plain }, async () => ({ status: 'ok' }));
   app.get('/health/startup', { schema: { tags: ['ops'] }, config: plain }, async (_request, reply) =>
     reply.code(state.started ? 200 : 503).send({ status: state.started ? 'ok' : 'starting' }),
   );
   app.get('/health/ready', { schema: { tags: ['ops'] }, config: plain }, async (_request, reply) => {
-    const database = await probeDatabase(platform);
+    const database = await probeDatabase(deps.db);
     const hotState = state.hotState();
     const jobs = { ok: database.ok };
     const status = !database.ok ? 'down' : hotState.ok ? 'ok' : 'degraded';

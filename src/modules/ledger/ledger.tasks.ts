@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/database.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { TaskDeps } from '../../platform/jobs/queue.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { expireHoldTask } from './expire-hold.task.js';
 import { expireHold } from './ledger.service.js';
@@ -18,9 +18,9 @@ export interface LedgerTaskHooks {
  * already posted or voided is left alone; the module that owns the hold hears
  * about the release in the same transaction.
  */
-export function registerLedgerTasks(platform: Platform, hooks: LedgerTaskHooks = {}) {
-  platform.jobs.register(expireHoldTask, async ({ transferId }, ctx) => {
-    await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+export function registerLedgerTasks(deps: TaskDeps, hooks: LedgerTaskHooks = {}) {
+  deps.jobs.register(expireHoldTask, async ({ transferId }, ctx) => {
+    await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
       const released = await expireHold(tx, transferId);
       if (!released) return;
       ctx.log.info({ transferId, kind: released.kind }, 'hold expired and released');

@@ -2,14 +2,11 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
-import { currentUser, type AuthUser } from '../../platform/http/route-config.js';
 import { AdminEventsQuery, StoredEventSchema } from './lifecycle.schema.js';
 import { listAggregateEvents } from './retention.repo.js';
 
 export interface LifecycleRouteDeps {
   db: Db;
-  /** GDPR erasure writes across modules, so app.ts supplies the flow. */
-  eraseUser(user: Pick<AuthUser, 'id' | 'role'>): Promise<void>;
 }
 
 export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) {
@@ -24,11 +21,5 @@ export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) 
         payload: r.payload, actorId: r.actor_id, createdAt: r.created_at.toISOString(), archived: r.archived,
       }));
       return sendOk(reply, items, { nextCursor });
-    });
-
-  app.delete('/api/v1/me', { schema: { tags: ['users'], description: 'GDPR erasure: anonymises the caller; trips and money records stay. 409 while a trip or booking is under way.' }, config: { auth: 'any' } },
-    async (request, reply) => {
-      await deps.eraseUser(currentUser(request));
-      return reply.code(204).send();
     });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Counter, Gauge } from 'prom-client';
 import { defineTask, JobPriority, type TaskDefinition } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { TaskDeps } from '../../platform/jobs/queue.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Config } from '../../config.js';
 import { archiveOldEvents, purgeIdempotencyKeys, purgeLocationHistory, purgeReadNotifications, type RetentionResult } from './retention.service.js';
@@ -21,11 +21,24 @@ const lastSuccess = new Gauge({
   registers: [metricsRegistry],
 });
 
+export type RetentionSettings = Pick<
+  Config,
+  | 'RETENTION_RUN_HOUR_UTC'
+  | 'RETENTION_LOCATION_HISTORY_DAYS'
+  | 'RETENTION_IDEMPOTENCY_HOURS'
+  | 'RETENTION_READ_NOTIFICATIONS_DAYS'
+  | 'EVENTS_ARCHIVE_AFTER_DAYS'
+>;
+
+export interface RetentionDeps extends Pick<TaskDeps, 'db' | 'jobs'> {
+  settings: RetentionSettings;
+}
+
 interface RetentionJob {
   task: TaskDefinition;
   /** Minutes after RETENTION_RUN_HOUR_UTC: staggered so they do not all hit the database at once. */
   minute: number;
-  run(db: Db, config: Config): Promise<RetentionResult>;
+  run(db: Db, settings: RetentionSettings): Promise<RetentionResult>;
 }
 
 const daily = (name: string) => defineTask({ name, schema: z.object({}), maxAttempts: 5 });
@@ -39,9 +52,9 @@ export const RETENTION_JOBS: readonly RetentionJob[] = [
 
 export const retentionJobKey = (task: TaskDefinition) => `lifecycle:${task.name}`;
 
-async function scheduleNext(platform: Platform, job: RetentionJob, now = new Date()) {
-  const runAt = nextDailyRun(now, platform.config.RETENTION_RUN_HOUR_UTC, job.minute);
-  await platform.jobs.enqueue(platform.database.db, job.task, {}, { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW });
+async function scheduleNext(deps: RetentionDeps, job: RetentionJob, now = new Date()) {
+  const runAt = nextDailyRun(now, deps.settings.RETENTION_RUN_HOUR_UTC, job.minute);
+  await deps.jobs.enqueue(deps.db, job.task, {}, { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW });
 }
 
 /**
@@ -49,11 +62,11 @@ async function scheduleNext(platform: Platform, job: RetentionJob, now = new Dat
  * (the job key keeps exactly one pending run), so a failing run retries on its
  * own without breaking the daily chain.
  */
-export function registerRetentionTasks(platform: Platform) {
+export function registerRetentionTasks(deps: RetentionDeps) {
   for (const job of RETENTION_JOBS) {
-    platform.jobs.register(job.task, async (_payload, ctx) => {
-      await scheduleNext(platform, job);
-      const result = await job.run(platform.database.db, platform.config);
+    deps.jobs.register(job.task, async (_payload, ctx) => {
+      await scheduleNext(deps, job);
+      const result = await job.run(deps.db, deps.settings);
       removedTotal.inc({ task: job.task.name }, result.removed);
       lastSuccess.set({ task: job.task.name }, Date.now() / 1000);
       ctx.log.info({ ...result }, 'retention task done');
@@ -62,6 +75,6 @@ export function registerRetentionTasks(platform: Platform) {
 }
 
 /** Makes sure every daily chain exists (idempotent: same job key, same next run time). */
-export async function scheduleRetentionJobs(platform: Platform) {
-  for (const job of RETENTION_JOBS) await scheduleNext(platform, job);
+export async function scheduleRetentionJobs(deps: RetentionDeps) {
+  for (const job of RETENTION_JOBS) await scheduleNext(deps, job);
 }

@@ -1,11 +1,28 @@
 import type { HotState } from '../../platform/hotstate/index.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { Db } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { FeatureFlags } from '../../platform/flags.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, type TripStatus } from '../trips/index.js';
 import { ActiveTrips } from './active-trips.js';
 import { LocationBuffer } from './location-buffer.js';
 import { LookupGate } from './lookup-gate.js';
 import { LocationService, presenceKey } from './location.service.js';
 import { TripFeed } from './trip-feed.js';
+
+export interface LocationModuleDeps {
+  db: Db;
+  bus: EventBus;
+  hotState: HotState;
+  realtime: RealtimeHub;
+  flags: FeatureFlags;
+  log: Logger;
+  /** LOCATION_FLUSH_INTERVAL_MS */
+  flushIntervalMs: number;
+  /** DB_POOL_MAX: cache-miss lookups may take a third of it. */
+  poolMax: number;
+}
 
 export interface LocationModule {
   service: LocationService;
@@ -29,31 +46,31 @@ export function isDriverOnline(hotState: HotState, driverId: string): Promise<bo
  * (accept ⇒ busy; the end of a trip frees the driver — cooldown is enforced
  * by the Postgres check in nearby).
  */
-function followTrips(platform: Platform, trips: ActiveTrips, feed: TripFeed): void {
-  platform.bus.on('trip.status_changed', async (event) => {
+function followTrips({ bus, hotState }: LocationModuleDeps, trips: ActiveTrips, feed: TripFeed): void {
+  bus.on('trip.status_changed', async (event) => {
     const p = event.payload;
     // Availability is written before anything awaits, so writes keep the order
     // events were published in: an accept whose cache load is slow must not
     // mark the driver busy again after the cancel that followed it.
     const ends = TERMINAL_STATUSES.includes(p.to as TripStatus);
     const availability = !p.driverId ? undefined
-      : p.to === 'accepted' ? platform.hotState.setDriverAvailability(p.driverId, false)
-      : ends ? platform.hotState.setDriverAvailability(p.driverId, true)
+      : p.to === 'accepted' ? hotState.setDriverAvailability(p.driverId, false)
+      : ends ? hotState.setDriverAvailability(p.driverId, true)
       : undefined;
     if (ends) feed.forget(p.tripId);
     await Promise.all([availability, trips.onStatusChanged(p)]);
   });
 }
 
-export function createLocationModule(platform: Platform): LocationModule {
-  const { database, hotState, realtime, flags, log, config } = platform;
-  const buffer = new LocationBuffer({ db: database.db, log, intervalMs: config.LOCATION_FLUSH_INTERVAL_MS });
+export function createLocationModule(deps: LocationModuleDeps): LocationModule {
+  const { db, hotState, realtime, flags, log } = deps;
+  const buffer = new LocationBuffer({ db, log, intervalMs: deps.flushIntervalMs });
   // A third of the pool: a fleet reconnecting at once never starves the requests of everyone else.
-  const gate = new LookupGate(Math.max(1, Math.floor(config.DB_POOL_MAX / 3)), log);
-  const trips = new ActiveTrips({ db: database.db, hotState, log, gate });
-  const feed = new TripFeed({ realtime, log });
-  const service = new LocationService({ db: database.db, hotState, realtime, flags, log, buffer, trips, feed, gate });
-  followTrips(platform, trips, feed);
+  const gate = new LookupGate(Math.max(1, Math.floor(deps.poolMax / 3)), log);
+  const trips = new ActiveTrips({ db, hotState, log, gate });
+  const feed = new TripFeed({ realtime, bus: deps.bus });
+  const service = new LocationService({ db, hotState, realtime, flags, log, buffer, trips, feed, gate });
+  followTrips(deps, trips, feed);
   buffer.start();
   return { service, buffer, close: () => buffer.close() };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTask } from '../../platform/jobs/task.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { Db } from '../../platform/db/database.js';
+import type { TaskDeps } from '../../platform/jobs/queue.js';
 import { createHistoryPartition, deleteDriverLocationsBefore } from './location.repo.js';
 
 const DAY_MS = 86_400_000;
@@ -21,8 +22,7 @@ const startOfUtcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
  * days is retention policy: the lifecycle module's job does it, after
  * RETENTION_LOCATION_HISTORY_DAYS.
  */
-export async function maintainLocationStorage(platform: Platform, now = Date.now()): Promise<{ created: number }> {
-  const db = platform.database.db;
+export async function maintainLocationStorage(db: Db, now = Date.now()): Promise<{ created: number }> {
   const today = startOfUtcDay(now);
   for (let d = -1; d <= PARTITIONS_AHEAD_DAYS; d++) await createHistoryPartition(db, new Date(today + d * DAY_MS));
   await deleteDriverLocationsBefore(db, new Date(now - LAST_KNOWN_RETENTION_DAYS * DAY_MS));
@@ -30,14 +30,14 @@ export async function maintainLocationStorage(platform: Platform, now = Date.now
 }
 
 /** Enqueues the next run (job key: at most one pending run, start-ups just move it). */
-export async function scheduleLocationMaintenance(platform: Platform, runAt = new Date()): Promise<void> {
-  await platform.jobs.enqueue(platform.database.db, maintainPartitionsTask, {}, { jobKey: JOB_KEY, runAt });
+export async function scheduleLocationMaintenance(deps: Pick<TaskDeps, 'db' | 'jobs'>, runAt = new Date()): Promise<void> {
+  await deps.jobs.enqueue(deps.db, maintainPartitionsTask, {}, { jobKey: JOB_KEY, runAt });
 }
 
-export function registerLocationTasks(platform: Platform): void {
-  platform.jobs.register(maintainPartitionsTask, async () => {
-    await maintainLocationStorage(platform);
+export function registerLocationTasks(deps: Pick<TaskDeps, 'db' | 'jobs'>): void {
+  deps.jobs.register(maintainPartitionsTask, async () => {
+    await maintainLocationStorage(deps.db);
     const next = startOfUtcDay(Date.now()) + DAY_MS + RUN_AT_UTC_MINUTE * 60_000;
-    await scheduleLocationMaintenance(platform, new Date(next));
+    await scheduleLocationMaintenance(deps, new Date(next));
   });
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '../../platform/observability/logger.js';
+import type { EventBus } from '../../platform/events/bus.js';
 import { tripRoom, type RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { estimateRoute } from '../pricing/index.js';
 import type { ActiveTrip } from './active-trips.js';
@@ -17,7 +17,12 @@ export interface TripLocation {
   tripStatus: ActiveTrip['status'];
 }
 
-export type TripLocationListener = (p: TripLocation) => void;
+declare module '../../platform/events/event-map.js' {
+  interface LiveSignalMap {
+    /** Every accurate fix of a driver on a trip, on the node that ingested it. */
+    'trip.location': TripLocation;
+  }
+}
 
 export interface FeedFix {
   lat: number;
@@ -35,17 +40,9 @@ export const ETA_INTERVAL_MS = 5_000;
 const STALE_THROTTLE_MS = 60_000;
 const PRUNE_ABOVE = 10_000;
 
-const listeners = new Set<TripLocationListener>();
-
-/** Subscribe to accurate positions of drivers on a trip, on this node; returns the unsubscribe function. */
-export function subscribeTripLocations(listener: TripLocationListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
 /**
- * Fans a driver's positions out while on a trip: every accurate fix to the
- * in-process listeners, the newest one to the trip room (≤ 1/s, volatile:
+ * Fans a driver's positions out while on a trip: every accurate fix as the
+ * bus's `trip.location` signal, the newest one to the trip room (≤ 1/s, volatile:
  * a phone whose connection is still busy just skips a frame) and an ETA to
  * the pickup (before the ride) or the drop-off (during it) every 5 s.
  */
@@ -53,10 +50,13 @@ export class TripFeed {
   private readonly lastForward = new Map<string, number>();
   private readonly lastEta = new Map<string, number>();
 
-  constructor(private readonly deps: { realtime: RealtimeEmitter; log: Logger }) {}
+  constructor(private readonly deps: { realtime: RealtimeEmitter; bus: Pick<EventBus, 'signal'> }) {}
 
   publish(trip: ActiveTrip, driverId: string, fixes: FeedFix[], accurate: FeedFix[]): void {
-    for (const fix of accurate) this.notify({ tripId: trip.tripId, driverId, lat: fix.lat, lng: fix.lng, speed: fix.speed, heading: fix.heading, at: fix.at, tripStatus: trip.status });
+    for (const fix of accurate) {
+      const { lat, lng, speed, heading, at } = fix;
+      this.deps.bus.signal('trip.location', { tripId: trip.tripId, driverId, lat, lng, speed, heading, at, tripStatus: trip.status });
+    }
     const newest = fixes[fixes.length - 1];
     if (!newest) return;
     const now = Date.now();
@@ -80,16 +80,6 @@ export class TripFeed {
   forget(tripId: string): void {
     this.lastForward.delete(tripId);
     this.lastEta.delete(tripId);
-  }
-
-  private notify(p: TripLocation): void {
-    for (const listener of listeners) {
-      try {
-        listener(p);
-      } catch (err) {
-        this.deps.log.error({ err, tripId: p.tripId }, 'trip location listener failed');
-      }
-    }
   }
 
   private prune(now: number): void {

@@ -2,7 +2,7 @@ export { eraseNotificationDataOf } from './notifications.repo.js';
 export { notify, fanOutNotification, toNotificationView, type NotifyInput } from './notifications.service.js';
 export { deliverNotificationTask, sendDeliveryTask, queueDeliveries, deliveryPolicy, type QueuedDelivery } from './delivery.tasks.js';
 export { markDeliverySent as recordDeliverySent } from './deliveries.repo.js';
-export { registerNotificationTasks, messagingProvidersFor } from './notifications.tasks.js';
+export { registerNotificationTasks, type NotificationTaskDeps } from './notifications.tasks.js';
 export { registerNotificationRoutes } from './notifications.routes.js';
 export { deliveryStatusFor, type DeliveryStatusView } from './delivery-status.js';
 export { renderTemplate } from './templates.js';

@@ -3,8 +3,7 @@ import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { HotStateHealth } from '../../platform/hotstate/index.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
-import { collectScrapeGauges } from './scrape.js';
+import { collectScrapeGauges, type ScrapeDeps } from './scrape.js';
 
 const BEARER = /^Bearer (.+)$/;
 
@@ -19,15 +18,20 @@ export function metricsTokenMatches(header: string | undefined, expected: string
 }
 
 /** GET /metrics: Prometheus text for whoever holds METRICS_TOKEN (API.md "Operations"). */
-export function registerMetricsRoute(app: HttpApp, platform: Platform, opts: { hotState: () => HotStateHealth }) {
+export interface MetricsDeps extends ScrapeDeps {
+  /** METRICS_TOKEN */
+  metricsToken: string;
+}
+
+export function registerMetricsRoute(app: HttpApp, deps: MetricsDeps, opts: { hotState: () => HotStateHealth }) {
   app.get(
     '/metrics',
     { schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' }, config: { plain: true } },
     async (request, reply) => {
-      if (!metricsTokenMatches(request.headers.authorization, platform.config.metricsToken)) {
+      if (!metricsTokenMatches(request.headers.authorization, deps.metricsToken)) {
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid metrics token');
       }
-      await collectScrapeGauges(platform, opts.hotState);
+      await collectScrapeGauges(deps, opts.hotState);
       return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
     },
   );

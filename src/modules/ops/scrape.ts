@@ -4,7 +4,9 @@ import { pingDatabase } from '../../platform/db/database.js';
 import type { HotStateHealth } from '../../platform/hotstate/index.js';
 import { clearJobGauges } from '../../platform/jobs/jobs.metrics.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { Db } from '../../platform/db/database.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/observability/logger.js';
 import { clearDriverGauges, collectDriverGauges } from '../drivers/index.js';
 import { lastReconciliation } from '../payments/index.js';
 import { clearTripGauges, collectTripGauges } from '../trips/index.js';
@@ -23,11 +25,21 @@ const poolMax = gauge('smartline_db_pool_max_clients', 'Pool size limit (DB_POOL
 const hotStateAdapter = gauge('smartline_hotstate_adapter', 'Hot-state adapter in use (value 1 on the label that applies: memory or redis)', ['adapter']);
 const hotStateDegraded = gauge('smartline_hotstate_degraded', '1 while the shared hot state (Redis) or the socket adapter is unreachable and this node serves from memory');
 const reconciliationOk = gauge('smartline_ledger_reconciliation_last_ok', 'Result of the latest stored reconciliation report (1 ok, 0 mismatch); absent before the first run');
+/** What a scrape reads: the pool's counters, Postgres, the job queue. */
+export interface ScrapeDeps {
+  db: Db;
+  pool: pg.Pool;
+  /** DB_POOL_MAX */
+  poolMax: number;
+  jobs: Pick<JobQueue, 'refreshGauges'>;
+  log: Logger;
+}
+
 const reconciliationAt = gauge('smartline_ledger_reconciliation_last_run_timestamp_seconds', 'When the latest stored reconciliation report ran (unix seconds)');
 
-async function collectReconciliation(platform: Platform) {
+async function collectReconciliation(deps: ScrapeDeps) {
   // From the stored report, so every node tells the same story (the job ran on one of them, maybe before a restart).
-  const report = await lastReconciliation(platform.database.db);
+  const report = await lastReconciliation(deps.db);
   clearReconciliation();
   if (!report) return;
   reconciliationOk.set(report.ok ? 1 : 0);
@@ -40,10 +52,10 @@ function clearReconciliation() {
 }
 
 /** Gauges read from Postgres on each scrape; `clear` drops their samples when the read is impossible. */
-const DB_COLLECTORS: Array<{ name: string; collect(p: Platform): Promise<void>; clear(): void }> = [
-  { name: 'trips', collect: (p) => collectTripGauges(p.database.db), clear: clearTripGauges },
-  { name: 'drivers', collect: (p) => collectDriverGauges(p.database.db), clear: clearDriverGauges },
-  { name: 'jobs', collect: (p) => p.jobs.refreshGauges(), clear: clearJobGauges },
+const DB_COLLECTORS: Array<{ name: string; collect(deps: ScrapeDeps): Promise<void>; clear(): void }> = [
+  { name: 'trips', collect: (d) => collectTripGauges(d.db), clear: clearTripGauges },
+  { name: 'drivers', collect: (d) => collectDriverGauges(d.db), clear: clearDriverGauges },
+  { name: 'jobs', collect: (d) => d.jobs.refreshGauges(), clear: clearJobGauges },
   { name: 'reconciliation', collect: collectReconciliation, clear: clearReconciliation },
 ];
 
@@ -74,10 +86,10 @@ function setHotStateGauges(health: HotStateHealth) {
  * sample beats a stale one); the in-process ones are still reported.
  * Collectors run one after another so a scrape holds at most one connection.
  */
-export async function collectScrapeGauges(platform: Platform, hotState: () => HotStateHealth): Promise<void> {
-  setPoolGauges(platform.database.pool, platform.config.DB_POOL_MAX);
+export async function collectScrapeGauges(deps: ScrapeDeps, hotState: () => HotStateHealth): Promise<void> {
+  setPoolGauges(deps.pool, deps.poolMax);
   setHotStateGauges(hotState());
-  const up = await withTimeout(pingDatabase(platform.database.db), DB_PROBE_TIMEOUT_MS).then(() => true, () => false);
+  const up = await withTimeout(pingDatabase(deps.db), DB_PROBE_TIMEOUT_MS).then(() => true, () => false);
   dbUp.set(up ? 1 : 0);
   for (const collector of DB_COLLECTORS) {
     if (!up) {
@@ -85,10 +97,10 @@ export async function collectScrapeGauges(platform: Platform, hotState: () => Ho
       continue;
     }
     try {
-      await withTimeout(collector.collect(platform), COLLECT_TIMEOUT_MS);
+      await withTimeout(collector.collect(deps), COLLECT_TIMEOUT_MS);
     } catch (err) {
       collector.clear();
-      platform.log.warn({ err: err instanceof Error ? err.message : String(err), collector: collector.name }, 'metrics: scrape-time collector skipped');
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err), collector: collector.name }, 'metrics: scrape-time collector skipped');
     }
   }
 }

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../platform/errors.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { CURRENCY, postHold, voidHold } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { findDeposit, updateDepositIf } from './deposits.repo.js';
@@ -16,8 +16,8 @@ export type ReviewDecision = 'approve' | 'reject';
  * Kashier's console: an alert row says so). Repeating the same decision
  * answers with the deposit as it is; the opposite one is 409.
  */
-export async function decideHeldDeposit(platform: Platform, adminId: string, depositId: string, decision: ReviewDecision, note: string | null) {
-  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx) => {
+export async function decideHeldDeposit(deps: PaymentsDeps, adminId: string, depositId: string, decision: ReviewDecision, note: string | null) {
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const deposit = await findDeposit(tx, depositId);
     if (!deposit) throw notFound('Deposit');
     const target = decision === 'approve' ? 'credited' : 'rejected';
@@ -33,7 +33,7 @@ export async function decideHeldDeposit(platform: Platform, adminId: string, dep
       await insertFinanceAlert(tx, { kind: 'deposit_refund_due', subjectId: deposit.id, message: 'Rejected deposit: refund the payer through Kashier', details: { amount: deposit.amount, transactionId: deposit.provider_transaction_id } });
     }
     const template = decision === 'approve' ? 'wallet.deposit_credited' : 'wallet.deposit_rejected';
-    await notify(tx, platform.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
+    await notify(tx, deps.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
     return moved;
   });
   return toDepositView(row);

@@ -2,13 +2,13 @@ import type { Config } from '../../config.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import type { AuthUser } from '../../platform/http/route-config.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsConfig, PaymentsDeps } from './payments.deps.js';
 import { CURRENCY, ensureWallet, walletKindFor } from '../ledger/index.js';
 import { findDeposit, insertDeposit } from './deposits.repo.js';
 import { buildPaymentUrl, type KashierSettings } from './kashier.js';
 import type { DepositRow } from './payments.tables.js';
 
-export function kashierSettings(config: Config): KashierSettings {
+export function kashierSettings(config: PaymentsConfig): KashierSettings {
   return {
     merchantId: config.kashierMerchantId,
     apiKeys: config.kashierApiKeys,
@@ -19,7 +19,7 @@ export function kashierSettings(config: Config): KashierSettings {
   };
 }
 
-export function walletOwnerOf(user: Pick<AuthUser, 'id' | 'role'>, config: Config) {
+export function walletOwnerOf(user: Pick<AuthUser, 'id' | 'role'>, config: Pick<Config, 'DRIVER_CREDIT_LIMIT'>) {
   if (user.role === 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Admins have no wallet');
   return { ownerId: user.id, kind: walletKindFor(user.role), creditLimit: config.DRIVER_CREDIT_LIMIT };
 }
@@ -37,18 +37,18 @@ export function toDepositView(row: DepositRow) {
 }
 
 /** Opens a deposit and the Kashier page to pay it; nothing is credited until Kashier's webhook says so. */
-export async function createDeposit(platform: Platform, user: Pick<AuthUser, 'id' | 'role'>, amount: number) {
-  const owner = walletOwnerOf(user, platform.config);
-  const row = await withTransaction(platform.database.db, async (tx) => {
+export async function createDeposit(deps: PaymentsDeps, user: Pick<AuthUser, 'id' | 'role'>, amount: number) {
+  const owner = walletOwnerOf(user, deps.config);
+  const row = await withTransaction(deps.db, async (tx) => {
     await ensureWallet(tx, owner);
     return insertDeposit(tx, { userId: user.id, amount });
   });
-  const paymentUrl = buildPaymentUrl(kashierSettings(platform.config), { orderId: row.id, amount, currency: CURRENCY });
+  const paymentUrl = buildPaymentUrl(kashierSettings(deps.config), { orderId: row.id, amount, currency: CURRENCY });
   return { depositId: row.id, paymentUrl, ...toDepositView(row) };
 }
 
-export async function getOwnDeposit(platform: Platform, userId: string, id: string) {
-  const row = await findDeposit(platform.database.db, id);
+export async function getOwnDeposit(deps: PaymentsDeps, userId: string, id: string) {
+  const row = await findDeposit(deps.db, id);
   if (!row || row.user_id !== userId) throw notFound('Deposit');
   return toDepositView(row);
 }

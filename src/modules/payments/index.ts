@@ -1,11 +1,12 @@
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { registerLedgerRoutes } from '../ledger/index.js';
 import { registerPaymentRoutes } from './payments.routes.js';
 import { registerPaymentAdminRoutes } from './payments.admin.routes.js';
 import { registerPaymentTasks, schedulePaymentJobs } from './payments.tasks.js';
 
 export { registerPaymentRoutes, registerPaymentAdminRoutes, registerPaymentTasks, schedulePaymentJobs };
+export type { PaymentsDeps, PaymentsConfig } from './payments.deps.js';
 export { recordSettlement, findTripSettlement, alertCreditLimitExceeded, type SettlementRecord } from './settlements.service.js';
 export { runReconciliation, lastReconciliation, type ReconciliationReport } from './reconciliation.service.js';
 export { createDeposit, kashierSettings } from './deposits.service.js';
@@ -17,10 +18,10 @@ export { FRAUD_LIMITS } from './fraud-rules.js';
 export { reconcileTask, nextDailyRun } from './reconcile.task.js';
 
 /** Wallet, payments and their jobs, wired in one call from app.ts. */
-export async function installPayments(app: HttpApp, platform: Platform) {
-  registerLedgerRoutes(app, platform.database.db);
-  registerPaymentRoutes(app, platform);
-  registerPaymentAdminRoutes(app, platform);
-  registerPaymentTasks(platform);
-  await schedulePaymentJobs(platform);
+export async function installPayments(app: HttpApp, deps: PaymentsDeps) {
+  registerLedgerRoutes(app, deps.db);
+  registerPaymentRoutes(app, deps);
+  registerPaymentAdminRoutes(app, deps);
+  registerPaymentTasks(deps);
+  await schedulePaymentJobs(deps);
 }

@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../../platform/errors.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { CURRENCY, findWallet, placeHold, systemAccounts, transfer } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { countPaidDepositsSince, findDeposit, lockProviderEvent, recordProviderEvent, setProviderEventOutcome, updateDepositIf } from './deposits.repo.js';
@@ -83,17 +83,17 @@ export function webhookKeys(config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PRE
  * reconciliation counts it as "paid but not credited". Crediting inline would
  * roll that proof back with the failure and leave it only with Kashier.
  */
-export async function handleKashierWebhook(platform: Platform, body: { event?: unknown; data: Record<string, unknown> }, signature: string | undefined) {
-  if (!verifyWebhookSignature(body.data, signature, webhookKeys(platform.config, new Date()))) {
+export async function handleKashierWebhook(deps: PaymentsDeps, body: { event?: unknown; data: Record<string, unknown> }, signature: string | undefined) {
+  if (!verifyWebhookSignature(body.data, signature, webhookKeys(deps.config, new Date()))) {
     webhooksTotal.inc({ result: 'bad_signature' });
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature');
   }
   const p = readPayment(body);
-  const fresh = await runUnitOfWork(platform.database.db, platform.bus, async (tx) => {
+  const fresh = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const stored = await recordProviderEvent(tx, { provider: PROVIDER, event: p.event, providerTransactionId: p.transactionId, orderId: p.orderId, status: p.status, amount: p.amount, currency: p.currency, payload: signedPart(body) });
     if (stored) {
       const payload = { event: p.event, transactionId: p.transactionId };
-      await platform.jobs.enqueue(tx, kashierEventTask, payload, { jobKey: `payments.kashier_event:${p.event}:${p.transactionId}`, priority: JobPriority.HIGH });
+      await deps.jobs.enqueue(tx, kashierEventTask, payload, { jobKey: `payments.kashier_event:${p.event}:${p.transactionId}`, priority: JobPriority.HIGH });
     }
     return stored;
   });
@@ -107,7 +107,7 @@ async function alert(tx: Tx, kind: string, subjectId: string | null, message: st
 }
 
 /** A successful payment for a deposit we hold: credit it now, or hold it for review if a fraud rule hits. */
-async function creditPaidDeposit(platform: Platform, tx: Tx, events: EventRecorder, deposit: DepositRow, p: KashierPayment): Promise<string> {
+async function creditPaidDeposit(deps: PaymentsDeps, tx: Tx, events: EventRecorder, deposit: DepositRow, p: KashierPayment): Promise<string> {
   const now = new Date();
   const reason = depositReviewReason({ amount: deposit.amount, paidDepositsLastHour: await countPaidDepositsSince(tx, deposit.user_id, new Date(now.getTime() - HOUR_MS)) });
   const moved = await updateDepositIf(tx, {
@@ -125,18 +125,18 @@ async function creditPaidDeposit(platform: Platform, tx: Tx, events: EventRecord
   const { provider_clearing } = await systemAccounts(tx);
   const move = { id: `deposit:${deposit.id}`, debitAccountId: provider_clearing, creditAccountId: wallet.id, amount: deposit.amount, kind: 'deposit' as const, reference: `deposit:${deposit.id}` };
   if (reason) {
-    await placeHold(tx, platform.jobs, move);
+    await placeHold(tx, deps.jobs, move);
     await alert(tx, 'deposit_review', deposit.id, `Deposit held for review: ${reason}`, { userId: deposit.user_id, amount: deposit.amount, reason });
   } else {
     await transfer(tx, { ...move, type: 'posted' });
   }
   await events.record({ type: 'wallet.deposit_paid', aggregateType: 'deposit', aggregateId: deposit.id, actorId: null, payload: { depositId: deposit.id, userId: deposit.user_id, amount: deposit.amount, held: reason !== null, reason } });
   const template = reason ? 'wallet.deposit_held' : 'wallet.deposit_credited';
-  await notify(tx, platform.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
+  await notify(tx, deps.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
   return reason ? 'held' : 'credited';
 }
 
-async function applyPayment(platform: Platform, tx: Tx, events: EventRecorder, p: KashierPayment): Promise<string> {
+async function applyPayment(deps: PaymentsDeps, tx: Tx, events: EventRecorder, p: KashierPayment): Promise<string> {
   if (p.event !== 'pay') return 'ignored_event';
   const deposit = p.orderId && UUID.test(p.orderId) ? await findDeposit(tx, p.orderId) : undefined;
   if (!deposit) {
@@ -145,14 +145,14 @@ async function applyPayment(platform: Platform, tx: Tx, events: EventRecorder, p
   }
   if (p.status !== 'SUCCESS') {
     const failed = await updateDepositIf(tx, { id: deposit.id, from: ['pending'], set: { status: 'failed' } });
-    if (failed) await notify(tx, platform.jobs, { userId: deposit.user_id, template: 'wallet.deposit_failed', data: { depositId: deposit.id }, priority: 'NORMAL' });
+    if (failed) await notify(tx, deps.jobs, { userId: deposit.user_id, template: 'wallet.deposit_failed', data: { depositId: deposit.id }, priority: 'NORMAL' });
     return 'not_successful';
   }
   if (p.amount !== deposit.amount || p.currency !== deposit.currency) {
     await alert(tx, 'kashier_amount_mismatch', deposit.id, 'Kashier reported a different amount or currency', { expected: deposit.amount, reported: p.amount, currency: p.currency });
     return 'amount_mismatch';
   }
-  return creditPaidDeposit(platform, tx, events, deposit, p);
+  return creditPaidDeposit(deps, tx, events, deposit, p);
 }
 
 /**
@@ -160,14 +160,14 @@ async function applyPayment(platform: Platform, tx: Tx, events: EventRecorder, p
  * outcome written in the same transaction as the credit, so a second run (a
  * retry after a crash, a re-queued dead letter) finds the outcome and stops.
  */
-export async function processKashierEvent(platform: Platform, key: { event: string; transactionId: string }): Promise<string> {
-  return runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+export async function processKashierEvent(deps: PaymentsDeps, key: { event: string; transactionId: string }): Promise<string> {
+  return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const inboxKey = { provider: PROVIDER, event: key.event, providerTransactionId: key.transactionId };
     const row = await lockProviderEvent(tx, inboxKey);
     if (!row) return 'missing';
     if (row.outcome) return row.outcome;
     const p: KashierPayment = { event: row.event, transactionId: row.provider_transaction_id, orderId: row.order_id, status: row.status, amount: row.amount, currency: row.currency };
-    const outcome = await applyPayment(platform, tx, events, p);
+    const outcome = await applyPayment(deps, tx, events, p);
     await setProviderEventOutcome(tx, inboxKey, outcome);
     eventsTotal.inc({ outcome });
     return outcome;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { notFound } from '../../platform/errors.js';
@@ -28,25 +28,25 @@ const admin: { auth: ['admin'] } = { auth: ['admin'] };
 const DecisionParams = IdParams.extend({ decision: z.enum(['approve', 'reject']) });
 
 /** Operations console: withdrawal and deposit review, reconciliation, finance reports. */
-export function registerPaymentAdminRoutes(app: HttpApp, platform: Platform) {
-  const db = platform.database.db;
+export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
+  const db = deps.db;
 
   app.get('/api/v1/admin/withdrawals', { schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } }, config: { auth: ['admin'] } },
     async (request, reply) => {
-      const { items, nextCursor } = await listWithdrawalsFor(platform, request.query);
+      const { items, nextCursor } = await listWithdrawalsFor(deps, request.query);
       return sendOk(reply, items, { nextCursor });
     });
 
   app.post('/api/v1/admin/withdrawals/:id/:decision', { schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(WithdrawalSchema) } }, config: { auth: ['admin'], idempotent: true } },
     async (request, reply) => {
       const { id, decision } = request.params;
-      return sendOk(reply, await decideWithdrawal(platform, { adminId: currentUser(request).id, withdrawalId: id, decision, note: request.body?.note ?? null }));
+      return sendOk(reply, await decideWithdrawal(deps, { adminId: currentUser(request).id, withdrawalId: id, decision, note: request.body?.note ?? null }));
     });
 
   app.post('/api/v1/admin/deposits/:id/:decision', { schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(DepositSchema) } }, config: { auth: ['admin'], idempotent: true } },
     async (request, reply) => {
       const { id, decision } = request.params;
-      return sendOk(reply, await decideHeldDeposit(platform, currentUser(request).id, id, decision, request.body?.note ?? null));
+      return sendOk(reply, await decideHeldDeposit(deps, currentUser(request).id, id, decision, request.body?.note ?? null));
     });
 
   app.get('/api/v1/admin/reconciliation', { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
@@ -57,7 +57,7 @@ export function registerPaymentAdminRoutes(app: HttpApp, platform: Platform) {
     });
 
   app.post('/api/v1/admin/reconciliation/run', { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
-    async (_request, reply) => sendOk(reply, await runReconciliation(platform)));
+    async (_request, reply) => sendOk(reply, await runReconciliation(deps)));
 
   app.get('/api/v1/admin/reports/platform-revenue', { schema: { tags, querystring: RangeQuerySchema, response: { 200: envelopeOf(z.array(RevenueRowSchema)) } }, config: admin },
     async (request, reply) => sendOk(reply, await platformRevenue(db, request.query)));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { HttpApp } from '../../platform/http/server.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { createDeposit, getOwnDeposit } from './deposits.service.js';
@@ -33,26 +33,26 @@ async function requireSignatureHeader(request: FastifyRequest) {
 }
 
 /** Deposits, withdrawals and earnings of the caller, plus Kashier's webhook. */
-export function registerPaymentRoutes(app: HttpApp, platform: Platform) {
-  const db = platform.database.db;
+export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
+  const db = deps.db;
 
   app.post('/api/v1/wallet/deposits', { schema: { tags, body: DepositRequest, response: { 201: envelopeOf(CreatedDepositSchema) } }, config: { auth: ['rider', 'driver'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await createDeposit(platform, currentUser(request), request.body.amount), { status: 201 }));
+    async (request, reply) => sendOk(reply, await createDeposit(deps, currentUser(request), request.body.amount), { status: 201 }));
 
   app.get('/api/v1/wallet/deposits/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } }, config: { auth: ['rider', 'driver'] } },
-    async (request, reply) => sendOk(reply, await getOwnDeposit(platform, currentUser(request).id, request.params.id)));
+    async (request, reply) => sendOk(reply, await getOwnDeposit(deps, currentUser(request).id, request.params.id)));
 
   app.post('/api/v1/wallet/withdrawals', { schema: { tags, body: WithdrawalRequest, response: { 201: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await requestWithdrawal(platform, currentUser(request).id, request.body.amount), { status: 201 }));
+    async (request, reply) => sendOk(reply, await requestWithdrawal(deps, currentUser(request).id, request.body.amount), { status: 201 }));
 
   app.get('/api/v1/wallet/withdrawals', { schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } }, config: { auth: ['driver'] } },
     async (request, reply) => {
-      const { items, nextCursor } = await listWithdrawalsFor(platform, { driverId: currentUser(request).id, ...request.query });
+      const { items, nextCursor } = await listWithdrawalsFor(deps, { driverId: currentUser(request).id, ...request.query });
       return sendOk(reply, items, { nextCursor });
     });
 
   app.get('/api/v1/wallet/withdrawals/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'] } },
-    async (request, reply) => sendOk(reply, await getWithdrawal(platform, currentUser(request), request.params.id)));
+    async (request, reply) => sendOk(reply, await getWithdrawal(deps, currentUser(request), request.params.id)));
 
   app.get('/api/v1/wallet/earnings', { schema: { tags, querystring: EarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } }, config: { auth: ['driver'] } },
     async (request, reply) => sendOk(reply, await driverEarnings(db, { driverId: currentUser(request).id, ...request.query })));
@@ -62,6 +62,6 @@ export function registerPaymentRoutes(app: HttpApp, platform: Platform) {
   app.post('/api/v1/webhooks/kashier', { schema: { tags: ['webhooks'], body: KashierWebhookBody, response: { 200: envelopeOf(WebhookAck) } }, onRequest: requireSignatureHeader },
     async (request, reply) => {
       const signature = request.headers['x-kashier-signature'];
-      return sendOk(reply, await handleKashierWebhook(platform, request.body, typeof signature === 'string' ? signature : undefined));
+      return sendOk(reply, await handleKashierWebhook(deps, request.body, typeof signature === 'string' ? signature : undefined));
     });
 }

@@ -1,4 +1,4 @@
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { registerLedgerTasks } from '../ledger/index.js';
 import { reconcileTask, scheduleReconciliation } from './reconcile.task.js';
 import { kashierEventTask } from './kashier-event.task.js';
@@ -11,20 +11,20 @@ import { withdrawalHoldExpired } from './withdrawals.service.js';
  * reconciliation, which books its successor before it runs so a failing run
  * never breaks the chain.
  */
-export function registerPaymentTasks(platform: Platform) {
-  registerLedgerTasks(platform, { onHoldExpired: { withdrawal: withdrawalHoldExpired(platform) } });
-  platform.jobs.register(kashierEventTask, async (key, ctx) => {
-    const outcome = await processKashierEvent(platform, key);
+export function registerPaymentTasks(deps: PaymentsDeps) {
+  registerLedgerTasks(deps, { onHoldExpired: { withdrawal: withdrawalHoldExpired(deps) } });
+  deps.jobs.register(kashierEventTask, async (key, ctx) => {
+    const outcome = await processKashierEvent(deps, key);
     ctx.log.info({ ...key, outcome }, 'kashier event applied');
   });
-  platform.jobs.register(reconcileTask, async ({ day }, ctx) => {
-    await scheduleReconciliation(platform, platform.database.db, new Date(`${day}T23:59:59Z`));
-    const report = await runReconciliation(platform);
+  deps.jobs.register(reconcileTask, async ({ day }, ctx) => {
+    await scheduleReconciliation(deps, deps.db, new Date(`${day}T23:59:59Z`));
+    const report = await runReconciliation(deps);
     ctx.log.info({ day, ok: report.ok }, 'daily reconciliation done');
   });
 }
 
 /** Books the next daily reconciliation (idempotent; call at start-up). */
-export async function schedulePaymentJobs(platform: Platform) {
-  await scheduleReconciliation(platform, platform.database.db);
+export async function schedulePaymentJobs(deps: PaymentsDeps) {
+  await scheduleReconciliation(deps, deps.db);
 }

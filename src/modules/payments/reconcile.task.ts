@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DbHandle } from '../../platform/db/database.js';
 import { defineTask } from '../../platform/jobs/task.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 
 /** Daily reconciliation; each run schedules the next (one job key per day, so restarts never duplicate it). */
 export const reconcileTask = defineTask({
@@ -23,8 +23,8 @@ export function nextDailyRun(after: Date): Date {
  * Enqueues the next daily run. The key and run time depend only on the day,
  * so every node calling this at start-up lands on the same single job.
  */
-export async function scheduleReconciliation(platform: Platform, db: DbHandle, after = new Date()) {
+export async function scheduleReconciliation(deps: PaymentsDeps, db: DbHandle, after = new Date()) {
   const runAt = nextDailyRun(after);
   const day = runAt.toISOString().slice(0, 10);
-  await platform.jobs.enqueue(db, reconcileTask, { day }, { jobKey: `payments.reconcile:${day}`, runAt });
+  await deps.jobs.enqueue(db, reconcileTask, { day }, { jobKey: `payments.reconcile:${day}`, runAt });
 }

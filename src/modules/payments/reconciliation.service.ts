@@ -2,7 +2,7 @@ import { Gauge } from 'prom-client';
 import type { DbHandle } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { auditLedger, ledgerDepositTotals, type AuditCheck } from '../ledger/index.js';
 import { depositTotals } from './deposits.repo.js';
 import { insertFinanceAlert, insertReport, latestReport } from './finance.repo.js';
@@ -65,8 +65,8 @@ export function toReport(row: ReportRow): ReconciliationReport {
  * committing meanwhile cannot skew the sums), stores the report, and on a
  * mismatch writes an alert row, tells connected admins and drops the gauge to 0.
  */
-export async function runReconciliation(platform: Platform): Promise<ReconciliationReport> {
-  const db = platform.database.db;
+export async function runReconciliation(deps: PaymentsDeps): Promise<ReconciliationReport> {
+  const db = deps.db;
   const checks = await db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -84,8 +84,8 @@ export async function runReconciliation(platform: Platform): Promise<Reconciliat
   reconciliationOk.set(ok ? 1 : 0);
   const report = toReport(row);
   if (!ok) {
-    platform.log.error({ checks: checks.filter((c) => !c.ok) }, 'ledger reconciliation found a mismatch');
-    platform.realtime.toAdmins('finance:alert', { kind: 'reconciliation_mismatch', ranAt: report.ranAt });
+    deps.log.error({ checks: checks.filter((c) => !c.ok) }, 'ledger reconciliation found a mismatch');
+    deps.realtime.toAdmins('finance:alert', { kind: 'reconciliation_mismatch', ranAt: report.ranAt });
   }
   return report;
 }

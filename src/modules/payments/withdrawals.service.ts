@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { PaymentsDeps } from './payments.deps.js';
 import { CURRENCY, availableOf, ensureWallet, failureError, lockAccountStates, placeHold, postHold, systemAccounts, voidHold, type HoldExpiredListener } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { lastPaidDepositAt } from './deposits.repo.js';
@@ -47,9 +47,9 @@ async function recordResolved(events: EventRecorder, row: WithdrawalRow, by: str
  * locked before the fraud counters are read, so a burst of requests is judged
  * one at a time. 402 when the wallet cannot cover it.
  */
-export async function requestWithdrawal(platform: Platform, driverId: string, amount: number) {
-  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
-    const wallet = await ensureWallet(tx, { ownerId: driverId, kind: 'driver_wallet', creditLimit: platform.config.DRIVER_CREDIT_LIMIT });
+export async function requestWithdrawal(deps: PaymentsDeps, driverId: string, amount: number) {
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
+    const wallet = await ensureWallet(tx, { ownerId: driverId, kind: 'driver_wallet', creditLimit: deps.config.DRIVER_CREDIT_LIMIT });
     const { withdrawals_pending } = await systemAccounts(tx);
     const locked = await lockAccountStates(tx, [wallet.id, withdrawals_pending]);
     // Refuse at once what cannot be covered: a burst of requests holds the wallet lock as briefly as possible.
@@ -63,7 +63,7 @@ export async function requestWithdrawal(platform: Platform, driverId: string, am
     });
     const id = randomUUID();
     const holdId = `withdrawal:${id}:hold`;
-    await placeHold(tx, platform.jobs, {
+    await placeHold(tx, deps.jobs, {
       id: holdId,
       debitAccountId: wallet.id,
       creditAccountId: withdrawals_pending,
@@ -78,7 +78,7 @@ export async function requestWithdrawal(platform: Platform, driverId: string, am
     await events.record({ type: 'wallet.withdrawal_requested', aggregateType: 'withdrawal', aggregateId: id, actorId: driverId, payload: { withdrawalId: id, driverId, amount, status: created.status, reason } });
     return created;
   });
-  platform.realtime.toAdmins('withdrawal:requested', toWithdrawalView(row));
+  deps.realtime.toAdmins('withdrawal:requested', toWithdrawalView(row));
   return toWithdrawalView(row);
 }
 
@@ -92,8 +92,8 @@ async function resolveHold(tx: Tx, row: WithdrawalRow, decision: 'approve' | 're
  * (hold voided: the driver can spend it again), with an audit row. The hold's
  * single resolution is the arbiter of races: approve vs reject vs expiry, one wins.
  */
-export async function decideWithdrawal(platform: Platform, args: { adminId: string; withdrawalId: string; decision: 'approve' | 'reject'; note: string | null }) {
-  const row = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+export async function decideWithdrawal(deps: PaymentsDeps, args: { adminId: string; withdrawalId: string; decision: 'approve' | 'reject'; note: string | null }) {
+  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const current = await findWithdrawal(tx, args.withdrawalId);
     if (!current) throw notFound('Withdrawal');
     const target: WithdrawalStatus = args.decision === 'approve' ? 'approved' : 'rejected';
@@ -109,7 +109,7 @@ export async function decideWithdrawal(platform: Platform, args: { adminId: stri
       targetId: current.id,
       details: { driverId: current.driver_id, amount: current.amount, reviewReason: current.review_reason, note: args.note },
     });
-    await notify(tx, platform.jobs, { userId: current.driver_id, template: `wallet.withdrawal_${target}`, data: { withdrawalId: current.id, amount: current.amount, currency: CURRENCY }, priority: 'HIGH' });
+    await notify(tx, deps.jobs, { userId: current.driver_id, template: `wallet.withdrawal_${target}`, data: { withdrawalId: current.id, amount: current.amount, currency: CURRENCY }, priority: 'HIGH' });
     await recordResolved(events, updated, args.adminId);
     return updated;
   });
@@ -117,25 +117,25 @@ export async function decideWithdrawal(platform: Platform, args: { adminId: stri
 }
 
 /** Ledger hook: a withdrawal hold timed out, so the request is over (same transaction as the release). */
-export function withdrawalHoldExpired(platform: Platform): HoldExpiredListener {
+export function withdrawalHoldExpired(deps: PaymentsDeps): HoldExpiredListener {
   return async (tx, events, hold) => {
     const row = await findWithdrawalByHold(tx, hold.id);
     if (!row) return;
     const expired = await updateWithdrawalIf(tx, { id: row.id, from: OPEN, to: 'expired', decidedBy: null, note: 'hold expired before a decision' });
     if (!expired) return;
-    await notify(tx, platform.jobs, { userId: row.driver_id, template: 'wallet.withdrawal_expired', data: { withdrawalId: row.id, amount: row.amount, currency: CURRENCY }, priority: 'NORMAL' });
+    await notify(tx, deps.jobs, { userId: row.driver_id, template: 'wallet.withdrawal_expired', data: { withdrawalId: row.id, amount: row.amount, currency: CURRENCY }, priority: 'NORMAL' });
     await recordResolved(events, expired, null);
   };
 }
 
-export async function getWithdrawal(platform: Platform, viewer: { id: string; role: string }, id: string) {
-  const row = await findWithdrawal(platform.database.db, id);
+export async function getWithdrawal(deps: PaymentsDeps, viewer: { id: string; role: string }, id: string) {
+  const row = await findWithdrawal(deps.db, id);
   if (!row || (viewer.role !== 'admin' && row.driver_id !== viewer.id)) throw notFound('Withdrawal');
   return toWithdrawalView(row);
 }
 
-export async function listWithdrawalsFor(platform: Platform, args: { driverId?: string; status?: WithdrawalStatus; limit: number; cursor?: string }) {
-  const rows = await listWithdrawals(platform.database.db, { driverId: args.driverId, status: args.status, limit: args.limit, after: decodeCursor(args.cursor) });
+export async function listWithdrawalsFor(deps: PaymentsDeps, args: { driverId?: string; status?: WithdrawalStatus; limit: number; cursor?: string }) {
+  const rows = await listWithdrawals(deps.db, { driverId: args.driverId, status: args.status, limit: args.limit, after: decodeCursor(args.cursor) });
   const { page, nextCursor } = pageOf(rows, args.limit);
   return { items: page.map(toWithdrawalView), nextCursor };
 }

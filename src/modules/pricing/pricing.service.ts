@@ -32,6 +32,8 @@ export interface Quote {
 export interface PricedTrip {
   amount: number;
   surge: number;
+  /** The class's commission in the tariff this price was made with; settlement charges it. */
+  commissionBps: number;
   quoteId: string | null;
   distanceM: number;
   durationS: number;
@@ -113,8 +115,9 @@ export class PricingService {
       this.catalog.snapshot(),
     ]);
     const timeMultiplier = this.scheduleFactor(snapshot, args.at, args.pickup);
-    const amount = fareFromParts({ tariff: snapshot.tariffs[args.vehicleClass], route, timeMultiplier, surge });
-    return { amount, surge, quoteId: null, distanceM: route.distanceM, durationS: route.durationS };
+    const tariff = snapshot.tariffs[args.vehicleClass];
+    const amount = fareFromParts({ tariff, route, timeMultiplier, surge });
+    return { amount, surge, commissionBps: tariff.commissionBps, quoteId: null, distanceM: route.distanceM, durationS: route.durationS };
   }
 
   /** 409 QUOTE_EXPIRED with a fresh estimate for the same trip in `details.quotes`. */
@@ -150,6 +153,8 @@ export class PricingService {
     if (reason) throw await this.quoteExpired(reason, args);
     const surgeNow = await this.surge.multiplierAt(args.pickup);
     if (surgeNow > q.surge * QUOTE_MAX_SURGE_RISE) throw await this.quoteExpired('surge_rose', args);
-    return { amount: q.amount, surge: q.surge, quoteId: args.quoteId, distanceM: q.distanceM, durationS: q.durationS };
+    // The quote fixes what the rider pays; the commission is the tariff's at request time.
+    const { commissionBps } = await this.tariff(args.vehicleClass);
+    return { amount: q.amount, surge: q.surge, commissionBps, quoteId: args.quoteId, distanceM: q.distanceM, durationS: q.durationS };
   }
 }

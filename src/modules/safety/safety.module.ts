@@ -1,4 +1,7 @@
-import type { Platform } from '../../platform/runtime.js';
+import type { HotState } from '../../platform/hotstate/index.js';
+import type { TaskDeps } from '../../platform/jobs/queue.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { replaceContacts } from './contacts.repo.js';
 import { SafetyMonitor } from './safety-monitor.js';
@@ -7,6 +10,15 @@ import { registerSafetyJobHandlers } from './safety.tasks.js';
 import { TripShareService } from './share.service.js';
 import { SosService } from './sos.service.js';
 import { LatestPositions, type TripLocationPoint } from './trip-positions.js';
+import type { SafetyConfig } from './safety.config.js';
+
+export interface SafetyDeps extends TaskDeps {
+  realtime: RealtimeHub;
+  log: Logger;
+  /** Another node may have ingested the last fix: hot state has every driver's. */
+  hotState: Pick<HotState, 'getDriverPosition'>;
+  config: SafetyConfig;
+}
 
 export interface SafetyModule {
   sos: SosService;
@@ -21,14 +33,13 @@ export interface SafetyModule {
  * Builds the safety services, registers their jobs and subscribes to trip
  * status changes (accept ⇒ "not started within 20 min" check; end ⇒ forget).
  */
-export function createSafety(platform: Platform): SafetyModule {
-  const { config, database, jobs, realtime, bus } = platform;
-  const log = platform.log.child({ module: 'safety' });
-  const db = database.db;
+export function createSafety(deps: SafetyDeps): SafetyModule {
+  const { config, db, jobs, realtime, bus } = deps;
+  const log = deps.log.child({ module: 'safety' });
   const positions = new LatestPositions();
   // Another node may have ingested the fix: hot state (Redis when configured) has every driver's last position.
   positions.setFallback(async (driverId) => {
-    const p = await platform.hotState.getDriverPosition(driverId);
+    const p = await deps.hotState.getDriverPosition(driverId);
     return p ? { lat: p.lat, lng: p.lng, heading: p.heading, at: p.at } : null;
   });
   const monitor = new SafetyMonitor({ db, jobs, realtime, log, config, positions });

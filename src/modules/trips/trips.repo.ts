@@ -24,6 +24,8 @@ interface TripsTable {
   fare_amount: number;
   fare_currency: Generated<string>;
   surge: number;
+  /** Tariff commission (basis points) in force when the trip was priced; null before migration 0014. */
+  commission_bps: number | null;
   quote_id: string | null;
   scheduled_at: Date | null;
   otp: string;

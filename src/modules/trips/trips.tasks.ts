@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTask } from '../../platform/jobs/task.js';
-import type { Platform } from '../../platform/runtime.js';
+import type { TaskDeps } from '../../platform/jobs/queue.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
 import { closePendingOffers, findTrip } from './trips.repo.js';
 import { moveTrip } from './trips.service.js';
@@ -16,9 +16,9 @@ export const expireSearchTask = defineTask({
  * Ends a search nobody accepted. Fires once per trip (job key); a trip that
  * was accepted or cancelled meanwhile is left alone.
  */
-export function registerTripTasks(platform: Platform) {
-  platform.jobs.register(expireSearchTask, async ({ tripId }, ctx) => {
-    const expired = await runUnitOfWork(platform.database.db, platform.bus, async (tx, events) => {
+export function registerTripTasks(deps: TaskDeps) {
+  deps.jobs.register(expireSearchTask, async ({ tripId }, ctx) => {
+    const expired = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
       const trip = await findTrip(tx, tripId);
       if (!trip || trip.status !== 'searching') return [];
       await moveTrip(tx, events, { trip, to: 'no_drivers', actorId: null });

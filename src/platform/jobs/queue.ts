@@ -2,6 +2,7 @@ import { run, runMigrations, Logger as WorkerLogger, type Job, type Runner, type
 import type pg from 'pg';
 import type { Db, DbHandle } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
+import type { EventBus } from '../events/bus.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { insertDeadLetter, insertJob, markRequeued, workerSchemaRevision } from './jobs.repo.js';
 import type { z } from 'zod';
@@ -48,6 +49,17 @@ function workerLogger(log: Logger): WorkerLogger {
  * tasks in this process when started, and park jobs that exhaust their
  * attempts in `dead_letters` for an admin to re-run.
  */
+/**
+ * What a module's job handlers need from the platform: the database, the
+ * queue (to register handlers and enqueue follow-ups) and the bus that
+ * publishes a unit of work's events after commit.
+ */
+export interface TaskDeps {
+  db: Db;
+  jobs: JobQueue;
+  bus: EventBus;
+}
+
 export class JobQueue {
   private readonly tasks = new Map<string, { def: TaskDefinition; handler: TaskHandler }>();
   private runner: Runner | undefined;

@@ -1,7 +1,8 @@
-import type { Platform } from '../../platform/runtime.js';
-import { createHttpServer, type HttpApp } from '../../platform/http/server.js';
-import { registerHealthRoutes } from './health.routes.js';
-import { registerMetricsRoute } from '../ops/index.js';
+import type { Platform } from './platform/runtime.js';
+import { createHttpServer, type HttpApp } from './platform/http/server.js';
+import { registerHealthRoutes } from './modules/health/index.js';
+import { registerMetricsRoute } from './modules/ops/index.js';
+import { scrapeDepsOf } from './app.js';
 
 /**
  * The worker role takes no API traffic, yet an orchestrator still probes it
@@ -12,7 +13,7 @@ import { registerMetricsRoute } from '../ops/index.js';
 export async function createProbeServer(platform: Platform, version: string): Promise<{ http: HttpApp; markStarted(): void }> {
   const http = await createHttpServer({ log: platform.log, corsOrigins: [], version });
   const state = { started: false, hotState: () => platform.hotState.health() };
-  registerHealthRoutes(http, platform, state);
-  registerMetricsRoute(http, platform, { hotState: state.hotState });
+  registerHealthRoutes(http, { db: platform.database.db }, state);
+  registerMetricsRoute(http, scrapeDepsOf(platform), { hotState: state.hotState });
   return { http, markStarted: () => { state.started = true; } };
 }
