@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../platform/db/transaction.js';
 import type { PricedTrip, PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
 import { expireSearchTask, insertRequestedTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
-import type { VehicleClass } from '../modules/drivers/index.js';
+import type { VehicleClass } from '../shared/index.js';
 import { assertCanPay } from '../modules/ledger/index.js';
 import type { UnitDeps } from './deps.js';
 

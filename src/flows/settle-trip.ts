@@ -1,6 +1,7 @@
 import type { Tx } from '../platform/db/database.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
-import { commissionSplit, type PricingService, type VehicleClass } from '../modules/pricing/index.js';
+import type { VehicleClass } from '../shared/index.js';
+import { commissionSplit, type PricingService } from '../modules/pricing/index.js';
 import { CURRENCY, availableOf, ensureWallet, lockAccountStates, systemAccounts, transferAll, type AccountState, type MoveInput } from '../modules/ledger/index.js';
 import { alertCreditLimitExceeded, recordSettlement } from '../modules/payments/index.js';
 import { notify } from '../modules/notifications/index.js';

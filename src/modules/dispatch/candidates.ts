@@ -1,12 +1,11 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { HotState, NearbyDriver } from '../../platform/hotstate/index.js';
+import { FRESH_POSITION_MS } from '../../shared/index.js';
 import { acceptanceRate, findProfiles, type DriverProfileRow, type DriverState } from '../drivers/index.js';
 import { driversWhoServedRider } from '../trips/index.js';
 import { FAIRNESS_WINDOW_MS, completionRate, ineligibility, rankCandidates, type CandidateFacts, type RankedCandidate } from './scoring.js';
 import { SEARCH_RADII_M, SERVING_CLASSES } from './strategy.js';
 
-/** API.md "Location": only positions younger than 60 s count. */
-export const FRESH_POSITION_MS = 60_000;
 // Nearest drivers fetched per vehicle class and radius: enough to fill a
 // broadcast round several times over after eligibility and fairness.
 const MIN_POOL = 20;

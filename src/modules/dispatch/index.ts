@@ -3,7 +3,7 @@ export { registerDispatchRoutes } from './dispatch.routes.js';
 export { BidParams } from './dispatch.schema.js';
 export { dispatchRoundTask, dispatchJobKey } from './dispatch.tasks.js';
 export { RoundRunner, type RoundOutcome, type RoundOptions } from './rounds.js';
-export { findCandidates, offersCounterKey, FRESH_POSITION_MS, type Candidate, type CandidateResult } from './candidates.js';
+export { findCandidates, offersCounterKey, type Candidate, type CandidateResult } from './candidates.js';
 export {
   SCORE_WEIGHTS,
   FAIRNESS_MAX_PENALTY,

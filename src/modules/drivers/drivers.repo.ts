@@ -1,7 +1,7 @@
+import type { VehicleClass } from '../../shared/index.js';
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 
-export type VehicleClass = 'economy' | 'comfort' | 'premium' | 'xl';
 export type DriverState = 'offline' | 'available' | 'offered' | 'busy' | 'cooldown';
 
 export interface Vehicle {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { VehicleClassSchema } from '../../shared/index.js';
 
-export const VehicleClassSchema = z.enum(['economy', 'comfort', 'premium', 'xl']);
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

@@ -2,7 +2,8 @@ import type { Db, DbHandle } from '../../platform/db/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { findUserById } from '../users/index.js';
 import { forgetDriverCard } from './driver-cards.js';
-import { findProfile, setApproved, transitionState, upsertProfile, type DriverProfileRow, type Vehicle, type VehicleClass } from './drivers.repo.js';
+import { findProfile, setApproved, transitionState, upsertProfile, type DriverProfileRow, type Vehicle } from './drivers.repo.js';
+import type { VehicleClass } from '../../shared/index.js';
 
 /** Smoothed so a new driver (few offers) is not judged on one decline. */
 const ACCEPTANCE_PRIOR = { accepted: 4, received: 5 };

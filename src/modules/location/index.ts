@@ -3,7 +3,7 @@ export { eraseLocationDataOf } from './location.repo.js';
 export { registerLocationRoutes } from './location.routes.js';
 export { registerLocationSocketEvents } from './location.socket.js';
 export { registerLocationTasks, scheduleLocationMaintenance, maintainLocationStorage, maintainPartitionsTask } from './location.tasks.js';
-export { findNearbyDrivers, FRESH_WITHIN_MS, type NearbyCandidate, type NearbyDriversQuery } from './nearby.js';
+export { findNearbyDrivers, type NearbyCandidate, type NearbyDriversQuery } from './nearby.js';
 export type { TripLocation } from './trip-feed.js';
 export { LocationPointSchema, type LocationPoint } from './location.schema.js';
 export { COALESCE_MS, PRESENCE_TTL_MS, ROUTE_ACCURACY_M } from './location.service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VehicleClassSchema } from '../drivers/index.js';
+import { VehicleClassSchema } from '../../shared/index.js';
 
 /** API.md: a fix may be up to 30 s in the future (clock skew); beyond that it is rejected. */
 export const MAX_FUTURE_SKEW_MS = 30_000;

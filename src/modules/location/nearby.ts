@@ -1,11 +1,9 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Role } from '../../platform/http/route-config.js';
-import { haversineMeters } from '../pricing/index.js';
+import { FRESH_POSITION_MS, haversineMeters } from '../../shared/index.js';
 import { acceptanceRate, findProfiles, type DriverProfileRow, type DriverState } from '../drivers/index.js';
 
-/** API.md: nearby shows only drivers whose position is fresher than 60 s. */
-export const FRESH_WITHIN_MS = 60_000;
 /** Riders see driver coordinates rounded to 3 decimals (~100 m); admins exact (API.md). */
 const RIDER_DECIMALS = 3;
 /** Hot state is asked for this many times the limit, so drivers Postgres rules out rarely cost a second round. */
@@ -58,7 +56,7 @@ export async function findNearbyDrivers(deps: { db: DbHandle; hotState: HotState
   for (let round = 1; ; round++) {
     const hits = await deps.hotState.findNearestDrivers({
       lat: q.lat, lng: q.lng, radiusM: q.radiusM, limit: fetch, vehicleClass: q.vehicleClass,
-      freshWithinMs: FRESH_WITHIN_MS, onlyAvailable: true, excludeIds: q.excludeIds,
+      freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true, excludeIds: q.excludeIds,
     });
     const profiles = new Map((await findProfiles(deps.db, hits.map((h) => h.driverId))).map((p) => [p.user_id, p]));
     const now = Date.now();

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { haversineMeters } from '../pricing/index.js';
+import { haversineMeters } from '../../shared/index.js';
 import { compactRoute, extendRoute, MAX_ROUTE_POINTS, type RouteFix } from './route-sampling.js';
 import type { RouteHeader } from './location.repo.js';
 

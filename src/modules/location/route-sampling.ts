@@ -1,4 +1,4 @@
-import { haversineMeters } from '../pricing/index.js';
+import { haversineMeters } from '../../shared/index.js';
 import type { RouteHeader, RouteWrite, StoredRoutePoint } from './location.repo.js';
 
 /** API.md: `GET /trips/:id/route` → `{points:[…], distanceM}` (≤ 1000 points kept). */

@@ -1,4 +1,4 @@
-import { haversineMeters, type LatLng } from './route-estimate.js';
+import { haversineMeters, type LatLng } from '../../shared/index.js';
 import { timeMultiplier } from './time-multiplier.js';
 import type { TimeWindow } from './tariff.js';
 

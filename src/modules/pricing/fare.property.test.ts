@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { computeFare, commissionSplit, FARE_ROUNDING_PIASTRES } from './fare.js';
-import { DEFAULT_TARIFFS, VEHICLE_CLASSES } from './tariff.js';
+import { VEHICLE_CLASSES } from '../../shared/index.js';
+import { DEFAULT_TARIFFS } from './tariff.js';
 
 const vehicleClass = fc.constantFrom(...VEHICLE_CLASSES);
 const km = fc.double({ min: 0, max: 300, noNaN: true });

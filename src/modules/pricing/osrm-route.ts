@@ -3,7 +3,8 @@ import { Counter } from 'prom-client';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { ProviderError, isBreakerOpenError, withBreaker } from '../../platform/providers/index.js';
-import { estimateRoute, type LatLng, type RouteEstimate } from './route-estimate.js';
+import type { LatLng } from '../../shared/index.js';
+import { estimateRoute, type RouteEstimate } from './route-estimate.js';
 
 /** Seed plan 001 "ETA": routes are cached 5 minutes. */
 export const ROUTE_CACHE_TTL_MS = 5 * 60_000;

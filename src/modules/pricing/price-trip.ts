@@ -1,6 +1,8 @@
 import { computeFare } from './fare.js';
-import { estimateRoute, type LatLng, type RouteEstimate } from './route-estimate.js';
-import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS, type Tariff, type VehicleClass } from './tariff.js';
+import type { LatLng } from '../../shared/index.js';
+import { estimateRoute, type RouteEstimate } from './route-estimate.js';
+import type { VehicleClass } from '../../shared/index.js';
+import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS, type Tariff } from './tariff.js';
 import { timeMultiplier } from './time-multiplier.js';
 
 export interface TripPrice {

@@ -19,7 +19,7 @@ import {
   type TimeWindowRow,
 } from './pricing.repo.js';
 import type { EventInput } from './pricing.schema.js';
-import type { VehicleClass } from './tariff.js';
+import type { VehicleClass } from '../../shared/index.js';
 
 // numeric(4,2) columns: store what the admin sees back.
 const twoDecimals = (x: number) => Math.round(x * 100) / 100;

@@ -1,7 +1,8 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { PricingEvent } from './event-pricing.js';
 import { listLiveEvents, listTariffs, listTimeWindows, type EventRow, type TariffRow, type TimeWindowRow } from './pricing.repo.js';
-import { DEFAULT_TARIFFS, VEHICLE_CLASSES, type Tariff, type TimeWindow, type VehicleClass } from './tariff.js';
+import { VEHICLE_CLASSES, type VehicleClass } from '../../shared/index.js';
+import { DEFAULT_TARIFFS, type Tariff, type TimeWindow } from './tariff.js';
 
 /** Everything a price depends on besides the route and surge, as of one read. */
 export interface PricingSnapshot {

@@ -1,7 +1,7 @@
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
-import type { VehicleClass } from './tariff.js';
+import type { VehicleClass } from '../../shared/index.js';
 
 interface PricingConfigTable {
   vehicle_class: VehicleClass;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const VehicleClassEnum = z.enum(['economy', 'comfort', 'premium', 'xl']);
+import { VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
 
 /** API.md: lat −90..90, lng −180..180, (0,0) rejected. */
 const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);

@@ -9,9 +9,10 @@ import { RouteService } from './osrm-route.js';
 import { fareFromParts } from './price-trip.js';
 import { PricingCatalog, type PricingSnapshot } from './pricing-catalog.js';
 import { QUOTE_TTL_MS, signQuote, verifyQuote, type QuoteClaims } from './quote-token.js';
-import { haversineMeters, type LatLng } from './route-estimate.js';
+import { haversineMeters, type LatLng } from '../../shared/index.js';
 import { SurgeEngine } from './surge.js';
-import { VEHICLE_CLASSES, type Tariff, type VehicleClass } from './tariff.js';
+import { VEHICLE_CLASSES, type VehicleClass } from '../../shared/index.js';
+import type { Tariff } from './tariff.js';
 
 /** DESIGN.md "Pricing": a quote stands unless the pickup moved more than 100 m … */
 export const QUOTE_MAX_MOVE_M = 100;

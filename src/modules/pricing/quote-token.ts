@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { VehicleClass } from './tariff.js';
+import type { VehicleClass } from '../../shared/index.js';
 
 /** API.md "Pricing": a quote is honoured for 10 minutes. */
 export const QUOTE_TTL_MS = 10 * 60_000;

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { haversineMeters, estimateRoute } from './route-estimate.js';
+import { haversineMeters } from '../../shared/index.js';
+import { estimateRoute } from './route-estimate.js';
 
 const tahrir = { lat: 30.0444, lng: 31.2357 };
 const pyramids = { lat: 29.9792, lng: 31.1342 };

@@ -1,7 +1,7 @@
 import { cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, UNITS } from 'h3-js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { haversineMeters, type LatLng } from './route-estimate.js';
+import { FRESH_POSITION_MS, haversineMeters, type LatLng } from '../../shared/index.js';
 import { surgeFromCounts } from './surge-table.js';
 
 /** DESIGN.md "Pricing": surge per H3 resolution-8 cell (~0.7 km² hexagons). */
@@ -10,8 +10,6 @@ export const SURGE_H3_RESOLUTION = 8;
 export const DEMAND_WINDOW_MS = 5 * 60_000;
 /** DESIGN.md: a raised multiplier is held at least 5 minutes. */
 export const SURGE_HOLD_MS = 5 * 60_000;
-/** API.md "Location": a driver counts only with a position younger than 60 s. */
-export const SUPPLY_FRESH_MS = 60_000;
 /** Rings of neighbours averaged into a cell (issue 5: k = 1). */
 const SMOOTHING_K = 1;
 /** Rings returned by the surge map around the caller (19 cells ≈ 2.5 km across). */
@@ -111,7 +109,7 @@ export class SurgeEngine {
       radiusM = Math.max(radiusM, haversineMeters(around, { lat, lng }));
     }
     const [drivers, demands] = await Promise.all([
-      this.hot.findNearestDrivers({ lat: around.lat, lng: around.lng, radiusM: radiusM + CELL_REACH_M, limit: SUPPLY_QUERY_LIMIT, freshWithinMs: SUPPLY_FRESH_MS, onlyAvailable: true }),
+      this.hot.findNearestDrivers({ lat: around.lat, lng: around.lng, radiusM: radiusM + CELL_REACH_M, limit: SUPPLY_QUERY_LIMIT, freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true }),
       Promise.all([...needed].map(async (cell) => [cell, await this.hot.readWindowCounter(demandKey(cell), DEMAND_WINDOW_MS)] as const)),
     ]);
     const counts = new Map<string, CellCounts>(demands.map(([cell, demand]) => [cell, { demand, supply: 0 }]));

@@ -1,9 +1,8 @@
+import type { VehicleClass } from '../../shared/index.js';
 // Money is integer piastres throughout (1 EGP = 100 piastres) so that fares,
 // commissions and ledger transfers never carry floating-point cents.
 
-export type VehicleClass = 'economy' | 'comfort' | 'premium' | 'xl';
 
-export const VEHICLE_CLASSES: readonly VehicleClass[] = ['economy', 'comfort', 'premium', 'xl'];
 
 export interface Tariff {
   /** Flat amount charged on every trip, piastres. */

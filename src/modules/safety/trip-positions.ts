@@ -1,15 +1,7 @@
-/** What the location stream hands to subscribers (src/modules/location subscribeTripLocations). */
-export interface TripLocationPoint {
-  tripId: string;
-  driverId: string;
-  lat: number;
-  lng: number;
-  /** m/s, as sent by the driver app. */
-  speed: number | null;
-  heading: number | null;
-  /** Epoch ms of the fix. */
-  at: number;
-}
+import type { TripLocation } from '../location/index.js';
+
+/** What the location stream hands to subscribers (the bus's `trip.location` signal). */
+export type TripLocationPoint = Pick<TripLocation, 'tripId' | 'driverId' | 'lat' | 'lng' | 'speed' | 'heading' | 'at'>;
 
 export interface Position {
   lat: number;

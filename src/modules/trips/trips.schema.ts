@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VehicleClassSchema } from '../drivers/index.js';
+import { VehicleClassSchema } from '../../shared/index.js';
 
 /** API.md: lat −90..90, lng −180..180, (0,0) rejected (a GPS that has no fix). */
 export const LatLngSchema = z

@@ -1,3 +1,4 @@
+import { haversineMeters, haversineTerm, termToMeters as sharedTermToMeters } from '../../shared/index.js';
 import type { DriverPositionInput, NearbyDriver, NearestDriversQuery } from './hotstate.js';
 
 /**
@@ -10,26 +11,16 @@ export const EARTH_RADIUS_M = 6372797.560856;
 /** Redis GEOADD rejects latitudes beyond the Web-Mercator limit; memory does too, so the adapters agree. */
 export const MAX_GEO_LAT = 85.05112878;
 
-const RAD = Math.PI / 180;
+export { haversineTerm };
 
-/**
- * The haversine term for two points whose latitude cosines are already known:
- * the memory index caches each driver's cosine, and sharing this function keeps
- * its distances bit-identical to haversineM (and so to brute-force checks).
- */
-export function haversineTerm(lat1: number, lng1: number, cosLat1: number, lat2: number, lng2: number, cosLat2: number): number {
-  const u = Math.sin(((lat2 - lat1) * RAD) / 2);
-  const v = Math.sin(((lng2 - lng1) * RAD) / 2);
-  return Math.min(1, u * u + cosLat1 * cosLat2 * v * v);
-}
-
+/** Metres on Redis's sphere for a haversine term (the memory index compares terms, not metres). */
 export function termToMeters(term: number): number {
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(term));
+  return sharedTermToMeters(term, EARTH_RADIUS_M);
 }
 
-/** Same formula as Redis's geohashGetDistance, so both adapters compute identical metres. */
+/** Same formula and radius as Redis's geohashGetDistance, so both adapters compute identical metres. */
 export function haversineM(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  return termToMeters(haversineTerm(lat1, lng1, Math.cos(lat1 * RAD), lat2, lng2, Math.cos(lat2 * RAD)));
+  return haversineMeters({ lat: lat1, lng: lng1 }, { lat: lat2, lng: lng2 }, EARTH_RADIUS_M);
 }
 
 /** Inverse of termToMeters, for comparing against a distance without asin/sqrt per candidate. */
