@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { safeName } from '../../platform/text.js';
 
 export const VehicleClassSchema = z.enum(['economy', 'comfort', 'premium', 'xl']);
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const VehicleSchema = z.object({ make: text(50), model: text(50), plate: text(20), color: text(30) });
+export const VehicleSchema = z.object({ make: safeName(50), model: safeName(50), plate: safeName(20), color: safeName(30) });
 
 export const ProfileRequest = z.object({ vehicleClass: VehicleClassSchema, vehicle: VehicleSchema });
 
