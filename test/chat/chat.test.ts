@@ -87,11 +87,17 @@ describe('trip chat', () => {
     assert.equal(await count(trip.id), 6);
   });
 
-  test('control characters are stripped; blocked words masked, flagged and audited; too long is 400', async () => {
+  test('control characters and bidi overrides are 400; line breaks kept; blocked words masked, flagged and audited; too long is 400', async () => {
     const { rider, trip } = await pair();
-    const clean = await post(rider, trip.id, { text: 'wait\u0007 for\u202E me\u001B', clientMessageId: 'cc' });
+    for (const [i, text] of ['wait\u0007 for me', 'wait for\u202E me', 'wait\u001B', 'wait\u0085'].entries()) {
+      const refused = await post(rider, trip.id, { text, clientMessageId: `cc-${i}` });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.details[0].field, 'body.text');
+    }
+    assert.equal(await count(trip.id), 0);
+    const clean = await post(rider, trip.id, { text: 'wait\r\nfor\tme', clientMessageId: 'cc' });
     assert.equal(clean.status, 201, JSON.stringify(clean.body));
-    assert.equal(clean.body.data.text, 'wait for me');
+    assert.equal(clean.body.data.text, 'wait\nfor\tme');
     const rude = await post(rider, trip.id, { text: 'you BADWORD, يا غبي', clientMessageId: 'rude' });
     assert.equal(rude.body.data.text, 'you *******, يا ***');
     const audit = await rows(t, "SELECT action, actor_id FROM $schema.audit_log WHERE target_type = 'chat_message' AND target_id = $1", [rude.body.data.id]);

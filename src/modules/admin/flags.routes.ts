@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../../platform/text.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import type { Db } from '../../platform/db/database.js';
 import type { FlagSync } from '../../platform/flag-sync.js';
@@ -29,7 +30,7 @@ const FlagChangeSchema = z.object({
 
 // Unknown names are a 404 from the service (API.md: unknown id), not a schema error.
 const FlagParams = z.object({ name: z.string().min(1).max(64) });
-const Reason = z.string().trim().min(1).max(500);
+const Reason = safeText({ min: 1, max: 500 });
 const SetFlagRequest = z.object({ enabled: z.boolean(), reason: Reason.optional() }).strict();
 const ClearFlagQuery = z.object({ reason: Reason.optional() });
 const AuditQuery = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeName } from '../../platform/text.js';
 import { API_SCOPES } from '../../platform/http/route-config.js';
 
 export const ApiKeySchema = z.object({
@@ -17,7 +18,7 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });
 
 export const CreateApiKeyRequest = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeName(100),
     scopes: z.array(z.enum(API_SCOPES)).min(1).max(API_SCOPES.length * 2),
   })
   .strict();

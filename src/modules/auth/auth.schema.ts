@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeName } from '../../platform/text.js';
 import { UserSchema } from '../users/index.js';
 
 export const PhoneInput = z.string().min(8).max(20);
@@ -6,7 +7,7 @@ export const PhoneInput = z.string().min(8).max(20);
 export const SignupRequest = z.object({
   phone: PhoneInput,
   password: z.string().min(8).max(128),
-  name: z.string().trim().min(1).max(100),
+  name: safeName(100),
   role: z.enum(['rider', 'driver']),
 });
 

@@ -1,28 +1,30 @@
 import { z } from 'zod';
+import { safeName, safeText } from '../../platform/text.js';
 
 export const BookingStatusSchema = z.enum(['pending', 'confirmed', 'in_progress', 'completed', 'cancelled']);
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
 const Instant = z.iso.datetime({ offset: true });
+const Reason = safeText({ min: 1, max: 500 });
 
 export const CreateBookingRequest = z
   .object({
     providerId: z.uuid(),
-    serviceType: z.string().trim().min(1).max(50),
+    serviceType: safeName(50),
     startsAt: Instant,
     endsAt: Instant,
-    address: z.string().trim().min(1).max(500),
-    notes: z.string().trim().max(2000).optional(),
+    address: safeText({ min: 1, max: 500 }),
+    notes: safeText({ max: 2000, multiline: true }).optional(),
   })
   .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
 export type CreateBookingInput = z.infer<typeof CreateBookingRequest>;
 
 export const BookingStatusRequest = z.object({
   status: BookingStatusSchema.exclude(['pending']),
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: Reason.optional(),
 });
 
-export const DeleteBookingRequest = z.object({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
+export const DeleteBookingRequest = z.object({ reason: Reason.optional() }).nullish();
 
 export const BookingIdParams = z.object({ id: z.uuid() });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { safeText } from '../../platform/text.js';
 
 /** API.md: text ≤ 2000 characters; the client id makes retries safe. */
 export const MAX_CHAT_TEXT = 2000;
 
 export const SendMessageRequest = z.object({
-  text: z.string().min(1).max(MAX_CHAT_TEXT),
+  text: safeText({ min: 1, max: MAX_CHAT_TEXT, multiline: true }),
   clientMessageId: z.string().min(1).max(100),
 });
 
@@ -29,6 +30,6 @@ export const ListMessagesQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const ReportRequest = z.object({ reason: z.string().max(500).optional() });
+export const ReportRequest = z.object({ reason: safeText({ max: 500, multiline: true }).optional() });
 
 export const ReportSchema = z.object({ messageId: z.uuid(), reportedAt: z.string() });

@@ -10,7 +10,7 @@ import { chatMessages } from './chat.metrics.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
 import { findMessage, findMessageByClientId, findReport, findRoom, insertMessage, insertReport, listMessages, upsertRoom, type ChatMessageRow } from './chat.repo.js';
 import type { MessageView } from './chat.schema.js';
-import { ModerationFilter, sanitizeChatText } from './chat.text.js';
+import { ModerationFilter, normalizeChatText } from './chat.text.js';
 
 const RATE_WINDOW_S = 60;
 /** A trip with an assigned driver that has not ended. */
@@ -84,9 +84,7 @@ export class ChatService {
     const key = { tripId, senderId: sender.id, clientMessageId: input.clientMessageId };
     const replay = await findMessageByClientId(this.deps.db, key);
     if (replay) return toMessageView(replay);
-    const clean = sanitizeChatText(input.text);
-    if (!clean) throw new AppError(ErrorCode.VALIDATION_ERROR, 'Message is empty', [{ field: 'body.text', message: 'empty after removing control characters' }]);
-    const moderated = this.moderation.apply(clean);
+    const moderated = this.moderation.apply(normalizeChatText(input.text));
     const { row, created } = await withTransaction(this.deps.db, async (tx) => {
       const inserted = await insertMessage(tx, { ...key, text: moderated.text, flagged: moderated.flagged });
       if (!inserted) return { row: (await findMessageByClientId(tx, key))!, created: false };

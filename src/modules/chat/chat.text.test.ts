@@ -1,11 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ModerationFilter, sanitizeChatText } from './chat.text.js';
+import { ModerationFilter, normalizeChatText } from './chat.text.js';
 
 describe('chat text', () => {
-  test('control characters and bidi overrides are stripped, newlines and tabs kept', () => {
-    assert.equal(sanitizeChatText('hi\u0000 there\u0007\r\nnext\tline\u202E'), 'hi there\nnext\tline');
-    assert.equal(sanitizeChatText('  \u0001\u0002  '), '');
+  test('line breaks become \\n and surrounding whitespace goes; tabs stay', () => {
+    assert.equal(normalizeChatText('  hi there\r\nnext\tline\rlast \n'), 'hi there\nnext\tline\nlast');
   });
 
   test('blocked words are masked whole-word, case-insensitively, in any script', () => {

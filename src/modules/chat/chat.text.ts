@@ -1,13 +1,10 @@
 /**
- * C0 controls except tab and newline, DEL, C1 controls, and the bidi
- * override/isolate marks that can disguise what a message says ("Trojan
- * Source", CVE-2021-42574). Stripped before storing, never rejected.
+ * Line breaks become \n and surrounding whitespace goes. Control characters
+ * and bidi overrides never get this far: the request schema refuses them
+ * (safeText in src/platform/text.ts).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the whole point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-
-export function sanitizeChatText(raw: string): string {
-  return raw.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
+export function normalizeChatText(raw: string): string {
+  return raw.replace(/\r\n?/g, '\n').trim();
 }
 
 export interface ModerationResult {

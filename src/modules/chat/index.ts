@@ -3,4 +3,4 @@ export { redactMessagesOf } from './chat.repo.js';
 export { registerChatRoutes } from './chat.routes.js';
 export { chatSendEvent } from './chat.socket.js';
 export { ChatSendEvent, SendMessageRequest, MessageSchema, MAX_CHAT_TEXT, type MessageView } from './chat.schema.js';
-export { sanitizeChatText, ModerationFilter } from './chat.text.js';
+export { normalizeChatText, ModerationFilter } from './chat.text.js';

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { VehicleClassSchema } from '../../shared/index.js';
+import { safeName } from '../../platform/text.js';
 
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const VehicleSchema = z.object({ make: text(50), model: text(50), plate: text(20), color: text(30) });
+export const VehicleSchema = z.object({ make: safeName(50), model: safeName(50), plate: safeName(20), color: safeName(30) });
 
 export const ProfileRequest = z.object({ vehicleClass: VehicleClassSchema, vehicle: VehicleSchema });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../../platform/text.js';
 import { FRAUD_LIMITS } from './fraud-rules.js';
 
 const Currency = z.literal('EGP').optional();
@@ -10,7 +11,7 @@ const amountUpTo = (max: number) => z.number().int().positive().max(max);
 export const DepositRequest = z.object({ amount: amountUpTo(FRAUD_LIMITS.depositMax), currency: Currency }).strict();
 export const WithdrawalRequest = z.object({ amount: amountUpTo(FRAUD_LIMITS.withdrawalMax), currency: Currency }).strict();
 // No body at all is fine (fastify hands the schema null).
-export const DecisionBody = z.object({ note: z.string().max(500).optional() }).nullish();
+export const DecisionBody = z.object({ note: safeText({ max: 500, multiline: true }).optional() }).nullish();
 export const IdParams = z.object({ id: z.uuid() });
 
 const DepositFields = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeName, safeText } from '../../platform/text.js';
 
 import { VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
 
@@ -48,7 +49,7 @@ const TimeWindowInput = z
     startHour: z.number().int().min(0).max(23),
     endHour: z.number().int().min(0).max(24),
     multiplier,
-    description: z.string().trim().max(200).optional(),
+    description: safeText({ max: 200 }).optional(),
   })
   .refine((w) => w.startHour !== w.endHour, { message: 'startHour and endHour must differ', path: ['endHour'] });
 export const TimeWindowsUpdate = z.object({ windows: z.array(TimeWindowInput).max(50) });
@@ -70,7 +71,7 @@ const BboxArea = z.object({
 });
 export const EventInput = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeName(100),
     area: z.union([CircleArea, BboxArea]),
     startsAt: z.iso.datetime({ offset: true }),
     endsAt: z.iso.datetime({ offset: true }),

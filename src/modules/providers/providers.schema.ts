@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeName } from '../../platform/text.js';
 import { workingHoursProblems } from './working-hours.js';
 
 const HHMM = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'time must be HH:MM (00:00..24:00)');
@@ -11,7 +12,7 @@ export const WorkingHoursSchema = z
   });
 
 export const ProviderProfileRequest = z.object({
-  serviceTypes: z.array(z.string().trim().min(1).max(50)).min(1).max(20),
+  serviceTypes: z.array(safeName(50)).min(1).max(20),
   workingHours: WorkingHoursSchema.optional(),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeName, safeText } from '../../platform/text.js';
 import { normalizeEgyptianPhone } from '../users/index.js';
 
 /** API.md coordinates: lat −90..90, lng −180..180, (0,0) rejected. */
@@ -9,7 +10,7 @@ const Coordinates = {
 const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);
 const NOT_NULL_ISLAND = { message: '(0,0) is not a valid position', path: ['lat'] };
 
-export const SosRequest = z.object({ tripId: z.uuid().optional(), ...Coordinates, note: z.string().trim().max(500).optional() }).refine(notNullIsland, NOT_NULL_ISLAND);
+export const SosRequest = z.object({ tripId: z.uuid().optional(), ...Coordinates, note: safeText({ max: 500, multiline: true }).optional() }).refine(notNullIsland, NOT_NULL_ISLAND);
 /** Socket `sos:trigger {tripId?, lat, lng}` (API.md); a note is accepted too. */
 export const SosTriggerEvent = SosRequest;
 
@@ -59,7 +60,7 @@ const EgyptianPhone = z.string().max(30).transform((v, ctx) => {
 });
 
 export const EmergencyContactInput = z
-  .object({ name: z.string().trim().min(1).max(100), phone: EgyptianPhone.nullish(), email: z.email().max(254).nullish() })
+  .object({ name: safeName(100), phone: EgyptianPhone.nullish(), email: z.email().max(254).nullish() })
   .refine((c) => Boolean(c.phone || c.email), { message: 'a contact needs a phone or an email', path: ['phone'] });
 
 const ContactList = z.array(EmergencyContactInput).max(MAX_EMERGENCY_CONTACTS);

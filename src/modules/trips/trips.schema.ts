@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VehicleClassSchema } from '../../shared/index.js';
+import { safeText } from '../../platform/text.js';
 
 /** API.md: lat −90..90, lng −180..180, (0,0) rejected (a GPS that has no fix). */
 export const LatLngSchema = z
@@ -7,7 +8,7 @@ export const LatLngSchema = z
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });
 
 export const PlaceSchema = z
-  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), address: z.string().trim().max(500).optional() })
+  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), address: safeText({ max: 500 }).optional() })
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });
 
 export const TripStatusSchema = z.enum(['requested', 'scheduled', 'searching', 'accepted', 'arrived', 'started', 'completed', 'cancelled', 'no_drivers', 'payment_failed']);
@@ -40,7 +41,7 @@ export const StatusRequest = z.object({
   otp: z.string().regex(/^\d{4}$/, 'otp must be 4 digits').optional(),
 });
 
-export const CancelRequest = z.object({ reason: z.string().trim().min(1).max(500) });
+export const CancelRequest = z.object({ reason: safeText({ min: 1, max: 500 }) });
 
 const Money = z.object({ amount: z.number().int(), currency: z.string() });
 

@@ -17,6 +17,7 @@ import { installErrorHandling } from './error-handler.js';
 import { installTextGuard } from './text-guard.js';
 import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
+import { installRequestLog } from './request-log.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -54,6 +55,8 @@ function installDrain(app: FastifyInstance) {
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: opts.log,
+    // Fastify's request lines log the raw URL (tokens, coordinates); installRequestLog logs the route pattern instead.
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     // Trust X-Forwarded-For only from hops on this host or a private network (the load
     // balancer); `true` would let any client pick its own IP and dodge per-IP limits.
@@ -74,6 +77,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installHttpMetrics(app);
+  installRequestLog(app);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -1,30 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, ErrorCode } from '../errors.js';
-
-/** Deeper than any body we accept; stops a pathological nesting from costing more than the parse did. */
-const MAX_DEPTH = 32;
-
-/** Path of the first string (value or key) holding U+0000, or null. */
-export function findNulCharacter(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return null;
-  for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\u0000')) return `${path}.${key.replaceAll('\u0000', '\\0')}`;
-    const found = findNulCharacter(child, `${path}.${key}`, depth + 1);
-    if (found) return found;
-  }
-  return null;
-}
+import { assertStorableText } from '../text.js';
 
 /**
- * Postgres text cannot hold U+0000: such a string would pass every zod
- * schema and then fail in SQL as a 500. Refuse it at the edge as a 400.
+ * Request headers whose values reach Postgres (idempotency_keys.key). Other
+ * headers are only compared or parsed (X-Client-Version must match a semver
+ * regex, X-Request-Id a strict pattern; User-Agent is never read), so they
+ * cannot turn into a database error.
+ */
+const STORED_HEADERS = ['idempotency-key'] as const;
+
+/**
+ * Text Postgres cannot store (U+0000, unpaired surrogates) would pass every
+ * zod schema and then fail in SQL as a 500. Refuse it at the edge as a 400
+ * naming the field, before validation and before any handler writes.
  */
 export function installTextGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
-    const field = findNulCharacter(request.body, 'body') ?? findNulCharacter(request.query, 'query') ?? findNulCharacter(request.params, 'params');
-    if (field) {
-      throw new AppError(ErrorCode.VALIDATION_ERROR, 'Text must not contain NUL characters', [{ field, message: 'contains U+0000' }]);
-    }
+    const headers: Record<string, unknown> = {};
+    for (const name of STORED_HEADERS) headers[name] = request.headers[name];
+    assertStorableText({ body: request.body, query: request.query, params: request.params, headers });
   });
 }

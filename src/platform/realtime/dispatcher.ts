@@ -7,6 +7,7 @@ import type { LegacyUsageLog } from './legacy.js';
 import { SOCKET_ERROR, notifySocket, userOf, type SessionManager } from './sessions.js';
 import type { SocketLimits } from './socket-limits.js';
 import { socketEvents, socketHandlerSeconds } from './socket-metrics.js';
+import { assertStorableText } from '../text.js';
 import { inSpan, SpanKind, SpanStatusCode } from '../observability/trace-context.js';
 
 export interface DispatcherDeps {
@@ -21,7 +22,7 @@ export interface DispatcherDeps {
 type Ack = (reply: AckReply) => void;
 
 /**
- * Every client event goes through here: rate limit, lookup, role, zod, handler.
+ * Every client event goes through here: rate limit, lookup, role, storable text, zod, handler.
  * The answer always reaches the client — through the ack callback, or as
  * `socket:error` when the client passed none — and nothing a client sends
  * can throw out of this function.
@@ -65,6 +66,8 @@ export class SocketDispatcher {
       this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), { socketId: socket.id, userId: user.id, event, replacement: def.name });
     }
     if (def.roles && !def.roles.includes(user.role)) return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
+    // Same rule as HTTP bodies: text Postgres cannot store is a VALIDATION_ERROR ack, not INTERNAL from the handler's SQL.
+    assertStorableText({ payload });
     const parsed = def.schema.safeParse(payload ?? {});
     if (!parsed.success) return ackError(ErrorCode.VALIDATION_ERROR, 'Invalid payload', validationDetails(parsed.error));
     try {
