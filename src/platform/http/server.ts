@@ -17,6 +17,7 @@ import { installErrorHandling } from './error-handler.js';
 import { installTextGuard } from './text-guard.js';
 import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
+import { installRouteTable } from './route-table.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -70,6 +71,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
     return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
+  installRouteTable(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
