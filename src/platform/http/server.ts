@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendFrameworkError } from './error-handler.js';
 import { installTextGuard } from './text-guard.js';
 import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
@@ -69,6 +69,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
     requestTimeout: 30_000,
     // Requests arriving while closing get our enveloped 503 (installDrain), not Fastify's bare one.
     return503OnClosing: false,
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
   installRouteTable(app);
