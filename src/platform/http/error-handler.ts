@@ -46,6 +46,15 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, appError
   return reply.code(HTTP_STATUS[appError.code]).send({ success: false, error, meta: metaFor(request) });
 }
 
+/**
+ * Router errors (an undecodable %-sequence, an over-long path parameter) are
+ * raised before any hook runs; Fastify would answer them bare, echoing the URL.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  void reply.header('x-request-id', request.id);
+  return sendError(request, reply, toAppError(error));
+}
+
 /** The one place where exceptions become HTTP responses. No stack or SQL ever leaves. */
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {

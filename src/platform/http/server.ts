@@ -13,11 +13,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendFrameworkError } from './error-handler.js';
 import { installTextGuard } from './text-guard.js';
 import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
 import { installRequestLog } from './request-log.js';
+import { installRouteTable } from './route-table.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -71,8 +72,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
     requestTimeout: 30_000,
     // Requests arriving while closing get our enveloped 503 (installDrain), not Fastify's bare one.
     return503OnClosing: false,
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
+  installRouteTable(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
