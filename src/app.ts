@@ -12,6 +12,7 @@ import { AuthService, KeyRing, SESSION_CACHE_LIMITS, SessionCache, registerAuthR
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { installMetrics } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
+import { registerUserAccessRoutes } from './modules/users/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { forgetDriverCard, registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
@@ -64,7 +65,10 @@ export async function buildApp(platform: Platform): Promise<App> {
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
   const apiKeys = new ApiKeyService({ db, log });
   installAuth(http, (token) => auth.verifyAccessToken(token), (key) => apiKeys.verify(key));
-  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
+  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime,
+    verify: (token) => auth.verifyAccessToken(token),
+    guard: { revalidate: (user) => auth.revalidate(user), onChange: (listener) => sessions.onChange(listener) },
+  });
   // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
   installRateLimits(http, { factory: limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) }), disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
   installIdempotency(http, db);
@@ -114,6 +118,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   const stopSafetyFeed = subscribeTripLocations((point) => void safety.evaluateTripLocation(point));
   http.addHook('onClose', async () => stopSafetyFeed());
   registerAdminRoutes(http, platform);
+  registerUserAccessRoutes(http, db);
   registerApiKeyRoutes(http, apiKeys);
   await installPayments(http, platform);
   registerProviderRoutes(http, db);
