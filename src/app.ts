@@ -13,6 +13,7 @@ import { AuthService, KeyRing, SESSION_CACHE_LIMITS, SessionCache, registerAuthR
 import { registerHealthRoutes } from './modules/health/index.js';
 import { installMetrics, type MetricsDeps } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
+import { registerUserAccessRoutes } from './modules/users/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
@@ -76,12 +77,15 @@ async function createAuth(platform: Platform) {
 }
 
 /** Auth, limits and idempotency on every request; the socket gateway on the same server. */
-async function installEdge(http: HttpApp, platform: Platform, auth: AuthService, apiKeys: ApiKeyService) {
+async function installEdge(http: HttpApp, platform: Platform, { auth, sessions, apiKeys }: Awaited<ReturnType<typeof createAuth>>) {
   const { config, log, database } = platform;
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
   installAuth(http, (token) => auth.verifyAccessToken(token), (key) => apiKeys.verify(key));
   const verify = (token: string) => auth.verifyAccessToken(token);
-  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify });
+  // Sockets end with their session: the gateway hears every node's revocations through this port.
+  const guard = { revalidate: auth.revalidate.bind(auth), onChange: sessions.onChange.bind(sessions) };
+  const { hotState, flags, realtime: hub } = platform;
+  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState, flags, hub, verify, guard });
   // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
   const factory = limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) });
   installRateLimits(http, { factory, disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
@@ -154,8 +158,9 @@ export async function buildApp(platform: Platform): Promise<App> {
   const core = coreOf(platform);
   const { config, db } = core;
   const http = await createHttpServer({ log: core.log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
-  const { auth, sessions, apiKeys } = await createAuth(platform);
-  const gateway = await installEdge(http, platform, auth, apiKeys);
+  const access = await createAuth(platform);
+  const { auth, sessions, apiKeys } = access;
+  const gateway = await installEdge(http, platform, access);
   const state = installOps(http, platform, gateway);
   registerAuthRoutes(http, { auth, db });
   registerDriverRoutes(http, { db });
@@ -173,6 +178,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   installMessaging(http, platform, gateway);
   installSafety(http, platform, gateway);
   registerAdminRoutes(http, { ...core, schema: config.DB_SCHEMA, flagSync: platform.flagSync });
+  registerUserAccessRoutes(http, db);
   registerApiKeyRoutes(http, apiKeys);
   const payments: PaymentsDeps = core;
   await installPayments(http, payments);

@@ -46,11 +46,35 @@ test('production lists every missing secret and provider, not just the first', (
   }
 });
 
-test('production accepts real secrets and refuses the development ones even when set explicitly', () => {
+/** The constant development defaults earlier versions shipped (public in the repository's history). */
+const PUBLISHED = {
+  JWT_KEYS: 'dev-1:dev-only-jwt-secret-change-me-0123456789abcdef',
+  QUOTE_SECRET: 'dev-only-quote-secret-change-me-0123456789',
+  METRICS_TOKEN: 'dev-metrics-token',
+  KASHIER_API_KEY: 'dev-only-kashier-api-key-change-me',
+};
+
+test('production accepts real secrets and refuses the published development ones even when set explicitly', () => {
   assert.equal(parseConfig(PRODUCTION).isProduction, true);
-  const dev = parseConfig({});
-  const problems = problemsOf({ ...PRODUCTION, QUOTE_SECRET: dev.quoteSecret, JWT_KEYS: `dev-1:${dev.jwtKeys[0]!.secret}` });
-  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'QUOTE_SECRET']);
+  const problems = problemsOf({ ...PRODUCTION, ...PUBLISHED });
+  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'KASHIER_API_KEY', 'METRICS_TOKEN', 'QUOTE_SECRET']);
+});
+
+test('a development start never signs with a constant: unset secrets are random, each start its own', () => {
+  const first = parseConfig({});
+  const second = parseConfig({});
+  const secretsOf = (c: typeof first) => [c.jwtKeys[0]!.secret, c.quoteSecret, c.metricsToken, c.kashierApiKeys[0]!];
+  assert.deepEqual(first.generatedSecrets.sort(), ['JWT_KEYS', 'KASHIER_API_KEY', 'METRICS_TOKEN', 'QUOTE_SECRET']);
+  for (const [i, value] of secretsOf(first).entries()) {
+    assert.ok(value.length >= 32, `secret ${i} is 256 random bits`);
+    assert.notEqual(value, secretsOf(second)[i], `secret ${i} differs between two starts that keep nothing`);
+    assert.ok(!Object.values(PUBLISHED).some((p) => p.endsWith(value)), `secret ${i} is not a published default`);
+  }
+});
+
+test('the published development secrets are refused in development too (anyone can sign with them)', () => {
+  const problems = problemsOf({ NODE_ENV: 'development', ...PUBLISHED });
+  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'KASHIER_API_KEY', 'METRICS_TOKEN', 'QUOTE_SECRET']);
 });
 
 test('DATABASE_URL may name a Unix socket directory the libpq way', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -10,11 +11,24 @@ function isPostgresUrl(value: string): boolean {
   return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
 }
 
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
-const DEV_QUOTE_SECRET = 'dev-only-quote-secret-change-me-0123456789';
-const DEV_METRICS_TOKEN = 'dev-metrics-token';
+/** Not a secret: only names the sandbox merchant in order links. */
 const DEV_KASHIER_MERCHANT_ID = 'MID-dev-0000';
-const DEV_KASHIER_API_KEY = 'dev-only-kashier-api-key-change-me';
+/**
+ * Secrets earlier versions used as constant development defaults. They are in
+ * the public repository, so anyone could sign tokens, quotes or deposit
+ * webhooks with them: refused in every environment, even when set explicitly.
+ */
+const PUBLISHED_DEV_SECRETS: ReadonlySet<string> = new Set([
+  'dev-only-jwt-secret-change-me-0123456789abcdef',
+  'dev-only-quote-secret-change-me-0123456789',
+  'dev-metrics-token',
+  'dev-only-kashier-api-key-change-me',
+]);
+/** Secrets a non-production start may invent when unset (kept across restarts by src/dev-secrets.ts). */
+export const DEV_SECRET_NAMES = ['JWT_KEYS', 'QUOTE_SECRET', 'METRICS_TOKEN', 'KASHIER_API_KEY'] as const;
+export type DevSecretName = (typeof DEV_SECRET_NAMES)[number];
+/** kid of a generated development JWT key. */
+export const DEV_JWT_KID = 'dev-local';
 
 const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -31,6 +45,8 @@ const EnvSchema = z.object({
   DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).default('public'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   EMBEDDED_PG_DIR: z.string().default('.data/pg'),
+  /** Local state of a development install: generated secrets live in <DATA_DIR>/secrets.json (mode 0600). */
+  DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   REDIS_URL: z.string().url().optional(),
   JWT_KEYS: z.string().optional(),
@@ -170,6 +186,8 @@ export interface Config extends Omit<Env, 'JWT_KEYS' | 'JWT_ACTIVE_KID' | 'QUOTE
   kashierMerchantId: string;
   /** Current key first (signs order hashes); all of them verify webhooks during a rotation. */
   kashierApiKeys: string[];
+  /** Secrets that were unset and got a fresh random value (never outside development/test). */
+  generatedSecrets: DevSecretName[];
 }
 
 export class ConfigError extends Error {
@@ -195,31 +213,45 @@ function parseJwtKeys(raw: string | undefined, problems: string[]): JwtKey[] {
   return keys;
 }
 
+/** A fresh 256-bit value; a development start without the secret gets one instead of a constant. */
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 function resolveSecrets(env: Env, problems: string[]) {
   const prod = env.NODE_ENV === 'production';
-  const need = (name: string, value: string | undefined, dev: string): string => {
-    if (prod && value === dev) problems.push(`${name}: the development default is refused when NODE_ENV=production`);
-    if (value) return value;
+  const generatedSecrets: DevSecretName[] = [];
+  const refusePublished = (name: string, values: string[]) => {
+    if (values.some((v) => PUBLISHED_DEV_SECRETS.has(v))) problems.push(`${name}: a development default published in the repository is refused; set a random value`);
+  };
+  const need = (name: DevSecretName, value: string | undefined): string => {
+    if (value) {
+      refusePublished(name, [value]);
+      return value;
+    }
     if (prod) problems.push(`${name}: required when NODE_ENV=production (no dev default)`);
-    return dev;
+    generatedSecrets.push(name);
+    return randomSecret();
   };
   let jwtKeys = parseJwtKeys(env.JWT_KEYS, problems);
-  if (prod && jwtKeys.some((k) => k.secret === DEV_JWT_SECRET)) problems.push('JWT_KEYS: the development secret is refused when NODE_ENV=production');
-  if (jwtKeys.length === 0) {
-    need('JWT_KEYS', undefined, '');
-    jwtKeys = [{ kid: 'dev-1', secret: DEV_JWT_SECRET }];
-  }
+  refusePublished('JWT_KEYS', jwtKeys.map((k) => k.secret));
+  if (jwtKeys.length === 0) jwtKeys = [{ kid: DEV_JWT_KID, secret: need('JWT_KEYS', undefined) }];
   const jwtActiveKid = env.JWT_ACTIVE_KID ?? jwtKeys[jwtKeys.length - 1]!.kid;
   if (!jwtKeys.some((k) => k.kid === jwtActiveKid)) {
     problems.push(`JWT_ACTIVE_KID: "${jwtActiveKid}" is not one of the kids in JWT_KEYS`);
   }
+  if (prod && (!env.KASHIER_MERCHANT_ID || env.KASHIER_MERCHANT_ID === DEV_KASHIER_MERCHANT_ID)) {
+    problems.push('KASHIER_MERCHANT_ID: required when NODE_ENV=production (the sandbox default is refused)');
+  }
+  if (env.KASHIER_API_KEY_PREVIOUS) refusePublished('KASHIER_API_KEY_PREVIOUS', [env.KASHIER_API_KEY_PREVIOUS]);
   return {
     jwtKeys,
     jwtActiveKid,
-    quoteSecret: need('QUOTE_SECRET', env.QUOTE_SECRET, DEV_QUOTE_SECRET),
-    metricsToken: need('METRICS_TOKEN', env.METRICS_TOKEN, DEV_METRICS_TOKEN),
-    kashierMerchantId: need('KASHIER_MERCHANT_ID', env.KASHIER_MERCHANT_ID, DEV_KASHIER_MERCHANT_ID),
-    kashierApiKeys: [need('KASHIER_API_KEY', env.KASHIER_API_KEY, DEV_KASHIER_API_KEY), ...(env.KASHIER_API_KEY_PREVIOUS ? [env.KASHIER_API_KEY_PREVIOUS] : [])],
+    quoteSecret: need('QUOTE_SECRET', env.QUOTE_SECRET),
+    metricsToken: need('METRICS_TOKEN', env.METRICS_TOKEN),
+    kashierMerchantId: env.KASHIER_MERCHANT_ID ?? DEV_KASHIER_MERCHANT_ID,
+    kashierApiKeys: [need('KASHIER_API_KEY', env.KASHIER_API_KEY), ...(env.KASHIER_API_KEY_PREVIOUS ? [env.KASHIER_API_KEY_PREVIOUS] : [])],
+    generatedSecrets,
   };
 }
 

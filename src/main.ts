@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { persistDevSecrets } from './dev-secrets.js';
 import { createLogger } from './platform/observability/logger.js';
 import { startTracing } from './platform/observability/tracing.js';
 import type { Platform } from './platform/runtime.js';
@@ -15,9 +16,10 @@ function parseRole(argv: string[]): Role {
   return role;
 }
 
-function readConfig(): Config {
+/** The environment's config, with development secrets kept in DATA_DIR when the environment sets none. */
+function readConfig(): { config: Config; devSecretsPath?: string } {
   try {
-    return loadConfig();
+    return persistDevSecrets(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -49,7 +51,7 @@ function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>
 
 async function main() {
   const role = parseRole(process.argv);
-  const config = readConfig();
+  const { config, devSecretsPath } = readConfig();
   // Backup/restore run without the app (no migrations, no workers): see src/admin-cli.
   if (role === 'admin') {
     const { runAdminCli } = await import('./admin-cli/index.js');
@@ -58,6 +60,7 @@ async function main() {
   // Tracing must hook module loading before pg and ioredis are imported,
   // hence the app's modules are imported only after it (and dynamically).
   const log = createLogger(config.LOG_LEVEL, { role });
+  if (devSecretsPath) log.warn({ file: devSecretsPath, secrets: config.generatedSecrets }, 'development secrets generated for this install (never for production)');
   const tracing = await startTracing(config, { log });
   const { createPlatform } = await import('./platform/runtime.js');
   const { APP_VERSION, buildApp } = await import('./app.js');

@@ -2,11 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { loadConfig } from '../../src/config.js';
+import { randomSecret } from '../../src/config.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import { dropScratchSchema } from '../../test/support/scratch-schema.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** One signing key per bench run, given to the server process (benchAppEnv) and used by seedUsers: there is no constant dev key to share. */
+const BENCH_JWT_KEY = { kid: 'bench', secret: randomSecret() };
 
 export interface ServerCpu {
   cpuUs: number;
@@ -65,6 +67,7 @@ export function benchAppEnv(schema: string, extra: Record<string, string> = {}):
     DB_POOL_MAX: '10', // the bench database may be shared: stay a modest client
     // One load generator = one IP: the per-IP reconnect-storm limit would refuse the fleet.
     SOCKET_CONNECTS_PER_IP_PER_MIN: '1000000',
+    JWT_KEYS: `${BENCH_JWT_KEY.kid}:${BENCH_JWT_KEY.secret}`,
     ...extra,
   };
 }
@@ -72,7 +75,7 @@ export function benchAppEnv(schema: string, extra: Record<string, string> = {}):
 /**
  * `count` users of `role` with one session each, bulk-inserted; drivers get an
  * approved, available economy profile. Tokens are signed with the app's key
- * ring (dev keys unless JWT_KEYS is set), so the handshake verifies them normally.
+ * ring (the run's bench key, see benchAppEnv), so the handshake verifies them normally.
  */
 export async function seedUsers(schema: string, count: number, role: 'rider' | 'driver', ttlS = 3_600): Promise<Array<{ id: string; token: string }>> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema},public` });
@@ -91,8 +94,7 @@ export async function seedUsers(schema: string, count: number, role: 'rider' | '
       );
     }
     const sessions = await pool.query<{ id: string; user_id: string }>('INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id', [ids]);
-    const config = loadConfig({});
-    const keyRing = new KeyRing(config.jwtKeys, config.jwtActiveKid);
+    const keyRing = new KeyRing([BENCH_JWT_KEY], BENCH_JWT_KEY.kid);
     return Promise.all(sessions.rows.map(async (s) => ({ id: s.user_id, token: (await keyRing.sign({ sub: s.user_id, role, sid: s.id }, ttlS)).token })));
   } finally {
     await pool.end();

@@ -62,6 +62,8 @@ describe('two API nodes sharing Redis', { skip }, () => {
     const env = {
       DATABASE_URL: DATABASE_URL!, REDIS_URL: REDIS_URL!, DB_SCHEMA: schema, DB_POOL_MAX: '5', NODE_ENV: 'test', LOG_LEVEL: 'warn',
       RATE_LIMITS_DISABLED: 'true', ADMIN_PHONE: adminPhone, ADMIN_PASSWORD,
+      // Both nodes must sign alike; without these each would use the shared .data/secrets.json.
+      JWT_KEYS: `k1:${randomBytes(32).toString('hex')}`, QUOTE_SECRET: randomBytes(32).toString('hex'),
     };
     // Sequential: the first migrates the schema, the second finds it done.
     a = await startNode('A', env);

@@ -1,7 +1,9 @@
 import { sql, type Generated } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import type { Role } from '../../platform/http/route-config.js';
 
 type AuthTables = {
+  users: { id: string; role: Role; suspended_at: Date | null };
   sessions: { id: Generated<string>; user_id: string; created_at: Generated<Date>; revoked_at: Date | null; revoke_reason: string | null };
   refresh_tokens: { token_hash: string; session_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> };
 };
@@ -38,6 +40,16 @@ export async function findRefreshToken(db: DbHandle, hash: string) {
 
 export async function findSession(db: DbHandle, id: string) {
   return q(db).selectFrom('sessions').select(['id', 'user_id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+}
+
+/** A session with its user's current role and suspension: what authorization trusts (never the token's claim). */
+export async function findSessionAccess(db: DbHandle, id: string) {
+  return q(db)
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.user_id', 'sessions.revoked_at', 'users.role', 'users.suspended_at'])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function revokeSession(db: DbHandle, id: string, reason: string) {

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { insertUser, findUserByPhone, findUserById, normalizeEgyptianPhone, toPublicUser, type UserRow } from '../users/index.js';
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
 import type { SessionCache } from './session-cache.js';
-import { consumeRefreshToken, findRefreshToken, findSession, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
+import { consumeRefreshToken, findRefreshToken, findSession, findSessionAccess, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
 
 export interface AuthSettings {
   keyRing: KeyRing;
@@ -64,6 +64,8 @@ export class AuthService {
     dummyHash ??= hash('not-a-real-password');
     const ok = await verify(user?.password_hash ?? (await dummyHash), input.password);
     if (!user || !ok) throw new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS);
+    // Told only to whoever knows the password: it does not reveal that a phone is registered.
+    if (user.suspended_at) throw new AppError(ErrorCode.FORBIDDEN, 'Account suspended');
     const tokens = await this.startSession(user);
     return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
   }
@@ -76,7 +78,7 @@ export class AuthService {
       if (!consumed) return { reused: await findRefreshToken(tx, tokenHash) };
       const session = await findSession(tx, consumed.session_id);
       const user = session && !session.revoked_at ? await findUserById(tx, session.user_id) : undefined;
-      if (!session || !user) return { reused: undefined };
+      if (!session || !user || user.suspended_at) return { reused: undefined };
       return { user, tokens: await this.issueTokens(tx, user, session.id) };
     });
     if ('tokens' in result && result.tokens && result.user) {
@@ -99,18 +101,37 @@ export class AuthService {
     this.sessions?.forget(sessionId);
   }
 
-  /** Verifies signature/expiry, then that the session is still alive (logout, reuse, erasure). */
+  /** Verifies signature/expiry, then that the session is still alive (logout, reuse, erasure, suspension). */
   async verifyAccessToken(token: string): Promise<AuthUser> {
     const claims = await this.settings.keyRing.verify(token);
-    if (!this.sessions?.isAlive(claims.sid, claims.sub)) {
-      const readGeneration = this.sessions?.generation ?? 0;
-      const session = await findSession(this.db, claims.sid);
-      if (!session || session.revoked_at || session.user_id !== claims.sub) {
-        throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
-      }
-      this.sessions?.remember(claims.sid, claims.sub, readGeneration);
+    return { id: claims.sub, role: await this.currentRole(claims.sid, claims.sub), sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
+  }
+
+  /**
+   * A user authenticated earlier (a socket's handshake), checked again: the
+   * session is still alive and the role is the user's current one.
+   */
+  async revalidate(user: AuthUser): Promise<AuthUser> {
+    if (user.tokenExpiresAt <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Token expired');
+    const role = await this.currentRole(user.sessionId, user.id);
+    return role === user.role ? user : { ...user, role };
+  }
+
+  /**
+   * The role authorization uses: the user's row, not the token's claim (a
+   * token with a forged role claim would otherwise be as good as its
+   * signature). Cached with the session; migration 0014 announces changes.
+   */
+  private async currentRole(sessionId: string, userId: string): Promise<Role> {
+    const cached = this.sessions?.roleOf(sessionId, userId);
+    if (cached) return cached;
+    const readGeneration = this.sessions?.generation ?? 0;
+    const row = await findSessionAccess(this.db, sessionId);
+    if (!row || row.revoked_at || row.suspended_at || row.user_id !== userId) {
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
     }
-    return { id: claims.sub, role: claims.role, sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
+    this.sessions?.remember(sessionId, { userId, role: row.role }, readGeneration);
+    return row.role;
   }
 
   /** First admin from ADMIN_PHONE / ADMIN_PASSWORD; a no-op when it exists. */

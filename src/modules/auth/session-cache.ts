@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { PgListener } from '../../platform/db/listener.js';
+import type { Role } from '../../platform/http/route-config.js';
 
 export const sessionsChannel = (schema: string) => `smartline_sessions_${schema}`;
 
@@ -9,6 +10,14 @@ export const sessionsChannel = (schema: string) => `smartline_sessions_${schema}
  * could outlive an ended session if Postgres itself lost a notification.
  */
 export const SESSION_CACHE_LIMITS = { maxEntries: 100_000, ttlMs: 60_000 };
+
+export interface SessionOwner {
+  userId: string;
+  role: Role;
+}
+
+/** Told the id of a session that ended or whose user's access changed, on this node or (via Postgres) another. */
+export type SessionChangeListener = (sessionId: string) => void;
 
 export interface SessionCacheOptions {
   listener: PgListener;
@@ -27,14 +36,18 @@ export interface SessionCacheOptions {
  * remembered or trusted (every request reads Postgres), and whatever was
  * remembered before the gap is dropped.
  *
+ * The user's role and suspension are cached with the session: migration 0014
+ * announces every live session of a user whose role or suspension changed.
+ *
  * A read that started before a notification must not re-insert the ended
  * session: `generation` moves on every forget, and `remember` only keeps
  * a result read within one generation.
  */
 export class SessionCache {
-  /** session id → user id, for sessions read alive from Postgres. */
-  private readonly alive: LRUCache<string, string>;
+  /** session id → its user and that user's current role, for sessions read alive from Postgres. */
+  private readonly alive: LRUCache<string, SessionOwner>;
   private generationValue = 0;
+  private readonly listeners = new Set<SessionChangeListener>();
 
   constructor(private readonly opts: SessionCacheOptions) {
     this.alive = new LRUCache({ max: opts.maxEntries, ttl: opts.ttlMs });
@@ -43,6 +56,7 @@ export class SessionCache {
   async start(): Promise<void> {
     await this.opts.listener.subscribe(sessionsChannel(this.opts.schema), {
       onNotify: (sessionId) => this.forget(sessionId),
+      // Nothing is cached across a gap; live sockets are still re-checked on their next event.
       onResync: () => this.clear(),
       onLost: () => this.clear(),
     });
@@ -56,28 +70,36 @@ export class SessionCache {
     return this.alive.size;
   }
 
-  /** True only when the session is known alive for this user and notifications are flowing. */
-  isAlive(sessionId: string, userId: string): boolean {
-    if (!this.opts.listener.listening) return false;
-    return this.alive.get(sessionId) === userId;
+  /** The user's current role when the session is known alive for this user and notifications are flowing. */
+  roleOf(sessionId: string, userId: string): Role | undefined {
+    if (!this.opts.listener.listening) return undefined;
+    const owner = this.alive.get(sessionId);
+    return owner?.userId === userId ? owner.role : undefined;
   }
 
   /** Keeps a session read alive from Postgres, unless anything ended since `readGeneration`. */
-  remember(sessionId: string, userId: string, readGeneration: number): void {
+  remember(sessionId: string, owner: SessionOwner, readGeneration: number): void {
     if (readGeneration !== this.generationValue || !this.opts.listener.listening) return;
-    this.alive.set(sessionId, userId);
+    this.alive.set(sessionId, owner);
+  }
+
+  /** Subscribes to ended/changed sessions (the socket gateway drops or updates their sockets); returns the unsubscribe. */
+  onChange(listener: SessionChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** This node ended the session itself: forget it now, before the notification comes back. */
   forget(sessionId: string): void {
     this.generationValue++;
     this.alive.delete(sessionId);
+    for (const listener of this.listeners) listener(sessionId);
   }
 
-  /** Every session of a user ended on this node (erasure). */
+  /** Every session of a user ended on this node (erasure); the others are announced by Postgres. */
   forgetUser(userId: string): void {
+    for (const [sessionId, owner] of this.alive.entries()) if (owner.userId === userId) this.forget(sessionId);
     this.generationValue++;
-    for (const [sessionId, owner] of this.alive.entries()) if (owner === userId) this.alive.delete(sessionId);
   }
 
   private clear(): void {

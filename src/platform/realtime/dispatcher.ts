@@ -4,7 +4,7 @@ import type { FeatureFlags } from '../flags.js';
 import type { Logger } from '../observability/logger.js';
 import { ackError, ackOk, toAckError, validationDetails, type AckReply, type SocketEventRegistry } from './event-registry.js';
 import type { LegacyUsageLog } from './legacy.js';
-import { SOCKET_ERROR, notifySocket, userOf, type SessionManager } from './sessions.js';
+import { SOCKET_ERROR, notifySocket, type SessionManager } from './sessions.js';
 import type { SocketLimits } from './socket-limits.js';
 import { socketEvents, socketHandlerSeconds } from './socket-metrics.js';
 import { assertStorableText } from '../text.js';
@@ -52,6 +52,7 @@ export class SocketDispatcher {
     socketHandlerSeconds.observe({ event: label }, (performance.now() - started) / 1000);
     if (ack) ack(reply);
     else if (!reply.ok) notifySocket(socket, SOCKET_ERROR, { event, error: reply.error });
+    this.deps.sessions.dropIfEnded(socket);
   }
 
   private async run(socket: Socket, event: string, payload: unknown): Promise<AckReply> {
@@ -61,7 +62,7 @@ export class SocketDispatcher {
     const resolved = registry.resolve(event, flags.isOn('LEGACY_EVENTS'));
     if (!resolved) return ackError(ErrorCode.VALIDATION_ERROR, `Unknown event "${event}"`);
     const { def, legacy } = resolved;
-    const user = userOf(socket);
+    const user = await this.deps.sessions.current(socket);
     if (legacy) {
       this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), { socketId: socket.id, userId: user.id, event, replacement: def.name });
     }

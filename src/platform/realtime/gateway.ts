@@ -17,7 +17,7 @@ import { authenticateHandshake } from './handshake.js';
 import { LEGACY_OUTGOING, LegacyUsageLog } from './legacy.js';
 import { redisNamespace } from './redis-namespace.js';
 import { RoomLog } from './room-log.js';
-import { SessionManager, userOf } from './sessions.js';
+import { SessionManager, userOf, type SessionGuard } from './sessions.js';
 import { SocketLimits } from './socket-limits.js';
 import { socketConnections, socketEmits } from './socket-metrics.js';
 import { SnapshotRegistry, syncEvent } from './sync.js';
@@ -37,6 +37,8 @@ export interface GatewayOptions {
   flags: FeatureFlags;
   hub: RealtimeHub;
   verify: TokenVerifier;
+  /** Session liveness and current role from the auth module: ended sessions lose their sockets on every node. */
+  guard: SessionGuard;
 }
 
 function originFilter(origins: string[]) {
@@ -61,12 +63,14 @@ export class SocketGateway implements RealtimeEmitter {
   readonly sessions: SessionManager;
   private readonly roomLog: RoomLog;
   private readonly legacy: LegacyUsageLog;
+  private readonly stopSessionWatch: () => void;
 
   private constructor(private readonly opts: GatewayOptions, private readonly redis: Redis | undefined) {
     const { config, log } = opts;
     this.roomLog = new RoomLog(opts.hotState);
     this.legacy = new LegacyUsageLog(log);
-    this.sessions = new SessionManager({ maxPerUser: config.SOCKET_MAX_PER_USER, warningMs: config.SOCKET_TOKEN_WARNING_S * 1000, log });
+    this.sessions = new SessionManager({ maxPerUser: config.SOCKET_MAX_PER_USER, warningMs: config.SOCKET_TOKEN_WARNING_S * 1000, guard: opts.guard, log });
+    this.stopSessionWatch = opts.guard.onChange((sessionId) => void this.sessions.recheck(sessionId));
     const ns = redisNamespace(config.DB_SCHEMA);
     this.io = new Server(opts.httpServer, {
       serveClient: false,
@@ -182,6 +186,7 @@ export class SocketGateway implements RealtimeEmitter {
   /** Disconnects this node's sockets and stops the adapter; the HTTP server is closed by its owner. */
   async close(): Promise<void> {
     this.opts.hub.detach(this);
+    this.stopSessionWatch();
     this.io.local.disconnectSockets(true);
     await Promise.resolve(this.io.of('/').adapter.close()).catch(() => {});
     this.io.engine.close();
