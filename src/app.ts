@@ -5,10 +5,11 @@ import { createHttpServer, type HttpApp } from './platform/http/server.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { installClientVersionCheck } from './platform/http/client-version.js';
 import { installRateLimits, limiterFactory } from './platform/http/rate-limit.js';
+import { ipFailureLimit } from './platform/http/failure-limit.js';
 import { redisNamespace } from './platform/realtime/redis-namespace.js';
 import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
-import { AuthService, KeyRing, SESSION_CACHE_LIMITS, SessionCache, registerAuthRoutes } from './modules/auth/index.js';
+import { AuthService, KeyRing, createLoginLockout, SESSION_CACHE_LIMITS, SessionCache, registerAuthRoutes } from './modules/auth/index.js';
 import { registerHealthRoutes } from './modules/health/health.routes.js';
 import { installMetrics } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
@@ -19,7 +20,7 @@ import { requestTrip } from './flows/request-trip.js';
 import { answerOffer, selectBid } from './flows/select-bid.js';
 import { PricingAdmin, PricingService, registerPricingRoutes } from './modules/pricing/index.js';
 import { Dispatcher, registerDispatchRoutes } from './modules/dispatch/index.js';
-import { advanceTrip } from './flows/advance-trip.js';
+import { advanceTrip, createOtpLockout } from './flows/advance-trip.js';
 import { cancelTrip } from './flows/cancel-trip.js';
 import { changeAvailability } from './flows/change-availability.js';
 import { registerNotificationRoutes, registerNotificationTasks } from './modules/notifications/index.js';
@@ -55,25 +56,30 @@ export async function buildApp(platform: Platform): Promise<App> {
   const http = await createHttpServer({ log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
   const sessions = new SessionCache({ listener: platform.listener, schema: config.DB_SCHEMA, ...SESSION_CACHE_LIMITS });
   await sessions.start();
+  // The gateway verifies tokens only once sockets connect (after listen), by then `auth` exists.
+  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
+  // Every limit and lockout shares the gateway's Redis connection, so every node counts against the same window.
+  const limits = limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) });
   const auth = new AuthService(db, {
     keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid),
     accessTtlS: config.ACCESS_TOKEN_TTL_S,
     refreshTtlS: config.REFRESH_TOKEN_TTL_S,
+    loginLockout: createLoginLockout(limits, { freeAttempts: config.LOGIN_FREE_ATTEMPTS, baseBlockS: config.LOGIN_LOCKOUT_BASE_S, maxBlockS: config.LOGIN_LOCKOUT_MAX_S }),
   }, log, sessions);
 
   installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
   const apiKeys = new ApiKeyService({ db, log });
-  installAuth(http, (token) => auth.verifyAccessToken(token), (key) => apiKeys.verify(key));
-  const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState: platform.hotState, flags: platform.flags, hub: platform.realtime, verify: (token) => auth.verifyAccessToken(token) });
-  // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
-  installRateLimits(http, { factory: limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) }), disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
+  const authFailures = ipFailureLimit(limits, { name: 'authFailures', perMinute: config.AUTH_FAILURES_PER_IP_PER_MIN, disabled: config.RATE_LIMITS_DISABLED });
+  installAuth(http, { verify: (token) => auth.verifyAccessToken(token), verifyApiKey: (key) => apiKeys.verify(key), failures: authFailures });
+  installRateLimits(http, { factory: limits, disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
   installIdempotency(http, db);
 
   http.addHook('preClose', async () => gateway.close());
   // Readiness: hot state and the socket adapter share Redis; either one cut off means this node serves alone.
   const state = { started: false, hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }) };
   registerHealthRoutes(http, platform, state);
-  installMetrics(http, platform, { hotState: state.hotState });
+  const metricsGuard = ipFailureLimit(limits, { name: 'metricsAuth', perMinute: config.METRICS_AUTH_FAILURES_PER_IP_PER_MIN, disabled: config.RATE_LIMITS_DISABLED });
+  installMetrics(http, platform, { hotState: state.hotState, guard: metricsGuard });
   http.get(
     '/api/version',
     { schema: { tags: ['ops'], response: { 200: envelopeOf(z.object({ version: z.string(), minClientVersion: z.string() })) } } },
@@ -89,10 +95,11 @@ export async function buildApp(platform: Platform): Promise<App> {
   dispatch.install();
   registerPricingRoutes(http, { pricing, admin: new PricingAdmin(db, pricing.catalog) });
   registerDispatchRoutes(http, { dispatch, selectBid: (rider, tripId, bidId) => selectBid(platform, rider, tripId, bidId) });
+  const tripGuards = { otpLockout: createOtpLockout(limits) };
   registerTripRoutes(http, db, {
     requestTrip: (rider, input) => requestTrip(platform, rider, input, { pricing, dispatch }),
     respondToOffer: (driver, tripId, action, bidAmount) => answerOffer(platform, { pricing, dispatch }, driver, tripId, action, bidAmount),
-    advanceTrip: (driver, tripId, input) => advanceTrip(platform, driver, tripId, input),
+    advanceTrip: (driver, tripId, input) => advanceTrip(platform, driver, tripId, input, tripGuards),
     cancelTrip: (actor, tripId, opts) => cancelTrip(platform, actor, tripId, opts),
   });
   registerTripTasks(platform);
@@ -105,7 +112,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerRealtimeProjections(platform, gateway);
   registerNotificationTasks(platform);
   registerNotificationRoutes(http, db);
-  const chat = new ChatService({ db, realtime: platform.realtime, log, ratePerMinute: config.CHAT_RATE_LIMIT_PER_MIN, blockedWords: config.CHAT_BLOCKED_WORDS });
+  const chat = new ChatService({ db, realtime: platform.realtime, log, ratePerMinute: config.CHAT_RATE_LIMIT_PER_MIN, limits, blockedWords: config.CHAT_BLOCKED_WORDS });
   registerChatRoutes(http, chat);
   gateway.events.register(chatSendEvent(chat));
   const safety = createSafety(platform);
@@ -121,6 +128,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerBookingTasks(platform);
   registerLifecycleRoutes(http, {
     db,
+    confirmPassword: (userId, password) => auth.confirmPassword(userId, password),
     eraseUser: async (user) => {
       await eraseUser(platform, user);
       sessions.forgetUser(user.id); // other nodes hear it from Postgres

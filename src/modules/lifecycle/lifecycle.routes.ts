@@ -3,13 +3,15 @@ import type { Db } from '../../platform/db/database.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser, type AuthUser } from '../../platform/http/route-config.js';
-import { AdminEventsQuery, StoredEventSchema } from './lifecycle.schema.js';
+import { AdminEventsQuery, EraseMeRequest, StoredEventSchema } from './lifecycle.schema.js';
 import { listAggregateEvents } from './retention.repo.js';
 
 export interface LifecycleRouteDeps {
   db: Db;
   /** GDPR erasure writes across modules, so app.ts supplies the flow. */
   eraseUser(user: Pick<AuthUser, 'id' | 'role'>): Promise<void>;
+  /** 403 unless `password` is the user's current one (the auth module's check, with its lockout). */
+  confirmPassword(userId: string, password: string): Promise<void>;
 }
 
 export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) {
@@ -26,9 +28,15 @@ export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) 
       return sendOk(reply, items, { nextCursor });
     });
 
-  app.delete('/api/v1/me', { schema: { tags: ['users'], description: 'GDPR erasure: anonymises the caller; trips and money records stay. 409 while a trip or booking is under way.' }, config: { auth: 'any' } },
+  app.delete('/api/v1/me', {
+    schema: { tags: ['users'], body: EraseMeRequest, description: 'GDPR erasure: anonymises the caller; trips and money records stay. Body `{password}` (the current one): missing or wrong ⇒ 403, nothing erased. 409 while a trip or booking is under way.' },
+    config: { auth: 'any' },
+  },
     async (request, reply) => {
-      await deps.eraseUser(currentUser(request));
+      const me = currentUser(request);
+      // A missing password is checked like a wrong one (same answer, same lockout count).
+      await deps.confirmPassword(me.id, request.body?.password ?? '');
+      await deps.eraseUser(me);
       return reply.code(204).send();
     });
 }

@@ -19,3 +19,8 @@ export const StoredEventSchema = z.object({
   /** True when the event has moved to events_archive. */
   archived: z.boolean(),
 });
+
+/** DELETE /me re-authenticates: the caller's current password (a stolen access token alone cannot erase an account). */
+export const EraseMeRequest = z
+  .object({ password: z.string().max(1024).optional().describe('the caller\'s current password (required; missing ⇒ 403)') })
+  .nullish(); // no body at all arrives as null

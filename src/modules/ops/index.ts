@@ -1,10 +1,9 @@
-import type { HotStateHealth } from '../../platform/hotstate/index.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import type { Platform } from '../../platform/runtime.js';
 import { countTripEvents } from '../trips/index.js';
-import { registerMetricsRoute } from './metrics.routes.js';
+import { registerMetricsRoute, type MetricsRouteOptions } from './metrics.routes.js';
 
-export { registerMetricsRoute, metricsTokenMatches } from './metrics.routes.js';
+export { registerMetricsRoute, metricsTokenMatches, type MetricsRouteOptions } from './metrics.routes.js';
 export { collectScrapeGauges } from './scrape.js';
 
 /**
@@ -12,7 +11,7 @@ export { collectScrapeGauges } from './scrape.js';
  * counters fed by committed domain events. `hotState` is readiness' view
  * (hot state and socket adapter together).
  */
-export function installMetrics(app: HttpApp, platform: Platform, opts: { hotState: () => HotStateHealth }) {
+export function installMetrics(app: HttpApp, platform: Platform, opts: MetricsRouteOptions) {
   countTripEvents(platform.bus);
   registerMetricsRoute(app, platform, opts);
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { HotStateHealth } from '../../platform/hotstate/index.js';
+import type { IpFailureLimit } from '../../platform/http/failure-limit.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Platform } from '../../platform/runtime.js';
@@ -18,13 +19,21 @@ export function metricsTokenMatches(header: string | undefined, expected: string
   return timingSafeEqual(digest(given), digest(expected)) && given.length > 0;
 }
 
+export interface MetricsRouteOptions {
+  hotState: () => HotStateHealth;
+  /** Wrong tokens per IP: guessing METRICS_TOKEN runs into 429. */
+  guard: IpFailureLimit;
+}
+
 /** GET /metrics: Prometheus text for whoever holds METRICS_TOKEN (API.md "Operations"). */
-export function registerMetricsRoute(app: HttpApp, platform: Platform, opts: { hotState: () => HotStateHealth }) {
+export function registerMetricsRoute(app: HttpApp, platform: Platform, opts: MetricsRouteOptions) {
   app.get(
     '/metrics',
     { schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' }, config: { plain: true } },
     async (request, reply) => {
+      await opts.guard.assertAllowed(request.ip);
       if (!metricsTokenMatches(request.headers.authorization, platform.config.metricsToken)) {
+        await opts.guard.recordFailure(request.ip);
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid metrics token');
       }
       await collectScrapeGauges(platform, opts.hotState);
