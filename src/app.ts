@@ -5,11 +5,13 @@ import { createHttpServer, type HttpApp } from './platform/http/server.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { installClientVersionCheck } from './platform/http/client-version.js';
 import { installRateLimits, limiterFactory } from './platform/http/rate-limit.js';
+import { ipFailureLimit } from './platform/http/failure-limit.js';
+import type { AuthUser } from './platform/http/route-config.js';
 import { redisNamespace } from './platform/realtime/redis-namespace.js';
 import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
 import { SocketGateway } from './platform/realtime/gateway.js';
-import { AuthService, KeyRing, SESSION_CACHE_LIMITS, SessionCache, registerAuthRoutes } from './modules/auth/index.js';
+import { AuthService, KeyRing, createLoginLockout, SESSION_CACHE_LIMITS, SessionCache, registerAuthRoutes } from './modules/auth/index.js';
 import { registerHealthRoutes } from './modules/health/index.js';
 import { installMetrics, type MetricsDeps } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
@@ -36,6 +38,7 @@ import {
 } from './modules/location/index.js';
 import { createMessagingProviders } from './platform/providers/index.js';
 import { registerTripFlowRoutes } from './flows/trips.routes.js';
+import { createOtpLockout } from './flows/advance-trip.js';
 import { registerDriverFlowRoutes } from './flows/drivers.routes.js';
 import { registerErasureRoutes } from './flows/erasure.routes.js';
 import { registerRealtimeProjections } from './flows/realtime-projections.js';
@@ -67,38 +70,49 @@ export function scrapeDepsOf(platform: Platform): MetricsDeps {
   return { db: database.db, pool: database.pool, poolMax: config.DB_POOL_MAX, jobs, log, metricsToken: config.metricsToken };
 }
 
-async function createAuth(platform: Platform) {
-  const { config, log, database } = platform;
+/** Sessions, the socket gateway, the shared limiter store and auth: each needs the one before. */
+async function createAccess(http: HttpApp, platform: Platform) {
+  const { config, log, database, hotState, flags, realtime: hub } = platform;
   const sessions = new SessionCache({ listener: platform.listener, schema: config.DB_SCHEMA, ...SESSION_CACHE_LIMITS });
   await sessions.start();
-  const keyRing = new KeyRing(config.jwtKeys, config.jwtActiveKid);
-  const auth = new AuthService(database.db, { keyRing, accessTtlS: config.ACCESS_TOKEN_TTL_S, refreshTtlS: config.REFRESH_TOKEN_TTL_S }, log, sessions);
-  return { auth, sessions, apiKeys: new ApiKeyService({ db: database.db, log }) };
-}
-
-/** Auth, limits and idempotency on every request; the socket gateway on the same server. */
-async function installEdge(http: HttpApp, platform: Platform, { auth, sessions, apiKeys }: Awaited<ReturnType<typeof createAuth>>) {
-  const { config, log, database } = platform;
-  installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
-  installAuth(http, (token) => auth.verifyAccessToken(token), (key) => apiKeys.verify(key));
+  // The gateway verifies tokens only once sockets connect (after listen); by then `auth` exists.
   const verify = (token: string) => auth.verifyAccessToken(token);
   // Sockets end with their session: the gateway hears every node's revocations through this port.
-  const guard = { revalidate: auth.revalidate.bind(auth), onChange: sessions.onChange.bind(sessions) };
-  const { hotState, flags, realtime: hub } = platform;
+  const guard = { revalidate: (user: AuthUser) => auth.revalidate(user), onChange: sessions.onChange.bind(sessions) };
   const gateway = await SocketGateway.create({ httpServer: http.server, config, log, hotState, flags, hub, verify, guard });
-  // HTTP limits share the gateway's Redis connection, so every node counts against the same window.
-  const factory = limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) });
-  installRateLimits(http, { factory, disabled: config.RATE_LIMITS_DISABLED, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
-  installIdempotency(http, database.db);
+  // Every limit and lockout shares the gateway's Redis connection, so every node counts against the same window.
+  const limits = limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) });
+  const { LOGIN_FREE_ATTEMPTS: freeAttempts, LOGIN_LOCKOUT_BASE_S: baseBlockS, LOGIN_LOCKOUT_MAX_S: maxBlockS } = config;
+  const auth = new AuthService(database.db, {
+    keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid),
+    accessTtlS: config.ACCESS_TOKEN_TTL_S,
+    refreshTtlS: config.REFRESH_TOKEN_TTL_S,
+    loginLockout: createLoginLockout(limits, { freeAttempts, baseBlockS, maxBlockS }),
+  }, log, sessions);
   http.addHook('preClose', async () => gateway.close());
-  return gateway;
+  return { auth, sessions, gateway, limits, apiKeys: new ApiKeyService({ db: database.db, log }) };
 }
 
-function installOps(http: HttpApp, platform: Platform, gateway: SocketGateway) {
+type Access = Awaited<ReturnType<typeof createAccess>>;
+
+/** Client version, auth (failures counted per IP), rate limits and idempotency on every request. */
+function installEdge(http: HttpApp, platform: Platform, { auth, apiKeys, limits }: Access) {
+  const { config, database } = platform;
+  installClientVersionCheck(http, config.MIN_CLIENT_VERSION);
+  const disabled = config.RATE_LIMITS_DISABLED;
+  const failures = ipFailureLimit(limits, { name: 'authFailures', perMinute: config.AUTH_FAILURES_PER_IP_PER_MIN, disabled });
+  installAuth(http, { verify: (token) => auth.verifyAccessToken(token), verifyApiKey: (key) => apiKeys.verify(key), failures });
+  installRateLimits(http, { factory: limits, disabled, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
+  installIdempotency(http, database.db);
+}
+
+function installOps(http: HttpApp, platform: Platform, { gateway, limits }: Access) {
   // Readiness: hot state and the socket adapter share Redis; either one cut off means this node serves alone.
   const state = { started: false, hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }) };
   registerHealthRoutes(http, { db: platform.database.db }, state);
-  installMetrics(http, { ...scrapeDepsOf(platform), bus: platform.bus }, { hotState: state.hotState });
+  const { METRICS_AUTH_FAILURES_PER_IP_PER_MIN: perMinute, RATE_LIMITS_DISABLED: disabled } = platform.config;
+  const guard = ipFailureLimit(limits, { name: 'metricsAuth', perMinute, disabled });
+  installMetrics(http, { ...scrapeDepsOf(platform), bus: platform.bus }, { hotState: state.hotState, guard });
   const versionSchema = envelopeOf(z.object({ version: z.string(), minClientVersion: z.string() }));
   http.get('/api/version', { schema: { tags: ['ops'], response: { 200: versionSchema } } }, async (_request, reply) =>
     sendOk(reply, { version: APP_VERSION, minClientVersion: platform.config.MIN_CLIENT_VERSION }));
@@ -134,12 +148,12 @@ async function installLocation(http: HttpApp, platform: Platform, gateway: Socke
   return location;
 }
 
-function installMessaging(http: HttpApp, platform: Platform, gateway: SocketGateway) {
+function installMessaging(http: HttpApp, platform: Platform, { gateway, limits }: Access) {
   const core = coreOf(platform);
   registerNotificationTasks({ ...core, providers: createMessagingProviders(core.config) });
   registerNotificationRoutes(http, core.db);
   const { CHAT_RATE_LIMIT_PER_MIN: ratePerMinute, CHAT_BLOCKED_WORDS: blockedWords } = core.config;
-  const chat = new ChatService({ db: core.db, realtime: core.realtime, log: core.log, ratePerMinute, blockedWords });
+  const chat = new ChatService({ db: core.db, realtime: core.realtime, log: core.log, ratePerMinute, limits, blockedWords });
   registerChatRoutes(http, chat);
   gateway.events.register(chatSendEvent(chat));
 }
@@ -158,10 +172,10 @@ export async function buildApp(platform: Platform): Promise<App> {
   const core = coreOf(platform);
   const { config, db } = core;
   const http = await createHttpServer({ log: core.log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
-  const access = await createAuth(platform);
-  const { auth, sessions, apiKeys } = access;
-  const gateway = await installEdge(http, platform, access);
-  const state = installOps(http, platform, gateway);
+  const access = await createAccess(http, platform);
+  const { auth, sessions, apiKeys, gateway } = access;
+  installEdge(http, platform, access);
+  const state = installOps(http, platform, access);
   registerAuthRoutes(http, { auth, db });
   registerDriverRoutes(http, { db });
   const pricing = createPricing(platform);
@@ -171,11 +185,11 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerTripRoutes(http, db);
   registerTripTasks(core);
   const settlement = { jobs: core.jobs, driverCreditLimit: config.DRIVER_CREDIT_LIMIT, pricing };
-  registerTripFlowRoutes(http, { ...core, pricing, dispatch, settlement });
+  registerTripFlowRoutes(http, { ...core, pricing, dispatch, settlement, otpLockout: createOtpLockout(access.limits) });
   registerDriverFlowRoutes(http, core);
   const location = await installLocation(http, platform, gateway);
   registerRealtimeProjections(core, gateway);
-  installMessaging(http, platform, gateway);
+  installMessaging(http, platform, access);
   installSafety(http, platform, gateway);
   registerAdminRoutes(http, { ...core, schema: config.DB_SCHEMA, flagSync: platform.flagSync });
   registerUserAccessRoutes(http, db);
@@ -186,7 +200,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerBookingRoutes(http, { db, bus: core.bus, jobs: core.jobs, reminderLeadMin: config.BOOKING_REMINDER_LEAD_MIN });
   registerBookingTasks(core);
   registerLifecycleRoutes(http, { db });
-  registerErasureRoutes(http, { ...core, sessions });
+  registerErasureRoutes(http, { ...core, sessions, auth });
   registerRetentionTasks({ ...core, settings: config });
   await scheduleRetentionJobs({ ...core, settings: config });
   await auth.ensureAdmin(config.ADMIN_PHONE, config.ADMIN_PASSWORD);

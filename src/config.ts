@@ -72,6 +72,14 @@ const EnvSchema = z.object({
   FLAGS_REFRESH_MS: z.coerce.number().int().min(100).max(5_000).default(2_000),
   /** Requests per minute per integrator API key, all routes together (replaces the per-user route limits for keys). */
   API_KEY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Failed bearer tokens / API keys per client IP per minute before that IP gets 429 (shared NATs: keep it generous). */
+  AUTH_FAILURES_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Wrong METRICS_TOKEN guesses per client IP per minute before 429. */
+  METRICS_AUTH_FAILURES_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Login attempts per phone before it locks; each further lock within a day doubles, from BASE up to MAX seconds. */
+  LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_BASE_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  LOGIN_LOCKOUT_MAX_S: z.coerce.number().int().min(1).max(86_400).default(3_600),
   // Messaging providers and safety (issue 7). No URL ⇒ recording fake (dev/test only).
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().default('SmartLine <no-reply@smartline.local>'),

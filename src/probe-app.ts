@@ -3,6 +3,9 @@ import { createHttpServer, type HttpApp } from './platform/http/server.js';
 import { registerHealthRoutes } from './modules/health/index.js';
 import { registerMetricsRoute } from './modules/ops/index.js';
 import { scrapeDepsOf } from './app.js';
+import { limiterFactory } from './platform/http/rate-limit.js';
+import { ipFailureLimit } from './platform/http/failure-limit.js';
+import { redisNamespace } from './platform/realtime/redis-namespace.js';
 
 /**
  * The worker role takes no API traffic, yet an orchestrator still probes it
@@ -14,6 +17,10 @@ export async function createProbeServer(platform: Platform, version: string): Pr
   const http = await createHttpServer({ log: platform.log, corsOrigins: [], version });
   const state = { started: false, hotState: () => platform.hotState.health() };
   registerHealthRoutes(http, { db: platform.database.db }, state);
-  registerMetricsRoute(http, scrapeDepsOf(platform), { hotState: state.hotState });
+  // A worker's probe port is scraped by its own Prometheus only: a per-process count of wrong tokens is enough here.
+  const limits = limiterFactory({ keyPrefix: redisNamespace(platform.config.DB_SCHEMA) });
+  const { METRICS_AUTH_FAILURES_PER_IP_PER_MIN: perMinute, RATE_LIMITS_DISABLED: disabled } = platform.config;
+  const guard = ipFailureLimit(limits, { name: 'metricsAuth', perMinute, disabled });
+  registerMetricsRoute(http, scrapeDepsOf(platform), { hotState: state.hotState, guard });
   return { http, markStarted: () => { state.started = true; } };
 }

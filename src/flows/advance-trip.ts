@@ -1,5 +1,9 @@
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
-import { conflict, forbidden } from '../platform/errors.js';
+import { AppError, ErrorCode, conflict, forbidden } from '../platform/errors.js';
+import { FailureLockout } from '../platform/failure-lockout.js';
+import type { LimiterFactory } from '../platform/http/rate-limit.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
+import { notify } from '../modules/notifications/index.js';
 import type { Tx } from '../platform/db/database.js';
 import { incrementTripsCompleted, transitionState } from '../modules/drivers/index.js';
 import { assertOtp, canTransition, getVisibleTrip, moveTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
@@ -8,6 +12,9 @@ import type { UnitDeps } from './deps.js';
 
 export interface AdvanceTripDeps extends UnitDeps {
   settlement: SettleTripDeps;
+  /** Per-trip OTP lockout (createOtpLockout); the rider is told through `jobs`. */
+  otpLockout: FailureLockout;
+  jobs: JobQueue;
 }
 
 export interface AdvanceTripInput {
@@ -37,23 +44,64 @@ async function completeTrip(deps: SettleTripDeps, tx: Tx, events: EventRecorder,
   return done;
 }
 
+/** Wrong ride OTPs per trip before starting it locks (a 4-digit code must not be guessable). */
+export const OTP_FREE_ATTEMPTS = 5;
+/** How long a trip start stays locked after the last free wrong OTP. */
+export const OTP_LOCKOUT_S = 600;
+
+/** The per-trip OTP lockout, counted in the app's shared limiter store. */
+export function createOtpLockout(limits: LimiterFactory): FailureLockout {
+  return new FailureLockout((points, durationS, role) => limits(role === 'attempts' ? 'otpAttempts' : 'otpStrikes', points, durationS), {
+    freeAttempts: OTP_FREE_ATTEMPTS, windowS: OTP_LOCKOUT_S, baseBlockS: OTP_LOCKOUT_S, maxBlockS: OTP_LOCKOUT_S,
+    code: ErrorCode.OTP_LOCKED, message: 'Too many wrong ride OTPs; starting this trip is locked for now',
+  });
+}
+
+/** Counts the attempt (429 OTP_LOCKED while locked); a wrong OTP that starts the lock reports it through `onLock`. */
+async function checkRideOtp(lockout: FailureLockout, trip: TripRow, otp: string | undefined, onLock: () => void) {
+  const attempt = await lockout.begin(`trip:${trip.id}`);
+  try {
+    assertOtp(trip, otp);
+  } catch (err) {
+    const lockedForS = await attempt.failed();
+    if (!lockedForS) throw err;
+    onLock();
+    throw lockout.lockedFor(lockedForS);
+  }
+  await attempt.succeeded();
+}
+
+/** The rider hears of it (inbox, socket, push): someone is trying codes on their ride. */
+async function tellRiderOtpLocked(deps: AdvanceTripDeps, trip: TripRow) {
+  await runUnitOfWork(deps.db, deps.bus, async (tx) => {
+    const data = { tripId: trip.id, lockedForS: OTP_LOCKOUT_S };
+    await notify(tx, deps.jobs, { userId: trip.rider_id, template: 'trip.otp_locked', data, priority: 'HIGH' });
+  });
+}
+
 /**
  * The assigned driver moves the ride along: arrived → started (rider's OTP) →
  * completed. Repeating the step that already happened answers with the trip
- * as it is (idempotent by trip, status and actor).
+ * as it is (idempotent by trip, status and actor). Wrong OTPs lock the start
+ * after OTP_FREE_ATTEMPTS.
  */
 export async function advanceTrip(deps: AdvanceTripDeps, input: AdvanceTripInput) {
   const { actor, tripId } = input;
+  let lockedTrip: TripRow | undefined;
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const trip = await getVisibleTrip(tx, tripId, actor);
     if (actor.id !== trip.driver_id) throw forbidden('Only the assigned driver can change this trip');
     if (trip.status === input.status) return trip;
     const verdict = canTransition(trip.status, input.status, 'driver');
     if (verdict !== 'ok') throw conflict(`Cannot go from ${trip.status} to ${input.status}`);
-    if (input.status === 'started') assertOtp(trip, input.otp);
+    if (input.status === 'started') await checkRideOtp(deps.otpLockout, trip, input.otp, () => { lockedTrip = trip; });
     if (input.status === 'completed') return completeTrip(deps.settlement, tx, events, trip, actor.id);
     const stamp = input.status === 'started' ? { started_at: new Date() } : {};
     return moveTrip(tx, events, { trip, to: input.status, actorId: actor.id, set: stamp });
+  }).catch(async (err: unknown) => {
+    // After the rollback: the refusal wrote nothing, the rider's notice is its own commit.
+    if (lockedTrip && err instanceof AppError && err.code === ErrorCode.OTP_LOCKED) await tellRiderOtpLocked(deps, lockedTrip);
+    throw err;
   });
   return viewTrip(deps.db, row, actor);
 }

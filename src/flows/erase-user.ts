@@ -16,7 +16,7 @@ import { eraseSafetyDataOf } from '../modules/safety/index.js';
 import { eraseNotificationDataOf } from '../modules/notifications/index.js';
 import { eraseLocationDataOf } from '../modules/location/index.js';
 import { redactMessagesOf } from '../modules/chat/index.js';
-import type { SessionCache } from '../modules/auth/index.js';
+import type { AuthService, SessionCache } from '../modules/auth/index.js';
 import type { UnitDeps } from './deps.js';
 
 export interface EraseUserDeps extends UnitDeps {
@@ -24,6 +24,8 @@ export interface EraseUserDeps extends UnitDeps {
   hotState: HotState;
   /** This node forgets the user's sessions at once; other nodes hear it from Postgres. */
   sessions: Pick<SessionCache, 'forgetUser'>;
+  /** 403 unless the password is the user's current one (with the auth module's lockout). */
+  auth: Pick<AuthService, 'confirmPassword'>;
 }
 
 type Eraser = Pick<AuthUser, 'id' | 'role'>;
@@ -65,13 +67,14 @@ async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
 }
 
 /**
- * GDPR erasure (DELETE /me), one transaction: refuse while a trip or booking
- * is under way; cancel open bookings; drop the provider profile; take the
+ * GDPR erasure (DELETE /me) once the password is confirmed, one
+ * transaction: refuse while a trip or booking is under way; cancel open bookings; drop the provider profile; take the
  * driver offline; anonymise the user row (name, phone, password); revoke
  * every session; delete contacts, devices, inbox and positions, redact chat
  * text. Trips, ledger rows and bookings stay with valid foreign keys.
  */
-export async function eraseUser(deps: EraseUserDeps, { user }: { user: Eraser }): Promise<void> {
+export async function eraseUser(deps: EraseUserDeps, { user, password }: { user: Eraser; password: string }): Promise<void> {
+  await deps.auth.confirmPassword(user.id, password);
   if (user.role === 'admin') throw forbidden('Admin accounts are removed by an operator, not erased from the API');
   // A valid hash of a secret nobody ever learns: the password can never match again.
   const passwordHash = await hash(randomBytes(32).toString('base64url'));

@@ -83,7 +83,7 @@ describe('session liveness across nodes', () => {
 
   test('erasure (DELETE /me) on node B ends the session on both nodes', async () => {
     const user = await userSeenByBothNodes();
-    const res = await b.app.http.inject({ method: 'DELETE', url: '/api/v1/me', headers: { authorization: `Bearer ${user.accessToken}` } });
+    const res = await b.app.http.inject({ method: 'DELETE', url: '/api/v1/me', headers: { authorization: `Bearer ${user.accessToken}` }, payload: { password: 'password-123' } });
     assert.equal(res.statusCode < 300, true, res.body);
     assert.equal(await meOn(b.app, user.accessToken), 401, 'the erasing node forgets at once');
     assert.ok((await timeUntilRefused(a.app, user.accessToken)) < PROPAGATION_BUDGET_MS, 'node A heard of it');

@@ -79,7 +79,7 @@ describe('trip lifecycle', () => {
     assert.deepEqual((await card()).vehicle, newCar);
 
     assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'changed plans' } })).status, 200);
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken })).status, 204);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status, 204);
     assert.equal((await card()).name, 'Deleted user', "an erased driver's name is gone from trip views");
   });
 });

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp, type TestUser } from '../support/harness.js
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { book, provider } from '../bookings/fixtures.js';
 
+const ADMIN_PASSWORD = 'admin-password-123'; // test/support/harness.ts
 const PICKUP = { lat: 30.0444, lng: 31.2357 };
 const DROPOFF = { lat: 30.0626, lng: 31.2497 };
 
@@ -39,7 +40,7 @@ describe('GDPR erasure: DELETE /me', () => {
     const before = await user(rider.id);
     const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } });
     assert.equal(trip.status, 201);
-    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken });
+    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } });
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'CONFLICT');
     assert.deepEqual(await user(rider.id), before);
@@ -52,7 +53,7 @@ describe('GDPR erasure: DELETE /me', () => {
     const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
     await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
     await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken })).status, 409);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status, 409);
   });
 
   test('anonymises the rider, revokes sessions, keeps trips and bookings with intact foreign keys', async () => {
@@ -67,7 +68,7 @@ describe('GDPR erasure: DELETE /me', () => {
     const open = await book(t, rider, p.id);
     const tripsBefore = await t.count('trips');
 
-    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken });
+    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } });
     assert.equal(res.status, 204, JSON.stringify(res.body));
 
     const row = await user(rider.id);
@@ -122,7 +123,7 @@ describe('GDPR erasure: DELETE /me', () => {
     ok(await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'changed plans' } }), 200);
     await eventuallyFlushed(() => scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id));
 
-    ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken }), 204);
+    ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } }), 204);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.push_devices WHERE user_id = $1`, rider.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, rider.id), 0);
@@ -130,7 +131,7 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`, rider.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id), 1, 'the thread keeps its shape');
 
-    ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken }), 204);
+    ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } }), 204);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, driver.id), 0);
@@ -139,7 +140,7 @@ describe('GDPR erasure: DELETE /me', () => {
   test('an erased provider is no longer bookable and goes offline', async () => {
     const p = await provider(t);
     const rider = await t.signup('rider');
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken })).status, 204);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status, 204);
     const res = await t.api('POST', '/api/v1/bookings', { token: rider.accessToken, body: { providerId: p.id, serviceType: 'oil_change', startsAt: new Date(Date.now() + 48 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 49 * 3600_000).toISOString(), address: 'x' } });
     assert.equal(res.status, 404);
   });
@@ -149,13 +150,13 @@ describe('GDPR erasure: DELETE /me', () => {
     const rider = await t.signup('rider');
     const b = await book(t, rider, p.id);
     for (const status of ['confirmed', 'in_progress']) await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: p.accessToken, body: { status } });
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: rider.accessToken })).status, 409);
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken })).status, 409);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } })).status, 409);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status, 409);
     assert.equal((await user(rider.id)).name, 'Test rider');
   });
 
   test('admins cannot erase themselves through the API', async () => {
     const admin = await t.admin();
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: admin.accessToken })).status, 403);
+    assert.equal((await t.api('DELETE', '/api/v1/me', { token: admin.accessToken, body: { password: ADMIN_PASSWORD } })).status, 403);
   });
 });

@@ -11,7 +11,9 @@ const tags = ['auth'];
 export function registerAuthRoutes(app: HttpApp, { auth, db }: { auth: AuthService; db: Db }) {
   app.post(
     '/api/v1/auth/signup',
-    { schema: { tags, body: SignupRequest, response: { 201: envelopeOf(AuthResponse) } }, config: { rateLimit: 'signup', idempotent: true } },
+    // Not idempotent on purpose: a stored reply would keep a live token pair in clear for 24 h and hand the same
+    // refresh token to anyone replaying the key. A retried signup gets 409 (phone registered) and logs in instead.
+    { schema: { tags, body: SignupRequest, response: { 201: envelopeOf(AuthResponse) } }, config: { rateLimit: 'signup' } },
     async (request, reply) => sendOk(reply, await auth.signup(request.body), { status: 201 }),
   );
   app.post(

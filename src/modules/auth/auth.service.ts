@@ -7,12 +7,16 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { insertUser, findUserByPhone, findUserById, normalizeEgyptianPhone, toPublicUser, type UserRow } from '../users/index.js';
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
 import type { SessionCache } from './session-cache.js';
+import { FailureLockout } from '../../platform/failure-lockout.js';
+import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import { consumeRefreshToken, findRefreshToken, findSession, findSessionAccess, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
 
 export interface AuthSettings {
   keyRing: KeyRing;
   accessTtlS: number;
   refreshTtlS: number;
+  /** Per-phone lockout with growing blocks; what stops guessing one account's password from many IPs. */
+  loginLockout?: FailureLockout;
 }
 
 const INVALID_CREDENTIALS = 'Invalid phone or password';
@@ -22,6 +26,16 @@ function requirePhone(input: string): string {
   const phone = normalizeEgyptianPhone(input);
   if (!phone) throw new AppError(ErrorCode.VALIDATION_ERROR, 'phone must be an Egyptian mobile number (+201XXXXXXXXX)', [{ field: 'body.phone', message: 'invalid Egyptian mobile number' }]);
   return phone;
+}
+
+/** Attempts per phone are counted over this window (rate-limiter-flexible's login-protection recipe uses 15 min too). */
+const LOGIN_WINDOW_S = 15 * 60;
+
+/** Per-phone (and per-user re-auth) lockout with doubling blocks, in the app's shared limiter store. */
+export function createLoginLockout(limits: LimiterFactory, policy: { freeAttempts: number; baseBlockS: number; maxBlockS: number }): FailureLockout {
+  return new FailureLockout((points, durationS, role) => limits(role === 'attempts' ? 'loginAttempts' : 'loginStrikes', points, durationS), {
+    ...policy, windowS: LOGIN_WINDOW_S, code: ErrorCode.RATE_LIMITED, message: 'Too many failed sign-in attempts for this account; try again later',
+  });
 }
 
 export class AuthService {
@@ -59,15 +73,44 @@ export class AuthService {
 
   async login(input: { phone: string; password: string }) {
     const phone = normalizeEgyptianPhone(input.phone);
-    const user = phone ? await findUserByPhone(this.db, phone) : undefined;
-    // Same work and same answer whether or not the phone exists.
-    dummyHash ??= hash('not-a-real-password');
-    const ok = await verify(user?.password_hash ?? (await dummyHash), input.password);
-    if (!user || !ok) throw new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS);
+    // An unknown phone locks the same way, so a lock tells nothing about who is registered.
+    const user = await this.checkPassword({
+      lockKey: `phone:${phone ?? input.phone.slice(0, 32)}`, password: input.password, failure: new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS),
+      find: async () => (phone ? findUserByPhone(this.db, phone) : undefined),
+    });
     // Told only to whoever knows the password: it does not reveal that a phone is registered.
     if (user.suspended_at) throw new AppError(ErrorCode.FORBIDDEN, 'Account suspended');
     const tokens = await this.startSession(user);
     return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
+  }
+
+  /**
+   * The attempt is counted by the lockout before the password is checked (429
+   * while locked); the same argon2 work is done whether or not the user exists.
+   */
+  private async checkPassword(args: { lockKey: string; password: string; failure: AppError; find: () => Promise<UserRow | undefined> }): Promise<UserRow> {
+    const attempt = await this.settings.loginLockout?.begin(args.lockKey);
+    const user = await args.find();
+    dummyHash ??= hash('not-a-real-password');
+    const ok = await verify(user?.password_hash ?? (await dummyHash), args.password);
+    if (!user || !ok) {
+      const lockedForS = await attempt?.failed();
+      if (lockedForS) throw this.settings.loginLockout!.lockedFor(lockedForS);
+      throw args.failure;
+    }
+    await attempt?.succeeded();
+    return user;
+  }
+
+  /**
+   * Re-authentication for destructive acts (DELETE /me): 403 unless `password`
+   * is the user's current one (403, not 401: the token is fine, and a 401
+   * would send clients into a refresh-and-retry loop).
+   */
+  async confirmPassword(userId: string, password: string): Promise<void> {
+    // Its own lock key: a stolen access token must not become an unlimited password oracle either.
+    const failure = new AppError(ErrorCode.FORBIDDEN, 'Confirm with your current password');
+    await this.checkPassword({ lockKey: `user:${userId}`, password, failure, find: () => findUserById(this.db, userId) });
   }
 
   /** Rotates the refresh token; presenting a used one revokes its whole family. */

@@ -1,9 +1,10 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { Logger } from '../../platform/observability/logger.js';
+import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, getVisibleTrip, type TripRow, type TripStatus, type Viewer } from '../trips/index.js';
 import { chatMessages } from './chat.metrics.js';
@@ -21,6 +22,8 @@ export interface ChatDeps {
   realtime: RealtimeEmitter;
   log: Logger;
   ratePerMinute: number;
+  /** The app's limiter factory: the count lives in Redis when there is one, so a sender cannot spread over nodes. */
+  limits: LimiterFactory;
   blockedWords: string[];
 }
 
@@ -43,11 +46,11 @@ function isMember(trip: TripRow, viewer: Viewer): boolean {
  * part of); messages are stored before anyone is told; writes stop when the trip ends.
  */
 export class ChatService {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
   private readonly moderation: ModerationFilter;
 
   constructor(private readonly deps: ChatDeps) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'chat', points: deps.ratePerMinute, duration: RATE_WINDOW_S });
+    this.limiter = deps.limits('chat', deps.ratePerMinute, RATE_WINDOW_S);
     this.moderation = new ModerationFilter(deps.blockedWords);
   }
 

@@ -30,6 +30,8 @@ interface PushDevicesTable {
   token: string;
   user_id: string;
   platform: 'android' | 'ios' | 'web';
+  /** The session that registered it; ending that session deletes the row (migration 0014). */
+  session_id: string | null;
   updated_at: Generated<Date>;
 }
 
@@ -119,12 +121,21 @@ export async function findPushTokens(db: DbHandle, userId: string): Promise<stri
   return rows.map((r) => r.token);
 }
 
-export async function upsertPushDevice(db: DbHandle, d: { token: string; userId: string; platform: PushDevicesTable['platform'] }) {
-  await q(db)
+/**
+ * Registers a device for the user's session; false (nothing written) when the
+ * token still belongs to ANOTHER user (their session has not ended yet).
+ */
+export async function upsertPushDevice(db: DbHandle, d: { token: string; userId: string; sessionId: string; platform: PushDevicesTable['platform'] }): Promise<boolean> {
+  const row = await q(db)
     .insertInto('push_devices')
-    .values({ token: d.token, user_id: d.userId, platform: d.platform })
-    .onConflict((oc) => oc.column('token').doUpdateSet({ user_id: d.userId, platform: d.platform, updated_at: sql<Date>`now()` }))
-    .execute();
+    .values({ token: d.token, user_id: d.userId, session_id: d.sessionId, platform: d.platform })
+    .onConflict((oc) =>
+      oc.column('token')
+        .doUpdateSet({ platform: d.platform, session_id: d.sessionId, updated_at: sql<Date>`now()` })
+        .where('push_devices.user_id', '=', d.userId))
+    .returning('token')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function deletePushDevice(db: DbHandle, d: { token: string; userId: string }): Promise<boolean> {

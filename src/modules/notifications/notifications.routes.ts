@@ -21,8 +21,11 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
   app.post('/api/v1/notifications/read-all', { schema: { tags, response: { 200: envelopeOf(z.object({ updated: z.number().int() })) } }, config: { auth: 'any' } },
     async (request, reply) => sendOk(reply, await markAllRead(db, currentUser(request).id)));
 
-  app.post('/api/v1/me/push-tokens', { schema: { tags, body: PushDeviceRequest, response: { 201: envelopeOf(PushDeviceRequest) } }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await registerPushDevice(db, currentUser(request).id, request.body), { status: 201 }));
+  app.post('/api/v1/me/push-tokens', {
+    schema: { tags, body: PushDeviceRequest, response: { 201: envelopeOf(PushDeviceRequest) }, description: 'Registers this device for pushes. 409 while the token belongs to another account whose session has not ended (its logout frees the token).' },
+    config: { auth: 'any' },
+  },
+    async (request, reply) => sendOk(reply, await registerPushDevice(db, currentUser(request), request.body), { status: 201 }));
 
   app.delete('/api/v1/me/push-tokens/:token', { schema: { tags, params: PushTokenParams }, config: { auth: 'any' } },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
-import { notFound } from '../../platform/errors.js';
+import { conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
@@ -120,8 +120,14 @@ export async function markAllRead(db: Db, userId: string) {
   return { updated: await markAllNotificationsRead(db, userId) };
 }
 
-export async function registerPushDevice(db: Db, userId: string, device: { token: string; platform: 'android' | 'ios' | 'web' }) {
-  await upsertPushDevice(db, { ...device, userId });
+/**
+ * A token held by another user's live session is refused with 409 (the old
+ * owner keeps it): it moves only after that session ends (logout, erasure).
+ */
+export async function registerPushDevice(db: Db, owner: { id: string; sessionId: string }, device: { token: string; platform: 'android' | 'ios' | 'web' }) {
+  if (!(await upsertPushDevice(db, { ...device, userId: owner.id, sessionId: owner.sessionId }))) {
+    throw conflict('This push token is registered to another signed-in account on the device; it can be registered after that account logs out');
+  }
   return device;
 }
 

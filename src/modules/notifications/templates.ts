@@ -18,6 +18,7 @@ const TEMPLATES: Record<string, Renderer> = {
   'safety.stopped': () => ({ title: 'Are you OK?', body: 'Your ride has been stopped for a while. Tap SOS if you need help.' }),
   'safety.off_route': () => ({ title: 'Route check', body: 'Your ride is off the expected route. Tap SOS if you need help.' }),
   'safety.speeding': () => ({ title: 'Speed alert', body: 'Your driver is going faster than allowed. Tap SOS if you feel unsafe.' }),
+  'trip.otp_locked': () => ({ title: 'Ride code locked', body: 'Too many wrong ride codes were entered for your trip. Never share your code before you are in the car; contact support if this was not you.' }),
   'safety.not_started': () => ({ title: 'Ride not started', body: 'Your driver accepted but the ride has not started. Contact support if needed.' }),
 };
 

@@ -1,10 +1,9 @@
-import type { HotStateHealth } from '../../platform/hotstate/index.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { countTripEvents } from '../trips/index.js';
-import { registerMetricsRoute, type MetricsDeps } from './metrics.routes.js';
+import { registerMetricsRoute, type MetricsDeps, type MetricsRouteOptions } from './metrics.routes.js';
 
-export { registerMetricsRoute, metricsTokenMatches, type MetricsDeps } from './metrics.routes.js';
+export { registerMetricsRoute, metricsTokenMatches, type MetricsDeps, type MetricsRouteOptions } from './metrics.routes.js';
 export { collectScrapeGauges } from './scrape.js';
 
 /**
@@ -12,7 +11,7 @@ export { collectScrapeGauges } from './scrape.js';
  * counters fed by committed domain events. `hotState` is readiness' view
  * (hot state and socket adapter together).
  */
-export function installMetrics(app: HttpApp, deps: MetricsDeps & { bus: EventBus }, opts: { hotState: () => HotStateHealth }) {
+export function installMetrics(app: HttpApp, deps: MetricsDeps & { bus: EventBus }, opts: MetricsRouteOptions) {
   countTripEvents(deps.bus);
   registerMetricsRoute(app, deps, opts);
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { HotStateHealth } from '../../platform/hotstate/index.js';
+import type { IpFailureLimit } from '../../platform/http/failure-limit.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import { collectScrapeGauges, type ScrapeDeps } from './scrape.js';
@@ -23,12 +24,20 @@ export interface MetricsDeps extends ScrapeDeps {
   metricsToken: string;
 }
 
-export function registerMetricsRoute(app: HttpApp, deps: MetricsDeps, opts: { hotState: () => HotStateHealth }) {
+export interface MetricsRouteOptions {
+  hotState: () => HotStateHealth;
+  /** Wrong tokens per IP: guessing METRICS_TOKEN runs into 429. */
+  guard: IpFailureLimit;
+}
+
+export function registerMetricsRoute(app: HttpApp, deps: MetricsDeps, opts: MetricsRouteOptions) {
   app.get(
     '/metrics',
     { schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' }, config: { plain: true } },
     async (request, reply) => {
+      await opts.guard.assertAllowed(request.ip);
       if (!metricsTokenMatches(request.headers.authorization, deps.metricsToken)) {
+        await opts.guard.recordFailure(request.ip);
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid metrics token');
       }
       await collectScrapeGauges(deps, opts.hotState);

@@ -11,13 +11,13 @@ import { notify } from '../notifications/index.js';
 import { countPaidDepositsSince, findDeposit, lockProviderEvent, recordProviderEvent, setProviderEventOutcome, updateDepositIf } from './deposits.repo.js';
 import { insertFinanceAlert } from './finance.repo.js';
 import { depositReviewReason } from './fraud-rules.js';
-import { parseMajor, verifyWebhookSignature } from './kashier.js';
+import { parseMajor, signsMoneyFields, verifyWebhookSignature } from './kashier.js';
 import { kashierEventTask } from './kashier-event.task.js';
 import type { DepositRow } from './payments.tables.js';
 
 const webhooksTotal = new Counter({
   name: 'smartline_payments_webhooks_total',
-  help: 'Kashier webhook deliveries by result (queued, duplicate, bad_signature)',
+  help: 'Kashier webhook deliveries by result (queued, duplicate, bad_signature, ignored_event)',
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
@@ -41,13 +41,25 @@ interface KashierPayment {
   currency: string | null;
 }
 
+/** The one event we act on; no event name means a payment (Kashier's default webhook). */
+const PAY_EVENT = 'pay';
+
+/**
+ * `event` sits outside `data`, so the signature does not cover it: it is
+ * normalised, never trusted as part of the dedupe key (a signed payment
+ * replayed under another name must still be the same inbox row).
+ */
+function normaliseEvent(event: unknown): string {
+  return typeof event === 'string' && event.trim() !== '' ? event.trim().toLowerCase().slice(0, 50) : PAY_EVENT;
+}
+
 function readPayment(body: { event?: unknown; data: Record<string, unknown> }): KashierPayment {
   const d = body.data;
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null);
   const transactionId = str(d.transactionId);
   if (!transactionId) throw new AppError(ErrorCode.VALIDATION_ERROR, 'Webhook without data.transactionId', [{ field: 'body.data.transactionId', message: 'required' }]);
   return {
-    event: str(body.event)?.slice(0, 50) ?? 'pay',
+    event: PAY_EVENT,
     transactionId,
     orderId: str(d.merchantOrderId),
     status: str(d.status)?.toUpperCase() ?? null,
@@ -84,9 +96,14 @@ export function webhookKeys(config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PRE
  * roll that proof back with the failure and leave it only with Kashier.
  */
 export async function handleKashierWebhook(deps: PaymentsDeps, body: { event?: unknown; data: Record<string, unknown> }, signature: string | undefined) {
-  if (!verifyWebhookSignature(body.data, signature, webhookKeys(deps.config, new Date()))) {
+  if (!signsMoneyFields(body.data) || !verifyWebhookSignature(body.data, signature, webhookKeys(deps.config, new Date()))) {
     webhooksTotal.inc({ result: 'bad_signature' });
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature');
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature (amount, currency, merchantOrderId, status and transactionId must be signed)');
+  }
+  // Other events (refunds, authorisations) are not acted on; acknowledged so Kashier stops retrying, not stored.
+  if (normaliseEvent(body.event) !== PAY_EVENT) {
+    webhooksTotal.inc({ result: 'ignored_event' });
+    return { received: true as const, duplicate: false, outcome: 'ignored_event' };
   }
   const p = readPayment(body);
   const fresh = await runUnitOfWork(deps.db, deps.bus, async (tx) => {

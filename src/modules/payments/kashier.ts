@@ -80,6 +80,19 @@ export function webhookSigningString(data: Record<string, unknown>): string | nu
   return parts.join('&');
 }
 
+/**
+ * The fields we act on (which order, how much, which currency, did it succeed,
+ * which transaction): a webhook whose signature leaves any of them out proves
+ * nothing about them, whatever else it signs.
+ */
+export const REQUIRED_SIGNED_FIELDS = ['amount', 'currency', 'merchantOrderId', 'status', 'transactionId'] as const;
+
+/** True when `data.signatureKeys` names every field in REQUIRED_SIGNED_FIELDS. */
+export function signsMoneyFields(data: Record<string, unknown>): boolean {
+  const keys = data.signatureKeys;
+  return Array.isArray(keys) && REQUIRED_SIGNED_FIELDS.every((field) => keys.includes(field));
+}
+
 export function signWebhook(data: Record<string, unknown>, apiKey: string): string {
   const payload = webhookSigningString(data);
   if (payload === null) throw new Error('webhook data has no signable signatureKeys');

@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../errors.js';
+import type { IpFailureLimit } from './failure-limit.js';
 import type { ApiKeyVerifier, TokenVerifier } from './route-config.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
@@ -18,7 +19,8 @@ async function authenticate(request: FastifyRequest, verify: TokenVerifier) {
  * must accept API keys with a scope the key holds (else 403). On a public
  * route a bad key is ignored, like a bad bearer token.
  */
-async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextConfig | undefined, verify: ApiKeyVerifier | undefined) {
+async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextConfig | undefined, deps: AuthHookDeps) {
+  const verify = deps.verifyApiKey;
   const raw = request.headers[API_KEY_HEADER];
   const check = async () => {
     if (typeof raw !== 'string' || !verify) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid API key');
@@ -26,7 +28,10 @@ async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextCo
     return verify(raw);
   };
   if (!cfg?.auth) {
-    request.apiKey = await check().catch(() => null);
+    request.apiKey = await check().catch(async () => {
+      await deps.failures.recordFailure(request.ip);
+      return null;
+    });
     return;
   }
   const key = await check();
@@ -35,27 +40,50 @@ async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextCo
   if (!key.scopes.includes(cfg.apiKeyScope)) throw new AppError(ErrorCode.FORBIDDEN, `API key lacks scope ${cfg.apiKeyScope}`);
 }
 
+export interface AuthHookDeps {
+  verify: TokenVerifier;
+  verifyApiKey?: ApiKeyVerifier;
+  /** Failed credentials count per IP; an IP over its budget is refused before the lookup. */
+  failures: IpFailureLimit;
+}
+
+async function checkCredentials(request: FastifyRequest, deps: AuthHookDeps) {
+  const required = request.routeOptions.config?.auth;
+  if (request.headers[API_KEY_HEADER] !== undefined) return authenticateApiKey(request, request.routeOptions.config, deps);
+  if (!required) {
+    // Public route: a token is optional, but a bad one is still not trusted (and still counts as a failure).
+    request.user = await authenticate(request, deps.verify).catch(async () => {
+      await deps.failures.recordFailure(request.ip);
+      return null;
+    });
+    return;
+  }
+  const user = await authenticate(request, deps.verify);
+  if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing bearer token');
+  request.user = user;
+  if (required !== 'any' && !required.includes(user.role)) {
+    throw new AppError(ErrorCode.FORBIDDEN, `Requires role ${required.join(' or ')}`);
+  }
+}
+
 /**
  * Authenticates every request that carries a token (or an API key) and
  * enforces the route's `auth` roles / `apiKeyScope`. Runs in onRequest so
  * unauthenticated callers are turned away before their body is even validated.
+ * Every 401 counts against the caller's IP, so guessing tokens or keys runs
+ * into 429 instead of costing a lookup each.
  */
-export function installAuth(app: FastifyInstance, verify: TokenVerifier, verifyApiKey?: ApiKeyVerifier) {
+export function installAuth(app: FastifyInstance, deps: AuthHookDeps) {
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
   app.addHook('onRequest', async (request) => {
-    const required = request.routeOptions.config?.auth;
-    if (request.headers[API_KEY_HEADER] !== undefined) return authenticateApiKey(request, request.routeOptions.config, verifyApiKey);
-    if (!required) {
-      // Public route: a token is optional, but a bad one is still not trusted.
-      request.user = await authenticate(request, verify).catch(() => null);
-      return;
-    }
-    const user = await authenticate(request, verify);
-    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing bearer token');
-    request.user = user;
-    if (required !== 'any' && !required.includes(user.role)) {
-      throw new AppError(ErrorCode.FORBIDDEN, `Requires role ${required.join(' or ')}`);
+    const presented = request.headers.authorization !== undefined || request.headers[API_KEY_HEADER] !== undefined;
+    if (presented) await deps.failures.assertAllowed(request.ip);
+    try {
+      await checkCredentials(request, deps);
+    } catch (err) {
+      if (presented && err instanceof AppError && err.code === ErrorCode.UNAUTHENTICATED) await deps.failures.recordFailure(request.ip);
+      throw err;
     }
   });
 }

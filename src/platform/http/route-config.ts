@@ -36,7 +36,10 @@ declare module 'fastify' {
     auth?: Role[] | 'any';
     /** Named limit from API.md's table; omitted = the default limit. */
     rateLimit?: RateLimitName | 'none';
-    /** Honour the Idempotency-Key header (creating/moving POSTs). */
+    /**
+     * Honour the Idempotency-Key header (creating/moving POSTs). Never on a route
+     * whose reply holds credentials (signup, login, refresh): the reply is stored for 24 h.
+     */
     idempotent?: boolean;
     /** Outside the envelope and /api/v1 rules (health, metrics, docs). */
     plain?: boolean;
