@@ -183,4 +183,25 @@ describe('embedded postgres supervision', () => {
     const times = failures.map((l) => Date.parse(String(l.time)));
     assert.ok(times[2]! - times[1]! >= 400, `waits grow: failures at ${times.join(', ')}`);
   });
+
+  test('the node (npm start) exits non-zero when its embedded Postgres dies for good', async (t) => {
+    const dir = newDir();
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(await sparePort()), PORT: String(await sparePort()), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    delete env.DATABASE_URL; // the embedded one, as `npm start` without configuration
+    delete env.REDIS_URL;
+    const node = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    node.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    node.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => node.once('exit', (code) => done(code)));
+    t.after(() => node.kill('SIGKILL'));
+    await eventually(async () => output.includes('smartline started'), 120_000, 200);
+
+    chmodSync(dir, 0o000);
+    process.kill(postmasterPid(dir), 'SIGKILL');
+    // Default policy: 5 restarts, waits doubling from ≤ 0.5 s to ≤ 8 s, then the shutdown budget.
+    const code = await Promise.race([exited, new Promise((never) => setTimeout(() => never('still running'), 60_000))]);
+    assert.equal(code, 1, output.slice(-2_000));
+    assert.match(output, /did not come back; giving up/);
+  });
 });
