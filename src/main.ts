@@ -29,8 +29,12 @@ function readConfig(): { config: Config; devSecretsPath?: string } {
   }
 }
 
-/** Stops everything in order, but never takes longer than the configured budget. */
-function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>>) {
+/**
+ * Stops everything in order, but never takes longer than the configured budget.
+ * Exits with `process.exitCode` (0 unless a failure set it). Returns the
+ * shutdown so a fatal condition can start it too.
+ */
+function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>>): (reason: string) => void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -43,10 +47,11 @@ function installShutdown(platform: Platform, stops: Array<() => Promise<unknown>
     timer.unref();
     for (const stop of stops) await stop().catch((err: unknown) => platform.log.error({ err }, 'shutdown step failed'));
     await platform.close().catch((err: unknown) => platform.log.error({ err }, 'closing platform failed'));
-    process.exit(0);
+    process.exit();
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  return (reason) => void shutdown(reason);
 }
 
 async function main() {
@@ -65,7 +70,14 @@ async function main() {
   const { createPlatform } = await import('./platform/runtime.js');
   const { APP_VERSION, buildApp } = await import('./app.js');
   const { createProbeServer } = await import('./probe-app.js');
-  const platform = await createPlatform(config, { log });
+  // The embedded Postgres died for good: exit non-zero so a supervisor (or the newcomer) sees it.
+  // Before the shutdown is installed there is nothing to drain, so that exit is immediate.
+  let stopNode: (reason: string) => void = () => process.exit();
+  const onEmbeddedGiveUp = () => {
+    process.exitCode = 1;
+    stopNode('embedded postgres gone');
+  };
+  const platform = await createPlatform(config, { log, onEmbeddedGiveUp });
   if (role === 'migrate') {
     await platform.close();
     await tracing?.shutdown();
@@ -90,7 +102,7 @@ async function main() {
   }
   app.markStarted();
   if (tracing) stops.push(() => tracing.shutdown()); // last: flushes the spans of the shutdown itself
-  installShutdown(platform, stops);
+  stopNode = installShutdown(platform, stops);
   log.info({ role, port: config.PORT, database: config.DATABASE_URL ? 'external' : 'embedded' }, 'smartline started');
 }
 

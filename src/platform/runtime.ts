@@ -32,16 +32,23 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-async function resolveDatabaseUrl(config: Config, log: Logger) {
+export interface PlatformOptions {
+  log?: Logger;
+  migrate?: boolean;
+  /** The embedded Postgres died and could not be restarted (see startEmbeddedPostgres). */
+  onEmbeddedGiveUp?: (err: Error) => void;
+}
+
+async function resolveDatabaseUrl(config: Config, log: Logger, onGiveUp: PlatformOptions['onEmbeddedGiveUp']) {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: undefined };
-  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, log });
+  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, log, onGiveUp });
   return { url: embedded.url, embedded };
 }
 
 /** Connects to Postgres (starting the embedded one if no DATABASE_URL) and migrates. */
-export async function createPlatform(config: Config, opts: { log?: Logger; migrate?: boolean } = {}): Promise<Platform> {
+export async function createPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const { url, embedded } = await resolveDatabaseUrl(config, log);
+  const { url, embedded } = await resolveDatabaseUrl(config, log, opts.onEmbeddedGiveUp);
   const database = createDatabase({ url, schema: config.DB_SCHEMA, max: config.DB_POOL_MAX, log });
   if (opts.migrate !== false) await migrate(database.pool, config.DB_SCHEMA, log);
   const jobs = new JobQueue({

