@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { createDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { withTransaction } from '../src/platform/db/transaction.js';
-import { insertUser } from '../src/modules/users/index.js';
+import { userAccounts } from '../src/modules/users/index.js';
 import { TransferBatcher, auditLedger, createTransfers, ensureWallet, systemAccounts, transfer, type TransferInput } from '../src/modules/ledger/index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -94,7 +94,7 @@ async function setUp(db: Db) {
   const wallets: number[] = [];
   const { provider_clearing } = await systemAccounts(db);
   for (let i = 0; i < ACCOUNTS; i++) {
-    const user = await insertUser(db, { phone: `+2011${String(i).padStart(8, '0')}`, name: `bench ${i}`, role: 'driver', passwordHash: 'x' });
+    const user = await userAccounts.insert(db, { phone: `+2011${String(i).padStart(8, '0')}`, name: `bench ${i}`, role: 'driver', passwordHash: 'x' });
     const account = await withTransaction(db, (tx) => ensureWallet(tx, { ownerId: user.id, kind: 'driver_wallet' }));
     await withTransaction(db, (tx) => transfer(tx, { id: `fund:${i}`, type: 'posted', debitAccountId: provider_clearing, creditAccountId: account.id, amount: FUNDING, kind: 'deposit' }));
     wallets.push(account.id);

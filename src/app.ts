@@ -15,7 +15,6 @@ import { AuthService, KeyRing, createLoginLockout, SESSION_CACHE_LIMITS, Session
 import { registerHealthRoutes } from './modules/health/index.js';
 import { installMetrics, type MetricsDeps } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
-import { registerUserAccessRoutes } from './modules/users/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
@@ -41,6 +40,7 @@ import { registerTripFlowRoutes } from './flows/trips.routes.js';
 import { createOtpLockout } from './flows/advance-trip.js';
 import { registerDriverFlowRoutes } from './flows/drivers.routes.js';
 import { registerErasureRoutes } from './flows/erasure.routes.js';
+import { registerUserFlowRoutes } from './flows/users.routes.js';
 import { registerRealtimeProjections } from './flows/realtime-projections.js';
 
 export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -192,7 +192,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   installMessaging(http, platform, access);
   installSafety(http, platform, gateway);
   registerAdminRoutes(http, { ...core, schema: config.DB_SCHEMA, flagSync: platform.flagSync });
-  registerUserAccessRoutes(http, db);
+  registerUserFlowRoutes(http, { db });
   registerApiKeyRoutes(http, apiKeys);
   const payments: PaymentsDeps = core;
   await installPayments(http, payments);

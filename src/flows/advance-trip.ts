@@ -5,7 +5,7 @@ import type { LimiterFactory } from '../platform/http/rate-limit.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import { notify } from '../modules/notifications/index.js';
 import type { Tx } from '../platform/db/database.js';
-import { incrementTripsCompleted, transitionState } from '../modules/drivers/index.js';
+import { driverStates } from '../modules/drivers/index.js';
 import { assertOtp, canTransition, getVisibleTrip, moveTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
 import { settleTrip, type SettleTripDeps } from './settle-trip.js';
 import type { UnitDeps } from './deps.js';
@@ -39,8 +39,8 @@ async function completeTrip(deps: SettleTripDeps, tx: Tx, events: EventRecorder,
   const settlement = await settleTrip(deps, { tx, trip });
   const to = settlement.outcome === 'payment_failed' ? 'payment_failed' : 'completed';
   const done = await moveTrip(tx, events, { trip, to, actorId: to === 'completed' ? actorId : null, set: { completed_at: new Date() } });
-  await transitionState(tx, { userId: trip.driver_id!, from: ['busy'], to: 'cooldown', cooldownUntil: new Date(Date.now() + COOLDOWN_MS) });
-  await incrementTripsCompleted(tx, trip.driver_id!);
+  await driverStates.transition(tx, { userId: trip.driver_id!, from: ['busy'], to: 'cooldown', cooldownUntil: new Date(Date.now() + COOLDOWN_MS) });
+  await driverStates.countCompletedTrip(tx, trip.driver_id!);
   return done;
 }
 

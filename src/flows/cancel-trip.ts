@@ -1,17 +1,7 @@
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { conflict, forbidden } from '../platform/errors.js';
-import { transitionState } from '../modules/drivers/index.js';
-import {
-  CANCEL_RULES,
-  cancellationFee,
-  closePendingOffers,
-  getVisibleTrip,
-  moveTrip,
-  viewTrip,
-  type Canceller,
-  type TripRow,
-  type Viewer,
-} from '../modules/trips/index.js';
+import { driverStates } from '../modules/drivers/index.js';
+import { CANCEL_RULES, cancellationFee, getVisibleTrip, moveTrip, viewTrip, type Canceller, type TripRow, type Viewer, tripOffers } from '../modules/trips/index.js';
 import type { UnitDeps } from './deps.js';
 
 export type CancelTripDeps = UnitDeps;
@@ -48,11 +38,11 @@ export async function cancelTrip(deps: CancelTripDeps, input: CancelTripInput) {
     const cancellation = { by, reason: opts.reason, fee: feeAmount === null ? null : { amount: feeAmount, currency: trip.fare_currency } };
     const cancelled = await moveTrip(tx, events, { trip, to: 'cancelled', actorId: actor.id, set: { cancellation: JSON.stringify(cancellation) } });
     await events.record({ type: 'trip.cancelled', aggregateType: 'trip', aggregateId: trip.id, actorId: actor.id, payload: { tripId: trip.id, by, reason: opts.reason, fee: feeAmount } });
-    const withdrawn = await closePendingOffers(tx, trip.id, 'withdrawn');
+    const withdrawn = await tripOffers.closePending(tx, trip.id, 'withdrawn');
     if (withdrawn.length > 0) {
       await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: trip.id, actorId: null, payload: { tripId: trip.id, driverIds: withdrawn } });
     }
-    if (trip.driver_id) await transitionState(tx, { userId: trip.driver_id, from: ['busy'], to: 'available' });
+    if (trip.driver_id) await driverStates.transition(tx, { userId: trip.driver_id, from: ['busy'], to: 'available' });
     return cancelled;
   });
   return viewTrip(deps.db, row, actor);

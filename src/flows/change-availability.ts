@@ -2,7 +2,7 @@ import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import type { HotState } from '../platform/hotstate/index.js';
 import type { Logger } from '../platform/observability/logger.js';
 import { setAvailability } from '../modules/drivers/index.js';
-import { withdrawDriverOffers } from '../modules/trips/index.js';
+import { tripOffers } from '../modules/trips/index.js';
 import { syncDriverAvailability } from '../modules/location/index.js';
 import type { UnitDeps } from './deps.js';
 
@@ -16,7 +16,7 @@ export async function changeAvailability(deps: ChangeAvailabilityDeps, input: { 
   const { driverId, available } = input;
   const result = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const changed = await setAvailability(tx, driverId, available);
-    if (!available) await withdrawDriverOffers(tx, driverId);
+    if (!available) await tripOffers.withdrawFromDriver(tx, driverId);
     return changed;
   });
   // After commit: nearby/matching read hot state first (Postgres re-checks, so a failure here only delays visibility).

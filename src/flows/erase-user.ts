@@ -6,17 +6,17 @@ import type { Tx } from '../platform/db/database.js';
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/route-config.js';
-import { anonymiseUser, lockUserForErasure, revokeUserSessions } from '../modules/users/index.js';
-import { ACTIVE_STATUSES, listTripsFor, withdrawDriverOffers } from '../modules/trips/index.js';
-import { forgetDriverCard, transitionState } from '../modules/drivers/index.js';
-import { cancelOpenBookingsOf, countInProgressBookingsOf, noticeTo, scrubCustomerBookings } from '../modules/bookings/index.js';
-import { deleteProviderProfile } from '../modules/providers/index.js';
+import { userErasure } from '../modules/users/index.js';
+import { ACTIVE_STATUSES, listTripsFor, tripOffers } from '../modules/trips/index.js';
+import { forgetDriverCard, driverStates } from '../modules/drivers/index.js';
+import { noticeTo, bookingPersonalData } from '../modules/bookings/index.js';
+import { providerPersonalData } from '../modules/providers/index.js';
 import { recordAudit } from '../platform/audit/audit.repo.js';
-import { eraseSafetyDataOf } from '../modules/safety/index.js';
-import { eraseNotificationDataOf } from '../modules/notifications/index.js';
-import { eraseLocationDataOf } from '../modules/location/index.js';
-import { redactMessagesOf } from '../modules/chat/index.js';
-import type { AuthService, SessionCache } from '../modules/auth/index.js';
+import { safetyPersonalData } from '../modules/safety/index.js';
+import { notificationPersonalData } from '../modules/notifications/index.js';
+import { locationPersonalData } from '../modules/location/index.js';
+import { chatPersonalData } from '../modules/chat/index.js';
+import { revokeAllSessionsOf, type AuthService, type SessionCache } from '../modules/auth/index.js';
 import type { UnitDeps } from './deps.js';
 
 export interface EraseUserDeps extends UnitDeps {
@@ -43,8 +43,8 @@ async function hasActiveTrip(tx: Tx, user: Eraser): Promise<boolean> {
 
 /** Open bookings on either side are cancelled (the other party is told); in-progress ones block erasure. */
 async function releaseBookings(tx: Tx, jobs: JobQueue, events: EventRecorder, userId: string): Promise<number> {
-  if ((await countInProgressBookingsOf(tx, userId)) > 0) throw conflict('A booking is in progress; it must be completed first');
-  const cancelled = await cancelOpenBookingsOf(tx, userId);
+  if ((await bookingPersonalData.countInProgressOf(tx, userId)) > 0) throw conflict('A booking is in progress; it must be completed first');
+  const cancelled = await bookingPersonalData.cancelOpenOf(tx, userId);
   for (const b of cancelled) {
     await events.record({
       type: 'booking.status_changed', aggregateType: 'booking', aggregateId: b.id, actorId: userId,
@@ -53,17 +53,17 @@ async function releaseBookings(tx: Tx, jobs: JobQueue, events: EventRecorder, us
     const other = b.customer_id === userId ? b.provider_id : b.customer_id;
     await noticeTo(tx, jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
   }
-  await scrubCustomerBookings(tx, userId, ERASED_TEXT);
-  await deleteProviderProfile(tx, userId);
+  await bookingPersonalData.scrubCustomer(tx, userId, ERASED_TEXT);
+  await providerPersonalData.deleteProfileOf(tx, userId);
   return cancelled.length;
 }
 
 /** Personal data other modules keep about the user: contacts, devices, inbox, positions, chat words. */
 async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
-  await eraseSafetyDataOf(tx, userId);
-  await eraseNotificationDataOf(tx, userId);
-  await eraseLocationDataOf(tx, userId);
-  await redactMessagesOf(tx, userId, ERASED_TEXT);
+  await safetyPersonalData.eraseOf(tx, userId);
+  await notificationPersonalData.eraseOf(tx, userId);
+  await locationPersonalData.eraseOf(tx, userId);
+  await chatPersonalData.redactMessagesOf(tx, userId, ERASED_TEXT);
 }
 
 /**
@@ -79,17 +79,17 @@ export async function eraseUser(deps: EraseUserDeps, { user, password }: { user:
   // A valid hash of a secret nobody ever learns: the password can never match again.
   const passwordHash = await hash(randomBytes(32).toString('base64url'));
   await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
-    const row = await lockUserForErasure(tx, user.id);
+    const row = await userErasure.lock(tx, user.id);
     if (!row) throw notFound('User');
     if (await hasActiveTrip(tx, user)) throw conflict('You have an active trip; finish or cancel it first');
     const cancelledBookings = await releaseBookings(tx, deps.jobs, events, user.id);
     if (user.role === 'driver') {
-      await transitionState(tx, { userId: user.id, from: ['available', 'offered', 'cooldown'], to: 'offline' });
-      await withdrawDriverOffers(tx, user.id);
+      await driverStates.transition(tx, { userId: user.id, from: ['available', 'offered', 'cooldown'], to: 'offline' });
+      await tripOffers.withdrawFromDriver(tx, user.id);
     }
-    await anonymiseUser(tx, { userId: user.id, passwordHash });
+    await userErasure.anonymise(tx, { userId: user.id, passwordHash });
     await erasePersonalTraces(tx, user.id);
-    const sessions = await revokeUserSessions(tx, user.id, 'erased');
+    const sessions = await revokeAllSessionsOf(tx, user.id, 'erased');
     await events.record({ type: 'user.erased', aggregateType: 'user', aggregateId: user.id, actorId: user.id, payload: { userId: user.id } });
     await recordAudit(tx, { actorId: user.id, action: 'user.erased', targetType: 'user', targetId: user.id, details: { role: user.role, cancelledBookings, sessionsRevoked: sessions } });
   });

@@ -1,15 +1,15 @@
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
-import { recordOfferOutcome, transitionState } from '../modules/drivers/index.js';
-import { closePendingOffers, countOfferOutcome, findOffer, findTrip, moveTrip, recordMatch, respondToOffer, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
+import { driverStates } from '../modules/drivers/index.js';
+import { countOfferOutcome, moveTrip, recordMatch, viewTrip, type TripRow, type Viewer, tripOffers, tripRecords } from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
 import { openTripChat } from '../modules/chat/index.js';
 import type { UnitDeps } from './deps.js';
 
 async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promise<never> {
-  const offer = await findOffer(tx, tripId, driverId);
+  const offer = await tripOffers.find(tx, tripId, driverId);
   if (!offer) throw forbidden('This trip was never offered to you');
   throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
 }
@@ -25,9 +25,9 @@ async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promi
  * active trips per driver stops one driver winning two trips.
  */
 async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driverId: string) {
-  const open = await findOffer(tx, tripId, driverId);
+  const open = await tripOffers.find(tx, tripId, driverId);
   if (!open || open.status !== 'pending' || open.expires_at <= new Date()) return explainLostOffer(tx, tripId, driverId);
-  const trip = await findTrip(tx, tripId);
+  const trip = await tripRecords.find(tx, tripId);
   if (!trip || trip.status !== 'searching') throw conflict('Trip was already taken');
   let accepted;
   try {
@@ -37,7 +37,7 @@ async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driver
     throw err;
   }
   // Withdrawn or expired between our read and the trip lock: roll the whole acceptance back.
-  if (!(await respondToOffer(tx, { tripId, driverId, to: 'accepted' }))) return explainLostOffer(tx, tripId, driverId);
+  if (!(await tripOffers.respond(tx, { tripId, driverId, to: 'accepted' }))) return explainLostOffer(tx, tripId, driverId);
   await settleMatch(tx, events, accepted, driverId);
   return accepted;
 }
@@ -50,20 +50,20 @@ async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driver
 export async function settleMatch(tx: Tx, events: EventRecorder, accepted: TripRow, driverId: string) {
   const tripId = accepted.id;
   await openTripChat(tx, { tripId, riderId: accepted.rider_id, driverId });
-  await transitionState(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
-  await recordOfferOutcome(tx, driverId, true);
-  const withdrawn = await closePendingOffers(tx, tripId, 'withdrawn');
+  await driverStates.transition(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
+  await driverStates.recordOfferOutcome(tx, driverId, true);
+  const withdrawn = await tripOffers.closePending(tx, tripId, 'withdrawn');
   if (withdrawn.length > 0) {
     await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverIds: withdrawn } });
   }
 }
 
 async function declineOffer(tx: Tx, tripId: string, driverId: string) {
-  const offer = await respondToOffer(tx, { tripId, driverId, to: 'declined' });
+  const offer = await tripOffers.respond(tx, { tripId, driverId, to: 'declined' });
   if (!offer) return explainLostOffer(tx, tripId, driverId);
-  await recordOfferOutcome(tx, driverId, false);
-  await transitionState(tx, { userId: driverId, from: ['offered'], to: 'available' });
-  return (await findTrip(tx, tripId))!;
+  await driverStates.recordOfferOutcome(tx, driverId, false);
+  await driverStates.transition(tx, { userId: driverId, from: ['offered'], to: 'available' });
+  return (await tripRecords.find(tx, tripId))!;
 }
 
 export interface OfferAnswer {

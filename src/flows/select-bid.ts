@@ -4,19 +4,7 @@ import { isUniqueViolation } from '../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, forbidden, notFound } from '../platform/errors.js';
 import type { PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
-import {
-  findOffer,
-  findTrip,
-  getVisibleTrip,
-  lockTrip,
-  moveTrip,
-  placeBid,
-  recordMatch,
-  respondToOffer,
-  viewTrip,
-  type TripRow,
-  type Viewer,
-} from '../modules/trips/index.js';
+import { getVisibleTrip, moveTrip, recordMatch, viewTrip, type TripRow, type Viewer, tripOffers, tripRecords } from '../modules/trips/index.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { RealtimeHub } from '../platform/realtime/emitter.js';
 import { respondToTripOffer, settleMatch, type OfferAnswer } from './respond-to-offer.js';
@@ -48,7 +36,7 @@ export interface AnswerOfferInput extends OfferAnswer {
 export async function answerOffer(deps: AnswerOfferDeps, input: AnswerOfferInput) {
   const { driver, tripId, action } = input;
   if (action === 'accept') {
-    const trip = await findTrip(deps.db, tripId);
+    const trip = await tripRecords.find(deps.db, tripId);
     if (trip?.strategy === 'broadcast_bid') return bidOnTrip(deps, { driver, trip, amount: input.bidAmount ?? trip.fare_amount });
   }
   const view = await respondToTripOffer(deps, { driver, tripId, action });
@@ -67,7 +55,7 @@ async function assertBidInRange(deps: Pick<AnswerOfferDeps, 'pricing'>, trip: Tr
 }
 
 async function explainRejectedBid(tx: Tx, tripId: string, driverId: string): Promise<never> {
-  const offer = await findOffer(tx, tripId, driverId);
+  const offer = await tripOffers.find(tx, tripId, driverId);
   if (!offer) throw forbidden('This trip was never offered to you');
   if (offer.status === 'pending' && offer.bid_amount !== null) throw conflict('You already bid on this trip');
   throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
@@ -77,9 +65,9 @@ async function bidOnTrip(deps: AnswerOfferDeps, { driver, trip, amount }: { driv
   await assertBidInRange(deps, trip, amount);
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // The trip lock orders this with rounds and the rider's selection, and keeps event seqs gap-free.
-    const locked = await lockTrip(tx, trip.id);
+    const locked = await tripRecords.lock(tx, trip.id);
     if (!locked || locked.status !== 'searching') throw conflict('Trip is no longer searching');
-    const offer = await placeBid(tx, { tripId: trip.id, driverId: driver.id, amount });
+    const offer = await tripOffers.placeBid(tx, { tripId: trip.id, driverId: driver.id, amount });
     if (!offer) return explainRejectedBid(tx, trip.id, driver.id);
     await events.record({ type: 'trip.bid_placed', aggregateType: 'trip', aggregateId: trip.id, actorId: driver.id, payload: { tripId: trip.id, driverId: driver.id, amount } });
     return { trip: locked, expiresAt: offer.expires_at };
@@ -91,7 +79,7 @@ async function bidOnTrip(deps: AnswerOfferDeps, { driver, trip, amount }: { driv
 }
 
 async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId: string, riderId: string) {
-  const offer = await findOffer(tx, trip.id, driverId);
+  const offer = await tripOffers.find(tx, trip.id, driverId);
   if (!offer || offer.bid_amount === null) throw notFound('Bid');
   if (offer.status !== 'pending' || offer.expires_at.getTime() <= Date.now()) throw conflict('Bid is no longer open');
   let accepted: TripRow;
@@ -103,7 +91,7 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('That driver is already on another trip');
     throw err;
   }
-  if (!(await respondToOffer(tx, { tripId: trip.id, driverId, to: 'accepted' }))) throw conflict('Bid is no longer open');
+  if (!(await tripOffers.respond(tx, { tripId: trip.id, driverId, to: 'accepted' }))) throw conflict('Bid is no longer open');
   await settleMatch(tx, events, accepted, driverId);
   return accepted;
 }

@@ -52,6 +52,17 @@ export async function findSessionAccess(db: DbHandle, id: string) {
     .executeTakeFirst();
 }
 
+/** Ends every live session of a user (erasure, suspension): their access and refresh tokens die now. */
+export async function revokeUserSessions(db: DbHandle, userId: string, reason: string): Promise<number> {
+  const res = await q(db)
+    .updateTable('sessions')
+    .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 export async function revokeSession(db: DbHandle, id: string, reason: string) {
   await q(db).updateTable('sessions').set({ revoked_at: sql`now()`, revoke_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }

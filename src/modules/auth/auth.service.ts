@@ -4,7 +4,7 @@ import { withTransaction, isUniqueViolation } from '../../platform/db/transactio
 import { AppError, ErrorCode, conflict } from '../../platform/errors.js';
 import type { AuthUser, Role } from '../../platform/http/route-config.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { insertUser, findUserByPhone, findUserById, normalizeEgyptianPhone, toPublicUser, type UserRow } from '../users/index.js';
+import { normalizeEgyptianPhone, toPublicUser, type UserRow, userAccounts } from '../users/index.js';
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
 import type { SessionCache } from './session-cache.js';
 import { FailureLockout } from '../../platform/failure-lockout.js';
@@ -62,7 +62,7 @@ export class AuthService {
     const phone = requirePhone(input.phone);
     const passwordHash = await hash(input.password);
     try {
-      const user = await insertUser(this.db, { phone, name: input.name, role: input.role, passwordHash });
+      const user = await userAccounts.insert(this.db, { phone, name: input.name, role: input.role, passwordHash });
       const tokens = await this.startSession(user);
       return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
     } catch (err) {
@@ -76,7 +76,7 @@ export class AuthService {
     // An unknown phone locks the same way, so a lock tells nothing about who is registered.
     const user = await this.checkPassword({
       lockKey: `phone:${phone ?? input.phone.slice(0, 32)}`, password: input.password, failure: new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS),
-      find: async () => (phone ? findUserByPhone(this.db, phone) : undefined),
+      find: async () => (phone ? userAccounts.findByPhone(this.db, phone) : undefined),
     });
     // Told only to whoever knows the password: it does not reveal that a phone is registered.
     if (user.suspended_at) throw new AppError(ErrorCode.FORBIDDEN, 'Account suspended');
@@ -110,7 +110,7 @@ export class AuthService {
   async confirmPassword(userId: string, password: string): Promise<void> {
     // Its own lock key: a stolen access token must not become an unlimited password oracle either.
     const failure = new AppError(ErrorCode.FORBIDDEN, 'Confirm with your current password');
-    await this.checkPassword({ lockKey: `user:${userId}`, password, failure, find: () => findUserById(this.db, userId) });
+    await this.checkPassword({ lockKey: `user:${userId}`, password, failure, find: () => userAccounts.findById(this.db, userId) });
   }
 
   /** Rotates the refresh token; presenting a used one revokes its whole family. */
@@ -120,7 +120,7 @@ export class AuthService {
       const consumed = await consumeRefreshToken(tx, tokenHash);
       if (!consumed) return { reused: await findRefreshToken(tx, tokenHash) };
       const session = await findSession(tx, consumed.session_id);
-      const user = session && !session.revoked_at ? await findUserById(tx, session.user_id) : undefined;
+      const user = session && !session.revoked_at ? await userAccounts.findById(tx, session.user_id) : undefined;
       if (!session || !user || user.suspended_at) return { reused: undefined };
       return { user, tokens: await this.issueTokens(tx, user, session.id) };
     });
@@ -181,9 +181,9 @@ export class AuthService {
   async ensureAdmin(phoneInput: string | undefined, password: string | undefined) {
     if (!phoneInput || !password) return;
     const phone = requirePhone(phoneInput);
-    if (await findUserByPhone(this.db, phone)) return;
+    if (await userAccounts.findByPhone(this.db, phone)) return;
     try {
-      await insertUser(this.db, { phone, name: 'Administrator', role: 'admin', passwordHash: await hash(password) });
+      await userAccounts.insert(this.db, { phone, name: 'Administrator', role: 'admin', passwordHash: await hash(password) });
       this.log.info('first admin created from ADMIN_PHONE');
     } catch (err) {
       if (!isUniqueViolation(err)) throw err; // another node created it first

@@ -2,7 +2,7 @@ import { Histogram } from 'prom-client';
 import type { Db } from '../../platform/db/database.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { findTrip } from '../trips/index.js';
+import { tripRecords } from '../trips/index.js';
 import { assignGreedy, assignOptimal, type CostMatrix } from './assignment.js';
 import type { Candidate, CandidateResult } from './candidates.js';
 import type { RoundRunner } from './rounds.js';
@@ -65,7 +65,7 @@ export class BatchAssigner {
   private async planAll(tripIds: string[]): Promise<Array<CandidateResult | null>> {
     return Promise.all(
       tripIds.map(async (id) => {
-        const trip = await findTrip(this.deps.db, id);
+        const trip = await tripRecords.find(this.deps.db, id);
         return trip && trip.status === 'searching' ? this.deps.rounds.plan(trip, BATCH_CANDIDATES) : null;
       }),
     );

@@ -1,8 +1,8 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { HotState, NearbyDriver } from '../../platform/hotstate/index.js';
 import { FRESH_POSITION_MS } from '../../shared/index.js';
-import { acceptanceRate, findProfiles, type DriverProfileRow, type DriverState } from '../drivers/index.js';
-import { driversWhoServedRider } from '../trips/index.js';
+import { acceptanceRate, type DriverProfileRow, type DriverState, driverProfiles } from '../drivers/index.js';
+import { tripRecords } from '../trips/index.js';
 import { FAIRNESS_WINDOW_MS, completionRate, ineligibility, rankCandidates, type CandidateFacts, type RankedCandidate } from './scoring.js';
 import { SEARCH_RADII_M, SERVING_CLASSES } from './strategy.js';
 
@@ -60,7 +60,7 @@ async function factsFor(deps: { db: DbHandle; hotState: HotState }, s: Candidate
   const [served, offers] = s.degraded
     ? [new Set<string>(), ids.map(() => 0)]
     : await Promise.all([
-        driversWhoServedRider(deps.db, s.riderId, ids),
+        tripRecords.driversWhoServedRider(deps.db, s.riderId, ids),
         Promise.all(ids.map((id) => deps.hotState.readWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS).catch(() => 0))),
       ]);
   return pairs.map(({ near, profile }, i): CandidateFacts & { state: DriverState } => ({
@@ -81,7 +81,7 @@ async function eligibleWithin(deps: { db: DbHandle; hotState: HotState }, s: Can
   let limit = Math.max(MIN_POOL, s.needed * POOL_PER_OFFER);
   for (;;) {
     const { drivers: nearby, truncated } = await nearbyServing(deps.hotState, s, radiusM, limit);
-    const profiles = new Map((await findProfiles(deps.db, nearby.map((n) => n.driverId))).map((p) => [p.user_id, p]));
+    const profiles = new Map((await driverProfiles.findMany(deps.db, nearby.map((n) => n.driverId))).map((p) => [p.user_id, p]));
     let held = 0;
     const pairs = nearby.flatMap((near) => {
       const profile = profiles.get(near.driverId);

@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/database.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
-import { driverSummaries, getVisibleTrip, listLiveBids, listOffers, type TripRow, type Viewer } from '../trips/index.js';
+import { driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripOffers } from '../trips/index.js';
 import { BatchAssigner } from './batcher.js';
 import { findDispatch, insertDispatch } from './dispatch.repo.js';
 import { dispatchRoundTask } from './dispatch.tasks.js';
@@ -88,7 +88,7 @@ export class Dispatcher {
     const dispatch = await findDispatch(this.db, tripId);
     if (!dispatch || dispatch.phase !== 'offering') return;
     const now = Date.now();
-    const open = (await listOffers(this.db, tripId)).some((o) => o.status === 'pending' && o.expires_at.getTime() > now);
+    const open = (await tripOffers.list(this.db, tripId)).some((o) => o.status === 'pending' && o.expires_at.getTime() > now);
     if (!open) this.runInBackground(tripId, dispatch.round + 1);
   }
 
@@ -102,7 +102,7 @@ export class Dispatcher {
   /** GET /trips/:id/matching-status (rider, assigned driver, admin). */
   async matchingStatus(viewer: Viewer, tripId: string) {
     const trip = await getVisibleTrip(this.db, tripId, viewer);
-    const [dispatch, offers] = await Promise.all([findDispatch(this.db, tripId), listOffers(this.db, tripId)]);
+    const [dispatch, offers] = await Promise.all([findDispatch(this.db, tripId), tripOffers.list(this.db, tripId)]);
     const now = Date.now();
     const pending = offers.filter((o) => o.status === 'pending' && o.expires_at.getTime() > now).length;
     const searching = trip.status === 'searching';
@@ -118,7 +118,7 @@ export class Dispatcher {
   }
 
   private async bidsOf(tripId: string) {
-    const bids = await listLiveBids(this.db, tripId);
+    const bids = await tripOffers.listLiveBids(this.db, tripId);
     const drivers = await driverSummaries(this.db, bids.map((b) => b.driver_id));
     return bids.map((b) => ({
       bidId: b.driver_id,

@@ -8,22 +8,8 @@ import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import { claimForOffer, releaseOffered } from '../drivers/index.js';
-import {
-  closePendingOffers,
-  countOfferOutcome,
-  countPendingBids,
-  driversWithOpenOffers,
-  expireEarlierRounds,
-  expireUnbidOffers,
-  extendBids,
-  findTrip,
-  listOffers,
-  lockTrip,
-  moveTrip,
-  offerTrip,
-  type TripRow,
-} from '../trips/index.js';
+import { driverStates } from '../drivers/index.js';
+import { countOfferOutcome, moveTrip, offerTrip, type TripRow, tripOffers, tripRecords } from '../trips/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
 import { dispatchJobKey, dispatchRoundTask } from './dispatch.tasks.js';
@@ -116,11 +102,11 @@ export class RoundRunner {
   }
 
   private async runOnce(tripId: string, round: number, opts: RoundOptions): Promise<RoundOutcome> {
-    const [trip, dispatch] = await Promise.all([findTrip(this.db, tripId), findDispatch(this.db, tripId)]);
+    const [trip, dispatch] = await Promise.all([tripRecords.find(this.db, tripId), findDispatch(this.db, tripId)]);
     if (!trip || !dispatch) return { kind: 'stale' };
     if (!SEARCHABLE.includes(trip.status)) return this.closeFinished(trip, dispatch);
     if (round <= dispatch.round) return { kind: 'stale' };
-    if (dispatch.strategy === 'broadcast_bid' && dispatch.phase === 'offering' && (await countPendingBids(this.db, tripId)) > 0) {
+    if (dispatch.strategy === 'broadcast_bid' && dispatch.phase === 'offering' && (await tripOffers.countPendingBids(this.db, tripId)) > 0) {
       return this.openSelection(tripId, round, dispatch.strategy);
     }
     const rules = STRATEGY_RULES[dispatch.strategy];
@@ -130,7 +116,7 @@ export class RoundRunner {
 
   /** Ranked candidates for the trip, excluding everyone already offered it. */
   async plan(trip: TripRow, needed: number): Promise<CandidateResult> {
-    const offered = await listOffers(this.db, trip.id);
+    const offered = await tripOffers.list(this.db, trip.id);
     return findCandidates(
       { db: this.db, hotState: this.deps.hotState },
       {
@@ -149,10 +135,10 @@ export class RoundRunner {
     let expired = 0; // counted once committed (a retried transaction starts over)
     const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx, events): Promise<Committed> => {
       expired = 0;
-      const trip = await lockTrip(tx, tripId);
+      const trip = await tripRecords.lock(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
       if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status)) return { kind: 'stale' as const };
-      const closed = plan ? await expireEarlierRounds(tx, tripId, round) : await closePendingOffers(tx, tripId, 'expired');
+      const closed = plan ? await tripOffers.expireEarlierRounds(tx, tripId, round) : await tripOffers.closePending(tx, tripId, 'expired');
       expired = closed.length;
       // After a selection window only bids were open: not picked is not the driver's fault.
       await this.releaseDrivers(tx, closed, { missed: dispatch.phase !== 'selecting' });
@@ -186,7 +172,7 @@ export class RoundRunner {
   private async offerRound(tx: Tx, events: EventRecorder, a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult }): Promise<Committed> {
     const { trip, round, strategy, plan } = a;
     const timeScale = this.deps.timeScale;
-    const offered = await claimForOffer(tx, plan.candidates.map((c) => c.driverId), STRATEGY_RULES[strategy].driversPerRound);
+    const offered = await driverStates.claimForOffer(tx, plan.candidates.map((c) => c.driverId), STRATEGY_RULES[strategy].driversPerRound);
     if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
       const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
       await updateDispatch(tx, trip.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
@@ -207,13 +193,13 @@ export class RoundRunner {
     let expired = 0;
     const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       expired = 0;
-      const trip = await lockTrip(tx, tripId);
+      const trip = await tripRecords.lock(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
       if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round) return { kind: 'stale' as const };
-      const unbid = await expireUnbidOffers(tx, tripId);
+      const unbid = await tripOffers.expireUnbid(tx, tripId);
       expired = unbid.length;
       await this.releaseDrivers(tx, unbid, { missed: true });
-      const bids = await extendBids(tx, tripId, until);
+      const bids = await tripOffers.extendBids(tx, tripId, until);
       await updateDispatch(tx, tripId, { phase: 'selecting', round_expires_at: until });
       await this.scheduleRound(tx, tripId, round, until);
       return { kind: 'selecting' as const, bids };
@@ -233,8 +219,8 @@ export class RoundRunner {
     if (dispatch.phase === 'done') return { kind: 'closed' };
     await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       await updateDispatch(tx, trip.id, { phase: 'done', round_expires_at: null });
-      const closed = (await listOffers(tx, trip.id)).filter((o) => o.status === 'expired' || o.status === 'withdrawn').map((o) => o.driver_id);
-      const busyElsewhere = await driversWithOpenOffers(tx, closed);
+      const closed = (await tripOffers.list(tx, trip.id)).filter((o) => o.status === 'expired' || o.status === 'withdrawn').map((o) => o.driver_id);
+      const busyElsewhere = await tripOffers.driversWithOpenOffers(tx, closed);
       await this.releaseDrivers(tx, closed.filter((id) => !busyElsewhere.has(id)), { missed: false });
     });
     return { kind: 'closed' };
@@ -242,7 +228,7 @@ export class RoundRunner {
 
   /** offered → available; `missed` (timed out, never answered) also counts against acceptance. */
   async releaseDrivers(tx: Tx, driverIds: string[], opts: { missed: boolean }): Promise<void> {
-    await releaseOffered(tx, driverIds, opts);
+    await driverStates.releaseOffered(tx, driverIds, opts);
   }
 
   private async recordOffers(events: EventRecorder, tripId: string, driverIds: string[], round: number, expiresAt: Date) {

@@ -1,8 +1,20 @@
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
-import { findUserById } from '../users/index.js';
+import { userAccounts } from '../users/index.js';
 import { forgetDriverCard } from './driver-cards.js';
-import { findProfile, setApproved, transitionState, upsertProfile, type DriverProfileRow, type Vehicle } from './drivers.repo.js';
+import {
+  claimForOffer,
+  findProfile,
+  findProfiles,
+  incrementTripsCompleted,
+  recordOfferOutcome,
+  releaseOffered,
+  setApproved,
+  transitionState,
+  upsertProfile,
+  type DriverProfileRow,
+  type Vehicle,
+} from './drivers.repo.js';
 import type { VehicleClass } from '../../shared/index.js';
 
 /** Smoothed so a new driver (few offers) is not judged on one decline. */
@@ -32,7 +44,7 @@ export async function saveProfile(db: Db, userId: string, input: { vehicleClass:
 }
 
 export async function approveDriver(db: Db, userId: string) {
-  const user = await findUserById(db, userId);
+  const user = await userAccounts.findById(db, userId);
   if (!user || user.role !== 'driver') throw notFound('Driver');
   const row = await setApproved(db, userId);
   if (!row) throw notFound('Driver profile');
@@ -58,3 +70,19 @@ export async function getDriverProfile(db: DbHandle, userId: string) {
   if (!row) throw notFound('Driver profile');
   return row;
 }
+
+/**
+ * The driver state machine (offline → available → offered → busy → cooldown)
+ * as compare-and-set updates, and the counters matching scores with, for
+ * dispatch rounds and trip flows in their own transactions.
+ */
+export const driverStates = {
+  transition: transitionState,
+  claimForOffer,
+  releaseOffered,
+  recordOfferOutcome,
+  countCompletedTrip: incrementTripsCompleted,
+};
+
+/** Profiles of many drivers at once (candidate scoring, nearby). */
+export const driverProfiles = { findMany: findProfiles };

@@ -1,14 +1,6 @@
-export {
-  acceptanceRate,
-  toDriverProfile,
-  saveProfile,
-  approveDriver,
-  setAvailability,
-  getDriverProfile,
-} from './drivers.service.js';
-export { findProfile, findProfiles, transitionState, recordOfferOutcome, incrementTripsCompleted, claimForOffer, releaseOffered } from './drivers.repo.js';
-export type { DriverProfileRow, DriverState, Vehicle } from './drivers.repo.js';
-export { DriverProfileSchema, AvailabilityRequest } from './drivers.schema.js';
+export { acceptanceRate, setAvailability, driverStates, driverProfiles } from './drivers.service.js';
+export type { DriverProfileRow, DriverState } from './drivers.repo.js';
+export { AvailabilityRequest } from './drivers.schema.js';
 export { registerDriverRoutes } from './drivers.routes.js';
 export { driverCards, forgetDriverCard } from './driver-cards.js';
 export { collectDriverGauges, clearDriverGauges } from './drivers.metrics.js';

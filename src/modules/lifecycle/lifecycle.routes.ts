@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { AdminEventsQuery, StoredEventSchema } from './lifecycle.schema.js';
-import { listAggregateEvents } from './retention.repo.js';
+import { listAggregateEvents } from '../../platform/events/events.repo.js';
 
 export interface LifecycleRouteDeps {
   db: Db;

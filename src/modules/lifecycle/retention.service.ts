@@ -2,7 +2,9 @@ import type { Db } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { deleteExpiredKeys } from '../../platform/http/idempotency.repo.js';
 import { expiredPartitions } from './partitions.js';
-import { archiveEventsBatch, deleteReadNotificationsBatch, dropPartition, listLocationHistoryPartitions } from './retention.repo.js';
+import { archiveEventsBatch } from '../../platform/events/events.repo.js';
+import { locationHistory } from '../location/index.js';
+import { notificationRetention } from '../notifications/index.js';
 
 const DAY_MS = 24 * 3600_000;
 // Small enough that one batch holds its row locks for milliseconds, large enough to finish a day's backlog quickly.
@@ -16,10 +18,10 @@ export interface RetentionResult {
 
 /** Drops daily location_history partitions older than `days`; a no-op until the table exists. */
 export async function purgeLocationHistory(db: Db, days: number, now = new Date()): Promise<RetentionResult & { dropped: string[] }> {
-  const found = await listLocationHistoryPartitions(db);
+  const found = await locationHistory.listPartitions(db);
   if (!found) return { removed: 0, dropped: [], skipped: 'location_history does not exist' };
   const dropped = expiredPartitions(found.partitions, now, days);
-  for (const name of dropped) await dropPartition(db, found.schema, name);
+  for (const name of dropped) await locationHistory.dropPartition(db, found.schema, name);
   return { removed: dropped.length, dropped };
 }
 
@@ -39,7 +41,7 @@ async function drain(db: Db, batch: (tx: Db) => Promise<number>): Promise<number
 
 export async function purgeReadNotifications(db: Db, days: number, now = new Date()): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * DAY_MS);
-  return { removed: await drain(db, (tx) => deleteReadNotificationsBatch(tx, cutoff, RETENTION_BATCH)) };
+  return { removed: await drain(db, (tx) => notificationRetention.deleteReadBatch(tx, cutoff, RETENTION_BATCH)) };
 }
 
 export async function archiveOldEvents(db: Db, days: number, now = new Date()): Promise<RetentionResult> {

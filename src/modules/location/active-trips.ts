@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { DomainEventMap } from '../../platform/events/event-map.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { findDriversActiveTrips, findTrip, type TripRow } from '../trips/index.js';
+import { type TripRow, tripRecords } from '../trips/index.js';
 import type { BatchLoader, LookupGate } from './lookup-gate.js';
 
 /** The trip a driver is on (the partial unique index allows one): its points go to the route and the trip room. */
@@ -34,7 +34,7 @@ export class ActiveTrips {
 
   constructor(private readonly deps: { db: Db; hotState: HotState; log: Logger; gate: LookupGate }) {
     this.lookups = deps.gate.loader('active trips', async (driverIds) => {
-      const rows = await findDriversActiveTrips(deps.db, driverIds);
+      const rows = await tripRecords.activeOfDrivers(deps.db, driverIds);
       return new Map(rows.flatMap((r) => (r.driver_id && isActive(r.status) ? [[r.driver_id, toActiveTrip(r, r.status)] as const] : [])));
     });
   }
@@ -69,7 +69,7 @@ export class ActiveTrips {
     // "No trip" is now wrong: drop it before reading the row, so a fix arriving
     // meanwhile asks Postgres (which has the trip) instead of trusting it.
     if (current === NONE) await this.deps.hotState.deleteValue(key);
-    const row = await findTrip(this.deps.db, p.tripId);
+    const row = await tripRecords.find(this.deps.db, p.tripId);
     if (!row) return;
     await this.deps.hotState.setValue(key, JSON.stringify(toActiveTrip(row, p.to, p.version)), CACHE_TTL_MS);
   }

@@ -1,6 +1,6 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { DriverPosition, HotState } from '../../platform/hotstate/index.js';
-import { findProfiles, type DriverProfileRow } from '../drivers/index.js';
+import { type DriverProfileRow, driverProfiles } from '../drivers/index.js';
 import type { BatchLoader, LookupGate } from './lookup-gate.js';
 
 /** A driver without a profile yet: indexed so its position is known, never shown (nearby re-checks Postgres). */
@@ -35,7 +35,7 @@ export class DriverFactsCache {
   private readonly profiles: BatchLoader<DriverProfileRow>;
 
   constructor(db: DbHandle, gate: LookupGate, private readonly hotState: HotState) {
-    this.profiles = gate.loader('driver facts', async (ids) => new Map((await findProfiles(db, ids)).map((p) => [p.user_id, p])));
+    this.profiles = gate.loader('driver facts', async (ids) => new Map((await driverProfiles.findMany(db, ids)).map((p) => [p.user_id, p])));
   }
 
   async get(driverId: string, indexed: DriverPosition | null): Promise<DriverFacts> {

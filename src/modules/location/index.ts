@@ -1,10 +1,10 @@
 export { createLocationModule, syncDriverAvailability, isDriverOnline, type LocationModule } from './location.module.js';
-export { eraseLocationDataOf } from './location.repo.js';
+export { locationPersonalData } from './personal-data.service.js';
 export { registerLocationRoutes } from './location.routes.js';
 export { registerLocationSocketEvents } from './location.socket.js';
-export { registerLocationTasks, scheduleLocationMaintenance, maintainLocationStorage, maintainPartitionsTask } from './location.tasks.js';
-export { findNearbyDrivers, type NearbyCandidate, type NearbyDriversQuery } from './nearby.js';
+export { registerLocationTasks, scheduleLocationMaintenance, maintainLocationStorage } from './location.tasks.js';
+export { findNearbyDrivers } from './nearby.js';
 export type { TripLocation } from './trip-feed.js';
-export { LocationPointSchema, type LocationPoint } from './location.schema.js';
-export { COALESCE_MS, PRESENCE_TTL_MS, ROUTE_ACCURACY_M } from './location.service.js';
+
 export { MAX_ROUTE_POINTS } from './route-sampling.js';
+export { locationHistory } from './location-history.service.js';

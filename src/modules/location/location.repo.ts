@@ -185,3 +185,24 @@ export async function eraseLocationDataOf(db: DbHandle, driverId: string): Promi
   await sql`DELETE FROM driver_locations WHERE driver_id = ${driverId}`.execute(db);
   await sql`DELETE FROM location_history WHERE driver_id = ${driverId}`.execute(db);
 }
+
+/** Daily partitions of `location_history` in the current schema; null when the table does not exist (yet). */
+export async function listLocationHistoryPartitions(db: DbHandle): Promise<{ schema: string; partitions: string[] } | null> {
+  const parent = await sql<{ schema: string }>`
+    SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relname = 'location_history' AND n.nspname = current_schema()`.execute(db);
+  const schema = parent.rows[0]?.schema;
+  if (!schema) return null;
+  const children = await sql<{ name: string }>`
+    SELECT child.relname AS name
+    FROM pg_inherits i
+    JOIN pg_class parent ON parent.oid = i.inhparent
+    JOIN pg_namespace pn ON pn.oid = parent.relnamespace
+    JOIN pg_class child ON child.oid = i.inhrelid
+    WHERE parent.relname = 'location_history' AND pn.nspname = ${schema}`.execute(db);
+  return { schema, partitions: children.rows.map((r) => r.name) };
+}
+
+export async function dropPartition(db: DbHandle, schema: string, name: string): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.id(schema, name)}`.execute(db);
+}

@@ -2,7 +2,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Role } from '../../platform/http/route-config.js';
 import { FRESH_POSITION_MS, haversineMeters } from '../../shared/index.js';
-import { acceptanceRate, findProfiles, type DriverProfileRow, type DriverState } from '../drivers/index.js';
+import { acceptanceRate, type DriverProfileRow, type DriverState, driverProfiles } from '../drivers/index.js';
 
 /** Riders see driver coordinates rounded to 3 decimals (~100 m); admins exact (API.md). */
 const RIDER_DECIMALS = 3;
@@ -58,7 +58,7 @@ export async function findNearbyDrivers(deps: { db: DbHandle; hotState: HotState
       lat: q.lat, lng: q.lng, radiusM: q.radiusM, limit: fetch, vehicleClass: q.vehicleClass,
       freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true, excludeIds: q.excludeIds,
     });
-    const profiles = new Map((await findProfiles(deps.db, hits.map((h) => h.driverId))).map((p) => [p.user_id, p]));
+    const profiles = new Map((await driverProfiles.findMany(deps.db, hits.map((h) => h.driverId))).map((p) => [p.user_id, p]));
     const now = Date.now();
     const found: NearbyCandidate[] = [];
     for (const h of hits) {

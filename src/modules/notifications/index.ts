@@ -1,10 +1,11 @@
-export { eraseNotificationDataOf } from './notifications.repo.js';
-export { notify, fanOutNotification, toNotificationView, type NotifyInput } from './notifications.service.js';
-export { deliverNotificationTask, sendDeliveryTask, queueDeliveries, deliveryPolicy, type QueuedDelivery } from './delivery.tasks.js';
-export { markDeliverySent as recordDeliverySent } from './deliveries.repo.js';
-export { registerNotificationTasks, type NotificationTaskDeps } from './notifications.tasks.js';
+export { notificationPersonalData } from './personal-data.service.js';
+export { notify, type NotifyInput } from './notifications.service.js';
+export { queueDeliveries } from './delivery.tasks.js';
+export { deliveryReceipts } from './delivery-receipts.service.js';
+export { registerNotificationTasks } from './notifications.tasks.js';
 export { registerNotificationRoutes } from './notifications.routes.js';
-export { deliveryStatusFor, type DeliveryStatusView } from './delivery-status.js';
-export { renderTemplate } from './templates.js';
-export type { NewDelivery, RecipientKind, DeliveryStatus } from './deliveries.repo.js';
-export type { Priority, Channel } from './notifications.repo.js';
+export { deliveryStatusFor } from './delivery-status.js';
+
+export type { NewDelivery } from './deliveries.repo.js';
+export type { Priority } from './notifications.repo.js';
+export { notificationRetention } from './notification-retention.service.js';

@@ -83,3 +83,12 @@ export async function eraseNotificationDataOf(db: DbHandle, userId: string): Pro
   await sql`DELETE FROM notifications WHERE user_id = ${userId}`.execute(db);
   await sql`DELETE FROM push_devices WHERE user_id = ${userId}`.execute(db);
 }
+
+/** Deletes up to `batch` read notifications created before `cutoff`; returns how many. */
+export async function deleteReadNotificationsBatch(db: DbHandle, cutoff: Date, batch: number): Promise<number> {
+  const res = await sql`
+    DELETE FROM notifications WHERE id IN (
+      SELECT id FROM notifications WHERE read_at IS NOT NULL AND created_at < ${cutoff} LIMIT ${batch}
+      FOR UPDATE SKIP LOCKED)`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}

@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { FeatureFlags } from '../../platform/flags.js';
-import { findUserById } from '../users/index.js';
+import { userAccounts } from '../users/index.js';
 import { channelsFor } from './channels.js';
 import { deletePushDevice, findPushTokens, upsertPushDevice, type NewDelivery } from './deliveries.repo.js';
 import { deliverNotificationTask, queueDeliveries } from './delivery.tasks.js';
@@ -63,7 +63,7 @@ async function targetsFor(db: DbHandle, n: NotificationRow, channel: Channel): P
     case 'push':
       return (await findPushTokens(db, n.user_id)).map((token) => ({ recipient: token, recipientKind: 'device' as const }));
     case 'sms': {
-      const user = await findUserById(db, n.user_id);
+      const user = await userAccounts.findById(db, n.user_id);
       return user ? [{ recipient: user.phone, recipientKind: 'phone' }] : [];
     }
     case 'email':

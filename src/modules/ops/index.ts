@@ -3,8 +3,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { countTripEvents } from '../trips/index.js';
 import { registerMetricsRoute, type MetricsDeps, type MetricsRouteOptions } from './metrics.routes.js';
 
-export { registerMetricsRoute, metricsTokenMatches, type MetricsDeps, type MetricsRouteOptions } from './metrics.routes.js';
-export { collectScrapeGauges } from './scrape.js';
+export { registerMetricsRoute, type MetricsDeps } from './metrics.routes.js';
 
 /**
  * Metrics wiring for a node that builds the app: GET /metrics, and the

@@ -1,5 +1,5 @@
 export { registerProviderRoutes } from './providers.routes.js';
-export { saveProviderProfile, getProviderProfile, toProviderProfile } from './providers.service.js';
-export { findProviderProfile, deleteProviderProfile, type ProviderProfileRow } from './providers.repo.js';
-export { ProviderProfileSchema, type ProviderProfile } from './providers.schema.js';
-export { fitsWorkingHours, SERVICE_TIME_ZONE, type WorkingHours } from './working-hours.js';
+export { getProviderProfile } from './providers.service.js';
+export { providerPersonalData } from './personal-data.service.js';
+
+export { fitsWorkingHours, SERVICE_TIME_ZONE } from './working-hours.js';

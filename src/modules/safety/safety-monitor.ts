@@ -4,7 +4,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { notify } from '../notifications/index.js';
-import { TERMINAL_STATUSES, findTrip, type TripStatus } from '../trips/index.js';
+import { TERMINAL_STATUSES, type TripStatus, tripRecords } from '../trips/index.js';
 import { STOP_RADIUS_M, checkFix, type Finding, type RideCheckLimits, type TripShape, type WatchState } from './ride-checks.js';
 import type { SafetyConfig } from './safety.config.js';
 import { insertSafetyEventDeduped } from './safety-events.repo.js';
@@ -124,7 +124,7 @@ export class SafetyMonitor {
   private async trip(tripId: string): Promise<WatchedTrip | undefined> {
     const cached = this.trips.get(tripId);
     if (cached && Date.now() - cached.loadedAt < TRIP_CACHE_MS) return cached;
-    const row = await findTrip(this.deps.db, tripId);
+    const row = await tripRecords.find(this.deps.db, tripId);
     if (!row || TERMINAL_STATUSES.includes(row.status)) {
       this.forget(tripId);
       return undefined;

@@ -5,7 +5,7 @@ import { JobPriority } from '../../platform/jobs/task.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { queueDeliveries } from '../notifications/index.js';
-import { findTrip } from '../trips/index.js';
+import { tripRecords } from '../trips/index.js';
 import type { SafetyConfig } from './safety.config.js';
 import { sosEscalateTask, sosTrackTask, tripStartCheckTask } from './safety.jobs.js';
 import { sosEscalations } from './safety.metrics.js';
@@ -59,7 +59,7 @@ export async function trackSos(deps: SafetyTaskDeps, alertId: string) {
     deps.log.warn({ alertId }, 'SOS live tracking stopped: maximum duration reached');
     return;
   }
-  const trip = alert.trip_id ? await findTrip(deps.db, alert.trip_id) : undefined;
+  const trip = alert.trip_id ? await tripRecords.find(deps.db, alert.trip_id) : undefined;
   const live = await deps.positions.latest({ tripId: alert.trip_id, driverId: trip?.driver_id ?? alert.user_id });
   const fresh = live !== null && live.at > alert.last_position_at.getTime();
   if (fresh) await updateLastPosition(deps.db, { id: alertId, lat: live.lat, lng: live.lng, at: new Date(live.at) });
@@ -80,7 +80,7 @@ export async function trackSos(deps: SafetyTaskDeps, alertId: string) {
 
 /** Scheduled at accept: still accepted/arrived after SAFETY_START_DEADLINE_MS ⇒ a `not_started` safety event. */
 export async function checkTripStarted(deps: SafetyTaskDeps, tripId: string) {
-  const trip = await findTrip(deps.db, tripId);
+  const trip = await tripRecords.find(deps.db, tripId);
   if (!trip || (trip.status !== 'accepted' && trip.status !== 'arrived')) return;
   const sinceAcceptS = trip.accepted_at ? Math.round((Date.now() - trip.accepted_at.getTime()) / 1000) : 0;
   await deps.monitor.raise({ id: trip.id, riderId: trip.rider_id }, { kind: 'not_started', details: { sinceAcceptS } }, null);

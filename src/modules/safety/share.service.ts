@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
-import { TERMINAL_STATUSES, driverSummaries, findTrip, getVisibleTrip, type TripRow, type Viewer } from '../trips/index.js';
+import { TERMINAL_STATUSES, driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripRecords } from '../trips/index.js';
 import type { SafetyConfig } from './safety.config.js';
 import { findLiveShare, insertShare, revokeShare } from './share.repo.js';
 import type { LatestPositions } from './trip-positions.js';
@@ -51,7 +51,7 @@ export class TripShareService {
   async view(token: string) {
     if (!TOKEN_PATTERN.test(token)) throw notFound('Shared trip');
     const share = await findLiveShare(this.deps.db, hashToken(token));
-    const trip = share ? await findTrip(this.deps.db, share.trip_id) : undefined;
+    const trip = share ? await tripRecords.find(this.deps.db, share.trip_id) : undefined;
     if (!share || !trip || TERMINAL_STATUSES.includes(trip.status)) throw notFound('Shared trip');
     const driver = trip.driver_id ? (await driverSummaries(this.deps.db, [trip.driver_id])).get(trip.driver_id) : undefined;
     const position = trip.driver_id ? await this.deps.positions.latest({ tripId: trip.id, driverId: trip.driver_id }) : null;

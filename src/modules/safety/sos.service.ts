@@ -6,9 +6,9 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
-import { deliveryStatusFor, notify, queueDeliveries, recordDeliverySent } from '../notifications/index.js';
-import { findTrip, type Viewer } from '../trips/index.js';
-import { findUserById } from '../users/index.js';
+import { deliveryStatusFor, notify, queueDeliveries, deliveryReceipts } from '../notifications/index.js';
+import { type Viewer, tripRecords } from '../trips/index.js';
+import { userAccounts } from '../users/index.js';
 import { listContacts } from './contacts.repo.js';
 import type { SafetyConfig } from './safety.config.js';
 import { sosEscalateTask, sosTrackTask } from './safety.jobs.js';
@@ -37,7 +37,7 @@ export interface SosTriggerInput {
 }
 
 export async function personOf(db: DbHandle, userId: string): Promise<SosPerson> {
-  const user = await findUserById(db, userId);
+  const user = await userAccounts.findById(db, userId);
   return { name: user?.name ?? 'A SmartLine user', phone: user?.phone ?? 'unknown' };
 }
 
@@ -53,7 +53,7 @@ export class SosService {
   /** A trip the user rides or drives; an unrelated id is dropped rather than blocking an emergency. */
   private async tripOf(user: Viewer, tripId: string | undefined): Promise<string | null> {
     if (!tripId) return null;
-    const trip = await findTrip(this.deps.db, tripId);
+    const trip = await tripRecords.find(this.deps.db, tripId);
     if (trip && (trip.rider_id === user.id || trip.driver_id === user.id)) return trip.id;
     this.deps.log.warn({ userId: user.id, tripId }, 'SOS named a trip the user is not part of; stored without trip');
     return null;
@@ -75,7 +75,7 @@ export class SosService {
   /** Fast path: the admin room hears it from this node at once; the queued delivery is then a no-op. */
   private emitToAdminsNow(admin: AdminAlert) {
     this.deps.realtime.toAdmins('sos:alert', admin.payload);
-    recordDeliverySent(this.deps.db, { id: admin.deliveryId }).catch((err: unknown) => this.deps.log.warn({ err, deliveryId: admin.deliveryId }, 'could not record SOS socket delivery; the backup job will resend'));
+    deliveryReceipts.markSent(this.deps.db, { id: admin.deliveryId }).catch((err: unknown) => this.deps.log.warn({ err, deliveryId: admin.deliveryId }, 'could not record SOS socket delivery; the backup job will resend'));
   }
 
   async trigger(user: Viewer, input: SosTriggerInput): Promise<{ alertId: string }> {

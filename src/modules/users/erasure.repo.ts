@@ -11,7 +11,6 @@ export const ERASED_NAME = 'Deleted user';
 
 type ErasureTables = {
   users: { id: string; phone: string; name: string; role: Role; password_hash: string; updated_at: Date };
-  sessions: { id: string; user_id: string; revoked_at: Date | null; revoke_reason: string | null };
 };
 const q = (db: DbHandle) => db.withTables<ErasureTables>();
 
@@ -37,19 +36,4 @@ export async function anonymiseUser(db: DbHandle, args: { userId: string; passwo
     .where('id', '=', args.userId)
     .returning(['id', 'phone', 'name'])
     .executeTakeFirst();
-}
-
-/**
- * Ends every session of the user, so their access and refresh tokens die now.
- * DEBT: `sessions` belongs to modules/auth; this belongs behind auth's index
- * (revokeUserSessions) once that module exports one.
- */
-export async function revokeUserSessions(db: DbHandle, userId: string, reason: string): Promise<number> {
-  const res = await q(db)
-    .updateTable('sessions')
-    .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
 }

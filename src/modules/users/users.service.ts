@@ -2,7 +2,8 @@ import type { DbHandle } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
 import { maskPhone } from '../../platform/observability/logger.js';
 import type { AuthUser } from '../../platform/http/route-config.js';
-import { findUserById, type UserRow } from './users.repo.js';
+import { anonymiseUser, lockUserForErasure } from './erasure.repo.js';
+import { findUserById, findUserByPhone, insertUser, updateUserAccess, type UserRow } from './users.repo.js';
 
 export interface PublicUser {
   id: string;
@@ -29,3 +30,14 @@ export async function getUser(db: DbHandle, id: string): Promise<UserRow> {
   if (!row) throw notFound('User');
   return row;
 }
+
+/** User rows for auth (sign-up, login), profiles and the admin's access changes. */
+export const userAccounts = {
+  insert: insertUser,
+  findByPhone: findUserByPhone,
+  findById: findUserById,
+  changeAccess: updateUserAccess,
+};
+
+/** GDPR erasure of the users row (flow: src/flows/erase-user.ts): lock it, then anonymise it. */
+export const userErasure = { lock: lockUserForErasure, anonymise: anonymiseUser };

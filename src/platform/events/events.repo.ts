@@ -2,18 +2,20 @@ import { sql, type Generated } from 'kysely';
 import type { DbHandle } from '../db/database.js';
 import type { DomainEvent, DomainEventName, StoredEvent } from './event-map.js';
 
-type EventTables = {
-  events: {
-    id: Generated<number>;
-    aggregate_type: string;
-    aggregate_id: string;
-    seq: number;
-    type: string;
-    payload: unknown;
-    actor_id: string | null;
-    created_at: Generated<Date>;
-  };
-};
+interface EventColumns {
+  id: Generated<number>;
+  aggregate_type: string;
+  aggregate_id: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+  actor_id: string | null;
+  created_at: Generated<Date>;
+}
+/** The event store: hot `events` and the `events_archive` the retention job moves old rows to. */
+type EventTables = { events: EventColumns; events_archive: EventColumns };
+
+const EVENT_COLUMNS = ['id', 'aggregate_type', 'aggregate_id', 'seq', 'type', 'payload', 'actor_id', 'created_at'] as const;
 
 const q = (db: DbHandle) => db.withTables<EventTables>();
 
@@ -40,4 +42,49 @@ export async function appendEvent<N extends DomainEventName>(db: DbHandle, event
 
 export async function listEvents(db: DbHandle, aggregateId: string) {
   return q(db).selectFrom('events').selectAll().where('aggregate_id', '=', aggregateId).orderBy('seq').execute();
+}
+
+/**
+ * Moves up to `batch` events older than `cutoff` into events_archive in one
+ * statement (so one transaction: a row is in exactly one table). The newest
+ * event of each aggregate stays behind: appendEvent derives the next seq from
+ * `events`, and keeping that row keeps every aggregate's sequence gap-free and
+ * unique across both tables.
+ */
+export async function archiveEventsBatch(db: DbHandle, cutoff: Date, batch: number): Promise<number> {
+  const res = await sql`
+    WITH batch AS (
+      SELECT e.id FROM events e
+      WHERE e.created_at < ${cutoff}
+        AND EXISTS (SELECT 1 FROM events newer WHERE newer.aggregate_id = e.aggregate_id AND newer.seq > e.seq)
+      ORDER BY e.id LIMIT ${batch}
+      FOR UPDATE SKIP LOCKED
+    ), moved AS (
+      DELETE FROM events WHERE id IN (SELECT id FROM batch)
+      RETURNING id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at
+    )
+    INSERT INTO events_archive (id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at)
+    SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM moved`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+export interface EventRecord {
+  id: number;
+  aggregate_type: string;
+  aggregate_id: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+  actor_id: string | null;
+  created_at: Date;
+  archived: boolean;
+}
+
+/** One aggregate's events from the hot table and the archive, in seq order. */
+export async function listAggregateEvents(db: DbHandle, args: { aggregateId: string; afterSeq: number; limit: number }): Promise<EventRecord[]> {
+  const hot = q(db).selectFrom('events').select(EVENT_COLUMNS).select(sql<boolean>`false`.as('archived'))
+    .where('aggregate_id', '=', args.aggregateId).where('seq', '>', args.afterSeq);
+  const cold = q(db).selectFrom('events_archive').select(EVENT_COLUMNS).select(sql<boolean>`true`.as('archived'))
+    .where('aggregate_id', '=', args.aggregateId).where('seq', '>', args.afterSeq);
+  return hot.unionAll(cold).orderBy('seq').limit(args.limit + 1).execute();
 }
