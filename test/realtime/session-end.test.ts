@@ -126,7 +126,7 @@ describe('sockets end with their session', () => {
     const closing = sockets.map((s) => timeUntilDisconnected(s));
     assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status, 200);
     assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status, 401, 'reuse revokes the family');
-    const erasure = await t.api('DELETE', '/api/v1/me', { token: erased.accessToken });
+    const erasure = await t.api('DELETE', '/api/v1/me', { token: erased.accessToken, body: { password: 'password-123' } });
     assert.ok(erasure.status < 300, JSON.stringify(erasure.body));
     assert.equal((await t.api('PATCH', `/api/v1/admin/users/${suspended.id}`, { token: admin.accessToken, body: { suspended: true } })).status, 200);
     const times = await Promise.all(closing);

@@ -99,10 +99,16 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     return fromAuth(res, role, phone);
   };
 
-  let adminUser: TestUser | undefined;
-  const admin: TestApp['admin'] = async () => {
-    adminUser ??= fromAuth(await api('POST', '/api/v1/auth/login', { body: { phone: adminPhone, password: ADMIN_PASSWORD } }), 'admin', adminPhone);
-    return adminUser;
+  // One login shared by concurrent callers: parallel logins of one account count toward its lockout.
+  let adminLogin: Promise<TestUser> | undefined;
+  const admin: TestApp['admin'] = () => {
+    adminLogin ??= api('POST', '/api/v1/auth/login', { body: { phone: adminPhone, password: ADMIN_PASSWORD } })
+      .then((res) => fromAuth(res, 'admin', adminPhone))
+      .catch((err: unknown) => {
+        adminLogin = undefined;
+        throw err;
+      });
+    return adminLogin;
   };
 
   const driver: TestApp['driver'] = async (opts = {}) => {
