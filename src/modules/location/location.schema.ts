@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VehicleClassSchema } from '../../shared/index.js';
+import { GeoLatitude, GeoLatitudeQuery, VehicleClassSchema } from '../../shared/index.js';
 
 /** API.md: a fix may be up to 30 s in the future (clock skew); beyond that it is rejected. */
 export const MAX_FUTURE_SKEW_MS = 30_000;
@@ -14,10 +14,10 @@ const Timestamp = z
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'timestamp is more than 30 s in the future' });
 
-/** API.md coordinates: lat −90..90, lng −180..180, (0,0) rejected (a GPS without a fix). */
+/** docs/api.md coordinates: lat within the geo index limit (±85.05112878), lng −180..180, (0,0) rejected (a GPS without a fix). */
 export const LocationPointSchema = z
   .object({
-    lat: z.number().min(-90).max(90),
+    lat: GeoLatitude,
     lng: z.number().min(-180).max(180),
     heading: z.number().min(0).max(360).nullable().optional(),
     speed: z.number().min(0).max(150).nullable().optional(), // m/s; 150 m/s = 540 km/h bounds GPS garbage
@@ -35,7 +35,7 @@ export const UpdateResponse = z.object({ accepted: z.boolean(), serverTime: z.st
 export const BatchResponse = z.object({ accepted: z.number().int(), dropped: z.number().int() });
 
 export const NearbyQuery = z.object({
-  lat: z.coerce.number().min(-90).max(90),
+  lat: GeoLatitudeQuery,
   lng: z.coerce.number().min(-180).max(180),
   radiusKm: z.coerce.number().positive().max(MAX_NEARBY_RADIUS_KM).default(3),
   vehicleClass: VehicleClassSchema.optional(),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { safeName, safeText } from '../../platform/text.js';
 
-import { VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
+import { GeoLatitude, GeoLatitudeQuery, VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
 
-/** API.md: lat −90..90, lng −180..180, (0,0) rejected. */
+/** docs/api.md: lat within the geo index limit (surge counts drivers around the point), lng −180..180, (0,0) rejected. */
 const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);
 export const PointSchema = z
-  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+  .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })
   .refine(notNullIsland, { message: '(0,0) is not a valid position' });
 
 export const EstimateRequest = z.object({ pickup: PointSchema, dropoff: PointSchema, vehicleClass: VehicleClassEnum.optional() });
@@ -24,7 +24,7 @@ export const QuoteSchema = z.object({
 export const EstimateResponse = z.object({ quotes: z.array(QuoteSchema) });
 
 export const SurgeMapQuery = z
-  .object({ lat: z.coerce.number().min(-90).max(90), lng: z.coerce.number().min(-180).max(180) })
+  .object({ lat: GeoLatitudeQuery, lng: z.coerce.number().min(-180).max(180) })
   .refine(notNullIsland, { message: '(0,0) is not a valid position' });
 export const SurgeMapResponse = z.object({ cells: z.array(z.object({ h3: z.string(), multiplier: z.number() })) });
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { VehicleClassSchema } from '../../shared/index.js';
+import { GeoLatitude, VehicleClassSchema } from '../../shared/index.js';
 import { safeText } from '../../platform/text.js';
 
-/** API.md: lat −90..90, lng −180..180, (0,0) rejected (a GPS that has no fix). */
+/** docs/api.md: lat within the geo index limit (dispatch searches drivers around the pickup), lng −180..180, (0,0) rejected (a GPS that has no fix). */
 export const LatLngSchema = z
-  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+  .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });
 
 export const PlaceSchema = z
-  .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), address: safeText({ max: 500 }).optional() })
+  .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180), address: safeText({ max: 500 }).optional() })
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });
 
 export const TripStatusSchema = z.enum(['requested', 'scheduled', 'searching', 'accepted', 'arrived', 'started', 'completed', 'cancelled', 'no_drivers', 'payment_failed']);

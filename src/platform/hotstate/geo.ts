@@ -1,4 +1,4 @@
-import { haversineMeters, haversineTerm, termToMeters as sharedTermToMeters } from '../../shared/index.js';
+import { MAX_GEO_LAT, haversineMeters, haversineTerm, termToMeters as sharedTermToMeters } from '../../shared/index.js';
 import type { DriverPositionInput, NearbyDriver, NearestDriversQuery } from './hotstate.js';
 
 /**
@@ -9,7 +9,7 @@ import type { DriverPositionInput, NearbyDriver, NearestDriversQuery } from './h
 export const EARTH_RADIUS_M = 6372797.560856;
 
 /** Redis GEOADD rejects latitudes beyond the Web-Mercator limit; memory does too, so the adapters agree. */
-export const MAX_GEO_LAT = 85.05112878;
+export { MAX_GEO_LAT };
 
 export { haversineTerm };
 
