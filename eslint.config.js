@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'scripts/**', 'sim/**'],
+    files: ['src/config.ts', 'test/**', 'bench/**', 'scripts/**', 'sim/**', 'support/**'],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import type { App } from '../../src/app.js';
-import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { FakeKashier } from '../payments/fake-kashier.js';
 import { query } from '../foundation/fixtures.js';
 

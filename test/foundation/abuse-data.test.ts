@@ -1,7 +1,7 @@
 /** Findings of an attacker's review (lower hardening): what a replay, a forged webhook or a stolen token could do. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomPhone } from '../support/harness.js';
+import { randomPhone } from '../../support/harness.js';
 import { applied, sql, startPaymentsApp, wallet, type PaymentsTest } from '../payments/support.js';
 
 describe('abuse: replays, forged webhooks, devices and erasure', () => {

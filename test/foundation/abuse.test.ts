@@ -4,7 +4,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomPhone, startTestApp, type TestApp } from '../support/harness.js';
+import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
 
 /** What this suite sets, so the assertions below can count to it. */
 const AUTH_FAILURES = 20;

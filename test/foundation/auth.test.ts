@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { randomPhone, startTestApp, type TestApp } from '../support/harness.js';
+import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
 import { query } from './fixtures.js';
 
 const PASSWORD = 'correct-horse-9';

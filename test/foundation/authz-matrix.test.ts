@@ -8,11 +8,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { routeTable, type RouteEntry } from '../../src/platform/http/route-table.js';
-import { operationsOf, encodeSegment, type Operation } from '../support/fuzz/fuzzer.js';
-import { schemaArbitrary, type JsonSchema } from '../support/fuzz/schema-arbitrary.js';
-import { acceptedTripBetween, bookingBetween, seedWorld, type FuzzWorld, type Principal } from '../support/fuzz/world.js';
+import { operationsOf, encodeSegment, type Operation } from '../../support/fuzz/fuzzer.js';
+import { schemaArbitrary, type JsonSchema } from '../../support/fuzz/schema-arbitrary.js';
+import { acceptedTripBetween, bookingBetween, seedWorld, type FuzzWorld, type Principal } from '../../support/fuzz/world.js';
 
 const SEED = 7;
 const CALLERS: Principal[] = ['none', 'rider', 'driver', 'admin', 'apiKey', 'forgedToken'];

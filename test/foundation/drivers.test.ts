@@ -1,7 +1,7 @@
 /** Driver profile, approval and availability as a driver and an admin see them. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { OWN_OFFERS, offer, query, requestTrip } from './fixtures.js';
 
 const vehicle = { make: 'Hyundai', model: 'Elantra', plate: 'س ص ع 1234', color: 'silver' };

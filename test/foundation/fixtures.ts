@@ -1,7 +1,7 @@
 /** Shared helpers of the foundation suites (not a test file itself). */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 
 /**

@@ -1,15 +1,15 @@
 /**
- * A short, seeded run of `npm run fuzz` (test/support/fuzz): every operation
+ * A short, seeded run of `npm run fuzz` (support/fuzz): every operation
  * of the served OpenAPI, valid and damaged requests from every kind of
  * caller. Whatever is sent, no 5xx, the envelope, no leaked internals.
  * A failure lists the requests to replay; the same seed replays them all.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
-import { operationsOf, runFuzz, type Finding, type FuzzReport } from '../support/fuzz/fuzzer.js';
-import { PAYLOAD_KINDS, INJECTION, LONE_SURROGATES, MALFORMED_JSON, NUL_STRINGS, UNICODE } from '../support/fuzz/mutations.js';
-import { LEAK_PATTERNS } from '../support/fuzz/checks.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
+import { operationsOf, runFuzz, type Finding, type FuzzReport } from '../../support/fuzz/fuzzer.js';
+import { PAYLOAD_KINDS, INJECTION, LONE_SURROGATES, MALFORMED_JSON, NUL_STRINGS, UNICODE } from '../../support/fuzz/mutations.js';
+import { LEAK_PATTERNS } from '../../support/fuzz/checks.js';
 
 const SEED = 20240601;
 /** ~1,100 requests: about 15 s here, well under a minute on a busy 2-core box. */

@@ -1,7 +1,7 @@
 /** The rules every route shares: envelope, request ids, limits, versions, docs, headers, error hygiene. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { encodeCursor } from '../../src/platform/http/cursor.js';

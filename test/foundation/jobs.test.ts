@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { runMigrations } from 'graphile-worker';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
 import { eventually, query } from './fixtures.js';
 

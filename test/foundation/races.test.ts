@@ -4,7 +4,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { OWN_OFFERS, TRIP_BODY, offer, query, requestTrip, tally } from './fixtures.js';
 
 const DRIVERS = 50;

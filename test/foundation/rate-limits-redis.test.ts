@@ -1,7 +1,7 @@
 /** With REDIS_URL, HTTP rate limits are one budget across every node, not one per process. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomPhone, startTestApp, type TestApp } from '../support/harness.js';
+import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
 
 // Tests may read the environment: this suite needs a real Redis shared by two nodes.
 const REDIS_URL = process.env.REDIS_URL;

@@ -1,7 +1,7 @@
 /** API.md's rate-limit table, with limits switched on. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomPhone, startTestApp, type TestApp } from '../support/harness.js';
+import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
 import { TRIP_BODY } from './fixtures.js';
 
 describe('rate limits', () => {

@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import type { App } from '../../src/app.js';
 import { query } from './fixtures.js';
 

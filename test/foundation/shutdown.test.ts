@@ -11,9 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
-import { randomPhone } from '../support/harness.js';
+import { randomPhone } from '../../support/harness.js';
 import { eventually } from './fixtures.js';
-import { dropScratchSchema } from '../support/scratch-schema.js';
+import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 const BURST = 40;

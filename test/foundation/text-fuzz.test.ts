@@ -17,7 +17,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { startTestApp, randomPhone, type TestApp, type TestUser, type ApiResponse } from '../support/harness.js';
+import { startTestApp, randomPhone, type TestApp, type TestUser, type ApiResponse } from '../../support/harness.js';
 import { ack } from '../realtime/support.js';
 import { provider, freshSlot, bookingBody, book } from '../bookings/fixtures.js';
 import { OWN_OFFERS, TRIP_BODY, acceptedTrip } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { OWN_OFFERS } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 /** Who may move a trip where, what cancelling costs, listing, and the search timeout job. */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { expireSearchTask } from '../../src/modules/trips/index.js';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { SEARCH_TIMEOUT_MS } from '../../src/flows/request-trip.js';

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { startTestApp, type TestApp, type TestUser, type ApiResponse } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser, type ApiResponse } from '../../support/harness.js';
 import { ack } from '../realtime/support.js';
 import { provider, book } from '../bookings/fixtures.js';
 import { OWN_OFFERS, acceptedTrip, query } from './fixtures.js';

@@ -5,9 +5,9 @@
  * ids the generators reuse so requests reach handlers and SQL, not just 404s.
  */
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../src/platform/http/route-config.js';
-import { API_SCOPES } from '../../../src/platform/http/route-config.js';
-import { offerTrip } from '../../../src/modules/trips/index.js';
+import type { Role } from '../../src/platform/http/route-config.js';
+import { API_SCOPES } from '../../src/platform/http/route-config.js';
+import { offerTrip } from '../../src/modules/trips/index.js';
 import { randomPhone, type TestApp, type TestUser } from '../harness.js';
 
 export const PRINCIPALS = ['none', 'rider', 'driver', 'admin', 'apiKey', 'forgedToken'] as const;

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import type { TestApp } from '../harness.js';
-import { routeTable, type RouteEntry } from '../../../src/platform/http/route-table.js';
-import type { Role } from '../../../src/platform/http/route-config.js';
+import { routeTable, type RouteEntry } from '../../src/platform/http/route-table.js';
+import type { Role } from '../../src/platform/http/route-config.js';
 import { schemaArbitrary, type ArbitraryContext, type JsonSchema } from './schema-arbitrary.js';
 import { PAYLOAD_KINDS, mutate, type Mutated, type OperationSchemas, type PayloadKind, type RequestParts } from './mutations.js';
 import { envelopeProblem, findLeak, type RawResponse } from './checks.js';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { io as ioClient, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from 'socket.io-client';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createPlatform, type Platform } from '../../src/platform/runtime.js';
-import { buildApp, type App } from '../../src/app.js';
-import { createLogger, type Logger } from '../../src/platform/observability/logger.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { createPlatform, type Platform } from '../src/platform/runtime.js';
+import { buildApp, type App } from '../src/app.js';
+import { createLogger, type Logger } from '../src/platform/observability/logger.js';
 import { dropScratchSchema } from './scratch-schema.js';
 
 export interface ApiResponse<T = any> {

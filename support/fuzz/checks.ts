@@ -3,7 +3,7 @@
  * with a known code whose HTTP status matches, the request id echoed, and
  * nothing of the server's insides (stack frames, file paths, SQL errors).
  */
-import { ErrorCode, HTTP_STATUS } from '../../../src/platform/errors.js';
+import { ErrorCode, HTTP_STATUS } from '../../src/platform/errors.js';
 
 export interface RawResponse {
   status: number;
