@@ -2,7 +2,7 @@
  * `npm run bench:assign` (or `npm run sim -- --compare`): batched assignment,
  * greedy vs Hungarian (munkres), on one seeded city at about 70 % and 90 %
  * driver utilisation. Each run is its own process with its own server and
- * schema (sim/city.ts); the seed makes drivers, requests and positions the
+ * schema (the simulator, sim/city.ts); the seed makes drivers, requests and positions the
  * same in every run. Writes bench/results/assign.json.
  *
  * Options: --drivers (150), --minutes (50, of which --warmup 20 not counted:
@@ -17,10 +17,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Report } from './stats.js';
+import type { Report } from '../sim/stats.js';
 
-const RESULTS = resolve(import.meta.dirname, '../bench/results/assign.json');
-const CITY = resolve(import.meta.dirname, 'city.ts');
+const RESULTS = resolve(import.meta.dirname, 'results/assign.json');
+const CITY = resolve(import.meta.dirname, '../sim/city.ts');
 
 const OPTIONS = {
   drivers: { type: 'string', default: '150' },
