@@ -1,7 +1,7 @@
 export { Dispatcher, type MatchingState } from './dispatch.service.js';
 export { registerDispatchRoutes } from './dispatch.routes.js';
 export { BidParams } from './dispatch.schema.js';
-export { dispatchRoundTask, dispatchJobKey } from './dispatch.tasks.js';
+export { dispatchRoundTask, dispatchJobKey } from './dispatch-round.task.js';
 export { RoundRunner, type RoundOutcome, type RoundOptions } from './rounds.js';
 export { findCandidates, offersCounterKey, type Candidate, type CandidateResult } from './candidates.js';
 export {

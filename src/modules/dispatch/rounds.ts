@@ -26,7 +26,7 @@ import {
 } from '../trips/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
-import { dispatchJobKey, dispatchRoundTask } from './dispatch.tasks.js';
+import { dispatchJobKey, dispatchRoundTask } from './dispatch-round.task.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
 import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
 import { WaitingTrips } from './waiting.js';

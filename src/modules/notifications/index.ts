@@ -1,6 +1,6 @@
 export { eraseNotificationDataOf } from './notifications.repo.js';
 export { notify, fanOutNotification, toNotificationView, type NotifyInput } from './notifications.service.js';
-export { deliverNotificationTask, sendDeliveryTask, queueDeliveries, deliveryPolicy, type QueuedDelivery } from './delivery.tasks.js';
+export { deliverNotificationTask, sendDeliveryTask, queueDeliveries, deliveryPolicy, type QueuedDelivery } from './delivery.task.js';
 export { markDeliverySent as recordDeliverySent } from './deliveries.repo.js';
 export { registerNotificationTasks, type NotificationTaskDeps } from './notifications.tasks.js';
 export { registerNotificationRoutes } from './notifications.routes.js';
