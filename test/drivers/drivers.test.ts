@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
-import { OWN_OFFERS, offer, query, requestTrip } from './fixtures.js';
+import { OWN_OFFERS, offer, query, requestTrip } from '../support/fixtures.js';
 
 const vehicle = { make: 'Hyundai', model: 'Elantra', plate: 'س ص ع 1234', color: 'silver' };
 

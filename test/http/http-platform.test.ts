@@ -5,7 +5,7 @@ import { startTestApp, type TestApp, type TestUser } from '../../support/harness
 import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { encodeCursor } from '../../src/platform/http/cursor.js';
-import { TRIP_BODY } from './fixtures.js';
+import { TRIP_BODY } from '../support/fixtures.js';
 
 /** Nothing a client receives may look like a stack trace or SQL. */
 function assertNoLeak(body: unknown) {

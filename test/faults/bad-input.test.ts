@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
-import { OWN_OFFERS, TRIP_BODY, acceptedTrip } from './fixtures.js';
+import { OWN_OFFERS, TRIP_BODY, acceptedTrip } from '../support/fixtures.js';
 
 type Who = 'none' | 'rider' | 'driver' | 'admin';
 interface Case {

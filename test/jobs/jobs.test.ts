@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { runMigrations } from 'graphile-worker';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
-import { eventually, query } from './fixtures.js';
+import { eventually, query } from '../support/fixtures.js';
 
 const alwaysFails = defineTask({ name: 'test.always_fails', schema: z.object({ n: z.number() }), maxAttempts: 1 });
 const failsOnce = defineTask({ name: 'test.fails_once', schema: z.object({ n: z.number() }), maxAttempts: 2 });

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
-import { OWN_OFFERS, TRIP_BODY, offer, query, requestTrip, tally } from './fixtures.js';
+import { OWN_OFFERS, TRIP_BODY, offer, query, requestTrip, tally } from '../support/fixtures.js';
 
 const DRIVERS = 50;
 /** 200 rounds is the seed's bar; RACE_ROUNDS lowers it for a quick local loop. */

@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, randomPhone, type TestApp, type ApiResponse } from '../../support/harness.js';
-import { OWN_OFFERS, acceptedTrip, query } from './fixtures.js';
+import { OWN_OFFERS, acceptedTrip, query } from '../support/fixtures.js';
 
 function assertRefused(res: ApiResponse, field: string) {
   assert.equal(res.status, 400, JSON.stringify(res.body));

@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
-import { query } from './fixtures.js';
+import { query } from '../support/fixtures.js';
 
 const PASSWORD = 'correct-horse-9';
 const secret = () => randomBytes(24).toString('base64url'); // 32 characters

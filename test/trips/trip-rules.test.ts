@@ -5,7 +5,7 @@ import { startTestApp, type TestApp, type TestUser } from '../../support/harness
 import { expireSearchTask } from '../../src/modules/trips/index.js';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { SEARCH_TIMEOUT_MS } from '../../src/flows/request-trip.js';
-import { OWN_OFFERS, TRIP_BODY, acceptedTrip, eventually, offer, query, requestTrip } from './fixtures.js';
+import { OWN_OFFERS, TRIP_BODY, acceptedTrip, eventually, offer, query, requestTrip } from '../support/fixtures.js';
 
 describe('trip rules', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSecondNode, startTestApp, type TestApp } from '../../support/harness.js';
-import { OWN_OFFERS, acceptedTrip } from './fixtures.js';
+import { OWN_OFFERS, acceptedTrip } from '../support/fixtures.js';
 
 const CHAT_LIMIT = 4;
 

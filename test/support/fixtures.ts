@@ -1,4 +1,4 @@
-/** Shared helpers of the foundation suites (not a test file itself). */
+/** Shared helpers of the trip, auth, http and fault suites (not a test file itself). */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestApp, TestUser } from '../../support/harness.js';

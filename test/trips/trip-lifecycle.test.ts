@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
-import { OWN_OFFERS } from './fixtures.js';
+import { OWN_OFFERS } from '../support/fixtures.js';
 
 const CAIRO_PICKUP = { lat: 30.0444, lng: 31.2357 };
 const CAIRO_DROPOFF = { lat: 30.0626, lng: 31.2497 };

@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomPhone, startTestApp, type TestApp } from '../../support/harness.js';
-import { TRIP_BODY } from './fixtures.js';
+import { TRIP_BODY } from '../support/fixtures.js';
 
 describe('rate limits', () => {
   let t: TestApp;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/platform/db/embedded.js';
-import { TRIP_BODY, eventually } from './fixtures.js';
+import { TRIP_BODY, eventually } from '../support/fixtures.js';
 
 /** Well under the pool's 3 s connect timeout plus slack: "fast" means no waiting on a dead server. */
 const FAST_MS = 4_000;

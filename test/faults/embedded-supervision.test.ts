@@ -16,7 +16,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/platform/db/embedded.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { startTestApp } from '../../support/harness.js';
-import { TRIP_BODY, eventually } from './fixtures.js';
+import { TRIP_BODY, eventually } from '../support/fixtures.js';
 
 /** From kill -9 of the postmaster to requests succeeding again (backoff ≤ 1 s per try here). */
 const RECOVERY_MS = 20_000;

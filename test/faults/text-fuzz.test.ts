@@ -20,7 +20,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { startTestApp, randomPhone, type TestApp, type TestUser, type ApiResponse } from '../../support/harness.js';
 import { ack } from '../realtime/support.js';
 import { provider, freshSlot, bookingBody, book } from '../bookings/fixtures.js';
-import { OWN_OFFERS, TRIP_BODY, acceptedTrip } from './fixtures.js';
+import { OWN_OFFERS, TRIP_BODY, acceptedTrip } from '../support/fixtures.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_612);
 const RUNS = 14; // × 20 targets = 280 runs

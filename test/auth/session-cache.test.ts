@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import type { App } from '../../src/app.js';
-import { query } from './fixtures.js';
+import { query } from '../support/fixtures.js';
 
 /** Far more than a NOTIFY takes; a node that never hears of it keeps answering 200 for the whole cache TTL (60 s). */
 const PROPAGATION_BUDGET_MS = 2_000;

@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
-import { OWN_OFFERS, TRIP_BODY, offer, query, requestTrip, tally } from './fixtures.js';
+import { OWN_OFFERS, TRIP_BODY, offer, query, requestTrip, tally } from '../support/fixtures.js';
 
 describe('idempotency', () => {
   let t: TestApp;

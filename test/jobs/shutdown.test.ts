@@ -12,7 +12,7 @@ import pg from 'pg';
 import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { randomPhone } from '../../support/harness.js';
-import { eventually } from './fixtures.js';
+import { eventually } from '../support/fixtures.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;

@@ -10,7 +10,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { startTestApp, type TestApp, type TestUser, type ApiResponse } from '../../support/harness.js';
 import { ack } from '../realtime/support.js';
 import { provider, book } from '../bookings/fixtures.js';
-import { OWN_OFFERS, acceptedTrip, query } from './fixtures.js';
+import { OWN_OFFERS, acceptedTrip, query } from '../support/fixtures.js';
 
 const LONE = 'x\ud800y';
 
