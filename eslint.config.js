@@ -37,7 +37,7 @@ export default tseslint.config(
   { files: ['src/modules/**'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_FLOWS_FROM_MODULE, NO_ROOT_FROM_MODULE, MODULE_FACE] }] } },
   { files: ['src/flows/**'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_ROOT, MODULE_FACE_FROM_FLOW] }] } },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'scripts/**', 'sim/**'],
+    files: ['src/config.ts', 'test/**', 'bench/**', 'scripts/**', 'sim/**', 'support/**'],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -32,8 +32,8 @@ import { KeyRing } from '../src/modules/auth/index.js';
 import type { RealtimeEmitter } from '../src/platform/realtime/emitter.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
-import { seededRandom as seeded } from '../test/support/seeded-random.js';
-import { dropScratchSchema } from '../test/support/scratch-schema.js';
+import { seededRandom as seeded } from '../support/seeded-random.js';
+import { dropScratchSchema } from '../support/scratch-schema.js';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);

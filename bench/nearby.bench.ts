@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { MemoryHotState, RedisHotState, type DriverPositionInput, type HotState, type NearestDriversQuery } from '../src/platform/hotstate/index.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
-import { seededRandom as seeded } from '../test/support/seeded-random.js';
+import { seededRandom as seeded } from '../support/seeded-random.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 100_000);

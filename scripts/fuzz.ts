@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz`: the schemathesis-style fuzzer over every operation of the
- * served OpenAPI (test/support/fuzz), against the full app on a scratch
+ * served OpenAPI (support/fuzz), against the full app on a scratch
  * schema of DATABASE_URL. Prints requests sent, the status histogram, 5xx,
  * leaks and envelope breaches, writes bench/results/fuzz.json, and exits 1
  * when any 5xx, leak, envelope breach or hung request was seen.
@@ -11,8 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startTestApp } from '../test/support/harness.js';
-import { runFuzz, type FuzzReport } from '../test/support/fuzz/fuzzer.js';
+import { startTestApp } from '../support/harness.js';
+import { runFuzz, type FuzzReport } from '../support/fuzz/fuzzer.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240601);
 const CASES = Number(process.env.FUZZ_CASES ?? 60);

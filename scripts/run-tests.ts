@@ -1,6 +1,6 @@
 /**
  * `npm test`: one Postgres per run (DATABASE_URL, or an embedded one started
- * here), one schema per suite (created by test/support), suites in parallel.
+ * here), one schema per suite (created by support/harness.ts), suites in parallel.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';

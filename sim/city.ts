@@ -4,7 +4,7 @@
  * server runs in this process (sim/server.ts); `--url` drives a running one
  * (which needs RATE_LIMITS_DISABLED=true and an admin: --admin-phone /
  * --admin-password or ADMIN_PHONE / ADMIN_PASSWORD). `--compare` runs the
- * batched-assignment comparison (sim/compare.ts).
+ * batched-assignment comparison (bench/assign.bench.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -181,7 +181,8 @@ async function main() {
   }
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   if (values.compare) {
-    const { runComparison } = await import('./compare.js');
+    // Kept so `npm run sim -- --compare` still works; the comparison is a bench and lives in bench/.
+    const { runComparison } = await import('../bench/assign.bench.js');
     return runComparison(process.argv.slice(2).filter((a) => a !== '--compare'));
   }
   const report = await simulate(values);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../test/support/seeded-random.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /**
  * Seeded randomness for the simulator: the same seed gives the same drivers,

@@ -11,7 +11,7 @@ import { createPlatform } from '../src/platform/runtime.js';
 import { buildApp } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { metricsRegistry } from '../src/platform/observability/metrics.js';
-import { dropScratchSchema } from '../test/support/scratch-schema.js';
+import { dropScratchSchema } from '../support/scratch-schema.js';
 
 export type BatchMode = 'off' | 'greedy' | 'munkres';
 

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/platform/observability/logger.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { TRIP_BODY } from './trip-body.js';
-import { dropScratchSchema } from '../../test/support/scratch-schema.js';
+import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 export { TRIP_BODY };
 

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { randomSecret } from '../../src/config.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
-import { dropScratchSchema } from '../../test/support/scratch-schema.js';
+import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** One signing key per bench run, given to the server process (benchAppEnv) and used by seedUsers: there is no constant dev key to share. */

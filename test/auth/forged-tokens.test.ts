@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import type { App } from '../../src/app.js';
-import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { FakeKashier } from '../payments/fake-kashier.js';
-import { query } from '../foundation/fixtures.js';
+import { query } from '../support/fixtures.js';
 
 /** The constant development secrets earlier versions shipped (public in the repository). */
 const PUBLISHED_JWT = { kid: 'dev-1', secret: 'dev-only-jwt-secret-change-me-0123456789abcdef' };

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { retrying503 } from '../support/client-retry.js';
 import { reportIfSlow } from '../support/db-activity.js';
 import { book, bookingBody, freshSlot, provider, HOUR_MS } from './fixtures.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 
 export const HOUR_MS = 3600_000;
 

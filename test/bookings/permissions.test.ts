@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type ApiResponse, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type ApiResponse, type TestApp, type TestUser } from '../../support/harness.js';
 import { book, bookingBody, provider } from './fixtures.js';
 
 type Actor = 'customer' | 'provider' | 'otherRider' | 'otherDriver' | 'admin';

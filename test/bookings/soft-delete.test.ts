@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { book, freshSlot, provider } from './fixtures.js';
 
 describe('bookings: soft delete, restore, hard delete, audit', () => {

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { bookingReminderTask, reminderJobKey } from '../../src/modules/bookings/index.js';
 import { book, bookingBody, provider, HOUR_MS } from './fixtures.js';
 

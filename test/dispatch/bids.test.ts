@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, requestTrip, respond, watchOffers } from './support.js';
 
 describe('broadcast_bid: drivers bid, the rider picks', () => {

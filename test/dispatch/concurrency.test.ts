@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { PICKUP, eventually, northOf, reportPosition, sleep } from './support.js';
 import { retrying503 } from '../support/client-retry.js';
 

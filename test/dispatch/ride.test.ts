@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { DROPOFF, PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, respond, sleep, watchOffers } from './support.js';
 
 describe('a full ride through dispatch (estimate → request → offers over sockets → accept → complete)', () => {

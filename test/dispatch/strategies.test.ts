@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { offersCounterKey, FAIRNESS_WINDOW_MS } from '../../src/modules/dispatch/index.js';
 import { PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, requestTrip, respond, sleep, watchOffers } from './support.js';
 

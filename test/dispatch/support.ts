@@ -1,6 +1,6 @@
 /** Shared helpers of the dispatch suites (not a test file itself). */
 import type { Socket as ClientSocket } from 'socket.io-client';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 
 export const PICKUP = { lat: 30.0444, lng: 31.2357 }; // Tahrir Square
 export const DROPOFF = { lat: 30.0626, lng: 31.2497 };

@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { describeDiff, diffEndpoints, documentedEndpoints, servedEndpoints } from './endpoint-rows.js';
 
 const API_DOC = new URL('../../docs/api.md', import.meta.url);

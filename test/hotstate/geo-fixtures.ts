@@ -11,7 +11,7 @@ export function offset(origin: { lat: number; lng: number }, northM: number, eas
   return { lat, lng };
 }
 
-export { seededRandom } from '../support/seeded-random.js';
+export { seededRandom } from '../../support/seeded-random.js';
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;

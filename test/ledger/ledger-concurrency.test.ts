@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { AppError } from '../../src/platform/errors.js';
 import { TransferBatcher, systemAccounts, transfer } from '../../src/modules/ledger/index.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEDGER_TEST_ENV, assertLedgerConsistent, balanceOf, fund, newWallet } from './support.js';
 
 const SPENDS = 100;

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { AppError } from '../../src/platform/errors.js';
 import { createTransfers, placeHold, postHold, systemAccounts, transfer, voidHold } from '../../src/modules/ledger/index.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEDGER_TEST_ENV, assertLedgerConsistent, balanceOf, fund, newWallet } from './support.js';
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { createTransfers, isMoveInput, systemAccounts, type TransferInput, type TransferResult } from '../../src/modules/ledger/index.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEDGER_TEST_ENV, assertLedgerConsistent, newWallet } from './support.js';
 
 /**

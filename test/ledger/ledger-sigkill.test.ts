@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { systemAccounts, transfer } from '../../src/modules/ledger/index.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEDGER_TEST_ENV, assertLedgerConsistent, fund, newWallet } from './support.js';
 
 const WALLETS = 8;

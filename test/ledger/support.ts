@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import type { Db } from '../../src/platform/db/database.js';
 import { auditLedger, ensureWallet, systemAccounts, transfer, walletSummary, type AuditCheck } from '../../src/modules/ledger/index.js';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 
 /**
  * Dispatch's inline first round would offer our trips to other drivers; ledger suites drive offers themselves.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import { createTransfers, ensureWallet, systemAccounts } from '../../src/modules/ledger/index.js';
 import { backup, restore, verifyBackup, ledgerInvariants, runAdminCli } from '../../src/admin-cli/index.js';

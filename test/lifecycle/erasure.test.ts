@@ -1,10 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { book, provider } from '../bookings/fixtures.js';
 
-const ADMIN_PASSWORD = 'admin-password-123'; // test/support/harness.ts
+const ADMIN_PASSWORD = 'admin-password-123'; // support/harness.ts
 const PICKUP = { lat: 30.0444, lng: 31.2357 };
 const DROPOFF = { lat: 30.0626, lng: 31.2497 };
 

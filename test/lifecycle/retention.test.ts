@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { createDatabase, type Database } from '../../src/platform/db/database.js';
 import { appendEvent } from '../../src/platform/events/events.repo.js';
 import { archiveOldEvents, purgeIdempotencyKeys, purgeLocationHistory, purgeReadNotifications, RETENTION_JOBS, retentionJobKey } from '../../src/modules/lifecycle/index.js';

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { MAX_ROUTE_POINTS, type TripLocation } from '../../src/modules/location/index.js';
 import { haversineMeters } from '../../src/shared/index.js';
 import { ack, acceptedTrip, CAIRO_PICKUP, eventually, next, record, sleep } from '../realtime/support.js';

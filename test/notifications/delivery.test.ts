@@ -1,6 +1,6 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { notify, type NotifyInput } from '../../src/modules/notifications/index.js';
 import { breakers } from '../../src/platform/providers/index.js';
 import { FakeHttpProvider, FakeSmtp, eventually } from './fakes.js';

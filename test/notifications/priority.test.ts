@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { notify } from '../../src/modules/notifications/index.js';
 import { JobPriority } from '../../src/platform/jobs/task.js';
 import { eventually } from './fakes.js';

@@ -2,8 +2,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
-import { TRIP_BODY } from '../foundation/fixtures.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
+import { TRIP_BODY } from '../support/fixtures.js';
 
 /** Low on purpose: the rate-limit test spends a fresh key's whole budget. */
 const KEY_LIMIT_PER_MIN = 6;

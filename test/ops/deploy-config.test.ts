@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { CONFIG_KEYS, ConfigError, parseConfig } from '../../src/config.js';
 import { createProbeServer } from '../../src/probe-app.js';
 import type { HttpApp } from '../../src/platform/http/server.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { acceptedRoles, commentedKeys, healthPaths, k8sObjects, readDockerfile, yamlDocs, type K8sObject } from './deploy-files.js';
 
 const PORT = parseConfig({ NODE_ENV: 'test' }).PORT;

@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSecondNode, startTestApp, type ApiResponse, type TestApp, type TestUser } from '../support/harness.js';
+import { startSecondNode, startTestApp, type ApiResponse, type TestApp, type TestUser } from '../../support/harness.js';
 import type { Platform } from '../../src/platform/runtime.js';
 import { DEMAND_WINDOW_MS, surgeCellOf } from '../../src/modules/pricing/index.js';
 import type { FlagName } from '../../src/platform/flags.js';

@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { OWN_OFFERS, acceptedTrip, advance } from '../safety/trips.js';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/platform/db/embedded.js';
 import { scrape } from './prom.js';
 

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
 import { runReconciliation } from '../../src/modules/payments/index.js';
 import { PICKUP, driverAt, eventually, matchingStatus, northOf, requestTrip, respond } from '../dispatch/support.js';

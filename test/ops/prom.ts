@@ -1,6 +1,6 @@
 /** Reading Prometheus text in tests (not a test file itself). */
 import assert from 'node:assert/strict';
-import type { TestApp } from '../support/harness.js';
+import type { TestApp } from '../../support/harness.js';
 
 export interface Sample {
   name: string;

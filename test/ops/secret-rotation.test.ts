@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import { webhookKeys } from '../../src/modules/payments/kashier-webhook.service.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { KASHIER_TEST_ENV } from '../payments/fake-kashier.js';
 import { sql, startPaymentsApp, wallet, applied, type PaymentsTest } from '../payments/support.js';
 

@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { context, trace, ProxyTracerProvider } from '@opentelemetry/api';
 import { loadConfig } from '../../src/config.js';
 import { startTracing, tracingEnabled } from '../../src/platform/observability/tracing.js';
-import type { TestApp } from '../support/harness.js';
+import type { TestApp } from '../../support/harness.js';
 
 class LogCapture extends Writable {
   readonly lines: Array<Record<string, any>> = [];
@@ -27,7 +27,7 @@ describe('tracing off: no SDK, no hooks, no cost', () => {
 
   before(async () => {
     assert.equal(await startTracing(loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined })), undefined);
-    const { startTestApp } = await import('../support/harness.js');
+    const { startTestApp } = await import('../../support/harness.js');
     const { createLogger } = await import('../../src/platform/observability/logger.js');
     t = await startTestApp('tracing_off', { DB_POOL_MAX: '3' }, { log: createLogger('info', {}, logs) });
   });

@@ -13,7 +13,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { SpanKind } from '@opentelemetry/api';
 import { loadConfig } from '../../src/config.js';
 import { startTracing, type Tracing } from '../../src/platform/observability/tracing.js';
-import type { TestApp } from '../support/harness.js';
+import type { TestApp } from '../../support/harness.js';
 
 /** Every log line the app writes, parsed. */
 class LogCapture extends Writable {
@@ -47,7 +47,7 @@ describe('tracing: request, database, logs, jobs and sockets share one trace', (
 
   before(async () => {
     tracing = await startTracing(loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: 'true' }), { exporter });
-    const { startTestApp } = await import('../support/harness.js');
+    const { startTestApp } = await import('../../support/harness.js');
     const { createLogger } = await import('../../src/platform/observability/logger.js');
     t = await startTestApp('tracing', { TRACING_ENABLED: 'true', DB_POOL_MAX: '5' }, { log: createLogger('info', {}, logs) });
     await t.platform.jobs.start();

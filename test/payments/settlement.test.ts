@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { walletSummary, systemAccounts } from '../../src/modules/ledger/index.js';
-import type { TestUser } from '../support/harness.js';
+import type { TestUser } from '../../support/harness.js';
 import { completeTrip, sql, startPaymentsApp, startedTrip, topUp, wallet, type PaymentsTest } from './support.js';
 
 /** API.md: 50.00 EGP economy at 15 % → driver 42.50, platform 7.50. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { offerTrip } from '../../src/modules/trips/index.js';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { LEDGER_TEST_ENV } from '../ledger/support.js';
 import { FakeKashier, KASHIER_TEST_ENV } from './fake-kashier.js';
 

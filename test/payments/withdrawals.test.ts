@@ -4,7 +4,7 @@ import { withTransaction } from '../../src/platform/db/transaction.js';
 import { runUnitOfWork } from '../../src/platform/events/unit-of-work.js';
 import { ensureWallet, expireHold, systemAccounts, transfer } from '../../src/modules/ledger/index.js';
 import { WITHDRAWAL_HOLD_TTL_MS, withdrawalHoldExpired } from '../../src/modules/payments/index.js';
-import type { TestUser } from '../support/harness.js';
+import type { TestUser } from '../../support/harness.js';
 import { fund } from '../ledger/support.js';
 import { sql, startPaymentsApp, topUp, wallet, type PaymentsTest } from './support.js';
 

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { DEMAND_WINDOW_MS, QUOTE_TTL_MS, signQuote, surgeCellOf } from '../../src/modules/pricing/index.js';
 import { startFakeOsrm, type FakeOsrm } from './fake-osrm.js';
 

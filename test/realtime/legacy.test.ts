@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEGACY_SUNSET } from '../../src/platform/realtime/legacy.js';
 import { ack, acceptedTrip, CAIRO_PICKUP, eventually, record } from './support.js';
 

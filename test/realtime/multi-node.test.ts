@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { randomPhone } from '../support/harness.js';
+import { randomPhone } from '../../support/harness.js';
 import { ack, CAIRO_DROPOFF, CAIRO_PICKUP, eventually, freePort, next } from './support.js';
-import { dropScratchSchema } from '../support/scratch-schema.js';
+import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 // Tests may read the environment: this suite needs a real Redis shared by two processes.
 const REDIS_URL = process.env.REDIS_URL;

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
 import { ack, acceptedTrip, CAIRO_PICKUP, eventually, freePort, next } from './support.js';
 
 async function startRedis(port: number): Promise<ChildProcess> {

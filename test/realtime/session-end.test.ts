@@ -8,8 +8,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../support/harness.js';
-import { query } from '../foundation/fixtures.js';
+import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
+import { query } from '../support/fixtures.js';
 import { acceptedTrip, ack } from './support.js';
 
 /** Brief: every node drops the session's sockets within 2 s. */

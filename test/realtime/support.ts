@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { offerTrip } from '../../src/modules/trips/index.js';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 
 export const CAIRO_PICKUP = { lat: 30.0444, lng: 31.2357 };
 export const CAIRO_DROPOFF = { lat: 30.0626, lng: 31.2497 };

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp, type TestUser } from '../support/harness.js';
+import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { eventually } from '../notifications/fakes.js';
 import { RecordingEmitter } from '../notifications/recorder.js';
 import { OWN_OFFERS, acceptedTrip, rows, startedTrip } from './trips.js';

@@ -1,6 +1,6 @@
 /** Trip helpers of the safety and chat suites (not a test file itself). */
 import assert from 'node:assert/strict';
-import type { TestApp, TestUser } from '../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 
 /** These suites place offers themselves; the inline first dispatch round would race them. */

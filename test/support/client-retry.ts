@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApiResponse } from './harness.js';
+import type { ApiResponse } from '../../support/harness.js';
 
 /**
  * What a well-behaved app does with a 503: wait its Retry-After and try again,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { TestApp } from './harness.js';
+import type { TestApp } from '../../support/harness.js';
 
 /**
  * What the database and the app's pool are doing right now, as text for a

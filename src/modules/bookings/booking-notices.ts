@@ -4,7 +4,7 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import { notify, type Priority } from '../notifications/index.js';
 import { SERVICE_TIME_ZONE } from '../providers/index.js';
 import type { BookingRow } from './bookings.repo.js';
-import { bookingReminderTask } from './reminder-task.js';
+import { bookingReminderTask } from './reminder.task.js';
 
 export const reminderJobKey = (bookingId: string) => `booking-reminder:${bookingId}`;
 

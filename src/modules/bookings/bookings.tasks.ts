@@ -3,7 +3,7 @@ import { withTransaction } from '../../platform/db/transaction.js';
 import { noticeTo } from './booking-notices.js';
 import { OPEN_STATUSES } from './booking-rules.js';
 import { findLiveBooking } from './bookings.repo.js';
-import { bookingReminderTask } from './reminder-task.js';
+import { bookingReminderTask } from './reminder.task.js';
 
 /**
  * The reminder decides at run time whether it still applies: a booking that

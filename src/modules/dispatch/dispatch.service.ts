@@ -3,7 +3,7 @@ import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
 import { driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripOffers } from '../trips/index.js';
 import { BatchAssigner } from './batcher.js';
 import { findDispatch, insertDispatch } from './dispatch.repo.js';
-import { dispatchRoundTask } from './dispatch.tasks.js';
+import { dispatchRoundTask } from './dispatch-round.task.js';
 import { RoundRunner, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
 import type { BatchMode } from './batcher.js';
 import { SCHEDULED_LEAD_MS } from './strategy.js';

@@ -12,7 +12,7 @@ import { driverStates } from '../drivers/index.js';
 import { countOfferOutcome, moveTrip, offerTrip, type TripRow, tripOffers, tripRecords } from '../trips/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
-import { dispatchJobKey, dispatchRoundTask } from './dispatch.tasks.js';
+import { dispatchJobKey, dispatchRoundTask } from './dispatch-round.task.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
 import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
 import { WaitingTrips } from './waiting.js';

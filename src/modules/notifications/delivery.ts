@@ -15,7 +15,7 @@ import {
   type SendReceipt,
 } from '../../platform/providers/index.js';
 import { findDelivery, markDeliverySent, markDeliverySkipped, recordDeliveryFailure, type DeliveryRow } from './deliveries.repo.js';
-import { deliveryPolicy, enqueueSend } from './delivery.tasks.js';
+import { deliveryPolicy, enqueueSend } from './delivery.task.js';
 import { deliveryLatency, deliveryOutcomes } from './notifications.metrics.js';
 
 export interface DeliveryDeps {

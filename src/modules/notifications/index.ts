@@ -1,6 +1,6 @@
 export { notificationPersonalData } from './personal-data.service.js';
 export { notify, type NotifyInput } from './notifications.service.js';
-export { queueDeliveries } from './delivery.tasks.js';
+export { queueDeliveries } from './delivery.task.js';
 export { deliveryReceipts } from './delivery-receipts.service.js';
 export { registerNotificationTasks } from './notifications.tasks.js';
 export { registerNotificationRoutes } from './notifications.routes.js';

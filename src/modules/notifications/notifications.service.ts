@@ -8,7 +8,7 @@ import type { FeatureFlags } from '../../platform/flags.js';
 import { userAccounts } from '../users/index.js';
 import { channelsFor } from './channels.js';
 import { deletePushDevice, findPushTokens, upsertPushDevice, type NewDelivery } from './deliveries.repo.js';
-import { deliverNotificationTask, queueDeliveries } from './delivery.tasks.js';
+import { deliverNotificationTask, queueDeliveries } from './delivery.task.js';
 import {
   findNotification,
   insertNotification,

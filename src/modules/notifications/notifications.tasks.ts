@@ -6,7 +6,7 @@ import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { breakers, type MessagingProviders } from '../../platform/providers/index.js';
 import { deleteUserPushDevices } from './deliveries.repo.js';
 import { sendDelivery } from './delivery.js';
-import { configureDeliveryPolicy, deliverNotificationTask, sendDeliveryTask } from './delivery.tasks.js';
+import { configureDeliveryPolicy, deliverNotificationTask, sendDeliveryTask } from './delivery.task.js';
 import { fanOutNotification } from './notifications.service.js';
 
 /** Retry policy, breaker thresholds and the provider timeout. */

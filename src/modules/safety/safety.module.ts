@@ -5,7 +5,7 @@ import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { replaceContacts } from './contacts.repo.js';
 import { SafetyMonitor } from './safety-monitor.js';
-import { tripStartCheckTask } from './safety.jobs.js';
+import { tripStartCheckTask } from './safety.task.js';
 import { registerSafetyJobHandlers } from './safety.tasks.js';
 import { TripShareService } from './share.service.js';
 import { SosService } from './sos.service.js';

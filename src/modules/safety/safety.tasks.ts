@@ -7,7 +7,7 @@ import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { queueDeliveries } from '../notifications/index.js';
 import { tripRecords } from '../trips/index.js';
 import type { SafetyConfig } from './safety.config.js';
-import { sosEscalateTask, sosTrackTask, tripStartCheckTask } from './safety.jobs.js';
+import { sosEscalateTask, sosTrackTask, tripStartCheckTask } from './safety.task.js';
 import { sosEscalations } from './safety.metrics.js';
 import type { SafetyMonitor } from './safety-monitor.js';
 import { sosEscalation } from './sos.messages.js';

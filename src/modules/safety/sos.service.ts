@@ -11,7 +11,7 @@ import { type Viewer, tripRecords } from '../trips/index.js';
 import { userAccounts } from '../users/index.js';
 import { listContacts } from './contacts.repo.js';
 import type { SafetyConfig } from './safety.config.js';
-import { sosEscalateTask, sosTrackTask } from './safety.jobs.js';
+import { sosEscalateTask, sosTrackTask } from './safety.task.js';
 import { sosAlerts, sosPersistSeconds } from './safety.metrics.js';
 import { SOS_SUBJECT, sosAlertPayload, sosFanOut, type SosPerson } from './sos.messages.js';
 import { findAlert, findOpenAlertOf, insertOpenAlert, listAlerts, moveAlert, updateLastPosition, type SosAlertRow, type SosStatus } from './sos.repo.js';
