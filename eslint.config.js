@@ -10,14 +10,17 @@ const NO_FLOWS = { regex: '/flows/', message: why('platform never imports a flow
 const NO_ROOT = { regex: '^(\\.\\./)+(app|main|probe-app)\\.js$', message: why('only main.ts composes the app') };
 /** src/modules/x: another module only through its index.ts; never a flow or the composition root. */
 const NO_FLOWS_FROM_MODULE = { regex: '/flows/', message: why('a module never imports a flow or its routes') };
-const NO_ROOT_FROM_MODULE = { regex: '^\\.\\./\\.\\./(app|main|probe-app)\\.js$', message: why('a module never imports the composition root') };
+const NO_ROOT_FROM_MODULE = {
+  regex: '^\\.\\./\\.\\./(app|main|probe-app)\\.js$',
+  message: why('a module never imports the composition root'),
+};
 const MODULE_FACE = {
   regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)',
-  message: why("another module is reached through its index.ts, never its files"),
+  message: why('another module is reached through its index.ts, never its files'),
 };
 const MODULE_FACE_FROM_FLOW = {
   regex: '^\\.\\./modules/[^/]+/(?!index\\.js$)',
-  message: why("a flow reaches a module through its index.ts, never its files"),
+  message: why('a flow reaches a module through its index.ts, never its files'),
 };
 
 export default tseslint.config(
@@ -27,15 +30,32 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/config.ts' },
+      ],
     },
   },
   // Layers import downward only: flows → modules → platform → shared (docs/architecture.md).
   { files: ['src/shared/**'], rules: { 'no-restricted-imports': ['error', { patterns: [SHARED_ONLY] }] } },
-  { files: ['src/platform/**'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_MODULES, NO_FLOWS, NO_ROOT] }] } },
-  { files: ['src/modules/**'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_FLOWS_FROM_MODULE, NO_ROOT_FROM_MODULE, MODULE_FACE] }] } },
-  { files: ['src/flows/**'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_ROOT, MODULE_FACE_FROM_FLOW] }] } },
+  {
+    files: ['src/platform/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_MODULES, NO_FLOWS, NO_ROOT] }] },
+  },
+  {
+    files: ['src/modules/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_FLOWS_FROM_MODULE, NO_ROOT_FROM_MODULE, MODULE_FACE] }],
+    },
+  },
+  {
+    files: ['src/flows/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_ROOT, MODULE_FACE_FROM_FLOW] }] },
+  },
   {
     files: ['src/config.ts', 'test/**', 'bench/**', 'scripts/**', 'sim/**', 'support/**'],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },

@@ -31,7 +31,9 @@ const RESULTS = resolve(import.meta.dirname, 'results/api.json');
 async function startBaseline(sample: unknown) {
   const app = Fastify({ logger: false });
   app.get('/baseline/trip', async () => sample);
-  app.post('/baseline/trips', async (request, reply) => reply.code(201).send({ success: true, data: request.body, meta: { requestId: request.id } }));
+  app.post('/baseline/trips', async (request, reply) =>
+    reply.code(201).send({ success: true, data: request.body, meta: { requestId: request.id } }),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
 }
@@ -46,26 +48,68 @@ async function main() {
     const started = performance.now();
     const tokens = await seedRiders(platform, RIDERS);
     writeFileSync(tokensFile, JSON.stringify(tokens));
-    process.stdout.write(`# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${cpus().length} cores\n`);
-    const baseline = await startBaseline({ success: true, data: seeded.view, meta: { requestId: 'x'.repeat(36), timestamp: new Date().toISOString() } });
-    const load = (spec: Omit<LoadSpec, 'connections' | 'durationS'>) => runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec });
+    process.stdout.write(
+      `# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${cpus().length} cores\n`,
+    );
+    const baseline = await startBaseline({
+      success: true,
+      data: seeded.view,
+      meta: { requestId: 'x'.repeat(36), timestamp: new Date().toISOString() },
+    });
+    const load = (spec: Omit<LoadSpec, 'connections' | 'durationS'>) =>
+      runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec });
     const json = { 'content-type': 'application/json' };
 
     const baselineGet = await load({ url: baseline.url, method: 'GET', path: '/baseline/trip' });
-    const appGet = await load({ url, method: 'GET', path: `/api/v1/trips/${seeded.tripId}`, headers: { authorization: `Bearer ${seeded.riderToken}` } });
-    const baselinePost = await load({ url: baseline.url, method: 'POST', path: '/baseline/trips', headers: json, body: TRIP_BODY });
-    const appPost = await load({ url, method: 'POST', path: '/api/v1/trips', headers: json, body: TRIP_BODY, tokensFile });
+    const appGet = await load({
+      url,
+      method: 'GET',
+      path: `/api/v1/trips/${seeded.tripId}`,
+      headers: { authorization: `Bearer ${seeded.riderToken}` },
+    });
+    const baselinePost = await load({
+      url: baseline.url,
+      method: 'POST',
+      path: '/baseline/trips',
+      headers: json,
+      body: TRIP_BODY,
+    });
+    const appPost = await load({
+      url,
+      method: 'POST',
+      path: '/api/v1/trips',
+      headers: json,
+      body: TRIP_BODY,
+      tokensFile,
+    });
     await baseline.app.close();
 
     const ratio = (a: LoadResult, b: LoadResult) => Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 1000;
-    const tripsCreated = (await platform.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM trips')).rows[0]!.n - 1;
+    const tripsCreated =
+      (await platform.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM trips')).rows[0]!.n - 1;
     const results = {
       ranAt: new Date().toISOString(),
       // The box is shared (Postgres too): a high load average means noisy figures.
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAvg1m: { start: loadAtStart, end: loadavg()[0] } },
-      settings: { connections: CONNECTIONS, durationS: DURATION_S, riders: RIDERS, postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@') },
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        node: process.version,
+        loadAvg1m: { start: loadAtStart, end: loadavg()[0] },
+      },
+      settings: {
+        connections: CONNECTIONS,
+        durationS: DURATION_S,
+        riders: RIDERS,
+        postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@'),
+      },
       getTrip: { app: appGet, baseline: baselineGet, ratio: ratio(appGet, baselineGet) },
-      createTrip: { app: appPost, baseline: baselinePost, ratio: ratio(appPost, baselinePost), tripsCreated, tokensExhausted: (appPost.tokensUsed ?? 0) > RIDERS },
+      createTrip: {
+        app: appPost,
+        baseline: baselinePost,
+        ratio: ratio(appPost, baselinePost),
+        tripsCreated,
+        tokensExhausted: (appPost.tokensUsed ?? 0) > RIDERS,
+      },
     };
     mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -79,7 +123,10 @@ async function main() {
       `SUMMARY api: GET /trips/:id ${appGet.reqPerSec} req/s p99 ${appGet.p99.toFixed(1)} ms (${results.getTrip.ratio}x bare fastify); ` +
         `POST /trips ${appPost.reqPerSec} req/s p99 ${appPost.p99.toFixed(1)} ms (${results.createTrip.ratio}x); ${CONNECTIONS} conns, ${cpus().length} cores, load ${loadAtStart.toFixed(1)} -> ${RESULTS}\n`,
     );
-    if (results.createTrip.tokensExhausted) process.stdout.write(`WARNING: more POSTs than riders (${RIDERS}); raise BENCH_RIDERS, later requests were 409s\n`);
+    if (results.createTrip.tokensExhausted)
+      process.stdout.write(
+        `WARNING: more POSTs than riders (${RIDERS}); raise BENCH_RIDERS, later requests were 409s\n`,
+      );
   } finally {
     rmSync(tokensFile, { force: true });
     await close();

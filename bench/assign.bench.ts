@@ -38,7 +38,9 @@ const OPTIONS = {
 function runCity(args: string[]): Promise<Report> {
   const out = join(tmpdir(), `smartline-assign-${process.pid}-${Date.now()}.json`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CITY, ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CITY, ...args, '--out', out, '--quiet'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`sim exited ${code}: ${args.join(' ')}`));
       const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
@@ -58,8 +60,9 @@ const pad = (x: unknown, n: number) => String(x ?? 'n/a').padStart(n);
 
 function table(rows: Row[]): string {
   const head = `${'load'.padEnd(6)}${'mode'.padEnd(9)}${pad('util', 7)}${pad('reqs', 6)}${pad('match', 8)}${pad('ttm p50', 9)}${pad('ttm p95', 9)}${pad('pickup p50', 12)}${pad('pickup mean', 13)}${pad('no_drv', 8)}${pad('batch', 7)}`;
-  const lines = rows.map(({ targetLoad, mode, report: r }) =>
-    `${`${Math.round(targetLoad * 100)} %`.padEnd(6)}${mode.padEnd(9)}${pad(`${(r.utilisation * 100).toFixed(0)}%`, 7)}${pad(r.requests, 6)}` +
+  const lines = rows.map(
+    ({ targetLoad, mode, report: r }) =>
+      `${`${Math.round(targetLoad * 100)} %`.padEnd(6)}${mode.padEnd(9)}${pad(`${(r.utilisation * 100).toFixed(0)}%`, 7)}${pad(r.requests, 6)}` +
       `${pad(`${(r.matchRate * 100).toFixed(1)}%`, 8)}${pad(`${r.timeToMatchS.p50}s`, 9)}${pad(`${r.timeToMatchS.p95}s`, 9)}` +
       `${pad(`${r.pickupDistanceM.p50} m`, 12)}${pad(`${r.pickupDistanceM.mean} m`, 13)}${pad(r.cancellations.noDrivers, 8)}${pad(r.batches?.meanTrips, 7)}`,
   );
@@ -71,9 +74,24 @@ function ratios(rows: Row[], loads: number[]) {
   return loads.flatMap((load) => {
     const of = (mode: string) => rows.find((r) => r.targetLoad === load && r.mode === mode)?.report;
     const [g, m] = [of('greedy'), of('munkres')];
-    if (!g || !m || !g.pickupDistanceM.mean || !m.pickupDistanceM.mean || !g.pickupDistanceM.p50 || !m.pickupDistanceM.p50) return [];
+    if (
+      !g ||
+      !m ||
+      !g.pickupDistanceM.mean ||
+      !m.pickupDistanceM.mean ||
+      !g.pickupDistanceM.p50 ||
+      !m.pickupDistanceM.p50
+    )
+      return [];
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
-    return [{ load, pickupMean: r3(m.pickupDistanceM.mean / g.pickupDistanceM.mean), pickupP50: r3(m.pickupDistanceM.p50 / g.pickupDistanceM.p50), matchRate: r3(m.matchRate / g.matchRate) }];
+    return [
+      {
+        load,
+        pickupMean: r3(m.pickupDistanceM.mean / g.pickupDistanceM.mean),
+        pickupP50: r3(m.pickupDistanceM.p50 / g.pickupDistanceM.p50),
+        matchRate: r3(m.matchRate / g.matchRate),
+      },
+    ];
   });
 }
 
@@ -81,7 +99,9 @@ export async function runComparison(argv: string[]): Promise<void> {
   // Ctrl-C reaches the running child too, which cleans up after itself; no further runs start.
   process.once('SIGINT', () => process.exit(130));
   const { values, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, tokens: true });
-  const passThrough = tokens.flatMap((t) => (t.kind === 'option' && !(t.name in OPTIONS) ? [t.rawName, ...(t.value === undefined ? [] : [t.value])] : []));
+  const passThrough = tokens.flatMap((t) =>
+    t.kind === 'option' && !(t.name in OPTIONS) ? [t.rawName, ...(t.value === undefined ? [] : [t.value])] : [],
+  );
   const drivers = Number(values.drivers);
   const loads = String(values.loads).split(',').map(Number);
   const modes = String(values.modes).split(',');
@@ -92,9 +112,32 @@ export async function runComparison(argv: string[]): Promise<void> {
     const rate = (load * drivers) / busyMin;
     const riders = Math.ceil(rate * busyMin * 1.5) + 10;
     for (const mode of modes) {
-      const args = ['--drivers', String(drivers), '--riders', String(riders), '--rate', rate.toFixed(3), '--minutes', String(values.minutes), '--warmup', String(values.warmup),
-        '--speed', String(values.speed), '--seed', String(values.seed), '--batch', mode, '--batch-window', String(values['batch-window']), '--mode', `${mode}-${Math.round(load * 100)}`, ...passThrough];
-      process.stderr.write(`# load ${load}, ${mode}: ${rate.toFixed(2)} requests/min, ${drivers} drivers, ${riders} riders\n`);
+      const args = [
+        '--drivers',
+        String(drivers),
+        '--riders',
+        String(riders),
+        '--rate',
+        rate.toFixed(3),
+        '--minutes',
+        String(values.minutes),
+        '--warmup',
+        String(values.warmup),
+        '--speed',
+        String(values.speed),
+        '--seed',
+        String(values.seed),
+        '--batch',
+        mode,
+        '--batch-window',
+        String(values['batch-window']),
+        '--mode',
+        `${mode}-${Math.round(load * 100)}`,
+        ...passThrough,
+      ];
+      process.stderr.write(
+        `# load ${load}, ${mode}: ${rate.toFixed(2)} requests/min, ${drivers} drivers, ${riders} riders\n`,
+      );
       rows.push({ targetLoad: load, mode, report: await runCity(args) });
       process.stderr.write(`${table(rows.slice(-1))}\n`);
     }
@@ -102,10 +145,15 @@ export async function runComparison(argv: string[]): Promise<void> {
   const ratioRows = ratios(rows, loads);
   const out = resolve(String(values.out ?? RESULTS));
   mkdirSync(resolve(out, '..'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ ranAt: new Date().toISOString(), options: { ...values, passThrough }, rows, ratios: ratioRows }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ ranAt: new Date().toISOString(), options: { ...values, passThrough }, rows, ratios: ratioRows }, null, 2)}\n`,
+  );
   process.stdout.write(`${table(rows)}\n`);
   for (const r of ratioRows) {
-    process.stdout.write(`ratio munkres/greedy at ${Math.round(r.load * 100)} %: pickup mean ${r.pickupMean}, pickup p50 ${r.pickupP50}, match rate ${r.matchRate}\n`);
+    process.stdout.write(
+      `ratio munkres/greedy at ${Math.round(r.load * 100)} %: pickup mean ${r.pickupMean}, pickup p50 ${r.pickupP50}, match rate ${r.matchRate}\n`,
+    );
   }
   process.stdout.write(`written ${out}\n`);
 }

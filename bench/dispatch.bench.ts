@@ -43,7 +43,10 @@ const TAHRIR = { lat: 30.0444, lng: 31.2357 };
 const GOAL_P99_MS = 50;
 
 type Point = { lat: number; lng: number };
-const scatter = (rand: () => number, spreadDeg: number): Point => ({ lat: TAHRIR.lat + (rand() * 2 - 1) * spreadDeg, lng: TAHRIR.lng + (rand() * 2 - 1) * spreadDeg });
+const scatter = (rand: () => number, spreadDeg: number): Point => ({
+  lat: TAHRIR.lat + (rand() * 2 - 1) * spreadDeg,
+  lng: TAHRIR.lng + (rand() * 2 - 1) * spreadDeg,
+});
 
 /** Records when each trip's first offer was emitted, and lets a scenario react to offers. */
 class OfferRecorder implements RealtimeEmitter {
@@ -72,8 +75,15 @@ interface Stack {
 async function startStack(name: string, env: Record<string, string>): Promise<Stack> {
   const schema = `bench_dispatch_${name}_${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
-    NODE_ENV: 'test', DATABASE_URL, DB_SCHEMA: schema, LOG_LEVEL: 'silent', RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: '+201009999998', ADMIN_PASSWORD: 'bench-admin-password', DB_POOL_MAX: '20', ...env,
+    NODE_ENV: 'test',
+    DATABASE_URL,
+    DB_SCHEMA: schema,
+    LOG_LEVEL: 'silent',
+    RATE_LIMITS_DISABLED: 'true',
+    ADMIN_PHONE: '+201009999998',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    DB_POOL_MAX: '20',
+    ...env,
   });
   const platform = await createPlatform(config, { log: createLogger('silent') });
   const app = await buildApp(platform);
@@ -82,7 +92,11 @@ async function startStack(name: string, env: Record<string, string>): Promise<St
   platform.realtime.attach(recorder);
   await platform.jobs.start();
   return {
-    platform, app, recorder, keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid), ttlS: config.ACCESS_TOKEN_TTL_S,
+    platform,
+    app,
+    recorder,
+    keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid),
+    ttlS: config.ACCESS_TOKEN_TTL_S,
     async close() {
       await app.http.close();
       await platform.jobs.stop();
@@ -101,8 +115,16 @@ async function seedUsers(stack: Stack, role: 'rider' | 'driver', n: number, phon
     [phonePrefix, role, passwordHash, n],
   );
   const ids = users.rows.map((r) => r.id);
-  const sessions = await pool.query<{ id: string; user_id: string }>('INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id', [ids]);
-  const tokens = await Promise.all(sessions.rows.map(async (s) => ({ id: s.user_id, token: (await stack.keyRing.sign({ sub: s.user_id, role, sid: s.id }, stack.ttlS)).token })));
+  const sessions = await pool.query<{ id: string; user_id: string }>(
+    'INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id',
+    [ids],
+  );
+  const tokens = await Promise.all(
+    sessions.rows.map(async (s) => ({
+      id: s.user_id,
+      token: (await stack.keyRing.sign({ sub: s.user_id, role, sid: s.id }, stack.ttlS)).token,
+    })),
+  );
   return tokens;
 }
 
@@ -117,7 +139,8 @@ async function seedDrivers(stack: Stack, n: number, place: () => Point) {
   const positions = drivers.map((d) => ({ driverId: d.id, ...place() }));
   const refresh = async () => {
     const at = Date.now();
-    for (const p of positions) await stack.platform.hotState.upsertDriverPosition({ ...p, vehicleClass: 'economy', available: true, at });
+    for (const p of positions)
+      await stack.platform.hotState.upsertDriverPosition({ ...p, vehicleClass: 'economy', available: true, at });
   };
   await refresh();
   return { drivers, refresh };
@@ -128,7 +151,10 @@ async function inject(app: App, method: 'POST' | 'GET', url: string, token: stri
 }
 
 /** Request → first trip:offer, one request at a time. */
-async function measureLatency(name: string, env: Record<string, string>): Promise<{ firstOffer: Distribution; request: Distribution; offered: number }> {
+async function measureLatency(
+  name: string,
+  env: Record<string, string>,
+): Promise<{ firstOffer: Distribution; request: Distribution; offered: number }> {
   const stack = await startStack(name, env);
   try {
     const rand = seeded(42);
@@ -144,7 +170,12 @@ async function measureLatency(name: string, env: Record<string, string>): Promis
       }
       const pickup = scatter(rand, 0.05);
       const started = performance.now();
-      const res = await inject(stack.app, 'POST', '/api/v1/trips', riders[i]!.token, { pickup, dropoff: { lat: pickup.lat + 0.03, lng: pickup.lng }, vehicleClass: 'economy', paymentMethod: 'cash' });
+      const res = await inject(stack.app, 'POST', '/api/v1/trips', riders[i]!.token, {
+        pickup,
+        dropoff: { lat: pickup.lat + 0.03, lng: pickup.lng },
+        vehicleClass: 'economy',
+        paymentMethod: 'cash',
+      });
       const responded = performance.now();
       if (res.statusCode !== 201) throw new Error(`request failed: ${res.statusCode} ${res.body}`);
       const tripId = res.json().data.id as string;
@@ -157,7 +188,11 @@ async function measureLatency(name: string, env: Record<string, string>): Promis
         request.push(responded - started);
       }
     }
-    return { firstOffer: distribution(firstOffer), request: distribution(request), offered: stack.recorder.firstOfferAt.size };
+    return {
+      firstOffer: distribution(firstOffer),
+      request: distribution(request),
+      offered: stack.recorder.firstOfferAt.size,
+    };
   } finally {
     await stack.close();
   }
@@ -174,40 +209,68 @@ async function raceScenario() {
     const codes: Record<number, number> = {};
     stack.recorder.onOffer = (driverId, tripId) => {
       Promise.resolve()
-        .then(() => inject(stack.app, 'POST', `/api/v1/trips/${tripId}/driver-response`, tokenOf.get(driverId)!, { action: 'accept' }))
-        .then((r) => {
-          codes[r.statusCode] = (codes[r.statusCode] ?? 0) + 1;
-        }, () => {});
+        .then(() =>
+          inject(stack.app, 'POST', `/api/v1/trips/${tripId}/driver-response`, tokenOf.get(driverId)!, {
+            action: 'accept',
+          }),
+        )
+        .then(
+          (r) => {
+            codes[r.statusCode] = (codes[r.statusCode] ?? 0) + 1;
+          },
+          () => {},
+        );
     };
     const started = performance.now();
-    const created = await Promise.all(riders.map((r) => {
-      const pickup = scatter(rand, 0.015);
-      return inject(stack.app, 'POST', '/api/v1/trips', r.token, { pickup, dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng }, vehicleClass: 'economy', paymentMethod: 'cash' });
-    }));
+    const created = await Promise.all(
+      riders.map((r) => {
+        const pickup = scatter(rand, 0.015);
+        return inject(stack.app, 'POST', '/api/v1/trips', r.token, {
+          pickup,
+          dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng },
+          vehicleClass: 'economy',
+          paymentMethod: 'cash',
+        });
+      }),
+    );
     const requestCodes = created.map((c) => c.statusCode);
     const pool = stack.platform.database.pool;
     const deadline = Date.now() + 60_000;
     let accepted = 0;
     while (Date.now() < deadline) {
       await sleep(50);
-      const counts = await pool.query<{ accepted: number; searching: number }>(
-        `SELECT count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'searching')::int AS searching FROM trips`,
-      ).catch(() => null); // the pool may be saturated by the burst itself: poll again
+      const counts = await pool
+        .query<{ accepted: number; searching: number }>(
+          `SELECT count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'searching')::int AS searching FROM trips`,
+        )
+        .catch(() => null); // the pool may be saturated by the burst itself: poll again
       if (!counts) continue;
       accepted = counts.rows[0]!.accepted;
       if (counts.rows[0]!.searching === 0) break;
     }
     const allMatchedMs = performance.now() - started;
     const q = async (text: string) => (await pool.query<{ n: number }>(text)).rows[0]!.n;
-    const matchMs = (await pool.query<{ ms: number }>(`SELECT extract(epoch FROM accepted_at - created_at) * 1000 AS ms FROM trips WHERE status = 'accepted'`)).rows.map((r) => Number(r.ms));
+    const matchMs = (
+      await pool.query<{ ms: number }>(
+        `SELECT extract(epoch FROM accepted_at - created_at) * 1000 AS ms FROM trips WHERE status = 'accepted'`,
+      )
+    ).rows.map((r) => Number(r.ms));
     return {
       trips: RACE_N,
       requestCodes: requestCodes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {}),
       matched: accepted,
-      driversOnTwoTrips: await q(`SELECT count(*)::int AS n FROM (SELECT driver_id FROM trips WHERE status = 'accepted' GROUP BY driver_id HAVING count(*) > 1) x`),
-      ridersMatchedTwice: await q(`SELECT count(*)::int AS n FROM (SELECT rider_id FROM trips WHERE status = 'accepted' GROUP BY rider_id HAVING count(*) > 1) x`),
-      tripsWithTwoAcceptedOffers: await q(`SELECT count(*)::int AS n FROM (SELECT trip_id FROM trip_offers WHERE status = 'accepted' GROUP BY trip_id HAVING count(*) > 1) x`),
-      busyDriversWithoutTrip: await q(`SELECT count(*)::int AS n FROM driver_profiles p WHERE state = 'busy' AND NOT EXISTS (SELECT 1 FROM trips t WHERE t.driver_id = p.user_id AND t.status = 'accepted')`),
+      driversOnTwoTrips: await q(
+        `SELECT count(*)::int AS n FROM (SELECT driver_id FROM trips WHERE status = 'accepted' GROUP BY driver_id HAVING count(*) > 1) x`,
+      ),
+      ridersMatchedTwice: await q(
+        `SELECT count(*)::int AS n FROM (SELECT rider_id FROM trips WHERE status = 'accepted' GROUP BY rider_id HAVING count(*) > 1) x`,
+      ),
+      tripsWithTwoAcceptedOffers: await q(
+        `SELECT count(*)::int AS n FROM (SELECT trip_id FROM trip_offers WHERE status = 'accepted' GROUP BY trip_id HAVING count(*) > 1) x`,
+      ),
+      busyDriversWithoutTrip: await q(
+        `SELECT count(*)::int AS n FROM driver_profiles p WHERE state = 'busy' AND NOT EXISTS (SELECT 1 FROM trips t WHERE t.driver_id = p.user_id AND t.status = 'accepted')`,
+      ),
       acceptResponses: codes,
       requestToAcceptMs: distribution(matchMs),
       allSettledMs: Math.round(allMatchedMs),
@@ -218,24 +281,37 @@ async function raceScenario() {
   }
 }
 
-const fmt = (d: Distribution) => `p50 ${d.p50.toFixed(2).padStart(7)} ms  p90 ${d.p90.toFixed(2).padStart(7)} ms  p99 ${d.p99.toFixed(2).padStart(7)} ms  max ${d.max.toFixed(1).padStart(7)} ms`;
+const fmt = (d: Distribution) =>
+  `p50 ${d.p50.toFixed(2).padStart(7)} ms  p90 ${d.p90.toFixed(2).padStart(7)} ms  p99 ${d.p99.toFixed(2).padStart(7)} ms  max ${d.max.toFixed(1).padStart(7)} ms`;
 
 async function main() {
   const loadAtStart = loadavg()[0] ?? 0;
-  process.stdout.write(`# ${DRIVERS} online drivers, ${REQUESTS} requests one at a time (+${WARMUP} warm-up), load avg ${loadAtStart.toFixed(1)}\n`);
+  process.stdout.write(
+    `# ${DRIVERS} online drivers, ${REQUESTS} requests one at a time (+${WARMUP} warm-up), load avg ${loadAtStart.toFixed(1)}\n`,
+  );
   const inline = await measureLatency('inline', {});
-  process.stdout.write(`inline     request→first offer ${fmt(inline.firstOffer)}   (HTTP reply ${fmt(inline.request)})\n`);
+  process.stdout.write(
+    `inline     request→first offer ${fmt(inline.firstOffer)}   (HTTP reply ${fmt(inline.request)})\n`,
+  );
   const nearest = await measureLatency('nearest', { MATCHING_DEGRADED: 'true' });
   process.stdout.write(`nearest    request→first offer ${fmt(nearest.firstOffer)}\n`);
   const jobQueue = await measureLatency('jobqueue', { DISPATCH_INLINE_FIRST_ROUND: 'false' });
   process.stdout.write(`job-queue  request→first offer ${fmt(jobQueue.firstOffer)}   (baseline)\n`);
   const race = await raceScenario();
-  process.stdout.write(`race       ${RACE_N} concurrent requests × ${RACE_N} greedy drivers: matched ${race.matched}, drivers on two trips ${race.driversOnTwoTrips}, riders matched twice ${race.ridersMatchedTwice}, accept codes ${JSON.stringify(race.acceptResponses)}, request→accept ${fmt(race.requestToAcceptMs)}\n`);
+  process.stdout.write(
+    `race       ${RACE_N} concurrent requests × ${RACE_N} greedy drivers: matched ${race.matched}, drivers on two trips ${race.driversOnTwoTrips}, riders matched twice ${race.ridersMatchedTwice}, accept codes ${JSON.stringify(race.acceptResponses)}, request→accept ${fmt(race.requestToAcceptMs)}\n`,
+  );
 
   const results = {
     ranAt: new Date().toISOString(),
     machine: { ...machine(), loadAvg1m: { start: loadAtStart, end: loadavg()[0] } },
-    settings: { drivers: DRIVERS, requests: REQUESTS, warmup: WARMUP, postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@'), hotState: 'memory' },
+    settings: {
+      drivers: DRIVERS,
+      requests: REQUESTS,
+      warmup: WARMUP,
+      postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@'),
+      hotState: 'memory',
+    },
     firstOfferMs: { inline: inline.firstOffer, nearest: nearest.firstOffer, jobQueueBaseline: jobQueue.firstOffer },
     requestReplyMs: inline.request,
     ratios: {

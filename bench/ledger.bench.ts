@@ -28,7 +28,15 @@ import { createDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { withTransaction } from '../src/platform/db/transaction.js';
 import { userAccounts } from '../src/modules/users/index.js';
-import { TransferBatcher, auditLedger, createTransfers, ensureWallet, systemAccounts, transfer, type TransferInput } from '../src/modules/ledger/index.js';
+import {
+  TransferBatcher,
+  auditLedger,
+  createTransfers,
+  ensureWallet,
+  systemAccounts,
+  transfer,
+  type TransferInput,
+} from '../src/modules/ledger/index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -60,7 +68,11 @@ function percentile(sorted: number[], p: number) {
  * Runs WORKERS closed-loop workers for SECONDS, each with `pipeline` transfers
  * outstanding at a time; `op` is one transfer, resolving false if refused.
  */
-async function phase(name: string, op: (worker: number, n: number) => Promise<boolean>, pipeline = 1): Promise<PhaseResult> {
+async function phase(
+  name: string,
+  op: (worker: number, n: number) => Promise<boolean>,
+  pipeline = 1,
+): Promise<PhaseResult> {
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
@@ -76,8 +88,18 @@ async function phase(name: string, op: (worker: number, n: number) => Promise<bo
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const result = { name, transfers: latencies.length - failed, failed, seconds: round(seconds), tps: Math.round((latencies.length - failed) / seconds), p50Ms: round(percentile(latencies, 0.5)), p99Ms: round(percentile(latencies, 0.99)) };
-  process.stdout.write(`${name.padEnd(8)} ${String(result.tps).padStart(6)} transfers/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.transfers} ok, ${failed} refused)\n`);
+  const result = {
+    name,
+    transfers: latencies.length - failed,
+    failed,
+    seconds: round(seconds),
+    tps: Math.round((latencies.length - failed) / seconds),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+  };
+  process.stdout.write(
+    `${name.padEnd(8)} ${String(result.tps).padStart(6)} transfers/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.transfers} ok, ${failed} refused)\n`,
+  );
   return result;
 }
 
@@ -94,9 +116,23 @@ async function setUp(db: Db) {
   const wallets: number[] = [];
   const { provider_clearing } = await systemAccounts(db);
   for (let i = 0; i < ACCOUNTS; i++) {
-    const user = await userAccounts.insert(db, { phone: `+2011${String(i).padStart(8, '0')}`, name: `bench ${i}`, role: 'driver', passwordHash: 'x' });
+    const user = await userAccounts.insert(db, {
+      phone: `+2011${String(i).padStart(8, '0')}`,
+      name: `bench ${i}`,
+      role: 'driver',
+      passwordHash: 'x',
+    });
     const account = await withTransaction(db, (tx) => ensureWallet(tx, { ownerId: user.id, kind: 'driver_wallet' }));
-    await withTransaction(db, (tx) => transfer(tx, { id: `fund:${i}`, type: 'posted', debitAccountId: provider_clearing, creditAccountId: account.id, amount: FUNDING, kind: 'deposit' }));
+    await withTransaction(db, (tx) =>
+      transfer(tx, {
+        id: `fund:${i}`,
+        type: 'posted',
+        debitAccountId: provider_clearing,
+        creditAccountId: account.id,
+        amount: FUNDING,
+        kind: 'deposit',
+      }),
+    );
     wallets.push(account.id);
   }
   return wallets;
@@ -124,11 +160,20 @@ async function main() {
     await migrate(database.pool, schema);
     const wallets = await setUp(db);
     const loadBefore = loadavg()[0]!;
-    process.stdout.write(`ledger bench: ${WORKERS} workers × ${PIPELINE} outstanding, ${ACCOUNTS} hot wallets, ${SECONDS} s per phase, ${cpus().length} cores, load ${loadBefore.toFixed(1)}\n`);
+    process.stdout.write(
+      `ledger bench: ${WORKERS} workers × ${PIPELINE} outstanding, ${ACCOUNTS} hot wallets, ${SECONDS} s per phase, ${cpus().length} cores, load ${loadBefore.toFixed(1)}\n`,
+    );
     const run = randomBytes(3).toString('hex');
     const move = (prefix: string, w: number, n: number): TransferInput => {
       const [from, to] = randomPair(wallets);
-      return { id: `${prefix}:${run}:${w}:${n}`, type: 'posted', debitAccountId: from, creditAccountId: to, amount: 1 + Math.floor(Math.random() * 1000), kind: 'transfer' };
+      return {
+        id: `${prefix}:${run}:${w}:${n}`,
+        type: 'posted',
+        debitAccountId: from,
+        creditAccountId: to,
+        amount: 1 + Math.floor(Math.random() * 1000),
+        kind: 'transfer',
+      };
     };
 
     const naive = await naivePhase(db, database);
@@ -137,17 +182,28 @@ async function main() {
       return r!.status === 'created';
     });
     const batcher = new TransferBatcher(db, { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
-    const batched = await phase('batched', async (w, n) => (await batcher.submit(move('batch', w, n))).status === 'created', PIPELINE);
+    const batched = await phase(
+      'batched',
+      async (w, n) => (await batcher.submit(move('batch', w, n))).status === 'created',
+      PIPELINE,
+    );
 
-    const checks = await db.transaction().setIsolationLevel('repeatable read').execute((tx) => auditLedger(tx));
-    const { rows } = await database.pool.query<{ total: string }>('SELECT sum(credits_posted - debits_posted) AS total FROM ledger_accounts WHERE owner_id IS NOT NULL');
+    const checks = await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((tx) => auditLedger(tx));
+    const { rows } = await database.pool.query<{ total: string }>(
+      'SELECT sum(credits_posted - debits_posted) AS total FROM ledger_accounts WHERE owner_id IS NOT NULL',
+    );
     const conserved = Number(rows[0]!.total) === FUNDING * ACCOUNTS;
     const invariantsOk = checks.every((c) => c.ok) && conserved;
 
     const ratioVsNaive = round(batched.tps / naive.tps);
     const ratioVsPerTxn = round(batched.tps / perTxn.tps);
     const summary = `ledger: batched ${batched.tps} transfers/s (p99 ${batched.p99Ms} ms) = ${ratioVsNaive}× naive single-UPDATE (${naive.tps}/s) and ${ratioVsPerTxn}× one-transfer-per-txn (${perTxn.tps}/s); goal ${GOAL_TPS}/s ${batched.tps >= GOAL_TPS ? 'met' : 'NOT met'}; invariants ${invariantsOk ? 'ok' : 'BROKEN'}`;
-    process.stdout.write(`${checks.map((c) => `  ${c.ok ? 'ok ' : 'BAD'} ${c.name}`).join('\n')}\n  ${conserved ? 'ok ' : 'BAD'} money_conserved\n${summary}\n`);
+    process.stdout.write(
+      `${checks.map((c) => `  ${c.ok ? 'ok ' : 'BAD'} ${c.name}`).join('\n')}\n  ${conserved ? 'ok ' : 'BAD'} money_conserved\n${summary}\n`,
+    );
     mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(
       RESULTS,

@@ -34,7 +34,15 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Tally } from './support/location-fleet.js';
-import { benchAppEnv, DATABASE_URL, dropSchema, seedUsers, startServer, type ServerCpu, type ServerProcess } from './support/socket-fleet.js';
+import {
+  benchAppEnv,
+  DATABASE_URL,
+  dropSchema,
+  seedUsers,
+  startServer,
+  type ServerCpu,
+  type ServerProcess,
+} from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16_000);
@@ -70,7 +78,10 @@ interface Side {
 const loadNow = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
 function forkFleet(): ChildProcess {
-  return fork(resolve(import.meta.dirname, 'support/location-fleet.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(resolve(import.meta.dirname, 'support/location-fleet.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 function ask<T>(child: ChildProcess, msg: Record<string, unknown>): Promise<T> {
@@ -106,7 +117,8 @@ function summarize(intervalS: number, slices: Slice[], once = false): LevelResul
   const active = sum((s) => s.after.loopActiveMs - s.before.loopActiveMs);
   const idle = sum((s) => s.after.loopIdleMs - s.before.loopIdleMs);
   const errorCodes: Record<string, number> = {};
-  for (const s of slices) for (const [code, n] of Object.entries(s.tally.errorCodes)) errorCodes[code] = (errorCodes[code] ?? 0) + n;
+  for (const s of slices)
+    for (const [code, n] of Object.entries(s.tally.errorCodes)) errorCodes[code] = (errorCodes[code] ?? 0) + n;
   return {
     intervalS,
     offeredPerSec: Math.round(once ? CLIENTS / elapsedS : CLIENTS / intervalS),
@@ -128,7 +140,8 @@ async function runLevels(sides: [Side, Side]) {
   for (const intervalS of INTERVALS_S) {
     const slices = { bare: [] as Slice[], smartline: [] as Slice[] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const side of round % 2 === 0 ? sides : [sides[1], sides[0]]) slices[side.name].push(await runSlice(side, intervalS, DURATION_S / ROUNDS));
+      for (const side of round % 2 === 0 ? sides : [sides[1], sides[0]])
+        slices[side.name].push(await runSlice(side, intervalS, DURATION_S / ROUNDS));
     }
     results.bare.push(summarize(intervalS, slices.bare));
     results.smartline.push(summarize(intervalS, slices.smartline));
@@ -138,7 +151,8 @@ async function runLevels(sides: [Side, Side]) {
 
 async function countRows(schema: string) {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema},public` });
-  const q = async (table: string) => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  const q = async (table: string) =>
+    (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
   const counts = { driverLocations: await q('driver_locations'), historyRows: await q('location_history') };
   await pool.end();
   return counts;
@@ -157,12 +171,24 @@ async function main() {
   try {
     started.push({ name: 'bare', server: await startServer('bare'), fleet: forkFleet() });
     // Production limits (per-socket events included); only the per-IP connect limit is raised (benchAppEnv).
-    started.push({ name: 'smartline', server: await startServer('smartline', benchAppEnv(schema)), fleet: forkFleet() });
+    started.push({
+      name: 'smartline',
+      server: await startServer('smartline', benchAppEnv(schema)),
+      fleet: forkFleet(),
+    });
     const sides = started as [Side, Side];
     const tokens = (await seedUsers(schema, CLIENTS, 'driver')).map((d) => d.token);
     const connectMs = {
-      bare: (await ask<{ connectMs: number }>(sides[0].fleet, { cmd: 'connect', url: sides[0].server.url, tokens: tokens.map(() => null) })).connectMs,
-      smartline: (await ask<{ connectMs: number }>(sides[1].fleet, { cmd: 'connect', url: sides[1].server.url, tokens })).connectMs,
+      bare: (
+        await ask<{ connectMs: number }>(sides[0].fleet, {
+          cmd: 'connect',
+          url: sides[0].server.url,
+          tokens: tokens.map(() => null),
+        })
+      ).connectMs,
+      smartline: (
+        await ask<{ connectMs: number }>(sides[1].fleet, { cmd: 'connect', url: sides[1].server.url, tokens })
+      ).connectMs,
     };
     const firstFix = {
       bare: summarize(INTERVALS_S[0]!, [await runSlice(sides[0], INTERVALS_S[0]!, INTERVALS_S[0]!, true)], true),
@@ -197,7 +223,14 @@ function report(run: {
     ranAt: new Date().toISOString(),
     machine: machine(),
     loadAvg: { atStart: run.loadAtStart, atEnd: run.loadAtEnd },
-    settings: { clients: CLIENTS, intervalsS: INTERVALS_S, durationS: DURATION_S, rounds: ROUNDS, goal: GOAL, goalPerSec: GOAL_PER_SEC },
+    settings: {
+      clients: CLIENTS,
+      intervalsS: INTERVALS_S,
+      durationS: DURATION_S,
+      rounds: ROUNDS,
+      goal: GOAL,
+      goalPerSec: GOAL_PER_SEC,
+    },
     connectMs: run.connectMs,
     baseline: { firstFix: run.firstFix.bare, levels: run.levels.bare },
     smartline: { firstFix: run.firstFix.smartline, levels: run.levels.smartline },
@@ -217,9 +250,13 @@ function report(run: {
     out(`bare      ${fmt(run.levels.bare[i]!)}`);
     out(`smartline ${fmt(run.levels.smartline[i]!)}`);
   }
-  out(`connect ${CLIENTS}: bare ${run.connectMs.bare} ms, smartline ${run.connectMs.smartline} ms; load average ${run.loadAtStart.join(' ')} → ${run.loadAtEnd.join(' ')}`);
+  out(
+    `connect ${CLIENTS}: bare ${run.connectMs.bare} ms, smartline ${run.connectMs.smartline} ms; load average ${run.loadAtStart.join(' ')} → ${run.loadAtEnd.join(' ')}`,
+  );
   out(`persisted: ${run.rows.driverLocations} last-known positions, ${run.rows.historyRows} history rows`);
-  out(`ratio smartline accepted/s ÷ bare acks/s at ${b.offeredPerSec}/s offered: ${results.ratio}; server CPU/update ${results.cpuPerUpdateRatio}x bare`);
+  out(
+    `ratio smartline accepted/s ÷ bare acks/s at ${b.offeredPerSec}/s offered: ${results.ratio}; server CPU/update ${results.cpuPerUpdateRatio}x bare`,
+  );
   out(
     `SUMMARY location: ${s.acceptedPerSec} accepted updates/s (${CLIENTS} drivers every ${s.intervalS} s), ack p50 ${s.latencyMs.p50.toFixed(2)} ms p99 ${s.latencyMs.p99.toFixed(2)} ms ` +
       `(bare ${b.ackedPerSec}/s p99 ${b.latencyMs.p99.toFixed(2)} ms; ${results.ratio}x); ${s.serverCpuUsPerUpdate} µs server CPU/update ` +

@@ -17,7 +17,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { MemoryHotState, RedisHotState, type DriverPositionInput, type HotState, type NearestDriversQuery } from '../src/platform/hotstate/index.js';
+import {
+  MemoryHotState,
+  RedisHotState,
+  type DriverPositionInput,
+  type HotState,
+  type NearestDriversQuery,
+} from '../src/platform/hotstate/index.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
 import { seededRandom as seeded } from '../support/seeded-random.js';
@@ -49,11 +55,17 @@ function fleet(now: number): DriverPositionInput[] {
 
 function queryPoints(count: number, seed: number) {
   const rand = seeded(seed);
-  return Array.from({ length: count }, () => ({ lat: TAHRIR.lat + (rand() - 0.5) * 2 * QUERY_SPREAD_DEG, lng: TAHRIR.lng + (rand() - 0.5) * 2 * QUERY_SPREAD_DEG }));
+  return Array.from({ length: count }, () => ({
+    lat: TAHRIR.lat + (rand() - 0.5) * 2 * QUERY_SPREAD_DEG,
+    lng: TAHRIR.lng + (rand() - 0.5) * 2 * QUERY_SPREAD_DEG,
+  }));
 }
 
 /** Sequential timed calls (one query at a time: latency, not throughput); returns ms per call and mean result size. */
-async function time(points: Array<{ lat: number; lng: number }>, run: (p: { lat: number; lng: number }) => Promise<number>): Promise<Distribution & { meanResults: number }> {
+async function time(
+  points: Array<{ lat: number; lng: number }>,
+  run: (p: { lat: number; lng: number }) => Promise<number>,
+): Promise<Distribution & { meanResults: number }> {
   for (const p of points.slice(0, WARMUP)) await run(p);
   const samples: number[] = [];
   let results = 0;
@@ -65,17 +77,33 @@ async function time(points: Array<{ lat: number; lng: number }>, run: (p: { lat:
   return { ...distribution(samples), meanResults: Math.round((results / points.length) * 10) / 10 };
 }
 
-const query = (p: { lat: number; lng: number }): NearestDriversQuery => ({ ...p, radiusM: RADIUS_M, limit: LIMIT, freshWithinMs: 600_000, onlyAvailable: true });
+const query = (p: { lat: number; lng: number }): NearestDriversQuery => ({
+  ...p,
+  radiusM: RADIUS_M,
+  limit: LIMIT,
+  freshWithinMs: 600_000,
+  onlyAvailable: true,
+});
 
-async function benchHotState(hs: HotState, drivers: DriverPositionInput[], points: Array<{ lat: number; lng: number }>) {
+async function benchHotState(
+  hs: HotState,
+  drivers: DriverPositionInput[],
+  points: Array<{ lat: number; lng: number }>,
+) {
   const t0 = performance.now();
   const chunk = 2_000;
-  for (let i = 0; i < drivers.length; i += chunk) await Promise.all(drivers.slice(i, i + chunk).map((d) => hs.upsertDriverPosition(d)));
+  for (let i = 0; i < drivers.length; i += chunk)
+    await Promise.all(drivers.slice(i, i + chunk).map((d) => hs.upsertDriverPosition(d)));
   const loadMs = Math.round(performance.now() - t0);
   return { loadMs, ...(await time(points, async (p) => (await hs.findNearestDrivers(query(p))).length)) };
 }
 
-async function benchRedisRaw(redis: Redis, key: string, drivers: DriverPositionInput[], points: Array<{ lat: number; lng: number }>) {
+async function benchRedisRaw(
+  redis: Redis,
+  key: string,
+  drivers: DriverPositionInput[],
+  points: Array<{ lat: number; lng: number }>,
+) {
   const t0 = performance.now();
   for (let i = 0; i < drivers.length; i += 5_000) {
     const args = drivers.slice(i, i + 5_000).flatMap((d) => [d.lng, d.lat, d.driverId]);
@@ -84,24 +112,62 @@ async function benchRedisRaw(redis: Redis, key: string, drivers: DriverPositionI
   const loadMs = Math.round(performance.now() - t0);
   return {
     loadMs,
-    ...(await time(points, async (p) => (await redis.geosearch(key, 'FROMLONLAT', p.lng, p.lat, 'BYRADIUS', RADIUS_M, 'm', 'ASC', 'COUNT', LIMIT, 'WITHDIST')).length)),
+    ...(await time(
+      points,
+      async (p) =>
+        (
+          await redis.geosearch(
+            key,
+            'FROMLONLAT',
+            p.lng,
+            p.lat,
+            'BYRADIUS',
+            RADIUS_M,
+            'm',
+            'ASC',
+            'COUNT',
+            LIMIT,
+            'WITHDIST',
+          )
+        ).length,
+    )),
   };
 }
 
-async function benchPostgres(schema: string, drivers: DriverPositionInput[], points: Array<{ lat: number; lng: number }>) {
+async function benchPostgres(
+  schema: string,
+  drivers: DriverPositionInput[],
+  points: Array<{ lat: number; lng: number }>,
+) {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-  const installed = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname IN ('cube', 'earthdistance')`)).rows[0]!.n;
+  const installed = (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_extension WHERE extname IN ('cube', 'earthdistance')`,
+    )
+  ).rows[0]!.n;
   await pool.query(`CREATE SCHEMA "${schema}"`);
   if (installed < 2) {
     await pool.query(`CREATE EXTENSION IF NOT EXISTS cube SCHEMA "${schema}"`);
     await pool.query(`CREATE EXTENSION IF NOT EXISTS earthdistance SCHEMA "${schema}"`);
   }
-  const extSchema = (await pool.query<{ s: string }>(`SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'earthdistance'`)).rows[0]!.s;
+  const extSchema = (
+    await pool.query<{ s: string }>(
+      `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'earthdistance'`,
+    )
+  ).rows[0]!.s;
   await pool.end();
-  const db = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema},${extSchema},public` });
+  const db = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: 1,
+    options: `-c search_path=${schema},${extSchema},public`,
+  });
   const t0 = performance.now();
   await db.query('CREATE TABLE drivers (id text PRIMARY KEY, lat float8 NOT NULL, lng float8 NOT NULL)');
-  await db.query('INSERT INTO drivers SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[])', [drivers.map((d) => d.driverId), drivers.map((d) => d.lat), drivers.map((d) => d.lng)]);
+  await db.query('INSERT INTO drivers SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[])', [
+    drivers.map((d) => d.driverId),
+    drivers.map((d) => d.lat),
+    drivers.map((d) => d.lng),
+  ]);
   await db.query('CREATE INDEX drivers_earth ON drivers USING gist (ll_to_earth(lat, lng))');
   await db.query('ANALYZE drivers');
   const loadMs = Math.round(performance.now() - t0);
@@ -110,7 +176,11 @@ async function benchPostgres(schema: string, drivers: DriverPositionInput[], poi
                  AND earth_distance(ll_to_earth($1, $2), ll_to_earth(lat, lng)) <= $3
                ORDER BY distance_m LIMIT $4`;
   try {
-    return { loadMs, extensionsCreatedInScratchSchema: installed < 2, ...(await time(points, async (p) => (await db.query(sql, [p.lat, p.lng, RADIUS_M, LIMIT])).rowCount ?? 0)) };
+    return {
+      loadMs,
+      extensionsCreatedInScratchSchema: installed < 2,
+      ...(await time(points, async (p) => (await db.query(sql, [p.lat, p.lng, RADIUS_M, LIMIT])).rowCount ?? 0)),
+    };
   } finally {
     await db.end();
   }
@@ -145,8 +215,18 @@ async function main() {
     const results = {
       ranAt: new Date().toISOString(),
       machine: machine(),
-      settings: { drivers: DRIVERS, queries: QUERIES, pgQueries: PG_QUERIES, radiusM: RADIUS_M, limit: LIMIT, box: { centre: TAHRIR, spreadDeg: SPREAD_DEG } },
-      memory, redisAdapter, redisRaw, postgres,
+      settings: {
+        drivers: DRIVERS,
+        queries: QUERIES,
+        pgQueries: PG_QUERIES,
+        radiusM: RADIUS_M,
+        limit: LIMIT,
+        box: { centre: TAHRIR, spreadDeg: SPREAD_DEG },
+      },
+      memory,
+      redisAdapter,
+      redisRaw,
+      postgres,
       ratios: {
         redisRawP50OverMemoryP50: ratio(redisRaw.p50, memory.p50),
         redisAdapterP50OverMemoryP50: ratio(redisAdapter.p50, memory.p50),
@@ -156,8 +236,12 @@ async function main() {
     };
     const path = writeResults('nearby', results);
     process.stdout.write(`${DRIVERS} drivers, nearest ${LIMIT} within ${RADIUS_M} m, sequential queries\n`);
-    process.stdout.write(`${fmt('memory', memory)}\n${fmt('redis-adapter', redisAdapter)}\n${fmt('redis-raw', redisRaw)}\n${fmt('postgres', postgres)}\n`);
-    process.stdout.write(`ratios (p50 vs memory): redis GEOSEARCH ${results.ratios.redisRawP50OverMemoryP50}x, redis adapter ${results.ratios.redisAdapterP50OverMemoryP50}x, postgres ${results.ratios.postgresP50OverMemoryP50}x slower\n`);
+    process.stdout.write(
+      `${fmt('memory', memory)}\n${fmt('redis-adapter', redisAdapter)}\n${fmt('redis-raw', redisRaw)}\n${fmt('postgres', postgres)}\n`,
+    );
+    process.stdout.write(
+      `ratios (p50 vs memory): redis GEOSEARCH ${results.ratios.redisRawP50OverMemoryP50}x, redis adapter ${results.ratios.redisAdapterP50OverMemoryP50}x, postgres ${results.ratios.postgresP50OverMemoryP50}x slower\n`,
+    );
     process.stdout.write(
       `SUMMARY nearby: memory p50 ${(memory.p50 * 1000).toFixed(0)} µs p99 ${(memory.p99 * 1000).toFixed(0)} µs over ${DRIVERS} drivers ` +
         `(redis GEOSEARCH p50 ${(redisRaw.p50 * 1000).toFixed(0)} µs = ${results.ratios.redisRawP50OverMemoryP50}x, postgres p50 ${postgres.p50.toFixed(1)} ms = ${results.ratios.postgresP50OverMemoryP50}x); ` +

@@ -39,7 +39,8 @@ const ADMIN = { phone: '+201009999998', password: 'bench-admin-password' };
 const GOAL_JOBS_PER_S = 1_000; // issue 7
 
 const silentWorkerLogger = new WorkerLogger(() => () => {});
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function inChunks(total: number, size: number, fn: (from: number, n: number) => Promise<void>) {
@@ -67,7 +68,10 @@ async function baselineJobsPerSecond(platform: Platform, schema: string): Promis
   const pgPool = platform.database.pool;
   await runMigrations({ pgPool, schema, logger: silentWorkerLogger });
   await inChunks(JOBS, 1_000, async (_from, n) => {
-    await pgPool.query(`SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, null)::"${schema}".job_spec FROM generate_series(1, $1)))`, [n]);
+    await pgPool.query(
+      `SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, null)::"${schema}".job_spec FROM generate_series(1, $1)))`,
+      [n],
+    );
   });
   let done = 0;
   let finished!: () => void;
@@ -75,7 +79,14 @@ async function baselineJobsPerSecond(platform: Platform, schema: string): Promis
   const started = performance.now();
   const cpu = process.cpuUsage();
   const runner: Runner = await run({
-    pgPool, schema, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, preset: batchingPreset(CONCURRENCY), logger: silentWorkerLogger, taskList: { noop: async () => {} },
+    pgPool,
+    schema,
+    concurrency: CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    preset: batchingPreset(CONCURRENCY),
+    logger: silentWorkerLogger,
+    taskList: { noop: async () => {} },
   });
   runner.events.on('job:success', () => {
     if (++done === JOBS) finished();
@@ -91,7 +102,12 @@ async function smartlineJobsPerSecond(platform: Platform, userId: string, roundN
   const { db } = platform.database;
   await inChunks(JOBS, 500, async (from, n) => {
     const rows: NewDelivery[] = Array.from({ length: n }, (_, i) => ({
-      subjectType: 'bench', subjectId: userId, channel: 'push', recipient: `device-${roundNo}-${from + i}`, recipientKind: 'device', priority: 'NORMAL',
+      subjectType: 'bench',
+      subjectId: userId,
+      channel: 'push',
+      recipient: `device-${roundNo}-${from + i}`,
+      recipientKind: 'device',
+      priority: 'NORMAL',
       content: { title: 'Bench', body: 'hello', data: {} },
     }));
     await db.transaction().execute((tx) => queueDeliveries(tx, platform.jobs, rows));
@@ -101,7 +117,13 @@ async function smartlineJobsPerSecond(platform: Platform, userId: string, roundN
   await platform.jobs.start();
   const schema = platform.database.schema;
   const target = JOBS * (roundNo + 1);
-  while ((await countWhere(platform, `SELECT count(*)::int AS n FROM "${schema}".notification_deliveries WHERE subject_type = 'bench' AND status = 'sent'`)) < target) await sleep(20);
+  while (
+    (await countWhere(
+      platform,
+      `SELECT count(*)::int AS n FROM "${schema}".notification_deliveries WHERE subject_type = 'bench' AND status = 'sent'`,
+    )) < target
+  )
+    await sleep(20);
   const result = measured(started, cpu);
   await platform.jobs.stop();
   return result;
@@ -123,7 +145,10 @@ async function throughputRounds(platform: Platform, schema: string, userId: stri
     ratio: median(ours.map((o, i) => o.jobsPerSec / base[i]!.jobsPerSec)),
     cpuMsPerJob: median(ours.map((o) => o.cpuMsPerJob)),
     baselineCpuMsPerJob: median(base.map((b) => b.cpuMsPerJob)),
-    rounds: ours.map((o, i) => ({ jobsPerSec: round(o.jobsPerSec), baselineNoopJobsPerSec: round(base[i]!.jobsPerSec) })),
+    rounds: ours.map((o, i) => ({
+      jobsPerSec: round(o.jobsPerSec),
+      baselineNoopJobsPerSec: round(base[i]!.jobsPerSec),
+    })),
   };
 }
 
@@ -131,7 +156,11 @@ async function signupMany(app: App, n: number): Promise<Array<{ id: string; toke
   const users = [];
   for (let i = 0; i < n; i++) {
     const phone = `+2011${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-    const res = await app.http.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { phone, password: 'password-123', name: `Bench ${i}`, role: 'rider' } });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { phone, password: 'password-123', name: `Bench ${i}`, role: 'rider' },
+    });
     const body = res.json();
     users.push({ id: body.data.user.id as string, token: body.data.accessToken as string });
   }
@@ -154,7 +183,13 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   const [lowUser, ...riders] = await signupMany(app, SOS_COUNT + 1);
   await inChunks(LOW_JOBS, 500, async (from, n) => {
     await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < n; i++) await notify(tx, platform.jobs, { userId: lowUser!.id, template: 'promo.digest', data: { i: from + i }, priority: 'LOW' });
+      for (let i = 0; i < n; i++)
+        await notify(tx, platform.jobs, {
+          userId: lowUser!.id,
+          template: 'promo.digest',
+          data: { i: from + i },
+          priority: 'LOW',
+        });
     });
   });
   const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN });
@@ -162,7 +197,11 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   const received = new Map<string, number>();
   admin.on('sos:alert', (p: { alertId: string }) => received.set(p.alertId, performance.now()));
   // LOW fan-out jobs not yet run (each one that runs queues a LOW send job in its place).
-  const lowBacklog = () => countWhere(platform, `SELECT count(*)::int AS n FROM "${schema}_jobs"._private_jobs j JOIN "${schema}_jobs"._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'notifications.deliver' AND j.priority = 20`);
+  const lowBacklog = () =>
+    countWhere(
+      platform,
+      `SELECT count(*)::int AS n FROM "${schema}_jobs"._private_jobs j JOIN "${schema}_jobs"._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'notifications.deliver' AND j.priority = 20`,
+    );
   await platform.jobs.start();
   await sleep(500); // the workers are busy with LOW work
   const backlogAtFirst = await lowBacklog();
@@ -170,7 +209,11 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   const acks: number[] = [];
   for (const rider of riders) {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/sos`, { method: 'POST', headers: { authorization: `Bearer ${rider.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ lat: 30.05, lng: 31.24 }) });
+    const res = await fetch(`${url}/api/v1/sos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rider.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ lat: 30.05, lng: 31.24 }),
+    });
     acks.push(performance.now() - t0);
     const { data } = (await res.json()) as { data: { alertId: string } };
     while (!received.has(data.alertId)) await sleep(1);
@@ -181,7 +224,8 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   // The CRITICAL queue path: each alert's push to the on-call topic, from the alert row to "sent" (database clock).
   const pushSql = `SELECT (extract(epoch FROM d.sent_at - a.created_at) * 1000)::float8 AS ms FROM "${schema}".notification_deliveries d JOIN "${schema}".sos_alerts a ON a.id = d.subject_id WHERE d.subject_type = 'sos_alert' AND d.channel = 'push' AND d.status = 'sent'`;
   let push: number[] = [];
-  for (let i = 0; i < 200 && push.length < riders.length; i++, await sleep(50)) push = (await platform.database.pool.query(pushSql)).rows.map((r) => r.ms as number);
+  for (let i = 0; i < 200 && push.length < riders.length; i++, await sleep(50))
+    push = (await platform.database.pool.query(pushSql)).rows.map((r) => r.ms as number);
   admin.disconnect();
   await platform.jobs.stop();
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -191,8 +235,16 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
 async function main() {
   const schema = `bench_notify_${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
-    NODE_ENV: 'test', DATABASE_URL, DB_SCHEMA: schema, LOG_LEVEL: 'silent', RATE_LIMITS_DISABLED: 'true', ADMIN_PHONE: ADMIN.phone, ADMIN_PASSWORD: ADMIN.password,
-    DB_POOL_MAX: String(Math.min(100, CONCURRENCY + 20)), JOBS_CONCURRENCY: String(CONCURRENCY), DISPATCH_INLINE_FIRST_ROUND: 'false',
+    NODE_ENV: 'test',
+    DATABASE_URL,
+    DB_SCHEMA: schema,
+    LOG_LEVEL: 'silent',
+    RATE_LIMITS_DISABLED: 'true',
+    ADMIN_PHONE: ADMIN.phone,
+    ADMIN_PASSWORD: ADMIN.password,
+    DB_POOL_MAX: String(Math.min(100, CONCURRENCY + 20)),
+    JOBS_CONCURRENCY: String(CONCURRENCY),
+    DISPATCH_INLINE_FIRST_ROUND: 'false',
   });
   const platform = await createPlatform(config, { log: createLogger('silent') });
   const app = await buildApp(platform);
@@ -206,28 +258,55 @@ async function main() {
       date: new Date().toISOString(),
       concurrency: CONCURRENCY,
       throughput: {
-        jobsPerRound: JOBS, jobsPerSec: round(tp.jobsPerSec), baselineNoopJobsPerSec: round(tp.baselineNoopJobsPerSec), ratio: round(tp.ratio, 3),
-        cpuMsPerJob: round(tp.cpuMsPerJob, 3), baselineCpuMsPerJob: round(tp.baselineCpuMsPerJob, 3), goalJobsPerSec: GOAL_JOBS_PER_S, rounds: tp.rounds,
+        jobsPerRound: JOBS,
+        jobsPerSec: round(tp.jobsPerSec),
+        baselineNoopJobsPerSec: round(tp.baselineNoopJobsPerSec),
+        ratio: round(tp.ratio, 3),
+        cpuMsPerJob: round(tp.cpuMsPerJob, 3),
+        baselineCpuMsPerJob: round(tp.baselineCpuMsPerJob, 3),
+        goalJobsPerSec: GOAL_JOBS_PER_S,
+        rounds: tp.rounds,
       },
       sosToAdminSocketMs: {
-        alerts: sos.latencies.length, lowQueued: LOW_JOBS, lowBacklogAtFirstSos: sos.backlogAtFirst, lowBacklogAtLastSos: sos.backlogAtLast,
-        p50: round(pct(sos.latencies, 50)), p95: round(pct(sos.latencies, 95)), p99: round(pct(sos.latencies, 99)), max: round(sos.latencies[sos.latencies.length - 1] ?? NaN),
-        httpAckP50: round(pct(sos.acks, 50)), httpAckP99: round(pct(sos.acks, 99)),
+        alerts: sos.latencies.length,
+        lowQueued: LOW_JOBS,
+        lowBacklogAtFirstSos: sos.backlogAtFirst,
+        lowBacklogAtLastSos: sos.backlogAtLast,
+        p50: round(pct(sos.latencies, 50)),
+        p95: round(pct(sos.latencies, 95)),
+        p99: round(pct(sos.latencies, 99)),
+        max: round(sos.latencies[sos.latencies.length - 1] ?? NaN),
+        httpAckP50: round(pct(sos.acks, 50)),
+        httpAckP99: round(pct(sos.acks, 99)),
       },
-      sosCriticalPushJobMs: { sent: sos.push.length, p50: round(pct(sos.push, 50)), p99: round(pct(sos.push, 99)), max: round(sos.push[sos.push.length - 1] ?? NaN) },
+      sosCriticalPushJobMs: {
+        sent: sos.push.length,
+        p50: round(pct(sos.push, 50)),
+        p99: round(pct(sos.push, 99)),
+        max: round(sos.push[sos.push.length - 1] ?? NaN),
+      },
     };
     mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     const t = result.throughput;
     const s = result.sosToAdminSocketMs;
-    process.stdout.write(`notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ${t.baselineNoopJobsPerSec} jobs/s (ratio ${t.ratio}, medians of ${ROUNDS}); node CPU ${t.cpuMsPerJob} vs ${t.baselineCpuMsPerJob} ms/job; goal ${GOAL_JOBS_PER_S} jobs/s\n`);
-    process.stdout.write(`SOS → admin socket with ${LOW_JOBS} LOW queued: p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms; HTTP ack p50/p99 ${s.httpAckP50}/${s.httpAckP99} ms\n`);
+    process.stdout.write(
+      `notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ${t.baselineNoopJobsPerSec} jobs/s (ratio ${t.ratio}, medians of ${ROUNDS}); node CPU ${t.cpuMsPerJob} vs ${t.baselineCpuMsPerJob} ms/job; goal ${GOAL_JOBS_PER_S} jobs/s\n`,
+    );
+    process.stdout.write(
+      `SOS → admin socket with ${LOW_JOBS} LOW queued: p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms; HTTP ack p50/p99 ${s.httpAckP50}/${s.httpAckP99} ms\n`,
+    );
     const c = result.sosCriticalPushJobMs;
-    process.stdout.write(`SOS CRITICAL push job (alert row → sent): p50 ${c.p50} ms, p99 ${c.p99} ms over ${c.sent}; LOW fan-out jobs still queued ${s.lowBacklogAtFirstSos} → ${s.lowBacklogAtLastSos} (CRITICAL overtook them)\n`);
-    process.stdout.write(`SUMMARY notify: ${t.jobsPerSec} jobs/s (${t.ratio}× raw graphile-worker, goal ${t.jobsPerSec >= GOAL_JOBS_PER_S ? 'met' : 'NOT met'}), SOS→admin socket p99 ${s.p99} ms, CRITICAL push job p99 ${c.p99} ms, over ${s.alerts} alerts with ${s.lowBacklogAtLastSos} LOW jobs still queued\n`);
+    process.stdout.write(
+      `SOS CRITICAL push job (alert row → sent): p50 ${c.p50} ms, p99 ${c.p99} ms over ${c.sent}; LOW fan-out jobs still queued ${s.lowBacklogAtFirstSos} → ${s.lowBacklogAtLastSos} (CRITICAL overtook them)\n`,
+    );
+    process.stdout.write(
+      `SUMMARY notify: ${t.jobsPerSec} jobs/s (${t.ratio}× raw graphile-worker, goal ${t.jobsPerSec >= GOAL_JOBS_PER_S ? 'met' : 'NOT met'}), SOS→admin socket p99 ${s.p99} ms, CRITICAL push job p99 ${c.p99} ms, over ${s.alerts} alerts with ${s.lowBacklogAtLastSos} LOW jobs still queued\n`,
+    );
   } finally {
     await app.http.close();
-    for (const s of [schema, `${schema}_jobs`, ...Array.from({ length: ROUNDS }, (_, i) => `${schema}_gw${i}`)]) await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => {});
+    for (const s of [schema, `${schema}_jobs`, ...Array.from({ length: ROUNDS }, (_, i) => `${schema}_gw${i}`)])
+      await platform.database.pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => {});
     await platform.close();
   }
 }

@@ -10,7 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { benchAppEnv, closeFleet, connectFleet, dropSchema, seedUsers, startServer, type ServerProcess } from './support/socket-fleet.js';
+import {
+  benchAppEnv,
+  closeFleet,
+  connectFleet,
+  dropSchema,
+  seedUsers,
+  startServer,
+  type ServerProcess,
+} from './support/socket-fleet.js';
 import { machine, ratio, writeResults } from './support/stats.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5_000);
@@ -44,13 +52,19 @@ async function measureServer(server: ServerProcess, tokens: Array<string | undef
 async function main() {
   const schema = `bench_sockets_${randomBytes(3).toString('hex')}`;
   const bare = await startServer('bare');
-  const baseline = await measureServer(bare, Array.from({ length: CONNECTIONS }, () => undefined));
+  const baseline = await measureServer(
+    bare,
+    Array.from({ length: CONNECTIONS }, () => undefined),
+  );
   await bare.stop();
 
   const app = await startServer('smartline', benchAppEnv(schema));
   try {
     const riders = await seedUsers(schema, CONNECTIONS, 'rider');
-    const smartline = await measureServer(app, riders.map((r) => r.token));
+    const smartline = await measureServer(
+      app,
+      riders.map((r) => r.token),
+    );
     const results = {
       ranAt: new Date().toISOString(),
       machine: machine(),
@@ -61,8 +75,12 @@ async function main() {
       goalMet: smartline.perConnectionKB <= GOAL_KB,
     };
     const path = writeResults('sockets', results);
-    process.stdout.write(`bare Socket.IO  ${baseline.connections} idle connections: ${baseline.perConnectionKB} KB RSS each (heap ${baseline.heapPerConnectionKB} KB), connected in ${baseline.connectMs} ms\n`);
-    process.stdout.write(`SmartLine       ${smartline.connections} idle authenticated connections: ${smartline.perConnectionKB} KB RSS each (heap ${smartline.heapPerConnectionKB} KB), connected in ${smartline.connectMs} ms\n`);
+    process.stdout.write(
+      `bare Socket.IO  ${baseline.connections} idle connections: ${baseline.perConnectionKB} KB RSS each (heap ${baseline.heapPerConnectionKB} KB), connected in ${baseline.connectMs} ms\n`,
+    );
+    process.stdout.write(
+      `SmartLine       ${smartline.connections} idle authenticated connections: ${smartline.perConnectionKB} KB RSS each (heap ${smartline.heapPerConnectionKB} KB), connected in ${smartline.connectMs} ms\n`,
+    );
     process.stdout.write(`ratio smartline/bare: ${results.ratio}\n`);
     process.stdout.write(
       `SUMMARY sockets: ${smartline.perConnectionKB} KB per idle authenticated connection at ${CONNECTIONS} (bare ${baseline.perConnectionKB} KB, ${results.ratio}x); ` +

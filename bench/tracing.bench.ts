@@ -46,8 +46,18 @@ type Run = LoadResult & { cpuUsPerReq: number };
 async function startServer(mode: Mode, postRuns: number): Promise<Server> {
   const schema = `bench_trace_${mode}_${randomBytes(3).toString('hex')}`;
   const tokensFile = join(tmpdir(), `smartline-bench-tokens-${schema}.json`);
-  const env = { ...process.env, BENCH_TRACING: mode, BENCH_SCHEMA: schema, BENCH_RIDERS: String(RIDERS), BENCH_TOKENS_FILE: tokensFile, DATABASE_URL };
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'support/api-server.ts')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+  const env = {
+    ...process.env,
+    BENCH_TRACING: mode,
+    BENCH_SCHEMA: schema,
+    BENCH_RIDERS: String(RIDERS),
+    BENCH_TOKENS_FILE: tokensFile,
+    DATABASE_URL,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'support/api-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env,
+  });
   const ready = await new Promise<{ url: string; tripId: string; riderToken: string }>((resolveReady, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -91,7 +101,13 @@ const round3 = (v: number) => Math.round(v * 1000) / 1000;
 function side(runs: Run[]) {
   const cpu = runs.reduce((a, r) => a + r.cpuUsPerReq * r.requests, 0) / total(runs, 'requests');
   const avg = (key: 'p50' | 'p99') => Math.round((runs.reduce((a, r) => a + r[key], 0) / runs.length) * 10) / 10;
-  return { reqPerSec: Math.round(total(runs, 'reqPerSec') / runs.length), p50: avg('p50'), p99: avg('p99'), cpuUsPerReq: Math.round(cpu), runs };
+  return {
+    reqPerSec: Math.round(total(runs, 'reqPerSec') / runs.length),
+    p50: avg('p50'),
+    p99: avg('p99'),
+    cpuUsPerReq: Math.round(cpu),
+    runs,
+  };
 }
 
 function summarize(runs: Record<Mode, Run[]>) {
@@ -99,10 +115,21 @@ function summarize(runs: Record<Mode, Run[]>) {
   const on = side(runs.on);
   const throughputRatio = round3(on.reqPerSec / off.reqPerSec);
   const cpuRatio = round3(on.cpuUsPerReq / off.cpuUsPerReq);
-  return { off, on, throughputRatio, throughputOverhead: round3(1 - throughputRatio), cpuRatio, cpuOverhead: round3(cpuRatio - 1) };
+  return {
+    off,
+    on,
+    throughputRatio,
+    throughputOverhead: round3(1 - throughputRatio),
+    cpuRatio,
+    cpuOverhead: round3(cpuRatio - 1),
+  };
 }
 
-async function measure(servers: Record<Mode, Server>, name: string, spec: (s: Server, run: number) => Omit<LoadSpec, 'connections' | 'durationS'>) {
+async function measure(
+  servers: Record<Mode, Server>,
+  name: string,
+  spec: (s: Server, run: number) => Omit<LoadSpec, 'connections' | 'durationS'>,
+) {
   const runs: Record<Mode, Run[]> = { off: [], on: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ORDER) {
@@ -111,7 +138,9 @@ async function measure(servers: Record<Mode, Server>, name: string, spec: (s: Se
       const r = await runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec(s, runs[mode].length) });
       const run = { ...r, cpuUsPerReq: Math.round((await cpuOf(s)) - cpu0) / Math.max(1, r.requests) };
       runs[mode].push(run);
-      process.stdout.write(`${name} tracing ${mode.padEnd(3)} ${fmtLoad(r)}  cpu ${Math.round(run.cpuUsPerReq)} µs/req\n`);
+      process.stdout.write(
+        `${name} tracing ${mode.padEnd(3)} ${fmtLoad(r)}  cpu ${Math.round(run.cpuUsPerReq)} µs/req\n`,
+      );
     }
   }
   return summarize(runs);
@@ -124,16 +153,43 @@ async function main() {
   try {
     for (const mode of ['off', 'on'] as const) started.push(await startServer(mode, postRuns));
     const servers = { off: started[0]!, on: started[1]! };
-    process.stdout.write(`# ${RIDERS} riders per server; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} x (${ORDER.join(', ')}), ${cpus().length} cores\n`);
-    const getSpec = (s: Server) => ({ url: s.url, method: 'GET' as const, path: `/api/v1/trips/${s.tripId}`, headers: { authorization: `Bearer ${s.riderToken}` } });
+    process.stdout.write(
+      `# ${RIDERS} riders per server; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} x (${ORDER.join(', ')}), ${cpus().length} cores\n`,
+    );
+    const getSpec = (s: Server) => ({
+      url: s.url,
+      method: 'GET' as const,
+      path: `/api/v1/trips/${s.tripId}`,
+      headers: { authorization: `Bearer ${s.riderToken}` },
+    });
     // Warm-up (JIT, pools, caches), not counted.
     for (const s of started) await runLoad({ connections: CONNECTIONS, durationS: WARMUP_S, ...getSpec(s) });
     const getTrip = await measure(servers, 'GET  trip ', getSpec);
-    const createTrip = await measure(servers, 'POST trips', (s, run) => ({ url: s.url, method: 'POST', path: '/api/v1/trips', headers: { 'content-type': 'application/json' }, body: TRIP_BODY, tokensFile: s.tokenFiles[run]! }));
+    const createTrip = await measure(servers, 'POST trips', (s, run) => ({
+      url: s.url,
+      method: 'POST',
+      path: '/api/v1/trips',
+      headers: { 'content-type': 'application/json' },
+      body: TRIP_BODY,
+      tokensFile: s.tokenFiles[run]!,
+    }));
     const results = {
       ranAt: new Date().toISOString(),
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAvg1m: { start: loadAtStart, end: loadavg()[0] } },
-      settings: { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, order: ORDER, riders: RIDERS, exporter: 'none', postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@') },
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        node: process.version,
+        loadAvg1m: { start: loadAtStart, end: loadavg()[0] },
+      },
+      settings: {
+        connections: CONNECTIONS,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        order: ORDER,
+        riders: RIDERS,
+        exporter: 'none',
+        postgres: DATABASE_URL.replace(/:[^:@/]+@/, ':***@'),
+      },
       getTrip,
       createTrip,
       goal: { maxOverhead: GOAL },
@@ -144,8 +200,15 @@ async function main() {
     const line = (name: string, r: ReturnType<typeof summarize>) =>
       `${name} off ${r.off.reqPerSec} req/s ${r.off.cpuUsPerReq} µs CPU/req, on ${r.on.reqPerSec} req/s ${r.on.cpuUsPerReq} µs CPU/req ` +
       `(throughput ratio ${r.throughputRatio} = ${pct(r.throughputOverhead)} overhead; CPU ratio ${r.cpuRatio} = ${pct(r.cpuOverhead)})`;
-    const worst = Math.max(getTrip.throughputOverhead, createTrip.throughputOverhead, getTrip.cpuOverhead, createTrip.cpuOverhead);
-    process.stdout.write(`ratio on/off: GET ${getTrip.throughputRatio} (CPU ${getTrip.cpuRatio}), POST ${createTrip.throughputRatio} (CPU ${createTrip.cpuRatio})\n`);
+    const worst = Math.max(
+      getTrip.throughputOverhead,
+      createTrip.throughputOverhead,
+      getTrip.cpuOverhead,
+      createTrip.cpuOverhead,
+    );
+    process.stdout.write(
+      `ratio on/off: GET ${getTrip.throughputRatio} (CPU ${getTrip.cpuRatio}), POST ${createTrip.throughputRatio} (CPU ${createTrip.cpuRatio})\n`,
+    );
     process.stdout.write(
       `SUMMARY tracing: ${line('GET /trips/:id', getTrip)}; ${line('POST /trips', createTrip)}; ` +
         `goal ≤ ${GOAL * 100} % ${worst <= GOAL ? 'met' : 'NOT met'}; ${CONNECTIONS} conns, ${cpus().length} cores, load ${loadAtStart.toFixed(1)} -> ${RESULTS}\n`,

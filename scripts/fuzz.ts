@@ -20,7 +20,9 @@ const RESULTS = resolve(import.meta.dirname, '../bench/results/fuzz.json');
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 
 function summary(report: FuzzReport): string {
-  const histogram = Object.entries(report.statusHistogram).map(([s, n]) => `${s}:${n}`).join(' ');
+  const histogram = Object.entries(report.statusHistogram)
+    .map(([s, n]) => `${s}:${n}`)
+    .join(' ');
   const lines = [
     `requests sent   ${report.requestsSent} (${report.operations} operations × ${report.casesPerOperation} cases, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)`,
     `status          ${histogram}`,
@@ -42,8 +44,11 @@ async function main() {
     mkdirSync(resolve(import.meta.dirname, '../bench/results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify({ ranAt: new Date().toISOString(), ...report }, null, 2)}\n`);
     process.stdout.write(summary(report));
-    process.stdout.write(`SUMMARY fuzz: ${report.requestsSent} requests, ${report.fiveXX.count} 5xx, ${report.leaks.count} leaks, ${report.envelope.count} envelope breaches -> ${RESULTS}\n`);
-    process.exitCode = report.fiveXX.count + report.leaks.count + report.envelope.count + report.timeouts.count > 0 ? 1 : 0;
+    process.stdout.write(
+      `SUMMARY fuzz: ${report.requestsSent} requests, ${report.fiveXX.count} 5xx, ${report.leaks.count} leaks, ${report.envelope.count} envelope breaches -> ${RESULTS}\n`,
+    );
+    process.exitCode =
+      report.fiveXX.count + report.leaks.count + report.envelope.count + report.timeouts.count > 0 ? 1 : 0;
   } finally {
     await t.close();
   }

@@ -51,14 +51,16 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'
 
 function num(values: Values, key: keyof Values, min: number, max = Infinity): number {
   const x = Number(values[key]);
-  if (!Number.isFinite(x) || x < min || x > max) throw new Error(`--${String(key)} must be a number in [${min}, ${max}], got ${String(values[key])}`);
+  if (!Number.isFinite(x) || x < min || x > max)
+    throw new Error(`--${String(key)} must be a number in [${min}, ${max}], got ${String(values[key])}`);
   return x;
 }
 
 function settingsOf(v: Values) {
   const batch = v.batch as BatchMode;
   if (!['off', 'greedy', 'munkres'].includes(batch)) throw new Error('--batch must be off, greedy or munkres');
-  if (v.url && batch !== 'off') throw new Error('--batch applies to the in-process server; set DISPATCH_BATCH_MODE on the one at --url');
+  if (v.url && batch !== 'off')
+    throw new Error('--batch applies to the in-process server; set DISPATCH_BATCH_MODE on the one at --url');
   const riders = num(v, 'riders', 1);
   return {
     drivers: num(v, 'drivers', 1),
@@ -87,14 +89,31 @@ async function connectServer(v: Values, s: Settings) {
   if (v.url) {
     const phone = v['admin-phone'] ?? process.env.ADMIN_PHONE;
     const password = v['admin-password'] ?? process.env.ADMIN_PASSWORD;
-    if (!phone || !password) throw new Error('--url needs the admin: --admin-phone/--admin-password or ADMIN_PHONE/ADMIN_PASSWORD');
-    return { url: v.url.replace(/\/$/, ''), admin: { phone, password }, batches: async () => null, close: async () => {} };
+    if (!phone || !password)
+      throw new Error('--url needs the admin: --admin-phone/--admin-password or ADMIN_PHONE/ADMIN_PASSWORD');
+    return {
+      url: v.url.replace(/\/$/, ''),
+      admin: { phone, password },
+      batches: async () => null,
+      close: async () => {},
+    };
   }
-  return startServer({ speed: s.speed, batchMode: s.batchMode, batchWindowSimMs: s.batchWindowS * 1000, logLevel: v['log-level']! });
+  return startServer({
+    speed: s.speed,
+    batchMode: s.batchMode,
+    batchWindowSimMs: s.batchWindowS * 1000,
+    logLevel: v['log-level']!,
+  });
 }
 
 /** Arrivals in order; each goes to the next idle rider (none idle ⇒ counted as blocked). */
-async function runArrivals(requests: PlannedRequest[], riders: RiderAgent[], clock: SimClock, stats: Stats, rides: Set<Promise<void>>) {
+async function runArrivals(
+  requests: PlannedRequest[],
+  riders: RiderAgent[],
+  clock: SimClock,
+  stats: Stats,
+  rides: Set<Promise<void>>,
+) {
   let cursor = 0;
   for (const plan of requests) {
     if (!(await clock.until(plan.atMs))) return;
@@ -113,8 +132,12 @@ async function runArrivals(requests: PlannedRequest[], riders: RiderAgent[], clo
 /** A shared server keeps what the run leaves: cancel open trips and take drivers offline. */
 async function tidyRemote(admin: Session, stats: Stats, drivers: Session[]) {
   const open = [...stats.trips.values()].filter((t) => t.outcome === 'searching' || t.outcome === 'matched');
-  await pool(open.length, 8, (i) => admin.call('POST', `/api/v1/trips/${open[i]!.tripId}/cancel`, { reason: 'simulation ended' }).catch(() => {}));
-  await pool(drivers.length, 8, (i) => drivers[i]!.call('POST', '/api/v1/drivers/me/availability', { available: false }).catch(() => {}));
+  await pool(open.length, 8, (i) =>
+    admin.call('POST', `/api/v1/trips/${open[i]!.tripId}/cancel`, { reason: 'simulation ended' }).catch(() => {}),
+  );
+  await pool(drivers.length, 8, (i) =>
+    drivers[i]!.call('POST', '/api/v1/drivers/me/availability', { available: false }).catch(() => {}),
+  );
 }
 
 /** Ctrl-C ends the run early: the report covers the time simulated so far and the schema is still dropped. */
@@ -135,16 +158,33 @@ export async function simulate(v: Values): Promise<Report> {
     const driverSessions = await createDrivers(server.url, admin, s.drivers);
     const riderSessions = await createRiders(server.url, s.riders);
     sessions.push(...driverSessions, ...riderSessions);
-    const scenario = buildScenario({ seed: s.seed, drivers: s.drivers, ratePerMin: s.ratePerMin, minutes: s.minutes, cancelProb: s.cancelProb, medianTripM: s.medianTripKm * 1000, areaM: s.areaKm === null ? undefined : s.areaKm * 1000 });
+    const scenario = buildScenario({
+      seed: s.seed,
+      drivers: s.drivers,
+      ratePerMin: s.ratePerMin,
+      minutes: s.minutes,
+      cancelProb: s.cancelProb,
+      medianTripM: s.medianTripKm * 1000,
+      areaM: s.areaKm === null ? undefined : s.areaKm * 1000,
+    });
     const clock = new SimClock(s.speed);
     const stats = new Stats(s.warmupMin * 60_000);
     const board = new OtpBoard();
     stats.setDrivers(s.drivers);
-    const drivers = driverSessions.map((d, i) => new DriverAgent(d, { clock, stats, board, rng: scenario.rng.fork(`driver:${i}`), behaviour: s }, scenario.driverStarts[i]!));
+    const drivers = driverSessions.map(
+      (d, i) =>
+        new DriverAgent(
+          d,
+          { clock, stats, board, rng: scenario.rng.fork(`driver:${i}`), behaviour: s },
+          scenario.driverStarts[i]!,
+        ),
+    );
     const riders = riderSessions.map((r) => new RiderAgent(r, { clock, stats, board }));
     await pool(drivers.length, 16, (i) => drivers[i]!.goOnline());
     await pool(riders.length, 16, (i) => riders[i]!.goOnline());
-    say(`# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x (${s.ratePerMin.toFixed(2)}/min), mode ${mode}`);
+    say(
+      `# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x (${s.ratePerMin.toFixed(2)}/min), mode ${mode}`,
+    );
     httpLatencyMs.length = 0; // setup calls are not the run
     running.add(clock);
     clock.start();
@@ -155,7 +195,14 @@ export async function simulate(v: Values): Promise<Report> {
     await clock.until(s.minutes * 60_000);
     const endMs = clock.now();
     running.delete(clock);
-    const report = stats.report({ mode, settings: s, endMs, realSeconds: (performance.now() - started) / 1000, httpLatencyMs, batches: await server.batches() });
+    const report = stats.report({
+      mode,
+      settings: s,
+      endMs,
+      realSeconds: (performance.now() - started) / 1000,
+      httpLatencyMs,
+      batches: await server.batches(),
+    });
     clock.stop();
     await Promise.all([arrivals, ...streams]);
     await Promise.race([Promise.allSettled([...rides]), new Promise((r) => setTimeout(r, 5_000))]);
@@ -176,7 +223,13 @@ export function simulateArgs(args: string[]): Promise<Report> {
 async function main() {
   const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
   if (values.help) {
-    process.stdout.write(`usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--url URL] [--compare] …\noptions: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(' ')}\n`);
+    process.stdout.write(
+      `usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--url URL] [--compare] …\noptions: ${Object.keys(
+        OPTIONS,
+      )
+        .map((k) => `--${k}`)
+        .join(' ')}\n`,
+    );
     return;
   }
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);

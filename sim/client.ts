@@ -25,7 +25,12 @@ const REFRESH_AFTER_MS = 10 * 60_000;
 /** Real milliseconds of every HTTP call: at high speed, slow answers distort simulated time, so the report shows them. */
 export const httpLatencyMs: number[] = [];
 
-export async function request<T = any>(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<T> {
+export async function request<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<T> {
   const started = performance.now();
   try {
     return await send<T>(baseUrl, method, path, opts);
@@ -64,7 +69,13 @@ function send<T>(baseUrl: string, method: string, path: string, opts: { token?: 
           // a non-JSON answer (a proxy's error page) is reported by status below
         }
         if (status >= 400 || json.success === false) {
-          reject(new ApiError(status, json.error?.code ?? 'HTTP_ERROR', `${method} ${path}: ${status} ${json.error?.message ?? ''}`));
+          reject(
+            new ApiError(
+              status,
+              json.error?.code ?? 'HTTP_ERROR',
+              `${method} ${path}: ${status} ${json.error?.message ?? ''}`,
+            ),
+          );
         } else resolve(json.data as T);
       });
     });
@@ -86,7 +97,10 @@ export class Session {
     private refreshToken: string,
   ) {}
 
-  static async signup(baseUrl: string, body: { phone: string; password: string; name: string; role: 'rider' | 'driver' }): Promise<Session> {
+  static async signup(
+    baseUrl: string,
+    body: { phone: string; password: string; name: string; role: 'rider' | 'driver' },
+  ): Promise<Session> {
     const data = await request(baseUrl, 'POST', '/api/v1/auth/signup', { body });
     return new Session(baseUrl, data.user, data.accessToken, data.refreshToken);
   }
@@ -107,7 +121,9 @@ export class Session {
 
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
-      const data = await request(this.baseUrl, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: this.refreshToken } });
+      const data = await request(this.baseUrl, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: this.refreshToken },
+      });
       this.accessToken = data.accessToken;
       this.refreshToken = data.refreshToken;
       this.issuedAt = Date.now();
@@ -117,7 +133,12 @@ export class Session {
 
   /** Connects the app's socket; answers `auth:token_expiring` with a fresh token like a real app. */
   async connect(): Promise<Socket> {
-    const socket = io(this.baseUrl, { transports: ['websocket'], auth: { token: this.accessToken }, reconnection: true, forceNew: true });
+    const socket = io(this.baseUrl, {
+      transports: ['websocket'],
+      auth: { token: this.accessToken },
+      reconnection: true,
+      forceNew: true,
+    });
     socket.on('auth:token_expiring', () => {
       void this.refresh().then(() => socket.emit('auth:refresh', { token: this.accessToken }, () => {}));
     });

@@ -150,7 +150,8 @@ export class DriverAgent {
     const { stats, rng, behaviour, board } = this.deps;
     const { tripId } = offer;
     stats.matched(tripId, this.id, this.clock.now(), haversineM(this.position(), offer.pickup));
-    const step = (status: string, extra: Record<string, unknown> = {}) => this.session.call('POST', `/api/v1/trips/${tripId}/status`, { status, ...extra });
+    const step = (status: string, extra: Record<string, unknown> = {}) =>
+      this.session.call('POST', `/api/v1/trips/${tripId}/status`, { status, ...extra });
     try {
       if (rng.chance(behaviour.driverCancelProb)) {
         if (await this.drive(offer.pickup, tripId, rng.uniform(0.1, 0.9))) {
@@ -184,7 +185,10 @@ export class DriverAgent {
   private async rest(): Promise<void> {
     this.state = 'resting';
     if (!(await this.clock.sleep(REST_MS))) return;
-    if (this.clock.speed > 1) await this.session.call('POST', '/api/v1/drivers/me/availability', { available: true }).catch((err: unknown) => this.failed('availability', err));
+    if (this.clock.speed > 1)
+      await this.session
+        .call('POST', '/api/v1/drivers/me/availability', { available: true })
+        .catch((err: unknown) => this.failed('availability', err));
     this.state = 'idle';
   }
 

@@ -12,12 +12,12 @@ export const CAIRO_BOX = { minLat: 29.95, maxLat: 30.15, minLng: 31.15, maxLng: 
 const HOTSPOTS: ReadonlyArray<{ name: string; at: Point; weight: number }> = [
   { name: 'Downtown', at: { lat: 30.0444, lng: 31.2357 }, weight: 3 },
   { name: 'Zamalek', at: { lat: 30.0609, lng: 31.2197 }, weight: 1 },
-  { name: 'Dokki/Mohandessin', at: { lat: 30.0480, lng: 31.2000 }, weight: 2 },
+  { name: 'Dokki/Mohandessin', at: { lat: 30.048, lng: 31.2 }, weight: 2 },
   { name: 'Giza', at: { lat: 30.0131, lng: 31.2089 }, weight: 1.5 },
-  { name: 'Heliopolis', at: { lat: 30.0900, lng: 31.3230 }, weight: 2 },
-  { name: 'Nasr City', at: { lat: 30.0561, lng: 31.3300 }, weight: 2 },
+  { name: 'Heliopolis', at: { lat: 30.09, lng: 31.323 }, weight: 2 },
+  { name: 'Nasr City', at: { lat: 30.0561, lng: 31.33 }, weight: 2 },
   { name: 'Maadi', at: { lat: 29.9602, lng: 31.2569 }, weight: 1.5 },
-  { name: 'Shubra', at: { lat: 30.1100, lng: 31.2450 }, weight: 1 },
+  { name: 'Shubra', at: { lat: 30.11, lng: 31.245 }, weight: 1 },
 ];
 const TOTAL_WEIGHT = HOTSPOTS.reduce((s, h) => s + h.weight, 0);
 /** Share of points scattered uniformly over the box rather than around a hotspot. */
@@ -37,7 +37,10 @@ export function haversineM(a: Point, b: Point): number {
 }
 
 export function clampToBox(p: Point): Point {
-  return { lat: clamp(p.lat, CAIRO_BOX.minLat, CAIRO_BOX.maxLat), lng: clamp(p.lng, CAIRO_BOX.minLng, CAIRO_BOX.maxLng) };
+  return {
+    lat: clamp(p.lat, CAIRO_BOX.minLat, CAIRO_BOX.maxLat),
+    lng: clamp(p.lng, CAIRO_BOX.minLng, CAIRO_BOX.maxLng),
+  };
 }
 
 /** `metres` away from `from` on `bearing` (radians, 0 = north); flat-earth is fine at city scale. */
@@ -50,7 +53,10 @@ export function offset(from: Point, metres: number, bearing: number): Point {
 /** A place in the city: mostly around a weighted hotspot, sometimes anywhere in the box. */
 export function randomPlace(rng: Rng): Point {
   if (rng.chance(UNIFORM_SHARE)) {
-    return { lat: rng.uniform(CAIRO_BOX.minLat, CAIRO_BOX.maxLat), lng: rng.uniform(CAIRO_BOX.minLng, CAIRO_BOX.maxLng) };
+    return {
+      lat: rng.uniform(CAIRO_BOX.minLat, CAIRO_BOX.maxLat),
+      lng: rng.uniform(CAIRO_BOX.minLng, CAIRO_BOX.maxLng),
+    };
   }
   let r = rng.uniform(0, TOTAL_WEIGHT);
   const spot = HOTSPOTS.find((h) => (r -= h.weight) < 0) ?? HOTSPOTS[0]!;
@@ -81,6 +87,8 @@ export function along(from: Point, to: Point, fraction: number): Point {
 /** Bearing in degrees (0 = north, clockwise), what the driver app reports as `heading`. */
 export function headingDeg(from: Point, to: Point): number {
   const y = Math.sin(toRad(to.lng - from.lng)) * Math.cos(toRad(to.lat));
-  const x = Math.cos(toRad(from.lat)) * Math.sin(toRad(to.lat)) - Math.sin(toRad(from.lat)) * Math.cos(toRad(to.lat)) * Math.cos(toRad(to.lng - from.lng));
+  const x =
+    Math.cos(toRad(from.lat)) * Math.sin(toRad(to.lat)) -
+    Math.sin(toRad(from.lat)) * Math.cos(toRad(to.lat)) * Math.cos(toRad(to.lng - from.lng));
   return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
 }

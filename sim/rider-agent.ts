@@ -76,10 +76,22 @@ export class RiderAgent {
 
   private async request(plan: PlannedRequest): Promise<string | undefined> {
     const { pickup, dropoff } = plan;
-    const estimate = await this.session.call('POST', '/api/v1/pricing/estimate', { pickup, dropoff, vehicleClass: 'economy' });
-    const quote = (estimate.quotes as Array<{ vehicleClass: string; quoteId: string }>).find((q) => q.vehicleClass === 'economy');
+    const estimate = await this.session.call('POST', '/api/v1/pricing/estimate', {
+      pickup,
+      dropoff,
+      vehicleClass: 'economy',
+    });
+    const quote = (estimate.quotes as Array<{ vehicleClass: string; quoteId: string }>).find(
+      (q) => q.vehicleClass === 'economy',
+    );
     const sentAt = this.deps.clock.now();
-    const trip = await this.session.call<TripView>('POST', '/api/v1/trips', { pickup, dropoff, vehicleClass: 'economy', paymentMethod: 'cash', quoteId: quote?.quoteId });
+    const trip = await this.session.call<TripView>('POST', '/api/v1/trips', {
+      pickup,
+      dropoff,
+      vehicleClass: 'economy',
+      paymentMethod: 'cash',
+      quoteId: quote?.quoteId,
+    });
     this.deps.stats.requested(trip.id, sentAt);
     return trip.id;
   }

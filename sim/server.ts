@@ -36,7 +36,8 @@ async function readBatches(): Promise<{ solves: number; meanTrips: number } | nu
   const metric = metricsRegistry.getSingleMetric('smartline_dispatch_batch_size');
   if (!metric) return null;
   const { values } = await metric.get();
-  const pick = (suffix: string) => values.find((v) => (v as { metricName?: string }).metricName?.endsWith(suffix))?.value ?? 0;
+  const pick = (suffix: string) =>
+    values.find((v) => (v as { metricName?: string }).metricName?.endsWith(suffix))?.value ?? 0;
   const solves = pick('_count');
   return { solves, meanTrips: solves === 0 ? 0 : Math.round((pick('_sum') / solves) * 100) / 100 };
 }

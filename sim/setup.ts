@@ -30,7 +30,12 @@ function phoneMaker(prefix: '10' | '11' | '12'): (i: number) => string {
 export async function createDrivers(baseUrl: string, admin: Session, n: number): Promise<Session[]> {
   const phone = phoneMaker('11');
   return pool(n, SIGNUP_CONCURRENCY, async (i) => {
-    const driver = await Session.signup(baseUrl, { phone: phone(i), password: PASSWORD, name: `Sim Driver ${i}`, role: 'driver' });
+    const driver = await Session.signup(baseUrl, {
+      phone: phone(i),
+      password: PASSWORD,
+      name: `Sim Driver ${i}`,
+      role: 'driver',
+    });
     await driver.call('POST', '/api/v1/drivers/me/profile', {
       vehicleClass: 'economy',
       vehicle: { make: 'Hyundai', model: 'Elantra', plate: `SIM ${i}`, color: 'white' },
@@ -42,5 +47,7 @@ export async function createDrivers(baseUrl: string, admin: Session, n: number):
 
 export async function createRiders(baseUrl: string, n: number): Promise<Session[]> {
   const phone = phoneMaker('12');
-  return pool(n, SIGNUP_CONCURRENCY, (i) => Session.signup(baseUrl, { phone: phone(i), password: PASSWORD, name: `Sim Rider ${i}`, role: 'rider' }));
+  return pool(n, SIGNUP_CONCURRENCY, (i) =>
+    Session.signup(baseUrl, { phone: phone(i), password: PASSWORD, name: `Sim Rider ${i}`, role: 'rider' }),
+  );
 }

@@ -90,12 +90,20 @@ export class Stats {
     const window = Math.max(1, endMs - this.warmupMs) * Math.max(1, this.drivers);
     let onTrip = 0;
     for (const spans of this.busy.values()) {
-      for (const [from, to] of spans) onTrip += Math.max(0, Math.min(to ?? endMs, endMs) - Math.max(from, this.warmupMs));
+      for (const [from, to] of spans)
+        onTrip += Math.max(0, Math.min(to ?? endMs, endMs) - Math.max(from, this.warmupMs));
     }
     return onTrip / window;
   }
 
-  report(args: { mode: string; settings: Record<string, unknown>; endMs: number; realSeconds: number; httpLatencyMs: number[]; batches: Report['batches'] }): Report {
+  report(args: {
+    mode: string;
+    settings: Record<string, unknown>;
+    endMs: number;
+    realSeconds: number;
+    httpLatencyMs: number[];
+    batches: Report['batches'];
+  }): Report {
     const latency = [...args.httpLatencyMs].sort((a, b) => a - b);
     const counted = [...this.trips.values()].filter((t) => t.requestedAt >= this.warmupMs);
     const matched = counted.filter((t) => t.matchedAt !== undefined);
@@ -114,14 +122,30 @@ export class Stats {
       blocked: this.blocked,
       matched: matched.length,
       matchRate: round(decided === 0 ? 0 : matched.length / decided, 3)!,
-      timeToMatchS: { p50: round(quantile(waits, 0.5), 1), p95: round(quantile(waits, 0.95), 1), mean: round(mean(waits), 1) },
-      pickupDistanceM: { p50: round(quantile(pickups, 0.5)), mean: round(mean(pickups)), p95: round(quantile(pickups, 0.95)) },
+      timeToMatchS: {
+        p50: round(quantile(waits, 0.5), 1),
+        p95: round(quantile(waits, 0.95), 1),
+        mean: round(mean(waits), 1),
+      },
+      pickupDistanceM: {
+        p50: round(quantile(pickups, 0.5)),
+        mean: round(mean(pickups)),
+        p95: round(quantile(pickups, 0.95)),
+      },
       utilisation: round(this.utilisation(args.endMs), 3)!,
       completed: count('completed'),
-      cancellations: { rider: count('cancelled_rider'), driver: count('cancelled_driver'), noDrivers: count('no_drivers') },
+      cancellations: {
+        rider: count('cancelled_rider'),
+        driver: count('cancelled_driver'),
+        noDrivers: count('no_drivers'),
+      },
       unresolvedAtEnd: { searching, onTrip: count('matched') },
       offers: { ...this.offers },
-      httpLatencyMs: { p50: round(quantile(latency, 0.5), 1), p95: round(quantile(latency, 0.95), 1), calls: latency.length },
+      httpLatencyMs: {
+        p50: round(quantile(latency, 0.5), 1),
+        p95: round(quantile(latency, 0.95), 1),
+        calls: latency.length,
+      },
       batches: args.batches,
       errors: { ...this.errors },
     };
@@ -131,7 +155,10 @@ export class Stats {
 export function formatReport(r: Report): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const s = (x: number | null, unit: string) => (x === null ? 'n/a' : `${x} ${unit}`);
-  const errors = Object.entries(r.errors).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+  const errors =
+    Object.entries(r.errors)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'none';
   return [
     `SmartLine city simulation (${r.mode}): ${r.simMinutes} simulated min in ${r.realSeconds} s`,
     `  requests           ${r.requests} (${r.blocked} skipped: no idle rider)`,
@@ -144,7 +171,9 @@ export function formatReport(r: Report): string {
     `  at the end         ${r.unresolvedAtEnd.searching} searching, ${r.unresolvedAtEnd.onTrip} on a trip`,
     `  offers (whole run) ${r.offers.received} received, ${r.offers.accepted} won, ${r.offers.lost} lost the race, ${r.offers.declined} declined, ${r.offers.expired} expired unanswered`,
     `  HTTP latency       p50 ${s(r.httpLatencyMs.p50, 'ms')}, p95 ${s(r.httpLatencyMs.p95, 'ms')} real time over ${r.httpLatencyMs.calls} calls`,
-    ...(r.batches && r.batches.solves > 0 ? [`  batches            ${r.batches.solves} solves, ${r.batches.meanTrips} trips each on average`] : []),
+    ...(r.batches && r.batches.solves > 0
+      ? [`  batches            ${r.batches.solves} solves, ${r.batches.meanTrips} trips each on average`]
+      : []),
     `  errors             ${errors}`,
   ].join('\n');
 }

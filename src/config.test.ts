@@ -36,13 +36,28 @@ test('development starts with no configuration at all (dev defaults)', () => {
 test('bad values are refused with one line per problem, each naming its key', () => {
   const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://db/x' });
   assert.equal(problems.length, 3, problems.join('\n'));
-  for (const key of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) assert.ok(problems.some((p) => p.startsWith(`${key}:`)), key);
+  for (const key of ['PORT', 'LOG_LEVEL', 'DATABASE_URL'])
+    assert.ok(
+      problems.some((p) => p.startsWith(`${key}:`)),
+      key,
+    );
 });
 
 test('production lists every missing secret and provider, not just the first', () => {
   const problems = problemsOf({ NODE_ENV: 'production' });
-  for (const key of ['JWT_KEYS', 'QUOTE_SECRET', 'METRICS_TOKEN', 'KASHIER_API_KEY', 'DATABASE_URL', 'SMTP_URL', 'ONCALL_PHONE']) {
-    assert.ok(problems.some((p) => p.startsWith(`${key}:`)), `${key} in:\n${problems.join('\n')}`);
+  for (const key of [
+    'JWT_KEYS',
+    'QUOTE_SECRET',
+    'METRICS_TOKEN',
+    'KASHIER_API_KEY',
+    'DATABASE_URL',
+    'SMTP_URL',
+    'ONCALL_PHONE',
+  ]) {
+    assert.ok(
+      problems.some((p) => p.startsWith(`${key}:`)),
+      `${key} in:\n${problems.join('\n')}`,
+    );
   }
 });
 
@@ -57,7 +72,12 @@ const PUBLISHED = {
 test('production accepts real secrets and refuses the published development ones even when set explicitly', () => {
   assert.equal(parseConfig(PRODUCTION).isProduction, true);
   const problems = problemsOf({ ...PRODUCTION, ...PUBLISHED });
-  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'KASHIER_API_KEY', 'METRICS_TOKEN', 'QUOTE_SECRET']);
+  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
+    'JWT_KEYS',
+    'KASHIER_API_KEY',
+    'METRICS_TOKEN',
+    'QUOTE_SECRET',
+  ]);
 });
 
 test('a development start never signs with a constant: unset secrets are random, each start its own', () => {
@@ -74,7 +94,12 @@ test('a development start never signs with a constant: unset secrets are random,
 
 test('the published development secrets are refused in development too (anyone can sign with them)', () => {
   const problems = problemsOf({ NODE_ENV: 'development', ...PUBLISHED });
-  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['JWT_KEYS', 'KASHIER_API_KEY', 'METRICS_TOKEN', 'QUOTE_SECRET']);
+  assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
+    'JWT_KEYS',
+    'KASHIER_API_KEY',
+    'METRICS_TOKEN',
+    'QUOTE_SECRET',
+  ]);
 });
 
 test('DATABASE_URL may name a Unix socket directory the libpq way', () => {

@@ -30,19 +30,31 @@ export type DevSecretName = (typeof DEV_SECRET_NAMES)[number];
 /** kid of a generated development JWT key. */
 export const DEV_JWT_KID = 'dev-local';
 
-const flag = z
-  .enum(['on', 'off', 'true', 'false', '1', '0'])
-  .transform((v) => v === 'on' || v === 'true' || v === '1');
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
-const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (a Unix socket: postgresql:///db?host=/run/postgresql&user=name)').optional(),
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).default('public'),
+  DATABASE_URL: z
+    .string()
+    .refine(
+      isPostgresUrl,
+      'must be a postgres:// or postgresql:// URL (a Unix socket: postgresql:///db?host=/run/postgresql&user=name)',
+    )
+    .optional(),
+  DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,40}$/)
+    .default('public'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   EMBEDDED_PG_DIR: z.string().default('.data/pg'),
   /** Local state of a development install: generated secrets live in <DATA_DIR>/secrets.json (mode 0600). */
@@ -52,13 +64,20 @@ const EnvSchema = z.object({
   JWT_KEYS: z.string().optional(),
   JWT_ACTIVE_KID: z.string().optional(),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(60).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 86_400),
   QUOTE_SECRET: z.string().min(32).optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   ADMIN_PHONE: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   CORS_ORIGINS: csv.default([]),
-  MIN_CLIENT_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.0.0'),
+  MIN_CLIENT_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default('1.0.0'),
   RATE_LIMITS_DISABLED: flag.default(false),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -93,7 +112,10 @@ const EnvSchema = z.object({
   VOICE_URL: z.string().url().optional(),
   ONCALL_PHONE: z.string().optional(),
   ONCALL_EMAIL: z.string().email().optional(),
-  ONCALL_PUSH_TOPIC: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/).default('oncall'),
+  ONCALL_PUSH_TOPIC: z
+    .string()
+    .regex(/^[a-zA-Z0-9-_.~%]{1,900}$/)
+    .default('oncall'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   BREAKER_RESET_MS: z.coerce.number().int().min(50).default(30_000),
   BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
@@ -105,13 +127,33 @@ const EnvSchema = z.object({
   SOS_ESCALATION_REPEAT_MS: z.coerce.number().int().min(50).default(60_000),
   SOS_ESCALATION_MAX: z.coerce.number().int().min(1).default(30),
   SOS_TRACK_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
-  SOS_TRACK_MAX_MS: z.coerce.number().int().min(1_000).default(2 * 3_600_000),
-  SAFETY_STOP_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
+  SOS_TRACK_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(2 * 3_600_000),
+  SAFETY_STOP_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(5 * 60_000),
   SAFETY_ROUTE_DEVIATION_M: z.coerce.number().int().min(50).default(1_000),
   SAFETY_SPEED_LIMIT_KMH: z.coerce.number().int().min(10).default(120),
-  SAFETY_START_DEADLINE_MS: z.coerce.number().int().min(50).default(20 * 60_000),
-  SAFETY_EVENT_DEDUPE_MS: z.coerce.number().int().min(0).default(10 * 60_000),
-  SHARE_TTL_MS: z.coerce.number().int().min(60_000).default(24 * 3_600_000),
+  SAFETY_START_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(20 * 60_000),
+  SAFETY_EVENT_DEDUPE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
+  SHARE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(24 * 3_600_000),
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
   CHAT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
   CHAT_BLOCKED_WORDS: csv.default([]),
@@ -127,7 +169,12 @@ const EnvSchema = z.object({
   /** Last-known positions and history are flushed to Postgres at least this often (issue 4: ≤ 5 s). */
   LOCATION_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(5_000).default(2_000),
   // Bookings and data lifecycle (issue 8).
-  BOOKING_REMINDER_LEAD_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BOOKING_REMINDER_LEAD_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   RETENTION_LOCATION_HISTORY_DAYS: z.coerce.number().int().min(1).default(90),
   // API.md promises idempotent replays for 24 h, so keys may not expire sooner.
   RETENTION_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).default(24),
@@ -156,7 +203,10 @@ const EnvSchema = z.object({
   /** The key being rotated out: webhooks signed with it are still accepted until it is removed. */
   KASHIER_API_KEY_PREVIOUS: z.string().min(16).optional(),
   /** End of the rotation grace window (ISO 8601): from then on the previous key is refused even if still set. */
-  KASHIER_PREVIOUS_KEY_UNTIL: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  KASHIER_PREVIOUS_KEY_UNTIL: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
   KASHIER_MODE: z.enum(['test', 'live']).default('test'),
   KASHIER_CHECKOUT_URL: z.string().url().default('https://checkout.kashier.io'),
   /** Where Kashier's page sends the payer back (only a UI hint: the webhook is what credits). */
@@ -185,7 +235,16 @@ export interface JwtKey {
   secret: string;
 }
 
-export interface Config extends Omit<Env, 'JWT_KEYS' | 'JWT_ACTIVE_KID' | 'QUOTE_SECRET' | 'METRICS_TOKEN' | 'KASHIER_MERCHANT_ID' | 'KASHIER_API_KEY' | 'KASHIER_API_KEY_PREVIOUS'> {
+export interface Config extends Omit<
+  Env,
+  | 'JWT_KEYS'
+  | 'JWT_ACTIVE_KID'
+  | 'QUOTE_SECRET'
+  | 'METRICS_TOKEN'
+  | 'KASHIER_MERCHANT_ID'
+  | 'KASHIER_API_KEY'
+  | 'KASHIER_API_KEY_PREVIOUS'
+> {
   isProduction: boolean;
   jwtKeys: JwtKey[];
   jwtActiveKid: string;
@@ -208,7 +267,10 @@ export class ConfigError extends Error {
 function parseJwtKeys(raw: string | undefined, problems: string[]): JwtKey[] {
   if (!raw) return [];
   const keys: JwtKey[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const idx = part.indexOf(':');
     const kid = part.slice(0, idx);
     const secret = part.slice(idx + 1);
@@ -230,7 +292,8 @@ function resolveSecrets(env: Env, problems: string[]) {
   const prod = env.NODE_ENV === 'production';
   const generatedSecrets: DevSecretName[] = [];
   const refusePublished = (name: string, values: string[]) => {
-    if (values.some((v) => PUBLISHED_DEV_SECRETS.has(v))) problems.push(`${name}: a development default published in the repository is refused; set a random value`);
+    if (values.some((v) => PUBLISHED_DEV_SECRETS.has(v)))
+      problems.push(`${name}: a development default published in the repository is refused; set a random value`);
   };
   const need = (name: DevSecretName, value: string | undefined): string => {
     if (value) {
@@ -242,7 +305,10 @@ function resolveSecrets(env: Env, problems: string[]) {
     return randomSecret();
   };
   let jwtKeys = parseJwtKeys(env.JWT_KEYS, problems);
-  refusePublished('JWT_KEYS', jwtKeys.map((k) => k.secret));
+  refusePublished(
+    'JWT_KEYS',
+    jwtKeys.map((k) => k.secret),
+  );
   if (jwtKeys.length === 0) jwtKeys = [{ kid: DEV_JWT_KID, secret: need('JWT_KEYS', undefined) }];
   const jwtActiveKid = env.JWT_ACTIVE_KID ?? jwtKeys[jwtKeys.length - 1]!.kid;
   if (!jwtKeys.some((k) => k.kid === jwtActiveKid)) {
@@ -258,7 +324,10 @@ function resolveSecrets(env: Env, problems: string[]) {
     quoteSecret: need('QUOTE_SECRET', env.QUOTE_SECRET),
     metricsToken: need('METRICS_TOKEN', env.METRICS_TOKEN),
     kashierMerchantId: env.KASHIER_MERCHANT_ID ?? DEV_KASHIER_MERCHANT_ID,
-    kashierApiKeys: [need('KASHIER_API_KEY', env.KASHIER_API_KEY), ...(env.KASHIER_API_KEY_PREVIOUS ? [env.KASHIER_API_KEY_PREVIOUS] : [])],
+    kashierApiKeys: [
+      need('KASHIER_API_KEY', env.KASHIER_API_KEY),
+      ...(env.KASHIER_API_KEY_PREVIOUS ? [env.KASHIER_API_KEY_PREVIOUS] : []),
+    ],
     generatedSecrets,
   };
 }
@@ -277,11 +346,21 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
   if (env.NODE_ENV === 'production') {
     // Recording fakes would swallow SOS messages: real providers are mandatory in production.
     for (const key of ['SMTP_URL', 'PUSH_URL', 'SMS_URL', 'ONCALL_PHONE'] as const) {
-      if (!env[key]) problems.push(`${key}: required when NODE_ENV=production (SOS and notifications need a real provider)`);
+      if (!env[key])
+        problems.push(`${key}: required when NODE_ENV=production (SOS and notifications need a real provider)`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const { JWT_KEYS: _k, JWT_ACTIVE_KID: _a, QUOTE_SECRET: _q, METRICS_TOKEN: _m, KASHIER_MERCHANT_ID: _km, KASHIER_API_KEY: _kk, KASHIER_API_KEY_PREVIOUS: _kp, ...rest } = env;
+  const {
+    JWT_KEYS: _k,
+    JWT_ACTIVE_KID: _a,
+    QUOTE_SECRET: _q,
+    METRICS_TOKEN: _m,
+    KASHIER_MERCHANT_ID: _km,
+    KASHIER_API_KEY: _kk,
+    KASHIER_API_KEY_PREVIOUS: _kp,
+    ...rest
+  } = env;
   return { ...rest, ...secrets, isProduction: env.NODE_ENV === 'production' };
 }
 

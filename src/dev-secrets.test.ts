@@ -16,15 +16,20 @@ const dataDir = () => {
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** What `smartline` does at start: parse the environment, then keep generated secrets in DATA_DIR. */
-const start = (env: Record<string, string>) => persistDevSecrets(parseConfig({ NODE_ENV: 'development', ...env })).config;
+const start = (env: Record<string, string>) =>
+  persistDevSecrets(parseConfig({ NODE_ENV: 'development', ...env })).config;
 
 test('a restart of a development install keeps its generated secrets, so its sessions stay valid', async () => {
   const DATA_DIR = dataDir();
   const first = start({ DATA_DIR });
-  const token = (await new KeyRing(first.jwtKeys, first.jwtActiveKid).sign({ sub: 'u', role: 'rider', sid: 's' }, 600)).token;
+  const token = (await new KeyRing(first.jwtKeys, first.jwtActiveKid).sign({ sub: 'u', role: 'rider', sid: 's' }, 600))
+    .token;
   const restarted = start({ DATA_DIR });
   assert.equal((await new KeyRing(restarted.jwtKeys, restarted.jwtActiveKid).verify(token)).sub, 'u');
-  assert.deepEqual([restarted.quoteSecret, restarted.metricsToken, restarted.kashierApiKeys], [first.quoteSecret, first.metricsToken, first.kashierApiKeys]);
+  assert.deepEqual(
+    [restarted.quoteSecret, restarted.metricsToken, restarted.kashierApiKeys],
+    [first.quoteSecret, first.metricsToken, first.kashierApiKeys],
+  );
   assert.equal(statSync(devSecretsPath(DATA_DIR)).mode & 0o777, 0o600, 'only the owner may read the file');
 });
 

@@ -14,7 +14,9 @@ function readStored(path: string): Stored | undefined {
     if (!parsed || typeof parsed !== 'object') return {};
     // An older file may have been created with a looser umask.
     chmodSync(path, FILE_MODE);
-    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string' && v.length >= 32)) as Stored;
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([, v]) => typeof v === 'string' && v.length >= 32),
+    ) as Stored;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`${path}: unreadable development secrets (${(err as Error).message}); fix or delete the file`);
@@ -70,7 +72,9 @@ export function persistDevSecrets(config: Config): { config: Config; path?: stri
     path,
     config: {
       ...config,
-      jwtKeys: config.generatedSecrets.includes('JWT_KEYS') ? [{ kid: DEV_JWT_KID, secret: use('JWT_KEYS') }] : config.jwtKeys,
+      jwtKeys: config.generatedSecrets.includes('JWT_KEYS')
+        ? [{ kid: DEV_JWT_KID, secret: use('JWT_KEYS') }]
+        : config.jwtKeys,
       quoteSecret: use('QUOTE_SECRET'),
       metricsToken: use('METRICS_TOKEN'),
       kashierApiKeys: [use('KASHIER_API_KEY'), ...config.kashierApiKeys.slice(1)],

@@ -65,7 +65,11 @@ async function main() {
   // Tracing must hook module loading before pg and ioredis are imported,
   // hence the app's modules are imported only after it (and dynamically).
   const log = createLogger(config.LOG_LEVEL, { role });
-  if (devSecretsPath) log.warn({ file: devSecretsPath, secrets: config.generatedSecrets }, 'development secrets generated for this install (never for production)');
+  if (devSecretsPath)
+    log.warn(
+      { file: devSecretsPath, secrets: config.generatedSecrets },
+      'development secrets generated for this install (never for production)',
+    );
   const tracing = await startTracing(config, { log });
   const { createPlatform } = await import('./platform/runtime.js');
   const { APP_VERSION, buildApp } = await import('./app.js');

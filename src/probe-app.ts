@@ -13,7 +13,10 @@ import { redisNamespace } from './platform/realtime/redis-namespace.js';
  * /health routes and /metrics (job, notification and SOS metrics are recorded
  * where jobs run) only, so a worker pod never serves the API by accident.
  */
-export async function createProbeServer(platform: Platform, version: string): Promise<{ http: HttpApp; markStarted(): void }> {
+export async function createProbeServer(
+  platform: Platform,
+  version: string,
+): Promise<{ http: HttpApp; markStarted(): void }> {
   const http = await createHttpServer({ log: platform.log, corsOrigins: [], version });
   const state = { started: false, hotState: () => platform.hotState.health() };
   registerHealthRoutes(http, { db: platform.database.db }, state);
@@ -22,5 +25,10 @@ export async function createProbeServer(platform: Platform, version: string): Pr
   const { METRICS_AUTH_FAILURES_PER_IP_PER_MIN: perMinute, RATE_LIMITS_DISABLED: disabled } = platform.config;
   const guard = ipFailureLimit(limits, { name: 'metricsAuth', perMinute, disabled });
   registerMetricsRoute(http, scrapeDepsOf(platform), { hotState: state.hotState, guard });
-  return { http, markStarted: () => { state.started = true; } };
+  return {
+    http,
+    markStarted: () => {
+      state.started = true;
+    },
+  };
 }

@@ -26,7 +26,11 @@ export interface TestApp {
   app: App;
   config: Config;
   schema: string;
-  api<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  api<T = any>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   signup(role: 'rider' | 'driver'): Promise<TestUser>;
   driver(opts?: { approved?: boolean; vehicleClass?: string; available?: boolean }): Promise<TestUser>;
   admin(): Promise<TestUser>;
@@ -52,7 +56,11 @@ const ADMIN_PASSWORD = 'admin-password-123';
  * A full app on its own schema of the run's shared database (DATABASE_URL,
  * set by scripts/run-tests.ts). Nothing is mocked: real Postgres, real jobs.
  */
-export async function startTestApp(name: string, env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { log?: Logger } = {},
+): Promise<TestApp> {
   const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
   const adminPhone = randomPhone();
   const config = loadConfig({
@@ -95,7 +103,9 @@ export async function startTestApp(name: string, env: Record<string, string> = {
 
   const signup: TestApp['signup'] = async (role) => {
     const phone = randomPhone();
-    const res = await api('POST', '/api/v1/auth/signup', { body: { phone, password: 'password-123', name: `Test ${role}`, role } });
+    const res = await api('POST', '/api/v1/auth/signup', {
+      body: { phone, password: 'password-123', name: `Test ${role}`, role },
+    });
     return fromAuth(res, role, phone);
   };
 
@@ -113,13 +123,22 @@ export async function startTestApp(name: string, env: Record<string, string> = {
 
   const driver: TestApp['driver'] = async (opts = {}) => {
     const user = await signup('driver');
-    const vehicle = { make: 'Toyota', model: 'Corolla', plate: `ABC ${Math.floor(Math.random() * 9000) + 1000}`, color: 'white' };
-    const profile = await api('POST', '/api/v1/drivers/me/profile', { token: user.accessToken, body: { vehicleClass: opts.vehicleClass ?? 'economy', vehicle } });
+    const vehicle = {
+      make: 'Toyota',
+      model: 'Corolla',
+      plate: `ABC ${Math.floor(Math.random() * 9000) + 1000}`,
+      color: 'white',
+    };
+    const profile = await api('POST', '/api/v1/drivers/me/profile', {
+      token: user.accessToken,
+      body: { vehicleClass: opts.vehicleClass ?? 'economy', vehicle },
+    });
     if (profile.status !== 201) throw new Error(`profile failed: ${JSON.stringify(profile.body)}`);
     if (opts.approved !== false) {
       const res = await api('POST', `/api/v1/admin/drivers/${user.id}/approve`, { token: (await admin()).accessToken });
       if (res.status !== 200) throw new Error(`approve failed: ${JSON.stringify(res.body)}`);
-      if (opts.available !== false) await api('POST', '/api/v1/drivers/me/availability', { token: user.accessToken, body: { available: true } });
+      if (opts.available !== false)
+        await api('POST', '/api/v1/drivers/me/availability', { token: user.accessToken, body: { available: true } });
     }
     return user;
   };
@@ -132,13 +151,21 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   // One listen even when many sockets connect at once (a shared promise, not a flag set after the await).
   let listening: Promise<string> | undefined;
   const listen = () => {
-    listening ??= app.http.listen({ port: 0, host: '127.0.0.1' }).then(() => `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`);
+    listening ??= app.http
+      .listen({ port: 0, host: '127.0.0.1' })
+      .then(() => `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`);
     return listening;
   };
 
   const clients = new Set<ClientSocket>();
   const connectSocket: TestApp['connectSocket'] = async (token, opts = {}) => {
-    const socket = ioClient(await listen(), { transports: ['websocket'], auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true, ...opts });
+    const socket = ioClient(await listen(), {
+      transports: ['websocket'],
+      auth: token === undefined ? {} : { token },
+      reconnection: false,
+      forceNew: true,
+      ...opts,
+    });
     clients.add(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

@@ -21,7 +21,10 @@ async function main() {
   const { seedRiders, seedTrip, startSmartline } = await import('./api-app.js');
   const server = await startSmartline(process.env.BENCH_SCHEMA!, process.env.DATABASE_URL!, tracingEnv);
   const seeded = await seedTrip(server.platform, server.app);
-  writeFileSync(process.env.BENCH_TOKENS_FILE!, JSON.stringify(await seedRiders(server.platform, Number(process.env.BENCH_RIDERS))));
+  writeFileSync(
+    process.env.BENCH_TOKENS_FILE!,
+    JSON.stringify(await seedRiders(server.platform, Number(process.env.BENCH_RIDERS))),
+  );
   process.on('SIGTERM', () => {
     void server
       .close()
@@ -32,7 +35,9 @@ async function main() {
   process.on('message', (msg) => {
     if (msg === 'cpu') process.send!(process.cpuUsage());
   });
-  process.stdout.write(`${JSON.stringify({ url: server.url, tripId: seeded.tripId, riderToken: seeded.riderToken })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, tripId: seeded.tripId, riderToken: seeded.riderToken })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -49,10 +49,19 @@ async function main() {
     body: spec.body,
   };
   if (tokens) {
-    request.setupRequest = (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]!}` } });
+    request.setupRequest = (req) => ({
+      ...req,
+      headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]!}` },
+    });
   }
   const latencies: number[] = [];
-  const instance = autocannon({ url: spec.url, connections: spec.connections, duration: spec.durationS, requests: [request], timeout: 30 });
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationS,
+    requests: [request],
+    timeout: 30,
+  });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
   const sorted = Float64Array.from(latencies).sort();

@@ -67,16 +67,28 @@ function send(d: Driver, intervalMs: number, t: Tally & { open: boolean }): void
 
 /** Every driver sends one fix per `intervalS` for `seconds`; `once` = a single fix each, stragglers included. */
 async function run(intervalS: number, seconds: number, once: boolean): Promise<Tally> {
-  const t = { accepted: 0, acked: 0, notAccepted: 0, errors: 0, errorCodes: {}, skipped: 0, latencies: [] as number[], elapsedS: 0, open: true };
+  const t = {
+    accepted: 0,
+    acked: 0,
+    notAccepted: 0,
+    errors: 0,
+    errorCodes: {},
+    skipped: 0,
+    latencies: [] as number[],
+    elapsedS: 0,
+    open: true,
+  };
   const periodMs = intervalS * 1000;
   const timers: NodeJS.Timeout[] = [];
   const started = performance.now();
   for (const d of drivers) {
     // Random phase: phones do not all fire in the same millisecond.
-    timers.push(setTimeout(() => {
-      send(d, periodMs, t);
-      if (!once) timers.push(setInterval(() => send(d, periodMs, t), periodMs));
-    }, Math.random() * periodMs));
+    timers.push(
+      setTimeout(() => {
+        send(d, periodMs, t);
+        if (!once) timers.push(setInterval(() => send(d, periodMs, t), periodMs));
+      }, Math.random() * periodMs),
+    );
   }
   await sleep(seconds * 1000);
   for (const timer of timers) clearTimeout(timer);
@@ -87,21 +99,40 @@ async function run(intervalS: number, seconds: number, once: boolean): Promise<T
   return tally;
 }
 
-process.on('message', (msg: { cmd: string; url?: string; tokens?: Array<string | null>; intervalS?: number; seconds?: number; once?: boolean }) => {
-  void (async () => {
-    if (msg.cmd === 'connect') {
-      const started = performance.now();
-      const sockets = await connectFleet(msg.url!, msg.tokens!.map((tok) => tok ?? undefined));
-      drivers = sockets.map((socket) => ({ socket, lat: CAIRO.lat + (Math.random() - 0.5) * 0.3, lng: CAIRO.lng + (Math.random() - 0.5) * 0.3, fixAt: 0, inflight: 0 }));
-      process.send!({ connectMs: Math.round(performance.now() - started) });
-    } else if (msg.cmd === 'run') {
-      process.send!({ tally: await run(msg.intervalS!, msg.seconds!, msg.once ?? false) });
-    } else if (msg.cmd === 'close') {
-      closeFleet(drivers.map((d) => d.socket));
-      process.exit(0);
-    }
-  })().catch((err: unknown) => {
-    process.stderr.write(`location fleet failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
-});
+process.on(
+  'message',
+  (msg: {
+    cmd: string;
+    url?: string;
+    tokens?: Array<string | null>;
+    intervalS?: number;
+    seconds?: number;
+    once?: boolean;
+  }) => {
+    void (async () => {
+      if (msg.cmd === 'connect') {
+        const started = performance.now();
+        const sockets = await connectFleet(
+          msg.url!,
+          msg.tokens!.map((tok) => tok ?? undefined),
+        );
+        drivers = sockets.map((socket) => ({
+          socket,
+          lat: CAIRO.lat + (Math.random() - 0.5) * 0.3,
+          lng: CAIRO.lng + (Math.random() - 0.5) * 0.3,
+          fixAt: 0,
+          inflight: 0,
+        }));
+        process.send!({ connectMs: Math.round(performance.now() - started) });
+      } else if (msg.cmd === 'run') {
+        process.send!({ tally: await run(msg.intervalS!, msg.seconds!, msg.once ?? false) });
+      } else if (msg.cmd === 'close') {
+        closeFleet(drivers.map((d) => d.socket));
+        process.exit(0);
+      }
+    })().catch((err: unknown) => {
+      process.stderr.write(`location fleet failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    });
+  },
+);

@@ -7,10 +7,18 @@ export type { LoadResult, LoadSpec };
 /** Runs bench/support/load.ts (autocannon) in a child process, off the measured server's event loop. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'load.ts'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'load.ts'), JSON.stringify(spec)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 

@@ -26,10 +26,18 @@ export interface ServerProcess {
 }
 
 /** Starts bench/support/socket-server.ts (`bare` or `smartline`) in a child process with --expose-gc. */
-export async function startServer(mode: 'bare' | 'smartline', appEnv: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(
+  mode: 'bare' | 'smartline',
+  appEnv: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child = fork(resolve(import.meta.dirname, 'socket-server.ts'), [mode], {
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server process, written when it exits.
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...process.env, BENCH_APP_ENV: JSON.stringify(appEnv) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -77,7 +85,12 @@ export function benchAppEnv(schema: string, extra: Record<string, string> = {}):
  * approved, available economy profile. Tokens are signed with the app's key
  * ring (the run's bench key, see benchAppEnv), so the handshake verifies them normally.
  */
-export async function seedUsers(schema: string, count: number, role: 'rider' | 'driver', ttlS = 3_600): Promise<Array<{ id: string; token: string }>> {
+export async function seedUsers(
+  schema: string,
+  count: number,
+  role: 'rider' | 'driver',
+  ttlS = 3_600,
+): Promise<Array<{ id: string; token: string }>> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema},public` });
   try {
     const users = await pool.query<{ id: string }>(
@@ -93,9 +106,17 @@ export async function seedUsers(schema: string, count: number, role: 'rider' | '
         [ids],
       );
     }
-    const sessions = await pool.query<{ id: string; user_id: string }>('INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id', [ids]);
+    const sessions = await pool.query<{ id: string; user_id: string }>(
+      'INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id',
+      [ids],
+    );
     const keyRing = new KeyRing([BENCH_JWT_KEY], BENCH_JWT_KEY.kid);
-    return Promise.all(sessions.rows.map(async (s) => ({ id: s.user_id, token: (await keyRing.sign({ sub: s.user_id, role, sid: s.id }, ttlS)).token })));
+    return Promise.all(
+      sessions.rows.map(async (s) => ({
+        id: s.user_id,
+        token: (await keyRing.sign({ sub: s.user_id, role, sid: s.id }, ttlS)).token,
+      })),
+    );
   } finally {
     await pool.end();
   }
@@ -110,20 +131,31 @@ export async function dropSchema(schema: string): Promise<void> {
 /** A shared Postgres may briefly refuse (SERVICE_UNAVAILABLE): such handshakes are retried a few times. */
 async function connectOne(url: string, token: string | undefined, i: number, attempts = 5): Promise<ClientSocket> {
   for (let attempt = 1; ; attempt++) {
-    const socket = ioClient(url, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true, timeout: 30_000 });
+    const socket = ioClient(url, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+    });
     const error = await new Promise<(Error & { data?: { code?: string } }) | null>((done) => {
       socket.once('connect', () => done(null));
       socket.once('connect_error', (err) => done(err));
     });
     if (!error) return socket;
     socket.disconnect();
-    if (error.data?.code !== 'SERVICE_UNAVAILABLE' || attempt >= attempts) throw new Error(`socket ${i}: ${error.message} ${JSON.stringify(error.data ?? '')}`);
+    if (error.data?.code !== 'SERVICE_UNAVAILABLE' || attempt >= attempts)
+      throw new Error(`socket ${i}: ${error.message} ${JSON.stringify(error.data ?? '')}`);
     await new Promise((r) => setTimeout(r, 200 * attempt));
   }
 }
 
 /** Connects one client per token (undefined = no auth), `parallel` handshakes at a time. */
-export async function connectFleet(url: string, tokens: Array<string | undefined>, parallel = 200): Promise<ClientSocket[]> {
+export async function connectFleet(
+  url: string,
+  tokens: Array<string | undefined>,
+  parallel = 200,
+): Promise<ClientSocket[]> {
   const sockets: ClientSocket[] = new Array(tokens.length);
   let next = 0;
   const worker = async () => {

@@ -13,15 +13,22 @@ export interface TableStat {
 }
 
 /** Row text must not depend on session settings, or checksums would differ between two sessions. */
-export const STABLE_OUTPUT_SQL = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'";
+export const STABLE_OUTPUT_SQL =
+  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'";
 
 export async function existingSchemas(client: pg.Client, names: string[]): Promise<string[]> {
-  const res = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname', [names]);
+  const res = await client.query<{ nspname: string }>(
+    'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname',
+    [names],
+  );
   return res.rows.map((r) => r.nspname);
 }
 
 /** Ordinary tables (and leaf partitions) of the schemas, not counting tables that belong to extensions. */
-export async function listTables(client: pg.Client, schemas: string[]): Promise<Array<{ schema: string; table: string }>> {
+export async function listTables(
+  client: pg.Client,
+  schemas: string[],
+): Promise<Array<{ schema: string; table: string }>> {
   const res = await client.query<{ schema: string; table: string }>(
     `SELECT n.nspname AS schema, c.relname AS table
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,7 +1,14 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import pg from 'pg';
-import { existingSchemas, listTables, serverMajorVersion, STABLE_OUTPUT_SQL, tableStat, type TableStat } from './backup.repo.js';
+import {
+  existingSchemas,
+  listTables,
+  serverMajorVersion,
+  STABLE_OUTPUT_SQL,
+  tableStat,
+  type TableStat,
+} from './backup.repo.js';
 import { manifestPathOf, sha256File, type BackupManifest } from './manifest.js';
 import { defaultToolPath, findTool, runTool, toolMajorVersion } from './pg-tools.js';
 import { backupSchemas } from './schemas.js';
@@ -11,11 +18,16 @@ export function defaultBackupFile(dir: string, schema: string, now = new Date())
 }
 
 /** Refuses early (and says why) when pg_dump is older than the server: it would refuse anyway, less clearly. */
-export async function assertClientFits(client: pg.Client, binPath: string): Promise<{ serverMajor: number; pgDumpMajor: number }> {
+export async function assertClientFits(
+  client: pg.Client,
+  binPath: string,
+): Promise<{ serverMajor: number; pgDumpMajor: number }> {
   const serverMajor = await serverMajorVersion(client);
   const pgDumpMajor = await toolMajorVersion('pg_dump', binPath);
   if (pgDumpMajor < serverMajor) {
-    throw new Error(`pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor} and put it first on PATH`);
+    throw new Error(
+      `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor} and put it first on PATH`,
+    );
   }
   return { serverMajor, pgDumpMajor };
 }
@@ -31,7 +43,12 @@ export async function collectStats(client: pg.Client, schemas: string[]): Promis
  * snapshot; the manifest's counts/checksums are read in it and pg_dump
  * (--snapshot) dumps exactly the same data, however many writes happen meanwhile.
  */
-export async function backup(opts: { url: string; schema: string; file: string; binPath?: string }): Promise<BackupManifest> {
+export async function backup(opts: {
+  url: string;
+  schema: string;
+  file: string;
+  binPath?: string;
+}): Promise<BackupManifest> {
   const binPath = opts.binPath ?? defaultToolPath();
   findTool('pg_dump', binPath);
   const file = resolve(opts.file);
@@ -45,10 +62,16 @@ export async function backup(opts: { url: string; schema: string; file: string; 
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const schemas = await existingSchemas(client, backupSchemas(opts.schema));
-    if (!schemas.includes(opts.schema)) throw new Error(`schema "${opts.schema}" (DB_SCHEMA) does not exist in this database`);
+    if (!schemas.includes(opts.schema))
+      throw new Error(`schema "${opts.schema}" (DB_SCHEMA) does not exist in this database`);
     const tables = await collectStats(client, schemas);
     const schemaArgs = schemas.flatMap((s) => ['--schema', `"${s}"`]);
-    await runTool('pg_dump', ['--format=custom', `--file=${partial}`, `--snapshot=${snapshot}`, '--extension=*', ...schemaArgs], opts.url, binPath);
+    await runTool(
+      'pg_dump',
+      ['--format=custom', `--file=${partial}`, `--snapshot=${snapshot}`, '--extension=*', ...schemaArgs],
+      opts.url,
+      binPath,
+    );
     await client.query('COMMIT');
     const manifest: BackupManifest = {
       format: 'smartline-backup/1',

@@ -19,11 +19,18 @@ type Out = (line: string) => void;
 function printReport(report: VerifyReport, out: Out) {
   for (const t of report.tables) {
     const rows = `${t.expected?.rows ?? '—'} → ${t.actual?.rows ?? '—'}`;
-    out(`${t.ok ? 'ok  ' : 'FAIL'} ${t.schema}.${t.table} rows ${rows}${t.ok ? '' : ` checksum ${t.expected?.checksum ?? '—'} → ${t.actual?.checksum ?? '—'}`}`);
+    out(
+      `${t.ok ? 'ok  ' : 'FAIL'} ${t.schema}.${t.table} rows ${rows}${t.ok ? '' : ` checksum ${t.expected?.checksum ?? '—'} → ${t.actual?.checksum ?? '—'}`}`,
+    );
   }
-  for (const c of report.checks) out(`${c.ok ? 'ok  ' : 'FAIL'} check ${c.name}${c.ok ? '' : ` ${JSON.stringify(c.details)}`}`);
+  for (const c of report.checks)
+    out(`${c.ok ? 'ok  ' : 'FAIL'} check ${c.name}${c.ok ? '' : ` ${JSON.stringify(c.details)}`}`);
   const bad = report.tables.filter((t) => !t.ok).length + report.checks.filter((c) => !c.ok).length;
-  out(report.ok ? `backup verified: ${report.tables.length} tables match, ${report.checks.length} checks pass` : `backup does NOT verify: ${bad} problem(s)`);
+  out(
+    report.ok
+      ? `backup verified: ${report.tables.length} tables match, ${report.checks.length} checks pass`
+      : `backup does NOT verify: ${bad} problem(s)`,
+  );
 }
 
 async function run(command: string | undefined, file: string | undefined, config: Config, out: Out): Promise<number> {
@@ -34,7 +41,9 @@ async function run(command: string | undefined, file: string | undefined, config
       const dest = file ?? defaultBackupFile(config.BACKUP_DIR, config.DB_SCHEMA);
       const m = await backup({ url: target.url, schema: config.DB_SCHEMA, file: dest, binPath: config.PATH });
       const rows = m.tables.reduce((n, t) => n + t.rows, 0);
-      out(`wrote ${dest} (${m.bytes} bytes, sha256 ${m.sha256}): schemas ${m.schemas.join(', ')}, ${m.tables.length} tables, ${rows} rows`);
+      out(
+        `wrote ${dest} (${m.bytes} bytes, sha256 ${m.sha256}): schemas ${m.schemas.join(', ')}, ${m.tables.length} tables, ${rows} rows`,
+      );
       out(`manifest ${manifestPathOf(dest)}`);
       return 0;
     } finally {
@@ -47,7 +56,9 @@ async function run(command: string | undefined, file: string | undefined, config
       if (command === 'restore') {
         out(`restoring ${file} into schema ${config.DB_SCHEMA} on ${target.description}`);
         const r = await restore({ url: target.url, schema: config.DB_SCHEMA, file, binPath: config.PATH });
-        out(`restored schemas ${r.schemas.join(', ')}${r.checkedSha ? ' (dump checksum matched its manifest)' : ' (no manifest: checksum not checked)'}; restart the app`);
+        out(
+          `restored schemas ${r.schemas.join(', ')}${r.checkedSha ? ' (dump checksum matched its manifest)' : ' (no manifest: checksum not checked)'}; restart the app`,
+        );
         return 0;
       }
       out(`verifying ${file} on ${target.description}`);
@@ -63,11 +74,20 @@ async function run(command: string | undefined, file: string | undefined, config
 }
 
 /** `smartline admin …`; returns the process exit code. Errors are explained, never stack-dumped. */
-export async function runAdminCli(args: string[], config: Config, out: Out = (l) => process.stdout.write(`${l}\n`), err: Out = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function runAdminCli(
+  args: string[],
+  config: Config,
+  out: Out = (l) => process.stdout.write(`${l}\n`),
+  err: Out = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   try {
     return await run(args[0], args[1], config, out);
   } catch (e) {
-    err(e instanceof MissingToolError ? e.message : `admin ${args[0]} failed: ${e instanceof Error ? e.message : String(e)}`);
+    err(
+      e instanceof MissingToolError
+        ? e.message
+        : `admin ${args[0]} failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 1;
   }
 }

@@ -11,10 +11,13 @@ import type { RestoredCheck } from './verify.js';
 export const ledgerInvariants: RestoredCheck = async (restoredUrl, schema) => {
   const database = createDatabase({ url: restoredUrl, schema, max: 1 });
   try {
-    const checks = await database.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
-      await sql`SET TRANSACTION READ ONLY`.execute(tx);
-      return auditLedger(tx);
-    });
+    const checks = await database.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        await sql`SET TRANSACTION READ ONLY`.execute(tx);
+        return auditLedger(tx);
+      });
     return { name: 'ledger_invariants', ok: checks.every((c) => c.ok), details: checks };
   } finally {
     await database.close();

@@ -24,7 +24,10 @@ export const manifestPathOf = (dumpFile: string) => `${dumpFile}.manifest.json`;
 
 export function readManifest(dumpFile: string): BackupManifest {
   const path = manifestPathOf(dumpFile);
-  if (!existsSync(path)) throw new Error(`no manifest at ${path}: keep the .manifest.json written by "smartline admin backup" next to the dump`);
+  if (!existsSync(path))
+    throw new Error(
+      `no manifest at ${path}: keep the .manifest.json written by "smartline admin backup" next to the dump`,
+    );
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as BackupManifest;
   if (manifest.format !== 'smartline-backup/1') throw new Error(`${path} is not a smartline backup manifest`);
   return manifest;
@@ -55,6 +58,12 @@ export function compareTables(expected: TableStat[], actual: TableStat[]): Table
     const a = got.get(name);
     const [schema, table] = [(e ?? a)!.schema, (e ?? a)!.table];
     const pick = (t: TableStat | undefined) => (t ? { rows: t.rows, checksum: t.checksum } : null);
-    return { schema, table, expected: pick(e), actual: pick(a), ok: !!e && !!a && e.rows === a.rows && e.checksum === a.checksum };
+    return {
+      schema,
+      table,
+      expected: pick(e),
+      actual: pick(a),
+      ok: !!e && !!a && e.rows === a.rows && e.checksum === a.checksum,
+    };
   });
 }

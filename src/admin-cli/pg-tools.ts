@@ -12,7 +12,10 @@ import { loadConfig } from '../config.js';
 export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
 export class MissingToolError extends Error {
-  constructor(readonly tool: PgTool, searched: string) {
+  constructor(
+    readonly tool: PgTool,
+    searched: string,
+  ) {
     super(
       `${tool} not found on PATH (searched: ${searched || '<empty PATH>'}).\n` +
         `The backup commands need the PostgreSQL client tools (pg_dump, pg_restore, psql) of the same major version as the server.\n` +
@@ -38,7 +41,12 @@ export function findTool(tool: PgTool, path: string): string {
   throw new MissingToolError(tool, path);
 }
 
-const SSL_PARAMS = [['sslmode', 'PGSSLMODE'], ['sslrootcert', 'PGSSLROOTCERT'], ['sslcert', 'PGSSLCERT'], ['sslkey', 'PGSSLKEY']] as const;
+const SSL_PARAMS = [
+  ['sslmode', 'PGSSLMODE'],
+  ['sslrootcert', 'PGSSLROOTCERT'],
+  ['sslcert', 'PGSSLCERT'],
+  ['sslkey', 'PGSSLKEY'],
+] as const;
 
 /** libpq environment for a connection URL, so passwords never appear on a command line (ps). */
 export function libpqEnv(url: string): Record<string, string> {

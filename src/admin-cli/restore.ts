@@ -15,7 +15,12 @@ const LOCK_TIMEOUT = '10s';
  * refilled, or, on any error, left exactly as they were. Stop the app
  * (serve/worker) first; restart it afterwards.
  */
-export async function restore(opts: { url: string; schema: string; file: string; binPath?: string }): Promise<{ schemas: string[]; checkedSha: boolean }> {
+export async function restore(opts: {
+  url: string;
+  schema: string;
+  file: string;
+  binPath?: string;
+}): Promise<{ schemas: string[]; checkedSha: boolean }> {
   const binPath = opts.binPath ?? defaultToolPath();
   findTool('psql', binPath); // all tools up front: never half-way
   findTool('pg_restore', binPath);
@@ -23,7 +28,8 @@ export async function restore(opts: { url: string; schema: string; file: string;
   let checkedSha = false;
   if (existsSync(manifestPathOf(opts.file))) {
     const manifest = readManifest(opts.file);
-    if ((await sha256File(opts.file)) !== manifest.sha256) throw new Error('dump checksum does not match its manifest: refusing to restore a corrupted file');
+    if ((await sha256File(opts.file)) !== manifest.sha256)
+      throw new Error('dump checksum does not match its manifest: refusing to restore a corrupted file');
     checkedSha = true;
   }
   const work = mkdtempSync(join(tmpdir(), 'smartline-restore-'));
@@ -32,11 +38,27 @@ export async function restore(opts: { url: string; schema: string; file: string;
     const sqlFile = join(work, 'restore.sql');
     const toc = await writeRestoreList(opts.file, listFile, binPath);
     if (!toc.schemas.includes(opts.schema)) {
-      throw new Error(`the backup holds schemas [${toc.schemas.join(', ')}], not DB_SCHEMA "${opts.schema}"; restoring into another schema is not supported`);
+      throw new Error(
+        `the backup holds schemas [${toc.schemas.join(', ')}], not DB_SCHEMA "${opts.schema}"; restoring into another schema is not supported`,
+      );
     }
-    await runTool('pg_restore', ['--no-owner', '--no-privileges', '--no-comments', `--use-list=${listFile}`, `--file=${sqlFile}`, opts.file], opts.url, binPath);
-    const prologue = [`SET lock_timeout = '${LOCK_TIMEOUT}';`, 'SET client_min_messages = warning;', ...toc.schemas.map(clearSchemaSql)].join('\n');
-    await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-c', prologue, '-f', sqlFile], opts.url, binPath);
+    await runTool(
+      'pg_restore',
+      ['--no-owner', '--no-privileges', '--no-comments', `--use-list=${listFile}`, `--file=${sqlFile}`, opts.file],
+      opts.url,
+      binPath,
+    );
+    const prologue = [
+      `SET lock_timeout = '${LOCK_TIMEOUT}';`,
+      'SET client_min_messages = warning;',
+      ...toc.schemas.map(clearSchemaSql),
+    ].join('\n');
+    await runTool(
+      'psql',
+      ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-c', prologue, '-f', sqlFile],
+      opts.url,
+      binPath,
+    );
     return { schemas: toc.schemas, checkedSha };
   } finally {
     rmSync(work, { recursive: true, force: true });

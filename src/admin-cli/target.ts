@@ -31,10 +31,23 @@ async function reachable(url: string): Promise<boolean> {
 export async function resolveTarget(config: Config): Promise<Target> {
   if (config.DATABASE_URL) {
     const u = new URL(config.DATABASE_URL);
-    return { url: config.DATABASE_URL, description: `external Postgres ${u.hostname}:${u.port || 5432}${u.pathname}`, release: async () => {} };
+    return {
+      url: config.DATABASE_URL,
+      description: `external Postgres ${u.hostname}:${u.port || 5432}${u.pathname}`,
+      release: async () => {},
+    };
   }
   const url = embeddedUrl(config.EMBEDDED_PG_PORT);
-  if (await reachable(url)) return { url, description: `running embedded Postgres on port ${config.EMBEDDED_PG_PORT}`, release: async () => {} };
+  if (await reachable(url))
+    return {
+      url,
+      description: `running embedded Postgres on port ${config.EMBEDDED_PG_PORT}`,
+      release: async () => {},
+    };
   const handle = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT });
-  return { url: handle.url, description: `embedded Postgres in ${config.EMBEDDED_PG_DIR} (started for this command)`, release: () => handle.stop() };
+  return {
+    url: handle.url,
+    description: `embedded Postgres in ${config.EMBEDDED_PG_DIR} (started for this command)`,
+    release: () => handle.stop(),
+  };
 }

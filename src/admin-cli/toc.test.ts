@@ -25,5 +25,13 @@ test('the TOC names the dumped schemas; CREATE SCHEMA public is filtered out', (
 test('table comparison flags differing, missing and extra tables', () => {
   const t = (table: string, rows: number, checksum = '1') => ({ schema: 's', table, rows, checksum });
   const result = compareTables([t('a', 1), t('b', 2), t('c', 3)], [t('a', 1), t('b', 2, '9'), t('d', 0)]);
-  assert.deepEqual(result.map((r) => [r.table, r.ok]), [['a', true], ['b', false], ['c', false], ['d', false]]);
+  assert.deepEqual(
+    result.map((r) => [r.table, r.ok]),
+    [
+      ['a', true],
+      ['b', false],
+      ['c', false],
+      ['d', false],
+    ],
+  );
 });

@@ -6,7 +6,15 @@ import type { JobQueue } from '../platform/jobs/queue.js';
 import { notify } from '../modules/notifications/index.js';
 import type { Tx } from '../platform/db/database.js';
 import { driverStates } from '../modules/drivers/index.js';
-import { assertOtp, canTransition, getVisibleTrip, moveTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
+import {
+  assertOtp,
+  canTransition,
+  getVisibleTrip,
+  moveTrip,
+  viewTrip,
+  type TripRow,
+  type Viewer,
+} from '../modules/trips/index.js';
 import { settleTrip, type SettleTripDeps } from './settle-trip.js';
 import type { UnitDeps } from './deps.js';
 
@@ -38,8 +46,18 @@ export type DriverStep = 'arrived' | 'started' | 'completed';
 async function completeTrip(deps: SettleTripDeps, tx: Tx, events: EventRecorder, trip: TripRow, actorId: string) {
   const settlement = await settleTrip(deps, { tx, trip });
   const to = settlement.outcome === 'payment_failed' ? 'payment_failed' : 'completed';
-  const done = await moveTrip(tx, events, { trip, to, actorId: to === 'completed' ? actorId : null, set: { completed_at: new Date() } });
-  await driverStates.transition(tx, { userId: trip.driver_id!, from: ['busy'], to: 'cooldown', cooldownUntil: new Date(Date.now() + COOLDOWN_MS) });
+  const done = await moveTrip(tx, events, {
+    trip,
+    to,
+    actorId: to === 'completed' ? actorId : null,
+    set: { completed_at: new Date() },
+  });
+  await driverStates.transition(tx, {
+    userId: trip.driver_id!,
+    from: ['busy'],
+    to: 'cooldown',
+    cooldownUntil: new Date(Date.now() + COOLDOWN_MS),
+  });
   await driverStates.countCompletedTrip(tx, trip.driver_id!);
   return done;
 }
@@ -51,10 +69,17 @@ export const OTP_LOCKOUT_S = 600;
 
 /** The per-trip OTP lockout, counted in the app's shared limiter store. */
 export function createOtpLockout(limits: LimiterFactory): FailureLockout {
-  return new FailureLockout((points, durationS, role) => limits(role === 'attempts' ? 'otpAttempts' : 'otpStrikes', points, durationS), {
-    freeAttempts: OTP_FREE_ATTEMPTS, windowS: OTP_LOCKOUT_S, baseBlockS: OTP_LOCKOUT_S, maxBlockS: OTP_LOCKOUT_S,
-    code: ErrorCode.OTP_LOCKED, message: 'Too many wrong ride OTPs; starting this trip is locked for now',
-  });
+  return new FailureLockout(
+    (points, durationS, role) => limits(role === 'attempts' ? 'otpAttempts' : 'otpStrikes', points, durationS),
+    {
+      freeAttempts: OTP_FREE_ATTEMPTS,
+      windowS: OTP_LOCKOUT_S,
+      baseBlockS: OTP_LOCKOUT_S,
+      maxBlockS: OTP_LOCKOUT_S,
+      code: ErrorCode.OTP_LOCKED,
+      message: 'Too many wrong ride OTPs; starting this trip is locked for now',
+    },
+  );
 }
 
 /** Counts the attempt (429 OTP_LOCKED while locked); a wrong OTP that starts the lock reports it through `onLock`. */
@@ -94,13 +119,17 @@ export async function advanceTrip(deps: AdvanceTripDeps, input: AdvanceTripInput
     if (trip.status === input.status) return trip;
     const verdict = canTransition(trip.status, input.status, 'driver');
     if (verdict !== 'ok') throw conflict(`Cannot go from ${trip.status} to ${input.status}`);
-    if (input.status === 'started') await checkRideOtp(deps.otpLockout, trip, input.otp, () => { lockedTrip = trip; });
+    if (input.status === 'started')
+      await checkRideOtp(deps.otpLockout, trip, input.otp, () => {
+        lockedTrip = trip;
+      });
     if (input.status === 'completed') return completeTrip(deps.settlement, tx, events, trip, actor.id);
     const stamp = input.status === 'started' ? { started_at: new Date() } : {};
     return moveTrip(tx, events, { trip, to: input.status, actorId: actor.id, set: stamp });
   }).catch(async (err: unknown) => {
     // After the rollback: the refusal wrote nothing, the rider's notice is its own commit.
-    if (lockedTrip && err instanceof AppError && err.code === ErrorCode.OTP_LOCKED) await tellRiderOtpLocked(deps, lockedTrip);
+    if (lockedTrip && err instanceof AppError && err.code === ErrorCode.OTP_LOCKED)
+      await tellRiderOtpLocked(deps, lockedTrip);
     throw err;
   });
   return viewTrip(deps.db, row, actor);

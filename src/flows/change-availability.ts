@@ -12,7 +12,10 @@ export interface ChangeAvailabilityDeps extends UnitDeps {
 }
 
 /** A driver going offline gives back every offer still open to them (API.md). */
-export async function changeAvailability(deps: ChangeAvailabilityDeps, input: { driverId: string; available: boolean }) {
+export async function changeAvailability(
+  deps: ChangeAvailabilityDeps,
+  input: { driverId: string; available: boolean },
+) {
   const { driverId, available } = input;
   const result = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const changed = await setAvailability(tx, driverId, available);

@@ -20,14 +20,23 @@ export interface AccessChange {
  * an old token: the user signs in again. Users and sessions are two modules'
  * rows, hence a flow.
  */
-export async function changeUserAccess(deps: { db: Db }, { admin, change }: { admin: AuthUser; change: AccessChange }): Promise<PublicUser & { suspended: boolean }> {
+export async function changeUserAccess(
+  deps: { db: Db },
+  { admin, change }: { admin: AuthUser; change: AccessChange },
+): Promise<PublicUser & { suspended: boolean }> {
   // An admin locking themselves out leaves nobody to undo it.
   if (change.userId === admin.id) throw forbidden('Admins cannot change their own role or suspension');
   return withTransaction(deps.db, async (tx) => {
     const row = await userAccounts.changeAccess(tx, change);
     if (!row) throw notFound('User');
     const sessionsRevoked = change.suspended ? await revokeAllSessionsOf(tx, row.id, 'suspended') : 0;
-    await recordAudit(tx, { actorId: admin.id, action: 'user.access_changed', targetType: 'user', targetId: row.id, details: { role: change.role, suspended: change.suspended, sessionsRevoked } });
+    await recordAudit(tx, {
+      actorId: admin.id,
+      action: 'user.access_changed',
+      targetType: 'user',
+      targetId: row.id,
+      details: { role: change.role, suspended: change.suspended, sessionsRevoked },
+    });
     return { ...toPublicUser(row, admin), suspended: row.suspended_at !== null };
   });
 }

@@ -7,9 +7,20 @@ import { changeAvailability, type ChangeAvailabilityDeps } from './change-availa
 
 /** Going on or off duty: off duty gives back open offers, so it is a flow, not a drivers-module write. */
 export function registerDriverFlowRoutes(app: HttpApp, deps: ChangeAvailabilityDeps) {
-  app.post('/api/v1/drivers/me/availability', {
-    schema: { tags: ['drivers'], body: AvailabilityRequest, response: { 200: envelopeOf(z.object({ state: z.string() })) } },
-    config: { auth: ['driver'] },
-  }, async (request, reply) =>
-    sendOk(reply, await changeAvailability(deps, { driverId: currentUser(request).id, available: request.body.available })));
+  app.post(
+    '/api/v1/drivers/me/availability',
+    {
+      schema: {
+        tags: ['drivers'],
+        body: AvailabilityRequest,
+        response: { 200: envelopeOf(z.object({ state: z.string() })) },
+      },
+      config: { auth: ['driver'] },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await changeAvailability(deps, { driverId: currentUser(request).id, available: request.body.available }),
+      ),
+  );
 }

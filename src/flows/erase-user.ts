@@ -43,12 +43,24 @@ async function hasActiveTrip(tx: Tx, user: Eraser): Promise<boolean> {
 
 /** Open bookings on either side are cancelled (the other party is told); in-progress ones block erasure. */
 async function releaseBookings(tx: Tx, jobs: JobQueue, events: EventRecorder, userId: string): Promise<number> {
-  if ((await bookingPersonalData.countInProgressOf(tx, userId)) > 0) throw conflict('A booking is in progress; it must be completed first');
+  if ((await bookingPersonalData.countInProgressOf(tx, userId)) > 0)
+    throw conflict('A booking is in progress; it must be completed first');
   const cancelled = await bookingPersonalData.cancelOpenOf(tx, userId);
   for (const b of cancelled) {
     await events.record({
-      type: 'booking.status_changed', aggregateType: 'booking', aggregateId: b.id, actorId: userId,
-      payload: { bookingId: b.id, customerId: b.customer_id, providerId: b.provider_id, from: b.previous_status, to: 'cancelled', by: 'erasure', reason: 'account erased' },
+      type: 'booking.status_changed',
+      aggregateType: 'booking',
+      aggregateId: b.id,
+      actorId: userId,
+      payload: {
+        bookingId: b.id,
+        customerId: b.customer_id,
+        providerId: b.provider_id,
+        from: b.previous_status,
+        to: 'cancelled',
+        by: 'erasure',
+        reason: 'account erased',
+      },
     });
     const other = b.customer_id === userId ? b.provider_id : b.customer_id;
     await noticeTo(tx, jobs, { row: b, userIds: [other], template: 'booking_cancelled', priority: 'HIGH' });
@@ -73,7 +85,10 @@ async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
  * every session; delete contacts, devices, inbox and positions, redact chat
  * text. Trips, ledger rows and bookings stay with valid foreign keys.
  */
-export async function eraseUser(deps: EraseUserDeps, { user, password }: { user: Eraser; password: string }): Promise<void> {
+export async function eraseUser(
+  deps: EraseUserDeps,
+  { user, password }: { user: Eraser; password: string },
+): Promise<void> {
   await deps.auth.confirmPassword(user.id, password);
   if (user.role === 'admin') throw forbidden('Admin accounts are removed by an operator, not erased from the API');
   // A valid hash of a secret nobody ever learns: the password can never match again.
@@ -90,8 +105,20 @@ export async function eraseUser(deps: EraseUserDeps, { user, password }: { user:
     await userErasure.anonymise(tx, { userId: user.id, passwordHash });
     await erasePersonalTraces(tx, user.id);
     const sessions = await revokeAllSessionsOf(tx, user.id, 'erased');
-    await events.record({ type: 'user.erased', aggregateType: 'user', aggregateId: user.id, actorId: user.id, payload: { userId: user.id } });
-    await recordAudit(tx, { actorId: user.id, action: 'user.erased', targetType: 'user', targetId: user.id, details: { role: user.role, cancelledBookings, sessionsRevoked: sessions } });
+    await events.record({
+      type: 'user.erased',
+      aggregateType: 'user',
+      aggregateId: user.id,
+      actorId: user.id,
+      payload: { userId: user.id },
+    });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'user.erased',
+      targetType: 'user',
+      targetId: user.id,
+      details: { role: user.role, cancelledBookings, sessionsRevoked: sessions },
+    });
   });
   // Hot state is a cache of positions: best effort after commit (it expires on its own anyway).
   deps.sessions.forgetUser(user.id);

@@ -9,14 +9,19 @@ const DESCRIPTION =
 
 /** DELETE /me re-authenticates: the caller's current password (a stolen access token alone cannot erase an account). */
 const EraseMeRequest = z
-  .object({ password: z.string().max(1024).optional().describe("the caller's current password (required; missing ⇒ 403)") })
+  .object({
+    password: z.string().max(1024).optional().describe("the caller's current password (required; missing ⇒ 403)"),
+  })
   .nullish(); // no body at all arrives as null
 
 export function registerErasureRoutes(app: HttpApp, deps: EraseUserDeps) {
-  app.delete('/api/v1/me', { schema: { tags: ['users'], body: EraseMeRequest, description: DESCRIPTION }, config: { auth: 'any' } },
+  app.delete(
+    '/api/v1/me',
+    { schema: { tags: ['users'], body: EraseMeRequest, description: DESCRIPTION }, config: { auth: 'any' } },
     async (request, reply) => {
       // A missing password is checked like a wrong one (same answer, same lockout count).
       await eraseUser(deps, { user: currentUser(request), password: request.body?.password ?? '' });
       return reply.code(204).send();
-    });
+    },
+  );
 }

@@ -50,7 +50,8 @@ function projectTripEvents({ bus, realtime }: RealtimeProjectionDeps): void {
     realtime.toUser(riderId, 'trip:status_changed', payload, { aliases, exceptRooms: [room] });
   });
   bus.on('trip.offers_withdrawn', (e) => {
-    for (const driverId of e.payload.driverIds) realtime.toUser(driverId, 'trip:offer_withdrawn', { tripId: e.payload.tripId });
+    for (const driverId of e.payload.driverIds)
+      realtime.toUser(driverId, 'trip:offer_withdrawn', { tripId: e.payload.tripId });
   });
 }
 
@@ -71,7 +72,9 @@ function serveTripRooms(deps: RealtimeProjectionDeps, gateway: SocketGateway): v
   gateway.snapshots.register('trip', async (user, tripId) => {
     const row = await memberTrip(db, user, tripId);
     const position = row.driver_id ? await deps.hotState.getDriverPosition(row.driver_id) : null;
-    const driverLocation = position ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() } : null;
+    const driverLocation = position
+      ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() }
+      : null;
     return { trip: await viewTrip(db, row, user), driverLocation };
   });
   gateway.snapshots.register('user', async (user, userId) => {

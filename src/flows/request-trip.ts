@@ -29,7 +29,9 @@ function parseSchedule(scheduledAt: string | undefined, now: Date): Date | null 
   const at = new Date(scheduledAt);
   const ahead = at.getTime() - now.getTime();
   if (ahead < MIN_SCHEDULE_AHEAD_MS || ahead > MAX_SCHEDULE_AHEAD_MS) {
-    throw new AppError(ErrorCode.VALIDATION_ERROR, 'scheduledAt must be between 15 minutes and 30 days ahead', [{ field: 'body.scheduledAt', message: 'out of range' }]);
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'scheduledAt must be between 15 minutes and 30 days ahead', [
+      { field: 'body.scheduledAt', message: 'out of range' },
+    ]);
   }
   return at;
 }
@@ -45,11 +47,19 @@ export interface RequestTripDeps extends UnitDeps {
  * store it with its event, the search timeout and the first dispatch round,
  * in one transaction; then start round 1 and count the demand for surge.
  */
-export async function requestTrip(deps: RequestTripDeps, { rider, request: input }: { rider: Viewer; request: RequestTripInput }) {
+export async function requestTrip(
+  deps: RequestTripDeps,
+  { rider, request: input }: { rider: Viewer; request: RequestTripInput },
+) {
   const now = new Date();
   const scheduledAt = parseSchedule(input.scheduledAt, now);
   const trip = { riderId: rider.id, pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass };
-  const price = await deps.pricing.priceRequest({ ...trip, quoteId: input.quoteId, at: scheduledAt ?? now, scheduled: scheduledAt !== null });
+  const price = await deps.pricing.priceRequest({
+    ...trip,
+    quoteId: input.quoteId,
+    at: scheduledAt ?? now,
+    scheduled: scheduledAt !== null,
+  });
   let row: TripRow;
   try {
     row = await insertSearch(deps, { rider, input, scheduledAt, now, price });
@@ -70,7 +80,10 @@ interface SearchToInsert {
   price: PricedTrip;
 }
 
-async function insertSearch(deps: RequestTripDeps, { rider, input, scheduledAt, now, price }: SearchToInsert): Promise<TripRow> {
+async function insertSearch(
+  deps: RequestTripDeps,
+  { rider, input, scheduledAt, now, price }: SearchToInsert,
+): Promise<TripRow> {
   return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // API.md: a wallet trip the balance cannot cover is 402 INSUFFICIENT_FUNDS (re-checked at completion).
     if (input.paymentMethod === 'wallet') await assertCanPay(tx, rider.id, price.amount);
@@ -93,7 +106,12 @@ async function insertSearch(deps: RequestTripDeps, { rider, input, scheduledAt, 
       scheduled_at: scheduledAt,
     });
     const runAt = new Date((scheduledAt ?? now).getTime() + SEARCH_TIMEOUT_MS);
-    await deps.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt });
+    await deps.jobs.enqueue(
+      tx,
+      expireSearchTask,
+      { tripId: trip.id },
+      { jobKey: `trip-search-timeout:${trip.id}`, runAt },
+    );
     await deps.dispatch.startSearch(tx, trip);
     return trip;
   });

@@ -2,7 +2,16 @@ import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { driverStates } from '../modules/drivers/index.js';
-import { countOfferOutcome, moveTrip, recordMatch, viewTrip, type TripRow, type Viewer, tripOffers, tripRecords } from '../modules/trips/index.js';
+import {
+  countOfferOutcome,
+  moveTrip,
+  recordMatch,
+  viewTrip,
+  type TripRow,
+  type Viewer,
+  tripOffers,
+  tripRecords,
+} from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
 import { openTripChat } from '../modules/chat/index.js';
@@ -26,18 +35,25 @@ async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promi
  */
 async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driverId: string) {
   const open = await tripOffers.find(tx, tripId, driverId);
-  if (!open || open.status !== 'pending' || open.expires_at <= new Date()) return explainLostOffer(tx, tripId, driverId);
+  if (!open || open.status !== 'pending' || open.expires_at <= new Date())
+    return explainLostOffer(tx, tripId, driverId);
   const trip = await tripRecords.find(tx, tripId);
   if (!trip || trip.status !== 'searching') throw conflict('Trip was already taken');
   let accepted;
   try {
-    accepted = await moveTrip(tx, events, { trip, to: 'accepted', actorId: driverId, set: { driver_id: driverId, accepted_at: new Date() } });
+    accepted = await moveTrip(tx, events, {
+      trip,
+      to: 'accepted',
+      actorId: driverId,
+      set: { driver_id: driverId, accepted_at: new Date() },
+    });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('You already have an active trip');
     throw err;
   }
   // Withdrawn or expired between our read and the trip lock: roll the whole acceptance back.
-  if (!(await tripOffers.respond(tx, { tripId, driverId, to: 'accepted' }))) return explainLostOffer(tx, tripId, driverId);
+  if (!(await tripOffers.respond(tx, { tripId, driverId, to: 'accepted' })))
+    return explainLostOffer(tx, tripId, driverId);
   await settleMatch(tx, events, accepted, driverId);
   return accepted;
 }
@@ -54,7 +70,13 @@ export async function settleMatch(tx: Tx, events: EventRecorder, accepted: TripR
   await driverStates.recordOfferOutcome(tx, driverId, true);
   const withdrawn = await tripOffers.closePending(tx, tripId, 'withdrawn');
   if (withdrawn.length > 0) {
-    await events.record({ type: 'trip.offers_withdrawn', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverIds: withdrawn } });
+    await events.record({
+      type: 'trip.offers_withdrawn',
+      aggregateType: 'trip',
+      aggregateId: tripId,
+      actorId: null,
+      payload: { tripId, driverIds: withdrawn },
+    });
   }
 }
 

@@ -4,7 +4,16 @@ import { isUniqueViolation } from '../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, forbidden, notFound } from '../platform/errors.js';
 import type { PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
-import { getVisibleTrip, moveTrip, recordMatch, viewTrip, type TripRow, type Viewer, tripOffers, tripRecords } from '../modules/trips/index.js';
+import {
+  getVisibleTrip,
+  moveTrip,
+  recordMatch,
+  viewTrip,
+  type TripRow,
+  type Viewer,
+  tripOffers,
+  tripRecords,
+} from '../modules/trips/index.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { RealtimeHub } from '../platform/realtime/emitter.js';
 import { respondToTripOffer, settleMatch, type OfferAnswer } from './respond-to-offer.js';
@@ -37,11 +46,14 @@ export async function answerOffer(deps: AnswerOfferDeps, input: AnswerOfferInput
   const { driver, tripId, action } = input;
   if (action === 'accept') {
     const trip = await tripRecords.find(deps.db, tripId);
-    if (trip?.strategy === 'broadcast_bid') return bidOnTrip(deps, { driver, trip, amount: input.bidAmount ?? trip.fare_amount });
+    if (trip?.strategy === 'broadcast_bid')
+      return bidOnTrip(deps, { driver, trip, amount: input.bidAmount ?? trip.fare_amount });
   }
   const view = await respondToTripOffer(deps, { driver, tripId, action });
   if (action === 'decline') {
-    deps.dispatch.afterDecline(tripId).catch((err: unknown) => deps.log.warn({ err, tripId }, 'dispatch: next round after decline failed'));
+    deps.dispatch
+      .afterDecline(tripId)
+      .catch((err: unknown) => deps.log.warn({ err, tripId }, 'dispatch: next round after decline failed'));
   }
   return view;
 }
@@ -50,7 +62,9 @@ async function assertBidInRange(deps: Pick<AnswerOfferDeps, 'pricing'>, trip: Tr
   const { minFare } = await deps.pricing.tariff(trip.vehicle_class as Parameters<PricingService['tariff']>[0]);
   const max = trip.fare_amount * MAX_BID_MULTIPLE;
   if (amount < minFare || amount > max) {
-    throw new AppError(ErrorCode.VALIDATION_ERROR, `bidAmount must be between ${minFare} and ${max} piastres`, [{ field: 'body.bidAmount', message: 'out of range' }]);
+    throw new AppError(ErrorCode.VALIDATION_ERROR, `bidAmount must be between ${minFare} and ${max} piastres`, [
+      { field: 'body.bidAmount', message: 'out of range' },
+    ]);
   }
 }
 
@@ -61,7 +75,10 @@ async function explainRejectedBid(tx: Tx, tripId: string, driverId: string): Pro
   throw conflict(`Offer is no longer open (${offer.status === 'pending' ? 'expired' : offer.status})`);
 }
 
-async function bidOnTrip(deps: AnswerOfferDeps, { driver, trip, amount }: { driver: Viewer; trip: TripRow; amount: number }) {
+async function bidOnTrip(
+  deps: AnswerOfferDeps,
+  { driver, trip, amount }: { driver: Viewer; trip: TripRow; amount: number },
+) {
   await assertBidInRange(deps, trip, amount);
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // The trip lock orders this with rounds and the rider's selection, and keeps event seqs gap-free.
@@ -69,11 +86,22 @@ async function bidOnTrip(deps: AnswerOfferDeps, { driver, trip, amount }: { driv
     if (!locked || locked.status !== 'searching') throw conflict('Trip is no longer searching');
     const offer = await tripOffers.placeBid(tx, { tripId: trip.id, driverId: driver.id, amount });
     if (!offer) return explainRejectedBid(tx, trip.id, driver.id);
-    await events.record({ type: 'trip.bid_placed', aggregateType: 'trip', aggregateId: trip.id, actorId: driver.id, payload: { tripId: trip.id, driverId: driver.id, amount } });
+    await events.record({
+      type: 'trip.bid_placed',
+      aggregateType: 'trip',
+      aggregateId: trip.id,
+      actorId: driver.id,
+      payload: { tripId: trip.id, driverId: driver.id, amount },
+    });
     return { trip: locked, expiresAt: offer.expires_at };
   });
   deps.realtime.toUser(row.trip.rider_id, 'trip:bid', {
-    tripId: trip.id, bidId: driver.id, driverId: driver.id, amount, currency: row.trip.fare_currency, expiresAt: row.expiresAt.toISOString(),
+    tripId: trip.id,
+    bidId: driver.id,
+    driverId: driver.id,
+    amount,
+    currency: row.trip.fare_currency,
+    expiresAt: row.expiresAt.toISOString(),
   });
   return viewTrip(deps.db, row.trip, driver);
 }
@@ -85,13 +113,17 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
   let accepted: TripRow;
   try {
     accepted = await moveTrip(tx, events, {
-      trip, to: 'accepted', actorId: riderId, set: { driver_id: driverId, accepted_at: new Date(), fare_amount: offer.bid_amount },
+      trip,
+      to: 'accepted',
+      actorId: riderId,
+      set: { driver_id: driverId, accepted_at: new Date(), fare_amount: offer.bid_amount },
     });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('That driver is already on another trip');
     throw err;
   }
-  if (!(await tripOffers.respond(tx, { tripId: trip.id, driverId, to: 'accepted' }))) throw conflict('Bid is no longer open');
+  if (!(await tripOffers.respond(tx, { tripId: trip.id, driverId, to: 'accepted' })))
+    throw conflict('Bid is no longer open');
   await settleMatch(tx, events, accepted, driverId);
   return accepted;
 }
@@ -102,7 +134,10 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
  * accepted at the bid amount in one transaction: trip CAS (searching →
  * accepted), offer CAS, driver → busy, the other offers withdrawn.
  */
-export async function selectBid(deps: UnitDeps, { rider, tripId, bidId }: { rider: Viewer; tripId: string; bidId: string }) {
+export async function selectBid(
+  deps: UnitDeps,
+  { rider, tripId, bidId }: { rider: Viewer; tripId: string; bidId: string },
+) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const trip = await getVisibleTrip(tx, tripId, rider);
     if (trip.rider_id !== rider.id) throw forbidden('Only the rider picks a bid');

@@ -2,7 +2,16 @@ import type { Tx } from '../platform/db/database.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { VehicleClass } from '../shared/index.js';
 import { commissionSplit, type PricingService } from '../modules/pricing/index.js';
-import { CURRENCY, availableOf, ensureWallet, lockAccountStates, systemAccounts, transferAll, type AccountState, type MoveInput } from '../modules/ledger/index.js';
+import {
+  CURRENCY,
+  availableOf,
+  ensureWallet,
+  lockAccountStates,
+  systemAccounts,
+  transferAll,
+  type AccountState,
+  type MoveInput,
+} from '../modules/ledger/index.js';
 import { alertCreditLimitExceeded, recordSettlement } from '../modules/payments/index.js';
 import { notify } from '../modules/notifications/index.js';
 import type { TripRow } from '../modules/trips/index.js';
@@ -37,16 +46,38 @@ async function lockSettlementAccounts(tx: Tx, trip: TripRow, creditLimit: number
   const driver = await ensureWallet(tx, { ownerId: trip.driver_id!, kind: 'driver_wallet', creditLimit });
   const sys = await systemAccounts(tx);
   const locked = await lockAccountStates(tx, [rider.id, driver.id, sys.platform_revenue, sys.cash_clearing]);
-  return { rider: locked.get(rider.id)!, driver: locked.get(driver.id)!, platformRevenue: sys.platform_revenue, cashClearing: sys.cash_clearing };
+  return {
+    rider: locked.get(rider.id)!,
+    driver: locked.get(driver.id)!,
+    platformRevenue: sys.platform_revenue,
+    cashClearing: sys.cash_clearing,
+  };
 }
 
 /** Wallet trip: the fare goes rider → driver and the commission driver → platform, all or nothing. */
 function walletTransfers(trip: TripRow, a: Accounts, fare: number, commission: number): MoveInput[] {
   const reference = `trip:${trip.id}`;
   return [
-    { id: `trip:${trip.id}:fare`, type: 'posted', debitAccountId: a.rider.id, creditAccountId: a.driver.id, amount: fare, kind: 'trip_fare', reference },
+    {
+      id: `trip:${trip.id}:fare`,
+      type: 'posted',
+      debitAccountId: a.rider.id,
+      creditAccountId: a.driver.id,
+      amount: fare,
+      kind: 'trip_fare',
+      reference,
+    },
     // The fare lands first, so this can only dip into the credit limit a driver who already owed had.
-    { id: `trip:${trip.id}:commission`, type: 'posted', debitAccountId: a.driver.id, creditAccountId: a.platformRevenue, amount: commission, kind: 'commission', reference, overdraft: 'credit_limit' },
+    {
+      id: `trip:${trip.id}:commission`,
+      type: 'posted',
+      debitAccountId: a.driver.id,
+      creditAccountId: a.platformRevenue,
+      amount: commission,
+      kind: 'commission',
+      reference,
+      overdraft: 'credit_limit',
+    },
   ];
 }
 
@@ -63,10 +94,27 @@ function cashTransfers(trip: TripRow, a: Accounts, commission: number): { transf
   const overflow = commission - fromWallet;
   const transfers: MoveInput[] = [];
   if (fromWallet > 0) {
-    transfers.push({ id: `trip:${trip.id}:commission`, type: 'posted', debitAccountId: a.driver.id, creditAccountId: a.platformRevenue, amount: fromWallet, kind: 'commission', reference, overdraft: 'credit_limit' });
+    transfers.push({
+      id: `trip:${trip.id}:commission`,
+      type: 'posted',
+      debitAccountId: a.driver.id,
+      creditAccountId: a.platformRevenue,
+      amount: fromWallet,
+      kind: 'commission',
+      reference,
+      overdraft: 'credit_limit',
+    });
   }
   if (overflow > 0) {
-    transfers.push({ id: `trip:${trip.id}:commission_cash`, type: 'posted', debitAccountId: a.cashClearing, creditAccountId: a.platformRevenue, amount: overflow, kind: 'commission', reference });
+    transfers.push({
+      id: `trip:${trip.id}:commission_cash`,
+      type: 'posted',
+      debitAccountId: a.cashClearing,
+      creditAccountId: a.platformRevenue,
+      amount: overflow,
+      kind: 'commission',
+      reference,
+    });
   }
   return { transfers, overflow };
 }
@@ -74,7 +122,12 @@ function cashTransfers(trip: TripRow, a: Accounts, commission: number): { transf
 async function tellBothToSettleInCash(jobs: JobQueue, tx: Tx, trip: TripRow, fare: number) {
   const data = { tripId: trip.id, amount: fare, currency: CURRENCY };
   await notify(tx, jobs, { userId: trip.rider_id, template: 'trip.payment_failed_pay_cash', data, priority: 'HIGH' });
-  await notify(tx, jobs, { userId: trip.driver_id!, template: 'trip.payment_failed_collect_cash', data, priority: 'HIGH' });
+  await notify(tx, jobs, {
+    userId: trip.driver_id!,
+    template: 'trip.payment_failed_collect_cash',
+    data,
+    priority: 'HIGH',
+  });
 }
 
 /** The commission the trip was priced with; a trip from before migration 0014 uses the tariff in force now. */
@@ -99,9 +152,22 @@ export async function settleTrip(deps: SettleTripDeps, { tx, trip }: { tx: Tx; t
   const outcome: SettlementOutcome = trip.payment_method === 'wallet' && !walletPays ? 'payment_failed' : 'paid';
   const cash = walletPays ? { transfers: [], overflow: 0 } : cashTransfers(trip, accounts, commission);
   const transfers = walletPays ? walletTransfers(trip, accounts, fare, commission) : cash.transfers;
-  await transferAll(tx, transfers.filter((t) => t.amount > 0));
-  if (cash.overflow > 0) await alertCreditLimitExceeded(tx, { driverId: trip.driver_id!, tripId: trip.id, overflow: cash.overflow });
-  await recordSettlement(tx, { trip_id: trip.id, rider_id: trip.rider_id, driver_id: trip.driver_id!, method: trip.payment_method, outcome, fare, commission, driver_share: driverShare });
+  await transferAll(
+    tx,
+    transfers.filter((t) => t.amount > 0),
+  );
+  if (cash.overflow > 0)
+    await alertCreditLimitExceeded(tx, { driverId: trip.driver_id!, tripId: trip.id, overflow: cash.overflow });
+  await recordSettlement(tx, {
+    trip_id: trip.id,
+    rider_id: trip.rider_id,
+    driver_id: trip.driver_id!,
+    method: trip.payment_method,
+    outcome,
+    fare,
+    commission,
+    driver_share: driverShare,
+  });
   if (outcome === 'payment_failed') await tellBothToSettleInCash(deps.jobs, tx, trip, fare);
   return { outcome, fare, commission, driverShare };
 }

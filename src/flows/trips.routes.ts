@@ -23,41 +23,82 @@ const one = { 200: envelopeOf(TripSchema) };
 
 /** The routes that move a trip: each runs one flow of this folder. */
 export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
-  app.post('/api/v1/trips', {
-    schema: { tags, body: CreateTripRequest, response: { 201: envelopeOf(TripSchema) } },
-    config: { auth: ['rider'], rateLimit: 'tripCreate', idempotent: true },
-  }, async (request, reply) =>
-    sendOk(reply, await requestTrip(deps, { rider: currentUser(request), request: request.body }), { status: 201 }));
+  app.post(
+    '/api/v1/trips',
+    {
+      schema: { tags, body: CreateTripRequest, response: { 201: envelopeOf(TripSchema) } },
+      config: { auth: ['rider'], rateLimit: 'tripCreate', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await requestTrip(deps, { rider: currentUser(request), request: request.body }), { status: 201 }),
+  );
 
-  app.post('/api/v1/trips/:id/driver-response', {
-    schema: { tags, params: TripIdParams, body: DriverResponseRequest, response: one },
-    config: { auth: ['driver'], rateLimit: 'driverResponse', idempotent: true },
-  }, async (request, reply) =>
-    sendOk(reply, await answerOffer(deps, { driver: currentUser(request), tripId: request.params.id, ...request.body })));
+  app.post(
+    '/api/v1/trips/:id/driver-response',
+    {
+      schema: { tags, params: TripIdParams, body: DriverResponseRequest, response: one },
+      config: { auth: ['driver'], rateLimit: 'driverResponse', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await answerOffer(deps, { driver: currentUser(request), tripId: request.params.id, ...request.body }),
+      ),
+  );
 
-  app.post('/api/v1/trips/:id/status', {
-    schema: { tags, params: TripIdParams, body: StatusRequest, response: one },
-    config: { auth: 'any', rateLimit: 'tripStatus', idempotent: true },
-  }, async (request, reply) =>
-    sendOk(reply, await advanceTrip(deps, { actor: currentUser(request), tripId: request.params.id, ...request.body })));
+  app.post(
+    '/api/v1/trips/:id/status',
+    {
+      schema: { tags, params: TripIdParams, body: StatusRequest, response: one },
+      config: { auth: 'any', rateLimit: 'tripStatus', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await advanceTrip(deps, { actor: currentUser(request), tripId: request.params.id, ...request.body }),
+      ),
+  );
 
-  app.post('/api/v1/trips/:id/cancel', {
-    schema: { tags, params: TripIdParams, body: CancelRequest, response: one },
-    config: { auth: 'any', idempotent: true },
-  }, async (request, reply) =>
-    sendOk(reply, await cancelTrip(deps, { actor: currentUser(request), tripId: request.params.id, reason: request.body.reason })));
+  app.post(
+    '/api/v1/trips/:id/cancel',
+    {
+      schema: { tags, params: TripIdParams, body: CancelRequest, response: one },
+      config: { auth: 'any', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await cancelTrip(deps, { actor: currentUser(request), tripId: request.params.id, reason: request.body.reason }),
+      ),
+  );
 
-  app.post('/api/v1/trips/:id/cancel-search', {
-    schema: { tags, params: TripIdParams, response: one },
-    config: { auth: ['rider'], idempotent: true },
-  }, async (request, reply) => {
-    const input = { actor: currentUser(request), tripId: request.params.id, reason: 'rider cancelled search', searchOnly: true };
-    return sendOk(reply, await cancelTrip(deps, input));
-  });
+  app.post(
+    '/api/v1/trips/:id/cancel-search',
+    {
+      schema: { tags, params: TripIdParams, response: one },
+      config: { auth: ['rider'], idempotent: true },
+    },
+    async (request, reply) => {
+      const input = {
+        actor: currentUser(request),
+        tripId: request.params.id,
+        reason: 'rider cancelled search',
+        searchOnly: true,
+      };
+      return sendOk(reply, await cancelTrip(deps, input));
+    },
+  );
 
-  app.post('/api/v1/trips/:id/bids/:bidId/select', {
-    schema: { tags, params: BidParams, response: one },
-    config: { auth: ['rider'], idempotent: true },
-  }, async (request, reply) =>
-    sendOk(reply, await selectBid(deps, { rider: currentUser(request), tripId: request.params.id, bidId: request.params.bidId })));
+  app.post(
+    '/api/v1/trips/:id/bids/:bidId/select',
+    {
+      schema: { tags, params: BidParams, response: one },
+      config: { auth: ['rider'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await selectBid(deps, { rider: currentUser(request), tripId: request.params.id, bidId: request.params.bidId }),
+      ),
+  );
 }

@@ -13,9 +13,24 @@ const AccessResponse = envelopeOf(UserSchema.extend({ suspended: z.boolean() }))
 
 /** An admin changes a user's role or suspension (a flow: it also ends the user's sessions). */
 export function registerUserFlowRoutes(app: HttpApp, deps: { db: Db }) {
-  app.patch('/api/v1/admin/users/:id', {
-    schema: { tags: ['admin'], params: z.object({ id: z.uuid() }), body: AccessRequest, response: { 200: AccessResponse } },
-    config: { auth: ['admin'] },
-  }, async (request, reply) =>
-    sendOk(reply, await changeUserAccess(deps, { admin: currentUser(request), change: { userId: request.params.id, ...request.body } })));
+  app.patch(
+    '/api/v1/admin/users/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        params: z.object({ id: z.uuid() }),
+        body: AccessRequest,
+        response: { 200: AccessResponse },
+      },
+      config: { auth: ['admin'] },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await changeUserAccess(deps, {
+          admin: currentUser(request),
+          change: { userId: request.params.id, ...request.body },
+        }),
+      ),
+  );
 }

@@ -60,4 +60,9 @@ export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${w
 export const forbidden = (message = 'Not allowed') => new AppError(ErrorCode.FORBIDDEN, message);
 export const conflict = (message: string, details?: unknown) => new AppError(ErrorCode.CONFLICT, message, details);
 export const unavailable = (message = 'Service temporarily unavailable', retryAfterS = 5) =>
-  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { retryAfter: retryAfterS }, { 'retry-after': String(retryAfterS) });
+  new AppError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    message,
+    { retryAfter: retryAfterS },
+    { 'retry-after': String(retryAfterS) },
+  );

@@ -39,7 +39,10 @@ export class FailureLockout {
   private readonly attempts: RateLimiterAbstract;
   private readonly strikes: RateLimiterAbstract;
 
-  constructor(stores: LockoutStores, private readonly policy: LockoutPolicy) {
+  constructor(
+    stores: LockoutStores,
+    private readonly policy: LockoutPolicy,
+  ) {
     this.attempts = stores(policy.freeAttempts, policy.windowS, 'attempts');
     this.strikes = stores(MAX_STRIKES, STRIKE_MEMORY_S, 'strikes');
   }
@@ -68,7 +71,10 @@ export class FailureLockout {
 
   private async lock(key: string): Promise<number> {
     const strikes = await this.strikes.penalty(key);
-    const seconds = Math.min(this.policy.maxBlockS, this.policy.baseBlockS * 2 ** Math.min(30, strikes.consumedPoints - 1));
+    const seconds = Math.min(
+      this.policy.maxBlockS,
+      this.policy.baseBlockS * 2 ** Math.min(30, strikes.consumedPoints - 1),
+    );
     await this.attempts.block(key, seconds);
     return seconds;
   }

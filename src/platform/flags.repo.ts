@@ -46,7 +46,9 @@ export async function upsertOverride(tx: DbHandle, row: { name: string; enabled:
   return q(tx)
     .insertInto('feature_flags')
     .values({ name: row.name, enabled: row.enabled, updated_by: row.by })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ enabled: row.enabled, updated_by: row.by, updated_at: sql`now()` }))
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({ enabled: row.enabled, updated_by: row.by, updated_at: sql`now()` }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -57,17 +59,35 @@ export async function deleteOverride(tx: DbHandle, name: string): Promise<void> 
 
 export async function insertFlagChange(
   tx: DbHandle,
-  row: { flag: string; oldEnabled: boolean; newEnabled: boolean; overrideRemoved: boolean; reason: string | null; by: string },
+  row: {
+    flag: string;
+    oldEnabled: boolean;
+    newEnabled: boolean;
+    overrideRemoved: boolean;
+    reason: string | null;
+    by: string;
+  },
 ): Promise<void> {
   await q(tx)
     .insertInto('flag_changes')
-    .values({ flag: row.flag, old_enabled: row.oldEnabled, new_enabled: row.newEnabled, override_removed: row.overrideRemoved, reason: row.reason, changed_by: row.by })
+    .values({
+      flag: row.flag,
+      old_enabled: row.oldEnabled,
+      new_enabled: row.newEnabled,
+      override_removed: row.overrideRemoved,
+      reason: row.reason,
+      changed_by: row.by,
+    })
     .execute();
 }
 
 /** Newest first; `limit + 1` rows so the caller knows whether there is a next page. */
 export async function listFlagChanges(db: DbHandle, args: { flag?: string; limit: number; beforeId?: number }) {
-  let query = q(db).selectFrom('flag_changes').selectAll().orderBy('id', 'desc').limit(args.limit + 1);
+  let query = q(db)
+    .selectFrom('flag_changes')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
   if (args.flag) query = query.where('flag', '=', args.flag);
   if (args.beforeId !== undefined) query = query.where('id', '<', args.beforeId);
   return query.execute();

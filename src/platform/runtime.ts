@@ -41,7 +41,12 @@ export interface PlatformOptions {
 
 async function resolveDatabaseUrl(config: Config, log: Logger, onGiveUp: PlatformOptions['onEmbeddedGiveUp']) {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: undefined };
-  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, log, onGiveUp });
+  const embedded = await startEmbeddedPostgres({
+    dir: config.EMBEDDED_PG_DIR,
+    port: config.EMBEDDED_PG_PORT,
+    log,
+    onGiveUp,
+  });
   return { url: embedded.url, embedded };
 }
 
@@ -63,10 +68,20 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   const flags = new FeatureFlags(config);
   const listener = new PgListener({ url, log });
   await listener.start();
-  const flagSync = new FlagSync({ listener, schema: config.DB_SCHEMA, db: database.db, flags, refreshMs: config.FLAGS_REFRESH_MS, log });
+  const flagSync = new FlagSync({
+    listener,
+    schema: config.DB_SCHEMA,
+    db: database.db,
+    flags,
+    refreshMs: config.FLAGS_REFRESH_MS,
+    log,
+  });
   await flagSync.start();
   // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis is away.
-  const hotState = withMemoryFallback(createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }), log);
+  const hotState = withMemoryFallback(
+    createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }),
+    log,
+  );
   return {
     config,
     log,

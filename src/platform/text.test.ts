@@ -8,7 +8,10 @@ const C0_C1 = ['\u0001', '\u0007', '\u000B', '\u001B', '\u007F', '\u0085', '\u00
 describe('platform text rules', () => {
   test('unstorable text: NUL, lone surrogates (values and keys), too-deep nesting; paired surrogates are fine', () => {
     assert.equal(findUnstorableText({ a: ['ok', 'emoji \u{1F600}'] }, 'body'), null);
-    assert.deepEqual(findUnstorableText({ a: ['ok', 'x\u0000'] }, 'body'), { field: 'body.a.1', message: 'contains U+0000' });
+    assert.deepEqual(findUnstorableText({ a: ['ok', 'x\u0000'] }, 'body'), {
+      field: 'body.a.1',
+      message: 'contains U+0000',
+    });
     assert.equal(findUnstorableText({ note: '\udc00' }, 'payload')?.field, 'payload.note');
     assert.match(findUnstorableText({ ['k\ud800']: 1 }, 'body')!.message, /^key /);
     let deep: unknown = 'x';
@@ -20,7 +23,8 @@ describe('platform text rules', () => {
     const name = safeName(100);
     assert.equal(name.parse('  Rana Adel  '), 'Rana Adel');
     assert.equal(name.parse('رنا'), 'رنا');
-    for (const bad of [...BIDI, ...C0_C1, '\n', '\t']) assert.equal(name.safeParse(`a${bad}b`).success, false, JSON.stringify(bad));
+    for (const bad of [...BIDI, ...C0_C1, '\n', '\t'])
+      assert.equal(name.safeParse(`a${bad}b`).success, false, JSON.stringify(bad));
   });
 
   test('multi-line free text keeps \\n, \\r and \\t but refuses other controls and bidi marks; one-line text refuses line breaks', () => {

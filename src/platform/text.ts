@@ -36,7 +36,8 @@ export function findUnstorableText(value: unknown, path: string, depth = 0): Tex
   for (const [key, child] of Object.entries(value)) {
     const keyReason = unstorableReason(key);
     // The key itself is unprintable: name the field by its printable neighbourhood only.
-    if (keyReason) return { field: `${path}.${key.toWellFormed().replaceAll('\u0000', '\\0')}`, message: `key ${keyReason}` };
+    if (keyReason)
+      return { field: `${path}.${key.toWellFormed().replaceAll('\u0000', '\\0')}`, message: `key ${keyReason}` };
     const found = findUnstorableText(child, `${path}.${key}`, depth + 1);
     if (found) return found;
   }
@@ -66,7 +67,12 @@ const FORBIDDEN_MESSAGE = 'must not contain control characters or bidi override 
 
 /** A person's or thing's name (user, contact, vehicle make/plate): trimmed, 1..max, one line, no controls. */
 export function safeName(max: number) {
-  return z.string().trim().min(1).max(max).refine((s) => !SINGLE_LINE_FORBIDDEN.test(s), FORBIDDEN_MESSAGE);
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !SINGLE_LINE_FORBIDDEN.test(s), FORBIDDEN_MESSAGE);
 }
 
 export interface SafeTextOptions {

@@ -14,7 +14,14 @@ const RAD = Math.PI / 180;
  * (the memory geo index caches each driver's cosine). Every distance in the
  * system is built from this one formula.
  */
-export function haversineTerm(lat1: number, lng1: number, cosLat1: number, lat2: number, lng2: number, cosLat2: number): number {
+export function haversineTerm(
+  lat1: number,
+  lng1: number,
+  cosLat1: number,
+  lat2: number,
+  lng2: number,
+  cosLat2: number,
+): number {
   const u = Math.sin(((lat2 - lat1) * RAD) / 2);
   const v = Math.sin(((lng2 - lng1) * RAD) / 2);
   // Clamp: rounding can push the term a hair above 1 for antipodal points.

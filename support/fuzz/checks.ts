@@ -36,7 +36,8 @@ const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function metaProblem(res: RawResponse, meta: unknown): string | null {
-  if (!isObject(meta) || typeof meta.requestId !== 'string' || typeof meta.timestamp !== 'string') return 'meta lacks requestId/timestamp';
+  if (!isObject(meta) || typeof meta.requestId !== 'string' || typeof meta.timestamp !== 'string')
+    return 'meta lacks requestId/timestamp';
   if (Number.isNaN(Date.parse(meta.timestamp))) return 'meta.timestamp is not ISO-8601';
   if (res.headers['x-request-id'] !== meta.requestId) return 'X-Request-Id header differs from meta.requestId';
   return null;
@@ -56,7 +57,8 @@ export function envelopeProblem(res: RawResponse): string | null {
   if (meta) return meta;
   if (body.success) return res.status < 400 && 'data' in body ? null : `success:true with status ${res.status}`;
   const error = body.error;
-  if (!isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string') return 'error lacks code/message';
+  if (!isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string')
+    return 'error lacks code/message';
   if (!KNOWN_CODES.has(error.code)) return `unknown error code ${error.code}`;
   const expected = HTTP_STATUS[error.code as ErrorCode];
   return expected === res.status ? null : `code ${error.code} sent with ${res.status}, contract says ${expected}`;

@@ -11,7 +11,14 @@ import type { TestApp } from '../harness.js';
 import { routeTable, type RouteEntry } from '../../src/platform/http/route-table.js';
 import type { Role } from '../../src/platform/http/route-config.js';
 import { schemaArbitrary, type ArbitraryContext, type JsonSchema } from './schema-arbitrary.js';
-import { PAYLOAD_KINDS, mutate, type Mutated, type OperationSchemas, type PayloadKind, type RequestParts } from './mutations.js';
+import {
+  PAYLOAD_KINDS,
+  mutate,
+  type Mutated,
+  type OperationSchemas,
+  type PayloadKind,
+  type RequestParts,
+} from './mutations.js';
 import { envelopeProblem, findLeak, type RawResponse } from './checks.js';
 import { PRINCIPALS, seedWorld, type FuzzWorld, type Principal } from './world.js';
 
@@ -91,19 +98,22 @@ export function encodeSegment(value: string): string {
     return Array.from(value, (ch) => {
       const c = ch.codePointAt(0)!;
       if (c < 0xd800 || c > 0xdfff) return encodeURIComponent(ch);
-      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     }).join('');
   }
 }
 
-const asText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const asText = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 function urlOf(op: Operation, parts: RequestParts): string {
   const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(asText(parts.params[name])));
   const query: string[] = [];
   for (const [key, value] of Object.entries(parts.query)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) query.push(`${encodeSegment(key)}=${encodeSegment(asText(v))}`);
+    for (const v of Array.isArray(value) ? value : [value])
+      query.push(`${encodeSegment(key)}=${encodeSegment(asText(v))}`);
   }
   return query.length > 0 ? `${path}?${query.join('&')}` : path;
 }
@@ -125,15 +135,21 @@ interface Case {
 
 /** The operation's cases, a pure function of the seed. Valid requests are weighted up so handlers run too. */
 export function casesFor(op: Operation, ctx: ArbitraryContext, seed: number, count: number): Case[] {
-  const obj = (shape: Record<string, JsonSchema>, required: string[]) => schemaArbitrary({ type: 'object', properties: shape, required }, ctx);
+  const obj = (shape: Record<string, JsonSchema>, required: string[]) =>
+    schemaArbitrary({ type: 'object', properties: shape, required }, ctx);
   const queryShape = Object.fromEntries(Object.entries(op.schemas.query).map(([k, q]) => [k, q.schema]));
-  const queryRequired = Object.entries(op.schemas.query).filter(([, q]) => q.required).map(([k]) => k);
+  const queryRequired = Object.entries(op.schemas.query)
+    .filter(([, q]) => q.required)
+    .map(([k]) => k);
   const parts = fc.record({
     params: obj(op.schemas.params, Object.keys(op.schemas.params)),
     query: obj(queryShape, queryRequired),
     body: op.schemas.body ? schemaArbitrary(op.schemas.body, ctx) : fc.constant(undefined),
   }) as fc.Arbitrary<RequestParts>;
-  const kind = fc.oneof({ arbitrary: fc.constant<PayloadKind>('valid'), weight: 3 }, { arbitrary: fc.constantFrom(...PAYLOAD_KINDS.slice(1)), weight: 7 });
+  const kind = fc.oneof(
+    { arbitrary: fc.constant<PayloadKind>('valid'), weight: 3 },
+    { arbitrary: fc.constantFrom(...PAYLOAD_KINDS.slice(1)), weight: 7 },
+  );
   let hash = seed;
   for (const ch of op.id) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) | 0;
   return fc.sample(fc.record({ parts, kind, pick: fc.nat(), who: fc.nat() }), { seed: hash, numRuns: count });
@@ -150,7 +166,8 @@ function requestOf(op: Operation, c: Case, m: Mutated, principalHeaders: Record<
   const headers: Record<string, string> = { ...principalHeaders };
   if (op.route?.config.idempotent && c.pick % 2 === 0) headers['idempotency-key'] = `fuzz-${c.pick % 3}`; // collisions on purpose: replays and mismatches
   let payload = m.rawBody;
-  if (payload === undefined && m.parts.body !== undefined && op.method !== 'GET') payload = JSON.stringify(m.parts.body);
+  if (payload === undefined && m.parts.body !== undefined && op.method !== 'GET')
+    payload = JSON.stringify(m.parts.body);
   if (payload !== undefined) headers['content-type'] = 'application/json';
   Object.assign(headers, m.headers);
   return { method: op.method, url: urlOf(op, m.parts), headers, payload };
@@ -158,15 +175,26 @@ function requestOf(op: Operation, c: Case, m: Mutated, principalHeaders: Record<
 
 async function send(t: TestApp, req: Sent, timeoutMs: number): Promise<RawResponse | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
-  const res = await Promise.race([t.app.http.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload }), hung]);
+  const hung = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const res = await Promise.race([
+    t.app.http.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload }),
+    hung,
+  ]);
   clearTimeout(timer);
   return res === 'timeout' ? res : { status: res.statusCode, body: res.body, headers: res.headers };
 }
 
 /** The caller's own credentials are named, not shown: reports get shared, tokens must not be. */
-function redacted(headers: Record<string, string>, credentials: Record<string, string>, principal: Principal): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, credentials[k] === v ? `<${principal}>` : snip(v)]));
+function redacted(
+  headers: Record<string, string>,
+  credentials: Record<string, string>,
+  principal: Principal,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, credentials[k] === v ? `<${principal}>` : snip(v)]),
+  );
 }
 
 /** /health/*, /metrics and /api/docs* answer plain (API.md); everything else is enveloped. */
@@ -174,8 +202,17 @@ const isPlain = (op: Operation) => Boolean(op.route?.config.plain) || op.path.st
 
 function emptyReport(opts: FuzzOptions, operations: number): FuzzReport {
   return {
-    seed: opts.seed, casesPerOperation: opts.casesPerOperation, operations, requestsSent: 0, durationMs: 0, statusHistogram: {}, byKind: {},
-    fiveXX: { count: 0, byOperation: {}, findings: [] }, leaks: { count: 0, findings: [] }, envelope: { count: 0, findings: [] }, timeouts: { count: 0, findings: [] },
+    seed: opts.seed,
+    casesPerOperation: opts.casesPerOperation,
+    operations,
+    requestsSent: 0,
+    durationMs: 0,
+    statusHistogram: {},
+    byKind: {},
+    fiveXX: { count: 0, byOperation: {}, findings: [] },
+    leaks: { count: 0, findings: [] },
+    envelope: { count: 0, findings: [] },
+    timeouts: { count: 0, findings: [] },
   };
 }
 
@@ -184,11 +221,17 @@ function record(report: FuzzReport, bucket: { count: number; findings: Finding[]
   if (bucket.findings.length < MAX_FINDINGS) bucket.findings.push(finding);
 }
 
-function judge(report: FuzzReport, op: Operation, finding: Omit<Finding, 'problem' | 'status' | 'response'>, res: RawResponse | 'timeout') {
+function judge(
+  report: FuzzReport,
+  op: Operation,
+  finding: Omit<Finding, 'problem' | 'status' | 'response'>,
+  res: RawResponse | 'timeout',
+) {
   const stats = (report.byKind[finding.kind] ??= { sent: 0, fiveXX: 0 });
   stats.sent += 1;
   report.requestsSent += 1;
-  if (res === 'timeout') return record(report, report.timeouts, { ...finding, status: 0, problem: 'no response in time', response: '' });
+  if (res === 'timeout')
+    return record(report, report.timeouts, { ...finding, status: 0, problem: 'no response in time', response: '' });
   report.statusHistogram[res.status] = (report.statusHistogram[res.status] ?? 0) + 1;
   const full = (problem: string): Finding => ({ ...finding, status: res.status, problem, response: snip(res.body) });
   if (res.status >= 500) {
@@ -218,7 +261,12 @@ export async function runFuzz(t: TestApp, opts: FuzzOptions): Promise<FuzzReport
       const mutated = mutate(c.kind, c.parts, op.schemas, c.pick);
       const req = requestOf(op, c, mutated, world.headersFor(principal));
       const res = await send(t, req, opts.timeoutMs ?? 15_000);
-      const shown = { method: req.method, url: snip(req.url), headers: redacted(req.headers, world.headersFor(principal), principal), body: req.payload === undefined ? undefined : snip(req.payload) };
+      const shown = {
+        method: req.method,
+        url: snip(req.url),
+        headers: redacted(req.headers, world.headersFor(principal), principal),
+        body: req.payload === undefined ? undefined : snip(req.payload),
+      };
       judge(report, op, { operation: op.id, kind: c.kind, target: mutated.target, principal, request: shown }, res);
     }
     opts.progress?.(`${op.id}: ${report.requestsSent} sent, ${report.fiveXX.count} 5xx so far`);

@@ -6,8 +6,22 @@
 import type { JsonSchema } from './schema-arbitrary.js';
 
 export const PAYLOAD_KINDS = [
-  'valid', 'wrongType', 'missingField', 'hugeString', 'unicode', 'loneSurrogate', 'nul', 'injection',
-  'badId', 'outOfRange', 'unknownEnum', 'extraField', 'malformedJson', 'bigBody', 'wrongContentType', 'badHeader',
+  'valid',
+  'wrongType',
+  'missingField',
+  'hugeString',
+  'unicode',
+  'loneSurrogate',
+  'nul',
+  'injection',
+  'badId',
+  'outOfRange',
+  'unknownEnum',
+  'extraField',
+  'malformedJson',
+  'bigBody',
+  'wrongContentType',
+  'badHeader',
 ] as const;
 export type PayloadKind = (typeof PAYLOAD_KINDS)[number];
 
@@ -37,34 +51,112 @@ export interface Mutated {
 
 const WRONG_TYPES: unknown[] = [0, -1, 1.5, true, false, null, 'string', '', [], {}, [1, 'a'], { a: { b: 1 } }];
 export const INJECTION: readonly string[] = [
-  "' OR '1'='1", "'; DROP TABLE users; --", '1; SELECT pg_sleep(5)', '" OR ""="', '{"$gt":""}', '../../../../etc/passwd',
-  '..%2f..%2fetc%2fpasswd', '${7*7}', '{{7*7}}', '<script>alert(1)</script>', '%s%s%s%n', '\\', "'", '"', '`', 'null',
-  'undefined', 'NaN', 'Infinity', '-1', '0x10', '1e400', '__proto__', 'constructor', ' ', '\t\r\n', '*', '%',
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '1; SELECT pg_sleep(5)',
+  '" OR ""="',
+  '{"$gt":""}',
+  '../../../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  '${7*7}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '%s%s%s%n',
+  '\\',
+  "'",
+  '"',
+  '`',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0x10',
+  '1e400',
+  '__proto__',
+  'constructor',
+  ' ',
+  '\t\r\n',
+  '*',
+  '%',
 ];
 export const UNICODE: readonly string[] = [
-  '\u202Eevil', 'ＡＢＣ１２３', '٠١٢٣٤٥', 'e\u0301'.repeat(30), '👨‍👩‍👧‍👦'.repeat(10), '\uFEFFbom', '\u200B', '\uFFFF\uFFFE',
-  '\u{10FFFF}', 'مرحبا يا صديقي', '𝕳𝖊𝖑𝖑𝖔', '\u0007\u001b[31m',
+  '\u202Eevil',
+  'ＡＢＣ１２３',
+  '٠١٢٣٤٥',
+  'e\u0301'.repeat(30),
+  '👨‍👩‍👧‍👦'.repeat(10),
+  '\uFEFFbom',
+  '\u200B',
+  '\uFFFF\uFFFE',
+  '\u{10FFFF}',
+  'مرحبا يا صديقي',
+  '𝕳𝖊𝖑𝖑𝖔',
+  '\u0007\u001b[31m',
 ];
 export const LONE_SURROGATES: readonly string[] = ['\uD800', 'a\uDC00b', '\uDBFF', 'x\uD83D', '\uDE00y'];
 export const NUL_STRINGS: readonly string[] = ['\u0000', 'a\u0000b', '\u0000'.repeat(10)];
 const BAD_IDS = (uuid: string): string[] => [
-  'not-a-uuid', '123', '0', '-1', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', `${uuid}x`,
-  uuid.replaceAll('-', ''), `{${uuid}}`, "1' OR '1'='1", '%00', '..', 'a'.repeat(5000), '9'.repeat(40), '1e3', 'null',
+  'not-a-uuid',
+  '123',
+  '0',
+  '-1',
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  `${uuid}x`,
+  uuid.replaceAll('-', ''),
+  `{${uuid}}`,
+  "1' OR '1'='1",
+  '%00',
+  '..',
+  'a'.repeat(5000),
+  '9'.repeat(40),
+  '1e3',
+  'null',
 ];
 /** JSON numbers JSON.stringify cannot write: spliced into the raw body via a sentinel. */
 const RAW_NUMBERS = ['1e400', '-1e400', '123456789012345678901234567890', '1.0e+999', '-0.0e-999'];
 export const MALFORMED_JSON: readonly string[] = [
-  '{', '{"a":', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":"\\x"}', '"\\ud800"', '{"a":1}{"b":2}', '\u0000', '',
-  `${'['.repeat(20_000)}${']'.repeat(20_000)}`, `{"constructor":${'['.repeat(5000)}${']'.repeat(5000)}}`, '{"__proto__":{"isAdmin":true}}',
-  '{"constructor":{"prototype":{"isAdmin":true}}}', '\uFEFF{}', '{"a":1e999999}',
+  '{',
+  '{"a":',
+  '{"a":1,}',
+  "{'a':1}",
+  '[1,2',
+  'nul',
+  'tru',
+  '{"a":"\\x"}',
+  '"\\ud800"',
+  '{"a":1}{"b":2}',
+  '\u0000',
+  '',
+  `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+  `{"constructor":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"isAdmin":true}}}',
+  '\uFEFF{}',
+  '{"a":1e999999}',
 ];
-const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/xml',
+];
 const BAD_HEADERS: Array<Record<string, string>> = [
-  { authorization: 'Bearer ' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: `Bearer ${'a'.repeat(8000)}` },
+  { authorization: 'Bearer ' },
+  { authorization: 'Basic YWRtaW46YWRtaW4=' },
+  { authorization: `Bearer ${'a'.repeat(8000)}` },
   { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.' },
-  { 'x-client-version': 'abc' }, { 'x-client-version': '0.0.1' }, { 'x-client-version': '99999999999999999999.0.0' },
-  { 'idempotency-key': 'k'.repeat(300) }, { 'idempotency-key': '' }, { 'x-request-id': '../../etc/passwd' },
-  { 'x-api-key': "' OR '1'='1" }, { 'x-api-key': 'sl_live_000000000000_' }, { accept: 'text/xml' },
+  { 'x-client-version': 'abc' },
+  { 'x-client-version': '0.0.1' },
+  { 'x-client-version': '99999999999999999999.0.0' },
+  { 'idempotency-key': 'k'.repeat(300) },
+  { 'idempotency-key': '' },
+  { 'x-request-id': '../../etc/passwd' },
+  { 'x-api-key': "' OR '1'='1" },
+  { 'x-api-key': 'sl_live_000000000000_' },
+  { accept: 'text/xml' },
 ];
 const BIG_BODY_BYTES = 1_048_576; // the brief's 1 MB: ten times the body cap
 
@@ -88,8 +180,10 @@ function bodySlots(value: unknown, schema: JsonSchema | undefined, path: string[
 
 function slotsOf(parts: RequestParts, schemas: OperationSchemas): Slot[] {
   const out: Slot[] = [];
-  for (const [name, schema] of Object.entries(schemas.params)) out.push({ where: 'params', path: [name], schema, required: true });
-  for (const [name, q] of Object.entries(schemas.query)) out.push({ where: 'query', path: [name], schema: q.schema, required: q.required });
+  for (const [name, schema] of Object.entries(schemas.params))
+    out.push({ where: 'params', path: [name], schema, required: true });
+  for (const [name, q] of Object.entries(schemas.query))
+    out.push({ where: 'query', path: [name], schema: q.schema, required: q.required });
   if (schemas.body) bodySlots(parts.body, schemas.body, [], false, out);
   return out;
 }
@@ -103,7 +197,11 @@ function candidates(kind: PayloadKind, slots: Slot[]): Slot[] {
   const leaves = slots.filter((s) => s.path.length > 0 || s.where !== 'body');
   const fit: Record<string, (s: Slot) => boolean> = {
     missingField: (s) => s.required && s.where !== 'params',
-    hugeString: isString, unicode: isString, loneSurrogate: isString, nul: isString, injection: isString,
+    hugeString: isString,
+    unicode: isString,
+    loneSurrogate: isString,
+    nul: isString,
+    injection: isString,
     badId: (s) => s.schema?.format === 'uuid' || s.where === 'params',
     outOfRange: isNumber,
     unknownEnum: (s) => Array.isArray(s.schema?.enum),
@@ -115,12 +213,22 @@ function candidates(kind: PayloadKind, slots: Slot[]): Slot[] {
 
 function replacement(kind: PayloadKind, slot: Slot, pick: number): { value: unknown; raw?: string } {
   switch (kind) {
-    case 'hugeString': return { value: pickFrom(['x', 'é', '𝕏'], pick).repeat(pickFrom(slot.where === 'body' ? [1_000, 10_000, 30_000, 99_000] : [300, 2_000, 8_000], pick >> 2)) };
-    case 'unicode': return { value: pickFrom(UNICODE, pick) };
-    case 'loneSurrogate': return { value: pickFrom(LONE_SURROGATES, pick) };
-    case 'nul': return { value: pickFrom(NUL_STRINGS, pick) };
-    case 'injection': return { value: pickFrom(INJECTION, pick) };
-    case 'badId': return { value: pickFrom(BAD_IDS('3f2b1c9e-8d7a-4e6f-9a1b-2c3d4e5f6a7b'), pick) };
+    case 'hugeString':
+      return {
+        value: pickFrom(['x', 'é', '𝕏'], pick).repeat(
+          pickFrom(slot.where === 'body' ? [1_000, 10_000, 30_000, 99_000] : [300, 2_000, 8_000], pick >> 2),
+        ),
+      };
+    case 'unicode':
+      return { value: pickFrom(UNICODE, pick) };
+    case 'loneSurrogate':
+      return { value: pickFrom(LONE_SURROGATES, pick) };
+    case 'nul':
+      return { value: pickFrom(NUL_STRINGS, pick) };
+    case 'injection':
+      return { value: pickFrom(INJECTION, pick) };
+    case 'badId':
+      return { value: pickFrom(BAD_IDS('3f2b1c9e-8d7a-4e6f-9a1b-2c3d4e5f6a7b'), pick) };
     case 'unknownEnum': {
       const first = String(slot.schema?.enum?.[0] ?? 'x');
       return { value: pickFrom(['not_a_value', first.toUpperCase(), ` ${first}`, `${first}s`, ''], pick) };
@@ -132,7 +240,8 @@ function replacement(kind: PayloadKind, slot: Slot, pick: number): { value: unkn
       if (pick % 3 === 0) return { value: null, raw: pickFrom(RAW_NUMBERS, pick >> 2) };
       return { value: pickFrom(values, pick >> 2) };
     }
-    default: return { value: pickFrom(WRONG_TYPES, pick) };
+    default:
+      return { value: pickFrom(WRONG_TYPES, pick) };
   }
 }
 
@@ -152,12 +261,26 @@ function setAt(root: unknown, path: string[], value: unknown, remove: boolean): 
 function bodyLevel(kind: PayloadKind, parts: RequestParts, pick: number): Mutated {
   const json = { 'content-type': 'application/json' };
   switch (kind) {
-    case 'malformedJson': return { parts, rawBody: pickFrom(MALFORMED_JSON, pick), headers: json, target: 'request' };
-    case 'bigBody': return { parts, rawBody: `{"x":"${'a'.repeat(BIG_BODY_BYTES)}"}`, headers: json, target: 'request' };
-    case 'wrongContentType': return { parts, rawBody: JSON.stringify(parts.body ?? {}), headers: { 'content-type': pickFrom(CONTENT_TYPES, pick) }, target: 'request' };
+    case 'malformedJson':
+      return { parts, rawBody: pickFrom(MALFORMED_JSON, pick), headers: json, target: 'request' };
+    case 'bigBody':
+      return { parts, rawBody: `{"x":"${'a'.repeat(BIG_BODY_BYTES)}"}`, headers: json, target: 'request' };
+    case 'wrongContentType':
+      return {
+        parts,
+        rawBody: JSON.stringify(parts.body ?? {}),
+        headers: { 'content-type': pickFrom(CONTENT_TYPES, pick) },
+        target: 'request',
+      };
     default: {
-      const extra = pickFrom([{ __fuzzExtra: 'x' }, { role: 'admin', isAdmin: true }, { id: '00000000-0000-0000-0000-000000000000' }], pick);
-      const body = parts.body !== null && typeof parts.body === 'object' && !Array.isArray(parts.body) ? { ...parts.body, ...extra } : extra;
+      const extra = pickFrom(
+        [{ __fuzzExtra: 'x' }, { role: 'admin', isAdmin: true }, { id: '00000000-0000-0000-0000-000000000000' }],
+        pick,
+      );
+      const body =
+        parts.body !== null && typeof parts.body === 'object' && !Array.isArray(parts.body)
+          ? { ...parts.body, ...extra }
+          : extra;
       return { parts: { ...parts, body }, target: 'body' };
     }
   }
@@ -171,7 +294,8 @@ function bodyLevel(kind: PayloadKind, parts: RequestParts, pick: number): Mutate
 export function mutate(kind: PayloadKind, parts: RequestParts, schemas: OperationSchemas, pick: number): Mutated {
   if (kind === 'valid') return { parts, target: 'none' };
   if (kind === 'badHeader') return { parts, headers: pickFrom(BAD_HEADERS, pick), target: 'headers' };
-  if (BODY_LEVEL.has(kind)) return schemas.body ? bodyLevel(kind, parts, pick) : mutate('wrongType', parts, schemas, pick);
+  if (BODY_LEVEL.has(kind))
+    return schemas.body ? bodyLevel(kind, parts, pick) : mutate('wrongType', parts, schemas, pick);
   const slots = candidates(kind, slotsOf(parts, schemas));
   if (slots.length === 0) return { parts, headers: pickFrom(BAD_HEADERS, pick), target: 'headers' };
   const slot = pickFrom(slots, pick);
@@ -179,7 +303,8 @@ export function mutate(kind: PayloadKind, parts: RequestParts, schemas: Operatio
   const { value, raw } = replacement(kind, slot, Math.floor(pick / slots.length));
   const next = { ...parts, [slot.where]: setAt(parts[slot.where], slot.path, raw ? RAW_SENTINEL : value, remove) };
   const target = [slot.where, ...slot.path].join('.');
-  if (raw === undefined || slot.where !== 'body') return { parts: raw ? { ...next, [slot.where]: setAt(parts[slot.where], slot.path, raw, false) } : next, target };
+  if (raw === undefined || slot.where !== 'body')
+    return { parts: raw ? { ...next, [slot.where]: setAt(parts[slot.where], slot.path, raw, false) } : next, target };
   const rawBody = JSON.stringify(next.body).replace(JSON.stringify(RAW_SENTINEL), raw);
   return { parts: next, rawBody, headers: { 'content-type': 'application/json' }, target };
 }

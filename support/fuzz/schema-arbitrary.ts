@@ -51,18 +51,30 @@ function numberArbitrary(schema: JsonSchema): fc.Arbitrary<number> {
   const integer = schema.type === 'integer';
   const exclusiveMin = schema.exclusiveMinimum === true || typeof schema.exclusiveMinimum === 'number';
   const exclusiveMax = schema.exclusiveMaximum === true || typeof schema.exclusiveMaximum === 'number';
-  const min = typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : (schema.minimum ?? (integer ? 0 : -1000));
-  const max = typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum : (schema.maximum ?? (integer ? 100_000 : 1000));
+  const min =
+    typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : (schema.minimum ?? (integer ? 0 : -1000));
+  const max =
+    typeof schema.exclusiveMaximum === 'number'
+      ? schema.exclusiveMaximum
+      : (schema.maximum ?? (integer ? 100_000 : 1000));
   if (integer) {
     const lo = Math.ceil(min) + (exclusiveMin && Number.isInteger(min) ? 1 : 0);
     const hi = Math.min(Math.floor(max) - (exclusiveMax && Number.isInteger(max) ? 1 : 0), Math.max(lo, 1_000_000));
     return fc.integer({ min: lo, max: Math.max(lo, hi) });
   }
-  return fc.double({ min, max, minExcluded: exclusiveMin, maxExcluded: exclusiveMax, noNaN: true, noDefaultInfinity: true });
+  return fc.double({
+    min,
+    max,
+    minExcluded: exclusiveMin,
+    maxExcluded: exclusiveMax,
+    noNaN: true,
+    noDefaultInfinity: true,
+  });
 }
 
 function stringArbitrary(schema: JsonSchema, ctx: ArbitraryContext): fc.Arbitrary<string> {
-  if (schema.format === 'uuid') return ctx.knownIds.length > 0 ? fc.oneof(fc.constantFrom(...ctx.knownIds), fc.uuid()) : fc.uuid();
+  if (schema.format === 'uuid')
+    return ctx.knownIds.length > 0 ? fc.oneof(fc.constantFrom(...ctx.knownIds), fc.uuid()) : fc.uuid();
   if (schema.format === 'date-time') {
     // Mostly the near future: bookings and scheduled trips refuse the past.
     return fc.integer({ min: -DAY_MS, max: 30 * DAY_MS }).map((offset) => new Date(Date.now() + offset).toISOString());
@@ -82,7 +94,8 @@ function stringArbitrary(schema: JsonSchema, ctx: ArbitraryContext): fc.Arbitrar
 
 function objectArbitrary(schema: JsonSchema, ctx: ArbitraryContext): fc.Arbitrary<Record<string, unknown>> {
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [key, child] of Object.entries(schema.properties ?? {})) shape[key] = FIELD_HINTS[key] ?? schemaArbitrary(child, ctx);
+  for (const [key, child] of Object.entries(schema.properties ?? {}))
+    shape[key] = FIELD_HINTS[key] ?? schemaArbitrary(child, ctx);
   return fc.record(shape, { requiredKeys: (schema.required ?? []).filter((k) => k in shape) });
 }
 

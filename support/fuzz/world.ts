@@ -13,10 +13,16 @@ import { randomPhone, type TestApp, type TestUser } from '../harness.js';
 export const PRINCIPALS = ['none', 'rider', 'driver', 'admin', 'apiKey', 'forgedToken'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
-export const CAIRO_TRIP = { pickup: { lat: 30.0444, lng: 31.2357 }, dropoff: { lat: 30.0626, lng: 31.2497 }, vehicleClass: 'economy', paymentMethod: 'cash' } as const;
+export const CAIRO_TRIP = {
+  pickup: { lat: 30.0444, lng: 31.2357 },
+  dropoff: { lat: 30.0626, lng: 31.2497 },
+  vehicleClass: 'economy',
+  paymentMethod: 'cash',
+} as const;
 const ADMIN_PASSWORD = 'fuzz-admin-password';
 /** Signed with a key the server does not hold: must be 401 everywhere it matters. */
-const FORGED_TOKEN = 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImZ1enoifQ.eyJzdWIiOiIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAiLCJyb2xlIjoiYWRtaW4ifQ.c2lnbmF0dXJl';
+const FORGED_TOKEN =
+  'eyJhbGciOiJIUzI1NiIsImtpZCI6ImZ1enoifQ.eyJzdWIiOiIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAiLCJyb2xlIjoiYWRtaW4ifQ.c2lnbmF0dXJl';
 
 export interface Resources {
   tripId: string;
@@ -36,7 +42,8 @@ export interface FuzzWorld {
 }
 
 async function expectCreated(res: { status: number; body: any }, what: string): Promise<any> {
-  if (res.status !== 201 && res.status !== 200) throw new Error(`${what} failed ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`${what} failed ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.data;
 }
 
@@ -53,31 +60,76 @@ async function newAdmin(t: TestApp): Promise<TestUser> {
 async function newDriver(t: TestApp, admin: TestUser): Promise<TestUser> {
   const user = await t.signup('driver');
   const vehicle = { make: 'Toyota', model: 'Corolla', plate: 'FUZ 1', color: 'white' };
-  await expectCreated(await t.api('POST', '/api/v1/drivers/me/profile', { token: user.accessToken, body: { vehicleClass: 'economy', vehicle } }), 'driver profile');
-  await expectCreated(await t.api('POST', `/api/v1/admin/drivers/${user.id}/approve`, { token: admin.accessToken }), 'approve');
+  await expectCreated(
+    await t.api('POST', '/api/v1/drivers/me/profile', {
+      token: user.accessToken,
+      body: { vehicleClass: 'economy', vehicle },
+    }),
+    'driver profile',
+  );
+  await expectCreated(
+    await t.api('POST', `/api/v1/admin/drivers/${user.id}/approve`, { token: admin.accessToken }),
+    'approve',
+  );
   return user;
 }
 
 /** An accepted trip between `rider` and `driver`, offered the way dispatch would. */
 export async function acceptedTripBetween(t: TestApp, rider: TestUser, driver: TestUser): Promise<string> {
-  const trip = await expectCreated(await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: CAIRO_TRIP }), 'trip');
-  await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 3_600_000) });
-  await expectCreated(await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } }), 'accept');
+  const trip = await expectCreated(
+    await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: CAIRO_TRIP }),
+    'trip',
+  );
+  await offerTrip(t.platform.database.db, {
+    tripId: trip.id,
+    driverIds: [driver.id],
+    round: 1,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  await expectCreated(
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    }),
+    'accept',
+  );
   return trip.id as string;
 }
 
 /** A booking of `rider` with `provider` (who gets a provider profile), two days ahead. */
 export async function bookingBetween(t: TestApp, rider: TestUser, provider: TestUser): Promise<string> {
-  await expectCreated(await t.api('POST', '/api/v1/providers/me/profile', { token: provider.accessToken, body: { serviceTypes: ['oil_change'] } }), 'provider profile');
+  await expectCreated(
+    await t.api('POST', '/api/v1/providers/me/profile', {
+      token: provider.accessToken,
+      body: { serviceTypes: ['oil_change'] },
+    }),
+    'provider profile',
+  );
   const startsAt = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 48 * 3_600_000);
-  const body = { providerId: provider.id, serviceType: 'oil_change', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), address: '12 Tahrir St' };
-  return (await expectCreated(await t.api('POST', '/api/v1/bookings', { token: rider.accessToken, body }), 'booking')).id;
+  const body = {
+    providerId: provider.id,
+    serviceType: 'oil_change',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+    address: '12 Tahrir St',
+  };
+  return (await expectCreated(await t.api('POST', '/api/v1/bookings', { token: rider.accessToken, body }), 'booking'))
+    .id;
 }
 
 async function seedResources(t: TestApp, users: Record<Role, TestUser>): Promise<Resources> {
   const tripId = await acceptedTripBetween(t, users.rider, users.driver);
-  const message = await expectCreated(await t.api('POST', `/api/v1/trips/${tripId}/messages`, { token: users.rider.accessToken, body: { text: 'at the gate', clientMessageId: randomUUID() } }), 'message');
-  const sos = await expectCreated(await t.api('POST', '/api/v1/sos', { token: users.rider.accessToken, body: { tripId, ...CAIRO_TRIP.pickup } }), 'sos');
+  const message = await expectCreated(
+    await t.api('POST', `/api/v1/trips/${tripId}/messages`, {
+      token: users.rider.accessToken,
+      body: { text: 'at the gate', clientMessageId: randomUUID() },
+    }),
+    'message',
+  );
+  const sos = await expectCreated(
+    await t.api('POST', '/api/v1/sos', { token: users.rider.accessToken, body: { tripId, ...CAIRO_TRIP.pickup } }),
+    'sos',
+  );
   const bookingId = await bookingBetween(t, users.rider, users.driver);
   return { tripId, bookingId, sosId: sos.alertId, messageId: message.id };
 }
@@ -88,9 +140,19 @@ async function isAlive(t: TestApp, user: TestUser): Promise<boolean> {
 
 /** Seeds callers and resources on `t` (an app from startTestApp with DISPATCH_INLINE_FIRST_ROUND=false). */
 export async function seedWorld(t: TestApp): Promise<FuzzWorld> {
-  const users: Record<Role, TestUser> = { admin: await t.admin(), rider: await t.signup('rider'), driver: await t.driver() };
+  const users: Record<Role, TestUser> = {
+    admin: await t.admin(),
+    rider: await t.signup('rider'),
+    driver: await t.driver(),
+  };
   const resources = await seedResources(t, users);
-  const key = await expectCreated(await t.api('POST', '/api/v1/admin/api-keys', { token: users.admin.accessToken, body: { name: 'fuzz', scopes: [...API_SCOPES] } }), 'api key');
+  const key = await expectCreated(
+    await t.api('POST', '/api/v1/admin/api-keys', {
+      token: users.admin.accessToken,
+      body: { name: 'fuzz', scopes: [...API_SCOPES] },
+    }),
+    'api key',
+  );
   const knownIds = [...Object.values(users).map((u) => u.id), ...Object.values(resources)];
   return {
     users,

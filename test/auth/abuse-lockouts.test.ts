@@ -11,7 +11,12 @@ describe('abuse: lockouts and shared limits', () => {
   let t: TestApp;
   before(async () => {
     // A one-second first lock, so the doubling can be watched without waiting minutes.
-    t = await startTestApp('abuse_lockouts', { ...OWN_OFFERS, DB_POOL_MAX: '8', LOGIN_LOCKOUT_BASE_S: '1', CHAT_RATE_LIMIT_PER_MIN: String(CHAT_LIMIT) });
+    t = await startTestApp('abuse_lockouts', {
+      ...OWN_OFFERS,
+      DB_POOL_MAX: '8',
+      LOGIN_LOCKOUT_BASE_S: '1',
+      CHAT_RATE_LIMIT_PER_MIN: String(CHAT_LIMIT),
+    });
   });
   after(async () => t.close());
 
@@ -42,20 +47,27 @@ describe('abuse: lockouts and shared limits', () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const trip = await acceptedTrip(t, rider, driver);
-    const status = (body: object) => t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body });
+    const status = (body: object) =>
+      t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body });
     assert.equal((await status({ status: 'arrived' })).status, 200);
     const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp as string;
     const wrong = ['0000', '1111', '2222', '3333', '4444', '5555'].filter((code) => code !== otp).slice(0, 5);
     const answers = [];
     for (const code of wrong) answers.push(await status({ status: 'started', otp: code }));
-    assert.deepEqual(answers.map((a) => a.status), [422, 422, 422, 422, 429]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [422, 422, 422, 422, 429],
+    );
     const locked = answers[4]!;
     assert.equal(locked.body.error.code, 'OTP_LOCKED');
     assert.equal(Number(locked.headers['retry-after']), 600);
     const right = await status({ status: 'started', otp });
     assert.equal(right.status, 429, 'locked for the right OTP too');
     assert.equal(right.body.error.code, 'OTP_LOCKED');
-    assert.equal((await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.status, 'arrived');
+    assert.equal(
+      (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.status,
+      'arrived',
+    );
     const inbox = await t.api('GET', '/api/v1/notifications', { token: rider.accessToken });
     const notice = inbox.body.data.filter((n: { template: string }) => n.template === 'trip.otp_locked');
     assert.equal(notice.length, 1);
@@ -76,7 +88,10 @@ describe('abuse: lockouts and shared limits', () => {
       for (let i = 0; i < CHAT_LIMIT + 2; i++) {
         const node = i % 2 === 0 ? t.app.http : b.app.http;
         const res = await node.inject({
-          method: 'POST', url: `/api/v1/trips/${trip.id}/messages`, headers: { authorization: `Bearer ${rider.accessToken}` }, payload: { text: `hello ${i}`, clientMessageId: `m-${i}` },
+          method: 'POST',
+          url: `/api/v1/trips/${trip.id}/messages`,
+          headers: { authorization: `Bearer ${rider.accessToken}` },
+          payload: { text: `hello ${i}`, clientMessageId: `m-${i}` },
         });
         statuses.push(res.statusCode);
       }

@@ -15,16 +15,30 @@ describe('abuse: limits that must hold', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp('abuse', {
-      RATE_LIMITS_DISABLED: 'false', DB_POOL_MAX: '5',
-      AUTH_FAILURES_PER_IP_PER_MIN: String(AUTH_FAILURES), METRICS_AUTH_FAILURES_PER_IP_PER_MIN: String(METRICS_FAILURES),
-      LOGIN_FREE_ATTEMPTS: String(LOGIN_FREE), LOGIN_LOCKOUT_BASE_S: '60',
+      RATE_LIMITS_DISABLED: 'false',
+      DB_POOL_MAX: '5',
+      AUTH_FAILURES_PER_IP_PER_MIN: String(AUTH_FAILURES),
+      METRICS_AUTH_FAILURES_PER_IP_PER_MIN: String(METRICS_FAILURES),
+      LOGIN_FREE_ATTEMPTS: String(LOGIN_FREE),
+      LOGIN_LOCKOUT_BASE_S: '60',
     });
   });
   after(async () => t.close());
 
   /** A request from a chosen client address (inject's default is 127.0.0.1). */
-  const from = async (ip: string, method: 'GET' | 'POST', url: string, opts: { payload?: object; headers?: Record<string, string> } = {}) => {
-    const res = await t.app.http.inject({ method, url, remoteAddress: ip, payload: opts.payload, headers: opts.headers ?? {} });
+  const from = async (
+    ip: string,
+    method: 'GET' | 'POST',
+    url: string,
+    opts: { payload?: object; headers?: Record<string, string> } = {},
+  ) => {
+    const res = await t.app.http.inject({
+      method,
+      url,
+      remoteAddress: ip,
+      payload: opts.payload,
+      headers: opts.headers ?? {},
+    });
     return { status: res.statusCode, headers: res.headers, body: res.json() };
   };
   const login = (ip: string, body: { phone: string; password: string }, headers: Record<string, string> = {}) =>
@@ -32,11 +46,17 @@ describe('abuse: limits that must hold', () => {
 
   test('1. a valid X-API-Key does not lift the per-IP login limit (10/min)', async () => {
     const admin = await t.admin();
-    const created = await t.api('POST', '/api/v1/admin/api-keys', { token: admin.accessToken, body: { name: 'partner', scopes: ['pricing:read'] } });
+    const created = await t.api('POST', '/api/v1/admin/api-keys', {
+      token: admin.accessToken,
+      body: { name: 'partner', scopes: ['pricing:read'] },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const headers = { 'x-api-key': created.body.data.key as string };
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await login('198.51.100.1', { phone: randomPhone(), password: 'wrong-password' }, headers)).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await login('198.51.100.1', { phone: randomPhone(), password: 'wrong-password' }, headers)).status,
+      );
     assert.deepEqual(statuses, [...Array(10).fill(401), 429, 429]);
     const signups: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -64,19 +84,26 @@ describe('abuse: limits that must hold', () => {
     const right = await login('203.0.113.200', { phone: user.phone, password: 'password-123' });
     assert.equal(right.status, 429, 'a locked phone is locked for the right password too (no oracle)');
     const other = await t.signup('rider');
-    assert.equal((await login('203.0.113.201', { phone: other.phone, password: 'password-123' })).status, 200, 'other accounts are not affected');
+    assert.equal(
+      (await login('203.0.113.201', { phone: other.phone, password: 'password-123' })).status,
+      200,
+      'other accounts are not affected',
+    );
   });
 
   test('4a. a successful login clears the failures before the lock', async () => {
     const user = await t.signup('rider');
-    for (let i = 0; i < LOGIN_FREE - 1; i++) assert.equal((await login(`203.0.114.${i + 1}`, { phone: user.phone, password: 'nope-nope-1' })).status, 401);
+    for (let i = 0; i < LOGIN_FREE - 1; i++)
+      assert.equal((await login(`203.0.114.${i + 1}`, { phone: user.phone, password: 'nope-nope-1' })).status, 401);
     assert.equal((await login('203.0.114.50', { phone: user.phone, password: 'password-123' })).status, 200);
-    for (let i = 0; i < LOGIN_FREE - 1; i++) assert.equal((await login(`203.0.114.${i + 60}`, { phone: user.phone, password: 'nope-nope-1' })).status, 401);
+    for (let i = 0; i < LOGIN_FREE - 1; i++)
+      assert.equal((await login(`203.0.114.${i + 60}`, { phone: user.phone, password: 'nope-nope-1' })).status, 401);
   });
 
   test('5. failed bearer tokens and API keys count per IP: 429 after the budget, other IPs unaffected', async () => {
     const user = await t.signup('rider');
-    const bearer = (ip: string, token: string) => from(ip, 'GET', '/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+    const bearer = (ip: string, token: string) =>
+      from(ip, 'GET', '/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
     const statuses: number[] = [];
     for (let i = 0; i < 150; i++) statuses.push((await bearer('198.51.100.50', `forged.token.${i}`)).status);
     assert.deepEqual(statuses.slice(0, AUTH_FAILURES), Array(AUTH_FAILURES).fill(401));
@@ -88,7 +115,14 @@ describe('abuse: limits that must hold', () => {
 
     const keys: number[] = [];
     for (let i = 0; i < AUTH_FAILURES + 5; i++) {
-      keys.push((await from('198.51.100.52', 'POST', '/api/v1/pricing/estimate', { headers: { 'x-api-key': `sl_live_000000000000_${'x'.repeat(43)}` }, payload: {} })).status);
+      keys.push(
+        (
+          await from('198.51.100.52', 'POST', '/api/v1/pricing/estimate', {
+            headers: { 'x-api-key': `sl_live_000000000000_${'x'.repeat(43)}` },
+            payload: {},
+          })
+        ).status,
+      );
     }
     assert.deepEqual(keys, [...Array(AUTH_FAILURES).fill(401), ...Array(5).fill(429)]);
   });
@@ -96,11 +130,28 @@ describe('abuse: limits that must hold', () => {
   test('6. /metrics token guesses are limited per IP', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < METRICS_FAILURES + 3; i++) {
-      statuses.push((await t.app.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '198.51.100.60', headers: { authorization: `Bearer guess-${i}` } })).statusCode);
+      statuses.push(
+        (
+          await t.app.http.inject({
+            method: 'GET',
+            url: '/metrics',
+            remoteAddress: '198.51.100.60',
+            headers: { authorization: `Bearer guess-${i}` },
+          })
+        ).statusCode,
+      );
     }
     assert.deepEqual(statuses, [...Array(METRICS_FAILURES).fill(401), 429, 429, 429]);
     const good = { authorization: `Bearer ${t.config.metricsToken}` };
-    assert.equal((await t.app.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '198.51.100.60', headers: good })).statusCode, 429);
-    assert.equal((await t.app.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '198.51.100.61', headers: good })).statusCode, 200);
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '198.51.100.60', headers: good }))
+        .statusCode,
+      429,
+    );
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: '/metrics', remoteAddress: '198.51.100.61', headers: good }))
+        .statusCode,
+      200,
+    );
   });
 });

@@ -20,7 +20,12 @@ describe('auth', () => {
 
   test('signup answers 201 with the user and a token pair; the phone is stored normalised', async () => {
     const local = `010${randomPhone().slice(-8)}`; // national format, 11 digits
-    const res = await signup({ phone: `+20 ${local.slice(1, 4)} ${local.slice(4, 7)} ${local.slice(7)}`, password: PASSWORD, name: 'Mona', role: 'rider' });
+    const res = await signup({
+      phone: `+20 ${local.slice(1, 4)} ${local.slice(4, 7)} ${local.slice(7)}`,
+      password: PASSWORD,
+      name: 'Mona',
+      role: 'rider',
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const { user, accessToken, refreshToken } = res.body.data;
     assert.equal(user.phone, `+2${local}`);
@@ -36,10 +41,20 @@ describe('auth', () => {
 
   test('parallel signups of one number (any spelling): exactly one account', async () => {
     const local = `011${randomPhone().slice(-8)}`;
-    const spellings = [local, `+2${local}`, `+20 ${local.slice(1)}`, `0020${local.slice(1)}`, `+20-${local.slice(1, 4)}-${local.slice(4)}`];
-    const results = await Promise.all(spellings.map((phone) => signup({ phone, password: PASSWORD, name: 'Twin', role: 'rider' })));
+    const spellings = [
+      local,
+      `+2${local}`,
+      `+20 ${local.slice(1)}`,
+      `0020${local.slice(1)}`,
+      `+20-${local.slice(1, 4)}-${local.slice(4)}`,
+    ];
+    const results = await Promise.all(
+      spellings.map((phone) => signup({ phone, password: PASSWORD, name: 'Twin', role: 'rider' })),
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409]);
-    const rows = await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.users WHERE phone = $1', [`+2${local}`]);
+    const rows = await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.users WHERE phone = $1', [
+      `+2${local}`,
+    ]);
     assert.equal(rows[0]!.n, 1);
   });
 
@@ -51,7 +66,15 @@ describe('auth', () => {
 
   test('non-Egyptian, landline and junk phone numbers are refused with 400 and nothing stored', async () => {
     const before = await t.count('users');
-    for (const phone of ['+14155552671', '+442071838750', '+20225790000', '0225790000', '+2010012345', 'not-a-phone', '+201301234567']) {
+    for (const phone of [
+      '+14155552671',
+      '+442071838750',
+      '+20225790000',
+      '0225790000',
+      '+2010012345',
+      'not-a-phone',
+      '+201301234567',
+    ]) {
       const res = await signup({ phone, password: PASSWORD, name: 'X', role: 'rider' });
       assert.equal(res.status, 400, `${phone}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
@@ -76,7 +99,10 @@ describe('auth', () => {
     const user = await t.signup('driver');
     const me = await t.api('GET', '/api/v1/me', { token: user.accessToken });
     assert.equal(me.status, 200);
-    assert.deepEqual({ id: me.body.data.id, phone: me.body.data.phone, role: me.body.data.role }, { id: user.id, phone: user.phone, role: 'driver' });
+    assert.deepEqual(
+      { id: me.body.data.id, phone: me.body.data.phone, role: me.body.data.role },
+      { id: user.id, phone: user.phone, role: 'driver' },
+    );
     assert.ok(!me.body.data.phone.includes('*'));
     assert.equal(me.body.data.password_hash, undefined);
     assert.equal(me.body.data.passwordHash, undefined);
@@ -95,7 +121,10 @@ describe('auth', () => {
     // Reuse means theft: every token of the family stops working, even the newest.
     assert.equal((await t.api('GET', '/api/v1/me', { token: rotated.accessToken })).status, 401);
     assert.equal((await t.api('GET', '/api/v1/me', { token: user.accessToken })).status, 401);
-    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.refreshToken } })).status, 401);
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.refreshToken } })).status,
+      401,
+    );
     // Another session of the same user is untouched.
     const other = await login(user.phone, 'password-123');
     assert.equal((await t.api('GET', '/api/v1/me', { token: other.body.data.accessToken })).status, 200);
@@ -103,7 +132,11 @@ describe('auth', () => {
 
   test('two refreshes racing with one token: at most one succeeds', async () => {
     const user = await t.signup('rider');
-    const results = await Promise.all(Array.from({ length: 5 }, () => t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+      ),
+    );
     assert.ok(results.filter((r) => r.status === 200).length <= 1);
     assert.ok(results.every((r) => r.status === 200 || r.status === 401));
   });
@@ -116,7 +149,10 @@ describe('auth', () => {
     const me = await t.api('GET', '/api/v1/me', { token: user.accessToken });
     assert.equal(me.status, 401);
     assert.equal(me.body.error.code, 'UNAUTHENTICATED');
-    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status, 401);
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+      401,
+    );
   });
 
   test('roles: no token 401, garbage token 401, rider on an admin route 403', async () => {
@@ -137,8 +173,16 @@ describe('auth', () => {
     assert.equal((await t.api('GET', path, { token: admin.accessToken })).status, 200);
     // A driver-only route refuses a rider; a rider-only route refuses a driver.
     const driver = await t.signup('driver');
-    assert.equal((await t.api('POST', '/api/v1/drivers/me/availability', { token: rider.accessToken, body: { available: true } })).status, 403);
-    assert.equal((await t.api('POST', '/api/v1/trips', { token: driver.accessToken, body: {} })).status, 403, 'role is checked before the body');
+    assert.equal(
+      (await t.api('POST', '/api/v1/drivers/me/availability', { token: rider.accessToken, body: { available: true } }))
+        .status,
+      403,
+    );
+    assert.equal(
+      (await t.api('POST', '/api/v1/trips', { token: driver.accessToken, body: {} })).status,
+      403,
+      'role is checked before the body',
+    );
   });
 
   test('the first admin (from ADMIN_PHONE) logs in and sees its own phone', async () => {
@@ -158,8 +202,18 @@ describe('JWT signing-key rotation', () => {
   before(async () => {
     oldOnly = await startTestApp('jwt_rotation', { JWT_KEYS: oldKey, JWT_ACTIVE_KID: 'old', DB_POOL_MAX: '5' });
     // Same schema, so the sessions the tokens name exist for every app.
-    both = await startTestApp('jwt_rotation_b', { DB_SCHEMA: oldOnly.schema, JWT_KEYS: `${oldKey},${newKey}`, JWT_ACTIVE_KID: 'new', DB_POOL_MAX: '3' });
-    newOnly = await startTestApp('jwt_rotation_c', { DB_SCHEMA: oldOnly.schema, JWT_KEYS: newKey, JWT_ACTIVE_KID: 'new', DB_POOL_MAX: '3' });
+    both = await startTestApp('jwt_rotation_b', {
+      DB_SCHEMA: oldOnly.schema,
+      JWT_KEYS: `${oldKey},${newKey}`,
+      JWT_ACTIVE_KID: 'new',
+      DB_POOL_MAX: '3',
+    });
+    newOnly = await startTestApp('jwt_rotation_c', {
+      DB_SCHEMA: oldOnly.schema,
+      JWT_KEYS: newKey,
+      JWT_ACTIVE_KID: 'new',
+      DB_POOL_MAX: '3',
+    });
   });
   after(async () => {
     await newOnly.close();
@@ -172,9 +226,15 @@ describe('JWT signing-key rotation', () => {
   test('a token signed by the old key keeps working while both keys are configured; removing the old key ends it', async () => {
     const user = await oldOnly.signup('rider');
     assert.equal(kidOf(user.accessToken), 'old');
-    assert.equal((await both.api('GET', '/api/v1/me', { token: user.accessToken })).status, 200, 'old token verifies on the rotated node');
+    assert.equal(
+      (await both.api('GET', '/api/v1/me', { token: user.accessToken })).status,
+      200,
+      'old token verifies on the rotated node',
+    );
 
-    const fresh = await both.api('POST', '/api/v1/auth/login', { body: { phone: user.phone, password: 'password-123' } });
+    const fresh = await both.api('POST', '/api/v1/auth/login', {
+      body: { phone: user.phone, password: 'password-123' },
+    });
     assert.equal(kidOf(fresh.body.data.accessToken), 'new', 'the active kid signs new tokens');
     assert.equal((await both.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
 
@@ -182,6 +242,10 @@ describe('JWT signing-key rotation', () => {
     assert.equal(gone.status, 401, 'old key removed ⇒ old tokens are refused');
     assert.equal(gone.body.error.code, 'UNAUTHENTICATED');
     assert.equal((await newOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
-    assert.equal((await oldOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 401, 'a node without the new key refuses its tokens');
+    assert.equal(
+      (await oldOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status,
+      401,
+      'a node without the new key refuses its tokens',
+    );
   });
 });

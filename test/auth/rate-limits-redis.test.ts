@@ -22,7 +22,12 @@ describe('rate limits shared through Redis', { skip }, () => {
   });
 
   const login = async (node: TestApp, remoteAddress: string) => {
-    const res = await node.app.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { phone: randomPhone(), password: 'wrong-password' } });
+    const res = await node.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress,
+      payload: { phone: randomPhone(), password: 'wrong-password' },
+    });
     return res.statusCode;
   };
 

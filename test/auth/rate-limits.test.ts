@@ -32,7 +32,10 @@ describe('rate limits', () => {
     assert.equal(limited.status, 429);
     assert.equal(limited.body.error.code, 'RATE_LIMITED');
     const retryAfter = Number(limited.headers['retry-after']);
-    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, String(limited.headers['retry-after']));
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+      String(limited.headers['retry-after']),
+    );
     assert.equal(limited.body.error.details.retryAfter, retryAfter);
     assert.equal(limited.headers['x-ratelimit-limit'], '10');
     assert.equal(limited.headers['x-ratelimit-remaining'], '0');
@@ -53,7 +56,11 @@ describe('rate limits', () => {
     const viaProxy = (client: string) => login('10.0.0.5', { 'x-forwarded-for': client });
     for (let i = 0; i < 10; i++) assert.equal((await viaProxy('198.51.100.30')).status, 401);
     assert.equal((await viaProxy('198.51.100.30')).status, 429);
-    assert.equal((await viaProxy('198.51.100.31')).status, 401, 'a different client behind the same proxy is not punished');
+    assert.equal(
+      (await viaProxy('198.51.100.31')).status,
+      401,
+      'a different client behind the same proxy is not punished',
+    );
   });
 
   test('refresh is not counted against the login limit (API.md: default 120/min)', async () => {
@@ -71,7 +78,16 @@ describe('rate limits', () => {
     const ip = '198.51.100.40';
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await from(ip, '/api/v1/auth/signup', { phone: randomPhone(), password: 'password-123', name: 'R', role: 'rider' })).status);
+      statuses.push(
+        (
+          await from(ip, '/api/v1/auth/signup', {
+            phone: randomPhone(),
+            password: 'password-123',
+            name: 'R',
+            role: 'rider',
+          })
+        ).status,
+      );
     }
     assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429]);
   });
@@ -80,13 +96,22 @@ describe('rate limits', () => {
     const rider = await t.signup('rider');
     const other = await t.signup('rider');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status);
     assert.deepEqual(statuses, [201, 409, 409, 409, 409, 429], 'the one-active-trip 409s count too');
     const limited = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY });
     assert.equal(limited.body.error.code, 'RATE_LIMITED');
     assert.ok(Number(limited.headers['retry-after']) >= 1);
-    assert.equal((await t.api('POST', '/api/v1/trips', { token: other.accessToken, body: TRIP_BODY })).status, 201, 'per user, not global');
-    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200, 'other routes keep their own budget');
+    assert.equal(
+      (await t.api('POST', '/api/v1/trips', { token: other.accessToken, body: TRIP_BODY })).status,
+      201,
+      'per user, not global',
+    );
+    assert.equal(
+      (await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status,
+      200,
+      'other routes keep their own budget',
+    );
   });
 
   test('health probes are never rate limited', async () => {

@@ -17,7 +17,9 @@ describe('session liveness across nodes', () => {
   let a: TestApp;
   let b: Awaited<ReturnType<typeof startSecondNode>>;
 
-  const meOn = async (app: App, token: string) => (await app.http.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode;
+  const meOn = async (app: App, token: string) =>
+    (await app.http.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } }))
+      .statusCode;
 
   /** Milliseconds until node `app` answers 401 for the token, or Infinity after the budget. */
   async function timeUntilRefused(app: App, token: string): Promise<number> {
@@ -72,7 +74,9 @@ describe('session liveness across nodes', () => {
 
   test('a session ended in SQL by an operator, or deleted, is refused on both nodes', async () => {
     const revoked = await userSeenByBothNodes();
-    await query(a, `UPDATE $schema.sessions SET revoked_at = now(), revoke_reason = 'operator' WHERE user_id = $1`, [revoked.id]);
+    await query(a, `UPDATE $schema.sessions SET revoked_at = now(), revoke_reason = 'operator' WHERE user_id = $1`, [
+      revoked.id,
+    ]);
     const deleted = await userSeenByBothNodes();
     await query(a, 'DELETE FROM $schema.sessions WHERE user_id = $1', [deleted.id]);
     for (const app of [a.app, b.app]) {
@@ -83,7 +87,12 @@ describe('session liveness across nodes', () => {
 
   test('erasure (DELETE /me) on node B ends the session on both nodes', async () => {
     const user = await userSeenByBothNodes();
-    const res = await b.app.http.inject({ method: 'DELETE', url: '/api/v1/me', headers: { authorization: `Bearer ${user.accessToken}` }, payload: { password: 'password-123' } });
+    const res = await b.app.http.inject({
+      method: 'DELETE',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+      payload: { password: 'password-123' },
+    });
     assert.equal(res.statusCode < 300, true, res.body);
     assert.equal(await meOn(b.app, user.accessToken), 401, 'the erasing node forgets at once');
     assert.ok((await timeUntilRefused(a.app, user.accessToken)) < PROPAGATION_BUDGET_MS, 'node A heard of it');

@@ -15,10 +15,16 @@ interface Cell {
   expect: Record<Actor, number>;
 }
 
-const row = (customer: number, prov: number, otherRider: number, otherDriver: number, admin: number): Record<Actor, number> =>
-  ({ customer, provider: prov, otherRider, otherDriver, admin });
+const row = (
+  customer: number,
+  prov: number,
+  otherRider: number,
+  otherDriver: number,
+  admin: number,
+): Record<Actor, number> => ({ customer, provider: prov, otherRider, otherDriver, admin });
 
-const status = (s: string) => (t: TestApp, as: TestUser, id: string) => t.api('POST', `/api/v1/bookings/${id}/status`, { token: as.accessToken, body: { status: s } });
+const status = (s: string) => (t: TestApp, as: TestUser, id: string) =>
+  t.api('POST', `/api/v1/bookings/${id}/status`, { token: as.accessToken, body: { status: s } });
 
 /**
  * The permission matrix: every booking endpoint × every kind of caller. 404
@@ -26,19 +32,71 @@ const status = (s: string) => (t: TestApp, as: TestUser, id: string) => t.api('P
  * see it but may not act, or who lack the role for an admin route.
  */
 const MATRIX: Cell[] = [
-  { endpoint: 'POST /bookings', setup: 'none', call: (t, as, _id, pid) => t.api('POST', '/api/v1/bookings', { token: as.accessToken, body: bookingBody(pid) }), expect: row(201, 403, 201, 403, 403) },
-  { endpoint: 'GET /bookings/:id', setup: 'pending', call: (t, as, id) => t.api('GET', `/api/v1/bookings/${id}`, { token: as.accessToken }), expect: row(200, 200, 404, 404, 200) },
-  { endpoint: 'POST /bookings/:id/status confirmed', setup: 'pending', call: status('confirmed'), expect: row(403, 200, 404, 404, 200) },
-  { endpoint: 'POST /bookings/:id/status in_progress', setup: 'confirmed', call: status('in_progress'), expect: row(403, 200, 404, 404, 200) },
-  { endpoint: 'POST /bookings/:id/status cancelled', setup: 'pending', call: status('cancelled'), expect: row(200, 200, 404, 404, 200) },
-  { endpoint: 'DELETE /bookings/:id', setup: 'confirmed', call: (t, as, id) => t.api('DELETE', `/api/v1/bookings/${id}`, { token: as.accessToken, body: { reason: 'matrix' } }), expect: row(200, 403, 404, 404, 200) },
-  { endpoint: 'POST /bookings/:id/restore', setup: 'deleted', call: (t, as, id) => t.api('POST', `/api/v1/bookings/${id}/restore`, { token: as.accessToken }), expect: row(403, 403, 403, 403, 200) },
-  { endpoint: 'GET /bookings/deleted', setup: 'deleted', call: (t, as) => t.api('GET', '/api/v1/bookings/deleted', { token: as.accessToken }), expect: row(403, 403, 403, 403, 200) },
-  { endpoint: 'DELETE /bookings/:id/hard-delete', setup: 'deleted', call: (t, as, id) => t.api('DELETE', `/api/v1/bookings/${id}/hard-delete`, { token: as.accessToken }), expect: row(403, 403, 403, 403, 204) },
+  {
+    endpoint: 'POST /bookings',
+    setup: 'none',
+    call: (t, as, _id, pid) => t.api('POST', '/api/v1/bookings', { token: as.accessToken, body: bookingBody(pid) }),
+    expect: row(201, 403, 201, 403, 403),
+  },
+  {
+    endpoint: 'GET /bookings/:id',
+    setup: 'pending',
+    call: (t, as, id) => t.api('GET', `/api/v1/bookings/${id}`, { token: as.accessToken }),
+    expect: row(200, 200, 404, 404, 200),
+  },
+  {
+    endpoint: 'POST /bookings/:id/status confirmed',
+    setup: 'pending',
+    call: status('confirmed'),
+    expect: row(403, 200, 404, 404, 200),
+  },
+  {
+    endpoint: 'POST /bookings/:id/status in_progress',
+    setup: 'confirmed',
+    call: status('in_progress'),
+    expect: row(403, 200, 404, 404, 200),
+  },
+  {
+    endpoint: 'POST /bookings/:id/status cancelled',
+    setup: 'pending',
+    call: status('cancelled'),
+    expect: row(200, 200, 404, 404, 200),
+  },
+  {
+    endpoint: 'DELETE /bookings/:id',
+    setup: 'confirmed',
+    call: (t, as, id) =>
+      t.api('DELETE', `/api/v1/bookings/${id}`, { token: as.accessToken, body: { reason: 'matrix' } }),
+    expect: row(200, 403, 404, 404, 200),
+  },
+  {
+    endpoint: 'POST /bookings/:id/restore',
+    setup: 'deleted',
+    call: (t, as, id) => t.api('POST', `/api/v1/bookings/${id}/restore`, { token: as.accessToken }),
+    expect: row(403, 403, 403, 403, 200),
+  },
+  {
+    endpoint: 'GET /bookings/deleted',
+    setup: 'deleted',
+    call: (t, as) => t.api('GET', '/api/v1/bookings/deleted', { token: as.accessToken }),
+    expect: row(403, 403, 403, 403, 200),
+  },
+  {
+    endpoint: 'DELETE /bookings/:id/hard-delete',
+    setup: 'deleted',
+    call: (t, as, id) => t.api('DELETE', `/api/v1/bookings/${id}/hard-delete`, { token: as.accessToken }),
+    expect: row(403, 403, 403, 403, 204),
+  },
 ];
 
 /** Who finds the booking in GET /bookings (own lists; admins all). */
-const LISTED: Record<Actor, boolean> = { customer: true, provider: true, otherRider: false, otherDriver: false, admin: true };
+const LISTED: Record<Actor, boolean> = {
+  customer: true,
+  provider: true,
+  otherRider: false,
+  otherDriver: false,
+  admin: true,
+};
 
 describe('bookings: permission matrix', () => {
   let t: TestApp;
@@ -56,12 +114,21 @@ describe('bookings: permission matrix', () => {
   after(async () => t.close());
 
   const snapshot = async (id: string) =>
-    (await t.platform.database.pool.query(`SELECT status, deleted_at, updated_at FROM "${t.schema}".bookings WHERE id = $1`, [id])).rows[0];
+    (
+      await t.platform.database.pool.query(
+        `SELECT status, deleted_at, updated_at FROM "${t.schema}".bookings WHERE id = $1`,
+        [id],
+      )
+    ).rows[0];
 
   async function prepare(setup: Setup): Promise<string> {
     if (setup === 'none') return randomUUID();
     const b = await book(t, users.customer, users.provider.id);
-    if (setup === 'confirmed') await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: users.provider.accessToken, body: { status: 'confirmed' } });
+    if (setup === 'confirmed')
+      await t.api('POST', `/api/v1/bookings/${b.id}/status`, {
+        token: users.provider.accessToken,
+        body: { status: 'confirmed' },
+      });
     if (setup === 'deleted') await t.api('DELETE', `/api/v1/bookings/${b.id}`, { token: users.customer.accessToken });
     return b.id;
   }
@@ -89,13 +156,22 @@ describe('bookings: permission matrix', () => {
       const id = await prepare('pending');
       const res = await t.api('GET', '/api/v1/bookings?limit=100', { token: users[actor].accessToken });
       assert.equal(res.status, 200);
-      assert.equal(res.body.data.some((b: { id: string }) => b.id === id), LISTED[actor]);
+      assert.equal(
+        res.body.data.some((b: { id: string }) => b.id === id),
+        LISTED[actor],
+      );
     });
   }
 
   test('no token is 401 everywhere', async () => {
     const id = await prepare('pending');
-    for (const [method, path] of [['GET', `/api/v1/bookings/${id}`], ['GET', '/api/v1/bookings'], ['POST', '/api/v1/bookings'], ['DELETE', `/api/v1/bookings/${id}`], ['GET', '/api/v1/bookings/deleted']] as const) {
+    for (const [method, path] of [
+      ['GET', `/api/v1/bookings/${id}`],
+      ['GET', '/api/v1/bookings'],
+      ['POST', '/api/v1/bookings'],
+      ['DELETE', `/api/v1/bookings/${id}`],
+      ['GET', '/api/v1/bookings/deleted'],
+    ] as const) {
       assert.equal((await t.api(method, path)).status, 401, `${method} ${path}`);
     }
   });

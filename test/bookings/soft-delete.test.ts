@@ -11,14 +11,22 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
   after(async () => t.close());
 
   const audits = async (id: string) =>
-    (await t.platform.database.pool.query(`SELECT action, actor_id, details FROM "${t.schema}".audit_log WHERE target_type = 'booking' AND target_id = $1 ORDER BY id`, [id])).rows;
+    (
+      await t.platform.database.pool.query(
+        `SELECT action, actor_id, details FROM "${t.schema}".audit_log WHERE target_type = 'booking' AND target_id = $1 ORDER BY id`,
+        [id],
+      )
+    ).rows;
 
   test('a soft-deleted booking vanishes from every default read but stays in the table', async () => {
     const p = await provider(t);
     const rider = await t.signup('rider');
     const admin = await t.admin();
     const b = await book(t, rider, p.id);
-    const del = await t.api('DELETE', `/api/v1/bookings/${b.id}`, { token: rider.accessToken, body: { reason: 'no longer needed' } });
+    const del = await t.api('DELETE', `/api/v1/bookings/${b.id}`, {
+      token: rider.accessToken,
+      body: { reason: 'no longer needed' },
+    });
     assert.equal(del.status, 200, JSON.stringify(del.body));
     assert.equal(del.body.data.id, b.id);
     assert.ok(del.body.data.deletedAt);
@@ -27,12 +35,22 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
       assert.equal((await t.api('GET', `/api/v1/bookings/${b.id}`, { token: who.accessToken })).status, 404);
       const list = await t.api('GET', '/api/v1/bookings?limit=100', { token: who.accessToken });
       assert.ok(!list.body.data.some((x: { id: string }) => x.id === b.id));
-      const move = await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: who.accessToken, body: { status: 'cancelled' } });
+      const move = await t.api('POST', `/api/v1/bookings/${b.id}/status`, {
+        token: who.accessToken,
+        body: { status: 'cancelled' },
+      });
       assert.equal(move.status, 404);
     }
-    assert.equal((await t.api('DELETE', `/api/v1/bookings/${b.id}`, { token: rider.accessToken })).status, 404, 'a second delete finds nothing');
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/bookings/${b.id}`, { token: rider.accessToken })).status,
+      404,
+      'a second delete finds nothing',
+    );
 
-    const row = await t.platform.database.pool.query(`SELECT deleted_by, deletion_reason FROM "${t.schema}".bookings WHERE id = $1`, [b.id]);
+    const row = await t.platform.database.pool.query(
+      `SELECT deleted_by, deletion_reason FROM "${t.schema}".bookings WHERE id = $1`,
+      [b.id],
+    );
     assert.deepEqual(row.rows[0], { deleted_by: rider.id, deletion_reason: 'no longer needed' });
     const deleted = await t.api('GET', '/api/v1/bookings/deleted?limit=100', { token: admin.accessToken });
     assert.equal(deleted.status, 200);
@@ -51,8 +69,14 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
     const b = await book(t, rider, p.id);
     const del = await t.api('DELETE', `/api/v1/bookings/${b.id}`, { token: rider.accessToken });
     assert.equal(del.status, 200, JSON.stringify(del.body));
-    const notes = await t.platform.database.pool.query(`SELECT template FROM "${t.schema}".notifications WHERE user_id = $1 ORDER BY created_at`, [p.id]);
-    assert.deepEqual(notes.rows.map((r) => r.template), ['booking_requested', 'booking_cancelled']);
+    const notes = await t.platform.database.pool.query(
+      `SELECT template FROM "${t.schema}".notifications WHERE user_id = $1 ORDER BY created_at`,
+      [p.id],
+    );
+    assert.deepEqual(
+      notes.rows.map((r) => r.template),
+      ['booking_requested', 'booking_cancelled'],
+    );
   });
 
   test('admin restores; restoring into a slot taken meanwhile is 409 and changes nothing', async () => {
@@ -66,16 +90,25 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
     assert.equal(restored.body.data.deletedAt, null);
     assert.equal((await t.api('GET', `/api/v1/bookings/${first.id}`, { token: a.accessToken })).status, 200);
-    assert.equal((await t.api('POST', `/api/v1/bookings/${first.id}/restore`, { token: admin.accessToken })).status, 409, 'not deleted');
+    assert.equal(
+      (await t.api('POST', `/api/v1/bookings/${first.id}/restore`, { token: admin.accessToken })).status,
+      409,
+      'not deleted',
+    );
 
     await t.api('DELETE', `/api/v1/bookings/${first.id}`, { token: a.accessToken });
     await book(t, b, p.id, slot); // someone else takes the freed slot
     const clash = await t.api('POST', `/api/v1/bookings/${first.id}/restore`, { token: admin.accessToken });
     assert.equal(clash.status, 409);
     assert.equal(clash.body.error.code, 'CONFLICT');
-    const still = await t.platform.database.pool.query(`SELECT deleted_at FROM "${t.schema}".bookings WHERE id = $1`, [first.id]);
+    const still = await t.platform.database.pool.query(`SELECT deleted_at FROM "${t.schema}".bookings WHERE id = $1`, [
+      first.id,
+    ]);
     assert.ok(still.rows[0].deleted_at, 'still soft-deleted');
-    assert.deepEqual((await audits(first.id)).map((r) => r.action), ['booking.soft_deleted', 'booking.restored', 'booking.soft_deleted']);
+    assert.deepEqual(
+      (await audits(first.id)).map((r) => r.action),
+      ['booking.soft_deleted', 'booking.restored', 'booking.soft_deleted'],
+    );
   });
 
   test('hard delete: only soft-deleted bookings (else 409), 204, then gone; audited', async () => {
@@ -89,12 +122,21 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
     const gone = await t.api('DELETE', `/api/v1/bookings/${b.id}/hard-delete`, { token: admin.accessToken });
     assert.equal(gone.status, 204);
     assert.equal(gone.body, undefined);
-    const rows = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".bookings WHERE id = $1`, [b.id]);
+    const rows = await t.platform.database.pool.query(
+      `SELECT count(*)::int AS n FROM "${t.schema}".bookings WHERE id = $1`,
+      [b.id],
+    );
     assert.equal(rows.rows[0].n, 0);
-    assert.equal((await t.api('DELETE', `/api/v1/bookings/${b.id}/hard-delete`, { token: admin.accessToken })).status, 404);
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/bookings/${b.id}/hard-delete`, { token: admin.accessToken })).status,
+      404,
+    );
     assert.equal((await t.api('POST', `/api/v1/bookings/${b.id}/restore`, { token: admin.accessToken })).status, 404);
     const actions = (await audits(b.id)).map((r) => [r.action, r.actor_id]);
-    assert.deepEqual(actions, [['booking.soft_deleted', admin.id], ['booking.hard_deleted', admin.id]]);
+    assert.deepEqual(actions, [
+      ['booking.soft_deleted', admin.id],
+      ['booking.hard_deleted', admin.id],
+    ]);
   });
 
   test('deleted list pages by deletion time, newest first', async () => {
@@ -108,8 +150,13 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
       ids.unshift(b.id);
     }
     const page1 = await t.api('GET', '/api/v1/bookings/deleted?limit=2', { token: admin.accessToken });
-    assert.deepEqual(page1.body.data.map((b: { id: string }) => b.id), ids.slice(0, 2));
-    const page2 = await t.api('GET', `/api/v1/bookings/deleted?limit=2&cursor=${page1.body.meta.nextCursor}`, { token: admin.accessToken });
+    assert.deepEqual(
+      page1.body.data.map((b: { id: string }) => b.id),
+      ids.slice(0, 2),
+    );
+    const page2 = await t.api('GET', `/api/v1/bookings/deleted?limit=2&cursor=${page1.body.meta.nextCursor}`, {
+      token: admin.accessToken,
+    });
     assert.equal(page2.body.data[0].id, ids[2]);
   });
 });

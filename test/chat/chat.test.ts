@@ -21,30 +21,57 @@ describe('trip chat', () => {
     const trip = await acceptedTrip(t, rider, driver);
     return { rider, driver, trip };
   }
-  const post = (user: TestUser, tripId: string, body: Record<string, unknown>) => t.api('POST', `/api/v1/trips/${tripId}/messages`, { token: user.accessToken, body });
-  const count = async (tripId: string) => (await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [tripId]))[0]!.n as number;
+  const post = (user: TestUser, tripId: string, body: Record<string, unknown>) =>
+    t.api('POST', `/api/v1/trips/${tripId}/messages`, { token: user.accessToken, body });
+  const count = async (tripId: string) =>
+    (await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [tripId]))[0]!
+      .n as number;
 
   test('the room is created with the accept; rider and driver talk; messages are stored, then delivered to trip:{id}', async () => {
     const { rider, driver, trip } = await pair();
-    assert.equal((await rows(t, 'SELECT rider_id, driver_id FROM $schema.chat_rooms WHERE trip_id = $1', [trip.id])).length, 1);
+    assert.equal(
+      (await rows(t, 'SELECT rider_id, driver_id FROM $schema.chat_rooms WHERE trip_id = $1', [trip.id])).length,
+      1,
+    );
     const sent = await post(rider, trip.id, { text: 'I am at the gate', clientMessageId: 'r-1' });
     assert.equal(sent.status, 201, JSON.stringify(sent.body));
     const m = sent.body.data;
-    assert.deepEqual({ tripId: m.tripId, from: m.from, text: m.text, clientMessageId: m.clientMessageId }, { tripId: trip.id, from: rider.id, text: 'I am at the gate', clientMessageId: 'r-1' });
+    assert.deepEqual(
+      { tripId: m.tripId, from: m.from, text: m.text, clientMessageId: m.clientMessageId },
+      { tripId: trip.id, from: rider.id, text: 'I am at the gate', clientMessageId: 'r-1' },
+    );
     const emitted = sockets.find('chat:message', (p) => p.messageId === m.id);
     assert.equal(emitted.length, 1);
     assert.equal(emitted[0]!.target, `trip:${trip.id}`);
-    assert.deepEqual(emitted[0]!.payload, { tripId: trip.id, messageId: m.id, from: rider.id, text: 'I am at the gate', at: m.createdAt });
+    assert.deepEqual(emitted[0]!.payload, {
+      tripId: trip.id,
+      messageId: m.id,
+      from: rider.id,
+      text: 'I am at the gate',
+      at: m.createdAt,
+    });
 
     await post(driver, trip.id, { text: 'Coming', clientMessageId: 'd-1' });
     await post(driver, trip.id, { text: 'Two minutes', clientMessageId: 'd-2' });
     const page1 = await t.api('GET', `/api/v1/trips/${trip.id}/messages?limit=2`, { token: rider.accessToken });
-    assert.deepEqual(page1.body.data.map((x: { text: string }) => x.text), ['Two minutes', 'Coming']);
-    const page2 = await t.api('GET', `/api/v1/trips/${trip.id}/messages?limit=2&cursor=${page1.body.meta.nextCursor}`, { token: driver.accessToken });
-    assert.deepEqual(page2.body.data.map((x: { text: string }) => x.text), ['I am at the gate']);
+    assert.deepEqual(
+      page1.body.data.map((x: { text: string }) => x.text),
+      ['Two minutes', 'Coming'],
+    );
+    const page2 = await t.api('GET', `/api/v1/trips/${trip.id}/messages?limit=2&cursor=${page1.body.meta.nextCursor}`, {
+      token: driver.accessToken,
+    });
+    assert.deepEqual(
+      page2.body.data.map((x: { text: string }) => x.text),
+      ['I am at the gate'],
+    );
     assert.equal(page2.body.meta.nextCursor, null);
     const admin = await t.admin();
-    assert.equal((await t.api('GET', `/api/v1/trips/${trip.id}/messages`, { token: admin.accessToken })).status, 200, 'admins read any trip chat');
+    assert.equal(
+      (await t.api('GET', `/api/v1/trips/${trip.id}/messages`, { token: admin.accessToken })).status,
+      200,
+      'admins read any trip chat',
+    );
   });
 
   test('a non-member gets 404 for reading and writing, and nothing is stored', async () => {
@@ -69,20 +96,31 @@ describe('trip chat', () => {
     assert.equal(replay.body.data.text, 'hello');
     assert.equal(await count(trip.id), 1);
 
-    const burst = await Promise.all(Array.from({ length: 10 }, () => post(rider, trip.id, { text: 'burst', clientMessageId: 'burst-1' })));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => post(rider, trip.id, { text: 'burst', clientMessageId: 'burst-1' })),
+    );
     assert.deepEqual([...new Set(burst.map((r) => r.status))], [201]);
     assert.equal(new Set(burst.map((r) => r.body.data.id)).size, 1);
     assert.equal(await count(trip.id), 2);
-    assert.equal(sockets.find('chat:message', (p) => p.tripId === trip.id && p.text === 'burst').length, 1, 'delivered once');
+    assert.equal(
+      sockets.find('chat:message', (p) => p.tripId === trip.id && p.text === 'burst').length,
+      1,
+      'delivered once',
+    );
   });
 
   test('per-user-per-room rate limit: the 6th new message within a minute is 429; the other member is unaffected', async () => {
     const { rider, driver, trip } = await pair();
-    for (let i = 0; i < 5; i++) assert.equal((await post(rider, trip.id, { text: `m${i}`, clientMessageId: `rl-${i}` })).status, 201);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await post(rider, trip.id, { text: `m${i}`, clientMessageId: `rl-${i}` })).status, 201);
     const limited = await post(rider, trip.id, { text: 'too many', clientMessageId: 'rl-5' });
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers['retry-after']) >= 1);
-    assert.equal((await post(rider, trip.id, { text: 'retry of m0', clientMessageId: 'rl-0' })).status, 201, 'replays are not limited');
+    assert.equal(
+      (await post(rider, trip.id, { text: 'retry of m0', clientMessageId: 'rl-0' })).status,
+      201,
+      'replays are not limited',
+    );
     assert.equal((await post(driver, trip.id, { text: 'ok', clientMessageId: 'd-rl' })).status, 201);
     assert.equal(await count(trip.id), 6);
   });
@@ -100,7 +138,11 @@ describe('trip chat', () => {
     assert.equal(clean.body.data.text, 'wait\nfor\tme');
     const rude = await post(rider, trip.id, { text: 'you BADWORD, يا غبي', clientMessageId: 'rude' });
     assert.equal(rude.body.data.text, 'you *******, يا ***');
-    const audit = await rows(t, "SELECT action, actor_id FROM $schema.audit_log WHERE target_type = 'chat_message' AND target_id = $1", [rude.body.data.id]);
+    const audit = await rows(
+      t,
+      "SELECT action, actor_id FROM $schema.audit_log WHERE target_type = 'chat_message' AND target_id = $1",
+      [rude.body.data.id],
+    );
     assert.deepEqual(audit, [{ action: 'chat.message_flagged', actor_id: rider.id }]);
     assert.equal((await post(rider, trip.id, { text: 'x'.repeat(2001), clientMessageId: 'long' })).status, 400);
     assert.equal((await post(rider, trip.id, { text: '\u0001\u0002', clientMessageId: 'empty' })).status, 400);
@@ -109,18 +151,31 @@ describe('trip chat', () => {
   test('report: members report others’ messages once (audited, admins told); own message 403; non-member 404', async () => {
     const { rider, driver, trip } = await pair();
     const msg = (await post(driver, trip.id, { text: 'rude thing', clientMessageId: 'rep' })).body.data;
-    const report = await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: rider.accessToken, body: { reason: 'abusive' } });
+    const report = await t.api('POST', `/api/v1/messages/${msg.id}/report`, {
+      token: rider.accessToken,
+      body: { reason: 'abusive' },
+    });
     assert.equal(report.status, 201, JSON.stringify(report.body));
     assert.equal(report.body.data.messageId, msg.id);
     const again = await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: rider.accessToken, body: {} });
     assert.equal(again.status, 201);
     assert.equal(again.body.data.reportedAt, report.body.data.reportedAt);
-    const audit = await rows(t, "SELECT count(*)::int AS n FROM $schema.audit_log WHERE action = 'chat.message_reported' AND target_id = $1", [msg.id]);
+    const audit = await rows(
+      t,
+      "SELECT count(*)::int AS n FROM $schema.audit_log WHERE action = 'chat.message_reported' AND target_id = $1",
+      [msg.id],
+    );
     assert.equal(audit[0]!.n, 1);
     assert.equal(sockets.find('chat:message_reported', (p) => p.messageId === msg.id).length, 1);
-    assert.equal((await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: driver.accessToken, body: {} })).status, 403);
+    assert.equal(
+      (await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: driver.accessToken, body: {} })).status,
+      403,
+    );
     const stranger = await t.signup('rider');
-    assert.equal((await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: stranger.accessToken, body: {} })).status, 404);
+    assert.equal(
+      (await t.api('POST', `/api/v1/messages/${msg.id}/report`, { token: stranger.accessToken, body: {} })).status,
+      404,
+    );
   });
 
   test('chat is read-only once the trip ends (409), still readable', async () => {
@@ -132,6 +187,9 @@ describe('trip chat', () => {
     await advance(t, driver, trip.id, 'completed');
     const late = await post(rider, trip.id, { text: 'after', clientMessageId: 'end-1' });
     assert.equal(late.status, 409);
-    assert.equal((await t.api('GET', `/api/v1/trips/${trip.id}/messages`, { token: rider.accessToken })).body.data.length, 1);
+    assert.equal(
+      (await t.api('GET', `/api/v1/trips/${trip.id}/messages`, { token: rider.accessToken })).body.data.length,
+      1,
+    );
   });
 });

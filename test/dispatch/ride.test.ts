@@ -1,7 +1,18 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../support/harness.js';
-import { DROPOFF, PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, respond, sleep, watchOffers } from './support.js';
+import {
+  DROPOFF,
+  PICKUP,
+  driverAt,
+  driverState,
+  eventually,
+  matchingStatus,
+  northOf,
+  respond,
+  sleep,
+  watchOffers,
+} from './support.js';
 
 describe('a full ride through dispatch (estimate → request → offers over sockets → accept → complete)', () => {
   let t: TestApp;
@@ -22,12 +33,21 @@ describe('a full ride through dispatch (estimate → request → offers over soc
     const premium = await driverAt(t, northOf(PICKUP, 250), { vehicleClass: 'premium' });
     const { offers } = await watchOffers(t, [...near, far, unapproved, offline, premium]);
 
-    const estimate = await t.api('POST', '/api/v1/pricing/estimate', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy' } });
+    const estimate = await t.api('POST', '/api/v1/pricing/estimate', {
+      token: rider.accessToken,
+      body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy' },
+    });
     assert.equal(estimate.status, 200, JSON.stringify(estimate.body));
     const quote = estimate.body.data.quotes[0];
     const created = await t.api('POST', '/api/v1/trips', {
       token: rider.accessToken,
-      body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash', quoteId: quote.quoteId },
+      body: {
+        pickup: PICKUP,
+        dropoff: DROPOFF,
+        vehicleClass: 'economy',
+        paymentMethod: 'cash',
+        quoteId: quote.quoteId,
+      },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const trip = created.body.data;
@@ -35,7 +55,11 @@ describe('a full ride through dispatch (estimate → request → offers over soc
 
     await eventually(() => offers.length >= 3, 5_000);
     await sleep(300); // anything else would have arrived by now
-    assert.deepEqual(offers.map((o) => o.driverId).sort(), near.map((d) => d.id).sort(), 'exactly the three eligible drivers');
+    assert.deepEqual(
+      offers.map((o) => o.driverId).sort(),
+      near.map((d) => d.id).sort(),
+      'exactly the three eligible drivers',
+    );
     for (const { payload } of offers) {
       assert.equal(payload.tripId, trip.id);
       assert.deepEqual(payload.pickup, PICKUP);
@@ -47,9 +71,12 @@ describe('a full ride through dispatch (estimate → request → offers over soc
     }
     for (const d of near) assert.equal((await driverState(t, d.id)).state, 'offered');
     const status = await matchingStatus(t, rider, trip.id);
-    assert.deepEqual({ status: status.status, round: status.round, offered: status.offeredDrivers }, { status: 'offers_pending', round: 1, offered: 3 });
+    assert.deepEqual(
+      { status: status.status, round: status.round, offered: status.offeredDrivers },
+      { status: 'offers_pending', round: 1, offered: 3 },
+    );
 
-    const [winner, ...losers] = near as [typeof near[0], ...typeof near];
+    const [winner, ...losers] = near as [(typeof near)[0], ...typeof near];
     const won = await respond(t, winner, trip.id, { action: 'accept' });
     assert.equal(won.status, 200, JSON.stringify(won.body));
     assert.equal(won.body.data.driverId, winner.id);
@@ -68,7 +95,10 @@ describe('a full ride through dispatch (estimate → request → offers over soc
     assert.equal(winnerNow.state, 'cooldown');
     assert.equal(winnerNow.offers_accepted, 1);
     // The other two were released when the winner's acceptance withdrew their offers.
-    await eventually(async () => (await Promise.all(losers.map((d) => driverState(t, d.id)))).every((s) => s.state === 'available'));
-    for (const d of losers) assert.equal((await driverState(t, d.id)).offers_received, 0, 'a withdrawn offer is not a miss');
+    await eventually(async () =>
+      (await Promise.all(losers.map((d) => driverState(t, d.id)))).every((s) => s.state === 'available'),
+    );
+    for (const d of losers)
+      assert.equal((await driverState(t, d.id)).offers_received, 0, 'a withdrawn offer is not a miss');
   });
 });

@@ -2,7 +2,18 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { offersCounterKey, FAIRNESS_WINDOW_MS } from '../../src/modules/dispatch/index.js';
-import { PICKUP, driverAt, driverState, eventually, matchingStatus, northOf, requestTrip, respond, sleep, watchOffers } from './support.js';
+import {
+  PICKUP,
+  driverAt,
+  driverState,
+  eventually,
+  matchingStatus,
+  northOf,
+  requestTrip,
+  respond,
+  sleep,
+  watchOffers,
+} from './support.js';
 
 // Rounds at 1/10 of real time: sequential 1 s, first_accept 1.5 s, broadcast 3 s + 3 s selection.
 const TIME_SCALE = '0.1';
@@ -40,7 +51,10 @@ describe('dispatch strategies and rules', () => {
     assert.equal((await respond(t, drivers[0]!, trip.id, { action: 'decline' })).status, 200);
     await eventually(() => offers.length === 2);
     assert.equal(offers[1]!.driverId, drivers[1]!.id);
-    assert.ok(offers[1]!.at - declinedAt < 700, `next driver ${offers[1]!.at - declinedAt} ms after the decline, not after the round`);
+    assert.ok(
+      offers[1]!.at - declinedAt < 700,
+      `next driver ${offers[1]!.at - declinedAt} ms after the decline, not after the round`,
+    );
     // Driver 2 never answers: after the round, driver 3.
     await eventually(() => offers.length === 3, 5_000);
     assert.equal(offers[2]!.driverId, drivers[2]!.id);
@@ -49,24 +63,46 @@ describe('dispatch strategies and rules', () => {
     const status = await matchingStatus(t, rider, trip.id);
     assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 6, offered: 3 });
     // Declines and timeouts both count as offers not accepted.
-    for (const d of drivers) assert.deepEqual((({ state, offers_received, offers_accepted }) => ({ state, offers_received, offers_accepted }))(await driverState(t, d.id)), { state: 'available', offers_received: 1, offers_accepted: 0 });
+    for (const d of drivers)
+      assert.deepEqual(
+        (({ state, offers_received, offers_accepted }) => ({ state, offers_received, offers_accepted }))(
+          await driverState(t, d.id),
+        ),
+        { state: 'available', offers_received: 1, offers_accepted: 0 },
+      );
   });
 
   test('first_accept: top 5 at once; when all decline the next round goes to the rest right away', async () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
-    const drivers = await Promise.all([200, 400, 600, 800, 1_000, 1_200, 1_400].map((m) => driverAt(t, northOf(home, m))));
+    const drivers = await Promise.all(
+      [200, 400, 600, 800, 1_000, 1_200, 1_400].map((m) => driverAt(t, northOf(home, m))),
+    );
     const { offers } = await watchOffers(t, drivers);
     const trip = await tripAt(rider, home);
     await eventually(() => offers.length === 5);
     await sleep(100);
     assert.equal(offers.length, 5);
     const first = new Set(offers.map((o) => o.driverId));
-    for (const id of first) await respond(t, drivers.find((d) => d.id === id)!, trip.id, { action: 'decline' });
+    for (const id of first)
+      await respond(
+        t,
+        drivers.find((d) => d.id === id)!,
+        trip.id,
+        { action: 'decline' },
+      );
     await eventually(() => offers.length === 7);
-    assert.deepEqual(new Set(offers.slice(5).map((o) => o.driverId)), new Set(drivers.map((d) => d.id).filter((id) => !first.has(id))));
+    assert.deepEqual(
+      new Set(offers.slice(5).map((o) => o.driverId)),
+      new Set(drivers.map((d) => d.id).filter((id) => !first.has(id))),
+    );
     assert.equal((await matchingStatus(t, rider, trip.id)).round, 2);
-    const win = await respond(t, drivers.find((d) => d.id === offers[6]!.driverId)!, trip.id, { action: 'accept' });
+    const win = await respond(
+      t,
+      drivers.find((d) => d.id === offers[6]!.driverId)!,
+      trip.id,
+      { action: 'accept' },
+    );
     assert.equal(win.status, 200);
   });
 
@@ -80,10 +116,20 @@ describe('dispatch strategies and rules', () => {
     await eventually(() => offers.length === 1);
     // ... so this trip's round 1 finds nobody free: it waits (round 0, no offer out), it does not count a round.
     const trip = await tripAt(rider, home, { strategy: 'sequential' });
-    const retrying = async () => (await sql(t, `SELECT 1 FROM $schema.trip_dispatch WHERE trip_id = $1 AND phase = 'waiting' AND round_expires_at IS NOT NULL`, [trip.id])).length === 1;
+    const retrying = async () =>
+      (
+        await sql(
+          t,
+          `SELECT 1 FROM $schema.trip_dispatch WHERE trip_id = $1 AND phase = 'waiting' AND round_expires_at IS NOT NULL`,
+          [trip.id],
+        )
+      ).length === 1;
     await eventually(retrying);
     const waiting = await matchingStatus(t, rider, trip.id);
-    assert.deepEqual({ status: waiting.status, round: waiting.round, expiresAt: waiting.expiresAt }, { status: 'searching', round: 0, expiresAt: null });
+    assert.deepEqual(
+      { status: waiting.status, round: waiting.round, expiresAt: waiting.expiresAt },
+      { status: 'searching', round: 0, expiresAt: null },
+    );
     assert.equal(offers.length, 1);
     // The driver passes on the bid trip: the waiting trip gets them at once, in its round 1.
     const declinedAt = Date.now();
@@ -110,16 +156,26 @@ describe('dispatch strategies and rules', () => {
   test('eligibility: rating floor, cooldown until its 60 s are over (lazy return), upgrade class allowed', async () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
-    const [lowRated, resting, comfort] = await Promise.all([driverAt(t, northOf(home, 300)), driverAt(t, northOf(home, 400)), driverAt(t, northOf(home, 2_500), { vehicleClass: 'comfort' })]);
+    const [lowRated, resting, comfort] = await Promise.all([
+      driverAt(t, northOf(home, 300)),
+      driverAt(t, northOf(home, 400)),
+      driverAt(t, northOf(home, 2_500), { vehicleClass: 'comfort' }),
+    ]);
     await sql(t, `UPDATE $schema.driver_profiles SET rating = 3.9 WHERE user_id = $1`, [lowRated.id]);
-    await sql(t, `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE user_id = $1`, [resting.id]);
+    await sql(
+      t,
+      `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE user_id = $1`,
+      [resting.id],
+    );
     const { offers } = await watchOffers(t, [lowRated, resting, comfort]);
     const trip = await tripAt(rider, home, { strategy: 'sequential' });
     await eventually(() => offers.length === 1);
     assert.equal(offers[0]!.driverId, comfort.id, 'only the comfort upgrade qualifies');
     await respond(t, comfort, trip.id, { action: 'decline' });
     // The cooldown ends (as if 60 s passed): the resting driver is offered the next round.
-    await sql(t, `UPDATE $schema.driver_profiles SET cooldown_until = now() - interval '1 second' WHERE user_id = $1`, [resting.id]);
+    await sql(t, `UPDATE $schema.driver_profiles SET cooldown_until = now() - interval '1 second' WHERE user_id = $1`, [
+      resting.id,
+    ]);
     await eventually(() => offers.length === 2, 5_000);
     assert.equal(offers[1]!.driverId, resting.id);
     assert.equal((await driverState(t, resting.id)).state, 'offered');
@@ -130,7 +186,8 @@ describe('dispatch strategies and rules', () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
     const [busy, idle] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 600))]);
-    for (let i = 0; i < 20; i++) await t.platform.hotState.incrementWindowCounter(offersCounterKey(busy.id), FAIRNESS_WINDOW_MS);
+    for (let i = 0; i < 20; i++)
+      await t.platform.hotState.incrementWindowCounter(offersCounterKey(busy.id), FAIRNESS_WINDOW_MS);
     const { offers } = await watchOffers(t, [busy, idle]);
     await tripAt(rider, home, { strategy: 'sequential' });
     await eventually(() => offers.length === 1);
@@ -141,7 +198,11 @@ describe('dispatch strategies and rules', () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
     const [plain, star] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 700))]);
-    await sql(t, `UPDATE $schema.driver_profiles SET rating = 4.0, offers_received = 20, offers_accepted = 2 WHERE user_id = $1`, [plain.id]);
+    await sql(
+      t,
+      `UPDATE $schema.driver_profiles SET rating = 4.0, offers_received = 20, offers_accepted = 2 WHERE user_id = $1`,
+      [plain.id],
+    );
     const { offers } = await watchOffers(t, [plain, star]);
     const weighted = await tripAt(rider, home, { strategy: 'sequential' });
     await eventually(() => offers.length === 1);
@@ -166,8 +227,13 @@ describe('dispatch strategies and rules', () => {
     const { offers } = await watchOffers(t, drivers);
     const trip = await tripAt(rider, home);
     await eventually(() => offers.length === 2);
-    assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/cancel-search`, { token: rider.accessToken })).status, 200);
-    await eventually(async () => (await Promise.all(drivers.map((d) => driverState(t, d.id)))).every((s) => s.state === 'available'));
+    assert.equal(
+      (await t.api('POST', `/api/v1/trips/${trip.id}/cancel-search`, { token: rider.accessToken })).status,
+      200,
+    );
+    await eventually(async () =>
+      (await Promise.all(drivers.map((d) => driverState(t, d.id)))).every((s) => s.state === 'available'),
+    );
     const late = await t.app.dispatch.runRound(trip.id, 2);
     assert.ok(late.kind === 'closed' || late.kind === 'stale', late.kind);
     await sleep(2_000); // the scheduled round 2 fires meanwhile
@@ -197,9 +263,14 @@ describe('dispatch strategies and rules', () => {
     const trip = await tripAt(rider, home, { scheduledAt: scheduledAt.toISOString() });
     assert.equal(trip.status, 'scheduled');
     assert.equal(trip.strategy, 'scheduled');
-    const [job] = await sql<{ run_at: Date }>(t, `SELECT run_at FROM "${t.schema}_jobs".jobs WHERE key = $1`, [`dispatch:${trip.id}`]);
+    const [job] = await sql<{ run_at: Date }>(t, `SELECT run_at FROM "${t.schema}_jobs".jobs WHERE key = $1`, [
+      `dispatch:${trip.id}`,
+    ]);
     assert.ok(job, 'round job queued');
-    assert.ok(Math.abs(job.run_at.getTime() - (scheduledAt.getTime() - 15 * 60_000)) < 1_000, `runs at ${job.run_at.toISOString()}`);
+    assert.ok(
+      Math.abs(job.run_at.getTime() - (scheduledAt.getTime() - 15 * 60_000)) < 1_000,
+      `runs at ${job.run_at.toISOString()}`,
+    );
     await sleep(300);
     assert.equal(offers.length, 0, 'nothing offered 20 minutes ahead');
     // The job firing at pickup − 15 min:

@@ -7,7 +7,10 @@ export const DROPOFF = { lat: 30.0626, lng: 31.2497 };
 const ONE_DEGREE_LAT_M = 111_195;
 
 /** A point `metres` north of `from` (good enough for test geometry). */
-export const northOf = (from: { lat: number; lng: number }, metres: number) => ({ lat: from.lat + metres / ONE_DEGREE_LAT_M, lng: from.lng });
+export const northOf = (from: { lat: number; lng: number }, metres: number) => ({
+  lat: from.lat + metres / ONE_DEGREE_LAT_M,
+  lng: from.lng,
+});
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +26,10 @@ export async function eventually<T>(check: () => Promise<T> | T, ms = 10_000, st
 
 /** Reports a position the way the driver app does (HTTP; the location module indexes it in hot state). */
 export async function reportPosition(t: TestApp, driver: TestUser, where: { lat: number; lng: number }) {
-  const res = await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: { ...where, timestamp: Date.now() } });
+  const res = await t.api('POST', '/api/v1/location/update', {
+    token: driver.accessToken,
+    body: { ...where, timestamp: Date.now() },
+  });
   if (res.status !== 200) throw new Error(`location update failed: ${JSON.stringify(res.body)}`);
 }
 
@@ -36,20 +42,40 @@ export async function driverAt(t: TestApp, where: { lat: number; lng: number }, 
 
 export interface OfferSeen {
   driverId: string;
-  payload: { tripId: string; pickup: unknown; dropoff: unknown; fareEstimate: { amount: number; currency: string }; expiresAt: string; strategy: string };
+  payload: {
+    tripId: string;
+    pickup: unknown;
+    dropoff: unknown;
+    fareEstimate: { amount: number; currency: string };
+    expiresAt: string;
+    strategy: string;
+  };
   at: number;
 }
 
 /** Connects each driver's socket and records every `trip:offer` it receives. */
-export async function watchOffers(t: TestApp, drivers: TestUser[]): Promise<{ offers: OfferSeen[]; sockets: ClientSocket[] }> {
+export async function watchOffers(
+  t: TestApp,
+  drivers: TestUser[],
+): Promise<{ offers: OfferSeen[]; sockets: ClientSocket[] }> {
   const offers: OfferSeen[] = [];
   const sockets = await Promise.all(drivers.map((d) => t.connectSocket(d.accessToken)));
-  sockets.forEach((socket, i) => socket.on('trip:offer', (payload: OfferSeen['payload']) => offers.push({ driverId: drivers[i]!.id, payload, at: Date.now() })));
+  sockets.forEach((socket, i) =>
+    socket.on('trip:offer', (payload: OfferSeen['payload']) =>
+      offers.push({ driverId: drivers[i]!.id, payload, at: Date.now() }),
+    ),
+  );
   return { offers, sockets };
 }
 
-export async function driverState(t: TestApp, driverId: string): Promise<{ state: string; offers_received: number; offers_accepted: number; cooldown_until: Date | null }> {
-  const res = await t.platform.database.pool.query(`SELECT state, offers_received, offers_accepted, cooldown_until FROM "${t.schema}".driver_profiles WHERE user_id = $1`, [driverId]);
+export async function driverState(
+  t: TestApp,
+  driverId: string,
+): Promise<{ state: string; offers_received: number; offers_accepted: number; cooldown_until: Date | null }> {
+  const res = await t.platform.database.pool.query(
+    `SELECT state, offers_received, offers_accepted, cooldown_until FROM "${t.schema}".driver_profiles WHERE user_id = $1`,
+    [driverId],
+  );
   return res.rows[0];
 }
 
@@ -68,5 +94,11 @@ export const respond = (t: TestApp, driver: TestUser, tripId: string, body: Reco
 export const matchingStatus = async (t: TestApp, user: TestUser, tripId: string) => {
   const res = await t.api('GET', `/api/v1/trips/${tripId}/matching-status`, { token: user.accessToken });
   if (res.status !== 200) throw new Error(`matching-status failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data as { status: string; round: number; offeredDrivers: number; expiresAt: string | null; bids?: Array<{ bidId: string; amount: number }> };
+  return res.body.data as {
+    status: string;
+    round: number;
+    offeredDrivers: number;
+    expiresAt: string | null;
+    bids?: Array<{ bidId: string; amount: number }>;
+  };
 };

@@ -32,7 +32,10 @@ describe('docs/api.md endpoint reference', () => {
     const rows = markdown.split('\n');
     const firstRow = rows.findIndex((line) => documentedEndpoints(line).length === 1);
     const removed = documentedEndpoints(rows[firstRow]!)[0]!;
-    const withoutRow = [...rows.filter((_, i) => i !== firstRow), '| DELETE | /api/v1/ghosts/{id} | admin | not served |'].join('\n');
+    const withoutRow = [
+      ...rows.filter((_, i) => i !== firstRow),
+      '| DELETE | /api/v1/ghosts/{id} | admin | not served |',
+    ].join('\n');
     const withNewRoute = { paths: { ...spec.paths, '/api/v1/brand-new/{id}': { get: {} } } };
 
     const message = describeDiff(diffEndpoints(documentedEndpoints(withoutRow), servedEndpoints(withNewRoute)));

@@ -25,7 +25,9 @@ export function configTableDiff(readme: string, keys: readonly string[]): string
   return [
     undocumented.length ? `read by src/config.ts but missing from README's table: ${undocumented.join(', ')}` : '',
     unknown.length ? `in README's table but not read by src/config.ts: ${unknown.join(', ')}` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 test('README configuration table lists exactly the keys of src/config.ts', () => {
@@ -34,8 +36,14 @@ test('README configuration table lists exactly the keys of src/config.ts', () =>
 
 test('a missing key, a key sharing a row and a stale row are each reported by name', () => {
   const readme = [
-    '# X', '## Configuration', '| variable | default | meaning |', '|---|---|---|',
-    '| `PORT` / `HOST` | `3000` | listener, mentions `NOT_A_KEY` in prose |', '| `GONE_KEY` | — | removed |', '## Next', '| `LATER` | | |',
+    '# X',
+    '## Configuration',
+    '| variable | default | meaning |',
+    '|---|---|---|',
+    '| `PORT` / `HOST` | `3000` | listener, mentions `NOT_A_KEY` in prose |',
+    '| `GONE_KEY` | — | removed |',
+    '## Next',
+    '| `LATER` | | |',
   ].join('\n');
   assert.equal(
     configTableDiff(readme, ['PORT', 'HOST', 'NEW_KEY']),

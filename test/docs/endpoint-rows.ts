@@ -52,8 +52,10 @@ export function diffEndpoints(documented: string[], served: string[]): EndpointD
 /** One readable message naming every difference; empty when the reference is true. */
 export function describeDiff(diff: EndpointDiff): string {
   const parts: string[] = [];
-  if (diff.documentedNotServed.length > 0) parts.push(`documented in docs/api.md but not served:\n  ${diff.documentedNotServed.join('\n  ')}`);
-  if (diff.servedNotDocumented.length > 0) parts.push(`served but not documented in docs/api.md:\n  ${diff.servedNotDocumented.join('\n  ')}`);
+  if (diff.documentedNotServed.length > 0)
+    parts.push(`documented in docs/api.md but not served:\n  ${diff.documentedNotServed.join('\n  ')}`);
+  if (diff.servedNotDocumented.length > 0)
+    parts.push(`served but not documented in docs/api.md:\n  ${diff.servedNotDocumented.join('\n  ')}`);
   if (diff.documentedTwice.length > 0) parts.push(`documented more than once:\n  ${diff.documentedTwice.join('\n  ')}`);
   return parts.join('\n');
 }

@@ -32,7 +32,8 @@ function brokenLinks(file: string): string[] {
 test('README names the API reference, the architecture and the style guide inside the repo', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const targets = [...readme.matchAll(LINK)].map((m) => m[1]);
-  for (const doc of ['docs/api.md', 'docs/architecture.md', 'docs/style.md']) assert.ok(targets.includes(doc), `README links to ${doc}`);
+  for (const doc of ['docs/api.md', 'docs/architecture.md', 'docs/style.md'])
+    assert.ok(targets.includes(doc), `README links to ${doc}`);
   assert.doesNotMatch(readme, /\.\.\/shared\//, 'README points outside the repository');
 });
 

@@ -15,16 +15,27 @@ describe('drivers', () => {
   });
   after(async () => t.close());
 
-  const profile = (driver: TestUser, body: object) => t.api('POST', '/api/v1/drivers/me/profile', { token: driver.accessToken, body });
-  const availability = (driver: TestUser, available: boolean) => t.api('POST', '/api/v1/drivers/me/availability', { token: driver.accessToken, body: { available } });
-  const approve = (id: string, token = admin.accessToken) => t.api('POST', `/api/v1/admin/drivers/${id}/approve`, { token });
+  const profile = (driver: TestUser, body: object) =>
+    t.api('POST', '/api/v1/drivers/me/profile', { token: driver.accessToken, body });
+  const availability = (driver: TestUser, available: boolean) =>
+    t.api('POST', '/api/v1/drivers/me/availability', { token: driver.accessToken, body: { available } });
+  const approve = (id: string, token = admin.accessToken) =>
+    t.api('POST', `/api/v1/admin/drivers/${id}/approve`, { token });
 
   test('a new profile is unapproved and cannot go online (403) until an admin approves it', async () => {
     const driver = await t.signup('driver');
     assert.equal((await availability(driver, true)).status, 404, 'no profile yet');
     const created = await profile(driver, { vehicleClass: 'comfort', vehicle });
     assert.equal(created.status, 201);
-    assert.deepEqual(created.body.data, { userId: driver.id, vehicleClass: 'comfort', vehicle, approved: false, state: 'offline', rating: 5, acceptanceRate: 0.8 });
+    assert.deepEqual(created.body.data, {
+      userId: driver.id,
+      vehicleClass: 'comfort',
+      vehicle,
+      approved: false,
+      state: 'offline',
+      rating: 5,
+      acceptanceRate: 0.8,
+    });
 
     const early = await availability(driver, true);
     assert.equal(early.status, 403);
@@ -45,7 +56,13 @@ describe('drivers', () => {
 
   test('changing the vehicle needs approval again; re-sending the same vehicle keeps it', async () => {
     const driver = await t.driver({ vehicleClass: 'economy' });
-    const current = (await query<{ vehicle: object; vehicle_class: string }>(t, 'SELECT vehicle, vehicle_class FROM $schema.driver_profiles WHERE user_id = $1', [driver.id]))[0]!;
+    const current = (
+      await query<{ vehicle: object; vehicle_class: string }>(
+        t,
+        'SELECT vehicle, vehicle_class FROM $schema.driver_profiles WHERE user_id = $1',
+        [driver.id],
+      )
+    )[0]!;
     const same = await profile(driver, { vehicleClass: current.vehicle_class, vehicle: current.vehicle });
     assert.equal(same.body.data.approved, true);
     const changed = await profile(driver, { vehicleClass: 'premium', vehicle });
@@ -62,15 +79,23 @@ describe('drivers', () => {
     assert.deepEqual(await query(t, 'SELECT user_id FROM $schema.driver_profiles WHERE user_id = $1', [rider.id]), []);
   });
 
-  test('going offline withdraws the driver\'s pending offers; accepting one afterwards is 409', async () => {
+  test("going offline withdraws the driver's pending offers; accepting one afterwards is 409", async () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const trip = await requestTrip(t, rider);
     await offer(t, trip.id, [driver.id]);
     assert.deepEqual((await availability(driver, false)).body.data, { state: 'offline' });
-    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [trip.id]);
-    assert.deepEqual(offers.map((o) => o.status), ['withdrawn']);
-    const late = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [
+      trip.id,
+    ]);
+    assert.deepEqual(
+      offers.map((o) => o.status),
+      ['withdrawn'],
+    );
+    const late = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
     assert.equal(late.status, 409);
   });
 
@@ -79,7 +104,15 @@ describe('drivers', () => {
     const driver = await t.driver();
     const trip = await requestTrip(t, rider);
     await offer(t, trip.id, [driver.id]);
-    assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } })).status, 200);
+    assert.equal(
+      (
+        await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+          token: driver.accessToken,
+          body: { action: 'accept' },
+        })
+      ).status,
+      200,
+    );
     const res = await availability(driver, false);
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.data, { state: 'busy' });

@@ -23,17 +23,49 @@ interface Case {
   code?: string;
 }
 
-const TABLES = ['users', 'sessions', 'refresh_tokens', 'driver_profiles', 'trips', 'trip_offers', 'events', 'idempotency_keys', 'dead_letters', 'audit_log'];
+const TABLES = [
+  'users',
+  'sessions',
+  'refresh_tokens',
+  'driver_profiles',
+  'trips',
+  'trip_offers',
+  'events',
+  'idempotency_keys',
+  'dead_letters',
+  'audit_log',
+];
 const HUGE = 'x'.repeat(10_000);
 const PHONE = '+201001234567';
 const vehicle = { make: 'Toyota', model: 'Corolla', plate: 'ABC 123', color: 'white' };
 const at = (lat: unknown, lng: unknown) => ({ ...TRIP_BODY, pickup: { lat, lng } });
 
 function authCases(): Case[] {
-  const signup = (body: unknown, name: string): Case => ({ name: `signup ${name}`, method: 'POST', path: '/api/v1/auth/signup', who: 'none', body, status: 400 });
+  const signup = (body: unknown, name: string): Case => ({
+    name: `signup ${name}`,
+    method: 'POST',
+    path: '/api/v1/auth/signup',
+    who: 'none',
+    body,
+    status: 400,
+  });
   const ok = { phone: PHONE, password: 'password-123', name: 'Rana', role: 'rider' };
-  const login = (body: unknown, name: string): Case => ({ name: `login ${name}`, method: 'POST', path: '/api/v1/auth/login', who: 'none', body, status: 400 });
-  const refresh = (body: unknown, name: string, status = 400): Case => ({ name: `refresh ${name}`, method: 'POST', path: '/api/v1/auth/refresh', who: 'none', body, status });
+  const login = (body: unknown, name: string): Case => ({
+    name: `login ${name}`,
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    who: 'none',
+    body,
+    status: 400,
+  });
+  const refresh = (body: unknown, name: string, status = 400): Case => ({
+    name: `refresh ${name}`,
+    method: 'POST',
+    path: '/api/v1/auth/refresh',
+    who: 'none',
+    body,
+    status,
+  });
   return [
     signup({ ...ok, phone: undefined }, 'missing phone'),
     signup({ ...ok, phone: 201001234567 }, 'phone as number'),
@@ -65,8 +97,22 @@ function authCases(): Case[] {
 }
 
 function driverCases(): Case[] {
-  const profile = (body: unknown, name: string): Case => ({ name: `profile ${name}`, method: 'POST', path: '/api/v1/drivers/me/profile', who: 'driver', body, status: 400 });
-  const availability = (body: unknown, name: string): Case => ({ name: `availability ${name}`, method: 'POST', path: '/api/v1/drivers/me/availability', who: 'driver', body, status: 400 });
+  const profile = (body: unknown, name: string): Case => ({
+    name: `profile ${name}`,
+    method: 'POST',
+    path: '/api/v1/drivers/me/profile',
+    who: 'driver',
+    body,
+    status: 400,
+  });
+  const availability = (body: unknown, name: string): Case => ({
+    name: `availability ${name}`,
+    method: 'POST',
+    path: '/api/v1/drivers/me/availability',
+    who: 'driver',
+    body,
+    status: 400,
+  });
   return [
     profile({ vehicleClass: 'bus', vehicle }, 'unknown vehicle class'),
     profile({ vehicleClass: 'economy' }, 'missing vehicle'),
@@ -77,16 +123,54 @@ function driverCases(): Case[] {
     availability({ available: 'yes' }, 'available as string'),
     availability({ available: 1 }, 'available as number'),
     availability({}, 'missing available'),
-    { name: 'approve bad uuid', method: 'POST', path: '/api/v1/admin/drivers/not-a-uuid/approve', who: 'admin', status: 400 },
-    { name: 'approve uuid-ish sql', method: 'POST', path: `/api/v1/admin/drivers/${encodeURIComponent("1' OR '1'='1")}/approve`, who: 'admin', status: 400 },
-    { name: 'approve unknown driver', method: 'POST', path: `/api/v1/admin/drivers/${randomUUID()}/approve`, who: 'admin', status: 404 },
+    {
+      name: 'approve bad uuid',
+      method: 'POST',
+      path: '/api/v1/admin/drivers/not-a-uuid/approve',
+      who: 'admin',
+      status: 400,
+    },
+    {
+      name: 'approve uuid-ish sql',
+      method: 'POST',
+      path: `/api/v1/admin/drivers/${encodeURIComponent("1' OR '1'='1")}/approve`,
+      who: 'admin',
+      status: 400,
+    },
+    {
+      name: 'approve unknown driver',
+      method: 'POST',
+      path: `/api/v1/admin/drivers/${randomUUID()}/approve`,
+      who: 'admin',
+      status: 404,
+    },
   ];
 }
 
 function tripCases(tripId: string): Case[] {
-  const create = (body: unknown, name: string): Case => ({ name: `create ${name}`, method: 'POST', path: '/api/v1/trips', who: 'rider', body, status: 400 });
-  const list = (qs: string): Case => ({ name: `list ?${qs}`, method: 'GET', path: `/api/v1/trips?${qs}`, who: 'rider', status: 400 });
-  const onTrip = (suffix: string, who: Who, body: unknown, name: string, id = tripId): Case => ({ name, method: 'POST', path: `/api/v1/trips/${id}/${suffix}`, who, body, status: 400 });
+  const create = (body: unknown, name: string): Case => ({
+    name: `create ${name}`,
+    method: 'POST',
+    path: '/api/v1/trips',
+    who: 'rider',
+    body,
+    status: 400,
+  });
+  const list = (qs: string): Case => ({
+    name: `list ?${qs}`,
+    method: 'GET',
+    path: `/api/v1/trips?${qs}`,
+    who: 'rider',
+    status: 400,
+  });
+  const onTrip = (suffix: string, who: Who, body: unknown, name: string, id = tripId): Case => ({
+    name,
+    method: 'POST',
+    path: `/api/v1/trips/${id}/${suffix}`,
+    who,
+    body,
+    status: 400,
+  });
   return [
     create(at(91, 31.2), 'lat 91'),
     create(at(-90.0001, 31.2), 'lat -90.0001'),
@@ -102,10 +186,16 @@ function tripCases(tripId: string): Case[] {
     create({ ...TRIP_BODY, strategy: 'auction' }, 'unknown strategy'),
     create({ ...TRIP_BODY, scheduledAt: 'tomorrow' }, 'scheduledAt not ISO'),
     create({ ...TRIP_BODY, scheduledAt: '2020-01-01T00:00:00Z' }, 'scheduledAt in the past'),
-    create({ ...TRIP_BODY, scheduledAt: new Date(Date.now() + 365 * 86_400_000).toISOString() }, 'scheduledAt a year ahead'),
+    create(
+      { ...TRIP_BODY, scheduledAt: new Date(Date.now() + 365 * 86_400_000).toISOString() },
+      'scheduledAt a year ahead',
+    ),
     create({ ...TRIP_BODY, pickup: { ...TRIP_BODY.pickup, address: HUGE } }, '10,000-char address'),
     create({ ...TRIP_BODY, quoteId: HUGE }, 'huge quoteId'),
-    { ...create(undefined, 'lat 1e400 (Infinity once parsed)'), rawBody: JSON.stringify(TRIP_BODY).replace('"lat":30.0444', '"lat":1e400') },
+    {
+      ...create(undefined, 'lat 1e400 (Infinity once parsed)'),
+      rawBody: JSON.stringify(TRIP_BODY).replace('"lat":30.0444', '"lat":1e400'),
+    },
     list('limit=0'),
     list('limit=101'),
     list('limit=-1'),
@@ -119,7 +209,11 @@ function tripCases(tripId: string): Case[] {
     onTrip('driver-response', 'driver', { action: 'accept', bidAmount: -5 }, 'driver-response negative bid'),
     onTrip('driver-response', 'driver', { action: 'accept', bidAmount: 'ten' }, 'driver-response bid as string'),
     onTrip('driver-response', 'driver', { action: 'accept' }, 'driver-response bad uuid', 'nope'),
-    { ...onTrip('driver-response', 'driver', { action: 'accept' }, 'driver-response never offered', randomUUID()), status: 403, code: 'FORBIDDEN' },
+    {
+      ...onTrip('driver-response', 'driver', { action: 'accept' }, 'driver-response never offered', randomUUID()),
+      status: 403,
+      code: 'FORBIDDEN',
+    },
     onTrip('status', 'driver', { status: 'flying' }, 'status unknown value'),
     onTrip('status', 'driver', { status: 'started', otp: '12345' }, 'status 5-digit otp'),
     onTrip('status', 'driver', { status: 'started', otp: 1234 }, 'status otp as number'),
@@ -133,8 +227,20 @@ function tripCases(tripId: string): Case[] {
 }
 
 function adminCases(): Case[] {
-  const list = (qs: string): Case => ({ name: `dead letters ?${qs}`, method: 'GET', path: `/api/v1/admin/dead-letters?${qs}`, who: 'admin', status: 400 });
-  const retry = (id: string, status = 400): Case => ({ name: `retry dead letter ${id}`, method: 'POST', path: `/api/v1/admin/dead-letters/${id}/retry`, who: 'admin', status });
+  const list = (qs: string): Case => ({
+    name: `dead letters ?${qs}`,
+    method: 'GET',
+    path: `/api/v1/admin/dead-letters?${qs}`,
+    who: 'admin',
+    status: 400,
+  });
+  const retry = (id: string, status = 400): Case => ({
+    name: `retry dead letter ${id}`,
+    method: 'POST',
+    path: `/api/v1/admin/dead-letters/${id}/retry`,
+    who: 'admin',
+    status,
+  });
   return [
     list('limit=0'),
     list('limit=101'),
@@ -164,19 +270,27 @@ describe('bad input is refused and writes nothing', () => {
   });
   after(async () => t.close());
 
-  const snapshot = async () => Object.fromEntries(await Promise.all(TABLES.map(async (name) => [name, await t.count(name)] as const)));
+  const snapshot = async () =>
+    Object.fromEntries(await Promise.all(TABLES.map(async (name) => [name, await t.count(name)] as const)));
 
   const run = async (cases: Case[]) => {
     const before = await snapshot();
     for (const c of cases) {
       const token = c.who === 'none' ? undefined : tokens[c.who].accessToken;
-      const res = await t.api(c.method, c.path, c.rawBody !== undefined ? { token, rawBody: c.rawBody } : { token, body: c.body });
+      const res = await t.api(
+        c.method,
+        c.path,
+        c.rawBody !== undefined ? { token, rawBody: c.rawBody } : { token, body: c.body },
+      );
       assert.equal(res.status, c.status, `${c.name}: ${res.status} ${JSON.stringify(res.body)}`);
       assert.equal(res.body.success, false, c.name);
       const code = c.code ?? (c.status === 400 ? 'VALIDATION_ERROR' : c.status === 404 ? 'NOT_FOUND' : undefined);
       if (code) assert.equal(res.body.error.code, code, c.name);
       if (c.status === 400) {
-        assert.ok(Array.isArray(res.body.error.details) && res.body.error.details.length > 0, `${c.name}: details list the fields: ${JSON.stringify(res.body.error)}`);
+        assert.ok(
+          Array.isArray(res.body.error.details) && res.body.error.details.length > 0,
+          `${c.name}: details list the fields: ${JSON.stringify(res.body.error)}`,
+        );
         for (const d of res.body.error.details) assert.equal(typeof d.field, 'string', c.name);
       }
       assert.doesNotMatch(JSON.stringify(res.body), /stack|SELECT|INSERT/i, c.name);
@@ -190,9 +304,13 @@ describe('bad input is refused and writes nothing', () => {
   test('admin dead-letter routes', async () => run(adminCases()));
 
   test('a validation error names the offending fields', async () => {
-    const res = await t.api('POST', '/api/v1/trips', { token: tokens.rider.accessToken, body: { ...TRIP_BODY, pickup: { lat: 91, lng: -181 }, vehicleClass: 'bus' } });
+    const res = await t.api('POST', '/api/v1/trips', {
+      token: tokens.rider.accessToken,
+      body: { ...TRIP_BODY, pickup: { lat: 91, lng: -181 }, vehicleClass: 'bus' },
+    });
     assert.equal(res.status, 400);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
-    for (const f of ['body.pickup.lat', 'body.pickup.lng', 'body.vehicleClass']) assert.ok(fields.includes(f), `${f} in ${fields}`);
+    for (const f of ['body.pickup.lat', 'body.pickup.lng', 'body.vehicleClass'])
+      assert.ok(fields.includes(f), `${f} in ${fields}`);
   });
 });

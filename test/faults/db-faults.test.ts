@@ -64,7 +64,11 @@ describe('database faults', () => {
       ['GET', '/api/v1/me', { token: rider.accessToken }],
       ['POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY }],
       ['POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } }],
-      ['POST', '/api/v1/auth/signup', { body: { phone: '+201001239999', password: 'password-123', name: 'N', role: 'rider' } }],
+      [
+        'POST',
+        '/api/v1/auth/signup',
+        { body: { phone: '+201001239999', password: 'password-123', name: 'N', role: 'rider' } },
+      ],
     ];
     for (const [method, path, opts] of calls) {
       const { result: res, ms } = await timed(() => t.api(method, path, opts));
@@ -75,7 +79,9 @@ describe('database faults', () => {
       assert.doesNotMatch(JSON.stringify(res.body), /ECONNREFUSED|127\.0\.0\.1|stack/);
     }
     // Many at once still fail fast (no pile-up behind a dead pool).
-    const { result: burst, ms: burstMs } = await timed(() => Promise.all(Array.from({ length: 40 }, () => t.api('GET', '/api/v1/me', { token: rider.accessToken }))));
+    const { result: burst, ms: burstMs } = await timed(() =>
+      Promise.all(Array.from({ length: 40 }, () => t.api('GET', '/api/v1/me', { token: rider.accessToken }))),
+    );
     assert.ok(burst.every((r) => r.status === 503));
     assert.ok(burstMs < FAST_MS, `40 concurrent requests answered in ${Math.round(burstMs)} ms`);
 
@@ -88,10 +94,14 @@ describe('database faults', () => {
     assert.equal((await t.api('GET', '/api/version')).status, 200, 'routes that need no DB keep working');
 
     pg = await startEmbeddedPostgres({ dir, port });
-    const back = await eventually(async () => {
-      const res = await t.api('GET', '/api/v1/me', { token: rider.accessToken });
-      return res.status === 200 && res;
-    }, 15_000, 200);
+    const back = await eventually(
+      async () => {
+        const res = await t.api('GET', '/api/v1/me', { token: rider.accessToken });
+        return res.status === 200 && res;
+      },
+      15_000,
+      200,
+    );
     assert.equal(back.body.data.id, rider.id);
     assert.equal((await t.api('GET', '/health/ready')).body.status, 'ok');
     const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY });

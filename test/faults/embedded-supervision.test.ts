@@ -65,7 +65,9 @@ class LogCapture extends Writable {
 
 /** A node (child process) that starts embedded Postgres on dir/port; resolves once it is ready. */
 async function startNodeWithEmbedded(dir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/embedded-child.ts', dir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/embedded-child.ts', dir, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((ready, fail) => {
     child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
     child.once('exit', (code) => fail(new Error(`child exited (${code}) before Postgres was ready`)));
@@ -128,7 +130,12 @@ describe('embedded postgres supervision', () => {
     const dir = newDir();
     const port = await sparePort();
     const logs = new LogCapture();
-    const pgHandle = await startEmbeddedPostgres({ dir, port, log: createLogger('info', {}, logs), restart: { baseMs: 200, maxMs: 1_000, attempts: 8 } });
+    const pgHandle = await startEmbeddedPostgres({
+      dir,
+      port,
+      log: createLogger('info', {}, logs),
+      restart: { baseMs: 200, maxMs: 1_000, attempts: 8 },
+    });
     handles.push(pgHandle);
     const app = await startTestApp('embed_sup', { DATABASE_URL: pgHandle.url });
     t.after(() => app.close());
@@ -137,20 +144,30 @@ describe('embedded postgres supervision', () => {
 
     process.kill(killed, 'SIGKILL');
     const started = performance.now();
-    const back = await eventually(async () => {
-      const res = await app.api('GET', '/api/v1/me', { token: rider.accessToken });
-      return res.status === 200 && res;
-    }, RECOVERY_MS, 200);
+    const back = await eventually(
+      async () => {
+        const res = await app.api('GET', '/api/v1/me', { token: rider.accessToken });
+        return res.status === 200 && res;
+      },
+      RECOVERY_MS,
+      200,
+    );
     const recoveredMs = Math.round(performance.now() - started);
     const tries = logs.lines.filter((l) => /restart/.test(String(l.msg)));
-    t.diagnostic(`requests succeed again ${recoveredMs} ms after kill -9 of the postmaster; ${tries.map((l) => `${l.time} ${l.msg} ${l.err ?? ''}`).join(' | ')}`);
+    t.diagnostic(
+      `requests succeed again ${recoveredMs} ms after kill -9 of the postmaster; ${tries.map((l) => `${l.time} ${l.msg} ${l.err ?? ''}`).join(' | ')}`,
+    );
 
     assert.equal(back.body.data.id, rider.id);
     assert.notEqual(postmasterPid(dir), killed, 'a new postmaster');
     const ready = await app.api('GET', '/health/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.status, 'ok');
-    assert.equal((await app.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status, 201, 'writes work again');
+    assert.equal(
+      (await app.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status,
+      201,
+      'writes work again',
+    );
   });
 
   test('a postmaster that cannot come back is retried a bounded number of times, with growing waits, then onGiveUp is called once', async (t) => {
@@ -186,10 +203,21 @@ describe('embedded postgres supervision', () => {
 
   test('the node (npm start) exits non-zero when its embedded Postgres dies for good', async (t) => {
     const dir = newDir();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', EMBEDDED_PG_DIR: dir, EMBEDDED_PG_PORT: String(await sparePort()), PORT: String(await sparePort()), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      EMBEDDED_PG_DIR: dir,
+      EMBEDDED_PG_PORT: String(await sparePort()),
+      PORT: String(await sparePort()),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
     delete env.DATABASE_URL; // the embedded one, as `npm start` without configuration
     delete env.REDIS_URL;
-    const node = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const node = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     node.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     node.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -17,7 +17,10 @@ const LONE = 'x\ud800y';
 function assertRefused(res: ApiResponse, field: string) {
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.equal(res.body.error.code, 'VALIDATION_ERROR');
-  assert.deepEqual(res.body.error.details.map((d: { field: string }) => d.field), [field]);
+  assert.deepEqual(
+    res.body.error.details.map((d: { field: string }) => d.field),
+    [field],
+  );
 }
 
 describe('unstorable text: lone surrogates and NUL are a 400, not a database 500', () => {
@@ -37,7 +40,10 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
   after(async () => t.close());
 
   test('trip cancel reason with a lone surrogate: 400 body.reason, trip not cancelled', async () => {
-    const res = await t.api('POST', `/api/v1/trips/${tripId}/cancel`, { token: rider.accessToken, body: { reason: LONE } });
+    const res = await t.api('POST', `/api/v1/trips/${tripId}/cancel`, {
+      token: rider.accessToken,
+      body: { reason: LONE },
+    });
     assertRefused(res, 'body.reason');
     const [trip] = await query<{ status: string }>(t, 'SELECT status FROM $schema.trips WHERE id = $1', [tripId]);
     assert.equal(trip!.status, 'accepted');
@@ -47,7 +53,10 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
     const user = await t.signup('driver');
     for (const field of ['plate', 'make']) {
       const vehicle = { make: 'Toyota', model: 'Corolla', plate: 'ABC 123', color: 'white', [field]: LONE };
-      const res = await t.api('POST', '/api/v1/drivers/me/profile', { token: user.accessToken, body: { vehicleClass: 'economy', vehicle } });
+      const res = await t.api('POST', '/api/v1/drivers/me/profile', {
+        token: user.accessToken,
+        body: { vehicleClass: 'economy', vehicle },
+      });
       assertRefused(res, `body.vehicle.${field}`);
     }
     assert.equal((await query(t, 'SELECT 1 FROM $schema.driver_profiles WHERE user_id = $1', [user.id])).length, 0);
@@ -56,31 +65,57 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
   test('booking status reason and delete reason with a lone surrogate: 400, booking unchanged', async () => {
     const prov = await provider(t);
     const booking = await book(t, rider, prov.id);
-    const status = await t.api('POST', `/api/v1/bookings/${booking.id}/status`, { token: rider.accessToken, body: { status: 'cancelled', reason: LONE } });
+    const status = await t.api('POST', `/api/v1/bookings/${booking.id}/status`, {
+      token: rider.accessToken,
+      body: { status: 'cancelled', reason: LONE },
+    });
     assertRefused(status, 'body.reason');
-    const del = await t.api('DELETE', `/api/v1/bookings/${booking.id}`, { token: rider.accessToken, body: { reason: LONE } });
+    const del = await t.api('DELETE', `/api/v1/bookings/${booking.id}`, {
+      token: rider.accessToken,
+      body: { reason: LONE },
+    });
     assertRefused(del, 'body.reason');
-    const [row] = await query<{ status: string; deleted_at: Date | null }>(t, 'SELECT status, deleted_at FROM $schema.bookings WHERE id = $1', [booking.id]);
+    const [row] = await query<{ status: string; deleted_at: Date | null }>(
+      t,
+      'SELECT status, deleted_at FROM $schema.bookings WHERE id = $1',
+      [booking.id],
+    );
     assert.deepEqual(row, { status: 'pending', deleted_at: null });
   });
 
   test('message report reason with a lone surrogate: 400, no report', async () => {
-    const sent = await t.api('POST', `/api/v1/trips/${tripId}/messages`, { token: driver.accessToken, body: { text: 'hello', clientMessageId: 'rep-1' } });
+    const sent = await t.api('POST', `/api/v1/trips/${tripId}/messages`, {
+      token: driver.accessToken,
+      body: { text: 'hello', clientMessageId: 'rep-1' },
+    });
     assert.equal(sent.status, 201, JSON.stringify(sent.body));
-    const res = await t.api('POST', `/api/v1/messages/${sent.body.data.id}/report`, { token: rider.accessToken, body: { reason: LONE } });
+    const res = await t.api('POST', `/api/v1/messages/${sent.body.data.id}/report`, {
+      token: rider.accessToken,
+      body: { reason: LONE },
+    });
     assertRefused(res, 'body.reason');
-    assert.equal((await query(t, 'SELECT 1 FROM $schema.chat_reports WHERE message_id = $1', [sent.body.data.id])).length, 0);
+    assert.equal(
+      (await query(t, 'SELECT 1 FROM $schema.chat_reports WHERE message_id = $1', [sent.body.data.id])).length,
+      0,
+    );
   });
 
   test('object keys, query strings and the stored Idempotency-Key header are checked too', async () => {
     const prov = await provider(t);
-    const withKey = await t.api('POST', `/api/v1/bookings`, { token: rider.accessToken, body: { providerId: prov.id, [`k${LONE}`]: 1 } });
+    const withKey = await t.api('POST', `/api/v1/bookings`, {
+      token: rider.accessToken,
+      body: { providerId: prov.id, [`k${LONE}`]: 1 },
+    });
     assert.equal(withKey.status, 400, JSON.stringify(withKey.body));
     const q = await t.api('GET', '/api/v1/trips?cursor=a%00b', { token: rider.accessToken });
     assertRefused(q, 'query.cursor');
     const keysBefore = await t.count('idempotency_keys');
     for (const key of ['a\u0000b', LONE]) {
-      const res = await t.api('POST', '/api/v1/sos', { token: rider.accessToken, body: { lat: 30.05, lng: 31.24 }, headers: { 'idempotency-key': key } });
+      const res = await t.api('POST', '/api/v1/sos', {
+        token: rider.accessToken,
+        body: { lat: 30.05, lng: 31.24 },
+        headers: { 'idempotency-key': key },
+      });
       assertRefused(res, 'headers.idempotency-key');
     }
     assert.equal(await t.count('idempotency_keys'), keysBefore);
@@ -91,7 +126,10 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
     const nul = await ack(socket, 'chat:send', { tripId, text: 'hi', clientMessageId: 'a\u0000b' });
     assert.equal(nul.ok, false);
     assert.equal(nul.error!.code, 'VALIDATION_ERROR', JSON.stringify(nul));
-    assert.deepEqual((nul.error!.details as Array<{ field: string }>).map((d) => d.field), ['payload.clientMessageId']);
+    assert.deepEqual(
+      (nul.error!.details as Array<{ field: string }>).map((d) => d.field),
+      ['payload.clientMessageId'],
+    );
     const lone = await ack(socket, 'chat:send', { tripId, text: LONE, clientMessageId: 'lone-1' });
     assert.equal(lone.error?.code, 'VALIDATION_ERROR', JSON.stringify(lone));
     assert.equal(await t.count('chat_messages'), before);
@@ -102,7 +140,10 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
     const res = await ack(socket, 'sos:trigger', { lat: 30.05, lng: 31.24, note: 'help\u0000me' });
     assert.equal(res.ok, false);
     assert.equal(res.error!.code, 'VALIDATION_ERROR', JSON.stringify(res));
-    assert.deepEqual((res.error!.details as Array<{ field: string }>).map((d) => d.field), ['payload.note']);
+    assert.deepEqual(
+      (res.error!.details as Array<{ field: string }>).map((d) => d.field),
+      ['payload.note'],
+    );
     assert.equal(await t.count('sos_alerts'), before);
   });
 });

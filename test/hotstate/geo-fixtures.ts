@@ -1,4 +1,9 @@
-import { haversineM, type DriverPositionInput, type NearbyDriver, type NearestDriversQuery } from '../../src/platform/hotstate/index.js';
+import {
+  haversineM,
+  type DriverPositionInput,
+  type NearbyDriver,
+  type NearestDriversQuery,
+} from '../../src/platform/hotstate/index.js';
 
 export const TAHRIR = { lat: 30.0444, lng: 31.2357 };
 export const CLASSES = ['economy', 'comfort', 'premium', 'xl'] as const;
@@ -17,8 +22,21 @@ export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
 
-export function driver(id: string, at: { lat: number; lng: number }, extra: Partial<DriverPositionInput> = {}): DriverPositionInput {
-  return { driverId: id, lat: at.lat, lng: at.lng, heading: null, vehicleClass: 'economy', available: true, at: Date.now(), ...extra };
+export function driver(
+  id: string,
+  at: { lat: number; lng: number },
+  extra: Partial<DriverPositionInput> = {},
+): DriverPositionInput {
+  return {
+    driverId: id,
+    lat: at.lat,
+    lng: at.lng,
+    heading: null,
+    vehicleClass: 'economy',
+    available: true,
+    at: Date.now(),
+    ...extra,
+  };
 }
 
 /** The reference answer: filter and sort every driver, no index involved. */
@@ -44,7 +62,13 @@ export function bruteForceNearest(all: DriverPositionInput[], q: NearestDriversQ
 }
 
 /** `count` drivers scattered ±spreadDeg around `centre`, a share of them stale, busy or of other classes. */
-export function randomFleet(rand: () => number, count: number, centre: { lat: number; lng: number }, spreadDeg: number, now: number) {
+export function randomFleet(
+  rand: () => number,
+  count: number,
+  centre: { lat: number; lng: number },
+  spreadDeg: number,
+  now: number,
+) {
   const fleet: DriverPositionInput[] = [];
   for (let i = 0; i < count; i++) {
     fleet.push({
@@ -60,7 +84,12 @@ export function randomFleet(rand: () => number, count: number, centre: { lat: nu
   return fleet;
 }
 
-export function randomQuery(rand: () => number, centre: { lat: number; lng: number }, spreadDeg: number, fleet: DriverPositionInput[]): NearestDriversQuery {
+export function randomQuery(
+  rand: () => number,
+  centre: { lat: number; lng: number },
+  spreadDeg: number,
+  fleet: DriverPositionInput[],
+): NearestDriversQuery {
   return {
     lat: centre.lat + (rand() * 2 - 1) * spreadDeg,
     lng: centre.lng + (rand() * 2 - 1) * spreadDeg,

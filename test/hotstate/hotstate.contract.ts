@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HotState, HotStateAdapter, NearbyDriver, NearestDriversQuery } from '../../src/platform/hotstate/index.js';
+import type {
+  HotState,
+  HotStateAdapter,
+  NearbyDriver,
+  NearestDriversQuery,
+} from '../../src/platform/hotstate/index.js';
 import { TAHRIR, bruteForceNearest, driver, offset, randomFleet, randomQuery, seededRandom } from './geo-fixtures.js';
 
 export type HotStateFactory = () => Promise<HotState>;
@@ -12,7 +17,11 @@ const PAST_TTL = 350; // comfortably past SHORT_TTL on a loaded CI box
 
 const ids = (rows: NearbyDriver[]) => rows.map((r) => r.driverId);
 const near = (extra: Partial<NearestDriversQuery> = {}): NearestDriversQuery => ({
-  ...TAHRIR, radiusM: 3_000, limit: 10, freshWithinMs: FRESH, ...extra,
+  ...TAHRIR,
+  radiusM: 3_000,
+  limit: 10,
+  freshWithinMs: FRESH,
+  ...extra,
 });
 
 /** The behaviour every HotState adapter must show; each test gets a fresh, empty instance. */
@@ -60,8 +69,19 @@ function geoIndexCases(instance: () => HotState): void {
     const p = offset(TAHRIR, 100, 100);
     await hs.upsertDriverPosition(driver('a', p, { heading: 271.5, vehicleClass: 'comfort', at }));
     const [row] = await hs.findNearestDrivers(near());
-    assert.deepEqual({ ...row, distanceM: 0 }, { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', distanceM: 0, at });
-    assert.deepEqual(await hs.getDriverPosition('a'), { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', available: true, at });
+    assert.deepEqual(
+      { ...row, distanceM: 0 },
+      { driverId: 'a', lat: p.lat, lng: p.lng, heading: 271.5, vehicleClass: 'comfort', distanceM: 0, at },
+    );
+    assert.deepEqual(await hs.getDriverPosition('a'), {
+      driverId: 'a',
+      lat: p.lat,
+      lng: p.lng,
+      heading: 271.5,
+      vehicleClass: 'comfort',
+      available: true,
+      at,
+    });
     assert.equal(await hs.getDriverPosition('nobody'), null);
   });
 
@@ -100,7 +120,12 @@ function geoIndexCases(instance: () => HotState): void {
   });
 
   test('skips excludeIds', async () => {
-    for (const [id, m] of [['a', 100], ['b', 200], ['c', 300]] as const) await hs.upsertDriverPosition(driver(id, offset(TAHRIR, m, 0)));
+    for (const [id, m] of [
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+    ] as const)
+      await hs.upsertDriverPosition(driver(id, offset(TAHRIR, m, 0)));
     assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a', 'c'] }))), ['b']);
     assert.deepEqual(ids(await hs.findNearestDrivers(near({ excludeIds: ['a'], limit: 1 }))), ['b']);
   });
@@ -130,7 +155,13 @@ function geoIndexCases(instance: () => HotState): void {
     await hs.upsertDriverPosition(driver('east', { lat: 0, lng: 179.9985 }));
     await hs.upsertDriverPosition(driver('west', { lat: 0, lng: -179.998 }));
     await hs.upsertDriverPosition(driver('line', { lat: 0.0005, lng: 180 }));
-    const rows = await hs.findNearestDrivers({ lat: 0, lng: -179.9995, radiusM: 1_000, limit: 5, freshWithinMs: FRESH });
+    const rows = await hs.findNearestDrivers({
+      lat: 0,
+      lng: -179.9995,
+      radiusM: 1_000,
+      limit: 5,
+      freshWithinMs: FRESH,
+    });
     assert.deepEqual(ids(rows), ['line', 'west', 'east']);
     for (const lng of [180, -180]) {
       const onTheLine = await hs.findNearestDrivers({ lat: 0, lng, radiusM: 1_000, limit: 5, freshWithinMs: FRESH });
@@ -211,7 +242,10 @@ function keyValueCases(instance: () => HotState): void {
 
   test('concurrent increments are all counted', async () => {
     const counts = await Promise.all(Array.from({ length: 50 }, () => hs.incrementWindowCounter('burst', 60_000)));
-    assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...counts].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     assert.equal(await hs.readWindowCounter('burst', 60_000), 50);
   });
 
@@ -231,7 +265,9 @@ function keyValueCases(instance: () => HotState): void {
   });
 
   test('setIfAbsent: of 20 concurrent callers exactly one wins, until the TTL lapses', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => hs.setIfAbsent('lock:trip-1', `w${i}`, SHORT_TTL)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => hs.setIfAbsent('lock:trip-1', `w${i}`, SHORT_TTL)),
+    );
     assert.equal(results.filter(Boolean).length, 1);
     assert.equal(await hs.getValue('lock:trip-1'), `w${results.indexOf(true)}`);
     assert.equal(await hs.setIfAbsent('lock:trip-1', 'late', SHORT_TTL), false);
@@ -257,7 +293,10 @@ function sequenceCases(instance: () => HotState): void {
 
   test('increment: 50 concurrent callers each get a different number', async () => {
     const got = await Promise.all(Array.from({ length: 50 }, () => hs.increment('seq:burst', 60_000)));
-    assert.deepEqual([...got].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...got].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
   });
 
   test('increment with a TTL restarts from 1 once it lapses; without one it keeps the expiry', async () => {
@@ -295,7 +334,12 @@ function sequenceCases(instance: () => HotState): void {
   });
 
   test('concurrent appends all land (up to maxLength)', async () => {
-    await Promise.all(Array.from({ length: 30 }, (_, i) => hs.appendToList('log:burst', String(i), { maxLength: 100 })));
-    assert.deepEqual((await hs.readList('log:burst')).map(Number).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => hs.appendToList('log:burst', String(i), { maxLength: 100 })),
+    );
+    assert.deepEqual(
+      (await hs.readList('log:burst')).map(Number).sort((a, b) => a - b),
+      Array.from({ length: 30 }, (_, i) => i),
+    );
   });
 }

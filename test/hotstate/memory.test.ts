@@ -24,7 +24,11 @@ describe('MemoryHotState specifics', () => {
     now += 101;
     hs.sweep();
     // Internal sizes are not part of the port; observe them through the stores the sweep should empty.
-    const internals = hs as unknown as { presence: { size: number }; values: { size: number }; counters: { size: number } };
+    const internals = hs as unknown as {
+      presence: { size: number };
+      values: { size: number };
+      counters: { size: number };
+    };
     assert.deepEqual([internals.presence.size, internals.values.size, internals.counters.size], [0, 1, 0]);
     await hs.close();
   });
@@ -34,7 +38,12 @@ describe('MemoryHotState specifics', () => {
    * drivers no query can reach so the ring search (and its antimeridian and
    * high-latitude edges) is what gets compared instead.
    */
-  async function compareWithBruteForceWorldwide(seed: number, scenarios: number, fillerAtAntipode: number, maxRadiusFactor: number) {
+  async function compareWithBruteForceWorldwide(
+    seed: number,
+    scenarios: number,
+    fillerAtAntipode: number,
+    maxRadiusFactor: number,
+  ) {
     const rand = seededRandom(seed);
     const wrap = (lng: number) => ((((lng + 180) % 360) + 360) % 360) - 180;
     const clampLat = (lat: number) => Math.max(-85, Math.min(85, lat));
@@ -43,15 +52,29 @@ describe('MemoryHotState specifics', () => {
       const centre = { lat: (rand() * 2 - 1) * 84, lng: (rand() * 2 - 1) * 180 };
       const spread = 0.01 + rand() * 3;
       const now = Date.now();
-      const fleet = randomFleet(rand, 300, centre, spread, now).map((d) => ({ ...d, lat: clampLat(d.lat), lng: wrap(d.lng) }));
+      const fleet = randomFleet(rand, 300, centre, spread, now).map((d) => ({
+        ...d,
+        lat: clampLat(d.lat),
+        lng: wrap(d.lng),
+      }));
       for (const d of fleet) await hs.upsertDriverPosition(d);
       const antipode = { lat: -centre.lat, lng: wrap(centre.lng + 180) };
-      for (let i = 0; i < fillerAtAntipode; i++) await hs.upsertDriverPosition(driver(`far${i}`, offset(antipode, rand() * 1e4, rand() * 1e4)));
+      for (let i = 0; i < fillerAtAntipode; i++)
+        await hs.upsertDriverPosition(driver(`far${i}`, offset(antipode, rand() * 1e4, rand() * 1e4)));
       for (let i = 0; i < 10; i++) {
         const q = randomQuery(rand, centre, spread, fleet);
-        const wide = { ...q, lat: clampLat(q.lat), lng: wrap(q.lng), radiusM: q.radiusM * (1 + rand() * maxRadiusFactor) };
+        const wide = {
+          ...q,
+          lat: clampLat(q.lat),
+          lng: wrap(q.lng),
+          radiusM: q.radiusM * (1 + rand() * maxRadiusFactor),
+        };
         const got = (await hs.findNearestDrivers(wide)).map((r) => r.driverId);
-        assert.deepEqual(got, bruteForceNearest(fleet, wide, now).map((r) => r.driverId), `seed ${seed} scenario ${scenario} query ${i}`);
+        assert.deepEqual(
+          got,
+          bruteForceNearest(fleet, wide, now).map((r) => r.driverId),
+          `seed ${seed} scenario ${scenario} query ${i}`,
+        );
       }
       await hs.close();
     }
@@ -76,10 +99,21 @@ describe('MemoryHotState specifics', () => {
     for (const d of fleet) await hs.upsertDriverPosition(d);
     assert.equal(hs.driverCount, 100_000);
     for (let i = 0; i < 100; i++) {
-      const q = { lat: TAHRIR.lat + (rand() - 0.5) * 0.3, lng: TAHRIR.lng + (rand() - 0.5) * 0.3, radiusM: 3_000, limit: 10, freshWithinMs: 60_000, onlyAvailable: true };
+      const q = {
+        lat: TAHRIR.lat + (rand() - 0.5) * 0.3,
+        lng: TAHRIR.lng + (rand() - 0.5) * 0.3,
+        radiusM: 3_000,
+        limit: 10,
+        freshWithinMs: 60_000,
+        onlyAvailable: true,
+      };
       const got = (await hs.findNearestDrivers(q)).map((r) => r.driverId);
       assert.equal(got.length, 10, `query ${i}: a full answer in a dense city`);
-      assert.deepEqual(got, bruteForceNearest(fleet, q, now).map((r) => r.driverId), `query ${i}`);
+      assert.deepEqual(
+        got,
+        bruteForceNearest(fleet, q, now).map((r) => r.driverId),
+        `query ${i}`,
+      );
     }
     await hs.close();
   });

@@ -21,7 +21,12 @@ function describeServer(url: string): string {
 /** Why the suite cannot run, or null when the server answers PING. */
 async function skipReason(url: string | undefined): Promise<string | null> {
   if (!url) return 'REDIS_URL not set: Redis contract suite skipped';
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let cause: Error | undefined; // the socket error (ECONNREFUSED…) says more than connect()'s "Connection is closed"
   probe.on('error', (err: Error) => (cause ??= err));
   try {
@@ -87,10 +92,17 @@ if (reason !== null || REDIS_URL === undefined) {
     test('a driver stays findable after many stale neighbours force wider searches', async () => {
       const hs = new RedisHotState({ redis: url, keyPrefix: `${runPrefix}widen:` });
       const old = Date.now() - 10 * 60_000;
-      await Promise.all(Array.from({ length: 500 }, (_, i) => hs.upsertDriverPosition(driver(`stale${i}`, offset(TAHRIR, i, 0), { at: old }))));
+      await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          hs.upsertDriverPosition(driver(`stale${i}`, offset(TAHRIR, i, 0), { at: old })),
+        ),
+      );
       await hs.upsertDriverPosition(driver('fresh', offset(TAHRIR, 900, 0)));
       const rows = await hs.findNearestDrivers({ ...TAHRIR, radiusM: 3_000, limit: 1, freshWithinMs: 60_000 });
-      assert.deepEqual(rows.map((r) => r.driverId), ['fresh']);
+      assert.deepEqual(
+        rows.map((r) => r.driverId),
+        ['fresh'],
+      );
       await hs.close();
     });
   });

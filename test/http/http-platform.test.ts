@@ -10,7 +10,11 @@ import { TRIP_BODY } from '../support/fixtures.js';
 /** Nothing a client receives may look like a stack trace or SQL. */
 function assertNoLeak(body: unknown) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  assert.doesNotMatch(text, /stack|\bat .*\.(ts|js):\d+|node_modules|SELECT |INSERT |UPDATE |DELETE |relation "|syntax error|violates/i, text);
+  assert.doesNotMatch(
+    text,
+    /stack|\bat .*\.(ts|js):\d+|node_modules|SELECT |INSERT |UPDATE |DELETE |relation "|syntax error|violates/i,
+    text,
+  );
 }
 
 describe('HTTP platform', () => {
@@ -60,7 +64,10 @@ describe('HTTP platform', () => {
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
       assertNoLeak(res.body);
     }
-    const text = await t.api('POST', '/api/v1/auth/login', { rawBody: 'phone=1', headers: { 'content-type': 'text/plain' } });
+    const text = await t.api('POST', '/api/v1/auth/login', {
+      rawBody: 'phone=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.ok(text.status === 400 || text.status === 415, String(text.status));
     assert.equal(text.body.success, false);
   });
@@ -72,12 +79,19 @@ describe('HTTP platform', () => {
     assert.equal(res.status, 413);
     assert.equal(res.body.error.code, 'PAYLOAD_TOO_LARGE');
     assert.equal(await t.count('trips'), before);
-    const justUnder = await t.api('POST', '/api/v1/auth/login', { body: { phone: '+201001234567', password: 'x'.repeat(90 * 1024) } });
+    const justUnder = await t.api('POST', '/api/v1/auth/login', {
+      body: { phone: '+201001234567', password: 'x'.repeat(90 * 1024) },
+    });
     assert.equal(justUnder.status, 400, 'just under the cap reaches validation (password too long)');
   });
 
   test('unknown route ⇒ 404 envelope', async () => {
-    for (const [method, path] of [['GET', '/api/v1/nope'], ['POST', '/api/v1/trips/x/y/z'], ['DELETE', '/api/v1/trips'], ['GET', '/totally/else']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nope'],
+      ['POST', '/api/v1/trips/x/y/z'],
+      ['DELETE', '/api/v1/trips'],
+      ['GET', '/totally/else'],
+    ] as const) {
       const res = await t.api(method, path, { token: rider.accessToken });
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(res.body.success, false);
@@ -87,18 +101,36 @@ describe('HTTP platform', () => {
   });
 
   test('X-Client-Version: below minimum ⇒ 426, newer or absent ⇒ allowed, garbage ⇒ 400', async () => {
-    const old = await t.api('GET', '/api/v1/me', { token: rider.accessToken, headers: { 'x-client-version': '0.9.0' } });
+    const old = await t.api('GET', '/api/v1/me', {
+      token: rider.accessToken,
+      headers: { 'x-client-version': '0.9.0' },
+    });
     assert.equal(old.status, 426);
     assert.equal(old.body.error.code, 'UPGRADE_REQUIRED');
     assert.equal(old.body.error.details.minClientVersion, '1.0.0');
-    const oldNoToken = await t.api('POST', '/api/v1/auth/login', { headers: { 'x-client-version': '0.99.99' }, body: {} });
+    const oldNoToken = await t.api('POST', '/api/v1/auth/login', {
+      headers: { 'x-client-version': '0.99.99' },
+      body: {},
+    });
     assert.equal(oldNoToken.status, 426, 'checked before auth and validation');
     for (const v of ['1.2.0', '1.0.0', '10.0.0']) {
-      assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken, headers: { 'x-client-version': v } })).status, 200, v);
+      assert.equal(
+        (await t.api('GET', '/api/v1/me', { token: rider.accessToken, headers: { 'x-client-version': v } })).status,
+        200,
+        v,
+      );
     }
     assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200);
-    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken, headers: { 'x-client-version': 'latest' } })).status, 400);
-    assert.equal((await t.api('GET', '/health/live', { headers: { 'x-client-version': '0.1.0' } })).status, 200, 'ops routes are not versioned');
+    assert.equal(
+      (await t.api('GET', '/api/v1/me', { token: rider.accessToken, headers: { 'x-client-version': 'latest' } }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await t.api('GET', '/health/live', { headers: { 'x-client-version': '0.1.0' } })).status,
+      200,
+      'ops routes are not versioned',
+    );
   });
 
   test('OpenAPI 3 at /api/docs/json lists the routes; Swagger UI at /api/docs', async () => {
@@ -109,7 +141,15 @@ describe('HTTP platform', () => {
     assert.ok(spec.body.paths['/api/v1/trips'].post, 'with its POST');
     assert.ok(spec.body.paths['/api/v1/auth/login']);
     const ui = await t.api('GET', '/api/docs');
-    const html = ui.status === 302 ? await t.api('GET', String(ui.headers.location).startsWith('/') ? String(ui.headers.location) : `/api/docs/${ui.headers.location}`) : ui;
+    const html =
+      ui.status === 302
+        ? await t.api(
+            'GET',
+            String(ui.headers.location).startsWith('/')
+              ? String(ui.headers.location)
+              : `/api/docs/${ui.headers.location}`,
+          )
+        : ui;
     assert.equal(html.status, 200);
     assert.match(String(html.headers['content-type']), /text\/html/);
     assert.match(String(html.body), /swagger/i);
@@ -132,7 +172,9 @@ describe('HTTP platform', () => {
       Buffer.from(`+275760-09-13T00:00:00.000Z|${rider.id}`).toString('base64url'),
     ];
     for (const cursor of cursors) {
-      const res = await t.api('GET', `/api/v1/trips?cursor=${encodeURIComponent(cursor)}`, { token: rider.accessToken });
+      const res = await t.api('GET', `/api/v1/trips?cursor=${encodeURIComponent(cursor)}`, {
+        token: rider.accessToken,
+      });
       assert.equal(res.status, 400, `${cursor}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
       assertNoLeak(res.body);
@@ -143,12 +185,17 @@ describe('HTTP platform', () => {
 
   test('NUL characters in text are refused at the edge (400), not turned into a database 500', async () => {
     const usersBefore = await t.count('users');
-    const res = await t.api('POST', '/api/v1/auth/signup', { body: { phone: '+201001230000', password: 'password-123', name: 'Evil\u0000Name', role: 'rider' } });
+    const res = await t.api('POST', '/api/v1/auth/signup', {
+      body: { phone: '+201001230000', password: 'password-123', name: 'Evil\u0000Name', role: 'rider' },
+    });
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
     assert.equal(await t.count('users'), usersBefore);
     const trips = await t.count('trips');
-    const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { ...TRIP_BODY, pickup: { ...TRIP_BODY.pickup, address: 'a\u0000b' } } });
+    const trip = await t.api('POST', '/api/v1/trips', {
+      token: rider.accessToken,
+      body: { ...TRIP_BODY, pickup: { ...TRIP_BODY.pickup, address: 'a\u0000b' } },
+    });
     assert.equal(trip.status, 400);
     assert.equal(await t.count('trips'), trips);
   });
@@ -163,7 +210,13 @@ describe('HTTP platform: CORS allow-list', () => {
 
   test('an allowed origin gets CORS headers; any other origin does not', async () => {
     const preflight = (origin: string) =>
-      t.api('OPTIONS', '/api/v1/trips', { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      t.api('OPTIONS', '/api/v1/trips', {
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
     const allowed = await preflight('https://console.example');
     assert.ok(allowed.status < 300, String(allowed.status));
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://console.example');
@@ -181,7 +234,10 @@ describe('HTTP platform: internal errors', () => {
   test('a 500 carries only code INTERNAL and a generic message: no stack, no SQL', async () => {
     const http = await createHttpServer({ log: createLogger('silent'), corsOrigins: [], version: '0.0.0' });
     http.get('/boom/sql', async () => {
-      const err = Object.assign(new Error('syntax error at or near "FROM" in SELECT password_hash FROM users'), { code: '42601', position: '8' });
+      const err = Object.assign(new Error('syntax error at or near "FROM" in SELECT password_hash FROM users'), {
+        code: '42601',
+        position: '8',
+      });
       throw err;
     });
     http.get('/boom/type', async () => {

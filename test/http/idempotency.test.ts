@@ -15,7 +15,8 @@ describe('idempotency', () => {
   const createTrip = (rider: TestUser, key: string, body: object = TRIP_BODY) =>
     t.api('POST', '/api/v1/trips', { token: rider.accessToken, body, headers: { 'idempotency-key': key } });
   const tripsOf = async (rider: TestUser) =>
-    (await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.trips WHERE rider_id = $1', [rider.id]))[0]!.n;
+    (await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.trips WHERE rider_id = $1', [rider.id]))[0]!
+      .n;
 
   test('a replay returns the first status and body with Idempotent-Replay: true, and creates nothing', async () => {
     const rider = await t.signup('rider');
@@ -40,7 +41,10 @@ describe('idempotency', () => {
     const other = await createTrip(rider, key, { ...TRIP_BODY, vehicleClass: 'comfort' });
     assert.equal(other.status, 422);
     assert.equal(other.body.error.code, 'IDEMPOTENCY_MISMATCH');
-    const otherRoute = await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken, headers: { 'idempotency-key': key } });
+    const otherRoute = await t.api('POST', '/api/v1/auth/logout', {
+      token: rider.accessToken,
+      headers: { 'idempotency-key': key },
+    });
     assert.equal(otherRoute.status, 204, 'routes that are not idempotent ignore the header');
     assert.equal(await tripsOf(rider), 1);
   });
@@ -92,13 +96,21 @@ describe('idempotency', () => {
     const trip = await requestTrip(t, rider);
     await offer(t, trip.id, [driver.id]);
     const key = randomUUID();
-    const accept = () => t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' }, headers: { 'idempotency-key': key } });
+    const accept = () =>
+      t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+        token: driver.accessToken,
+        body: { action: 'accept' },
+        headers: { 'idempotency-key': key },
+      });
     const first = await accept();
     assert.equal(first.status, 200);
     const retry = await accept();
     assert.equal(retry.status, 200);
     assert.equal(retry.headers['idempotent-replay'], 'true');
-    const noKey = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const noKey = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
     assert.equal(noKey.status, 409, 'without the key the second accept is a plain conflict');
   });
 
@@ -106,8 +118,14 @@ describe('idempotency', () => {
     const rider = await t.signup('rider');
     const key = randomUUID();
     // Make the trip insert fail server-side for this rider only.
-    await query(t, `CREATE FUNCTION $schema.fail_trip_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-    await query(t, `CREATE TRIGGER fail_trip_insert BEFORE INSERT ON $schema.trips FOR EACH ROW WHEN (NEW.rider_id = '${rider.id}') EXECUTE FUNCTION $schema.fail_trip_insert()`);
+    await query(
+      t,
+      `CREATE FUNCTION $schema.fail_trip_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`,
+    );
+    await query(
+      t,
+      `CREATE TRIGGER fail_trip_insert BEFORE INSERT ON $schema.trips FOR EACH ROW WHEN (NEW.rider_id = '${rider.id}') EXECUTE FUNCTION $schema.fail_trip_insert()`,
+    );
     try {
       const failed = await createTrip(rider, key);
       assert.equal(failed.status, 500);

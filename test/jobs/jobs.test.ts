@@ -46,9 +46,17 @@ describe('jobs and dead letters', () => {
   const deadLetters = async () => {
     const res = await t.api('GET', '/api/v1/admin/dead-letters?limit=100', { token: admin.accessToken });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.data as Array<{ id: number; task: string; payload: { n: number }; attempts: number; lastError: string; failedAt: string }>;
+    return res.body.data as Array<{
+      id: number;
+      task: string;
+      payload: { n: number };
+      attempts: number;
+      lastError: string;
+      failedAt: string;
+    }>;
   };
-  const letterFor = async (task: string, n: number) => (await deadLetters()).find((d) => d.task === task && d.payload.n === n);
+  const letterFor = async (task: string, n: number) =>
+    (await deadLetters()).find((d) => d.task === task && d.payload.n === n);
   const retry = (id: number) => t.api('POST', `/api/v1/admin/dead-letters/${id}/retry`, { token: admin.accessToken });
 
   test('a job that always fails lands in dead_letters after maxAttempts and is listed for admins', async () => {
@@ -68,15 +76,23 @@ describe('jobs and dead letters', () => {
     assert.equal(await letterFor('test.fails_once', 7), undefined);
   });
 
-  test('retrying a dead letter runs the job again (with the task\'s own attempt budget); a second retry is 404', async () => {
+  test("retrying a dead letter runs the job again (with the task's own attempt budget); a second retry is 404", async () => {
     await enqueue(alwaysFails, 2);
     const letter = await eventually(() => letterFor('test.always_fails', 2));
     const res = await retry(letter.id);
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.data, { id: letter.id, requeued: true });
-    assert.equal((await deadLetters()).some((d) => d.id === letter.id), false, 'no longer listed as open');
+    assert.equal(
+      (await deadLetters()).some((d) => d.id === letter.id),
+      false,
+      'no longer listed as open',
+    );
     // It fails again after ONE more attempt (maxAttempts 1), not after graphile-worker's default 25.
-    const again = await eventually(async () => (await deadLetters()).find((d) => d.task === 'test.always_fails' && d.payload.n === 2 && d.id !== letter.id), 10_000);
+    const again = await eventually(
+      async () =>
+        (await deadLetters()).find((d) => d.task === 'test.always_fails' && d.payload.n === 2 && d.id !== letter.id),
+      10_000,
+    );
     assert.equal(again.attempts, 1);
     assert.equal(runs.get('always:2'), 2);
 
@@ -92,7 +108,10 @@ describe('jobs and dead letters', () => {
     const results = await Promise.all([retry(letter.id), retry(letter.id), retry(letter.id)]);
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 404, 404]);
     await eventually(async () => runs.get('fixable:3') === 2, 10_000);
-    const open = await query<{ n: number }>(t, "SELECT count(*)::int AS n FROM $schema.dead_letters WHERE task = 'test.fixable' AND requeued_at IS NULL");
+    const open = await query<{ n: number }>(
+      t,
+      "SELECT count(*)::int AS n FROM $schema.dead_letters WHERE task = 'test.fixable' AND requeued_at IS NULL",
+    );
     assert.equal(open[0]!.n, 0, 'fixed job succeeded: no new dead letter');
   });
 
@@ -102,7 +121,9 @@ describe('jobs and dead letters', () => {
     const first = await t.api('GET', '/api/v1/admin/dead-letters?limit=1', { token: admin.accessToken });
     assert.equal(first.body.data.length, 1);
     assert.ok(first.body.meta.nextCursor);
-    const next = await t.api('GET', `/api/v1/admin/dead-letters?limit=1&cursor=${first.body.meta.nextCursor}`, { token: admin.accessToken });
+    const next = await t.api('GET', `/api/v1/admin/dead-letters?limit=1&cursor=${first.body.meta.nextCursor}`, {
+      token: admin.accessToken,
+    });
     assert.notEqual(next.body.data[0].id, first.body.data[0].id);
     const last = await t.api('GET', `/api/v1/admin/dead-letters?limit=${all.length}`, { token: admin.accessToken });
     assert.equal(last.body.meta.nextCursor, null);

@@ -75,7 +75,17 @@ describe('graceful shutdown', () => {
     const base = `http://127.0.0.1:${port}`;
     let stderr = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DB_SCHEMA: schema, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMITS_DISABLED: 'true', DB_POOL_MAX: '10' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        DB_SCHEMA: schema,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        RATE_LIMITS_DISABLED: 'true',
+        DB_POOL_MAX: '10',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -85,15 +95,20 @@ describe('graceful shutdown', () => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) if (line.includes('"msg":"incoming request"') && line.includes('/api/v1/auth/signup')) received++;
+      for (const line of lines)
+        if (line.includes('"msg":"incoming request"') && line.includes('/api/v1/auth/signup')) received++;
     });
     const exited = exitOf(child);
 
-    await eventually(async () => {
-      if (child!.exitCode !== null) throw new Error(`app exited early: ${stderr}`);
-      const res = await fetch(`${base}/health/ready`).catch(() => undefined);
-      return res?.status === 200;
-    }, 60_000, 200);
+    await eventually(
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`app exited early: ${stderr}`);
+        const res = await fetch(`${base}/health/ready`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      60_000,
+      200,
+    );
 
     // Signups hash passwords with argon2: slow enough to still be running at SIGTERM.
     let finished = 0;
@@ -118,13 +133,22 @@ describe('graceful shutdown', () => {
 
     assert.ok(inFlightAtSigterm > 0, 'the burst was still running when SIGTERM arrived');
     assert.equal(received, BURST);
-    assert.deepEqual(results.filter((r) => r.status !== 201), [], 'every in-flight request completed normally');
+    assert.deepEqual(
+      results.filter((r) => r.status !== 201),
+      [],
+      'every in-flight request completed normally',
+    );
     assert.equal(signal, null, `exited by itself, not killed (stderr: ${stderr.slice(-500)})`);
     assert.equal(code, 0, `exit code (stderr: ${stderr.slice(-500)})`);
     assert.ok(shutdownMs < SHUTDOWN_BUDGET_MS, `shut down in ${Math.round(shutdownMs)} ms`);
-    console.log(`# shutdown: ${inFlightAtSigterm}/${BURST} requests in flight at SIGTERM, all 201, exit 0 after ${Math.round(shutdownMs)} ms`);
+    console.log(
+      `# shutdown: ${inFlightAtSigterm}/${BURST} requests in flight at SIGTERM, all 201, exit 0 after ${Math.round(shutdownMs)} ms`,
+    );
 
-    const refused = await fetch(`${base}/health/live`).then(() => 'answered', () => 'refused');
+    const refused = await fetch(`${base}/health/live`).then(
+      () => 'answered',
+      () => 'refused',
+    );
     assert.equal(refused, 'refused', 'nothing listens after exit');
   });
 });

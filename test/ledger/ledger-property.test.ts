@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../src/platform/db/transaction.js';
-import { createTransfers, isMoveInput, systemAccounts, type TransferInput, type TransferResult } from '../../src/modules/ledger/index.js';
+import {
+  createTransfers,
+  isMoveInput,
+  systemAccounts,
+  type TransferInput,
+  type TransferResult,
+} from '../../src/modules/ledger/index.js';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { LEDGER_TEST_ENV, assertLedgerConsistent, newWallet } from './support.js';
 
@@ -37,7 +43,9 @@ class Model {
   }
 
   private fingerprint(t: TransferInput) {
-    return JSON.stringify(isMoveInput(t) ? [t.type, t.debitAccountId, t.creditAccountId, t.amount, t.kind] : [t.type, t.pendingId]);
+    return JSON.stringify(
+      isMoveInput(t) ? [t.type, t.debitAccountId, t.creditAccountId, t.amount, t.kind] : [t.type, t.pendingId],
+    );
   }
 
   /** Expected outcome of one transfer given the state; applies it when it succeeds. */
@@ -99,9 +107,25 @@ function normalize(r: TransferResult): Outcome {
 }
 
 const Command = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant('deposit' as const), who: fc.nat(3), amount: fc.integer({ min: 1, max: 20_000 }) }), weight: 4 },
-  fc.record({ op: fc.constant('wallet_trip' as const), rider: fc.nat(1), driver: fc.nat(1), fare: fc.integer({ min: 1_500, max: 15_000 }) }),
-  fc.record({ op: fc.constant('cash_trip' as const), driver: fc.nat(1), fare: fc.integer({ min: 1_500, max: 15_000 }) }),
+  {
+    arbitrary: fc.record({
+      op: fc.constant('deposit' as const),
+      who: fc.nat(3),
+      amount: fc.integer({ min: 1, max: 20_000 }),
+    }),
+    weight: 4,
+  },
+  fc.record({
+    op: fc.constant('wallet_trip' as const),
+    rider: fc.nat(1),
+    driver: fc.nat(1),
+    fare: fc.integer({ min: 1_500, max: 15_000 }),
+  }),
+  fc.record({
+    op: fc.constant('cash_trip' as const),
+    driver: fc.nat(1),
+    fare: fc.integer({ min: 1_500, max: 15_000 }),
+  }),
   fc.record({ op: fc.constant('hold' as const), driver: fc.nat(1), amount: fc.integer({ min: 1, max: 10_000 }) }),
   fc.record({ op: fc.constant('resolve' as const), which: fc.nat(20), post: fc.boolean() }),
   fc.record({ op: fc.constant('withdraw' as const), driver: fc.nat(1), amount: fc.integer({ min: 1, max: 10_000 }) }),
@@ -123,7 +147,9 @@ describe('ledger property (real Postgres)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(Command, { minLength: 10, maxLength: 50 }), async (cmds: Cmd[]) => {
         const riders = [await newWallet(t, 'rider'), await newWallet(t, 'rider')].map((w) => w.accountId);
-        const drivers = [await newWallet(t, 'driver', DRIVER_LIMIT), await newWallet(t, 'driver', DRIVER_LIMIT)].map((w) => w.accountId);
+        const drivers = [await newWallet(t, 'driver', DRIVER_LIMIT), await newWallet(t, 'driver', DRIVER_LIMIT)].map(
+          (w) => w.accountId,
+        );
         const model = new Model();
         riders.forEach((id) => model.add(id, 0));
         drivers.forEach((id) => model.add(id, -DRIVER_LIMIT));
@@ -138,7 +164,9 @@ describe('ledger property (real Postgres)', () => {
           const batch = toBatch(cmd, { id, riders, drivers, sys, history, holds });
           if (batch.length === 0) continue;
           const expected = model.apply(batch);
-          const actual = (await withTransaction(db, (tx) => createTransfers(tx, batch, { atomic: true }))).map(normalize);
+          const actual = (await withTransaction(db, (tx) => createTransfers(tx, batch, { atomic: true }))).map(
+            normalize,
+          );
           const failedAt = expected.findIndex((o) => o !== 'created' && o !== 'exists');
           if (failedAt >= 0) assert.equal(actual[failedAt], expected[failedAt], `command ${i} ${JSON.stringify(cmd)}`);
           else assert.deepEqual(actual, expected, `command ${i} ${JSON.stringify(cmd)}`);
@@ -160,8 +188,13 @@ describe('ledger property (real Postgres)', () => {
       }),
       { numRuns: 30 },
     );
-    process.stdout.write(`# property: ${runs.commands} commands, ${runs.created} created, ${runs.exists} exists, ${runs.failed} refused\n`);
-    assert.ok(runs.created > 300 && runs.exists > 0 && runs.failed > 0, 'the generator must exercise success, retries and refusals');
+    process.stdout.write(
+      `# property: ${runs.commands} commands, ${runs.created} created, ${runs.exists} exists, ${runs.failed} refused\n`,
+    );
+    assert.ok(
+      runs.created > 300 && runs.exists > 0 && runs.failed > 0,
+      'the generator must exercise success, retries and refusals',
+    );
   });
 });
 
@@ -179,22 +212,82 @@ function toBatch(cmd: Cmd, c: BatchContext): TransferInput[] {
   const commissionOf = (fare: number) => Math.floor((fare * COMMISSION_BPS + 5000) / 10_000);
   switch (cmd.op) {
     case 'deposit':
-      return [{ id: c.id('dep'), type: 'posted', debitAccountId: c.sys.provider_clearing, creditAccountId: wallets[cmd.who]!, amount: cmd.amount, kind: 'deposit' }];
+      return [
+        {
+          id: c.id('dep'),
+          type: 'posted',
+          debitAccountId: c.sys.provider_clearing,
+          creditAccountId: wallets[cmd.who]!,
+          amount: cmd.amount,
+          kind: 'deposit',
+        },
+      ];
     case 'wallet_trip':
       return [
-        { id: c.id('fare'), type: 'posted', debitAccountId: c.riders[cmd.rider]!, creditAccountId: c.drivers[cmd.driver]!, amount: cmd.fare, kind: 'trip_fare' },
-        { id: c.id('com'), type: 'posted', debitAccountId: c.drivers[cmd.driver]!, creditAccountId: c.sys.platform_revenue, amount: commissionOf(cmd.fare), kind: 'commission', overdraft: 'credit_limit' },
+        {
+          id: c.id('fare'),
+          type: 'posted',
+          debitAccountId: c.riders[cmd.rider]!,
+          creditAccountId: c.drivers[cmd.driver]!,
+          amount: cmd.fare,
+          kind: 'trip_fare',
+        },
+        {
+          id: c.id('com'),
+          type: 'posted',
+          debitAccountId: c.drivers[cmd.driver]!,
+          creditAccountId: c.sys.platform_revenue,
+          amount: commissionOf(cmd.fare),
+          kind: 'commission',
+          overdraft: 'credit_limit',
+        },
       ];
     case 'cash_trip':
-      return [{ id: c.id('com'), type: 'posted', debitAccountId: c.drivers[cmd.driver]!, creditAccountId: c.sys.platform_revenue, amount: commissionOf(cmd.fare), kind: 'commission', overdraft: 'credit_limit' }];
+      return [
+        {
+          id: c.id('com'),
+          type: 'posted',
+          debitAccountId: c.drivers[cmd.driver]!,
+          creditAccountId: c.sys.platform_revenue,
+          amount: commissionOf(cmd.fare),
+          kind: 'commission',
+          overdraft: 'credit_limit',
+        },
+      ];
     case 'hold':
-      return [{ id: c.id('hold'), type: 'pending', debitAccountId: c.drivers[cmd.driver]!, creditAccountId: c.sys.withdrawals_pending, amount: cmd.amount, kind: 'withdrawal' }];
+      return [
+        {
+          id: c.id('hold'),
+          type: 'pending',
+          debitAccountId: c.drivers[cmd.driver]!,
+          creditAccountId: c.sys.withdrawals_pending,
+          amount: cmd.amount,
+          kind: 'withdrawal',
+        },
+      ];
     case 'resolve': {
       const hold = c.holds[cmd.which % Math.max(1, c.holds.length)];
-      return hold ? [{ id: `${hold}:${cmd.post ? 'post' : 'void'}`, type: cmd.post ? 'post_pending' : 'void_pending', pendingId: hold }] : [];
+      return hold
+        ? [
+            {
+              id: `${hold}:${cmd.post ? 'post' : 'void'}`,
+              type: cmd.post ? 'post_pending' : 'void_pending',
+              pendingId: hold,
+            },
+          ]
+        : [];
     }
     case 'withdraw':
-      return [{ id: c.id('wd'), type: 'posted', debitAccountId: c.drivers[cmd.driver]!, creditAccountId: c.sys.withdrawals_pending, amount: cmd.amount, kind: 'withdrawal' }];
+      return [
+        {
+          id: c.id('wd'),
+          type: 'posted',
+          debitAccountId: c.drivers[cmd.driver]!,
+          creditAccountId: c.sys.withdrawals_pending,
+          amount: cmd.amount,
+          kind: 'withdrawal',
+        },
+      ];
     case 'retry': {
       const prior = c.history[cmd.which % Math.max(1, c.history.length)];
       if (!prior) return [];
@@ -209,5 +302,10 @@ async function readAccounts(t: TestApp, ids: number[]) {
     `SELECT id, credits_posted - debits_posted AS net, debits_pending, credits_pending FROM "${t.schema}".ledger_accounts WHERE id = ANY($1::bigint[])`,
     [ids],
   );
-  return new Map(rows.map((r) => [Number(r.id), { net: Number(r.net), pendingOut: Number(r.debits_pending), pendingIn: Number(r.credits_pending) }]));
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      { net: Number(r.net), pendingOut: Number(r.debits_pending), pendingIn: Number(r.credits_pending) },
+    ]),
+  );
 }

@@ -32,7 +32,9 @@ describe('ledger survives kill -9 mid-burst', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let acknowledged = 0;
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     for await (const line of createInterface({ input: child.stdout! })) {
       acknowledged = Number(/^committed (\d+)$/.exec(line)?.[1] ?? acknowledged);
       if (acknowledged >= KILL_AFTER_COMMITTED) {
@@ -43,14 +45,29 @@ describe('ledger survives kill -9 mid-burst', () => {
     assert.equal(await exited, 'SIGKILL');
 
     const pool = t.platform.database.pool;
-    const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".ledger_transfers WHERE id LIKE $1`, [`kill:${runId}:%`])).rows;
+    const [{ n }] = (
+      await pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".ledger_transfers WHERE id LIKE $1`, [
+        `kill:${runId}:%`,
+      ])
+    ).rows;
     assert.ok(n >= acknowledged, `every acknowledged transfer is durable (${n} stored, ${acknowledged} acknowledged)`);
     await assertLedgerConsistent(db);
     // The killed connections' transactions were rolled back and their row locks released: the same accounts still move.
     const { platform_revenue } = await systemAccounts(db);
     const after = await Promise.race([
-      withTransaction(db, (tx) => transfer(tx, { id: `kill:${runId}:after`, type: 'posted', debitAccountId: wallets[0]!, creditAccountId: platform_revenue, amount: 1, kind: 'transfer' })),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('accounts still locked 10 s after the kill')), 10_000)),
+      withTransaction(db, (tx) =>
+        transfer(tx, {
+          id: `kill:${runId}:after`,
+          type: 'posted',
+          debitAccountId: wallets[0]!,
+          creditAccountId: platform_revenue,
+          amount: 1,
+          kind: 'transfer',
+        }),
+      ),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('accounts still locked 10 s after the kill')), 10_000),
+      ),
     ]);
     assert.equal(after.status, 'created');
     process.stdout.write(`# sigkill: ${acknowledged} acknowledged, ${n} stored when killed\n`);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../src/platform/db/transaction.js';
 import type { Db } from '../../src/platform/db/database.js';
-import { auditLedger, ensureWallet, systemAccounts, transfer, walletSummary, type AuditCheck } from '../../src/modules/ledger/index.js';
+import {
+  auditLedger,
+  ensureWallet,
+  systemAccounts,
+  transfer,
+  walletSummary,
+  type AuditCheck,
+} from '../../src/modules/ledger/index.js';
 import type { TestApp, TestUser } from '../../support/harness.js';
 
 /**
@@ -20,7 +27,9 @@ export interface Wallet {
 export async function newWallet(t: TestApp, role: 'rider' | 'driver', creditLimit = 0): Promise<Wallet> {
   const user = await t.signup(role);
   const kind = role === 'driver' ? 'driver_wallet' : 'rider_wallet';
-  const account = await withTransaction(t.platform.database.db, (tx) => ensureWallet(tx, { ownerId: user.id, kind, creditLimit }));
+  const account = await withTransaction(t.platform.database.db, (tx) =>
+    ensureWallet(tx, { ownerId: user.id, kind, creditLimit }),
+  );
   return { user, accountId: account.id };
 }
 
@@ -28,7 +37,15 @@ export async function newWallet(t: TestApp, role: 'rider' | 'driver', creditLimi
 export async function fund(db: Db, accountId: number, amount: number) {
   const { provider_clearing } = await systemAccounts(db);
   await withTransaction(db, (tx) =>
-    transfer(tx, { id: `test-fund:${randomUUID()}`, type: 'posted', debitAccountId: provider_clearing, creditAccountId: accountId, amount, kind: 'deposit', reference: null }),
+    transfer(tx, {
+      id: `test-fund:${randomUUID()}`,
+      type: 'posted',
+      debitAccountId: provider_clearing,
+      creditAccountId: accountId,
+      amount,
+      kind: 'deposit',
+      reference: null,
+    }),
   );
 }
 
@@ -38,7 +55,10 @@ export async function balanceOf(db: Db, userId: string) {
 
 /** Every ledger invariant, read in one REPEATABLE READ snapshot. */
 export async function audit(db: Db): Promise<AuditCheck[]> {
-  return db.transaction().setIsolationLevel('repeatable read').execute((tx) => auditLedger(tx));
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((tx) => auditLedger(tx));
 }
 
 export async function assertLedgerConsistent(db: Db) {

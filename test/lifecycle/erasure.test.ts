@@ -21,12 +21,30 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.ok((await count()) > 0, 'the position was flushed before erasure');
   }
 
-  const user = async (id: string) => (await t.platform.database.pool.query(`SELECT name, phone, password_hash FROM "${t.schema}".users WHERE id = $1`, [id])).rows[0];
+  const user = async (id: string) =>
+    (
+      await t.platform.database.pool.query(`SELECT name, phone, password_hash FROM "${t.schema}".users WHERE id = $1`, [
+        id,
+      ])
+    ).rows[0];
 
   async function completedTrip(rider: TestUser, driver: TestUser) {
-    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
-    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const trip = (
+      await t.api('POST', '/api/v1/trips', {
+        token: rider.accessToken,
+        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+      })
+    ).body.data;
+    await offerTrip(t.platform.database.db, {
+      tripId: trip.id,
+      driverIds: [driver.id],
+      round: 1,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
     const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
     for (const body of [{ status: 'arrived' }, { status: 'started', otp }, { status: 'completed' }]) {
       const res = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body });
@@ -38,7 +56,10 @@ describe('GDPR erasure: DELETE /me', () => {
   test('409 while the rider has an active trip; nothing changes', async () => {
     const rider = await t.signup('rider');
     const before = await user(rider.id);
-    const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } });
+    const trip = await t.api('POST', '/api/v1/trips', {
+      token: rider.accessToken,
+      body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+    });
     assert.equal(trip.status, 201);
     const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } });
     assert.equal(res.status, 409);
@@ -50,10 +71,26 @@ describe('GDPR erasure: DELETE /me', () => {
   test('409 for a driver on an active trip', async () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
-    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
-    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status, 409);
+    const trip = (
+      await t.api('POST', '/api/v1/trips', {
+        token: rider.accessToken,
+        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+      })
+    ).body.data;
+    await offerTrip(t.platform.database.db, {
+      tripId: trip.id,
+      driverIds: [driver.id],
+      round: 1,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status,
+      409,
+    );
   });
 
   test('anonymises the rider, revokes sessions, keeps trips and bookings with intact foreign keys', async () => {
@@ -77,16 +114,28 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.notEqual(row.phone, rider.phone);
     assert.match(row.password_hash, /^\$argon2/, 'a real hash of an unknown secret, so login code never chokes on it');
     assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 401, 'access token dead');
-    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } })).status, 401, 'refresh token dead');
-    assert.equal((await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })).status, 401);
-    const again = await t.api('POST', '/api/v1/auth/signup', { body: { phone: rider.phone, password: 'password-123', name: 'New person', role: 'rider' } });
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } })).status,
+      401,
+      'refresh token dead',
+    );
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })).status,
+      401,
+    );
+    const again = await t.api('POST', '/api/v1/auth/signup', {
+      body: { phone: rider.phone, password: 'password-123', name: 'New person', role: 'rider' },
+    });
     assert.equal(again.status, 201, 'the phone number is free for a new account');
 
     assert.equal(await t.count('trips'), tripsBefore, 'trip rows stay');
     const driverView = await t.api('GET', `/api/v1/trips/${tripId}`, { token: driver.accessToken });
     assert.equal(driverView.status, 200);
     assert.equal(driverView.body.data.riderId, rider.id);
-    const bookings = await t.platform.database.pool.query(`SELECT id, status, address, notes, customer_id FROM "${t.schema}".bookings WHERE customer_id = $1 ORDER BY created_at`, [rider.id]);
+    const bookings = await t.platform.database.pool.query(
+      `SELECT id, status, address, notes, customer_id FROM "${t.schema}".bookings WHERE customer_id = $1 ORDER BY created_at`,
+      [rider.id],
+    );
     assert.equal(bookings.rows.length, 2);
     for (const b of bookings.rows) {
       assert.equal(b.address, '[erased]');
@@ -94,54 +143,159 @@ describe('GDPR erasure: DELETE /me', () => {
     }
     assert.equal(bookings.rows.find((b) => b.id === open.id).status, 'cancelled');
     assert.equal(bookings.rows.find((b) => b.id === done.id).status, 'completed', 'history is kept');
-    const providerNotes = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".notifications WHERE user_id = $1 AND template = 'booking_cancelled'`, [p.id]);
+    const providerNotes = await t.platform.database.pool.query(
+      `SELECT count(*)::int AS n FROM "${t.schema}".notifications WHERE user_id = $1 AND template = 'booking_cancelled'`,
+      [p.id],
+    );
     assert.equal(providerNotes.rows[0].n, 1, 'the provider hears about the cancelled open booking');
 
-    const orphans = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".trips tr LEFT JOIN "${t.schema}".users u ON u.id = tr.rider_id WHERE u.id IS NULL`);
+    const orphans = await t.platform.database.pool.query(
+      `SELECT count(*)::int AS n FROM "${t.schema}".trips tr LEFT JOIN "${t.schema}".users u ON u.id = tr.rider_id WHERE u.id IS NULL`,
+    );
     assert.equal(orphans.rows[0].n, 0);
-    const audit = await t.platform.database.pool.query(`SELECT action, details FROM "${t.schema}".audit_log WHERE target_type = 'user' AND target_id = $1`, [rider.id]);
+    const audit = await t.platform.database.pool.query(
+      `SELECT action, details FROM "${t.schema}".audit_log WHERE target_type = 'user' AND target_id = $1`,
+      [rider.id],
+    );
     assert.equal(audit.rows[0].action, 'user.erased');
-    assert.equal(JSON.stringify(audit.rows[0].details).includes(rider.phone), false, 'no personal data in the audit log');
-    const events = await t.platform.database.pool.query(`SELECT type FROM "${t.schema}".events WHERE aggregate_id = $1`, [rider.id]);
+    assert.equal(
+      JSON.stringify(audit.rows[0].details).includes(rider.phone),
+      false,
+      'no personal data in the audit log',
+    );
+    const events = await t.platform.database.pool.query(
+      `SELECT type FROM "${t.schema}".events WHERE aggregate_id = $1`,
+      [rider.id],
+    );
     assert.ok(events.rows.some((e) => e.type === 'user.erased'));
   });
 
   test('personal traces elsewhere go too: contacts, devices, inbox, share links, chat words, driver positions', async () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
-    const scalar = async (sql: string, id: string) => (await t.platform.database.pool.query(sql.replaceAll('$schema', `"${t.schema}"`), [id])).rows[0].n as number;
-    const ok = (res: { status: number; body: unknown }, status: number) => assert.equal(res.status, status, JSON.stringify(res.body));
-    ok(await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: [{ name: 'Mona Contact', phone: '+201001234567' }] } }), 200);
-    ok(await t.api('POST', '/api/v1/me/push-tokens', { token: rider.accessToken, body: { token: `device-${rider.id}`, platform: 'android' } }), 201);
-    ok(await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: { lat: 30.05, lng: 31.24, timestamp: new Date().toISOString() } }), 200);
-    const trip = (await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } })).body.data;
-    await offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
-    ok(await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } }), 200);
-    ok(await t.api('POST', `/api/v1/trips/${trip.id}/messages`, { token: rider.accessToken, body: { text: 'I am at the blue gate, flat 12', clientMessageId: 'm1' } }), 201);
+    const scalar = async (sql: string, id: string) =>
+      (await t.platform.database.pool.query(sql.replaceAll('$schema', `"${t.schema}"`), [id])).rows[0].n as number;
+    const ok = (res: { status: number; body: unknown }, status: number) =>
+      assert.equal(res.status, status, JSON.stringify(res.body));
+    ok(
+      await t.api('PUT', '/api/v1/me/emergency-contacts', {
+        token: rider.accessToken,
+        body: { contacts: [{ name: 'Mona Contact', phone: '+201001234567' }] },
+      }),
+      200,
+    );
+    ok(
+      await t.api('POST', '/api/v1/me/push-tokens', {
+        token: rider.accessToken,
+        body: { token: `device-${rider.id}`, platform: 'android' },
+      }),
+      201,
+    );
+    ok(
+      await t.api('POST', '/api/v1/location/update', {
+        token: driver.accessToken,
+        body: { lat: 30.05, lng: 31.24, timestamp: new Date().toISOString() },
+      }),
+      200,
+    );
+    const trip = (
+      await t.api('POST', '/api/v1/trips', {
+        token: rider.accessToken,
+        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+      })
+    ).body.data;
+    await offerTrip(t.platform.database.db, {
+      tripId: trip.id,
+      driverIds: [driver.id],
+      round: 1,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    ok(
+      await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+        token: driver.accessToken,
+        body: { action: 'accept' },
+      }),
+      200,
+    );
+    ok(
+      await t.api('POST', `/api/v1/trips/${trip.id}/messages`, {
+        token: rider.accessToken,
+        body: { text: 'I am at the blue gate, flat 12', clientMessageId: 'm1' },
+      }),
+      201,
+    );
     ok(await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken }), 201);
-    await t.platform.database.pool.query(`INSERT INTO "${t.schema}".notifications (user_id, template, priority) VALUES ($1, 'trip_accepted', 'HIGH')`, [driver.id]);
-    ok(await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'changed plans' } }), 200);
-    await eventuallyFlushed(() => scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id));
+    await t.platform.database.pool.query(
+      `INSERT INTO "${t.schema}".notifications (user_id, template, priority) VALUES ($1, 'trip_accepted', 'HIGH')`,
+      [driver.id],
+    );
+    ok(
+      await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+        token: rider.accessToken,
+        body: { reason: 'changed plans' },
+      }),
+      200,
+    );
+    await eventuallyFlushed(() =>
+      scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
+    );
 
     ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } }), 204);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id), 0);
+    assert.equal(
+      await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id),
+      0,
+    );
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.push_devices WHERE user_id = $1`, rider.id), 0);
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, rider.id), 0);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.trip_shares WHERE created_by = $1 AND revoked_at IS NULL`, rider.id), 0);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`, rider.id), 0);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id), 1, 'the thread keeps its shape');
+    assert.equal(
+      await scalar(
+        `SELECT count(*)::int AS n FROM $schema.trip_shares WHERE created_by = $1 AND revoked_at IS NULL`,
+        rider.id,
+      ),
+      0,
+    );
+    assert.equal(
+      await scalar(
+        `SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`,
+        rider.id,
+      ),
+      0,
+    );
+    assert.equal(
+      await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id),
+      1,
+      'the thread keeps its shape',
+    );
 
     ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } }), 204);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id), 0);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id), 0);
+    assert.equal(
+      await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
+      0,
+    );
+    assert.equal(
+      await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id),
+      0,
+    );
     assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, driver.id), 0);
   });
 
   test('an erased provider is no longer bookable and goes offline', async () => {
     const p = await provider(t);
     const rider = await t.signup('rider');
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status, 204);
-    const res = await t.api('POST', '/api/v1/bookings', { token: rider.accessToken, body: { providerId: p.id, serviceType: 'oil_change', startsAt: new Date(Date.now() + 48 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 49 * 3600_000).toISOString(), address: 'x' } });
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status,
+      204,
+    );
+    const res = await t.api('POST', '/api/v1/bookings', {
+      token: rider.accessToken,
+      body: {
+        providerId: p.id,
+        serviceType: 'oil_change',
+        startsAt: new Date(Date.now() + 48 * 3600_000).toISOString(),
+        endsAt: new Date(Date.now() + 49 * 3600_000).toISOString(),
+        address: 'x',
+      },
+    });
     assert.equal(res.status, 404);
   });
 
@@ -149,14 +303,24 @@ describe('GDPR erasure: DELETE /me', () => {
     const p = await provider(t);
     const rider = await t.signup('rider');
     const b = await book(t, rider, p.id);
-    for (const status of ['confirmed', 'in_progress']) await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: p.accessToken, body: { status } });
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } })).status, 409);
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status, 409);
+    for (const status of ['confirmed', 'in_progress'])
+      await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: p.accessToken, body: { status } });
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } })).status,
+      409,
+    );
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status,
+      409,
+    );
     assert.equal((await user(rider.id)).name, 'Test rider');
   });
 
   test('admins cannot erase themselves through the API', async () => {
     const admin = await t.admin();
-    assert.equal((await t.api('DELETE', '/api/v1/me', { token: admin.accessToken, body: { password: ADMIN_PASSWORD } })).status, 403);
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/me', { token: admin.accessToken, body: { password: ADMIN_PASSWORD } })).status,
+      403,
+    );
   });
 });

@@ -29,8 +29,14 @@ describe('points beyond the geo index latitude limit', () => {
 
   test('nearby at lat 90 and 89.9 is 400 VALIDATION_ERROR for riders and admins, not 500', async () => {
     for (const user of [rider, admin]) {
-      assertValidation(await t.api('GET', '/api/v1/location/nearby?lat=90&lng=31', { token: user.accessToken }), `${user.role} lat 90`);
-      assertValidation(await t.api('GET', '/api/v1/location/nearby?lat=-89.9&lng=31', { token: user.accessToken }), `${user.role} lat -89.9`);
+      assertValidation(
+        await t.api('GET', '/api/v1/location/nearby?lat=90&lng=31', { token: user.accessToken }),
+        `${user.role} lat 90`,
+      );
+      assertValidation(
+        await t.api('GET', '/api/v1/location/nearby?lat=-89.9&lng=31', { token: user.accessToken }),
+        `${user.role} lat -89.9`,
+      );
     }
     const edge = await t.api('GET', '/api/v1/location/nearby?lat=85.05&lng=31', { token: rider.accessToken });
     assert.equal(edge.status, 200, JSON.stringify(edge.body));
@@ -38,8 +44,17 @@ describe('points beyond the geo index latitude limit', () => {
   });
 
   test('pricing estimate and surge map near the pole are 400, not 500', async () => {
-    assertValidation(await t.api('POST', '/api/v1/pricing/estimate', { token: rider.accessToken, body: { pickup: POLAR, dropoff: CAIRO_DROPOFF } }), 'estimate pickup');
-    assertValidation(await t.api('GET', `/api/v1/pricing/surge-map?lat=${POLAR.lat}&lng=${POLAR.lng}`, { token: rider.accessToken }), 'surge-map');
+    assertValidation(
+      await t.api('POST', '/api/v1/pricing/estimate', {
+        token: rider.accessToken,
+        body: { pickup: POLAR, dropoff: CAIRO_DROPOFF },
+      }),
+      'estimate pickup',
+    );
+    assertValidation(
+      await t.api('GET', `/api/v1/pricing/surge-map?lat=${POLAR.lat}&lng=${POLAR.lng}`, { token: rider.accessToken }),
+      'surge-map',
+    );
   });
 
   test('a trip requested from near the pole is 400 and no trip is written', async () => {
@@ -60,8 +75,14 @@ describe('points beyond the geo index latitude limit', () => {
 
   test('driver location updates near the pole are refused over HTTP, batch and socket', async () => {
     const fix = { ...POLAR, timestamp: Date.now() };
-    assertValidation(await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: fix }), 'update');
-    assertValidation(await t.api('POST', '/api/v1/location/batch-update', { token: driver.accessToken, body: { points: [fix] } }), 'batch');
+    assertValidation(
+      await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: fix }),
+      'update',
+    );
+    assertValidation(
+      await t.api('POST', '/api/v1/location/batch-update', { token: driver.accessToken, body: { points: [fix] } }),
+      'batch',
+    );
     const socket = await t.connectSocket(driver.accessToken);
     const reply = await ack(socket, 'driver:location_update', { ...fix, timestamp: Date.now() });
     socket.disconnect();

@@ -14,12 +14,19 @@ describe('location ingest', () => {
   });
   after(async () => t.close());
 
-  const update = (user: TestUser, body: unknown) => t.api('POST', '/api/v1/location/update', { token: user.accessToken, body });
+  const update = (user: TestUser, body: unknown) =>
+    t.api('POST', '/api/v1/location/update', { token: user.accessToken, body });
 
   test('a driver update is accepted with the server time; one < 2 s later is coalesced, not an error', async () => {
     const d = await t.driver();
     const at = Date.now() - 5_000;
-    const first = await update(d, { ...TAHRIR, heading: 90, speed: 8.5, accuracy: 5, timestamp: new Date(at).toISOString() });
+    const first = await update(d, {
+      ...TAHRIR,
+      heading: 90,
+      speed: 8.5,
+      accuracy: 5,
+      timestamp: new Date(at).toISOString(),
+    });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(first.body.data.accepted, true);
     assert.ok(Math.abs(Date.parse(first.body.data.serverTime) - Date.now()) < 5_000);
@@ -37,7 +44,10 @@ describe('location ingest', () => {
     assert.deepEqual([res.status, res.body.error.code], [403, 'FORBIDDEN']);
     const admin = await update(await t.admin(), { ...TAHRIR, timestamp: Date.now() });
     assert.equal(admin.status, 403);
-    const batch = await t.api('POST', '/api/v1/location/batch-update', { token: rider.accessToken, body: { points: [{ ...TAHRIR, timestamp: Date.now() }] } });
+    const batch = await t.api('POST', '/api/v1/location/batch-update', {
+      token: rider.accessToken,
+      body: { points: [{ ...TAHRIR, timestamp: Date.now() }] },
+    });
     assert.equal(batch.status, 403);
   });
 
@@ -69,14 +79,22 @@ describe('location ingest', () => {
     const p = (dtS: number) => ({ lat: TAHRIR.lat + dtS * 1e-5, lng: TAHRIR.lng, timestamp: base + dtS * 1000 });
     const res = await t.api('POST', '/api/v1/location/batch-update', {
       token: d.accessToken,
-      body: { points: [p(0), p(3), p(1), p(4), p(6), p(6), p(10), { ...p(0), timestamp: Date.now() - 2 * 86_400_000 }] },
+      body: {
+        points: [p(0), p(3), p(1), p(4), p(6), p(6), p(10), { ...p(0), timestamp: Date.now() - 2 * 86_400_000 }],
+      },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     // kept: 0, 3, 6, 10 — dropped: 1 (out of order), 4 (< 2 s after 3), 6 (duplicate), two days old (stale)
     assert.deepEqual(res.body.data, { accepted: 4, dropped: 4 });
-    const again = await t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points: [p(5), p(12)] } });
+    const again = await t.api('POST', '/api/v1/location/batch-update', {
+      token: d.accessToken,
+      body: { points: [p(5), p(12)] },
+    });
     assert.deepEqual(again.body.data, { accepted: 1, dropped: 1 }, 'older than the last kept point is stale');
-    const tooMany = await t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points: Array.from({ length: 101 }, (_, i) => p(20 + i * 3)) } });
+    const tooMany = await t.api('POST', '/api/v1/location/batch-update', {
+      token: d.accessToken,
+      body: { points: Array.from({ length: 101 }, (_, i) => p(20 + i * 3)) },
+    });
     assert.equal(tooMany.status, 400);
     const empty = await t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points: [] } });
     assert.equal(empty.status, 400);

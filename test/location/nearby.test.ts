@@ -23,7 +23,11 @@ describe('nearby drivers', () => {
   const report = (d: TestUser, p: { lat: number; lng: number }, at = Date.now(), heading?: number) =>
     t.api('POST', '/api/v1/location/update', { token: d.accessToken, body: { ...p, heading, timestamp: at } });
   const nearby = (user: TestUser, q: Record<string, string | number>) =>
-    t.api('GET', `/api/v1/location/nearby?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)]))}`, { token: user.accessToken });
+    t.api(
+      'GET',
+      `/api/v1/location/nearby?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)]))}`,
+      { token: user.accessToken },
+    );
 
   test('nearest first, within the radius, riders see 3-decimal coordinates and admins exact ones', async () => {
     const c = spot(1);
@@ -33,7 +37,10 @@ describe('nearby drivers', () => {
     await report(outside, north(c, 3_500));
     const res = await nearby(rider, { lat: c.lat, lng: c.lng, radiusKm: 3 });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.data.map((d: any) => d.driverId), [close.id, far.id]);
+    assert.deepEqual(
+      res.body.data.map((d: any) => d.driverId),
+      [close.id, far.id],
+    );
     const [first] = res.body.data;
     assert.equal(first.vehicleClass, 'comfort');
     assert.equal(first.heading, 180);
@@ -45,9 +52,15 @@ describe('nearby drivers', () => {
     assert.equal(admin.body.data[0].lat, exact.lat);
     assert.ok(Math.abs(admin.body.data[0].distanceM - 400) <= 1);
     const classOnly = await nearby(rider, { lat: c.lat, lng: c.lng, radiusKm: 3, vehicleClass: 'economy' });
-    assert.deepEqual(classOnly.body.data.map((d: any) => d.driverId), [far.id]);
+    assert.deepEqual(
+      classOnly.body.data.map((d: any) => d.driverId),
+      [far.id],
+    );
     const one = await nearby(rider, { lat: c.lat, lng: c.lng, radiusKm: 10, limit: 1 });
-    assert.deepEqual(one.body.data.map((d: any) => d.driverId), [close.id]);
+    assert.deepEqual(
+      one.body.data.map((d: any) => d.driverId),
+      [close.id],
+    );
   });
 
   test('drivers asking are 403; radius > 10 km, limit > 50 and (0,0) are 400', async () => {
@@ -78,13 +91,23 @@ describe('nearby drivers', () => {
     assert.equal(stop.ok, true);
     assert.match(stop.data.stoppedAt, /^\d{4}-/);
     socket.disconnect();
-    const off = await t.api('POST', '/api/v1/drivers/me/availability', { token: goesOffline.accessToken, body: { available: false } });
+    const off = await t.api('POST', '/api/v1/drivers/me/availability', {
+      token: goesOffline.accessToken,
+      body: { available: false },
+    });
     assert.equal(off.status, 200);
-    assert.equal((await t.platform.hotState.getDriverPosition(goesOffline.id))?.available, false, 'hot state follows the commit');
+    assert.equal(
+      (await t.platform.hotState.getDriverPosition(goesOffline.id))?.available,
+      false,
+      'hot state follows the commit',
+    );
     const ids = (await nearby(rider, { lat: c.lat, lng: c.lng })).body.data.map((d: any) => d.driverId);
     assert.deepEqual(ids, [shown.id]);
     // Back online: visible again (hot state follows Postgres), and a stopped driver reappears with its next position.
-    await t.api('POST', '/api/v1/drivers/me/availability', { token: goesOffline.accessToken, body: { available: true } });
+    await t.api('POST', '/api/v1/drivers/me/availability', {
+      token: goesOffline.accessToken,
+      body: { available: true },
+    });
     await report(stopped, north(c, 500), Date.now() + 1);
     const again = (await nearby(rider, { lat: c.lat, lng: c.lng })).body.data.map((d: any) => d.driverId);
     assert.deepEqual(again, [shown.id, stopped.id, goesOffline.id]);
@@ -99,15 +122,30 @@ describe('nearby drivers', () => {
     const trip = await acceptedTrip(t, await t.signup('rider'), busy);
     const during = (await nearby(rider, { lat: c.lat, lng: c.lng })).body.data.map((d: any) => d.driverId);
     assert.deepEqual(during, [free.id]);
-    const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: busy.accessToken, body: { reason: 'car broke' } });
+    const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+      token: busy.accessToken,
+      body: { reason: 'car broke' },
+    });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
-    const after = await findNearbyDrivers({ db: t.platform.database.db, hotState: t.platform.hotState }, { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5 });
-    assert.deepEqual(after.map((d) => d.driverId), [busy.id, free.id]);
+    const after = await findNearbyDrivers(
+      { db: t.platform.database.db, hotState: t.platform.hotState },
+      { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5 },
+    );
+    assert.deepEqual(
+      after.map((d) => d.driverId),
+      [busy.id, free.id],
+    );
     assert.equal(after[0]!.state, 'available');
     assert.equal(after[0]!.rating, 5);
     assert.ok(after[0]!.acceptanceRate > 0 && after[0]!.acceptanceRate <= 1);
     assert.ok(Math.abs(after[0]!.distanceM - 100) < 1);
-    const excluded = await findNearbyDrivers({ db: t.platform.database.db, hotState: t.platform.hotState }, { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5, excludeIds: [busy.id] });
-    assert.deepEqual(excluded.map((d) => d.driverId), [free.id]);
+    const excluded = await findNearbyDrivers(
+      { db: t.platform.database.db, hotState: t.platform.hotState },
+      { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5, excludeIds: [busy.id] },
+    );
+    assert.deepEqual(
+      excluded.map((d) => d.driverId),
+      [free.id],
+    );
   });
 });

@@ -16,34 +16,59 @@ describe('location persistence', () => {
   after(async () => t.close());
 
   const q = async (text: string, values: unknown[] = []) => (await t.platform.database.pool.query(text, values)).rows;
-  const report = (d: TestUser, body: Record<string, unknown>) => t.api('POST', '/api/v1/location/update', { token: d.accessToken, body });
+  const report = (d: TestUser, body: Record<string, unknown>) =>
+    t.api('POST', '/api/v1/location/update', { token: d.accessToken, body });
 
   test('last-known positions reach driver_locations within 5 s, for many drivers at once', async () => {
     const drivers = await Promise.all(Array.from({ length: 12 }, () => t.driver()));
     const at = Date.now() - 1_000;
     const sentAt = Date.now();
-    await Promise.all(drivers.map((d, i) => report(d, { lat: TAHRIR.lat + i * 1e-3, lng: TAHRIR.lng, heading: 10, speed: 4, accuracy: 6, timestamp: at })));
+    await Promise.all(
+      drivers.map((d, i) =>
+        report(d, { lat: TAHRIR.lat + i * 1e-3, lng: TAHRIR.lng, heading: 10, speed: 4, accuracy: 6, timestamp: at }),
+      ),
+    );
     const ids = drivers.map((d) => d.id);
-    await eventually(async () => (await q(`SELECT count(*)::int AS n FROM driver_locations WHERE driver_id = ANY($1)`, [ids]))[0].n === 12, 5_000, 100);
+    await eventually(
+      async () =>
+        (await q(`SELECT count(*)::int AS n FROM driver_locations WHERE driver_id = ANY($1)`, [ids]))[0].n === 12,
+      5_000,
+      100,
+    );
     assert.ok(Date.now() - sentAt <= 5_500);
     const [row] = await q(`SELECT * FROM driver_locations WHERE driver_id = $1`, [drivers[3]!.id]);
     assert.equal(row.lat, TAHRIR.lat + 3e-3);
-    assert.deepEqual([row.heading, row.speed, row.accuracy, row.recorded_at.getTime(), row.stopped_at], [10, 4, 6, at, null]);
+    assert.deepEqual(
+      [row.heading, row.speed, row.accuracy, row.recorded_at.getTime(), row.stopped_at],
+      [10, 4, 6, at, null],
+    );
   });
 
   test('history lands in the day partition; location_stop stamps stoppedAt; a new position clears it', async () => {
     const d = await t.driver();
     const at = Date.now() - 30_000;
-    await t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points: [0, 3, 6].map((s) => ({ ...TAHRIR, timestamp: at + s * 1000 })) } });
+    await t.api('POST', '/api/v1/location/batch-update', {
+      token: d.accessToken,
+      body: { points: [0, 3, 6].map((s) => ({ ...TAHRIR, timestamp: at + s * 1000 })) },
+    });
     const socket = await t.connectSocket(d.accessToken);
     assert.equal((await ack(socket, 'driver:location_stop', {})).ok, true);
     await t.app.location.buffer.flush();
-    const rows = await q(`SELECT tableoid::regclass::text AS part, recorded_at FROM location_history WHERE driver_id = $1 ORDER BY recorded_at`, [d.id]);
-    assert.deepEqual(rows.map((r) => r.recorded_at.getTime()), [at, at + 3_000, at + 6_000]);
+    const rows = await q(
+      `SELECT tableoid::regclass::text AS part, recorded_at FROM location_history WHERE driver_id = $1 ORDER BY recorded_at`,
+      [d.id],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.recorded_at.getTime()),
+      [at, at + 3_000, at + 6_000],
+    );
     assert.equal(rows[0].part, partition(at));
     const [stopped] = await q(`SELECT stopped_at, recorded_at FROM driver_locations WHERE driver_id = $1`, [d.id]);
     assert.ok(stopped.stopped_at instanceof Date && stopped.stopped_at.getTime() >= at + 6_000);
-    assert.equal((await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: Date.now() })).data.accepted, true);
+    assert.equal(
+      (await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: Date.now() })).data.accepted,
+      true,
+    );
     await t.app.location.buffer.flush();
     const [moving] = await q(`SELECT stopped_at FROM driver_locations WHERE driver_id = $1`, [d.id]);
     assert.equal(moving.stopped_at, null);
@@ -66,19 +91,32 @@ describe('location persistence', () => {
   test('the maintenance job creates partitions a week ahead and leaves dropping to the retention job', async () => {
     const now = Date.now();
     const old = now - 40 * DAY;
-    await q(`CREATE TABLE ${partition(old)} PARTITION OF location_history FOR VALUES FROM ('${new Date(Math.floor(old / DAY) * DAY).toISOString()}') TO ('${new Date(Math.floor(old / DAY) * DAY + DAY).toISOString()}')`);
+    await q(
+      `CREATE TABLE ${partition(old)} PARTITION OF location_history FOR VALUES FROM ('${new Date(Math.floor(old / DAY) * DAY).toISOString()}') TO ('${new Date(Math.floor(old / DAY) * DAY + DAY).toISOString()}')`,
+    );
     await maintainLocationStorage(t.platform.database.db, now);
-    const parts = (await q(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'location_history'::regclass`)).map((r) => r.relname);
-    for (let d = 0; d <= 7; d++) assert.ok(parts.includes(partition(now + d * DAY)), `missing ${partition(now + d * DAY)}`);
+    const parts = (
+      await q(
+        `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'location_history'::regclass`,
+      )
+    ).map((r) => r.relname);
+    for (let d = 0; d <= 7; d++)
+      assert.ok(parts.includes(partition(now + d * DAY)), `missing ${partition(now + d * DAY)}`);
     assert.ok(parts.includes(partition(old)), 'a 40-day-old day is within the default 90-day retention');
   });
 
   test('the job runs through the queue and reschedules itself for tomorrow', async () => {
     await t.platform.jobs.start();
     const jobs = `"${t.schema}_jobs"`;
-    await eventually(async () => {
-      const rows = await q(`SELECT run_at FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'location.maintain_partitions'`);
-      return rows.length === 1 && rows[0].run_at.getTime() > Date.now() + 3_600_000;
-    }, 10_000, 200);
+    await eventually(
+      async () => {
+        const rows = await q(
+          `SELECT run_at FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'location.maintain_partitions'`,
+        );
+        return rows.length === 1 && rows[0].run_at.getTime() > Date.now() + 3_600_000;
+      },
+      10_000,
+      200,
+    );
   });
 });

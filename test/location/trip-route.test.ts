@@ -9,7 +9,15 @@ import { ack, acceptedTrip, CAIRO_PICKUP, eventually, next, record, sleep } from
 function drive(start: number, from: number, count: number, extra: Record<string, unknown> = {}) {
   return Array.from({ length: count }, (_, k) => {
     const i = from + k;
-    return { lat: CAIRO_PICKUP.lat - 0.01 + i * 25 / 111_195, lng: CAIRO_PICKUP.lng, heading: 0, speed: 8.3, accuracy: 5, timestamp: start + i * 3_000, ...extra };
+    return {
+      lat: CAIRO_PICKUP.lat - 0.01 + (i * 25) / 111_195,
+      lng: CAIRO_PICKUP.lng,
+      heading: 0,
+      speed: 8.3,
+      accuracy: 5,
+      timestamp: start + i * 3_000,
+      ...extra,
+    };
   });
 }
 
@@ -23,7 +31,8 @@ describe('trip route and live trip feed', () => {
   });
   after(async () => t.close());
 
-  const batch = (d: TestUser, points: unknown[]) => t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points } });
+  const batch = (d: TestUser, points: unknown[]) =>
+    t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points } });
 
   test('during a trip: the rider gets trip:driver_location (≤ 1/s) and trip:eta_update; the route keeps accurate fixes', async () => {
     const rider = await t.signup('rider');
@@ -45,7 +54,10 @@ describe('trip route and live trip feed', () => {
     const locations = live.filter((e) => e.event === 'trip:driver_location');
     assert.equal(locations.length, 1, 'six fixes inside one second: one forwarded');
     const loc = locations[0]!.payload;
-    assert.deepEqual({ tripId: loc.tripId, lat: loc.lat, lng: loc.lng, heading: loc.heading, at: loc.at }, { tripId: trip.id, lat: fixes[0]!.lat, lng: fixes[0]!.lng, heading: 0, at: new Date(start).toISOString() });
+    assert.deepEqual(
+      { tripId: loc.tripId, lat: loc.lat, lng: loc.lng, heading: loc.heading, at: loc.at },
+      { tripId: trip.id, lat: fixes[0]!.lat, lng: fixes[0]!.lng, heading: 0, at: new Date(start).toISOString() },
+    );
     assert.equal(typeof loc.seq, 'number');
     const eta = live.find((e) => e.event === 'trip:eta_update')!.payload;
     assert.equal(eta.tripId, trip.id);
@@ -57,18 +69,38 @@ describe('trip route and live trip feed', () => {
     assert.equal((await moved).lat, drive(start, 6, 1)[0]!.lat, 'a second later the next fix is forwarded');
 
     const accurate = [...fixes.filter((f) => f.accuracy <= 50), drive(start, 6, 1)[0]!];
-    assert.deepEqual(seenBySafety.filter((p) => p.tripId === trip.id).map((p) => p.at), accurate.map((f) => f.timestamp));
-    assert.deepEqual(Object.keys(seenBySafety[0]!).sort(), ['at', 'driverId', 'heading', 'lat', 'lng', 'speed', 'tripId', 'tripStatus']);
+    assert.deepEqual(
+      seenBySafety.filter((p) => p.tripId === trip.id).map((p) => p.at),
+      accurate.map((f) => f.timestamp),
+    );
+    assert.deepEqual(Object.keys(seenBySafety[0]!).sort(), [
+      'at',
+      'driverId',
+      'heading',
+      'lat',
+      'lng',
+      'speed',
+      'tripId',
+      'tripStatus',
+    ]);
     assert.equal(seenBySafety[0]!.speed, 8.3);
     unsubscribe();
 
     const route = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: rider.accessToken });
     assert.equal(route.status, 200, JSON.stringify(route.body));
-    assert.deepEqual(route.body.data.points.map((p: any) => Date.parse(p.at)), accurate.map((f) => f.timestamp));
-    assert.ok(Math.abs(route.body.data.distanceM - pathLength(accurate)) <= 1, `${route.body.data.distanceM} vs ${pathLength(accurate)}`);
+    assert.deepEqual(
+      route.body.data.points.map((p: any) => Date.parse(p.at)),
+      accurate.map((f) => f.timestamp),
+    );
+    assert.ok(
+      Math.abs(route.body.data.distanceM - pathLength(accurate)) <= 1,
+      `${route.body.data.distanceM} vs ${pathLength(accurate)}`,
+    );
     const driverView = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: driver.accessToken });
     assert.equal(driverView.status, 200);
-    const stranger = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: (await t.signup('rider')).accessToken });
+    const stranger = await t.api('GET', `/api/v1/trips/${trip.id}/route`, {
+      token: (await t.signup('rider')).accessToken,
+    });
     assert.equal(stranger.status, 404);
     riderSocket.disconnect();
     driverSocket.disconnect();
@@ -87,12 +119,18 @@ describe('trip route and live trip feed', () => {
     }
     const route = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: rider.accessToken });
     const points = route.body.data.points as Array<{ lat: number; lng: number; at: string }>;
-    assert.ok(points.length <= MAX_ROUTE_POINTS + 1 && points.length >= MAX_ROUTE_POINTS / 2, `${points.length} points`);
+    assert.ok(
+      points.length <= MAX_ROUTE_POINTS + 1 && points.length >= MAX_ROUTE_POINTS / 2,
+      `${points.length} points`,
+    );
     assert.equal(Date.parse(points[0]!.at), start, 'starts at the first fix');
     assert.equal(Date.parse(points.at(-1)!.at), all.at(-1)!.timestamp, 'ends at the last fix');
     const gaps = points.slice(1, -1).map((p, i) => Date.parse(p.at) - Date.parse(points[i]!.at));
     assert.equal(new Set(gaps).size, 1, 'uniform sampling');
-    assert.ok(Math.abs(route.body.data.distanceM - pathLength(all)) <= 2, `${route.body.data.distanceM} vs ${pathLength(all)}`);
+    assert.ok(
+      Math.abs(route.body.data.distanceM - pathLength(all)) <= 2,
+      `${route.body.data.distanceM} vs ${pathLength(all)}`,
+    );
   });
 
   test('positions outside a trip build no route', async () => {
@@ -103,6 +141,9 @@ describe('trip route and live trip feed', () => {
     const before = rows.rows[0].n;
     await batch(driver, drive(Date.now() - 30_000, 0, 3));
     await t.app.location.buffer.flush();
-    assert.equal((await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM trip_routes`)).rows[0].n, before);
+    assert.equal(
+      (await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM trip_routes`)).rows[0].n,
+      before,
+    );
   });
 });

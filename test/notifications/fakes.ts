@@ -43,12 +43,18 @@ export class FakeHttpProvider {
     req.on('end', () => {
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       if (this.mode === 'hang') return;
-      if (this.mode === 'fail') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"provider down"}');
-      if (this.mode === 'reject') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":21211,"message":"invalid To"}');
+      if (this.mode === 'fail')
+        return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"provider down"}');
+      if (this.mode === 'reject')
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"code":21211,"message":"invalid To"}');
       const url = req.url ?? '';
-      const answer = url.endsWith('/Messages.json') ? { sid: `SM${this.requests.length}`, status: 'queued' }
-        : url.endsWith('/Calls.json') ? { sid: `CA${this.requests.length}`, status: 'queued' }
-        : { name: `projects/p/messages/${this.requests.length}` };
+      const answer = url.endsWith('/Messages.json')
+        ? { sid: `SM${this.requests.length}`, status: 'queued' }
+        : url.endsWith('/Calls.json')
+          ? { sid: `CA${this.requests.length}`, status: 'queued' }
+          : { name: `projects/p/messages/${this.requests.length}` };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   }
@@ -88,7 +94,11 @@ export class FakeSmtp {
             return callback(err);
           }
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          self.received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
+          self.received.push({
+            from,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            data: Buffer.concat(chunks).toString('utf8'),
+          });
           callback();
         });
       },
@@ -108,7 +118,11 @@ export class FakeSmtp {
 }
 
 /** Polls `check` until it returns something truthy or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -19,14 +19,26 @@ describe('notification priorities map to job priorities', () => {
     const user = await t.signup('rider');
     const db = t.platform.database.db;
     await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < 200; i++) await notify(tx, t.platform.jobs, { userId: user.id, template: 'promo', data: { i }, priority: 'LOW' });
+      for (let i = 0; i < 200; i++)
+        await notify(tx, t.platform.jobs, { userId: user.id, template: 'promo', data: { i }, priority: 'LOW' });
     });
-    const critical = await db.transaction().execute((tx) => notify(tx, t.platform.jobs, { userId: user.id, template: 'alert', data: {}, priority: 'CRITICAL', channels: ['socket'] }));
+    const critical = await db.transaction().execute((tx) =>
+      notify(tx, t.platform.jobs, {
+        userId: user.id,
+        template: 'alert',
+        data: {},
+        priority: 'CRITICAL',
+        channels: ['socket'],
+      }),
+    );
     const queued = await t.platform.database.pool.query(
       `SELECT j.priority, count(*)::int AS n FROM "${t.schema}_jobs"._private_jobs j JOIN "${t.schema}_jobs"._private_tasks k ON k.id = j.task_id
        WHERE k.identifier = 'notifications.deliver' GROUP BY j.priority ORDER BY j.priority`,
     );
-    assert.deepEqual(queued.rows, [{ priority: JobPriority.CRITICAL, n: 1 }, { priority: JobPriority.LOW, n: 200 }]);
+    assert.deepEqual(queued.rows, [
+      { priority: JobPriority.CRITICAL, n: 1 },
+      { priority: JobPriority.LOW, n: 200 },
+    ]);
 
     await t.platform.jobs.start();
     await eventually(() => sockets.find('notification', (p) => p.id === critical).length === 1);

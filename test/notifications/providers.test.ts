@@ -57,7 +57,10 @@ describe('messaging provider adapters', () => {
     assert.equal(req.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(req.headers.authorization, `Basic ${Buffer.from('AC123:secret').toString('base64')}`);
     const form = new URLSearchParams(req.body);
-    assert.deepEqual([form.get('To'), form.get('From'), form.get('Body')], ['+201001234567', '+15005550006', 'Hello & bye']);
+    assert.deepEqual(
+      [form.get('To'), form.get('From'), form.get('Body')],
+      ['+201001234567', '+15005550006', 'Hello & bye'],
+    );
     await new TwilioVoiceCaller(opts).call({ to: '+201001234567', say: 'Check <console>' }, never);
     const call = new URLSearchParams(http.requests[1]!.body);
     assert.equal(http.requests[1]!.url, '/2010-04-01/Accounts/AC123/Calls.json');
@@ -67,14 +70,23 @@ describe('messaging provider adapters', () => {
   test('5xx is a transient ProviderError, 4xx a permanent one', async () => {
     const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
     http.mode = 'fail';
-    await assert.rejects(sms.send({ to: '+201001234567', body: 'x' }, never), (err: unknown) => err instanceof ProviderError && !(err instanceof PermanentProviderError) && err.status === 500);
+    await assert.rejects(
+      sms.send({ to: '+201001234567', body: 'x' }, never),
+      (err: unknown) => err instanceof ProviderError && !(err instanceof PermanentProviderError) && err.status === 500,
+    );
     http.mode = 'reject';
-    await assert.rejects(sms.send({ to: '+201001234567', body: 'x' }, never), (err: unknown) => err instanceof PermanentProviderError && err.status === 400);
+    await assert.rejects(
+      sms.send({ to: '+201001234567', body: 'x' }, never),
+      (err: unknown) => err instanceof PermanentProviderError && err.status === 400,
+    );
   });
 
   test('email really arrives at the in-process SMTP server', async () => {
     const email = new SmtpEmailSender({ url: smtp.url, from: 'SmartLine <sos@smartline.test>', timeoutMs: 5_000 });
-    const receipt = await email.send({ to: 'mona@example.com', subject: 'SOS: Ali needs help', text: 'Location: https://maps.google.com/?q=30,31' }, never);
+    const receipt = await email.send(
+      { to: 'mona@example.com', subject: 'SOS: Ali needs help', text: 'Location: https://maps.google.com/?q=30,31' },
+      never,
+    );
     assert.ok(receipt.providerId);
     const mail = await eventually(() => smtp.received[0]);
     assert.deepEqual(mail.to, ['mona@example.com']);
@@ -82,9 +94,15 @@ describe('messaging provider adapters', () => {
     assert.match(mail.data, /Subject: SOS: Ali needs help/);
     assert.match(mail.data, /maps\.google\.com/);
     smtp.failWith = { code: 550, message: 'mailbox unavailable' };
-    await assert.rejects(email.send({ to: 'gone@example.com', subject: 's', text: 't' }, never), (err: unknown) => err instanceof PermanentProviderError);
+    await assert.rejects(
+      email.send({ to: 'gone@example.com', subject: 's', text: 't' }, never),
+      (err: unknown) => err instanceof PermanentProviderError,
+    );
     smtp.failWith = { code: 451, message: 'try later' };
-    await assert.rejects(email.send({ to: 'x@example.com', subject: 's', text: 't' }, never), (err: unknown) => err instanceof ProviderError && !(err instanceof PermanentProviderError));
+    await assert.rejects(
+      email.send({ to: 'x@example.com', subject: 's', text: 't' }, never),
+      (err: unknown) => err instanceof ProviderError && !(err instanceof PermanentProviderError),
+    );
     await email.close();
   });
 
@@ -94,7 +112,10 @@ describe('messaging provider adapters', () => {
     const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
     http.mode = 'hang';
     const started = Date.now();
-    await assert.rejects(registry.run('sms-hang', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), { timeoutMs: 150 }), /timed out after 150 ms/);
+    await assert.rejects(
+      registry.run('sms-hang', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), { timeoutMs: 150 }),
+      /timed out after 150 ms/,
+    );
     assert.ok(Date.now() - started < 1_000);
     registry.reset();
   });
@@ -103,7 +124,10 @@ describe('messaging provider adapters', () => {
     const registry = new BreakerRegistry();
     registry.configure({ volumeThreshold: 3, resetTimeoutMs: 200 });
     const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
-    const send = () => registry.run('sms-breaker-test', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), { timeoutMs: 1_000 });
+    const send = () =>
+      registry.run('sms-breaker-test', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), {
+        timeoutMs: 1_000,
+      });
     http.mode = 'fail';
     for (let i = 0; i < 3; i++) await assert.rejects(send(), ProviderError);
     assert.equal(registry.state('sms-breaker-test'), 'open');
@@ -125,17 +149,33 @@ describe('messaging provider adapters', () => {
     registry.configure({ volumeThreshold: 2 });
     const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
     http.mode = 'reject';
-    for (let i = 0; i < 5; i++) await assert.rejects(registry.run('sms-4xx', (s) => sms.send({ to: 'bad', body: 'x' }, s), { timeoutMs: 1_000 }), PermanentProviderError);
+    for (let i = 0; i < 5; i++)
+      await assert.rejects(
+        registry.run('sms-4xx', (s) => sms.send({ to: 'bad', body: 'x' }, s), { timeoutMs: 1_000 }),
+        PermanentProviderError,
+      );
     assert.equal(registry.state('sms-4xx'), 'closed');
     registry.reset();
   });
 
   test('backoff grows exponentially, is capped, and is jittered', () => {
     const opts = { baseMs: 100, maxMs: 1_000 };
-    assert.equal(backoffDelayMs(1, opts, () => 0), 50);
-    assert.equal(backoffDelayMs(1, opts, () => 1), 100);
-    assert.equal(backoffDelayMs(3, opts, () => 1), 400);
-    assert.equal(backoffDelayMs(10, opts, () => 1), 1_000);
+    assert.equal(
+      backoffDelayMs(1, opts, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelayMs(1, opts, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelayMs(3, opts, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(10, opts, () => 1),
+      1_000,
+    );
     const samples = new Set(Array.from({ length: 20 }, () => backoffDelayMs(4, opts)));
     assert.ok(samples.size > 5, 'jitter spreads retries');
     for (const s of samples) assert.ok(s >= 400 && s <= 800);

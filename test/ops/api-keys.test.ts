@@ -24,7 +24,10 @@ describe('API keys for integrators', () => {
 
   before(async () => {
     t = await startTestApp('ops_api_keys', {
-      DB_POOL_MAX: '5', RATE_LIMITS_DISABLED: 'false', API_KEY_RATE_LIMIT_PER_MIN: String(KEY_LIMIT_PER_MIN), DISPATCH_INLINE_FIRST_ROUND: 'false',
+      DB_POOL_MAX: '5',
+      RATE_LIMITS_DISABLED: 'false',
+      API_KEY_RATE_LIMIT_PER_MIN: String(KEY_LIMIT_PER_MIN),
+      DISPATCH_INLINE_FIRST_ROUND: 'false',
     });
     admin = await t.admin();
     const rider = await t.signup('rider');
@@ -34,13 +37,15 @@ describe('API keys for integrators', () => {
   });
   after(async () => t.close());
 
-  const create = async (body: unknown, token = admin.accessToken) => t.api('POST', '/api/v1/admin/api-keys', { token, body });
+  const create = async (body: unknown, token = admin.accessToken) =>
+    t.api('POST', '/api/v1/admin/api-keys', { token, body });
   const newKey = async (scopes: string[], name = 'partner'): Promise<CreatedKey> => {
     const res = await create({ name, scopes });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.data;
   };
-  const withKey = (key: string, method: string, path: string, body?: unknown) => t.api(method, path, { headers: { 'x-api-key': key }, body });
+  const withKey = (key: string, method: string, path: string, body?: unknown) =>
+    t.api(method, path, { headers: { 'x-api-key': key }, body });
   const listed = async (id: string) => {
     const res = await t.api('GET', '/api/v1/admin/api-keys?limit=100', { token: admin.accessToken });
     assert.equal(res.status, 200);
@@ -53,14 +58,25 @@ describe('API keys for integrators', () => {
     const created = res.body.data;
     assert.match(created.key, KEY_FORMAT);
     assert.equal(created.key.split('_')[2], created.prefix);
-    assert.deepEqual({ name: created.name, scopes: created.scopes, createdBy: created.createdBy, revokedAt: created.revokedAt, lastUsedAt: created.lastUsedAt },
-      { name: 'Hotel concierge', scopes: ['pricing:read'], createdBy: admin.id, revokedAt: null, lastUsedAt: null });
+    assert.deepEqual(
+      {
+        name: created.name,
+        scopes: created.scopes,
+        createdBy: created.createdBy,
+        revokedAt: created.revokedAt,
+        lastUsedAt: created.lastUsedAt,
+      },
+      { name: 'Hotel concierge', scopes: ['pricing:read'], createdBy: admin.id, revokedAt: null, lastUsedAt: null },
+    );
 
     const { entry, raw } = await listed(created.id);
     assert.equal(entry.prefix, created.prefix);
     assert.equal('key' in entry, false);
     assert.equal(raw.includes(created.key.slice(-43)), false, 'the secret never appears in a list');
-    const stored = await t.platform.database.pool.query(`SELECT row_to_json(k)::text AS row FROM "${t.schema}".api_keys k WHERE id = $1`, [created.id]);
+    const stored = await t.platform.database.pool.query(
+      `SELECT row_to_json(k)::text AS row FROM "${t.schema}".api_keys k WHERE id = $1`,
+      [created.id],
+    );
     assert.equal(stored.rows[0].row.includes(created.key.slice(-43)), false, 'only a hash is stored');
   });
 
@@ -71,7 +87,16 @@ describe('API keys for integrators', () => {
     const estimate = await withKey(pricing.key, 'POST', '/api/v1/pricing/estimate', ESTIMATE);
     assert.equal(estimate.status, 200, JSON.stringify(estimate.body));
     assert.equal(estimate.body.data.quotes[0].vehicleClass, 'economy');
-    assert.equal((await withKey(pricing.key, 'GET', `/api/v1/pricing/surge-map?lat=${ESTIMATE.pickup.lat}&lng=${ESTIMATE.pickup.lng}`)).status, 200);
+    assert.equal(
+      (
+        await withKey(
+          pricing.key,
+          'GET',
+          `/api/v1/pricing/surge-map?lat=${ESTIMATE.pickup.lat}&lng=${ESTIMATE.pickup.lng}`,
+        )
+      ).status,
+      200,
+    );
 
     const trip = await withKey(trips.key, 'GET', `/api/v1/trips/${tripId}`);
     assert.equal(trip.status, 200, JSON.stringify(trip.body));
@@ -82,11 +107,25 @@ describe('API keys for integrators', () => {
     assert.equal(wrongScope.status, 403);
     assert.equal(wrongScope.body.error.code, 'FORBIDDEN');
     assert.equal((await withKey(trips.key, 'POST', '/api/v1/pricing/estimate', ESTIMATE)).status, 403);
-    for (const [method, path] of [['GET', '/api/v1/me'], ['GET', '/api/v1/trips'], ['GET', '/api/v1/admin/api-keys'], ['POST', '/api/v1/trips']]) {
-      assert.equal((await withKey(trips.key, method!, path!, method === 'POST' ? TRIP_BODY : undefined)).status, 403, `${method} ${path}`);
+    for (const [method, path] of [
+      ['GET', '/api/v1/me'],
+      ['GET', '/api/v1/trips'],
+      ['GET', '/api/v1/admin/api-keys'],
+      ['POST', '/api/v1/trips'],
+    ]) {
+      assert.equal(
+        (await withKey(trips.key, method!, path!, method === 'POST' ? TRIP_BODY : undefined)).status,
+        403,
+        `${method} ${path}`,
+      );
     }
     const countBefore = await t.count('api_keys');
-    assert.equal((await withKey(trips.key, 'POST', '/api/v1/admin/api-keys', { name: 'self-made', scopes: ['trips:read'] })).status, 403, 'a key cannot mint keys');
+    assert.equal(
+      (await withKey(trips.key, 'POST', '/api/v1/admin/api-keys', { name: 'self-made', scopes: ['trips:read'] }))
+        .status,
+      403,
+      'a key cannot mint keys',
+    );
     assert.equal(await t.count('api_keys'), countBefore);
   });
 
@@ -99,7 +138,11 @@ describe('API keys for integrators', () => {
       assert.equal(res.body.error.code, 'UNAUTHENTICATED');
     }
     const rider = await t.signup('rider');
-    const both = await t.api('POST', '/api/v1/pricing/estimate', { token: rider.accessToken, headers: { 'x-api-key': key.key }, body: ESTIMATE });
+    const both = await t.api('POST', '/api/v1/pricing/estimate', {
+      token: rider.accessToken,
+      headers: { 'x-api-key': key.key },
+      body: ESTIMATE,
+    });
     assert.equal(both.status, 401);
   });
 
@@ -116,7 +159,14 @@ describe('API keys for integrators', () => {
     assert.equal(again.status, 200);
     assert.equal(again.body.data.revokedAt, revoked.body.data.revokedAt);
     assert.equal((await listed(key.id)).entry.revokedAt, revoked.body.data.revokedAt);
-    assert.equal((await t.api('DELETE', '/api/v1/admin/api-keys/00000000-0000-4000-8000-000000000000', { token: admin.accessToken })).status, 404);
+    assert.equal(
+      (
+        await t.api('DELETE', '/api/v1/admin/api-keys/00000000-0000-4000-8000-000000000000', {
+          token: admin.accessToken,
+        })
+      ).status,
+      404,
+    );
   });
 
   test('last_used_at is stamped on use, at most once a minute', async () => {
@@ -138,7 +188,10 @@ describe('API keys for integrators', () => {
     const calm = await newKey(['pricing:read']);
     for (let i = 1; i <= KEY_LIMIT_PER_MIN; i++) {
       // Mixed routes: the budget belongs to the key, not to a route.
-      const res = i % 2 ? await withKey(busy.key, 'POST', '/api/v1/pricing/estimate', ESTIMATE) : await withKey(busy.key, 'GET', `/api/v1/trips/${tripId}`);
+      const res =
+        i % 2
+          ? await withKey(busy.key, 'POST', '/api/v1/pricing/estimate', ESTIMATE)
+          : await withKey(busy.key, 'GET', `/api/v1/trips/${tripId}`);
       assert.equal(res.status, 200, `request ${i}`);
       assert.equal(res.headers['x-ratelimit-limit'], String(KEY_LIMIT_PER_MIN));
       assert.equal(res.headers['x-ratelimit-remaining'], String(KEY_LIMIT_PER_MIN - i));
@@ -156,8 +209,14 @@ describe('API keys for integrators', () => {
     assert.equal((await create({ name: 'mine', scopes: ['trips:read'] }, rider.accessToken)).status, 403);
     assert.equal((await t.api('GET', '/api/v1/admin/api-keys', { token: rider.accessToken })).status, 403);
     const some = (await t.api('GET', '/api/v1/admin/api-keys', { token: admin.accessToken })).body.data[0];
-    assert.equal((await t.api('DELETE', `/api/v1/admin/api-keys/${some.id}`, { token: rider.accessToken })).status, 403);
-    assert.equal((await t.api('POST', '/api/v1/admin/api-keys', { body: { name: 'anon', scopes: ['trips:read'] } })).status, 401);
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/admin/api-keys/${some.id}`, { token: rider.accessToken })).status,
+      403,
+    );
+    assert.equal(
+      (await t.api('POST', '/api/v1/admin/api-keys', { body: { name: 'anon', scopes: ['trips:read'] } })).status,
+      401,
+    );
     assert.equal(await t.count('api_keys'), before);
     assert.equal((await listed(some.id)).entry.revokedAt, some.revokedAt);
   });
@@ -165,16 +224,26 @@ describe('API keys for integrators', () => {
   test('bad input ⇒ 400 VALIDATION_ERROR and nothing written', async () => {
     const before = await t.count('api_keys');
     const bodies = [
-      {}, { name: 'x' }, { scopes: ['trips:read'] }, { name: '', scopes: ['trips:read'] }, { name: '   ', scopes: ['trips:read'] },
-      { name: 'x'.repeat(101), scopes: ['trips:read'] }, { name: 'x', scopes: [] }, { name: 'x', scopes: ['admin:all'] },
-      { name: 'x', scopes: 'trips:read' }, { name: 'x', scopes: ['trips:read'], extra: true },
+      {},
+      { name: 'x' },
+      { scopes: ['trips:read'] },
+      { name: '', scopes: ['trips:read'] },
+      { name: '   ', scopes: ['trips:read'] },
+      { name: 'x'.repeat(101), scopes: ['trips:read'] },
+      { name: 'x', scopes: [] },
+      { name: 'x', scopes: ['admin:all'] },
+      { name: 'x', scopes: 'trips:read' },
+      { name: 'x', scopes: ['trips:read'], extra: true },
     ];
     for (const body of bodies) {
       const res = await create(body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
     }
-    assert.equal((await t.api('DELETE', '/api/v1/admin/api-keys/not-a-uuid', { token: admin.accessToken })).status, 400);
+    assert.equal(
+      (await t.api('DELETE', '/api/v1/admin/api-keys/not-a-uuid', { token: admin.accessToken })).status,
+      400,
+    );
     assert.equal((await t.api('GET', '/api/v1/admin/api-keys?limit=0', { token: admin.accessToken })).status, 400);
     assert.equal((await t.api('GET', '/api/v1/admin/api-keys?cursor=bogus', { token: admin.accessToken })).status, 400);
     assert.equal(await t.count('api_keys'), before);

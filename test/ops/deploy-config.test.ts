@@ -10,7 +10,15 @@ import { CONFIG_KEYS, ConfigError, parseConfig } from '../../src/config.js';
 import { createProbeServer } from '../../src/probe-app.js';
 import type { HttpApp } from '../../src/platform/http/server.js';
 import { startTestApp, type TestApp } from '../../support/harness.js';
-import { acceptedRoles, commentedKeys, healthPaths, k8sObjects, readDockerfile, yamlDocs, type K8sObject } from './deploy-files.js';
+import {
+  acceptedRoles,
+  commentedKeys,
+  healthPaths,
+  k8sObjects,
+  readDockerfile,
+  yamlDocs,
+  type K8sObject,
+} from './deploy-files.js';
 
 const PORT = parseConfig({ NODE_ENV: 'test' }).PORT;
 
@@ -72,8 +80,14 @@ describe('deployment files agree with the code', () => {
 
   test('Dockerfile: two node:20-bookworm-slim stages, production deps, non-root, a live health check, a real role', async () => {
     const d = readDockerfile();
-    assert.ok(d.stages.length >= 2 && d.stages.every((s) => /node:20-bookworm-slim|NODE_IMAGE/.test(s)), d.stages.join(' | '));
-    assert.ok(d.runtimeRuns.some((r) => r.includes('npm ci --omit=dev')), 'runtime stage installs production dependencies only');
+    assert.ok(
+      d.stages.length >= 2 && d.stages.every((s) => /node:20-bookworm-slim|NODE_IMAGE/.test(s)),
+      d.stages.join(' | '),
+    );
+    assert.ok(
+      d.runtimeRuns.some((r) => r.includes('npm ci --omit=dev')),
+      'runtime stage installs production dependencies only',
+    );
     assert.ok(d.user && !['root', '0'].includes(d.user), `runs as ${d.user}`);
     assertKnownKeys('Dockerfile ENV', Object.keys(d.env));
     assert.equal(Number(d.env.PORT ?? PORT), PORT);
@@ -96,10 +110,14 @@ describe('deployment files agree with the code', () => {
       assert.doesNotThrow(() => parseConfig(s.environment), `compose ${name} environment is a valid config`);
       assert.equal(Number(s.environment.PORT ?? PORT), PORT);
       assert.ok(roles.includes(s.command[0]), `compose ${name} runs role ${s.command[0]}`);
-      for (const mapping of s.ports ?? []) assert.equal(Number(String(mapping).split(':').pop()), PORT, `compose ${name} publishes PORT`);
+      for (const mapping of s.ports ?? [])
+        assert.equal(Number(String(mapping).split(':').pop()), PORT, `compose ${name} publishes PORT`);
       if (name !== 'migrate') assert.equal(s.depends_on.migrate.condition, 'service_completed_successfully');
     }
-    assert.deepEqual([services.api.command[0], services.worker.command[0], services.migrate.command[0]], ['serve', 'worker', 'migrate']);
+    assert.deepEqual(
+      [services.api.command[0], services.worker.command[0], services.migrate.command[0]],
+      ['serve', 'worker', 'migrate'],
+    );
     assert.ok(services.api.deploy.replicas >= 2, 'two API nodes');
     assert.equal(services.migrate.restart, 'no', 'migrate runs once');
   });
@@ -110,11 +128,18 @@ describe('deployment files agree with the code', () => {
     assertKnownKeys('ConfigMap', Object.keys(config));
     assertKnownKeys('Secret template', Object.keys(secret));
     assertKnownKeys('Secret template comments', commentedKeys('deploy/k8s/secret.template.yaml'));
-    assert.deepEqual(Object.entries(secret).filter(([, v]) => v !== ''), [], 'no value in the template');
+    assert.deepEqual(
+      Object.entries(secret).filter(([, v]) => v !== ''),
+      [],
+      'no value in the template',
+    );
     assert.throws(() => parseConfig({ ...config, ...secret }), ConfigError, 'an unfilled Secret is refused at start');
     const missing = Object.keys(secret).filter((k) => !(k in SECRET_SAMPLES));
     assert.deepEqual(missing, [], 'this test knows a valid sample for every Secret key');
-    const filled = parseConfig({ ...config, ...Object.fromEntries(Object.keys(secret).map((k) => [k, SECRET_SAMPLES[k]!])) });
+    const filled = parseConfig({
+      ...config,
+      ...Object.fromEntries(Object.keys(secret).map((k) => [k, SECRET_SAMPLES[k]!])),
+    });
     assert.equal(filled.isProduction, true, 'ConfigMap + filled Secret is a complete production config');
     assert.equal(filled.PORT, PORT);
   });
@@ -136,18 +161,40 @@ describe('deployment files agree with the code', () => {
       assert.equal(c.command, undefined, `${w.metadata.name} keeps the image entrypoint`);
       assert.deepEqual(c.args, [role]);
       assert.ok(roles.includes(c.args[0]));
-      assertKnownKeys(`${w.metadata.name} env`, (c.env ?? []).map((e: any) => e.name));
-      for (const from of c.envFrom ?? []) assert.ok(refs.has((from.configMapRef ?? from.secretRef).name), `${w.metadata.name} envFrom exists`);
+      assertKnownKeys(
+        `${w.metadata.name} env`,
+        (c.env ?? []).map((e: any) => e.name),
+      );
+      for (const from of c.envFrom ?? [])
+        assert.ok(refs.has((from.configMapRef ?? from.secretRef).name), `${w.metadata.name} envFrom exists`);
       assert.equal(w.spec.template.spec.securityContext.runAsNonRoot, true);
       if (w.kind === 'Job') continue;
-      assert.deepEqual(c.ports.map((p: any) => [p.name, p.containerPort]), [['http', PORT]]);
+      assert.deepEqual(
+        c.ports.map((p: any) => [p.name, p.containerPort]),
+        [['http', PORT]],
+      );
       const probesOf = [c.livenessProbe, c.readinessProbe, c.startupProbe];
-      assert.deepEqual(probesOf.map((p) => p.httpGet.path), ['/health/live', '/health/ready', '/health/startup']);
+      assert.deepEqual(
+        probesOf.map((p) => p.httpGet.path),
+        ['/health/live', '/health/ready', '/health/startup'],
+      );
       assert.ok(probesOf.every((p) => p.httpGet.port === 'http' || p.httpGet.port === PORT));
-      await assertRoutes(server, w.metadata.name, probesOf.map((p) => p.httpGet.path));
+      await assertRoutes(
+        server,
+        w.metadata.name,
+        probesOf.map((p) => p.httpGet.path),
+      );
     }
-    assert.equal((await probes.inject({ method: 'GET', url: '/api/v1/me' })).statusCode, 404, 'a worker never serves the API');
-    const scrape = await probes.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${t.config.metricsToken}` } });
+    assert.equal(
+      (await probes.inject({ method: 'GET', url: '/api/v1/me' })).statusCode,
+      404,
+      'a worker never serves the API',
+    );
+    const scrape = await probes.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${t.config.metricsToken}` },
+    });
     assert.equal(scrape.statusCode, 200, 'a worker exposes its job metrics');
     assert.match(scrape.body, /smartline_jobs_queued/);
   });
@@ -155,30 +202,51 @@ describe('deployment files agree with the code', () => {
   test('Kubernetes: Service, Ingress, HPA and PDBs point at the Deployments', () => {
     const api = one('Deployment', 'smartline-api');
     const podLabels = api.spec.template.metadata.labels as Record<string, string>;
-    const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
     const service = one('Service', 'smartline-api');
     assert.ok(matches(service.spec.selector, podLabels), 'Service selects the api pods');
     const containerPorts = api.spec.template.spec.containers[0].ports as Array<{ name: string; containerPort: number }>;
     for (const p of service.spec.ports) {
-      assert.ok(containerPorts.some((c) => c.name === p.targetPort || c.containerPort === p.targetPort), `targetPort ${p.targetPort}`);
+      assert.ok(
+        containerPorts.some((c) => c.name === p.targetPort || c.containerPort === p.targetPort),
+        `targetPort ${p.targetPort}`,
+      );
     }
     const [ingress] = byKind('Ingress');
     const annotations = ingress!.metadata as any;
-    assert.equal(annotations.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'], '3600', 'long-lived websockets');
+    assert.equal(
+      annotations.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'],
+      '3600',
+      'long-lived websockets',
+    );
     for (const rule of ingress!.spec.rules) {
       for (const path of rule.http.paths) {
         assert.equal(path.backend.service.name, 'smartline-api');
-        assert.ok(service.spec.ports.some((p: any) => p.name === path.backend.service.port.name || p.port === path.backend.service.port.number));
+        assert.ok(
+          service.spec.ports.some(
+            (p: any) => p.name === path.backend.service.port.name || p.port === path.backend.service.port.number,
+          ),
+        );
       }
     }
     const deployments = byKind('Deployment');
     for (const hpa of byKind('HorizontalPodAutoscaler')) {
-      assert.ok(deployments.some((d) => d.metadata.name === hpa.spec.scaleTargetRef.name), `HPA ${hpa.metadata.name} target`);
-      assert.ok(hpa.spec.metrics.some((m: any) => m.resource?.name === 'cpu'), 'scales on CPU');
+      assert.ok(
+        deployments.some((d) => d.metadata.name === hpa.spec.scaleTargetRef.name),
+        `HPA ${hpa.metadata.name} target`,
+      );
+      assert.ok(
+        hpa.spec.metrics.some((m: any) => m.resource?.name === 'cpu'),
+        'scales on CPU',
+      );
     }
     const pdbs = byKind('PodDisruptionBudget');
     for (const d of deployments) {
-      assert.ok(pdbs.some((p) => matches(p.spec.selector.matchLabels, d.spec.template.metadata.labels)), `a PDB covers ${d.metadata.name}`);
+      assert.ok(
+        pdbs.some((p) => matches(p.spec.selector.matchLabels, d.spec.template.metadata.labels)),
+        `a PDB covers ${d.metadata.name}`,
+      );
     }
   });
 
@@ -193,9 +261,16 @@ describe('deployment files agree with the code', () => {
     assert.match(withServices.services.redis.image, /^redis:7/);
     assert.ok(steps.some((s) => String(s.with?.['node-version']) === '20'));
     const runs = steps.map((s) => String(s.run ?? ''));
-    for (const cmd of ['npm ci', 'npm run lint', 'npm run typecheck']) assert.ok(runs.some((r) => r.includes(cmd)), cmd);
+    for (const cmd of ['npm ci', 'npm run lint', 'npm run typecheck'])
+      assert.ok(
+        runs.some((r) => r.includes(cmd)),
+        cmd,
+      );
     const testStep = steps.find((s) => String(s.run ?? '').trim() === 'npm test');
     assert.deepEqual(Object.keys(testStep.env).sort(), ['DATABASE_URL', 'REDIS_URL']);
-    assert.ok(steps.some((s) => String(s.uses ?? '').startsWith('docker/build-push-action')), 'the image is built');
+    assert.ok(
+      steps.some((s) => String(s.uses ?? '').startsWith('docker/build-push-action')),
+      'the image is built',
+    );
   });
 });

@@ -32,7 +32,11 @@ export const K8S_DIR = 'deploy/k8s';
 
 export function k8sObjects(): K8sObject[] {
   const files = readdirSync(new URL(`${K8S_DIR}/`, ROOT)).filter((f) => f.endsWith('.yaml'));
-  return files.flatMap((file) => yamlDocs(`${K8S_DIR}/${file}`).filter(Boolean).map((doc) => ({ file, ...doc })));
+  return files.flatMap((file) =>
+    yamlDocs(`${K8S_DIR}/${file}`)
+      .filter(Boolean)
+      .map((doc) => ({ file, ...doc })),
+  );
 }
 
 /** Keys of a YAML file's commented-out `KEY: value` lines (optional settings shown in a template). */
@@ -53,8 +57,21 @@ export interface Dockerfile {
 
 /** The instructions of the Dockerfile that matter here; ENV/EXPOSE/USER/RUN are those of the last (runtime) stage. */
 export function readDockerfile(): Dockerfile {
-  const lines = readRepoFile('Dockerfile').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const out: Dockerfile = { stages: [], env: {}, expose: [], healthcheck: '', entrypoint: [], cmd: [], user: undefined, runtimeRuns: [] };
+  const lines = readRepoFile('Dockerfile')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const out: Dockerfile = {
+    stages: [],
+    env: {},
+    expose: [],
+    healthcheck: '',
+    entrypoint: [],
+    cmd: [],
+    user: undefined,
+    runtimeRuns: [],
+  };
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
@@ -64,7 +81,8 @@ export function readDockerfile(): Dockerfile {
         Object.assign(out, { env: {}, expose: [], user: undefined, runtimeRuns: [] });
         break;
       case 'ENV':
-        for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) out.env[m[1]!] = m[2]!.replace(/^"|"$/g, '');
+        for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g))
+          out.env[m[1]!] = m[2]!.replace(/^"|"$/g, '');
         break;
       case 'EXPOSE':
         out.expose.push(...args.split(/\s+/).map((p) => Number(p.split('/')[0])));
@@ -91,7 +109,11 @@ export function readDockerfile(): Dockerfile {
 
 /** The roles src/main.ts accepts, read from its usage line (it exits 2 on an unknown role, before any config or I/O). */
 export function acceptedRoles(): string[] {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--not-a-role--'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--not-a-role--'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const m = /usage: smartline <([a-z|]+)>/.exec(res.stderr);
   if (res.status !== 2 || !m) throw new Error(`unexpected answer from src/main.ts: ${res.status} ${res.stderr}`);
   return m[1]!.split('|');

@@ -60,7 +60,9 @@ describe('GET /metrics with the database down', () => {
     for (const name of FROM_DB) assert.equal(s.find(name).length, 0, `${name} left out`);
     assert.equal(s.value('smartline_db_pool_max_clients'), 4);
     assert.equal(s.value('smartline_hotstate_degraded'), 0);
-    assert.ok(s.find('smartline_http_request_duration_seconds_count', { route: '/metrics', status_code: '200' }).length > 0);
+    assert.ok(
+      s.find('smartline_http_request_duration_seconds_count', { route: '/metrics', status_code: '200' }).length > 0,
+    );
 
     pg = await startEmbeddedPostgres({ dir, port });
     const deadline = Date.now() + 20_000;

@@ -26,7 +26,12 @@ describe('GET /metrics', () => {
   after(async () => t.close());
 
   test('401 with the error envelope without the token, with a wrong one, or with another scheme', async () => {
-    const cases: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-123' }, { authorization: `Bearer ${t.config.metricsToken}x` }, { authorization: `Basic ${t.config.metricsToken}` }];
+    const cases: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-token-123' },
+      { authorization: `Bearer ${t.config.metricsToken}x` },
+      { authorization: `Basic ${t.config.metricsToken}` },
+    ];
     for (const headers of cases) {
       const res = await t.api('GET', '/metrics', { headers });
       assert.equal(res.status, 401, JSON.stringify(headers));
@@ -53,11 +58,19 @@ describe('GET /metrics', () => {
     assert.equal(matched.value('smartline_drivers_online', { vehicle_class: 'economy', state: 'busy' }), 1);
 
     const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
-    const step = (status: string, extra: Record<string, unknown> = {}) => t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status, ...extra } });
-    for (const [status, extra] of [['arrived', {}], ['started', { otp }], ['completed', {}]] as const) {
+    const step = (status: string, extra: Record<string, unknown> = {}) =>
+      t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status, ...extra } });
+    for (const [status, extra] of [
+      ['arrived', {}],
+      ['started', { otp }],
+      ['completed', {}],
+    ] as const) {
       assert.equal((await step(status, extra)).status, 200, status);
     }
-    assert.equal((await t.api('GET', `/api/v1/trips/${trip.id}/no-such-thing`, { token: rider.accessToken })).status, 404);
+    assert.equal(
+      (await t.api('GET', `/api/v1/trips/${trip.id}/no-such-thing`, { token: rider.accessToken })).status,
+      404,
+    );
 
     const s = await scrape(t);
     const delta = (name: string, labels: Record<string, string>) => s.sum(name, labels) - before.sum(name, labels);
@@ -65,19 +78,31 @@ describe('GET /metrics', () => {
     // Route patterns, never URLs: the trip id is in no label.
     assert.equal(delta(`${http}_count`, { method: 'POST', route: '/api/v1/trips', status_code: '201' }), 1);
     assert.equal(delta(`${http}_count`, { method: 'POST', route: '/api/v1/trips/:id/status', status_code: '200' }), 3);
-    assert.equal(delta(`${http}_bucket`, { method: 'POST', route: '/api/v1/trips', status_code: '201', le: '+Inf' }), 1);
+    assert.equal(
+      delta(`${http}_bucket`, { method: 'POST', route: '/api/v1/trips', status_code: '201', le: '+Inf' }),
+      1,
+    );
     assert.ok(s.value(`${http}_sum`, { method: 'POST', route: '/api/v1/trips', status_code: '201' }) > 0);
     assert.equal(delta(`${http}_count`, { method: 'GET', route: 'unmatched', status_code: '404' }), 1);
-    assert.ok(!s.text.includes(trip.id) && !s.text.includes(rider.id) && !s.text.includes(driver.id), 'no ids in labels');
+    assert.ok(
+      !s.text.includes(trip.id) && !s.text.includes(rider.id) && !s.text.includes(driver.id),
+      'no ids in labels',
+    );
 
     assert.equal(s.value('smartline_trips_requested_total', { strategy: 'first_accept', vehicle_class: 'economy' }), 1);
-    for (const to of ['accepted', 'arrived', 'started', 'completed']) assert.equal(s.value('smartline_trip_status_changes_total', { to }), 1, to);
-    for (const status of ['searching', 'accepted', 'arrived', 'started']) assert.equal(s.value('smartline_trips', { status }), 0, status);
+    for (const to of ['accepted', 'arrived', 'started', 'completed'])
+      assert.equal(s.value('smartline_trip_status_changes_total', { to }), 1, to);
+    for (const status of ['searching', 'accepted', 'arrived', 'started'])
+      assert.equal(s.value('smartline_trips', { status }), 0, status);
 
     assert.equal(s.value('smartline_dispatch_offers_total', { strategy: 'first_accept' }), 1);
     assert.equal(s.value('smartline_dispatch_offer_outcomes_total', { outcome: 'accepted' }), 1);
     assert.equal(s.value('smartline_dispatch_time_to_match_seconds_count', { strategy: 'first_accept' }), 1);
-    assert.equal(s.value('smartline_dispatch_time_to_match_seconds_bucket', { strategy: 'first_accept', le: '60' }), 1, 'matched within 60 s');
+    assert.equal(
+      s.value('smartline_dispatch_time_to_match_seconds_bucket', { strategy: 'first_accept', le: '60' }),
+      1,
+      'matched within 60 s',
+    );
     assert.ok(s.value('smartline_dispatch_time_to_match_seconds_sum', { strategy: 'first_accept' }) < 60);
 
     // Completed: the driver is in cooldown now, still online.
@@ -88,18 +113,27 @@ describe('GET /metrics', () => {
 
   test('jobs: duration by task and outcome, queue depth and dead letters match the database', async () => {
     await t.platform.jobs.enqueue(t.platform.database.db, alwaysFails, { n: 1 });
-    await eventually(async () => (await scrape(t)).sum('smartline_jobs_dead_letters', { task: 'test.always_fails' }) === 1);
+    await eventually(
+      async () => (await scrape(t)).sum('smartline_jobs_dead_letters', { task: 'test.always_fails' }) === 1,
+    );
     const s = await scrape(t);
     assert.equal(s.value('smartline_jobs_dead_lettered_total', { task: 'test.always_fails' }), 1);
-    assert.equal(s.value('smartline_job_duration_seconds_count', { task: 'test.always_fails', outcome: 'dead_lettered' }), 1);
-    assert.equal(s.find('smartline_job_duration_seconds_count', { task: 'test.always_fails', outcome: 'ok' }).length, 0);
+    assert.equal(
+      s.value('smartline_job_duration_seconds_count', { task: 'test.always_fails', outcome: 'dead_lettered' }),
+      1,
+    );
+    assert.equal(
+      s.find('smartline_job_duration_seconds_count', { task: 'test.always_fails', outcome: 'ok' }).length,
+      0,
+    );
 
     // Every registered task has a depth sample; the scheduled ones equal what the worker schema holds.
     const { rows } = await t.platform.database.pool.query(
       `SELECT task_identifier AS task, count(*)::int AS n FROM "${t.schema}_jobs".jobs WHERE locked_at IS NULL AND run_at > now() AND attempts < max_attempts GROUP BY 1`,
     );
     assert.ok(rows.length > 0, 'start-up schedules maintenance jobs');
-    for (const row of rows) assert.equal(s.value('smartline_jobs_queued', { task: row.task, state: 'scheduled' }), row.n, row.task);
+    for (const row of rows)
+      assert.equal(s.value('smartline_jobs_queued', { task: row.task, state: 'scheduled' }), row.n, row.task);
     assert.equal(s.value('smartline_jobs_queued', { task: 'dispatch.round', state: 'failed' }), 0);
     assert.equal(s.value('smartline_jobs_dead_letters', { task: 'dispatch.round' }), 0);
     assert.ok(s.value('smartline_jobs_oldest_ready_age_seconds', { task: 'test.always_fails' }) >= 0);

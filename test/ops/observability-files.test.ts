@@ -15,13 +15,28 @@ const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
 const ALERTS = [
-  'SmartlineHighErrorRate', 'SmartlineHighLatencyP95', 'SmartlineLowMatchRate', 'SmartlinePaymentSuccessLow',
-  'SmartlineDeadLettersGrowing', 'SmartlineReconciliationFailed', 'SmartlineRedisDegraded', 'SmartlineSocketStorm',
-  'SmartlineLocationSpike', 'SmartlineSosEscalationFailing', 'SmartlineDatabaseDown', 'SmartlineJobQueueBacklog',
+  'SmartlineHighErrorRate',
+  'SmartlineHighLatencyP95',
+  'SmartlineLowMatchRate',
+  'SmartlinePaymentSuccessLow',
+  'SmartlineDeadLettersGrowing',
+  'SmartlineReconciliationFailed',
+  'SmartlineRedisDegraded',
+  'SmartlineSocketStorm',
+  'SmartlineLocationSpike',
+  'SmartlineSosEscalationFailing',
+  'SmartlineDatabaseDown',
+  'SmartlineJobQueueBacklog',
 ];
 const RUNBOOKS = [
-  'socket-storm.md', 'slow-queries.md', 'location-spikes.md', 'redis-down.md',
-  'postgres-failover.md', 'payment-provider-down.md', 'stuck-jobs.md', 'sos-escalation-failure.md',
+  'socket-storm.md',
+  'slow-queries.md',
+  'location-spikes.md',
+  'redis-down.md',
+  'postgres-failover.md',
+  'payment-provider-down.md',
+  'stuck-jobs.md',
+  'sos-escalation-failure.md',
 ];
 const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 
@@ -63,18 +78,30 @@ describe('deploy/prometheus/alerts.yml and deploy/grafana/smartline.json', () =>
     for (const rule of rules) {
       const names = metricNames(rule.expr);
       assert.ok(names.length > 0, `${rule.alert} queries no smartline metric`);
-      assert.deepEqual(unknownNames([...names, ...metricNames(JSON.stringify(rule.annotations))]), [], `${rule.alert} references unregistered metrics`);
+      assert.deepEqual(
+        unknownNames([...names, ...metricNames(JSON.stringify(rule.annotations))]),
+        [],
+        `${rule.alert} references unregistered metrics`,
+      );
       const runbook = /^docs\/runbooks\/([a-z-]+\.md)$/.exec(rule.annotations.runbook_url ?? '');
-      assert.ok(runbook && RUNBOOKS.includes(runbook[1]!), `${rule.alert}: runbook_url ${rule.annotations.runbook_url}`);
+      assert.ok(
+        runbook && RUNBOOKS.includes(runbook[1]!),
+        `${rule.alert}: runbook_url ${rule.annotations.runbook_url}`,
+      );
       assert.ok(rule.annotations.summary, `${rule.alert} has a summary`);
       assert.ok(rule.labels?.severity, `${rule.alert} has a severity`);
     }
   });
 
   test('dashboard: every panel target queries registered metrics; the agreed sections are there', () => {
-    const dashboard = JSON.parse(read('deploy/grafana/smartline.json')) as { uid: string; panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }> };
+    const dashboard = JSON.parse(read('deploy/grafana/smartline.json')) as {
+      uid: string;
+      panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
+    };
     assert.ok(dashboard.uid);
-    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((target) => ({ title: p.title, expr: target.expr })));
+    const exprs = dashboard.panels.flatMap((p) =>
+      (p.targets ?? []).map((target) => ({ title: p.title, expr: target.expr })),
+    );
     assert.ok(exprs.length >= 30, `${exprs.length} queries`);
     for (const { title, expr } of exprs) {
       const names = metricNames(expr);
@@ -83,15 +110,37 @@ describe('deploy/prometheus/alerts.yml and deploy/grafana/smartline.json', () =>
     }
     const queried = new Set(exprs.flatMap(({ expr }) => metricNames(expr).map((n) => n.replace(HISTOGRAM_SERIES, ''))));
     const sections = [
-      'smartline_http_request_duration_seconds', 'smartline_socket_connections', 'smartline_drivers_online', 'smartline_trips',
-      'smartline_dispatch_time_to_match_seconds', 'smartline_dispatch_offers_total', 'smartline_dispatch_offer_outcomes_total',
-      'smartline_jobs_queued', 'smartline_job_duration_seconds', 'smartline_jobs_dead_letters', 'smartline_payments_kashier_events_total',
-      'smartline_circuit_breaker_state', 'smartline_db_pool_total_clients', 'smartline_db_pool_waiting_requests', 'smartline_hotstate_degraded',
+      'smartline_http_request_duration_seconds',
+      'smartline_socket_connections',
+      'smartline_drivers_online',
+      'smartline_trips',
+      'smartline_dispatch_time_to_match_seconds',
+      'smartline_dispatch_offers_total',
+      'smartline_dispatch_offer_outcomes_total',
+      'smartline_jobs_queued',
+      'smartline_job_duration_seconds',
+      'smartline_jobs_dead_letters',
+      'smartline_payments_kashier_events_total',
+      'smartline_circuit_breaker_state',
+      'smartline_db_pool_total_clients',
+      'smartline_db_pool_waiting_requests',
+      'smartline_hotstate_degraded',
     ];
-    assert.deepEqual(sections.filter((name) => !queried.has(name)), [], 'dashboard sections missing');
+    assert.deepEqual(
+      sections.filter((name) => !queried.has(name)),
+      [],
+      'dashboard sections missing',
+    );
   });
 
   test('the checks above would catch a typo', () => {
-    assert.deepEqual(unknownNames(['smartline_http_request_duration_seconds_bucket', 'smartline_trips_count', 'smartline_trip_typo_total']), ['smartline_trips_count', 'smartline_trip_typo_total']);
+    assert.deepEqual(
+      unknownNames([
+        'smartline_http_request_duration_seconds_bucket',
+        'smartline_trips_count',
+        'smartline_trip_typo_total',
+      ]),
+      ['smartline_trips_count', 'smartline_trip_typo_total'],
+    );
   });
 });

@@ -25,7 +25,10 @@ export function parseMetrics(text: string): Sample[] {
 }
 
 export class Scrape {
-  constructor(readonly text: string, readonly samples = parseMetrics(text)) {}
+  constructor(
+    readonly text: string,
+    readonly samples = parseMetrics(text),
+  ) {}
 
   /** Samples of `name` whose labels include `labels`. */
   find(name: string, labels: Record<string, string> = {}): Sample[] {

@@ -22,8 +22,17 @@ describe('JWT key rotation', () => {
   let afterwards: TestApp;
   before(async () => {
     before_ = await startTestApp('ops_jwt_rotation', { JWT_KEYS: OLD_KEY, DB_POOL_MAX: '3' });
-    during = await startTestApp('ops_jwt_rotation_b', { DB_SCHEMA: before_.schema, JWT_KEYS: `${OLD_KEY},${NEW_KEY}`, JWT_ACTIVE_KID: '2025-07', DB_POOL_MAX: '3' });
-    afterwards = await startTestApp('ops_jwt_rotation_c', { DB_SCHEMA: before_.schema, JWT_KEYS: NEW_KEY, DB_POOL_MAX: '3' });
+    during = await startTestApp('ops_jwt_rotation_b', {
+      DB_SCHEMA: before_.schema,
+      JWT_KEYS: `${OLD_KEY},${NEW_KEY}`,
+      JWT_ACTIVE_KID: '2025-07',
+      DB_POOL_MAX: '3',
+    });
+    afterwards = await startTestApp('ops_jwt_rotation_c', {
+      DB_SCHEMA: before_.schema,
+      JWT_KEYS: NEW_KEY,
+      DB_POOL_MAX: '3',
+    });
   });
   after(async () => {
     await afterwards?.close();
@@ -38,11 +47,17 @@ describe('JWT key rotation', () => {
     const me = await during.api('GET', '/api/v1/me', { token: rider.accessToken });
     assert.equal(me.status, 200, 'old-kid token verifies while both keys are configured');
     assert.equal(me.body.data.id, rider.id);
-    const login = await during.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } });
+    const login = await during.api('POST', '/api/v1/auth/login', {
+      body: { phone: rider.phone, password: 'password-123' },
+    });
     assert.equal(login.status, 200);
     const fresh = login.body.data.accessToken as string;
     assert.equal(kidOf(fresh), '2025-07', 'new tokens are signed by the active kid');
-    assert.equal((await before_.api('GET', '/api/v1/me', { token: fresh })).status, 401, 'a node without the new key cannot verify it (roll keys out before switching the active kid)');
+    assert.equal(
+      (await before_.api('GET', '/api/v1/me', { token: fresh })).status,
+      401,
+      'a node without the new key cannot verify it (roll keys out before switching the active kid)',
+    );
 
     const stale = await afterwards.api('GET', '/api/v1/me', { token: rider.accessToken });
     assert.equal(stale.status, 401, 'old-kid token refused once the old key is gone');
@@ -53,7 +68,9 @@ describe('JWT key rotation', () => {
   test('removing the old kid logs nobody out: the refresh token gets a token from the new key', async () => {
     const rider = await before_.signup('rider');
     assert.equal((await afterwards.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 401);
-    const refreshed = await afterwards.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } });
+    const refreshed = await afterwards.api('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: rider.refreshToken },
+    });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     const token = refreshed.body.data.accessToken as string;
     assert.equal(kidOf(token), '2025-07');
@@ -67,7 +84,12 @@ async function payWithPreviousKey(ctx: PaymentsTest, amount: number, major: stri
   const created = await ctx.t.api('POST', '/api/v1/wallet/deposits', { token: rider.accessToken, body: { amount } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const depositId = created.body.data.depositId as string;
-  const data = ctx.kashier.paymentData({ merchantOrderId: depositId, amount: major, currency: 'EGP', status: 'SUCCESS' });
+  const data = ctx.kashier.paymentData({
+    merchantOrderId: depositId,
+    amount: major,
+    currency: 'EGP',
+    status: 'SUCCESS',
+  });
   const eventsBefore = await ctx.t.count('provider_events');
   const res = await ctx.kashier.deliver(data, { key: KASHIER_TEST_ENV.KASHIER_API_KEY_PREVIOUS });
   return { rider, depositId, data, res, eventsBefore };
@@ -76,7 +98,10 @@ async function payWithPreviousKey(ctx: PaymentsTest, amount: number, major: stri
 describe('Kashier key rotation: the previous key is accepted during the grace window', () => {
   let ctx: PaymentsTest;
   before(async () => {
-    ctx = await startPaymentsApp('ops_kashier_in_window', { DB_POOL_MAX: '6', KASHIER_PREVIOUS_KEY_UNTIL: new Date(Date.now() + 3_600_000).toISOString() });
+    ctx = await startPaymentsApp('ops_kashier_in_window', {
+      DB_POOL_MAX: '6',
+      KASHIER_PREVIOUS_KEY_UNTIL: new Date(Date.now() + 3_600_000).toISOString(),
+    });
   });
   after(async () => ctx?.close());
 
@@ -91,7 +116,10 @@ describe('Kashier key rotation: the previous key is accepted during the grace wi
 describe('Kashier key rotation: after the grace window the previous key is refused', () => {
   let ctx: PaymentsTest;
   before(async () => {
-    ctx = await startPaymentsApp('ops_kashier_after_window', { DB_POOL_MAX: '6', KASHIER_PREVIOUS_KEY_UNTIL: new Date(Date.now() - 60_000).toISOString() });
+    ctx = await startPaymentsApp('ops_kashier_after_window', {
+      DB_POOL_MAX: '6',
+      KASHIER_PREVIOUS_KEY_UNTIL: new Date(Date.now() - 60_000).toISOString(),
+    });
   });
   after(async () => ctx?.close());
 
@@ -117,5 +145,8 @@ test('the grace window closes at KASHIER_PREVIOUS_KEY_UNTIL without a restart; w
   const config = { kashierApiKeys: ['current-key', 'previous-key'], KASHIER_PREVIOUS_KEY_UNTIL: until };
   assert.deepEqual(webhookKeys(config, new Date(until.getTime() - 1)), ['current-key', 'previous-key']);
   assert.deepEqual(webhookKeys(config, until), ['current-key']);
-  assert.deepEqual(webhookKeys({ ...config, KASHIER_PREVIOUS_KEY_UNTIL: undefined }, new Date('2030-01-01T00:00:00Z')), ['current-key', 'previous-key']);
+  assert.deepEqual(
+    webhookKeys({ ...config, KASHIER_PREVIOUS_KEY_UNTIL: undefined }, new Date('2030-01-01T00:00:00Z')),
+    ['current-key', 'previous-key'],
+  );
 });

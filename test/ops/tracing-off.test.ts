@@ -26,7 +26,12 @@ describe('tracing off: no SDK, no hooks, no cost', () => {
   let t: TestApp;
 
   before(async () => {
-    assert.equal(await startTracing(loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined })), undefined);
+    assert.equal(
+      await startTracing(
+        loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined }),
+      ),
+      undefined,
+    );
     const { startTestApp } = await import('../../support/harness.js');
     const { createLogger } = await import('../../src/platform/observability/logger.js');
     t = await startTestApp('tracing_off', { DB_POOL_MAX: '3' }, { log: createLogger('info', {}, logs) });
@@ -34,11 +39,15 @@ describe('tracing off: no SDK, no hooks, no cost', () => {
   after(async () => t.close());
 
   test('the switch: off by default, on with TRACING_ENABLED or an endpoint, an explicit false wins', () => {
-    const cfg = (env: Record<string, string | undefined>) => loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, ...env });
+    const cfg = (env: Record<string, string | undefined>) =>
+      loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, ...env });
     assert.equal(tracingEnabled(cfg({})), false);
     assert.equal(tracingEnabled(cfg({ TRACING_ENABLED: 'true' })), true);
     assert.equal(tracingEnabled(cfg({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })), true);
-    assert.equal(tracingEnabled(cfg({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', TRACING_ENABLED: 'false' })), false);
+    assert.equal(
+      tracingEnabled(cfg({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', TRACING_ENABLED: 'false' })),
+      false,
+    );
   });
 
   test('no tracer provider or context manager is registered; pg and http are not patched', async () => {
@@ -50,7 +59,11 @@ describe('tracing off: no SDK, no hooks, no cost', () => {
     // The no-op context manager does not carry a context into callbacks.
     const key = Symbol('probe');
     context.with(context.active().setValue(key, 1), () => assert.equal(context.active().getValue(key), undefined));
-    assert.equal(http.Server.prototype.emit, EventEmitter.prototype.emit, 'http.Server#emit is patched for server spans');
+    assert.equal(
+      http.Server.prototype.emit,
+      EventEmitter.prototype.emit,
+      'http.Server#emit is patched for server spans',
+    );
     const pg = (await import('pg')).default;
     assert.equal('__wrapped' in pg.Client.prototype.query, false, 'pg.Client#query is wrapped by an instrumentation');
   });
@@ -62,8 +75,13 @@ describe('tracing off: no SDK, no hooks, no cost', () => {
     const requestLines = logs.lines.filter((l) => l.reqId !== undefined);
     assert.ok(requestLines.length > 0);
     assert.ok(requestLines.every((l) => !('traceId' in l)));
-    const { rows } = await t.platform.database.pool.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM "${t.schema}_jobs"._private_jobs`);
+    const { rows } = await t.platform.database.pool.query<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM "${t.schema}_jobs"._private_jobs`,
+    );
     assert.ok(rows.length > 0, 'SOS queued its deliveries');
-    assert.ok(rows.every((r) => !('_trace' in r.payload)), JSON.stringify(rows));
+    assert.ok(
+      rows.every((r) => !('_trace' in r.payload)),
+      JSON.stringify(rows),
+    );
   });
 });

@@ -35,7 +35,8 @@ async function waitFor<T>(what: string, find: () => T | undefined, ms = 10_000):
 }
 
 /** Old or stable database semantic conventions (OTEL_SEMCONV_STABILITY_OPT_IN picks). */
-const isDb = (system: string) => (s: ReadableSpan) => s.attributes['db.system'] === system || s.attributes['db.system.name'] === system;
+const isDb = (system: string) => (s: ReadableSpan) =>
+  s.attributes['db.system'] === system || s.attributes['db.system.name'] === system;
 const isPg = isDb('postgresql');
 
 describe('tracing: request, database, logs, jobs and sockets share one trace', () => {
@@ -49,7 +50,11 @@ describe('tracing: request, database, logs, jobs and sockets share one trace', (
     tracing = await startTracing(loadConfig({ NODE_ENV: 'test', TRACING_ENABLED: 'true' }), { exporter });
     const { startTestApp } = await import('../../support/harness.js');
     const { createLogger } = await import('../../src/platform/observability/logger.js');
-    t = await startTestApp('tracing', { TRACING_ENABLED: 'true', DB_POOL_MAX: '5' }, { log: createLogger('info', {}, logs) });
+    t = await startTestApp(
+      'tracing',
+      { TRACING_ENABLED: 'true', DB_POOL_MAX: '5' },
+      { log: createLogger('info', {}, logs) },
+    );
     await t.platform.jobs.start();
     base = await t.listen();
   });
@@ -71,33 +76,54 @@ describe('tracing: request, database, logs, jobs and sockets share one trace', (
     assert.equal(res.status, 201, await res.text());
     const requestId = res.headers.get('x-request-id')!;
 
-    const server = await waitFor('the server span', () => spans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /api/v1/sos'));
+    const server = await waitFor('the server span', () =>
+      spans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /api/v1/sos'),
+    );
     const traceId = server.spanContext().traceId;
     assert.equal(server.attributes['http.route'], '/api/v1/sos');
     assert.equal(server.attributes['http.response.status_code'] ?? server.attributes['http.status_code'], 201);
 
     const pgSpans = inTrace(traceId).filter(isPg);
-    assert.ok(pgSpans.length > 0, `no pg span in the request's trace; spans: ${spans().map((s) => s.name).join(', ')}`);
-    assert.ok(pgSpans.some((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text']).includes('sos_alerts')), 'the INSERT into sos_alerts is traced');
+    assert.ok(
+      pgSpans.length > 0,
+      `no pg span in the request's trace; spans: ${spans()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
+    assert.ok(
+      pgSpans.some((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text']).includes('sos_alerts')),
+      'the INSERT into sos_alerts is traced',
+    );
 
     const requestLines = logs.lines.filter((l) => l.reqId === requestId);
     assert.ok(requestLines.length >= 2, `request log lines: ${JSON.stringify(requestLines)}`);
-    for (const line of requestLines) assert.equal(line.traceId, traceId, `log line without the trace id: ${JSON.stringify(line)}`);
+    for (const line of requestLines)
+      assert.equal(line.traceId, traceId, `log line without the trace id: ${JSON.stringify(line)}`);
 
     // SOS fans out through queued delivery jobs: they run in the worker under the request's trace.
-    const job = await waitFor('a job span in the request trace', () => inTrace(traceId).find((s) => s.name.startsWith('job ')));
+    const job = await waitFor('a job span in the request trace', () =>
+      inTrace(traceId).find((s) => s.name.startsWith('job ')),
+    );
     assert.equal(job.kind, SpanKind.CONSUMER);
-    assert.ok(inTrace(traceId).some((s) => isPg(s) && s.parentSpanContext?.spanId === job.spanContext().spanId), 'the job\'s own queries are under its span');
+    assert.ok(
+      inTrace(traceId).some((s) => isPg(s) && s.parentSpanContext?.spanId === job.spanContext().spanId),
+      "the job's own queries are under its span",
+    );
     // Rate limits, room logs and the socket adapter use ioredis when Redis is configured (CI's second pass).
-    if (t.config.REDIS_URL) assert.ok(inTrace(traceId).some(isDb('redis')), 'ioredis commands are in the request trace');
-    if (process.env.TRACE_DEBUG) for (const s of inTrace(traceId)) process.stderr.write(`${s.name} ${s.spanContext().spanId} <- ${s.parentSpanContext?.spanId}\n`);
+    if (t.config.REDIS_URL)
+      assert.ok(inTrace(traceId).some(isDb('redis')), 'ioredis commands are in the request trace');
+    if (process.env.TRACE_DEBUG)
+      for (const s of inTrace(traceId))
+        process.stderr.write(`${s.name} ${s.spanContext().spanId} <- ${s.parentSpanContext?.spanId}\n`);
   });
 
-  test('a caller\'s traceparent is continued: the server span joins its trace', async () => {
+  test("a caller's traceparent is continued: the server span joins its trace", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpanId = '00f067aa0ba902b7';
     const rider = await t.signup('rider');
-    const res = await fetch(`${base}/api/v1/notifications`, { headers: { authorization: `Bearer ${rider.accessToken}`, traceparent: `00-${traceId}-${callerSpanId}-01` } });
+    const res = await fetch(`${base}/api/v1/notifications`, {
+      headers: { authorization: `Bearer ${rider.accessToken}`, traceparent: `00-${traceId}-${callerSpanId}-01` },
+    });
     assert.equal(res.status, 200, await res.text());
     const server = await waitFor('the server span', () => inTrace(traceId).find((s) => s.kind === SpanKind.SERVER));
     assert.equal(server.parentSpanContext?.spanId, callerSpanId);
@@ -108,7 +134,12 @@ describe('tracing: request, database, logs, jobs and sockets share one trace', (
     const before = spans().length;
     assert.equal((await fetch(`${base}/health/live`)).status, 200);
     await sleep(100);
-    assert.equal(spans().slice(before).filter((s) => s.kind === SpanKind.SERVER).length, 0);
+    assert.equal(
+      spans()
+        .slice(before)
+        .filter((s) => s.kind === SpanKind.SERVER).length,
+      0,
+    );
   });
 
   test('a socket event gets its own span, with its database work and the jobs it enqueues in the trace', async () => {
@@ -121,7 +152,7 @@ describe('tracing: request, database, logs, jobs and sockets share one trace', (
     assert.equal(span.kind, SpanKind.SERVER);
     assert.equal(span.attributes['smartline.ack.code'], 'ok');
     const traceId = span.spanContext().traceId;
-    assert.ok(inTrace(traceId).some(isPg), 'the handler\'s queries are in the socket event\'s trace');
+    assert.ok(inTrace(traceId).some(isPg), "the handler's queries are in the socket event's trace");
     await waitFor('a job span in the socket trace', () => inTrace(traceId).find((s) => s.name.startsWith('job ')));
   });
 });

@@ -34,15 +34,22 @@ export class FakeKashier {
   /** Kashier posts here (the URL configured in its dashboard): set once the app listens. */
   webhookUrl = '';
   readonly orders = new Map<string, { amount: string; currency: string }>();
-  private constructor(private readonly server: Server, readonly url: string, private readonly apiKey: string, private readonly merchantId: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    private readonly apiKey: string,
+    private readonly merchantId: string,
+  ) {}
 
   static async start(opts: { apiKey: string; merchantId: string }): Promise<FakeKashier> {
     const ref: { self?: FakeKashier } = {};
     const server = createServer((req, res) => {
-      void ref.self!.handlePage(new URL(req.url ?? '/', 'http://fake'), req.headers['x-test-outcome']).then(({ status, headers, body }) => {
-        res.writeHead(status, headers);
-        res.end(body);
-      });
+      void ref
+        .self!.handlePage(new URL(req.url ?? '/', 'http://fake'), req.headers['x-test-outcome'])
+        .then(({ status, headers, body }) => {
+          res.writeHead(status, headers);
+          res.end(body);
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -57,18 +64,36 @@ export class FakeKashier {
   /** The hosted page: refuses a bad order hash; otherwise "the payer pays" and Kashier sends the webhook. */
   private async handlePage(url: URL, outcome: string | string[] | undefined) {
     const p = Object.fromEntries(url.searchParams);
-    const expected = createHmac('sha256', this.apiKey).update(`/?payment=${p.merchantId}.${p.orderId}.${p.amount}.${p.currency}`).digest('hex');
-    if (p.merchantId !== this.merchantId || p.hash !== expected) return { status: 400, headers: {}, body: 'invalid order hash' };
+    const expected = createHmac('sha256', this.apiKey)
+      .update(`/?payment=${p.merchantId}.${p.orderId}.${p.amount}.${p.currency}`)
+      .digest('hex');
+    if (p.merchantId !== this.merchantId || p.hash !== expected)
+      return { status: 400, headers: {}, body: 'invalid order hash' };
     this.orders.set(p.orderId!, { amount: p.amount!, currency: p.currency! });
-    const data = this.paymentData({ merchantOrderId: p.orderId!, amount: p.amount!, currency: p.currency!, status: outcome === 'FAILURE' ? 'FAILURE' : 'SUCCESS' });
+    const data = this.paymentData({
+      merchantOrderId: p.orderId!,
+      amount: p.amount!,
+      currency: p.currency!,
+      status: outcome === 'FAILURE' ? 'FAILURE' : 'SUCCESS',
+    });
     const delivery = await this.deliver(data);
     const back = new URL(p.merchantRedirect!);
     back.searchParams.set('paymentStatus', data.status);
     back.searchParams.set('merchantOrderId', data.merchantOrderId);
-    return { status: 302, headers: { location: back.toString(), 'x-transaction-id': data.transactionId, 'x-webhook-status': String(delivery.status) }, body: '' };
+    return {
+      status: 302,
+      headers: {
+        location: back.toString(),
+        'x-transaction-id': data.transactionId,
+        'x-webhook-status': String(delivery.status),
+      },
+      body: '',
+    };
   }
 
-  paymentData(fields: Pick<WebhookData, 'merchantOrderId' | 'amount' | 'currency' | 'status'> & Partial<WebhookData>): WebhookData {
+  paymentData(
+    fields: Pick<WebhookData, 'merchantOrderId' | 'amount' | 'currency' | 'status'> & Partial<WebhookData>,
+  ): WebhookData {
     return {
       transactionId: `TX-${randomUUID()}`,
       orderId: `KO-${randomUUID().slice(0, 8)}`,
@@ -87,17 +112,29 @@ export class FakeKashier {
   }
 
   /** POSTs one webhook to the app over real HTTP. */
-  async deliver(data: Record<string, unknown>, opts: { signature?: string | null; key?: string; event?: string } = {}): Promise<Delivery> {
+  async deliver(
+    data: Record<string, unknown>,
+    opts: { signature?: string | null; key?: string; event?: string } = {},
+  ): Promise<Delivery> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const signature = opts.signature === undefined ? this.sign(data, opts.key) : opts.signature;
     if (signature !== null) headers['x-kashier-signature'] = signature;
-    const res = await fetch(this.webhookUrl, { method: 'POST', headers, body: JSON.stringify({ event: opts.event ?? 'pay', data }) });
+    const res = await fetch(this.webhookUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ event: opts.event ?? 'pay', data }),
+    });
     return { status: res.status, body: await res.json() };
   }
 
   /** The payer opens our payment URL and pays (or fails); returns Kashier's transaction id. */
   async pay(paymentUrl: string, outcome: 'SUCCESS' | 'FAILURE' = 'SUCCESS') {
     const res = await fetch(paymentUrl, { redirect: 'manual', headers: { 'x-test-outcome': outcome } });
-    return { status: res.status, transactionId: res.headers.get('x-transaction-id'), webhookStatus: Number(res.headers.get('x-webhook-status')), location: res.headers.get('location') };
+    return {
+      status: res.status,
+      transactionId: res.headers.get('x-transaction-id'),
+      webhookStatus: Number(res.headers.get('x-webhook-status')),
+      location: res.headers.get('location'),
+    };
   }
 }

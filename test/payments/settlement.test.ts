@@ -19,7 +19,11 @@ describe('trip settlement', () => {
   async function platformRevenue() {
     const db = ctx.t.platform.database.db;
     const { platform_revenue } = await systemAccounts(db);
-    const [row] = await sql(ctx.t, 'SELECT credits_posted - debits_posted AS net FROM $schema.ledger_accounts WHERE id = $1', [platform_revenue]);
+    const [row] = await sql(
+      ctx.t,
+      'SELECT credits_posted - debits_posted AS net FROM $schema.ledger_accounts WHERE id = $1',
+      [platform_revenue],
+    );
     return Number(row.net);
   }
 
@@ -42,9 +46,18 @@ describe('trip settlement', () => {
     assert.equal((await wallet(t, driver)).balance, 4_250);
     assert.equal((await platformRevenue()) - revenueBefore, COMMISSION);
     const riderTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: rider.accessToken })).body.data;
-    assert.deepEqual([riderTx[0].amount, riderTx[0].kind, riderTx[0].reference], [-FARE, 'trip_fare', `trip:${tripId}`]);
+    assert.deepEqual(
+      [riderTx[0].amount, riderTx[0].kind, riderTx[0].reference],
+      [-FARE, 'trip_fare', `trip:${tripId}`],
+    );
     const driverTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken })).body.data;
-    assert.deepEqual(driverTx.map((x: any) => [x.amount, x.kind]).sort(), [[-COMMISSION, 'commission'], [FARE, 'trip_fare']].sort());
+    assert.deepEqual(
+      driverTx.map((x: any) => [x.amount, x.kind]).sort(),
+      [
+        [-COMMISSION, 'commission'],
+        [FARE, 'trip_fare'],
+      ].sort(),
+    );
 
     const again = await completeTrip(t, driver, tripId);
     assert.equal(again.status, 200, 'repeating completed answers the trip as it is');
@@ -58,7 +71,13 @@ describe('trip settlement', () => {
     const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'cash', fare: FARE });
     const done = await completeTrip(t, driver, tripId);
     assert.equal(done.body.data.status, 'completed');
-    assert.deepEqual(await wallet(t, driver), { balance: -COMMISSION, pending: 0, available: -COMMISSION, creditLimit: CREDIT_LIMIT, currency: 'EGP' });
+    assert.deepEqual(await wallet(t, driver), {
+      balance: -COMMISSION,
+      pending: 0,
+      available: -COMMISSION,
+      creditLimit: CREDIT_LIMIT,
+      currency: 'EGP',
+    });
     const [tx] = (await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken })).body.data;
     assert.deepEqual([tx.amount, tx.kind], [-COMMISSION, 'commission']);
   });
@@ -67,7 +86,15 @@ describe('trip settlement', () => {
     const { t } = ctx;
     const rider = await riderWith(100);
     const before = await t.count('trips');
-    const res = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: { lat: 30.0444, lng: 31.2357 }, dropoff: { lat: 30.0626, lng: 31.2497 }, vehicleClass: 'economy', paymentMethod: 'wallet' } });
+    const res = await t.api('POST', '/api/v1/trips', {
+      token: rider.accessToken,
+      body: {
+        pickup: { lat: 30.0444, lng: 31.2357 },
+        dropoff: { lat: 30.0626, lng: 31.2497 },
+        vehicleClass: 'economy',
+        paymentMethod: 'wallet',
+      },
+    });
     assert.equal(res.status, 402);
     assert.equal(res.body.error.code, 'INSUFFICIENT_FUNDS');
     assert.equal(await t.count('trips'), before);
@@ -83,13 +110,27 @@ describe('trip settlement', () => {
     assert.equal(done.body.data.status, 'payment_failed');
     assert.equal((await wallet(t, rider)).balance, FARE, 'the rider wallet is untouched');
     assert.equal((await wallet(t, driver)).balance, -900, 'the driver owes the commission on the cash fare');
-    const notes = await sql(t, `SELECT user_id, template FROM $schema.notifications WHERE data->>'tripId' = $1 ORDER BY template`, [tripId]);
+    const notes = await sql(
+      t,
+      `SELECT user_id, template FROM $schema.notifications WHERE data->>'tripId' = $1 ORDER BY template`,
+      [tripId],
+    );
     assert.deepEqual(notes, [
       { user_id: driver.id, template: 'trip.payment_failed_collect_cash' },
       { user_id: rider.id, template: 'trip.payment_failed_pay_cash' },
     ]);
-    const [settlement] = await sql(t, 'SELECT method, outcome, fare, commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1', [tripId]);
-    assert.deepEqual(settlement, { method: 'wallet', outcome: 'payment_failed', fare: 6_000, commission: 900, driver_share: 5_100 });
+    const [settlement] = await sql(
+      t,
+      'SELECT method, outcome, fare, commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
+      [tripId],
+    );
+    assert.deepEqual(settlement, {
+      method: 'wallet',
+      outcome: 'payment_failed',
+      fare: 6_000,
+      commission: 900,
+      driver_share: 5_100,
+    });
   });
 
   test('cash commission past the credit limit stops the wallet at its floor; the rest is booked to cash clearing with an alert', async () => {
@@ -101,7 +142,11 @@ describe('trip settlement', () => {
       assert.equal((await completeTrip(t, driver, tripId)).body.data.status, 'completed');
     }
     assert.equal((await wallet(t, driver)).balance, -CREDIT_LIMIT);
-    const alerts = await sql(t, `SELECT details->>'overflow' AS overflow FROM $schema.finance_alerts WHERE kind = 'driver_credit_limit_exceeded' AND subject_id = $1`, [driver.id]);
+    const alerts = await sql(
+      t,
+      `SELECT details->>'overflow' AS overflow FROM $schema.finance_alerts WHERE kind = 'driver_credit_limit_exceeded' AND subject_id = $1`,
+      [driver.id],
+    );
     assert.deepEqual(alerts, [{ overflow: String(2 * COMMISSION - CREDIT_LIMIT) }]);
   });
 
@@ -118,17 +163,35 @@ describe('trip settlement', () => {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       // Summed: two trips a second apart may straddle a Cairo midnight.
       const sum = (k: string) => res.body.data.reduce((s: number, r: any) => s + r[k], 0);
-      assert.deepEqual(['trips', 'cashTrips', 'gross', 'commission', 'net'].map(sum), [2, 1, 2 * FARE, 2 * COMMISSION, 2 * (FARE - COMMISSION)]);
+      assert.deepEqual(['trips', 'cashTrips', 'gross', 'commission', 'net'].map(sum), [
+        2,
+        1,
+        2 * FARE,
+        2 * COMMISSION,
+        2 * (FARE - COMMISSION),
+      ]);
     }
     const admin = await t.admin();
-    const byAdmin = await t.api('GET', `/api/v1/admin/reports/driver-earnings?driverId=${driver.id}`, { token: admin.accessToken });
-    assert.equal(byAdmin.body.data.reduce((s: number, r: any) => s + r.net, 0), 2 * (FARE - COMMISSION));
+    const byAdmin = await t.api('GET', `/api/v1/admin/reports/driver-earnings?driverId=${driver.id}`, {
+      token: admin.accessToken,
+    });
+    assert.equal(
+      byAdmin.body.data.reduce((s: number, r: any) => s + r.net, 0),
+      2 * (FARE - COMMISSION),
+    );
     const revenue = await t.api('GET', '/api/v1/admin/reports/platform-revenue', { token: admin.accessToken });
     assert.equal(revenue.status, 200);
     const total = revenue.body.data.reduce((s: number, r: any) => s + r.revenue, 0);
     assert.equal(total, await platformRevenue());
-    assert.equal((await t.api('GET', '/api/v1/admin/reports/platform-revenue', { token: driver.accessToken })).status, 403);
-    assert.equal((await t.api('GET', '/api/v1/wallet/earnings?from=2025-02-01&to=2025-01-01', { token: driver.accessToken })).status, 400);
+    assert.equal(
+      (await t.api('GET', '/api/v1/admin/reports/platform-revenue', { token: driver.accessToken })).status,
+      403,
+    );
+    assert.equal(
+      (await t.api('GET', '/api/v1/wallet/earnings?from=2025-02-01&to=2025-01-01', { token: driver.accessToken }))
+        .status,
+      400,
+    );
     assert.equal((await walletSummary(t.platform.database.db, driver.id)).balance, FARE - 2 * COMMISSION);
   });
 });
@@ -146,7 +209,10 @@ describe('settlement charges the commission of the tariff the trip was priced wi
     const config = (await t.api('GET', '/api/v1/admin/pricing', { token })).body.data;
     const economy = config.tariffs.find((x: { vehicleClass: string }) => x.vehicleClass === 'economy');
     const { baseFare, perKm, perMin, minFare } = economy;
-    const res = await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', { token, body: { baseFare, perKm, perMin, minFare, commissionBps: bps } });
+    const res = await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', {
+      token,
+      body: { baseFare, perKm, perMin, minFare, commissionBps: bps },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
 
@@ -160,8 +226,16 @@ describe('settlement charges the commission of the tariff the trip was priced wi
     assert.equal((await completeTrip(t, lateDriver, late)).body.data.status, 'completed');
     assert.equal((await completeTrip(t, earlyDriver, early)).body.data.status, 'completed');
     assert.equal((await wallet(t, lateDriver)).balance, -1_500, '30 % of 50.00 EGP');
-    assert.equal((await wallet(t, earlyDriver)).balance, -COMMISSION, 'the tariff in force when it was requested: 15 %');
-    const [settlement] = await sql(t, 'SELECT commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1', [late]);
+    assert.equal(
+      (await wallet(t, earlyDriver)).balance,
+      -COMMISSION,
+      'the tariff in force when it was requested: 15 %',
+    );
+    const [settlement] = await sql(
+      t,
+      'SELECT commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
+      [late],
+    );
     assert.deepEqual(settlement, { commission: 1_500, driver_share: 3_500 });
   });
 });

@@ -15,9 +15,18 @@ export interface PaymentsTest {
 
 /** The app listening on a real port (Kashier must reach it) and a fake Kashier pointed at it. */
 export async function startPaymentsApp(name: string, env: Record<string, string> = {}): Promise<PaymentsTest> {
-  const kashier = await FakeKashier.start({ apiKey: KASHIER_TEST_ENV.KASHIER_API_KEY, merchantId: KASHIER_TEST_ENV.KASHIER_MERCHANT_ID });
+  const kashier = await FakeKashier.start({
+    apiKey: KASHIER_TEST_ENV.KASHIER_API_KEY,
+    merchantId: KASHIER_TEST_ENV.KASHIER_MERCHANT_ID,
+  });
   // The pool also serves the job runner here (webhooks are applied by a job).
-  const t = await startTestApp(name, { ...LEDGER_TEST_ENV, DB_POOL_MAX: '16', ...KASHIER_TEST_ENV, KASHIER_CHECKOUT_URL: kashier.url, ...env });
+  const t = await startTestApp(name, {
+    ...LEDGER_TEST_ENV,
+    DB_POOL_MAX: '16',
+    ...KASHIER_TEST_ENV,
+    KASHIER_CHECKOUT_URL: kashier.url,
+    ...env,
+  });
   await t.app.http.listen({ port: 0, host: '127.0.0.1' });
   // Webhooks are applied by the payments.kashier_event job.
   await t.platform.jobs.start();
@@ -37,9 +46,12 @@ export async function startPaymentsApp(name: string, env: Record<string, string>
 export async function applied(t: TestApp, transactionId: string, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await sql(t, 'SELECT outcome FROM $schema.provider_events WHERE provider_transaction_id = $1', [transactionId]);
+    const [row] = await sql(t, 'SELECT outcome FROM $schema.provider_events WHERE provider_transaction_id = $1', [
+      transactionId,
+    ]);
     if (row?.outcome) return row.outcome as string;
-    if (Date.now() > deadline) throw new Error(`Kashier transaction ${transactionId} not applied within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Kashier transaction ${transactionId} not applied within ${timeoutMs} ms`);
     await sleep(25);
   }
 }
@@ -58,21 +70,44 @@ export async function topUp(ctx: PaymentsTest, user: TestUser, amount: number) {
 export async function wallet(t: TestApp, user: TestUser) {
   const res = await t.api('GET', '/api/v1/wallet', { token: user.accessToken });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.data as { balance: number; pending: number; available: number; creditLimit: number; currency: string };
+  return res.body.data as {
+    balance: number;
+    pending: number;
+    available: number;
+    creditLimit: number;
+    currency: string;
+  };
 }
 
 export async function sql<T = any>(t: TestApp, text: string, params: unknown[] = []): Promise<T[]> {
   return (await t.platform.database.pool.query(text.replaceAll('$schema', `"${t.schema}"`), params)).rows as T[];
 }
 
-const TRIP = { pickup: { lat: 30.0444, lng: 31.2357 }, dropoff: { lat: 30.0626, lng: 31.2497 }, vehicleClass: 'economy' };
+const TRIP = {
+  pickup: { lat: 30.0444, lng: 31.2357 },
+  dropoff: { lat: 30.0626, lng: 31.2497 },
+  vehicleClass: 'economy',
+};
 
 /** A trip through the API up to `started`, with its fare then fixed to `fare` piastres (the tariff depends on the clock). */
-export async function startedTrip(t: TestApp, rider: TestUser, driver: TestUser, opts: { paymentMethod: 'cash' | 'wallet'; fare: number }) {
-  const created = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { ...TRIP, paymentMethod: opts.paymentMethod } });
+export async function startedTrip(
+  t: TestApp,
+  rider: TestUser,
+  driver: TestUser,
+  opts: { paymentMethod: 'cash' | 'wallet'; fare: number },
+) {
+  const created = await t.api('POST', '/api/v1/trips', {
+    token: rider.accessToken,
+    body: { ...TRIP, paymentMethod: opts.paymentMethod },
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const tripId = created.body.data.id as string;
-  await offerTrip(t.platform.database.db, { tripId, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 60_000) });
+  await offerTrip(t.platform.database.db, {
+    tripId,
+    driverIds: [driver.id],
+    round: 1,
+    expiresAt: new Date(Date.now() + 60_000),
+  });
   const steps: Array<[string, Record<string, unknown>]> = [
     [`/api/v1/trips/${tripId}/driver-response`, { action: 'accept' }],
     [`/api/v1/trips/${tripId}/status`, { status: 'arrived' }],
@@ -82,7 +117,10 @@ export async function startedTrip(t: TestApp, rider: TestUser, driver: TestUser,
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
   const otp = (await t.api('GET', `/api/v1/trips/${tripId}`, { token: rider.accessToken })).body.data.otp;
-  const started = await t.api('POST', `/api/v1/trips/${tripId}/status`, { token: driver.accessToken, body: { status: 'started', otp } });
+  const started = await t.api('POST', `/api/v1/trips/${tripId}/status`, {
+    token: driver.accessToken,
+    body: { status: 'started', otp },
+  });
   assert.equal(started.status, 200, JSON.stringify(started.body));
   await sql(t, 'UPDATE $schema.trips SET fare_amount = $1 WHERE id = $2', [opts.fare, tripId]);
   return tripId;

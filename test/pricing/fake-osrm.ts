@@ -13,7 +13,9 @@ export interface FakeOsrm {
   close(): Promise<void>;
 }
 
-export async function startFakeOsrm(opts: { mode?: OsrmMode; distance?: number; duration?: number } = {}): Promise<FakeOsrm> {
+export async function startFakeOsrm(
+  opts: { mode?: OsrmMode; distance?: number; duration?: number } = {},
+): Promise<FakeOsrm> {
   const hanging = new Set<ServerResponse>();
   const fake: FakeOsrm = {
     url: '',
@@ -38,9 +40,14 @@ export async function startFakeOsrm(opts: { mode?: OsrmMode; distance?: number; 
       res.writeHead(500).end('boom');
       return;
     }
-    const body = fake.mode === 'no_route'
-      ? { code: 'NoRoute', routes: [] }
-      : { code: 'Ok', routes: [{ distance: fake.route.distance, duration: fake.route.duration, legs: [] }], waypoints: [] };
+    const body =
+      fake.mode === 'no_route'
+        ? { code: 'NoRoute', routes: [] }
+        : {
+            code: 'Ok',
+            routes: [{ distance: fake.route.distance, duration: fake.route.duration, legs: [] }],
+            waypoints: [],
+          };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -13,7 +13,11 @@ describe('socket gateway', () => {
 
   describe('handshake', () => {
     test('no token, a garbage token and a forged token are refused with UNAUTHENTICATED', async () => {
-      for (const token of [undefined, 'not-a-jwt', 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImRldi0xIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl']) {
+      for (const token of [
+        undefined,
+        'not-a-jwt',
+        'eyJhbGciOiJIUzI1NiIsImtpZCI6ImRldi0xIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl',
+      ]) {
         const err = await connectError(t, token);
         assert.equal(err.data?.code, 'UNAUTHENTICATED', `token ${token}: ${err.message}`);
       }
@@ -77,7 +81,13 @@ describe('socket gateway', () => {
     });
 
     test('a handler that throws answers INTERNAL without details and the server keeps serving', async () => {
-      t.app.gateway.events.register({ name: 'test:explode', schema: z.object({}), handle: () => { throw new Error('SELECT secret FROM boom'); } });
+      t.app.gateway.events.register({
+        name: 'test:explode',
+        schema: z.object({}),
+        handle: () => {
+          throw new Error('SELECT secret FROM boom');
+        },
+      });
       const socket = await t.connectSocket((await t.signup('rider')).accessToken);
       const reply = await ack(socket, 'test:explode', {});
       assert.deepEqual(reply, { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
@@ -112,12 +122,18 @@ describe('socket gateway', () => {
         assert.deepEqual(seen.map((s) => s.event).sort(), ['trip:accepted', 'trip:status_changed']);
         const [a, b] = seen.map((s) => s.payload);
         assert.equal(a.seq, b.seq);
-        assert.deepEqual({ tripId: a.tripId, from: a.from, to: a.to, version: a.version, room: a.room }, { tripId: trip.id, from: 'searching', to: 'accepted', version: trip.version, room: `trip:${trip.id}` });
+        assert.deepEqual(
+          { tripId: a.tripId, from: a.from, to: a.to, version: a.version, room: a.room },
+          { tripId: trip.id, from: 'searching', to: 'accepted', version: trip.version, room: `trip:${trip.id}` },
+        );
         assert.match(a.at, /^\d{4}-\d\d-\d\dT/);
       }
       // Later events reach both through the room, seq keeps growing.
       const arrived = next(riderSocket, 'trip:arrived');
-      await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'arrived' } });
+      await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
+        token: driver.accessToken,
+        body: { status: 'arrived' },
+      });
       assert.equal((await arrived).seq, riderSeen[0]!.payload.seq + 1);
       riderSocket.disconnect();
       driverSocket.disconnect();
@@ -149,7 +165,10 @@ describe('socket gateway', () => {
       assert.equal(joined.data.room, `trip:${trip.id}`);
       assert.ok(joined.data.seq >= 1);
       const seen = next(admin, 'trip:status_changed');
-      await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'arrived' } });
+      await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
+        token: driver.accessToken,
+        body: { status: 'arrived' },
+      });
       assert.equal((await seen).to, 'arrived');
       stranger.disconnect();
       admin.disconnect();
@@ -171,7 +190,11 @@ describe('socket gateway', () => {
       await sleep(100);
       const statuses = seen.filter((s) => s.event === 'trip:status_changed').map((s) => s.payload.i);
       const positions = seen.filter((s) => s.event === 'trip:driver_location').length;
-      assert.deepEqual(statuses, Array.from({ length: N }, (_, i) => i), 'every status, in order');
+      assert.deepEqual(
+        statuses,
+        Array.from({ length: N }, (_, i) => i),
+        'every status, in order',
+      );
       assert.ok(positions >= 1 && positions < N, `${positions} of ${N} positions delivered`);
       socket.disconnect();
     });
@@ -187,9 +210,15 @@ describe('socket gateway', () => {
       const lastSeq = (await accepted).seq;
       first.disconnect();
 
-      await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'arrived' } });
+      await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
+        token: driver.accessToken,
+        body: { status: 'arrived' },
+      });
       const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
-      await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body: { status: 'started', otp } });
+      await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
+        token: driver.accessToken,
+        body: { status: 'started', otp },
+      });
 
       const again = await t.connectSocket(rider.accessToken);
       const room = `trip:${trip.id}`;
@@ -198,8 +227,17 @@ describe('socket gateway', () => {
       assert.equal((await ack(again, 'trip:subscribe', { tripId: trip.id })).ok, true);
       const missed = await ack(again, 'sync', { room, lastSeq });
       assert.equal(missed.ok, true);
-      assert.deepEqual(missed.data.events.map((e: any) => [e.event, e.payload.to]), [['trip:status_changed', 'arrived'], ['trip:status_changed', 'started']]);
-      assert.deepEqual(missed.data.events.map((e: any) => e.payload.seq), [lastSeq + 1, lastSeq + 2]);
+      assert.deepEqual(
+        missed.data.events.map((e: any) => [e.event, e.payload.to]),
+        [
+          ['trip:status_changed', 'arrived'],
+          ['trip:status_changed', 'started'],
+        ],
+      );
+      assert.deepEqual(
+        missed.data.events.map((e: any) => e.payload.seq),
+        [lastSeq + 1, lastSeq + 2],
+      );
       assert.equal(missed.data.seq, lastSeq + 2);
 
       const upToDate = await ack(again, 'sync', { room, lastSeq: lastSeq + 2 });

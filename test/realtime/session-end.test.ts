@@ -30,10 +30,13 @@ function timeUntilDisconnected(socket: ClientSocket, from = Date.now()): Promise
 /** What an event sent by `socket` came to: its ack, or 'disconnected' when the server closed first. */
 async function outcomeOf(socket: ClientSocket, event: string, payload: unknown): Promise<string> {
   const closed = new Promise<string>((resolve) => socket.once('disconnect', () => resolve('disconnected')));
-  const acked = socket.timeout(DISCONNECT_BUDGET_MS + 500).emitWithAck(event, payload).then(
-    (reply: { ok: boolean; error?: { code: string } }) => (reply.ok ? 'ok' : reply.error!.code),
-    () => 'no answer',
-  );
+  const acked = socket
+    .timeout(DISCONNECT_BUDGET_MS + 500)
+    .emitWithAck(event, payload)
+    .then(
+      (reply: { ok: boolean; error?: { code: string } }) => (reply.ok ? 'ok' : reply.error!.code),
+      () => 'no answer',
+    );
   return Promise.race([acked, closed]);
 }
 
@@ -73,64 +76,100 @@ describe('sockets end with their session', () => {
     return { rider, driver, trip };
   }
 
-  const messagesOf = async (tripId: string) => (await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [tripId]))[0]!.n;
+  const messagesOf = async (tripId: string) =>
+    (
+      await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [tripId])
+    )[0]!.n;
 
   test('logout: the socket is closed within 2 s; a chat:send racing it is refused and nothing reaches the other member', async () => {
     const { rider, driver, trip } = await chattingPair();
     const riderSocket = await t.connectSocket(rider.accessToken);
     const driverSocket = await t.connectSocket(driver.accessToken);
     await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
-    assert.equal((await ack(riderSocket, 'chat:send', { tripId: trip.id, text: 'before', clientMessageId: 'c-1' })).ok, true, 'alive before logout');
+    assert.equal(
+      (await ack(riderSocket, 'chat:send', { tripId: trip.id, text: 'before', clientMessageId: 'c-1' })).ok,
+      true,
+      'alive before logout',
+    );
     const heard: string[] = [];
     driverSocket.on('chat:message', (m: { text: string }) => m.text !== 'before' && heard.push(m.text));
 
     const closing = timeUntilDisconnected(riderSocket);
     assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
-    const late = await outcomeOf(riderSocket, 'chat:send', { tripId: trip.id, text: 'after logout', clientMessageId: 'c-2' });
+    const late = await outcomeOf(riderSocket, 'chat:send', {
+      tripId: trip.id,
+      text: 'after logout',
+      clientMessageId: 'c-2',
+    });
     assert.ok(['UNAUTHENTICATED', 'disconnected'].includes(late), `chat:send after logout came to ${late}`);
     assert.ok((await closing) < DISCONNECT_BUDGET_MS, 'disconnected within the budget');
     assert.equal(await messagesOf(trip.id), 1, 'nothing stored after logout');
     assert.deepEqual(heard, [], 'the driver got nothing from the ended session');
   });
 
-  test('an operator\'s SQL revoke disconnects the session\'s sockets on both nodes within 2 s', async () => {
+  test("an operator's SQL revoke disconnects the session's sockets on both nodes within 2 s", async () => {
     const rider = await t.signup('rider');
     const onA = await t.connectSocket(rider.accessToken);
     const onB = await connectToB(rider.accessToken);
     const started = Date.now();
     const closing = [timeUntilDisconnected(onA, started), timeUntilDisconnected(onB, started)];
-    await query(t, `UPDATE $schema.sessions SET revoked_at = now(), revoke_reason = 'operator' WHERE user_id = $1`, [rider.id]);
+    await query(t, `UPDATE $schema.sessions SET revoked_at = now(), revoke_reason = 'operator' WHERE user_id = $1`, [
+      rider.id,
+    ]);
     const [a = Infinity, bTime = Infinity] = await Promise.all(closing);
     assert.ok(a < DISCONNECT_BUDGET_MS && bTime < DISCONNECT_BUDGET_MS, `A ${a} ms, B ${bTime} ms`);
   });
 
-  test('logout on node A closes the same session\'s socket on node B within 2 s; another session of the user stays', async () => {
+  test("logout on node A closes the same session's socket on node B within 2 s; another session of the user stays", async () => {
     const rider = await t.signup('rider');
-    const second = (await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })).body.data.accessToken as string;
+    const second = (
+      await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })
+    ).body.data.accessToken as string;
     const onB = await connectToB(rider.accessToken);
     const otherSession = await connectToB(second);
     const closing = timeUntilDisconnected(onB);
     assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
     assert.ok((await closing) < DISCONNECT_BUDGET_MS);
-    assert.equal(otherSession.connected, true, 'the user\'s other session is untouched');
+    assert.equal(otherSession.connected, true, "the user's other session is untouched");
     const served = await ack(otherSession, 'trip:subscribe', { tripId: '00000000-0000-4000-8000-000000000000' });
     assert.equal(served.error?.code, 'FORBIDDEN', 'and still served (not a member of that trip, but signed in)');
   });
 
-  test('refresh-token reuse, erasure (DELETE /me) and suspension each close the session\'s socket within 2 s', async () => {
+  test("refresh-token reuse, erasure (DELETE /me) and suspension each close the session's socket within 2 s", async () => {
     const admin = await t.admin();
     const reused = await t.signup('rider');
     const erased = await t.signup('rider');
     const suspended = await t.signup('driver');
     const sockets = await Promise.all([reused, erased, suspended].map((u: TestUser) => t.connectSocket(u.accessToken)));
     const closing = sockets.map((s) => timeUntilDisconnected(s));
-    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status, 200);
-    assert.equal((await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status, 401, 'reuse revokes the family');
-    const erasure = await t.api('DELETE', '/api/v1/me', { token: erased.accessToken, body: { password: 'password-123' } });
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
+      200,
+    );
+    assert.equal(
+      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
+      401,
+      'reuse revokes the family',
+    );
+    const erasure = await t.api('DELETE', '/api/v1/me', {
+      token: erased.accessToken,
+      body: { password: 'password-123' },
+    });
     assert.ok(erasure.status < 300, JSON.stringify(erasure.body));
-    assert.equal((await t.api('PATCH', `/api/v1/admin/users/${suspended.id}`, { token: admin.accessToken, body: { suspended: true } })).status, 200);
+    assert.equal(
+      (
+        await t.api('PATCH', `/api/v1/admin/users/${suspended.id}`, {
+          token: admin.accessToken,
+          body: { suspended: true },
+        })
+      ).status,
+      200,
+    );
     const times = await Promise.all(closing);
-    assert.ok(times.every((ms) => ms < DISCONNECT_BUDGET_MS), `reuse/erasure/suspension: ${times.join(', ')} ms`);
+    assert.ok(
+      times.every((ms) => ms < DISCONNECT_BUDGET_MS),
+      `reuse/erasure/suspension: ${times.join(', ')} ms`,
+    );
   });
 
   test('a role change applies to a live socket: a demoted admin leaves the admin room', async () => {
@@ -152,7 +191,7 @@ describe('sockets end with their session', () => {
   });
 
   // Last: it stops node B's LISTEN connection.
-  test('an ended session\'s socket is refused UNAUTHENTICATED on its next event, before any disconnect', async () => {
+  test("an ended session's socket is refused UNAUTHENTICATED on its next event, before any disconnect", async () => {
     const { rider, trip } = await chattingPair();
     const socket = await connectToB(rider.accessToken);
     assert.equal((await ack(socket, 'chat:send', { tripId: trip.id, text: 'hi', clientMessageId: 'b-1' })).ok, true);

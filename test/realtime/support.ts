@@ -41,7 +41,10 @@ export function record(socket: ClientSocket, events: string[]): Array<{ event: s
 }
 
 /** Rejects with the connect_error (for handshake failures). */
-export async function connectError(t: TestApp, token: string | undefined): Promise<{ message: string; data?: { code: string; retryAfter?: number } }> {
+export async function connectError(
+  t: TestApp,
+  token: string | undefined,
+): Promise<{ message: string; data?: { code: string; retryAfter?: number } }> {
   try {
     const s = await t.connectSocket(token);
     s.disconnect();
@@ -60,12 +63,27 @@ export async function acceptedTrip(t: TestApp, rider: TestUser, driver: TestUser
   if (created.status !== 201) throw new Error(`trip create failed: ${JSON.stringify(created.body)}`);
   const trip = created.body.data;
   // Dispatch may be offering this trip to nearby drivers at the same moment: a deadlock with it is retried.
-  await eventually(() => offerTrip(t.platform.database.db, { tripId: trip.id, driverIds: [driver.id, ...extraDrivers.map((d) => d.id)], round: 1, expiresAt: new Date(Date.now() + 60_000) })
-    .then(() => true, (err: { code?: string }) => {
-      if (err.code !== '40P01') throw err;
-      return false;
-    }), 5_000, 20);
-  const accepted = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+  await eventually(
+    () =>
+      offerTrip(t.platform.database.db, {
+        tripId: trip.id,
+        driverIds: [driver.id, ...extraDrivers.map((d) => d.id)],
+        round: 1,
+        expiresAt: new Date(Date.now() + 60_000),
+      }).then(
+        () => true,
+        (err: { code?: string }) => {
+          if (err.code !== '40P01') throw err;
+          return false;
+        },
+      ),
+    5_000,
+    20,
+  );
+  const accepted = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+    token: driver.accessToken,
+    body: { action: 'accept' },
+  });
   if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
   return accepted.body.data as { id: string; version: number; status: string };
 }

@@ -22,8 +22,16 @@ describe('ride safety checks from the location stream', () => {
   after(async () => t.close());
 
   const batch = (driver: TestUser, points: Array<Record<string, unknown>>) =>
-    t.api('POST', '/api/v1/location/batch-update', { token: driver.accessToken, body: { points: points.map((p) => ({ accuracy: 5, ...p })) } });
-  const events = (tripId: string) => rows<{ kind: string }>(t, 'SELECT kind, details FROM $schema.safety_events WHERE trip_id = $1 ORDER BY created_at', [tripId]);
+    t.api('POST', '/api/v1/location/batch-update', {
+      token: driver.accessToken,
+      body: { points: points.map((p) => ({ accuracy: 5, ...p })) },
+    });
+  const events = (tripId: string) =>
+    rows<{ kind: string }>(
+      t,
+      'SELECT kind, details FROM $schema.safety_events WHERE trip_id = $1 ORDER BY created_at',
+      [tripId],
+    );
 
   async function ride() {
     const rider = await t.signup('rider');
@@ -35,12 +43,20 @@ describe('ride safety checks from the location stream', () => {
   test('stopped for more than 5 minutes mid-trip: one event, the rider and the admin room are told', async () => {
     const { rider, driver, trip } = await ride();
     const start = Date.now() - 6 * 60_000;
-    const parked = Array.from({ length: 12 }, (_, i) => ({ lat: ON_ROUTE.lat + (i % 2) * 0.00005, lng: ON_ROUTE.lng, speed: 0, timestamp: start + i * 30_000 }));
+    const parked = Array.from({ length: 12 }, (_, i) => ({
+      lat: ON_ROUTE.lat + (i % 2) * 0.00005,
+      lng: ON_ROUTE.lng,
+      speed: 0,
+      timestamp: start + i * 30_000,
+    }));
     const res = await batch(driver, parked);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.data.accepted, 12);
     await eventually(async () => (await events(trip.id)).length === 1);
-    assert.deepEqual((await events(trip.id)).map((e) => e.kind), ['stopped']);
+    assert.deepEqual(
+      (await events(trip.id)).map((e) => e.kind),
+      ['stopped'],
+    );
     const alert = await eventually(() => sockets.find('safety:alert', (p) => p.tripId === trip.id)[0]);
     assert.equal(alert.target, 'admin');
     assert.equal(alert.payload.kind, 'stopped');
@@ -58,9 +74,15 @@ describe('ride safety checks from the location stream', () => {
 
   test('more than 1 km off the pickup→dropoff corridor', async () => {
     const { driver, trip } = await ride();
-    await batch(driver, [{ ...ON_ROUTE, speed: 10, timestamp: Date.now() - 10_000 }, { ...OFF_ROUTE, speed: 10, timestamp: Date.now() - 1_000 }]);
+    await batch(driver, [
+      { ...ON_ROUTE, speed: 10, timestamp: Date.now() - 10_000 },
+      { ...OFF_ROUTE, speed: 10, timestamp: Date.now() - 1_000 },
+    ]);
     await eventually(async () => (await events(trip.id)).some((e) => e.kind === 'off_route'));
-    assert.deepEqual((await events(trip.id)).map((e) => e.kind), ['off_route']);
+    assert.deepEqual(
+      (await events(trip.id)).map((e) => e.kind),
+      ['off_route'],
+    );
   });
 
   test('over 120 km/h', async () => {
@@ -74,7 +96,9 @@ describe('ride safety checks from the location stream', () => {
     const driver = await t.driver();
     const late = await acceptedTrip(t, rider, driver);
     await eventually(async () => (await events(late.id)).some((e) => e.kind === 'not_started'), 8_000);
-    await eventually(() => sockets.find('safety:alert', (p) => p.tripId === late.id && p.kind === 'not_started').length === 1);
+    await eventually(
+      () => sockets.find('safety:alert', (p) => p.tripId === late.id && p.kind === 'not_started').length === 1,
+    );
 
     const { trip: onTime } = await ride(); // started right away
     await sleep(1_500);

@@ -30,7 +30,10 @@ describe('trip sharing', () => {
     assert.equal(before.body.data.driver.name, 'Test driver');
     assert.ok(!JSON.stringify(before.body.data).includes(rider.id), 'nothing identifies the rider');
 
-    await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: { lat: 30.046, lng: 31.236, accuracy: 5, timestamp: Date.now() } });
+    await t.api('POST', '/api/v1/location/update', {
+      token: driver.accessToken,
+      body: { lat: 30.046, lng: 31.236, accuracy: 5, timestamp: Date.now() },
+    });
     const live = await t.api('GET', `/api/v1/share/${token}`);
     assert.deepEqual([live.body.data.position.lat, live.body.data.position.lng], [30.046, 31.236]);
 
@@ -50,10 +53,19 @@ describe('trip sharing', () => {
     const stranger = await t.signup('rider');
     assert.equal((await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: stranger.accessToken })).status, 404);
     const { token } = (await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken })).body.data;
-    assert.equal((await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: driver.accessToken })).status, 403);
-    assert.equal((await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: rider.accessToken })).status, 204);
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: driver.accessToken })).status,
+      403,
+    );
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: rider.accessToken })).status,
+      204,
+    );
     assert.equal((await t.api('GET', `/api/v1/share/${token}`)).status, 404);
-    assert.equal((await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: rider.accessToken })).status, 404);
+    assert.equal(
+      (await t.api('DELETE', `/api/v1/trips/${trip.id}/share/${token}`, { token: rider.accessToken })).status,
+      404,
+    );
     assert.equal((await t.api('GET', '/api/v1/share/not-a-token')).status, 404);
   });
 });

@@ -4,7 +4,11 @@ import type { Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { OWN_OFFERS, acceptedTrip, rows } from './trips.js';
 
-function ack<T = any>(socket: Socket, event: string, payload: unknown): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
+function ack<T = any>(
+  socket: Socket,
+  event: string,
+  payload: unknown,
+): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
   return socket.timeout(5_000).emitWithAck(event, payload);
 }
 
@@ -37,7 +41,10 @@ describe('socket events: sos:trigger and chat:send over a real Socket.IO connect
     const reply = await ack<{ alertId: string }>(riderSocket, 'sos:trigger', { lat: 30.05, lng: 31.24 });
     assert.equal(reply.ok, true, JSON.stringify(reply));
     const alertId = reply.data!.alertId;
-    assert.equal((await rows(t, 'SELECT count(*)::int AS n FROM $schema.sos_alerts WHERE id = $1', [alertId]))[0]!.n, 1);
+    assert.equal(
+      (await rows(t, 'SELECT count(*)::int AS n FROM $schema.sos_alerts WHERE id = $1', [alertId]))[0]!.n,
+      1,
+    );
     assert.equal((await alerted).alertId, alertId);
     const bad = await ack(riderSocket, 'sos:trigger', { lat: 91, lng: 31 });
     assert.equal(bad.ok, false);
@@ -51,16 +58,31 @@ describe('socket events: sos:trigger and chat:send over a real Socket.IO connect
     const driverSocket = await t.connectSocket(driver.accessToken);
     const trip = await acceptedTrip(t, rider, driver);
     await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
-    const heard = next<{ messageId: string; text: string }>(driverSocket, 'chat:message', (p) => p.text === 'at the corner');
-    const reply = await ack<{ messageId: string }>(riderSocket, 'chat:send', { tripId: trip.id, text: 'at the corner', clientMessageId: 'sock-1' });
+    const heard = next<{ messageId: string; text: string }>(
+      driverSocket,
+      'chat:message',
+      (p) => p.text === 'at the corner',
+    );
+    const reply = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
+      tripId: trip.id,
+      text: 'at the corner',
+      clientMessageId: 'sock-1',
+    });
     assert.equal(reply.ok, true, JSON.stringify(reply));
     assert.equal((await heard).messageId, reply.data!.messageId);
-    const again = await ack<{ messageId: string }>(riderSocket, 'chat:send', { tripId: trip.id, text: 'at the corner', clientMessageId: 'sock-1' });
+    const again = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
+      tripId: trip.id,
+      text: 'at the corner',
+      clientMessageId: 'sock-1',
+    });
     assert.equal(again.data!.messageId, reply.data!.messageId, 'same clientMessageId, same message');
 
     const stranger = await t.connectSocket((await t.signup('rider')).accessToken);
     const denied = await ack(stranger, 'chat:send', { tripId: trip.id, text: 'hi', clientMessageId: 'x' });
     assert.deepEqual([denied.ok, denied.error?.code], [false, 'NOT_FOUND']);
-    assert.equal((await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [trip.id]))[0]!.n, 1);
+    assert.equal(
+      (await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [trip.id]))[0]!.n,
+      1,
+    );
   });
 });

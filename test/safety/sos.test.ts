@@ -47,24 +47,59 @@ describe('SOS', () => {
     await smtp.close();
   });
 
-  const sos = (user: TestUser, body: Record<string, unknown>) => t.api('POST', '/api/v1/sos', { token: user.accessToken, body });
+  const sos = (user: TestUser, body: Record<string, unknown>) =>
+    t.api('POST', '/api/v1/sos', { token: user.accessToken, body });
 
   test('emergency contacts: at most 5, Egyptian phone or email, normalised', async () => {
     const rider = await t.signup('rider');
     const six = Array.from({ length: 6 }, (_, i) => ({ name: `C${i}`, email: `c${i}@example.com` }));
-    assert.equal((await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: six } })).status, 400);
-    assert.equal((await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: [{ name: 'X', phone: '+14155550100' }] } })).status, 400);
-    assert.equal((await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: [{ name: 'Nobody' }] } })).status, 400);
-    const ok = await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: [{ name: 'Mona', phone: '01001234567' }, { name: 'Omar', email: 'omar@example.com' }] } });
+    assert.equal(
+      (await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: { contacts: six } }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (
+        await t.api('PUT', '/api/v1/me/emergency-contacts', {
+          token: rider.accessToken,
+          body: { contacts: [{ name: 'X', phone: '+14155550100' }] },
+        })
+      ).status,
+      400,
+    );
+    assert.equal(
+      (
+        await t.api('PUT', '/api/v1/me/emergency-contacts', {
+          token: rider.accessToken,
+          body: { contacts: [{ name: 'Nobody' }] },
+        })
+      ).status,
+      400,
+    );
+    const ok = await t.api('PUT', '/api/v1/me/emergency-contacts', {
+      token: rider.accessToken,
+      body: {
+        contacts: [
+          { name: 'Mona', phone: '01001234567' },
+          { name: 'Omar', email: 'omar@example.com' },
+        ],
+      },
+    });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.deepEqual(ok.body.data.contacts.map((c: { phone: string | null }) => c.phone), ['+201001234567', null]);
+    assert.deepEqual(
+      ok.body.data.contacts.map((c: { phone: string | null }) => c.phone),
+      ['+201001234567', null],
+    );
     const got = await t.api('GET', '/api/v1/me/emergency-contacts', { token: rider.accessToken });
     assert.equal(got.body.data.contacts.length, 2);
   });
 
   test('the alert is stored and its id returned while every provider throws; each channel is tracked', async () => {
     const rider = await t.signup('rider');
-    await t.api('PUT', '/api/v1/me/emergency-contacts', { token: rider.accessToken, body: [{ name: 'Mona', phone: '01001234567', email: 'mona@example.com' }] });
+    await t.api('PUT', '/api/v1/me/emergency-contacts', {
+      token: rider.accessToken,
+      body: [{ name: 'Mona', phone: '01001234567', email: 'mona@example.com' }],
+    });
     const res = await sos(rider, { ...HERE, note: 'help' });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const alertId = res.body.data.alertId as string;
@@ -75,7 +110,12 @@ describe('SOS', () => {
     await eventually(() => sockets.find('sos:alert', (p) => p.alertId === alertId)[0]);
     const view = await eventually(async () => {
       const r = await t.api('GET', `/api/v1/sos/${alertId}`, { token: rider.accessToken });
-      const chans = r.body.data.channels as Array<{ channel: string; status: string; attempts: number; lastError?: string }>;
+      const chans = r.body.data.channels as Array<{
+        channel: string;
+        status: string;
+        attempts: number;
+        lastError?: string;
+      }>;
       return chans.filter((c) => c.channel !== 'socket').every((c) => c.attempts >= 1) ? r.body.data : undefined;
     });
     assert.equal(view.status, 'open');
@@ -94,10 +134,15 @@ describe('SOS', () => {
   test('escalation fires after the window, repeats, and acknowledging stops it', async () => {
     const rider = await t.signup('rider');
     const alertId = (await sos(rider, HERE)).body.data.alertId as string;
-    const escalations = async () => (await rows(t, 'SELECT escalations FROM $schema.sos_alerts WHERE id = $1', [alertId]))[0]!.escalations as number;
+    const escalations = async () =>
+      (await rows(t, 'SELECT escalations FROM $schema.sos_alerts WHERE id = $1', [alertId]))[0]!.escalations as number;
     assert.equal(await escalations(), 0, 'nothing before the window');
     await eventually(async () => (await escalations()) >= 2, 10_000);
-    const calls = await rows(t, "SELECT recipient FROM $schema.notification_deliveries WHERE subject_id = $1 AND channel = 'call'", [alertId]);
+    const calls = await rows(
+      t,
+      "SELECT recipient FROM $schema.notification_deliveries WHERE subject_id = $1 AND channel = 'call'",
+      [alertId],
+    );
     assert.ok(calls.length >= 2 && calls.every((c) => c.recipient === '+201000000001'), 'each round calls on-call');
     await eventually(() => sockets.find('sos:escalated', (p) => p.alertId === alertId).length >= 1);
 
@@ -115,7 +160,10 @@ describe('SOS', () => {
     assert.equal(again.status, 200, 'acknowledging twice is harmless');
     const resolved = await t.api('POST', `/api/v1/admin/sos/${alertId}/resolve`, { token: admin.accessToken });
     assert.equal(resolved.body.data.status, 'resolved');
-    assert.equal((await t.api('POST', `/api/v1/admin/sos/${alertId}/acknowledge`, { token: admin.accessToken })).status, 409);
+    assert.equal(
+      (await t.api('POST', `/api/v1/admin/sos/${alertId}/acknowledge`, { token: admin.accessToken })).status,
+      409,
+    );
   });
 
   test('owner and admins see an alert; anyone else gets 404; riders cannot acknowledge', async () => {
@@ -125,7 +173,10 @@ describe('SOS', () => {
     assert.equal((await t.api('GET', `/api/v1/sos/${alertId}`, { token: rider.accessToken })).status, 200);
     assert.equal((await t.api('GET', `/api/v1/sos/${alertId}`, { token: admin.accessToken })).status, 200);
     assert.equal((await t.api('GET', `/api/v1/sos/${alertId}`, { token: other.accessToken })).status, 404);
-    assert.equal((await t.api('POST', `/api/v1/admin/sos/${alertId}/acknowledge`, { token: rider.accessToken })).status, 403);
+    assert.equal(
+      (await t.api('POST', `/api/v1/admin/sos/${alertId}/acknowledge`, { token: rider.accessToken })).status,
+      403,
+    );
     assert.equal((await sos(rider, { lat: 0, lng: 0 })).status, 400);
   });
 
@@ -134,7 +185,11 @@ describe('SOS', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => sos(rider, HERE)));
     assert.ok(results.every((r) => r.status === 201));
     assert.equal(new Set(results.map((r) => r.body.data.alertId)).size, 1);
-    const open = await rows(t, "SELECT count(*)::int AS n FROM $schema.sos_alerts WHERE user_id = $1 AND status = 'open'", [rider.id]);
+    const open = await rows(
+      t,
+      "SELECT count(*)::int AS n FROM $schema.sos_alerts WHERE user_id = $1 AND status = 'open'",
+      [rider.id],
+    );
     assert.equal(open[0]!.n, 1);
   });
 
@@ -149,12 +204,20 @@ describe('SOS', () => {
     assert.equal(first.payload.lat, HERE.lat);
     // The driver's phone streams the car's position: from then on it is live.
     const moved = { lat: 30.0555, lng: 31.2444 };
-    const upd = await t.api('POST', '/api/v1/location/update', { token: driver.accessToken, body: { ...moved, accuracy: 5, timestamp: Date.now() } });
+    const upd = await t.api('POST', '/api/v1/location/update', {
+      token: driver.accessToken,
+      body: { ...moved, accuracy: 5, timestamp: Date.now() },
+    });
     assert.equal(upd.status, 200, JSON.stringify(upd.body));
-    const live = await eventually(() => sockets.find('sos:location', (p) => p.alertId === alertId && p.source === 'live')[0]);
+    const live = await eventually(
+      () => sockets.find('sos:location', (p) => p.alertId === alertId && p.source === 'live')[0],
+    );
     assert.deepEqual([live.payload.lat, live.payload.lng, live.payload.tripId], [moved.lat, moved.lng, trip.id]);
     const stamps = sockets.find('sos:location', (p) => p.alertId === alertId).map((e) => e.at);
     const gaps = stamps.slice(1).map((s, i) => s - stamps[i]!);
-    assert.ok(gaps.every((g) => g > 100), `roughly every interval, got ${gaps.join(',')}`);
+    assert.ok(
+      gaps.every((g) => g > 100),
+      `roughly every interval, got ${gaps.join(',')}`,
+    );
   });
 });

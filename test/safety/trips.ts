@@ -11,11 +11,22 @@ export const DROPOFF = { lat: 30.0626, lng: 31.2497 };
 
 /** A rider's trip accepted by `driver` through the API (the chat room is created by that accept). */
 export async function acceptedTrip(t: TestApp, rider: TestUser, driver: TestUser): Promise<{ id: string }> {
-  const created = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' } });
+  const created = await t.api('POST', '/api/v1/trips', {
+    token: rider.accessToken,
+    body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const tripId = created.body.data.id as string;
-  await offerTrip(t.platform.database.db, { tripId, driverIds: [driver.id], round: 1, expiresAt: new Date(Date.now() + 120_000) });
-  const res = await t.api('POST', `/api/v1/trips/${tripId}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+  await offerTrip(t.platform.database.db, {
+    tripId,
+    driverIds: [driver.id],
+    round: 1,
+    expiresAt: new Date(Date.now() + 120_000),
+  });
+  const res = await t.api('POST', `/api/v1/trips/${tripId}/driver-response`, {
+    token: driver.accessToken,
+    body: { action: 'accept' },
+  });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return { id: tripId };
 }
@@ -29,8 +40,17 @@ export async function startedTrip(t: TestApp, rider: TestUser, driver: TestUser)
   return trip;
 }
 
-export async function advance(t: TestApp, driver: TestUser, tripId: string, status: 'arrived' | 'started' | 'completed', otp?: string) {
-  const res = await t.api('POST', `/api/v1/trips/${tripId}/status`, { token: driver.accessToken, body: otp ? { status, otp } : { status } });
+export async function advance(
+  t: TestApp,
+  driver: TestUser,
+  tripId: string,
+  status: 'arrived' | 'started' | 'completed',
+  otp?: string,
+) {
+  const res = await t.api('POST', `/api/v1/trips/${tripId}/status`, {
+    token: driver.accessToken,
+    body: otp ? { status, otp } : { status },
+  });
   assert.equal(res.status, 200, JSON.stringify(res.body));
 }
 

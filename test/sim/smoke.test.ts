@@ -7,8 +7,31 @@ import { simulateArgs } from '../../sim/city.js';
 // A small dense city (1 km around downtown, fast cars, short boarding) so a trip can finish in two simulated minutes.
 test('a two-minute city at 15x completes trips and reports every figure', async () => {
   const report = await simulateArgs([
-    '--drivers', '10', '--riders', '5', '--minutes', '2', '--speed', '15', '--area-km', '1', '--boarding', '8', '--rate', '6',
-    '--kmh', '120', '--trip-km', '1', '--cancel-prob', '0', '--driver-cancel-prob', '0', '--seed', '3', '--quiet',
+    '--drivers',
+    '10',
+    '--riders',
+    '5',
+    '--minutes',
+    '2',
+    '--speed',
+    '15',
+    '--area-km',
+    '1',
+    '--boarding',
+    '8',
+    '--rate',
+    '6',
+    '--kmh',
+    '120',
+    '--trip-km',
+    '1',
+    '--cancel-prob',
+    '0',
+    '--driver-cancel-prob',
+    '0',
+    '--seed',
+    '3',
+    '--quiet',
   ]);
   assert.ok(report.requests > 0, 'riders requested trips');
   assert.ok(report.completed >= 1, `at least one trip completed: ${JSON.stringify(report)}`);

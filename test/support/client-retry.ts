@@ -7,7 +7,10 @@ import type { ApiResponse } from '../../support/harness.js';
  * pool's connect timeout; the API answers that with 503 + Retry-After by
  * design, and tests of "exactly one wins" check the outcome a client ends with.
  */
-export async function retrying503(send: () => Promise<ApiResponse>, opts: { attempts?: number; onRetry?: () => void } = {}): Promise<ApiResponse> {
+export async function retrying503(
+  send: () => Promise<ApiResponse>,
+  opts: { attempts?: number; onRetry?: () => void } = {},
+): Promise<ApiResponse> {
   const attempts = opts.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const res = await send();

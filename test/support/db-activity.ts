@@ -18,7 +18,10 @@ export async function describeDatabaseActivity(t: TestApp): Promise<string> {
       WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()
       ORDER BY xact_start NULLS LAST`);
     const { totalCount, idleCount, waitingCount } = t.platform.database.pool;
-    return [`pool: ${totalCount} open, ${idleCount} idle, ${waitingCount} waiting`, ...rows.map((r) => JSON.stringify(r))].join('\n');
+    return [
+      `pool: ${totalCount} open, ${idleCount} idle, ${waitingCount} waiting`,
+      ...rows.map((r) => JSON.stringify(r)),
+    ].join('\n');
   } finally {
     await client.end();
   }

@@ -33,28 +33,48 @@ describe('races (seed 003)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const roundStart = performance.now();
       const trip = await requestTrip(t, rider);
-      await offer(t, trip.id, drivers.map((d) => d.id));
+      await offer(
+        t,
+        trip.id,
+        drivers.map((d) => d.id),
+      );
       const results = await Promise.all(drivers.map((d) => accept(d, trip.id)));
       const counts = tally(results);
       assert.deepEqual(counts, { 200: 1, 409: DRIVERS - 1 }, `round ${round}: ${JSON.stringify(counts)}`);
       const winner = drivers[results.findIndex((r) => r.status === 200)]!;
       for (const loser of results.filter((r) => r.status === 409)) assert.equal(loser.body.error.code, 'CONFLICT');
 
-      const [row] = await query<{ driver_id: string; status: string }>(t, 'SELECT driver_id, status FROM $schema.trips WHERE id = $1', [trip.id]);
+      const [row] = await query<{ driver_id: string; status: string }>(
+        t,
+        'SELECT driver_id, status FROM $schema.trips WHERE id = $1',
+        [trip.id],
+      );
       assert.equal(row!.status, 'accepted');
       assert.equal(row!.driver_id, winner.id, 'the trip names the one driver who got 200');
-      const offers = await query<{ status: string; n: number }>(t, 'SELECT status, count(*)::int AS n FROM $schema.trip_offers WHERE trip_id = $1 GROUP BY status', [trip.id]);
+      const offers = await query<{ status: string; n: number }>(
+        t,
+        'SELECT status, count(*)::int AS n FROM $schema.trip_offers WHERE trip_id = $1 GROUP BY status',
+        [trip.id],
+      );
       assert.deepEqual(Object.fromEntries(offers.map((o) => [o.status, o.n])), { accepted: 1, withdrawn: DRIVERS - 1 });
 
       // Free the winner and the rider for the next round.
-      const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: rider.accessToken, body: { reason: 'race round done' } });
+      const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+        token: rider.accessToken,
+        body: { reason: 'race round done' },
+      });
       assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
       slowestRoundMs = Math.max(slowestRoundMs, performance.now() - roundStart);
     }
     const totalMs = performance.now() - started;
-    const accepted = await query<{ n: number }>(t, "SELECT count(*)::int AS n FROM $schema.events WHERE type = 'trip.status_changed' AND payload->>'to' = 'accepted'");
+    const accepted = await query<{ n: number }>(
+      t,
+      "SELECT count(*)::int AS n FROM $schema.events WHERE type = 'trip.status_changed' AND payload->>'to' = 'accepted'",
+    );
     assert.equal(accepted[0]!.n, ROUNDS, 'one acceptance event per round, never two');
-    console.log(`# race: ${ROUNDS} rounds x ${DRIVERS} drivers in ${Math.round(totalMs)} ms (avg ${Math.round(totalMs / ROUNDS)} ms, slowest ${Math.round(slowestRoundMs)} ms)`);
+    console.log(
+      `# race: ${ROUNDS} rounds x ${DRIVERS} drivers in ${Math.round(totalMs)} ms (avg ${Math.round(totalMs / ROUNDS)} ms, slowest ${Math.round(slowestRoundMs)} ms)`,
+    );
   });
 
   test('a driver offered two trips who accepts both at once wins at most one', async () => {
@@ -65,10 +85,17 @@ describe('races (seed 003)', () => {
       for (const trip of trips) await offer(t, trip.id, [driver.id]);
       const results = await Promise.all(trips.map((trip) => accept(driver, trip.id)));
       assert.deepEqual(tally(results), { 200: 1, 409: 1 }, `round ${round}`);
-      const active = await query<{ n: number }>(t, "SELECT count(*)::int AS n FROM $schema.trips WHERE driver_id = $1 AND status IN ('accepted','arrived','started')", [driver.id]);
+      const active = await query<{ n: number }>(
+        t,
+        "SELECT count(*)::int AS n FROM $schema.trips WHERE driver_id = $1 AND status IN ('accepted','arrived','started')",
+        [driver.id],
+      );
       assert.equal(active[0]!.n, 1);
       for (const [i, trip] of trips.entries()) {
-        const res = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, { token: riders[i]!.accessToken, body: { reason: 'next round' } });
+        const res = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+          token: riders[i]!.accessToken,
+          body: { reason: 'next round' },
+        });
         assert.equal(res.status, 200, JSON.stringify(res.body));
       }
     }
@@ -85,9 +112,13 @@ describe('races (seed 003)', () => {
   test('10 parallel POST /trips from one rider: exactly one 201, one trip row', async () => {
     for (let round = 0; round < 5; round++) {
       const rider = await t.signup('rider');
-      const results = await Promise.all(Array.from({ length: 10 }, () => t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })),
+      );
       assert.deepEqual(tally(results), { 201: 1, 409: 9 });
-      const rows = await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.trips WHERE rider_id = $1', [rider.id]);
+      const rows = await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.trips WHERE rider_id = $1', [
+        rider.id,
+      ]);
       assert.equal(rows[0]!.n, 1);
     }
   });

@@ -16,10 +16,15 @@ describe('trip rules', () => {
   });
   after(async () => t.close());
 
-  const setStatus = (user: TestUser, tripId: string, body: object) => t.api('POST', `/api/v1/trips/${tripId}/status`, { token: user.accessToken, body });
-  const cancel = (user: TestUser, tripId: string, reason = 'changed my mind') => t.api('POST', `/api/v1/trips/${tripId}/cancel`, { token: user.accessToken, body: { reason } });
-  const driverState = async (driver: TestUser) => (await query<{ state: string }>(t, 'SELECT state FROM $schema.driver_profiles WHERE user_id = $1', [driver.id]))[0]!.state;
-  const otpOf = async (rider: TestUser, tripId: string) => (await t.api('GET', `/api/v1/trips/${tripId}`, { token: rider.accessToken })).body.data.otp as string;
+  const setStatus = (user: TestUser, tripId: string, body: object) =>
+    t.api('POST', `/api/v1/trips/${tripId}/status`, { token: user.accessToken, body });
+  const cancel = (user: TestUser, tripId: string, reason = 'changed my mind') =>
+    t.api('POST', `/api/v1/trips/${tripId}/cancel`, { token: user.accessToken, body: { reason } });
+  const driverState = async (driver: TestUser) =>
+    (await query<{ state: string }>(t, 'SELECT state FROM $schema.driver_profiles WHERE user_id = $1', [driver.id]))[0]!
+      .state;
+  const otpOf = async (rider: TestUser, tripId: string) =>
+    (await t.api('GET', `/api/v1/trips/${tripId}`, { token: rider.accessToken })).body.data.otp as string;
 
   test('only the assigned driver moves the trip: rider/admin 403, strangers 404, bad transitions 409', async () => {
     const rider = await t.signup('rider');
@@ -28,12 +33,21 @@ describe('trip rules', () => {
     const stranger = await t.signup('rider');
     const trip = await acceptedTrip(t, rider, driver);
 
-    for (const [who, status, code] of [[rider, 403, 'FORBIDDEN'], [admin, 403, 'FORBIDDEN'], [stranger, 404, 'NOT_FOUND'], [otherDriver, 404, 'NOT_FOUND']] as const) {
+    for (const [who, status, code] of [
+      [rider, 403, 'FORBIDDEN'],
+      [admin, 403, 'FORBIDDEN'],
+      [stranger, 404, 'NOT_FOUND'],
+      [otherDriver, 404, 'NOT_FOUND'],
+    ] as const) {
       const res = await setStatus(who, trip.id, { status: 'arrived' });
       assert.equal(res.status, status, `${who.role}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.code, code);
     }
-    assert.equal((await t.api('GET', `/api/v1/trips/${trip.id}`, { token: stranger.accessToken })).status, 404, 'strangers cannot even see it');
+    assert.equal(
+      (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: stranger.accessToken })).status,
+      404,
+      'strangers cannot even see it',
+    );
 
     for (const to of ['completed', 'started']) {
       const skip = await setStatus(driver, trip.id, { status: to, otp: await otpOf(rider, trip.id) });
@@ -70,9 +84,17 @@ describe('trip rules', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.data.status, 'cancelled');
     assert.deepEqual(res.body.data.cancellation, { by: 'rider', reason: 'found another ride', fee: null });
-    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [trip.id]);
-    assert.deepEqual(offers.map((o) => o.status), ['withdrawn']);
-    const late = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [
+      trip.id,
+    ]);
+    assert.deepEqual(
+      offers.map((o) => o.status),
+      ['withdrawn'],
+    );
+    const late = await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
     assert.equal(late.status, 409, 'a withdrawn offer cannot be accepted');
   });
 
@@ -90,7 +112,11 @@ describe('trip rules', () => {
     await query(t, "UPDATE $schema.trips SET accepted_at = now() - interval '3 minutes' WHERE id = $1", [late.id]);
     const paid = await cancel(rider, late.id);
     assert.equal(paid.status, 200);
-    assert.deepEqual(paid.body.data.cancellation, { by: 'rider', reason: 'changed my mind', fee: { amount: 1000, currency: 'EGP' } });
+    assert.deepEqual(paid.body.data.cancellation, {
+      by: 'rider',
+      reason: 'changed my mind',
+      fee: { amount: 1000, currency: 'EGP' },
+    });
   });
 
   test('rider cancels after the driver arrived: 20 EGP; cannot cancel once started (admin can, free)', async () => {
@@ -156,7 +182,10 @@ describe('trip rules', () => {
       const out: string[][] = [];
       let cursor: string | null = null;
       do {
-        const res: { status: number; body: { data: Array<{ id: string }>; meta: { nextCursor: string | null } } } = await t.api('GET', `/api/v1/trips?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: rider.accessToken });
+        const res: { status: number; body: { data: Array<{ id: string }>; meta: { nextCursor: string | null } } } =
+          await t.api('GET', `/api/v1/trips?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
+            token: rider.accessToken,
+          });
         assert.equal(res.status, 200);
         assert.ok('nextCursor' in res.body.meta, 'lists always carry meta.nextCursor');
         out.push(res.body.data.map((x) => x.id));
@@ -165,10 +194,17 @@ describe('trip rules', () => {
       return out;
     };
     const byTwo = await pages(2);
-    assert.deepEqual(byTwo.map((p) => p.length), [2, 2, 1]);
+    assert.deepEqual(
+      byTwo.map((p) => p.length),
+      [2, 2, 1],
+    );
     assert.deepEqual(byTwo.flat(), ids, 'newest first, each trip once');
     const exact = await pages(5);
-    assert.deepEqual(exact.map((p) => p.length), [5], 'a full last page has nextCursor null: no empty page after it');
+    assert.deepEqual(
+      exact.map((p) => p.length),
+      [5],
+      'a full last page has nextCursor null: no empty page after it',
+    );
     const wide = await pages(100);
     assert.deepEqual(wide, [ids]);
 
@@ -183,7 +219,9 @@ describe('trip rules', () => {
   test('listing never skips trips created in the same millisecond', async () => {
     const rider = await t.signup('rider');
     // Six trips whose created_at differ only in microseconds (three are identical).
-    const stamps = ['.123456', '.123457', '.123900', '.123900', '.123900', '.124001'].map((f) => `2024-05-01T10:00:00${f}Z`);
+    const stamps = ['.123456', '.123457', '.123900', '.123900', '.123900', '.124001'].map(
+      (f) => `2024-05-01T10:00:00${f}Z`,
+    );
     const inserted = await query<{ id: string }>(
       t,
       `INSERT INTO $schema.trips (rider_id, status, vehicle_class, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng, payment_method, strategy, fare_amount, otp, created_at)
@@ -193,7 +231,11 @@ describe('trip rules', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res: { body: { data: Array<{ id: string }>; meta: { nextCursor: string | null } } } = await t.api('GET', `/api/v1/trips?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: rider.accessToken });
+      const res: { body: { data: Array<{ id: string }>; meta: { nextCursor: string | null } } } = await t.api(
+        'GET',
+        `/api/v1/trips?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: rider.accessToken },
+      );
       seen.push(...res.body.data.map((x) => x.id));
       cursor = res.body.meta.nextCursor;
       if (!cursor) break;
@@ -211,7 +253,8 @@ describe('trip search timeout job', () => {
 
   const jobsWithKey = async (key: string) =>
     query<{ run_at: Date }>(t, `SELECT run_at FROM "${t.schema}_jobs"._private_jobs WHERE key = $1`, [key]);
-  const statusOf = async (rider: TestUser, tripId: string) => (await t.api('GET', `/api/v1/trips/${tripId}`, { token: rider.accessToken })).body.data.status as string;
+  const statusOf = async (rider: TestUser, tripId: string) =>
+    (await t.api('GET', `/api/v1/trips/${tripId}`, { token: rider.accessToken })).body.data.status as string;
 
   test('requesting a trip schedules its search timeout in the same transaction', async () => {
     const rider = await t.signup('rider');
@@ -229,14 +272,26 @@ describe('trip search timeout job', () => {
     const key = `rollback-probe:${trip.id}`;
     await assert.rejects(
       withTransaction(t.platform.database.db, async (tx) => {
-        await t.platform.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: key, runAt: new Date(Date.now() + 3_600_000) });
+        await t.platform.jobs.enqueue(
+          tx,
+          expireSearchTask,
+          { tripId: trip.id },
+          { jobKey: key, runAt: new Date(Date.now() + 3_600_000) },
+        );
         assert.equal((await jobsWithKey(key)).length, 0, 'not visible outside the transaction');
         throw new Error('business rule failed after enqueue');
       }),
       /business rule failed/,
     );
     assert.equal((await jobsWithKey(key)).length, 0);
-    await withTransaction(t.platform.database.db, (tx) => t.platform.jobs.enqueue(tx, expireSearchTask, { tripId: trip.id }, { jobKey: key, runAt: new Date(Date.now() + 3_600_000) }));
+    await withTransaction(t.platform.database.db, (tx) =>
+      t.platform.jobs.enqueue(
+        tx,
+        expireSearchTask,
+        { tripId: trip.id },
+        { jobKey: key, runAt: new Date(Date.now() + 3_600_000) },
+      ),
+    );
     assert.equal((await jobsWithKey(key)).length, 1, 'the same enqueue committed does exist');
   });
 
@@ -250,15 +305,28 @@ describe('trip search timeout job', () => {
     await t.platform.jobs.start();
     for (const trip of [searching, accepted]) {
       // Same job key: replaces the 5-minute job with one due now.
-      await t.platform.jobs.enqueue(t.platform.database.db, expireSearchTask, { tripId: trip.id }, { jobKey: `trip-search-timeout:${trip.id}`, runAt: new Date() });
+      await t.platform.jobs.enqueue(
+        t.platform.database.db,
+        expireSearchTask,
+        { tripId: trip.id },
+        { jobKey: `trip-search-timeout:${trip.id}`, runAt: new Date() },
+      );
     }
     await eventually(async () => (await statusOf(searchingRider, searching.id)) === 'no_drivers');
     await eventually(async () => (await jobsWithKey(`trip-search-timeout:${accepted.id}`)).length === 0);
     assert.equal(await statusOf(acceptedRider, accepted.id), 'accepted');
 
-    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [searching.id]);
-    assert.deepEqual(offers.map((o) => o.status), ['expired']);
-    const late = await t.api('POST', `/api/v1/trips/${searching.id}/driver-response`, { token: driver.accessToken, body: { action: 'accept' } });
+    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [
+      searching.id,
+    ]);
+    assert.deepEqual(
+      offers.map((o) => o.status),
+      ['expired'],
+    );
+    const late = await t.api('POST', `/api/v1/trips/${searching.id}/driver-response`, {
+      token: driver.accessToken,
+      body: { action: 'accept' },
+    });
     assert.equal(late.status, 409, 'too late to accept');
     const again = await t.api('POST', '/api/v1/trips', { token: searchingRider.accessToken, body: TRIP_BODY });
     assert.equal(again.status, 201, 'the rider may search again');

@@ -36,7 +36,10 @@ const ClearFlagQuery = z.object({ reason: Reason.optional() });
 const AuditQuery = z.object({
   flag: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().regex(/^\d{1,18}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
 });
 
 const tags = ['admin'];
@@ -52,22 +55,47 @@ export interface FlagRouteDeps {
 }
 
 export function registerFlagRoutes(app: HttpApp, deps: FlagRouteDeps) {
-  const flags = new FlagAdmin({ db: deps.db, schema: deps.schema, flags: deps.flags, refresh: () => deps.flagSync.refresh() });
+  const flags = new FlagAdmin({
+    db: deps.db,
+    schema: deps.schema,
+    flags: deps.flags,
+    refresh: () => deps.flagSync.refresh(),
+  });
 
-  app.get('/api/v1/admin/flags', { schema: { tags, response: { 200: envelopeOf(z.array(FlagSchema)) } }, config: admin },
-    async (_request, reply) => sendOk(reply, await flags.list()));
+  app.get(
+    '/api/v1/admin/flags',
+    { schema: { tags, response: { 200: envelopeOf(z.array(FlagSchema)) } }, config: admin },
+    async (_request, reply) => sendOk(reply, await flags.list()),
+  );
 
-  app.get('/api/v1/admin/flags/audit', { schema: { tags, querystring: AuditQuery, response: { 200: envelopeOf(z.array(FlagChangeSchema)) } }, config: admin },
+  app.get(
+    '/api/v1/admin/flags/audit',
+    {
+      schema: { tags, querystring: AuditQuery, response: { 200: envelopeOf(z.array(FlagChangeSchema)) } },
+      config: admin,
+    },
     async (request, reply) => {
       const { items, nextCursor } = await flags.audit(request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 
-  app.put('/api/v1/admin/flags/:name', { schema: { tags, params: FlagParams, body: SetFlagRequest, response: { 200: envelopeOf(FlagSchema) } }, config: admin },
-    async (request, reply) => sendOk(reply, await flags.set(currentUser(request).id, request.params.name, request.body)));
+  app.put(
+    '/api/v1/admin/flags/:name',
+    {
+      schema: { tags, params: FlagParams, body: SetFlagRequest, response: { 200: envelopeOf(FlagSchema) } },
+      config: admin,
+    },
+    async (request, reply) =>
+      sendOk(reply, await flags.set(currentUser(request).id, request.params.name, request.body)),
+  );
 
-  app.delete('/api/v1/admin/flags/:name', { schema: { tags, params: FlagParams, querystring: ClearFlagQuery }, config: admin }, async (request, reply) => {
-    await flags.clear(currentUser(request).id, request.params.name, request.query.reason);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/v1/admin/flags/:name',
+    { schema: { tags, params: FlagParams, querystring: ClearFlagQuery }, config: admin },
+    async (request, reply) => {
+      await flags.clear(currentUser(request).id, request.params.name, request.query.reason);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -65,7 +65,14 @@ export class FlagAdmin {
       if (current && current.enabled === input.enabled) return current;
       const written = await upsertOverride(tx, { name, enabled: input.enabled, by: adminId });
       const oldEnabled = current ? current.enabled : this.deps.flags.envDefault(name);
-      await insertFlagChange(tx, { flag: name, oldEnabled, newEnabled: input.enabled, overrideRemoved: false, reason: input.reason ?? null, by: adminId });
+      await insertFlagChange(tx, {
+        flag: name,
+        oldEnabled,
+        newEnabled: input.enabled,
+        overrideRemoved: false,
+        reason: input.reason ?? null,
+        by: adminId,
+      });
       await notifyFlagsChanged(tx, this.deps.schema, name);
       return written;
     });
@@ -81,19 +88,40 @@ export class FlagAdmin {
       const current = await findOverride(tx, name);
       if (!current) return;
       await deleteOverride(tx, name);
-      await insertFlagChange(tx, { flag: name, oldEnabled: current.enabled, newEnabled: this.deps.flags.envDefault(name), overrideRemoved: true, reason: reason ?? null, by: adminId });
+      await insertFlagChange(tx, {
+        flag: name,
+        oldEnabled: current.enabled,
+        newEnabled: this.deps.flags.envDefault(name),
+        overrideRemoved: true,
+        reason: reason ?? null,
+        by: adminId,
+      });
       await notifyFlagsChanged(tx, this.deps.schema, name);
     });
     await this.deps.refresh();
   }
 
-  async audit(query: { flag?: string; limit: number; cursor?: string }): Promise<{ items: FlagChangeView[]; nextCursor: string | null }> {
+  async audit(query: {
+    flag?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: FlagChangeView[]; nextCursor: string | null }> {
     if (query.flag !== undefined) this.known(query.flag);
-    const rows = await listFlagChanges(this.deps.db, { flag: query.flag, limit: query.limit, beforeId: query.cursor ? Number(query.cursor) : undefined });
+    const rows = await listFlagChanges(this.deps.db, {
+      flag: query.flag,
+      limit: query.limit,
+      beforeId: query.cursor ? Number(query.cursor) : undefined,
+    });
     const page = rows.slice(0, query.limit);
     const items = page.map((r) => ({
-      id: r.id, flag: r.flag, oldEnabled: r.old_enabled, newEnabled: r.new_enabled, overrideRemoved: r.override_removed,
-      reason: r.reason, changedBy: r.changed_by, changedAt: r.changed_at.toISOString(),
+      id: r.id,
+      flag: r.flag,
+      oldEnabled: r.old_enabled,
+      newEnabled: r.new_enabled,
+      overrideRemoved: r.override_removed,
+      reason: r.reason,
+      changedBy: r.changed_by,
+      changedAt: r.changed_at.toISOString(),
     }));
     return { items, nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null };
   }
@@ -107,6 +135,13 @@ export class FlagAdmin {
   private view(name: FlagName, row: OverrideRow): FlagView {
     const envDefault = this.deps.flags.envDefault(name);
     if (!row) return { name, enabled: envDefault, source: 'env', envDefault, updatedAt: null, updatedBy: null };
-    return { name, enabled: row.enabled, source: 'override', envDefault, updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by };
+    return {
+      name,
+      enabled: row.enabled,
+      source: 'override',
+      envDefault,
+      updatedAt: row.updated_at.toISOString(),
+      updatedBy: row.updated_by,
+    };
   }
 }

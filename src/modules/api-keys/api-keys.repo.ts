@@ -20,11 +20,23 @@ type ApiKeyTables = {
 const q = (db: DbHandle) => db.withTables<ApiKeyTables>();
 
 /** Every column but the hash: what lists and admin answers are built from. */
-const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'prefix', 'created_by', 'created_at', 'revoked_at', 'last_used_at'] as const;
+const PUBLIC_COLUMNS = [
+  'id',
+  'name',
+  'scopes',
+  'prefix',
+  'created_by',
+  'created_at',
+  'revoked_at',
+  'last_used_at',
+] as const;
 
 export type ApiKeyRow = Awaited<ReturnType<typeof findApiKey>> & object;
 
-export async function insertApiKey(db: DbHandle, row: { name: string; scopes: string[]; prefix: string; hash: string; createdBy: string }) {
+export async function insertApiKey(
+  db: DbHandle,
+  row: { name: string; scopes: string[]; prefix: string; hash: string; createdBy: string },
+) {
   return q(db)
     .insertInto('api_keys')
     .values({ name: row.name, scopes: row.scopes, prefix: row.prefix, hash: row.hash, created_by: row.createdBy })
@@ -38,7 +50,11 @@ export async function findApiKey(db: DbHandle, id: string) {
 
 /** The row a presented key names (prefix is unique), with its hash to compare. */
 export async function findApiKeyByPrefix(db: DbHandle, prefix: string) {
-  return q(db).selectFrom('api_keys').select(['id', 'name', 'scopes', 'hash', 'revoked_at']).where('prefix', '=', prefix).executeTakeFirst();
+  return q(db)
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'scopes', 'hash', 'revoked_at'])
+    .where('prefix', '=', prefix)
+    .executeTakeFirst();
 }
 
 /** Newest first, keyset-paginated on (created_at, id); `limit + 1` rows tell whether more exist. */
@@ -59,7 +75,12 @@ export async function listApiKeys(db: DbHandle, args: { limit: number; after?: {
 
 /** Revokes once: a key already revoked keeps its first revocation time. */
 export async function revokeApiKey(db: DbHandle, id: string, by: string) {
-  await q(db).updateTable('api_keys').set({ revoked_at: sql`now()`, revoked_by: by }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await q(db)
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`now()`, revoked_by: by })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
   return findApiKey(db, id);
 }
 
@@ -69,6 +90,11 @@ export async function touchApiKey(db: DbHandle, id: string, minAgeMs: number): P
     .updateTable('api_keys')
     .set({ last_used_at: sql`now()` })
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`)]))
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', sql<Date>`now() - make_interval(secs => ${minAgeMs / 1000})`),
+      ]),
+    )
     .execute();
 }

@@ -19,7 +19,10 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });
 export const CreateApiKeyRequest = z
   .object({
     name: safeName(100),
-    scopes: z.array(z.enum(API_SCOPES)).min(1).max(API_SCOPES.length * 2),
+    scopes: z
+      .array(z.enum(API_SCOPES))
+      .min(1)
+      .max(API_SCOPES.length * 2),
   })
   .strict();
 

@@ -5,7 +5,15 @@ import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { API_SCOPES, type ApiKeyPrincipal, type ApiScope } from '../../platform/http/route-config.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { findApiKey, findApiKeyByPrefix, insertApiKey, listApiKeys, revokeApiKey, touchApiKey, type ApiKeyRow } from './api-keys.repo.js';
+import {
+  findApiKey,
+  findApiKeyByPrefix,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKey,
+  type ApiKeyRow,
+} from './api-keys.repo.js';
 
 /** `sl_live_<12 hex prefix>_<43 base64url chars = 256 random bits>`; the prefix finds the row. */
 const KEY_FORMAT = /^sl_live_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -32,12 +40,19 @@ export interface ApiKeyView {
  */
 const hashKey = (key: string) => createHash('sha256').update(key).digest();
 
-const knownScopes = (scopes: string[]) => scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
+const knownScopes = (scopes: string[]) =>
+  scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
 
 function toView(row: ApiKeyRow): ApiKeyView {
   return {
-    id: row.id, name: row.name, scopes: knownScopes(row.scopes), prefix: row.prefix, createdBy: row.created_by,
-    createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null, lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    id: row.id,
+    name: row.name,
+    scopes: knownScopes(row.scopes),
+    prefix: row.prefix,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
   };
 }
 
@@ -56,7 +71,13 @@ export class ApiKeyService {
       const prefix = randomBytes(PREFIX_BYTES).toString('hex');
       const key = `sl_live_${prefix}_${randomBytes(SECRET_BYTES).toString('base64url')}`;
       try {
-        const row = await insertApiKey(this.deps.db, { name: input.name, scopes, prefix, hash: hashKey(key).toString('hex'), createdBy: adminId });
+        const row = await insertApiKey(this.deps.db, {
+          name: input.name,
+          scopes,
+          prefix,
+          hash: hashKey(key).toString('hex'),
+          createdBy: adminId,
+        });
         return { ...toView(row), key };
       } catch (err) {
         // 48-bit prefixes practically never collide; if one does, draw again.
@@ -67,7 +88,10 @@ export class ApiKeyService {
 
   async list(query: { limit: number; cursor?: string }): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
     const after = decodeCursor(query.cursor);
-    const rows = await listApiKeys(this.deps.db, { limit: query.limit, after: after && { at: after.at, id: after.id } });
+    const rows = await listApiKeys(this.deps.db, {
+      limit: query.limit,
+      after: after && { at: after.at, id: after.id },
+    });
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: page.map(toView), nextCursor };
   }
@@ -95,6 +119,8 @@ export class ApiKeyService {
     const now = Date.now();
     if (now - (this.lastTouched.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastTouched.set(id, now);
-    touchApiKey(this.deps.db, id, LAST_USED_RESOLUTION_MS).catch((err: unknown) => this.deps.log.warn({ err, apiKeyId: id }, 'api key last_used_at not stamped'));
+    touchApiKey(this.deps.db, id, LAST_USED_RESOLUTION_MS).catch((err: unknown) =>
+      this.deps.log.warn({ err, apiKeyId: id }, 'api key last_used_at not stamped'),
+    );
   }
 }

@@ -4,8 +4,20 @@ import type { Role } from '../../platform/http/route-config.js';
 
 type AuthTables = {
   users: { id: string; role: Role; suspended_at: Date | null };
-  sessions: { id: Generated<string>; user_id: string; created_at: Generated<Date>; revoked_at: Date | null; revoke_reason: string | null };
-  refresh_tokens: { token_hash: string; session_id: string; expires_at: Date; used_at: Date | null; created_at: Generated<Date> };
+  sessions: {
+    id: Generated<string>;
+    user_id: string;
+    created_at: Generated<Date>;
+    revoked_at: Date | null;
+    revoke_reason: string | null;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    session_id: string;
+    expires_at: Date;
+    used_at: Date | null;
+    created_at: Generated<Date>;
+  };
 };
 
 const q = (db: DbHandle) => db.withTables<AuthTables>();
@@ -18,7 +30,11 @@ export async function insertSession(db: DbHandle, userId: string): Promise<strin
 export async function insertRefreshToken(db: DbHandle, args: { hash: string; sessionId: string; ttlS: number }) {
   await q(db)
     .insertInto('refresh_tokens')
-    .values({ token_hash: args.hash, session_id: args.sessionId, expires_at: sql<Date>`now() + make_interval(secs => ${args.ttlS})` })
+    .values({
+      token_hash: args.hash,
+      session_id: args.sessionId,
+      expires_at: sql<Date>`now() + make_interval(secs => ${args.ttlS})`,
+    })
     .execute();
 }
 
@@ -35,7 +51,11 @@ export async function consumeRefreshToken(db: DbHandle, hash: string) {
 }
 
 export async function findRefreshToken(db: DbHandle, hash: string) {
-  return q(db).selectFrom('refresh_tokens').select(['session_id', 'used_at']).where('token_hash', '=', hash).executeTakeFirst();
+  return q(db)
+    .selectFrom('refresh_tokens')
+    .select(['session_id', 'used_at'])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
 }
 
 export async function findSession(db: DbHandle, id: string) {
@@ -64,5 +84,10 @@ export async function revokeUserSessions(db: DbHandle, userId: string, reason: s
 }
 
 export async function revokeSession(db: DbHandle, id: string, reason: string) {
-  await q(db).updateTable('sessions').set({ revoked_at: sql`now()`, revoke_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await q(db)
+    .updateTable('sessions')
+    .set({ revoked_at: sql`now()`, revoke_reason: reason })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

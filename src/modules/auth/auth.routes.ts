@@ -13,12 +13,18 @@ export function registerAuthRoutes(app: HttpApp, { auth, db }: { auth: AuthServi
     '/api/v1/auth/signup',
     // Not idempotent on purpose: a stored reply would keep a live token pair in clear for 24 h and hand the same
     // refresh token to anyone replaying the key. A retried signup gets 409 (phone registered) and logs in instead.
-    { schema: { tags, body: SignupRequest, response: { 201: envelopeOf(AuthResponse) } }, config: { rateLimit: 'signup' } },
+    {
+      schema: { tags, body: SignupRequest, response: { 201: envelopeOf(AuthResponse) } },
+      config: { rateLimit: 'signup' },
+    },
     async (request, reply) => sendOk(reply, await auth.signup(request.body), { status: 201 }),
   );
   app.post(
     '/api/v1/auth/login',
-    { schema: { tags, body: LoginRequest, response: { 200: envelopeOf(AuthResponse) } }, config: { rateLimit: 'login' } },
+    {
+      schema: { tags, body: LoginRequest, response: { 200: envelopeOf(AuthResponse) } },
+      config: { rateLimit: 'login' },
+    },
     async (request, reply) => sendOk(reply, await auth.login(request.body)),
   );
   app.post(

@@ -9,7 +9,15 @@ import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
 import type { SessionCache } from './session-cache.js';
 import { FailureLockout } from '../../platform/failure-lockout.js';
 import type { LimiterFactory } from '../../platform/http/rate-limit.js';
-import { consumeRefreshToken, findRefreshToken, findSession, findSessionAccess, insertRefreshToken, insertSession, revokeSession } from './auth.repo.js';
+import {
+  consumeRefreshToken,
+  findRefreshToken,
+  findSession,
+  findSessionAccess,
+  insertRefreshToken,
+  insertSession,
+  revokeSession,
+} from './auth.repo.js';
 
 export interface AuthSettings {
   keyRing: KeyRing;
@@ -24,7 +32,10 @@ let dummyHash: Promise<string> | undefined;
 
 function requirePhone(input: string): string {
   const phone = normalizeEgyptianPhone(input);
-  if (!phone) throw new AppError(ErrorCode.VALIDATION_ERROR, 'phone must be an Egyptian mobile number (+201XXXXXXXXX)', [{ field: 'body.phone', message: 'invalid Egyptian mobile number' }]);
+  if (!phone)
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'phone must be an Egyptian mobile number (+201XXXXXXXXX)', [
+      { field: 'body.phone', message: 'invalid Egyptian mobile number' },
+    ]);
   return phone;
 }
 
@@ -32,10 +43,19 @@ function requirePhone(input: string): string {
 const LOGIN_WINDOW_S = 15 * 60;
 
 /** Per-phone (and per-user re-auth) lockout with doubling blocks, in the app's shared limiter store. */
-export function createLoginLockout(limits: LimiterFactory, policy: { freeAttempts: number; baseBlockS: number; maxBlockS: number }): FailureLockout {
-  return new FailureLockout((points, durationS, role) => limits(role === 'attempts' ? 'loginAttempts' : 'loginStrikes', points, durationS), {
-    ...policy, windowS: LOGIN_WINDOW_S, code: ErrorCode.RATE_LIMITED, message: 'Too many failed sign-in attempts for this account; try again later',
-  });
+export function createLoginLockout(
+  limits: LimiterFactory,
+  policy: { freeAttempts: number; baseBlockS: number; maxBlockS: number },
+): FailureLockout {
+  return new FailureLockout(
+    (points, durationS, role) => limits(role === 'attempts' ? 'loginAttempts' : 'loginStrikes', points, durationS),
+    {
+      ...policy,
+      windowS: LOGIN_WINDOW_S,
+      code: ErrorCode.RATE_LIMITED,
+      message: 'Too many failed sign-in attempts for this account; try again later',
+    },
+  );
 }
 
 export class AuthService {
@@ -50,7 +70,10 @@ export class AuthService {
   private async issueTokens(db: Db, user: UserRow, sessionId: string) {
     const refresh = newRefreshToken();
     await insertRefreshToken(db, { hash: refresh.hash, sessionId, ttlS: this.settings.refreshTtlS });
-    const access = await this.settings.keyRing.sign({ sub: user.id, role: user.role, sid: sessionId }, this.settings.accessTtlS);
+    const access = await this.settings.keyRing.sign(
+      { sub: user.id, role: user.role, sid: sessionId },
+      this.settings.accessTtlS,
+    );
     return { accessToken: access.token, refreshToken: refresh.token };
   }
 
@@ -75,7 +98,9 @@ export class AuthService {
     const phone = normalizeEgyptianPhone(input.phone);
     // An unknown phone locks the same way, so a lock tells nothing about who is registered.
     const user = await this.checkPassword({
-      lockKey: `phone:${phone ?? input.phone.slice(0, 32)}`, password: input.password, failure: new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS),
+      lockKey: `phone:${phone ?? input.phone.slice(0, 32)}`,
+      password: input.password,
+      failure: new AppError(ErrorCode.UNAUTHENTICATED, INVALID_CREDENTIALS),
       find: async () => (phone ? userAccounts.findByPhone(this.db, phone) : undefined),
     });
     // Told only to whoever knows the password: it does not reveal that a phone is registered.
@@ -88,7 +113,12 @@ export class AuthService {
    * The attempt is counted by the lockout before the password is checked (429
    * while locked); the same argon2 work is done whether or not the user exists.
    */
-  private async checkPassword(args: { lockKey: string; password: string; failure: AppError; find: () => Promise<UserRow | undefined> }): Promise<UserRow> {
+  private async checkPassword(args: {
+    lockKey: string;
+    password: string;
+    failure: AppError;
+    find: () => Promise<UserRow | undefined>;
+  }): Promise<UserRow> {
     const attempt = await this.settings.loginLockout?.begin(args.lockKey);
     const user = await args.find();
     dummyHash ??= hash('not-a-real-password');
@@ -110,7 +140,12 @@ export class AuthService {
   async confirmPassword(userId: string, password: string): Promise<void> {
     // Its own lock key: a stolen access token must not become an unlimited password oracle either.
     const failure = new AppError(ErrorCode.FORBIDDEN, 'Confirm with your current password');
-    await this.checkPassword({ lockKey: `user:${userId}`, password, failure, find: () => userAccounts.findById(this.db, userId) });
+    await this.checkPassword({
+      lockKey: `user:${userId}`,
+      password,
+      failure,
+      find: () => userAccounts.findById(this.db, userId),
+    });
   }
 
   /** Rotates the refresh token; presenting a used one revokes its whole family. */
@@ -147,7 +182,12 @@ export class AuthService {
   /** Verifies signature/expiry, then that the session is still alive (logout, reuse, erasure, suspension). */
   async verifyAccessToken(token: string): Promise<AuthUser> {
     const claims = await this.settings.keyRing.verify(token);
-    return { id: claims.sub, role: await this.currentRole(claims.sid, claims.sub), sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
+    return {
+      id: claims.sub,
+      role: await this.currentRole(claims.sid, claims.sub),
+      sessionId: claims.sid,
+      tokenExpiresAt: claims.exp * 1000,
+    };
   }
 
   /**
@@ -183,7 +223,12 @@ export class AuthService {
     const phone = requirePhone(phoneInput);
     if (await userAccounts.findByPhone(this.db, phone)) return;
     try {
-      await userAccounts.insert(this.db, { phone, name: 'Administrator', role: 'admin', passwordHash: await hash(password) });
+      await userAccounts.insert(this.db, {
+        phone,
+        name: 'Administrator',
+        role: 'admin',
+        passwordHash: await hash(password),
+      });
       this.log.info('first admin created from ADMIN_PHONE');
     } catch (err) {
       if (!isUniqueViolation(err)) throw err; // another node created it first

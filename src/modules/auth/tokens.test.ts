@@ -4,7 +4,11 @@ import { KeyRing } from './tokens.js';
 
 const OLD = { kid: 'old', secret: 'o'.repeat(32) };
 const NEW = { kid: 'new', secret: 'n'.repeat(32) };
-const CLAIMS = { sub: '00000000-0000-4000-8000-000000000001', role: 'rider' as const, sid: '00000000-0000-4000-8000-000000000002' };
+const CLAIMS = {
+  sub: '00000000-0000-4000-8000-000000000001',
+  role: 'rider' as const,
+  sid: '00000000-0000-4000-8000-000000000002',
+};
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {

@@ -18,7 +18,13 @@ import { getVisibleBooking, isSlotTaken, slotTaken, type BookingDeps } from './b
 
 /** What the audit log keeps about a booking: ids and times, never the address or notes. */
 function auditDetails(row: BookingRow) {
-  return { customerId: row.customer_id, providerId: row.provider_id, serviceType: row.service_type, status: row.status, startsAt: row.starts_at.toISOString() };
+  return {
+    customerId: row.customer_id,
+    providerId: row.provider_id,
+    serviceType: row.service_type,
+    status: row.status,
+    startsAt: row.starts_at.toISOString(),
+  };
 }
 
 /**
@@ -31,11 +37,24 @@ export async function softDelete(deps: BookingDeps, viewer: Viewer, id: string, 
     const booking = await getVisibleBooking(tx, id, viewer, { forUpdate: true });
     const verdict = canSoftDelete(booking.status, actorOf(booking, viewer));
     if (verdict === 'bad_actor') throw forbidden('Only the customer or an admin can delete a booking');
-    if (verdict === 'bad_state') throw conflict('A booking in progress cannot be deleted; ask the provider to complete it');
+    if (verdict === 'bad_state')
+      throw conflict('A booking in progress cannot be deleted; ask the provider to complete it');
     const deleted = await softDeleteBooking(tx, { id, by: viewer.id, reason });
     if (!deleted) throw notFound('Booking');
-    await events.record({ type: 'booking.deleted', aggregateType: 'booking', aggregateId: id, actorId: viewer.id, payload: { bookingId: id, by: viewer.id, reason } });
-    await recordAudit(tx, { actorId: viewer.id, action: 'booking.soft_deleted', targetType: 'booking', targetId: id, details: { ...auditDetails(booking), reason } });
+    await events.record({
+      type: 'booking.deleted',
+      aggregateType: 'booking',
+      aggregateId: id,
+      actorId: viewer.id,
+      payload: { bookingId: id, by: viewer.id, reason },
+    });
+    await recordAudit(tx, {
+      actorId: viewer.id,
+      action: 'booking.soft_deleted',
+      targetType: 'booking',
+      targetId: id,
+      details: { ...auditDetails(booking), reason },
+    });
     if (OPEN_STATUSES.includes(booking.status)) {
       const others = [deleted.customer_id, deleted.provider_id].filter((u) => u !== viewer.id);
       await noticeTo(tx, deps.jobs, { row: deleted, userIds: others, template: 'booking_cancelled', priority: 'HIGH' });
@@ -56,8 +75,20 @@ export async function restore(deps: BookingDeps, admin: Viewer, id: string) {
       throw err;
     });
     if (!restored) throw conflict('Booking changed meanwhile; reload and retry');
-    await events.record({ type: 'booking.restored', aggregateType: 'booking', aggregateId: id, actorId: admin.id, payload: { bookingId: id, by: admin.id } });
-    await recordAudit(tx, { actorId: admin.id, action: 'booking.restored', targetType: 'booking', targetId: id, details: auditDetails(restored) });
+    await events.record({
+      type: 'booking.restored',
+      aggregateType: 'booking',
+      aggregateId: id,
+      actorId: admin.id,
+      payload: { bookingId: id, by: admin.id },
+    });
+    await recordAudit(tx, {
+      actorId: admin.id,
+      action: 'booking.restored',
+      targetType: 'booking',
+      targetId: id,
+      details: auditDetails(restored),
+    });
     if (OPEN_STATUSES.includes(restored.status)) await scheduleReminder(tx, deps.jobs, restored, deps.reminderLeadMin);
     return restored;
   });
@@ -80,10 +111,23 @@ export async function hardDelete(deps: BookingDeps, admin: Viewer, id: string): 
     if (!existing) throw notFound('Booking');
     if (!existing.deleted_at) throw conflict('Only a soft-deleted booking can be hard-deleted; delete it first');
     if (!(await hardDeleteBooking(tx, id))) throw conflict('Booking changed meanwhile; reload and retry');
-    await events.record({ type: 'booking.hard_deleted', aggregateType: 'booking', aggregateId: id, actorId: admin.id, payload: { bookingId: id, by: admin.id } });
+    await events.record({
+      type: 'booking.hard_deleted',
+      aggregateType: 'booking',
+      aggregateId: id,
+      actorId: admin.id,
+      payload: { bookingId: id, by: admin.id },
+    });
     await recordAudit(tx, {
-      actorId: admin.id, action: 'booking.hard_deleted', targetType: 'booking', targetId: id,
-      details: { ...auditDetails(existing), deletedAt: existing.deleted_at.toISOString(), deletedBy: existing.deleted_by },
+      actorId: admin.id,
+      action: 'booking.hard_deleted',
+      targetType: 'booking',
+      targetId: id,
+      details: {
+        ...auditDetails(existing),
+        deletedAt: existing.deleted_at.toISOString(),
+        deletedBy: existing.deleted_by,
+      },
     });
   });
 }

@@ -26,7 +26,11 @@ export const BOOKING_MOVES: readonly Move[] = [
 /** Statuses whose slot is held and whose reminder should still fire. */
 export const OPEN_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed'];
 
-export function canMoveBooking(from: BookingStatus, to: BookingStatus, actor: BookingActor): 'ok' | 'bad_actor' | 'bad_state' {
+export function canMoveBooking(
+  from: BookingStatus,
+  to: BookingStatus,
+  actor: BookingActor,
+): 'ok' | 'bad_actor' | 'bad_state' {
   const mine = BOOKING_MOVES.filter((m) => m.to === to && m.actors.includes(actor));
   if (mine.length === 0) return 'bad_actor';
   return mine.some((m) => m.from.includes(from)) ? 'ok' : 'bad_state';

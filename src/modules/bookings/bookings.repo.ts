@@ -20,7 +20,10 @@ interface BookingsTable {
 }
 
 export type BookingRow = Selectable<BookingsTable>;
-export type NewBooking = Pick<Insertable<BookingsTable>, 'customer_id' | 'provider_id' | 'service_type' | 'starts_at' | 'ends_at' | 'address' | 'notes'>;
+export type NewBooking = Pick<
+  Insertable<BookingsTable>,
+  'customer_id' | 'provider_id' | 'service_type' | 'starts_at' | 'ends_at' | 'address' | 'notes'
+>;
 
 /**
  * `bookings_live` (migration 0004) is the view without soft-deleted rows.
@@ -52,7 +55,10 @@ export interface BookingPage {
 
 /** Keyset pagination, newest first; fetches one extra row to know if more exist. */
 export async function listLiveBookings(db: DbHandle, page: BookingPage): Promise<BookingRow[]> {
-  let query = live(db).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+  let query = live(db)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
   if (page.partyId) {
     const partyId = page.partyId;
     query = query.where((eb) => eb.or([eb('customer_id', '=', partyId), eb('provider_id', '=', partyId)]));
@@ -60,7 +66,9 @@ export async function listLiveBookings(db: DbHandle, page: BookingPage): Promise
   if (page.status) query = query.where('status', '=', page.status);
   if (page.after) {
     const { createdAt, id } = page.after;
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
   }
   return query.execute();
 }
@@ -80,14 +88,22 @@ export async function setLiveBookingStatus(db: DbHandle, args: { id: string; fro
 export async function softDeleteBooking(db: DbHandle, args: { id: string; by: string; reason: string | null }) {
   return q(db)
     .updateTable('bookings_live')
-    .set({ deleted_at: sql<Date>`now()`, deleted_by: args.by, deletion_reason: args.reason, updated_at: sql<Date>`now()` })
+    .set({
+      deleted_at: sql<Date>`now()`,
+      deleted_by: args.by,
+      deletion_reason: args.reason,
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', args.id)
     .returningAll()
     .executeTakeFirst();
 }
 
 /** Erasure: cancels a user's open bookings (either side); returns them with the status they had. */
-export async function cancelOpenBookingsOf(db: DbHandle, userId: string): Promise<Array<BookingRow & { previous_status: BookingStatus }>> {
+export async function cancelOpenBookingsOf(
+  db: DbHandle,
+  userId: string,
+): Promise<Array<BookingRow & { previous_status: BookingStatus }>> {
   const open = await live(db)
     .where((eb) => eb.or([eb('customer_id', '=', userId), eb('provider_id', '=', userId)]))
     .where('status', 'in', ['pending', 'confirmed'])
@@ -122,11 +138,22 @@ export async function findBookingIncludingDeleted(db: DbHandle, id: string, opts
 }
 
 /** Soft-deleted bookings, most recently deleted first. */
-export async function listDeletedBookings(db: DbHandle, args: { limit: number; after?: { createdAt: Date; id: string } }) {
-  let query = q(db).selectFrom('bookings').selectAll().where('deleted_at', 'is not', null).orderBy('deleted_at', 'desc').orderBy('id', 'desc').limit(args.limit + 1);
+export async function listDeletedBookings(
+  db: DbHandle,
+  args: { limit: number; after?: { createdAt: Date; id: string } },
+) {
+  let query = q(db)
+    .selectFrom('bookings')
+    .selectAll()
+    .where('deleted_at', 'is not', null)
+    .orderBy('deleted_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
   if (args.after) {
     const { createdAt: deletedAt, id } = args.after;
-    query = query.where((eb) => eb.or([eb('deleted_at', '<', deletedAt), eb.and([eb('deleted_at', '=', deletedAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('deleted_at', '<', deletedAt), eb.and([eb('deleted_at', '=', deletedAt), eb('id', '<', id)])]),
+    );
   }
   return query.execute();
 }
@@ -144,7 +171,11 @@ export async function restoreBooking(db: DbHandle, id: string) {
 
 /** Permanently removes an already soft-deleted booking; false if it was not soft-deleted. */
 export async function hardDeleteBooking(db: DbHandle, id: string): Promise<boolean> {
-  const res = await q(db).deleteFrom('bookings').where('id', '=', id).where('deleted_at', 'is not', null).executeTakeFirst();
+  const res = await q(db)
+    .deleteFrom('bookings')
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
 

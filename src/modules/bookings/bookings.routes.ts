@@ -3,8 +3,22 @@ import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { hardDelete, listDeleted, restore, softDelete } from './booking-deletion.js';
-import { BookingIdParams, BookingSchema, BookingStatusRequest, CreateBookingRequest, DeleteBookingRequest, ListBookingsQuery, PageQuery } from './bookings.schema.js';
-import { changeBookingStatus, createBooking, getVisibleBooking, listBookingsFor, type BookingDeps } from './bookings.service.js';
+import {
+  BookingIdParams,
+  BookingSchema,
+  BookingStatusRequest,
+  CreateBookingRequest,
+  DeleteBookingRequest,
+  ListBookingsQuery,
+  PageQuery,
+} from './bookings.schema.js';
+import {
+  changeBookingStatus,
+  createBooking,
+  getVisibleBooking,
+  listBookingsFor,
+  type BookingDeps,
+} from './bookings.service.js';
 import { toBookingView } from './booking-view.js';
 
 const tags = ['bookings'];
@@ -20,35 +34,72 @@ const STATUS_RULES = [
 
 export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
   const { db } = deps;
-  app.post('/api/v1/bookings', { schema: { tags, body: CreateBookingRequest, response: { 201: envelopeOf(BookingSchema) } }, config: { auth: ['rider'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await createBooking(deps, currentUser(request), request.body), { status: 201 }));
+  app.post(
+    '/api/v1/bookings',
+    {
+      schema: { tags, body: CreateBookingRequest, response: { 201: envelopeOf(BookingSchema) } },
+      config: { auth: ['rider'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await createBooking(deps, currentUser(request), request.body), { status: 201 }),
+  );
 
-  app.get('/api/v1/bookings', { schema: { tags, querystring: ListBookingsQuery, response: many }, config: { auth: 'any' } }, async (request, reply) => {
-    const { items, nextCursor } = await listBookingsFor(db, currentUser(request), request.query);
-    return sendOk(reply, items, { nextCursor });
-  });
+  app.get(
+    '/api/v1/bookings',
+    { schema: { tags, querystring: ListBookingsQuery, response: many }, config: { auth: 'any' } },
+    async (request, reply) => {
+      const { items, nextCursor } = await listBookingsFor(db, currentUser(request), request.query);
+      return sendOk(reply, items, { nextCursor });
+    },
+  );
 
-  app.get('/api/v1/bookings/deleted', { schema: { tags, querystring: PageQuery, response: many }, config: { auth: ['admin'] } }, async (request, reply) => {
-    const { items, nextCursor } = await listDeleted(db, currentUser(request), request.query);
-    return sendOk(reply, items, { nextCursor });
-  });
+  app.get(
+    '/api/v1/bookings/deleted',
+    { schema: { tags, querystring: PageQuery, response: many }, config: { auth: ['admin'] } },
+    async (request, reply) => {
+      const { items, nextCursor } = await listDeleted(db, currentUser(request), request.query);
+      return sendOk(reply, items, { nextCursor });
+    },
+  );
 
-  app.get('/api/v1/bookings/:id', { schema: { tags, params: BookingIdParams, response: one }, config: { auth: 'any' } }, async (request, reply) => {
-    const viewer = currentUser(request);
-    return sendOk(reply, toBookingView(await getVisibleBooking(db, request.params.id, viewer), viewer));
-  });
+  app.get(
+    '/api/v1/bookings/:id',
+    { schema: { tags, params: BookingIdParams, response: one }, config: { auth: 'any' } },
+    async (request, reply) => {
+      const viewer = currentUser(request);
+      return sendOk(reply, toBookingView(await getVisibleBooking(db, request.params.id, viewer), viewer));
+    },
+  );
 
-  app.post('/api/v1/bookings/:id/status', { schema: { tags, description: STATUS_RULES, params: BookingIdParams, body: BookingStatusRequest, response: one }, config: { auth: 'any', idempotent: true } },
-    async (request, reply) => sendOk(reply, await changeBookingStatus(deps, currentUser(request), request.params.id, request.body)));
+  app.post(
+    '/api/v1/bookings/:id/status',
+    {
+      schema: { tags, description: STATUS_RULES, params: BookingIdParams, body: BookingStatusRequest, response: one },
+      config: { auth: 'any', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await changeBookingStatus(deps, currentUser(request), request.params.id, request.body)),
+  );
 
-  app.delete('/api/v1/bookings/:id', { schema: { tags, params: BookingIdParams, body: DeleteBookingRequest, response: one }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await softDelete(deps, currentUser(request), request.params.id, request.body?.reason ?? null)));
+  app.delete(
+    '/api/v1/bookings/:id',
+    { schema: { tags, params: BookingIdParams, body: DeleteBookingRequest, response: one }, config: { auth: 'any' } },
+    async (request, reply) =>
+      sendOk(reply, await softDelete(deps, currentUser(request), request.params.id, request.body?.reason ?? null)),
+  );
 
-  app.post('/api/v1/bookings/:id/restore', { schema: { tags, params: BookingIdParams, response: one }, config: { auth: ['admin'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await restore(deps, currentUser(request), request.params.id)));
+  app.post(
+    '/api/v1/bookings/:id/restore',
+    { schema: { tags, params: BookingIdParams, response: one }, config: { auth: ['admin'], idempotent: true } },
+    async (request, reply) => sendOk(reply, await restore(deps, currentUser(request), request.params.id)),
+  );
 
-  app.delete('/api/v1/bookings/:id/hard-delete', { schema: { tags, params: BookingIdParams }, config: { auth: ['admin'] } }, async (request, reply) => {
-    await hardDelete(deps, currentUser(request), request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/v1/bookings/:id/hard-delete',
+    { schema: { tags, params: BookingIdParams }, config: { auth: ['admin'] } },
+    async (request, reply) => {
+      await hardDelete(deps, currentUser(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

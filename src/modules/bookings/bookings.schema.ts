@@ -16,7 +16,10 @@ export const CreateBookingRequest = z
     address: safeText({ min: 1, max: 500 }),
     notes: safeText({ max: 2000, multiline: true }).optional(),
   })
-  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
 export type CreateBookingInput = z.infer<typeof CreateBookingRequest>;
 
 export const BookingStatusRequest = z.object({

@@ -11,7 +11,15 @@ import { fitsWorkingHours, getProviderProfile } from '../providers/index.js';
 import { noticeTo, scheduleReminder } from './booking-notices.js';
 import { canMoveBooking } from './booking-rules.js';
 import { actorOf, canSeeBooking, toBookingView, type Viewer } from './booking-view.js';
-import { OVERLAP_CONSTRAINT, findLiveBooking, insertBooking, listLiveBookings, setLiveBookingStatus, type BookingRow, type NewBooking } from './bookings.repo.js';
+import {
+  OVERLAP_CONSTRAINT,
+  findLiveBooking,
+  insertBooking,
+  listLiveBookings,
+  setLiveBookingStatus,
+  type BookingRow,
+  type NewBooking,
+} from './bookings.repo.js';
 import type { BookingStatus, CreateBookingInput } from './bookings.schema.js';
 
 export interface BookingDeps {
@@ -52,8 +60,10 @@ export function slotTaken(message: string) {
 
 function assertBookableWindow(startsAt: Date, endsAt: Date, now: Date) {
   if (startsAt.getTime() <= now.getTime()) throw invalidField('body.startsAt', 'startsAt must be in the future');
-  if (startsAt.getTime() - now.getTime() > MAX_ADVANCE_MS) throw invalidField('body.startsAt', 'startsAt is more than a year ahead');
-  if (endsAt.getTime() - startsAt.getTime() > MAX_BOOKING_MS) throw invalidField('body.endsAt', 'a booking lasts at most 24 hours');
+  if (startsAt.getTime() - now.getTime() > MAX_ADVANCE_MS)
+    throw invalidField('body.startsAt', 'startsAt is more than a year ahead');
+  if (endsAt.getTime() - startsAt.getTime() > MAX_BOOKING_MS)
+    throw invalidField('body.endsAt', 'a booking lasts at most 24 hours');
 }
 
 async function insertOrConflict(tx: DbHandle, booking: NewBooking): Promise<BookingRow> {
@@ -76,18 +86,45 @@ export async function createBooking(deps: BookingDeps, customer: Viewer, input: 
     // Postgres breaks only after deadlock_timeout (1 s) (execIndexing.c), which withTransaction then retries,
     // so a 20-way burst can keep deadlocking until its retries are spent (most likely the 84 s / 19 x 503 CI run).
     const profile = await getProviderProfile(tx, input.providerId, { lock: true });
-    if (!profile.service_types.includes(input.serviceType)) throw invalidField('body.serviceType', 'the provider does not offer this service type');
-    if (!fitsWorkingHours(profile.working_hours, startsAt, endsAt)) throw invalidField('body.startsAt', "outside the provider's working hours");
+    if (!profile.service_types.includes(input.serviceType))
+      throw invalidField('body.serviceType', 'the provider does not offer this service type');
+    if (!fitsWorkingHours(profile.working_hours, startsAt, endsAt))
+      throw invalidField('body.startsAt', "outside the provider's working hours");
     const booking = await insertOrConflict(tx, {
-      customer_id: customer.id, provider_id: input.providerId, service_type: input.serviceType,
-      starts_at: startsAt, ends_at: endsAt, address: input.address, notes: input.notes ?? null,
+      customer_id: customer.id,
+      provider_id: input.providerId,
+      service_type: input.serviceType,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      address: input.address,
+      notes: input.notes ?? null,
     });
     await events.record({
-      type: 'booking.created', aggregateType: 'booking', aggregateId: booking.id, actorId: customer.id,
-      payload: { bookingId: booking.id, customerId: booking.customer_id, providerId: booking.provider_id, serviceType: booking.service_type, startsAt: booking.starts_at.toISOString(), endsAt: booking.ends_at.toISOString() },
+      type: 'booking.created',
+      aggregateType: 'booking',
+      aggregateId: booking.id,
+      actorId: customer.id,
+      payload: {
+        bookingId: booking.id,
+        customerId: booking.customer_id,
+        providerId: booking.provider_id,
+        serviceType: booking.service_type,
+        startsAt: booking.starts_at.toISOString(),
+        endsAt: booking.ends_at.toISOString(),
+      },
     });
-    await noticeTo(tx, deps.jobs, { row: booking, userIds: [booking.customer_id], template: 'booking_created', priority: 'NORMAL' });
-    await noticeTo(tx, deps.jobs, { row: booking, userIds: [booking.provider_id], template: 'booking_requested', priority: 'HIGH' });
+    await noticeTo(tx, deps.jobs, {
+      row: booking,
+      userIds: [booking.customer_id],
+      template: 'booking_created',
+      priority: 'NORMAL',
+    });
+    await noticeTo(tx, deps.jobs, {
+      row: booking,
+      userIds: [booking.provider_id],
+      template: 'booking_requested',
+      priority: 'HIGH',
+    });
     await scheduleReminder(tx, deps.jobs, booking, deps.reminderLeadMin);
     return booking;
   });
@@ -96,13 +133,22 @@ export async function createBooking(deps: BookingDeps, customer: Viewer, input: 
 }
 
 /** A live booking the viewer may see, else 404 (never reveal that it exists). */
-export async function getVisibleBooking(db: DbHandle, id: string, viewer: Viewer, opts: { forUpdate?: boolean } = {}): Promise<BookingRow> {
+export async function getVisibleBooking(
+  db: DbHandle,
+  id: string,
+  viewer: Viewer,
+  opts: { forUpdate?: boolean } = {},
+): Promise<BookingRow> {
   const row = await findLiveBooking(db, id, opts);
   if (!row || !canSeeBooking(row, viewer)) throw notFound('Booking');
   return row;
 }
 
-export async function listBookingsFor(db: Db, viewer: Viewer, query: { status?: BookingStatus; limit: number; cursor?: string }) {
+export async function listBookingsFor(
+  db: Db,
+  viewer: Viewer,
+  query: { status?: BookingStatus; limit: number; cursor?: string },
+) {
   const rows = await listLiveBookings(db, {
     partyId: viewer.role === 'admin' ? undefined : viewer.id,
     status: query.status,
@@ -130,7 +176,12 @@ function noticeRecipients(row: BookingRow, to: 'both' | 'customer' | 'others', a
  * Moves a booking along BOOKING_MOVES. Repeating the move that already
  * happened answers 200 with no side effects (idempotent by booking, status, actor).
  */
-export async function changeBookingStatus(deps: BookingDeps, viewer: Viewer, id: string, input: { status: BookingStatus; reason?: string }) {
+export async function changeBookingStatus(
+  deps: BookingDeps,
+  viewer: Viewer,
+  id: string,
+  input: { status: BookingStatus; reason?: string },
+) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const booking = await getVisibleBooking(tx, id, viewer, { forUpdate: true });
     const actor = actorOf(booking, viewer);
@@ -141,13 +192,29 @@ export async function changeBookingStatus(deps: BookingDeps, viewer: Viewer, id:
     const moved = await setLiveBookingStatus(tx, { id, from: booking.status, to: input.status });
     if (!moved) throw conflict('Booking changed meanwhile; reload and retry');
     await events.record({
-      type: 'booking.status_changed', aggregateType: 'booking', aggregateId: id, actorId: viewer.id,
-      payload: { bookingId: id, customerId: moved.customer_id, providerId: moved.provider_id, from: booking.status, to: moved.status, by: actor, reason: input.reason ?? null },
+      type: 'booking.status_changed',
+      aggregateType: 'booking',
+      aggregateId: id,
+      actorId: viewer.id,
+      payload: {
+        bookingId: id,
+        customerId: moved.customer_id,
+        providerId: moved.provider_id,
+        from: booking.status,
+        to: moved.status,
+        by: actor,
+        reason: input.reason ?? null,
+      },
     });
     const notice = NOTICE_ON[moved.status];
     if (notice) {
       const priority = moved.status === 'cancelled' ? 'HIGH' : 'NORMAL';
-      await noticeTo(tx, deps.jobs, { row: moved, userIds: noticeRecipients(moved, notice.to, viewer.id), template: notice.template, priority });
+      await noticeTo(tx, deps.jobs, {
+        row: moved,
+        userIds: noticeRecipients(moved, notice.to, viewer.id),
+        template: notice.template,
+        priority,
+      });
     }
     return moved;
   });

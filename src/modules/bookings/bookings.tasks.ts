@@ -18,7 +18,12 @@ export function registerBookingTasks(deps: Pick<TaskDeps, 'db' | 'jobs'>) {
         ctx.log.info({ bookingId, status: booking?.status ?? 'deleted' }, 'booking reminder skipped');
         return;
       }
-      await noticeTo(tx, deps.jobs, { row: booking, userIds: [booking.customer_id, booking.provider_id], template: 'booking_reminder', priority: 'HIGH' });
+      await noticeTo(tx, deps.jobs, {
+        row: booking,
+        userIds: [booking.customer_id, booking.provider_id],
+        template: 'booking_reminder',
+        priority: 'HIGH',
+      });
     });
   });
 }

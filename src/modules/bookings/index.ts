@@ -5,4 +5,3 @@ export { reminderJobKey } from './booking-notices.js';
 
 export { bookingPersonalData } from './personal-data.service.js';
 export { noticeTo } from './booking-notices.js';
-

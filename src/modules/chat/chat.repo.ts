@@ -44,16 +44,28 @@ export async function findRoom(db: DbHandle, tripId: string) {
 }
 
 /** Inserts unless (trip, sender, clientMessageId) exists; undefined means a replay. */
-export async function insertMessage(db: DbHandle, m: { tripId: string; senderId: string; text: string; clientMessageId: string; flagged: boolean }) {
+export async function insertMessage(
+  db: DbHandle,
+  m: { tripId: string; senderId: string; text: string; clientMessageId: string; flagged: boolean },
+) {
   return q(db)
     .insertInto('chat_messages')
-    .values({ trip_id: m.tripId, sender_id: m.senderId, text: m.text, client_message_id: m.clientMessageId, flagged: m.flagged })
+    .values({
+      trip_id: m.tripId,
+      sender_id: m.senderId,
+      text: m.text,
+      client_message_id: m.clientMessageId,
+      flagged: m.flagged,
+    })
     .onConflict((oc) => oc.constraint('chat_messages_client_id').doNothing())
     .returningAll()
     .executeTakeFirst();
 }
 
-export async function findMessageByClientId(db: DbHandle, k: { tripId: string; senderId: string; clientMessageId: string }) {
+export async function findMessageByClientId(
+  db: DbHandle,
+  k: { tripId: string; senderId: string; clientMessageId: string },
+) {
   return q(db)
     .selectFrom('chat_messages')
     .selectAll()
@@ -68,7 +80,10 @@ export async function findMessage(db: DbHandle, id: string) {
 }
 
 /** Newest first, keyset on (created_at, id). */
-export async function listMessages(db: DbHandle, args: { tripId: string; limit: number; after?: { at: string; id: string } }) {
+export async function listMessages(
+  db: DbHandle,
+  args: { tripId: string; limit: number; after?: { at: string; id: string } },
+) {
   let query = q(db)
     .selectFrom('chat_messages')
     .selectAll()
@@ -77,7 +92,8 @@ export async function listMessages(db: DbHandle, args: { tripId: string; limit: 
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(args.limit + 1);
-  if (args.after) query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
+  if (args.after)
+    query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
   return query.execute();
 }
 
@@ -92,7 +108,12 @@ export async function insertReport(db: DbHandle, r: { messageId: string; reporte
 }
 
 export async function findReport(db: DbHandle, k: { messageId: string; reporterId: string }) {
-  return q(db).selectFrom('chat_reports').selectAll().where('message_id', '=', k.messageId).where('reporter_id', '=', k.reporterId).executeTakeFirst();
+  return q(db)
+    .selectFrom('chat_reports')
+    .selectAll()
+    .where('message_id', '=', k.messageId)
+    .where('reporter_id', '=', k.reporterId)
+    .executeTakeFirst();
 }
 
 /** Erasure: the user's words leave the chat history; the messages stay as placeholders so threads still read in order. */

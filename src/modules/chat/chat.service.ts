@@ -9,7 +9,17 @@ import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, getVisibleTrip, type TripRow, type TripStatus, type Viewer } from '../trips/index.js';
 import { chatMessages } from './chat.metrics.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
-import { findMessage, findMessageByClientId, findReport, findRoom, insertMessage, insertReport, listMessages, upsertRoom, type ChatMessageRow } from './chat.repo.js';
+import {
+  findMessage,
+  findMessageByClientId,
+  findReport,
+  findRoom,
+  insertMessage,
+  insertReport,
+  listMessages,
+  upsertRoom,
+  type ChatMessageRow,
+} from './chat.repo.js';
 import type { MessageView } from './chat.schema.js';
 import { ModerationFilter, normalizeChatText } from './chat.text.js';
 
@@ -28,7 +38,14 @@ export interface ChatDeps {
 }
 
 export function toMessageView(row: ChatMessageRow): MessageView {
-  return { id: row.id, tripId: row.trip_id, from: row.sender_id, text: row.text, clientMessageId: row.client_message_id, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    tripId: row.trip_id,
+    from: row.sender_id,
+    text: row.text,
+    clientMessageId: row.client_message_id,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 /** Opens the trip's chat room; called inside the accept transaction (src/flows/respond-to-offer.ts). */
@@ -66,7 +83,8 @@ export class ChatService {
    */
   private async ensureRoom(trip: TripRow) {
     if (await findRoom(this.deps.db, trip.id)) return;
-    if (!trip.driver_id || !CHAT_OPEN_STATUSES.includes(trip.status)) throw conflict('Chat opens when a driver accepts the trip');
+    if (!trip.driver_id || !CHAT_OPEN_STATUSES.includes(trip.status))
+      throw conflict('Chat opens when a driver accepts the trip');
     await upsertRoom(this.deps.db, { tripId: trip.id, riderId: trip.rider_id, driverId: trip.driver_id });
   }
 
@@ -76,11 +94,20 @@ export class ChatService {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many chat messages', { retryAfter }, { 'retry-after': String(retryAfter) });
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        'Too many chat messages',
+        { retryAfter },
+        { 'retry-after': String(retryAfter) },
+      );
     }
   }
 
-  async sendMessage(sender: Viewer, tripId: string, input: { text: string; clientMessageId: string }): Promise<MessageView> {
+  async sendMessage(
+    sender: Viewer,
+    tripId: string,
+    input: { text: string; clientMessageId: string },
+  ): Promise<MessageView> {
     const trip = await this.memberTrip(tripId, sender);
     if (TERMINAL_STATUSES.includes(trip.status)) throw conflict(`Trip is ${trip.status}; its chat is read-only`);
     await this.ensureRoom(trip);
@@ -94,14 +121,26 @@ export class ChatService {
       // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit rolls back.
       await this.consumeRate(tripId, sender.id);
       if (moderated.flagged) {
-        await recordAudit(tx, { actorId: sender.id, action: 'chat.message_flagged', targetType: 'chat_message', targetId: inserted.id, details: { tripId, matched: moderated.matched } });
+        await recordAudit(tx, {
+          actorId: sender.id,
+          action: 'chat.message_flagged',
+          targetType: 'chat_message',
+          targetId: inserted.id,
+          details: { tripId, matched: moderated.matched },
+        });
       }
       return { row: inserted, created: true };
     });
     const view = toMessageView(row);
     if (created) {
       chatMessages.inc({ flagged: String(moderated.flagged) });
-      this.deps.realtime.toRoom(`trip:${tripId}`, 'chat:message', { tripId, messageId: view.id, from: view.from, text: view.text, at: view.createdAt });
+      this.deps.realtime.toRoom(`trip:${tripId}`, 'chat:message', {
+        tripId,
+        messageId: view.id,
+        from: view.from,
+        text: view.text,
+        at: view.createdAt,
+      });
     }
     return view;
   }
@@ -124,10 +163,22 @@ export class ChatService {
     const report = await withTransaction(this.deps.db, async (tx) => {
       const created = await insertReport(tx, { messageId, reporterId: reporter.id, reason: reason ?? null });
       if (!created) return { row: (await findReport(tx, { messageId, reporterId: reporter.id }))!, created: false };
-      await recordAudit(tx, { actorId: reporter.id, action: 'chat.message_reported', targetType: 'chat_message', targetId: messageId, details: { tripId: message.trip_id, reason: reason ?? null } });
+      await recordAudit(tx, {
+        actorId: reporter.id,
+        action: 'chat.message_reported',
+        targetType: 'chat_message',
+        targetId: messageId,
+        details: { tripId: message.trip_id, reason: reason ?? null },
+      });
       return { row: created, created: true };
     });
-    if (report.created) this.deps.realtime.toAdmins('chat:message_reported', { messageId, tripId: message.trip_id, reporterId: reporter.id, reason: reason ?? null });
+    if (report.created)
+      this.deps.realtime.toAdmins('chat:message_reported', {
+        messageId,
+        tripId: message.trip_id,
+        reporterId: reporter.id,
+        reason: reason ?? null,
+      });
     return { messageId, reportedAt: report.row.created_at.toISOString() };
   }
 }

@@ -12,7 +12,10 @@ export function chatSendEvent(chat: ChatService): SocketEventDefinition<typeof C
     name: 'chat:send',
     schema: ChatSendEvent,
     handle: async ({ user }, payload) => {
-      const message = await chat.sendMessage(user, payload.tripId, { text: payload.text, clientMessageId: payload.clientMessageId });
+      const message = await chat.sendMessage(user, payload.tripId, {
+        text: payload.text,
+        clientMessageId: payload.clientMessageId,
+      });
       return { messageId: message.id };
     },
   };

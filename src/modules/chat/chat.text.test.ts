@@ -16,6 +16,10 @@ describe('chat text', () => {
   });
 
   test('an empty word list lets everything through', () => {
-    assert.deepEqual(new ModerationFilter([]).apply('anything goes'), { text: 'anything goes', flagged: false, matched: [] });
+    assert.deepEqual(new ModerationFilter([]).apply('anything goes'), {
+      text: 'anything goes',
+      flagged: false,
+      matched: [],
+    });
   });
 });

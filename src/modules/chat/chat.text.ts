@@ -26,8 +26,13 @@ export class ModerationFilter {
   private readonly pattern: RegExp | null;
 
   constructor(words: string[]) {
-    const cleaned = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].sort((a, b) => b.length - a.length);
-    this.pattern = cleaned.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${cleaned.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
+    const cleaned = [...new Set(words.map((w) => w.trim().toLowerCase()).filter(Boolean))].sort(
+      (a, b) => b.length - a.length,
+    );
+    this.pattern =
+      cleaned.length > 0
+        ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${cleaned.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu')
+        : null;
   }
 
   apply(text: string): ModerationResult {

@@ -2,4 +2,3 @@ export { ChatService, openTripChat } from './chat.service.js';
 export { chatPersonalData } from './personal-data.service.js';
 export { registerChatRoutes } from './chat.routes.js';
 export { chatSendEvent } from './chat.socket.js';
-

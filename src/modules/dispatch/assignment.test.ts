@@ -33,7 +33,13 @@ const valid = (cost: CostMatrix, a: Assignment) => {
 
 const matrix = fc.integer({ min: 1, max: 5 }).chain((rows) =>
   fc.integer({ min: 1, max: 5 }).chain((cols) =>
-    fc.array(fc.array(fc.option(fc.integer({ min: 0, max: 8_000 }), { nil: null, freq: 4 }), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows }),
+    fc.array(
+      fc.array(fc.option(fc.integer({ min: 0, max: 8_000 }), { nil: null, freq: 4 }), {
+        minLength: cols,
+        maxLength: cols,
+      }),
+      { minLength: rows, maxLength: rows },
+    ),
   ),
 );
 

@@ -52,9 +52,9 @@ export class BatchAssigner {
       const assigned = this.solve(plans);
       await Promise.all(
         tripIds.map((tripId, i) =>
-          this.deps.rounds.run(tripId, 1, assigned[i] ? { preplanned: assigned[i] } : {}).catch((err: unknown) =>
-            this.deps.log.warn({ err, tripId }, 'batched round failed; job will retry'),
-          ),
+          this.deps.rounds
+            .run(tripId, 1, assigned[i] ? { preplanned: assigned[i] } : {})
+            .catch((err: unknown) => this.deps.log.warn({ err, tripId }, 'batched round failed; job will retry')),
         ),
       );
     } catch (err) {
@@ -73,15 +73,20 @@ export class BatchAssigner {
 
   /** One preplanned single-driver round per trip that got a driver. */
   private solve(plans: Array<CandidateResult | null>): Array<CandidateResult | undefined> {
-    const driverIds = [...new Set(plans.flatMap((p) => p?.candidates.slice(0, BATCH_CANDIDATES).map((c) => c.driverId) ?? []))];
+    const driverIds = [
+      ...new Set(plans.flatMap((p) => p?.candidates.slice(0, BATCH_CANDIDATES).map((c) => c.driverId) ?? [])),
+    ];
     const column = new Map(driverIds.map((id, i) => [id, i]));
-    const byTrip = plans.map((p) => new Map((p?.candidates.slice(0, BATCH_CANDIDATES) ?? []).map((c) => [c.driverId, c])));
+    const byTrip = plans.map(
+      (p) => new Map((p?.candidates.slice(0, BATCH_CANDIDATES) ?? []).map((c) => [c.driverId, c])),
+    );
     const cost: CostMatrix = byTrip.map((cands) => driverIds.map((id) => cands.get(id)?.distanceM ?? null));
     const pairs = this.mode === 'munkres' ? assignOptimal(cost) : assignGreedy(cost);
     const result: Array<CandidateResult | undefined> = plans.map(() => undefined);
     for (const [t, d] of pairs) {
       const candidate: Candidate | undefined = byTrip[t]?.get(driverIds[d]!);
-      if (candidate && column.has(candidate.driverId)) result[t] = { candidates: [candidate], radiusM: plans[t]!.radiusM };
+      if (candidate && column.has(candidate.driverId))
+        result[t] = { candidates: [candidate], radiusM: plans[t]!.radiusM };
     }
     return result;
   }

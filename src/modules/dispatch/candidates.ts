@@ -3,7 +3,14 @@ import type { HotState, NearbyDriver } from '../../platform/hotstate/index.js';
 import { FRESH_POSITION_MS } from '../../shared/index.js';
 import { acceptanceRate, type DriverProfileRow, type DriverState, driverProfiles } from '../drivers/index.js';
 import { tripRecords } from '../trips/index.js';
-import { FAIRNESS_WINDOW_MS, completionRate, ineligibility, rankCandidates, type CandidateFacts, type RankedCandidate } from './scoring.js';
+import {
+  FAIRNESS_WINDOW_MS,
+  completionRate,
+  ineligibility,
+  rankCandidates,
+  type CandidateFacts,
+  type RankedCandidate,
+} from './scoring.js';
 import { SEARCH_RADII_M, SERVING_CLASSES } from './strategy.js';
 
 // Nearest drivers fetched per vehicle class and radius: enough to fill a
@@ -45,23 +52,43 @@ export interface CandidateResult {
 }
 
 /** Fresh online drivers of every class that may serve, nearest first per class; `truncated` when a class hit `limit`. */
-async function nearbyServing(hot: HotState, s: CandidateSearch, radiusM: number, limit: number): Promise<{ drivers: NearbyDriver[]; truncated: boolean }> {
+async function nearbyServing(
+  hot: HotState,
+  s: CandidateSearch,
+  radiusM: number,
+  limit: number,
+): Promise<{ drivers: NearbyDriver[]; truncated: boolean }> {
   const classes = SERVING_CLASSES[s.vehicleClass] ?? [s.vehicleClass];
   const lists = await Promise.all(
     classes.map((vehicleClass) =>
-      hot.findNearestDrivers({ lat: s.pickup.lat, lng: s.pickup.lng, radiusM, limit, vehicleClass, freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true, excludeIds: s.excludeIds }),
+      hot.findNearestDrivers({
+        lat: s.pickup.lat,
+        lng: s.pickup.lng,
+        radiusM,
+        limit,
+        vehicleClass,
+        freshWithinMs: FRESH_POSITION_MS,
+        onlyAvailable: true,
+        excludeIds: s.excludeIds,
+      }),
     ),
   );
   return { drivers: lists.flat(), truncated: lists.some((l) => l.length >= limit) };
 }
 
-async function factsFor(deps: { db: DbHandle; hotState: HotState }, s: CandidateSearch, pairs: Array<{ near: NearbyDriver; profile: DriverProfileRow }>) {
+async function factsFor(
+  deps: { db: DbHandle; hotState: HotState },
+  s: CandidateSearch,
+  pairs: Array<{ near: NearbyDriver; profile: DriverProfileRow }>,
+) {
   const ids = pairs.map((p) => p.near.driverId);
   const [served, offers] = s.degraded
     ? [new Set<string>(), ids.map(() => 0)]
     : await Promise.all([
         tripRecords.driversWhoServedRider(deps.db, s.riderId, ids),
-        Promise.all(ids.map((id) => deps.hotState.readWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS).catch(() => 0))),
+        Promise.all(
+          ids.map((id) => deps.hotState.readWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS).catch(() => 0)),
+        ),
       ]);
   return pairs.map(({ near, profile }, i): CandidateFacts & { state: DriverState } => ({
     driverId: near.driverId,
@@ -77,18 +104,41 @@ async function factsFor(deps: { db: DbHandle; hotState: HotState }, s: Candidate
 }
 
 /** Nearby drivers that pass the Postgres checks, fetching deeper while the nearest ones are all taken; `held` counts those only another offer keeps out. */
-async function eligibleWithin(deps: { db: DbHandle; hotState: HotState }, s: CandidateSearch, radiusM: number, now: Date) {
+async function eligibleWithin(
+  deps: { db: DbHandle; hotState: HotState },
+  s: CandidateSearch,
+  radiusM: number,
+  now: Date,
+) {
   let limit = Math.max(MIN_POOL, s.needed * POOL_PER_OFFER);
   for (;;) {
     const { drivers: nearby, truncated } = await nearbyServing(deps.hotState, s, radiusM, limit);
-    const profiles = new Map((await driverProfiles.findMany(deps.db, nearby.map((n) => n.driverId))).map((p) => [p.user_id, p]));
+    const profiles = new Map(
+      (
+        await driverProfiles.findMany(
+          deps.db,
+          nearby.map((n) => n.driverId),
+        )
+      ).map((p) => [p.user_id, p]),
+    );
     let held = 0;
     const pairs = nearby.flatMap((near) => {
       const profile = profiles.get(near.driverId);
       if (!profile) return [];
-      const facts = { approved: profile.approved, state: profile.state, cooldownUntil: profile.cooldown_until, vehicleClass: profile.vehicle_class, rating: Number(profile.rating) };
+      const facts = {
+        approved: profile.approved,
+        state: profile.state,
+        cooldownUntil: profile.cooldown_until,
+        vehicleClass: profile.vehicle_class,
+        rating: Number(profile.rating),
+      };
       const why = ineligibility(facts, s.vehicleClass, now);
-      if (why === 'not_available' && profile.state === 'offered' && ineligibility({ ...facts, state: 'available' }, s.vehicleClass, now) === null) held++;
+      if (
+        why === 'not_available' &&
+        profile.state === 'offered' &&
+        ineligibility({ ...facts, state: 'available' }, s.vehicleClass, now) === null
+      )
+        held++;
       return why === null ? [{ near, profile }] : [];
     });
     // The hot index cannot tell offered or resting drivers apart: when the
@@ -104,7 +154,11 @@ async function eligibleWithin(deps: { db: DbHandle; hotState: HotState }, s: Can
  * starts from the hot geo index (fresh, online, right class) and is then
  * checked against Postgres (approved, available or rested, rating floor).
  */
-export async function findCandidates(deps: { db: DbHandle; hotState: HotState }, s: CandidateSearch, now: Date): Promise<CandidateResult> {
+export async function findCandidates(
+  deps: { db: DbHandle; hotState: HotState },
+  s: CandidateSearch,
+  now: Date,
+): Promise<CandidateResult> {
   let best: CandidateResult = { candidates: [], radiusM: SEARCH_RADII_M[SEARCH_RADII_M.length - 1]!, held: 0 };
   for (const radiusM of SEARCH_RADII_M) {
     const { pairs, held } = await eligibleWithin(deps, s, radiusM, now);
@@ -112,7 +166,11 @@ export async function findCandidates(deps: { db: DbHandle; hotState: HotState },
     best.held = Math.max(best.held ?? 0, held);
     if (pairs.length === 0) continue;
     const facts = await factsFor(deps, s, pairs);
-    best = { candidates: rankCandidates(facts, radiusM, s.degraded ? 'nearest' : 'weighted'), radiusM, held: best.held };
+    best = {
+      candidates: rankCandidates(facts, radiusM, s.degraded ? 'nearest' : 'weighted'),
+      radiusM,
+      held: best.held,
+    };
     if (best.candidates.length >= s.needed) break;
   }
   return best;

@@ -22,7 +22,11 @@ type DispatchTables = { trip_dispatch: TripDispatchTable };
 const q = (db: DbHandle) => db.withTables<DispatchTables>();
 
 export async function insertDispatch(tx: DbHandle, tripId: string, strategy: Strategy): Promise<void> {
-  await q(tx).insertInto('trip_dispatch').values({ trip_id: tripId, strategy }).onConflict((oc) => oc.column('trip_id').doNothing()).execute();
+  await q(tx)
+    .insertInto('trip_dispatch')
+    .values({ trip_id: tripId, strategy })
+    .onConflict((oc) => oc.column('trip_id').doNothing())
+    .execute();
 }
 
 export async function findDispatch(db: DbHandle, tripId: string): Promise<DispatchRow | undefined> {

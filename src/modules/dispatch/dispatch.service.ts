@@ -34,7 +34,10 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     this.rounds = new RoundRunner(deps);
     const { batchMode: mode, batchWindowMs: windowMs } = deps;
-    this.batcher = mode === 'off' ? undefined : new BatchAssigner({ db: deps.db, rounds: this.rounds, log: deps.log }, mode, windowMs);
+    this.batcher =
+      mode === 'off'
+        ? undefined
+        : new BatchAssigner({ db: deps.db, rounds: this.rounds, log: deps.log }, mode, windowMs);
   }
 
   private get db() {
@@ -79,7 +82,11 @@ export class Dispatcher {
 
   /** Failures are logged only: the scheduled job for the same round is the durable retry. */
   runInBackground(tripId: string, round: number, opts: RoundOptions = {}): void {
-    this.rounds.run(tripId, round, opts).catch((err: unknown) => this.deps.log.warn({ err, tripId, round }, 'dispatch: inline round failed; job will retry'));
+    this.rounds
+      .run(tripId, round, opts)
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, tripId, round }, 'dispatch: inline round failed; job will retry'),
+      );
   }
 
   /** After a decline: once no offer of the round is open, the next round starts now instead of at the timer. */
@@ -88,7 +95,9 @@ export class Dispatcher {
     const dispatch = await findDispatch(this.db, tripId);
     if (!dispatch || dispatch.phase !== 'offering') return;
     const now = Date.now();
-    const open = (await tripOffers.list(this.db, tripId)).some((o) => o.status === 'pending' && o.expires_at.getTime() > now);
+    const open = (await tripOffers.list(this.db, tripId)).some(
+      (o) => o.status === 'pending' && o.expires_at.getTime() > now,
+    );
     if (!open) this.runInBackground(tripId, dispatch.round + 1);
   }
 
@@ -112,14 +121,22 @@ export class Dispatcher {
       round: dispatch?.round ?? 0,
       offeredDrivers: offers.length,
       // While waiting for a held driver to come free no offer is out, so nothing expires (round_expires_at is the retry time).
-      expiresAt: searching && dispatch?.phase !== 'waiting' && dispatch?.round_expires_at ? dispatch.round_expires_at.toISOString() : null,
-      ...(trip.strategy === 'broadcast_bid' && viewer.id !== trip.driver_id ? { bids: searching ? await this.bidsOf(tripId) : [] } : {}),
+      expiresAt:
+        searching && dispatch?.phase !== 'waiting' && dispatch?.round_expires_at
+          ? dispatch.round_expires_at.toISOString()
+          : null,
+      ...(trip.strategy === 'broadcast_bid' && viewer.id !== trip.driver_id
+        ? { bids: searching ? await this.bidsOf(tripId) : [] }
+        : {}),
     };
   }
 
   private async bidsOf(tripId: string) {
     const bids = await tripOffers.listLiveBids(this.db, tripId);
-    const drivers = await driverSummaries(this.db, bids.map((b) => b.driver_id));
+    const drivers = await driverSummaries(
+      this.db,
+      bids.map((b) => b.driver_id),
+    );
     return bids.map((b) => ({
       bidId: b.driver_id,
       driverId: b.driver_id,

@@ -4,4 +4,3 @@ export { BidParams } from './dispatch.schema.js';
 
 export { offersCounterKey } from './candidates.js';
 export { FAIRNESS_WINDOW_MS } from './scoring.js';
-

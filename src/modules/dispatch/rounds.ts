@@ -30,7 +30,9 @@ export type RoundOutcome =
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date };
 
 /** What the round transaction decided (`trip` is only needed after commit, to send the offers). */
-type Committed = Exclude<RoundOutcome, { kind: 'offered' | 'empty' }> | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; trip: TripRow };
+type Committed =
+  | Exclude<RoundOutcome, { kind: 'offered' | 'empty' }>
+  | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; trip: TripRow };
 
 const roundsTotal = new Counter({
   name: 'smartline_dispatch_rounds_total',
@@ -38,7 +40,12 @@ const roundsTotal = new Counter({
   labelNames: ['strategy', 'outcome'] as const,
   registers: [metricsRegistry],
 });
-const offersTotal = new Counter({ name: 'smartline_dispatch_offers_total', help: 'Offers sent to drivers', labelNames: ['strategy'] as const, registers: [metricsRegistry] });
+const offersTotal = new Counter({
+  name: 'smartline_dispatch_offers_total',
+  help: 'Offers sent to drivers',
+  labelNames: ['strategy'] as const,
+  registers: [metricsRegistry],
+});
 const firstOfferSeconds = new Histogram({
   name: 'smartline_dispatch_time_to_first_offer_seconds',
   help: 'Trip request committed → first trip:offer emitted',
@@ -96,7 +103,9 @@ export class RoundRunner {
   wake(freed: number): void {
     for (const { tripId, round } of this.waiting.take(freed)) {
       this.run(tripId, round)
-        .catch((err: unknown) => this.deps.log.warn({ err, tripId, round }, 'dispatch: woken round failed; its retry job stays'))
+        .catch((err: unknown) =>
+          this.deps.log.warn({ err, tripId, round }, 'dispatch: woken round failed; its retry job stays'),
+        )
         .finally(() => this.waiting.settle(tripId));
     }
   }
@@ -106,7 +115,11 @@ export class RoundRunner {
     if (!trip || !dispatch) return { kind: 'stale' };
     if (!SEARCHABLE.includes(trip.status)) return this.closeFinished(trip, dispatch);
     if (round <= dispatch.round) return { kind: 'stale' };
-    if (dispatch.strategy === 'broadcast_bid' && dispatch.phase === 'offering' && (await tripOffers.countPendingBids(this.db, tripId)) > 0) {
+    if (
+      dispatch.strategy === 'broadcast_bid' &&
+      dispatch.phase === 'offering' &&
+      (await tripOffers.countPendingBids(this.db, tripId)) > 0
+    ) {
       return this.openSelection(tripId, round, dispatch.strategy);
     }
     const rules = STRATEGY_RULES[dispatch.strategy];
@@ -131,14 +144,22 @@ export class RoundRunner {
     );
   }
 
-  private async commit(tripId: string, round: number, strategy: Strategy, plan: CandidateResult | null): Promise<RoundOutcome> {
+  private async commit(
+    tripId: string,
+    round: number,
+    strategy: Strategy,
+    plan: CandidateResult | null,
+  ): Promise<RoundOutcome> {
     let expired = 0; // counted once committed (a retried transaction starts over)
     const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx, events): Promise<Committed> => {
       expired = 0;
       const trip = await tripRecords.lock(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
-      if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status)) return { kind: 'stale' as const };
-      const closed = plan ? await tripOffers.expireEarlierRounds(tx, tripId, round) : await tripOffers.closePending(tx, tripId, 'expired');
+      if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status))
+        return { kind: 'stale' as const };
+      const closed = plan
+        ? await tripOffers.expireEarlierRounds(tx, tripId, round)
+        : await tripOffers.closePending(tx, tripId, 'expired');
       expired = closed.length;
       // After a selection window only bids were open: not picked is not the driver's fault.
       await this.releaseDrivers(tx, closed, { missed: dispatch.phase !== 'selecting' });
@@ -147,14 +168,16 @@ export class RoundRunner {
         await updateDispatch(tx, tripId, { round, phase: 'done', round_expires_at: null });
         return { kind: 'no_drivers' as const };
       }
-      const live = trip.status === 'scheduled' ? await moveTrip(tx, events, { trip, to: 'searching', actorId: null }) : trip;
+      const live =
+        trip.status === 'scheduled' ? await moveTrip(tx, events, { trip, to: 'searching', actorId: null }) : trip;
       return this.offerRound(tx, events, { trip: live, round, strategy, plan });
     });
     roundsTotal.inc({ strategy, outcome: outcome.kind });
     countOfferOutcome('expired', expired);
     this.wake(expired);
     if (outcome.kind === 'offered') this.afterOffers(outcome.trip, outcome.offered, outcome.expiresAt, round);
-    if (outcome.kind === 'offered' || outcome.kind === 'empty') return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
+    if (outcome.kind === 'offered' || outcome.kind === 'empty')
+      return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
   }
 
@@ -169,10 +192,18 @@ export class RoundRunner {
    * bounded by the trip's search timeout; a round with nobody near at all
    * still counts.
    */
-  private async offerRound(tx: Tx, events: EventRecorder, a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult }): Promise<Committed> {
+  private async offerRound(
+    tx: Tx,
+    events: EventRecorder,
+    a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult },
+  ): Promise<Committed> {
     const { trip, round, strategy, plan } = a;
     const timeScale = this.deps.timeScale;
-    const offered = await driverStates.claimForOffer(tx, plan.candidates.map((c) => c.driverId), STRATEGY_RULES[strategy].driversPerRound);
+    const offered = await driverStates.claimForOffer(
+      tx,
+      plan.candidates.map((c) => c.driverId),
+      STRATEGY_RULES[strategy].driversPerRound,
+    );
     if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
       const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
       await updateDispatch(tx, trip.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
@@ -182,7 +213,13 @@ export class RoundRunner {
     const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale));
     if (offered.length > 0) await offerTrip(tx, { tripId: trip.id, driverIds: offered, round, expiresAt });
     await this.recordOffers(events, trip.id, offered, round, expiresAt);
-    await updateDispatch(tx, trip.id, { round, phase: 'offering', radius_m: plan.radiusM, round_expires_at: expiresAt, firstOfferNow: offered.length > 0 });
+    await updateDispatch(tx, trip.id, {
+      round,
+      phase: 'offering',
+      radius_m: plan.radiusM,
+      round_expires_at: expiresAt,
+      firstOfferNow: offered.length > 0,
+    });
     await this.scheduleRound(tx, trip.id, round + 1, expiresAt);
     return { kind: offered.length > 0 ? 'offered' : 'empty', offered, expiresAt, trip };
   }
@@ -195,7 +232,8 @@ export class RoundRunner {
       expired = 0;
       const trip = await tripRecords.lock(tx, tripId);
       const dispatch = await findDispatch(tx, tripId);
-      if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round) return { kind: 'stale' as const };
+      if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round)
+        return { kind: 'stale' as const };
       const unbid = await tripOffers.expireUnbid(tx, tripId);
       expired = unbid.length;
       await this.releaseDrivers(tx, unbid, { missed: true });
@@ -219,9 +257,15 @@ export class RoundRunner {
     if (dispatch.phase === 'done') return { kind: 'closed' };
     await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       await updateDispatch(tx, trip.id, { phase: 'done', round_expires_at: null });
-      const closed = (await tripOffers.list(tx, trip.id)).filter((o) => o.status === 'expired' || o.status === 'withdrawn').map((o) => o.driver_id);
+      const closed = (await tripOffers.list(tx, trip.id))
+        .filter((o) => o.status === 'expired' || o.status === 'withdrawn')
+        .map((o) => o.driver_id);
       const busyElsewhere = await tripOffers.driversWithOpenOffers(tx, closed);
-      await this.releaseDrivers(tx, closed.filter((id) => !busyElsewhere.has(id)), { missed: false });
+      await this.releaseDrivers(
+        tx,
+        closed.filter((id) => !busyElsewhere.has(id)),
+        { missed: false },
+      );
     });
     return { kind: 'closed' };
   }
@@ -231,18 +275,35 @@ export class RoundRunner {
     await driverStates.releaseOffered(tx, driverIds, opts);
   }
 
-  private async recordOffers(events: EventRecorder, tripId: string, driverIds: string[], round: number, expiresAt: Date) {
+  private async recordOffers(
+    events: EventRecorder,
+    tripId: string,
+    driverIds: string[],
+    round: number,
+    expiresAt: Date,
+  ) {
     for (const driverId of driverIds) {
-      await events.record({ type: 'trip.offered', aggregateType: 'trip', aggregateId: tripId, actorId: null, payload: { tripId, driverId, round, expiresAt: expiresAt.toISOString() } });
+      await events.record({
+        type: 'trip.offered',
+        aggregateType: 'trip',
+        aggregateId: tripId,
+        actorId: null,
+        payload: { tripId, driverId, round, expiresAt: expiresAt.toISOString() },
+      });
     }
   }
 
   async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
-    await this.deps.jobs.enqueue(tx, dispatchRoundTask, { tripId, round }, {
-      jobKey: dispatchJobKey(tripId),
-      runAt: new Date(at.getTime() + JOB_GRACE_MS),
-      priority: JobPriority.HIGH,
-    });
+    await this.deps.jobs.enqueue(
+      tx,
+      dispatchRoundTask,
+      { tripId, round },
+      {
+        jobKey: dispatchJobKey(tripId),
+        runAt: new Date(at.getTime() + JOB_GRACE_MS),
+        priority: JobPriority.HIGH,
+      },
+    );
   }
 
   /** After commit: tell each driver, count offers for fairness, measure request → first offer. */
@@ -258,10 +319,11 @@ export class RoundRunner {
     };
     for (const driverId of driverIds) this.deps.realtime.toUser(driverId, 'trip:offer', payload);
     offersTotal.inc({ strategy: trip.strategy }, driverIds.length);
-    if (round === 1 && trip.strategy !== 'scheduled') firstOfferSeconds.observe(Math.max(0, Date.now() - trip.created_at.getTime()) / 1000);
-    void Promise.all(driverIds.map((id) => this.deps.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS))).catch((err: unknown) =>
-      this.deps.log.warn({ err }, 'dispatch: fairness counters not updated'),
-    );
+    if (round === 1 && trip.strategy !== 'scheduled')
+      firstOfferSeconds.observe(Math.max(0, Date.now() - trip.created_at.getTime()) / 1000);
+    void Promise.all(
+      driverIds.map((id) => this.deps.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS)),
+    ).catch((err: unknown) => this.deps.log.warn({ err }, 'dispatch: fairness counters not updated'));
   }
 }
 

@@ -51,7 +51,10 @@ describe('dispatch score (DESIGN.md weights)', () => {
         assert.ok(scoreCandidate({ ...c, distanceM: Math.max(0, c.distanceM - closer) }, radius) >= s);
         assert.ok(scoreCandidate({ ...c, rating: Math.min(5, c.rating + 0.5) }, radius) >= s);
         assert.ok(scoreCandidate({ ...c, acceptanceRate: Math.min(1, c.acceptanceRate + 0.1) }, radius) >= s);
-        assert.ok(scoreCandidate({ ...c, offersLastHour: c.offersLastHour + 1 }, radius) <= s, 'more recent offers never help');
+        assert.ok(
+          scoreCandidate({ ...c, offersLastHour: c.offersLastHour + 1 }, radius) <= s,
+          'more recent offers never help',
+        );
       }),
     );
   });
@@ -66,16 +69,28 @@ describe('dispatch score (DESIGN.md weights)', () => {
   test('fairness breaks near-ties but does not send a far driver ahead of a near one', () => {
     const busy = { ...base, driverId: 'busy', distanceM: 1_000, offersLastHour: 20 };
     const idle = { ...base, driverId: 'idle', distanceM: 1_200, offersLastHour: 0 };
-    assert.deepEqual(rankCandidates([busy, idle], 3_000, 'weighted').map((c) => c.driverId), ['idle', 'busy']);
+    assert.deepEqual(
+      rankCandidates([busy, idle], 3_000, 'weighted').map((c) => c.driverId),
+      ['idle', 'busy'],
+    );
     const farIdle = { ...idle, distanceM: 2_500 };
-    assert.deepEqual(rankCandidates([busy, farIdle], 3_000, 'weighted').map((c) => c.driverId), ['busy', 'idle']);
+    assert.deepEqual(
+      rankCandidates([busy, farIdle], 3_000, 'weighted').map((c) => c.driverId),
+      ['busy', 'idle'],
+    );
   });
 
   test('degraded mode ranks by distance only', () => {
     const near = { ...base, driverId: 'near', distanceM: 900, rating: 4.0, acceptanceRate: 0.1 };
     const star = { ...base, driverId: 'star', distanceM: 1_000, rating: 5, acceptanceRate: 1, repeatRider: true };
-    assert.deepEqual(rankCandidates([star, near], 3_000, 'weighted').map((c) => c.driverId), ['star', 'near']);
-    assert.deepEqual(rankCandidates([star, near], 3_000, 'nearest').map((c) => c.driverId), ['near', 'star']);
+    assert.deepEqual(
+      rankCandidates([star, near], 3_000, 'weighted').map((c) => c.driverId),
+      ['star', 'near'],
+    );
+    assert.deepEqual(
+      rankCandidates([star, near], 3_000, 'nearest').map((c) => c.driverId),
+      ['near', 'star'],
+    );
   });
 });
 
@@ -88,7 +103,8 @@ describe('eligibility', () => {
     assert.equal(ineligibility({ ...ok, rating: RATING_FLOOR }, 'economy', now), null);
     assert.equal(ineligibility({ ...ok, rating: RATING_FLOOR - 0.01 }, 'economy', now), 'rating');
     assert.equal(ineligibility({ ...ok, approved: false }, 'economy', now), 'not_approved');
-    for (const state of ['offline', 'offered', 'busy']) assert.equal(ineligibility({ ...ok, state }, 'economy', now), 'not_available');
+    for (const state of ['offline', 'offered', 'busy'])
+      assert.equal(ineligibility({ ...ok, state }, 'economy', now), 'not_available');
   });
 
   test('cooldown ends lazily after its 60 s', () => {

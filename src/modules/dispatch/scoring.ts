@@ -71,15 +71,23 @@ export function scoreCandidate(c: CandidateFacts, radiusM: number): number {
   );
 }
 
-const byId = (a: { driverId: string }, b: { driverId: string }) => (a.driverId < b.driverId ? -1 : a.driverId > b.driverId ? 1 : 0);
+const byId = (a: { driverId: string }, b: { driverId: string }) =>
+  a.driverId < b.driverId ? -1 : a.driverId > b.driverId ? 1 : 0;
 
 /**
  * Best first. `nearest` is the MATCHING_DEGRADED mode: distance only, no
  * per-driver lookups beyond eligibility. Ties break by id so rankings are
  * deterministic.
  */
-export function rankCandidates<T extends CandidateFacts>(candidates: readonly T[], radiusM: number, mode: 'weighted' | 'nearest'): Array<T & { score: number }> {
-  const scored = candidates.map((c) => ({ ...c, score: mode === 'nearest' ? -c.distanceM : scoreCandidate(c, radiusM) }));
+export function rankCandidates<T extends CandidateFacts>(
+  candidates: readonly T[],
+  radiusM: number,
+  mode: 'weighted' | 'nearest',
+): Array<T & { score: number }> {
+  const scored = candidates.map((c) => ({
+    ...c,
+    score: mode === 'nearest' ? -c.distanceM : scoreCandidate(c, radiusM),
+  }));
   return scored.sort((a, b) => b.score - a.score || a.distanceM - b.distanceM || byId(a, b));
 }
 
@@ -100,7 +108,8 @@ export type Ineligibility = 'not_approved' | 'not_available' | 'vehicle_class' |
  */
 export function ineligibility(d: EligibilityFacts, requestedClass: string, now: Date): Ineligibility | null {
   if (!d.approved) return 'not_approved';
-  const restedEnough = d.state === 'cooldown' && (d.cooldownUntil === null || d.cooldownUntil.getTime() <= now.getTime());
+  const restedEnough =
+    d.state === 'cooldown' && (d.cooldownUntil === null || d.cooldownUntil.getTime() <= now.getTime());
   if (d.state !== 'available' && !restedEnough) return 'not_available';
   if (!(SERVING_CLASSES[requestedClass] ?? [requestedClass]).includes(d.vehicleClass)) return 'vehicle_class';
   if (d.rating < RATING_FLOOR) return 'rating';

@@ -10,7 +10,10 @@ describe('WaitingTrips', () => {
     line.note('c', 1, true, 20);
     line.note('a', 1, true, 30); // a waited again: still first
     line.note('b', 2, false, 40); // b got its offers
-    assert.deepEqual(line.take(5, 50), [{ tripId: 'a', round: 1 }, { tripId: 'c', round: 1 }]);
+    assert.deepEqual(line.take(5, 50), [
+      { tripId: 'a', round: 1 },
+      { tripId: 'c', round: 1 },
+    ]);
   });
 
   test('a taken trip is not handed out twice until its run reports back or fails', () => {
@@ -22,7 +25,10 @@ describe('WaitingTrips', () => {
     assert.deepEqual(line.take(5, 3), []);
     line.note('a', 1, true, 4); // waited again
     line.settle('b'); // its run failed
-    assert.deepEqual(line.take(5, 5), [{ tripId: 'a', round: 1 }, { tripId: 'b', round: 1 }]);
+    assert.deepEqual(line.take(5, 5), [
+      { tripId: 'a', round: 1 },
+      { tripId: 'b', round: 1 },
+    ]);
   });
 
   test('entries older than any search are dropped', () => {

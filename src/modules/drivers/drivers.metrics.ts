@@ -24,7 +24,10 @@ export async function collectDriverGauges(db: DbHandle): Promise<void> {
   driversOnline.reset();
   for (const vehicle_class of VEHICLE_CLASSES) {
     for (const state of ONLINE_STATES) {
-      driversOnline.set({ vehicle_class, state }, rows.find((r) => r.vehicle_class === vehicle_class && r.state === state)?.n ?? 0);
+      driversOnline.set(
+        { vehicle_class, state },
+        rows.find((r) => r.vehicle_class === vehicle_class && r.state === state)?.n ?? 0,
+      );
     }
   }
 }

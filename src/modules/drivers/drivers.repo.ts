@@ -33,10 +33,18 @@ type DriverTables = { driver_profiles: DriverProfilesTable };
 const q = (db: DbHandle) => db.withTables<DriverTables>();
 
 /** Creates or replaces the vehicle of a profile; approval is kept only if nothing changed. */
-export async function upsertProfile(db: DbHandle, userId: string, args: { vehicleClass: VehicleClass; vehicle: Vehicle }) {
+export async function upsertProfile(
+  db: DbHandle,
+  userId: string,
+  args: { vehicleClass: VehicleClass; vehicle: Vehicle },
+) {
   return q(db)
     .insertInto('driver_profiles')
-    .values({ user_id: userId, vehicle_class: args.vehicleClass, vehicle: JSON.stringify(args.vehicle) as unknown as Vehicle })
+    .values({
+      user_id: userId,
+      vehicle_class: args.vehicleClass,
+      vehicle: JSON.stringify(args.vehicle) as unknown as Vehicle,
+    })
     .onConflict((oc) =>
       oc.column('user_id').doUpdateSet({
         vehicle_class: args.vehicleClass,
@@ -86,7 +94,10 @@ export async function setApproved(db: DbHandle, userId: string) {
 }
 
 /** Moves a driver between states only from the listed ones (compare-and-set). */
-export async function transitionState(db: DbHandle, args: { userId: string; from: DriverState[]; to: DriverState; cooldownUntil?: Date | null }) {
+export async function transitionState(
+  db: DbHandle,
+  args: { userId: string; from: DriverState[]; to: DriverState; cooldownUntil?: Date | null },
+) {
   return q(db)
     .updateTable('driver_profiles')
     .set({ state: args.to, cooldown_until: args.cooldownUntil ?? null, updated_at: sql`now()` })
@@ -152,11 +163,17 @@ export async function releaseOffered(tx: DbHandle, driverIds: string[], opts: { 
 }
 
 export async function incrementTripsCompleted(db: DbHandle, userId: string) {
-  await q(db).updateTable('driver_profiles').set((eb) => ({ trips_completed: eb('trips_completed', '+', 1) })).where('user_id', '=', userId).execute();
+  await q(db)
+    .updateTable('driver_profiles')
+    .set((eb) => ({ trips_completed: eb('trips_completed', '+', 1) }))
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 /** Drivers not offline, per vehicle class and state (one pass over driver profiles; used on a metrics scrape). */
-export async function countOnlineDrivers(db: DbHandle): Promise<Array<{ vehicle_class: VehicleClass; state: DriverState; n: number }>> {
+export async function countOnlineDrivers(
+  db: DbHandle,
+): Promise<Array<{ vehicle_class: VehicleClass; state: DriverState; n: number }>> {
   const rows = await q(db)
     .selectFrom('driver_profiles')
     .select((eb) => ['vehicle_class', 'state', eb.fn.countAll<number>().as('n')])

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { VehicleClassSchema } from '../../shared/index.js';
 import { safeName } from '../../platform/text.js';
 
-export const VehicleSchema = z.object({ make: safeName(50), model: safeName(50), plate: safeName(20), color: safeName(30) });
+export const VehicleSchema = z.object({
+  make: safeName(50),
+  model: safeName(50),
+  plate: safeName(20),
+  color: safeName(30),
+});
 
 export const ProfileRequest = z.object({ vehicleClass: VehicleClassSchema, vehicle: VehicleSchema });
 

@@ -17,7 +17,11 @@ async function probeDatabase(db: Db) {
 }
 
 /** Liveness, readiness (per dependency) and startup probes; plain JSON, no envelope. */
-export function registerHealthRoutes(app: HttpApp, deps: { db: Db }, state: { started: boolean; hotState: () => { ok: boolean; adapter: string } }) {
+export function registerHealthRoutes(
+  app: HttpApp,
+  deps: { db: Db },
+  state: { started: boolean; hotState: () => { ok: boolean; adapter: string } },
+) {
   const plain = { plain: true, rateLimit: 'none' } as const;
   app.get('/health/live', { schema: { tags: ['ops'] }, config: plain }, async () => ({ status: 'ok' }));
   app.get('/health/startup', { schema: { tags: ['ops'] }, config: plain }, async (_request, reply) =>

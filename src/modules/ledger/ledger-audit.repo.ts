@@ -37,7 +37,10 @@ export interface CounterMismatch {
  * Accounts whose counters differ from what their transfers add up to. Posted
  * = posted + post_pending rows; pending = holds with no resolution row.
  */
-export async function findCounterMismatches(db: DbHandle, limit: number): Promise<{ mismatches: CounterMismatch[]; checked: number }> {
+export async function findCounterMismatches(
+  db: DbHandle,
+  limit: number,
+): Promise<{ mismatches: CounterMismatch[]; checked: number }> {
   const { rows } = await sql<CounterMismatch & { total: number }>`
     WITH open_holds AS (
       SELECT t.debit_account_id, t.credit_account_id, t.amount FROM ledger_transfers t

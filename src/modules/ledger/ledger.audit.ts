@@ -1,5 +1,11 @@
 import type { DbHandle } from '../../platform/db/database.js';
-import { countStaleHolds, countWalletsBelowFloor, findCounterMismatches, sumAccountCounters, sumTransfersOfKind } from './ledger-audit.repo.js';
+import {
+  countStaleHolds,
+  countWalletsBelowFloor,
+  findCounterMismatches,
+  sumAccountCounters,
+  sumTransfersOfKind,
+} from './ledger-audit.repo.js';
 import { systemAccounts } from './wallet.service.js';
 
 export interface AuditCheck {

@@ -7,7 +7,17 @@ import type { AccountState, NewTransfer, PendingInfo, TransferInput } from './le
 const NOW = new Date('2025-01-01T12:00:00Z');
 
 function account(id: number, over: Partial<AccountState> = {}): AccountState {
-  return { id, kind: 'rider_wallet', ownerId: `owner-${id}`, creditLimit: 0, debitsPending: 0, debitsPosted: 0, creditsPending: 0, creditsPosted: 0, ...over };
+  return {
+    id,
+    kind: 'rider_wallet',
+    ownerId: `owner-${id}`,
+    creditLimit: 0,
+    debitsPending: 0,
+    debitsPosted: 0,
+    creditsPending: 0,
+    creditsPosted: 0,
+    ...over,
+  };
 }
 
 const SYSTEM = account(1, { kind: 'provider_clearing', ownerId: null });
@@ -21,8 +31,22 @@ function input(accounts: AccountState[], stored: NewTransfer[] = [], pendings: P
   };
 }
 
-const move = (id: string, debit: number, credit: number, amount: number, extra: Partial<TransferInput> = {}): TransferInput =>
-  ({ id, type: 'posted', debitAccountId: debit, creditAccountId: credit, amount, kind: 'transfer', ...extra }) as TransferInput;
+const move = (
+  id: string,
+  debit: number,
+  credit: number,
+  amount: number,
+  extra: Partial<TransferInput> = {},
+): TransferInput =>
+  ({
+    id,
+    type: 'posted',
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount,
+    kind: 'transfer',
+    ...extra,
+  }) as TransferInput;
 
 describe('ledger engine', () => {
   test('a posted transfer moves the amount from debit to credit', () => {
@@ -33,7 +57,9 @@ describe('ledger engine', () => {
   });
 
   test('a wallet cannot spend more than it has; a failure changes nothing', () => {
-    const out = evaluateTransfers(input([SYSTEM, account(2, { creditsPosted: 100 })]), [move('t1', 2, 1, 101)], { atomic: false });
+    const out = evaluateTransfers(input([SYSTEM, account(2, { creditsPosted: 100 })]), [move('t1', 2, 1, 101)], {
+      atomic: false,
+    });
     assert.deepEqual(out.results[0], { id: 't1', status: 'failed', reason: 'insufficient_funds' });
     assert.deepEqual(out.changed, []);
     assert.deepEqual(out.writes, []);
@@ -41,47 +67,88 @@ describe('ledger engine', () => {
 
   test('a driver wallet may owe commission down to its credit limit, never past it, and never withdraw owed money', () => {
     const driver = account(2, { kind: 'driver_wallet', creditLimit: 1000 });
-    const owe = evaluateTransfers(input([SYSTEM, driver]), [move('c1', 2, 1, 1000, { overdraft: 'credit_limit' })], { atomic: false });
+    const owe = evaluateTransfers(input([SYSTEM, driver]), [move('c1', 2, 1, 1000, { overdraft: 'credit_limit' })], {
+      atomic: false,
+    });
     assert.equal(owe.results[0]!.status, 'created');
-    const past = evaluateTransfers(input([SYSTEM, driver]), [move('c2', 2, 1, 1001, { overdraft: 'credit_limit' })], { atomic: false });
+    const past = evaluateTransfers(input([SYSTEM, driver]), [move('c2', 2, 1, 1001, { overdraft: 'credit_limit' })], {
+      atomic: false,
+    });
     assert.equal(past.results[0]!.status, 'failed');
     const spend = evaluateTransfers(input([SYSTEM, driver]), [move('w1', 2, 1, 1)], { atomic: false });
     assert.equal(spend.results[0]!.status, 'failed');
   });
 
   test('same id twice: exists with the same fields, rejected with different ones', () => {
-    const prior: NewTransfer = { id: 't1', phase: 'posted', debitAccountId: 1, creditAccountId: 2, amount: 500, kind: 'transfer', reference: null, pendingId: null, timeoutAt: null };
+    const prior: NewTransfer = {
+      id: 't1',
+      phase: 'posted',
+      debitAccountId: 1,
+      creditAccountId: 2,
+      amount: 500,
+      kind: 'transfer',
+      reference: null,
+      pendingId: null,
+      timeoutAt: null,
+    };
     const accounts = [SYSTEM, account(2, { creditsPosted: 500 })];
-    assert.equal(evaluateTransfers(input(accounts, [prior]), [move('t1', 1, 2, 500)], { atomic: false }).results[0]!.status, 'exists');
+    assert.equal(
+      evaluateTransfers(input(accounts, [prior]), [move('t1', 1, 2, 500)], { atomic: false }).results[0]!.status,
+      'exists',
+    );
     const other = evaluateTransfers(input(accounts, [prior]), [move('t1', 1, 2, 501)], { atomic: false });
     assert.deepEqual(other.results[0], { id: 't1', status: 'failed', reason: 'exists_with_different_fields' });
     const inBatch = evaluateTransfers(input(accounts), [move('t2', 1, 2, 5), move('t2', 1, 2, 5)], { atomic: false });
-    assert.deepEqual(inBatch.results.map((r) => r.status), ['created', 'exists']);
+    assert.deepEqual(
+      inBatch.results.map((r) => r.status),
+      ['created', 'exists'],
+    );
     assert.equal(inBatch.writes.length, 1);
   });
 
   test('atomic batches are all or nothing', () => {
-    const out = evaluateTransfers(input([SYSTEM, account(2), account(3)]), [move('a', 1, 2, 100), move('b', 2, 3, 101)], { atomic: true });
-    assert.deepEqual(out.results.map((r) => (r.status === 'failed' ? r.reason : r.status)), ['linked_transfer_failed', 'insufficient_funds']);
+    const out = evaluateTransfers(
+      input([SYSTEM, account(2), account(3)]),
+      [move('a', 1, 2, 100), move('b', 2, 3, 101)],
+      { atomic: true },
+    );
+    assert.deepEqual(
+      out.results.map((r) => (r.status === 'failed' ? r.reason : r.status)),
+      ['linked_transfer_failed', 'insufficient_funds'],
+    );
     assert.deepEqual(out.writes, []);
     assert.deepEqual(out.changed, []);
   });
 
   test('a hold reserves money; post moves it, void releases it, and only once', () => {
     const wallet = account(2, { creditsPosted: 1000 });
-    const held = evaluateTransfers(input([SYSTEM, wallet]), [move('h', 2, 1, 600, { type: 'pending' })], { atomic: false });
+    const held = evaluateTransfers(input([SYSTEM, wallet]), [move('h', 2, 1, 600, { type: 'pending' })], {
+      atomic: false,
+    });
     const after = held.changed.find((a) => a.id === 2)!;
     assert.equal(availableOf(after), 400);
     const hold: PendingInfo = { transfer: held.writes[0]!, resolution: null };
     const accounts = [held.changed.find((a) => a.id === 1)!, after];
-    const posted = evaluateTransfers(input(accounts, [], [hold]), [{ id: 'h:post', type: 'post_pending', pendingId: 'h' }], { atomic: false });
+    const posted = evaluateTransfers(
+      input(accounts, [], [hold]),
+      [{ id: 'h:post', type: 'post_pending', pendingId: 'h' }],
+      { atomic: false },
+    );
     const postedWallet = posted.changed.find((a) => a.id === 2)!;
     assert.equal(postedWallet.creditsPosted - postedWallet.debitsPosted, 400);
     assert.equal(postedWallet.debitsPending, 0);
-    const twice = evaluateTransfers(input(accounts, [], [{ ...hold, resolution: 'posted' }]), [{ id: 'h:void', type: 'void_pending', pendingId: 'h' }], { atomic: false });
+    const twice = evaluateTransfers(
+      input(accounts, [], [{ ...hold, resolution: 'posted' }]),
+      [{ id: 'h:void', type: 'void_pending', pendingId: 'h' }],
+      { atomic: false },
+    );
     assert.deepEqual(twice.results[0], { id: 'h:void', status: 'failed', reason: 'pending_already_posted' });
     const expired = { ...hold, transfer: { ...hold.transfer, timeoutAt: new Date(NOW.getTime() - 1) } };
-    const late = evaluateTransfers(input(accounts, [], [expired]), [{ id: 'h:post', type: 'post_pending', pendingId: 'h' }], { atomic: false });
+    const late = evaluateTransfers(
+      input(accounts, [], [expired]),
+      [{ id: 'h:post', type: 'post_pending', pendingId: 'h' }],
+      { atomic: false },
+    );
     assert.deepEqual(late.results[0], { id: 'h:post', status: 'failed', reason: 'pending_expired' });
   });
 
@@ -91,7 +158,10 @@ describe('ledger engine', () => {
       [move('h', 2, 1, 300, { type: 'pending' }), { id: 'h:post', type: 'post_pending', pendingId: 'h' }],
       { atomic: true },
     );
-    assert.deepEqual(out.results.map((r) => r.status), ['created', 'created']);
+    assert.deepEqual(
+      out.results.map((r) => r.status),
+      ['created', 'created'],
+    );
     const wallet = out.changed.find((a) => a.id === 2)!;
     assert.deepEqual([wallet.creditsPosted - wallet.debitsPosted, wallet.debitsPending], [700, 0]);
   });
@@ -119,9 +189,16 @@ describe('ledger engine', () => {
           const transfers: TransferInput[] = batch.map((o) => {
             const holds = [...pendings.keys()];
             if ((o.kind === 'post' || o.kind === 'void') && holds.length > 0) {
-              return { id: `r${o.idSlot}`, type: o.kind === 'post' ? 'post_pending' : 'void_pending', pendingId: holds[o.idSlot % holds.length]! };
+              return {
+                id: `r${o.idSlot}`,
+                type: o.kind === 'post' ? 'post_pending' : 'void_pending',
+                pendingId: holds[o.idSlot % holds.length]!,
+              };
             }
-            return move(`m${o.idSlot}`, o.from, o.to, o.amount, { type: o.kind === 'pending' ? 'pending' : 'posted', overdraft: o.overdraft ? 'credit_limit' : 'none' });
+            return move(`m${o.idSlot}`, o.from, o.to, o.amount, {
+              type: o.kind === 'pending' ? 'pending' : 'posted',
+              overdraft: o.overdraft ? 'credit_limit' : 'none',
+            });
           });
           const out = evaluateTransfers({ accounts, stored, pendings, now: NOW }, transfers, { atomic });
           for (const t of out.writes) {
@@ -133,8 +210,14 @@ describe('ledger engine', () => {
         }
         const all = [...accounts.values()];
         const sum = (f: (a: AccountState) => number) => all.reduce((s, a) => s + f(a), 0);
-        assert.equal(sum((a) => a.debitsPosted), sum((a) => a.creditsPosted));
-        assert.equal(sum((a) => a.debitsPending), sum((a) => a.creditsPending));
+        assert.equal(
+          sum((a) => a.debitsPosted),
+          sum((a) => a.creditsPosted),
+        );
+        assert.equal(
+          sum((a) => a.debitsPending),
+          sum((a) => a.creditsPending),
+        );
         for (const a of all) {
           if (a.ownerId !== null) assert.ok(availableOf(a) >= -a.creditLimit, `account ${a.id} below its floor`);
           assert.ok(a.debitsPending >= 0 && a.creditsPending >= 0);

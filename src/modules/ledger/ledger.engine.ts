@@ -75,7 +75,10 @@ class Evaluation {
 
   apply(t: TransferInput): Outcome {
     const prior = this.written.get(t.id) ?? this.input.stored.get(t.id);
-    if (prior) return sameFields(t, prior) ? { ok: true, transfer: prior, created: false } : { ok: false, reason: 'exists_with_different_fields' };
+    if (prior)
+      return sameFields(t, prior)
+        ? { ok: true, transfer: prior, created: false }
+        : { ok: false, reason: 'exists_with_different_fields' };
     const outcome = isMoveInput(t) ? this.move(t) : this.resolve(t);
     if (outcome.ok) this.written.set(t.id, outcome.transfer);
     return outcome;
@@ -120,7 +123,8 @@ class Evaluation {
     if (info.resolution === 'posted') return { ok: false, reason: 'pending_already_posted' };
     if (info.resolution === 'voided') return { ok: false, reason: 'pending_already_voided' };
     const hold = info.transfer;
-    if (t.type === 'post_pending' && hold.timeoutAt && hold.timeoutAt <= this.input.now) return { ok: false, reason: 'pending_expired' };
+    if (t.type === 'post_pending' && hold.timeoutAt && hold.timeoutAt <= this.input.now)
+      return { ok: false, reason: 'pending_expired' };
     const debit = this.accounts.get(hold.debitAccountId);
     const credit = this.accounts.get(hold.creditAccountId);
     if (!debit || !credit) return { ok: false, reason: 'account_not_found' };
@@ -139,7 +143,12 @@ class Evaluation {
     const changed: AccountState[] = [];
     for (const [id, a] of this.accounts) {
       const before = this.input.accounts.get(id)!;
-      if (a.debitsPending !== before.debitsPending || a.debitsPosted !== before.debitsPosted || a.creditsPending !== before.creditsPending || a.creditsPosted !== before.creditsPosted) {
+      if (
+        a.debitsPending !== before.debitsPending ||
+        a.debitsPosted !== before.debitsPosted ||
+        a.creditsPending !== before.creditsPending ||
+        a.creditsPosted !== before.creditsPosted
+      ) {
         changed.push(a);
       }
     }
@@ -157,14 +166,22 @@ function toResult(id: string, outcome: Outcome): TransferResult {
  * changes nothing). Atomic mode: all or nothing; on a failure every other
  * transfer reports `linked_transfer_failed` and nothing is written.
  */
-export function evaluateTransfers(input: EngineInput, transfers: readonly TransferInput[], opts: { atomic: boolean }): EngineOutput {
+export function evaluateTransfers(
+  input: EngineInput,
+  transfers: readonly TransferInput[],
+  opts: { atomic: boolean },
+): EngineOutput {
   const run = new Evaluation(input);
   const results: TransferResult[] = [];
   const writes: NewTransfer[] = [];
   for (const t of transfers) {
     const outcome = run.apply(t);
     if (!outcome.ok && opts.atomic) {
-      const failed = transfers.map((x): TransferResult => ({ id: x.id, status: 'failed', reason: x === t ? outcome.reason : 'linked_transfer_failed' }));
+      const failed = transfers.map((x): TransferResult => ({
+        id: x.id,
+        status: 'failed',
+        reason: x === t ? outcome.reason : 'linked_transfer_failed',
+      }));
       return { results: failed, writes: [], changed: [] };
     }
     if (outcome.ok && outcome.created) writes.push(outcome.transfer);

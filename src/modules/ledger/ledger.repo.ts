@@ -1,6 +1,14 @@
 import { sql, type Generated } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { AccountKind, AccountState, NewTransfer, PendingInfo, SystemAccountKind, TransferPhase, WalletKind } from './ledger.types.js';
+import type {
+  AccountKind,
+  AccountState,
+  NewTransfer,
+  PendingInfo,
+  SystemAccountKind,
+  TransferPhase,
+  WalletKind,
+} from './ledger.types.js';
 
 type LedgerTables = {
   ledger_accounts: {
@@ -35,7 +43,16 @@ type LedgerTables = {
 
 const q = (db: DbHandle) => db.withTables<LedgerTables>();
 
-const ACCOUNT_COLUMNS = ['id', 'kind', 'owner_id', 'credit_limit', 'debits_pending', 'debits_posted', 'credits_pending', 'credits_posted'] as const;
+const ACCOUNT_COLUMNS = [
+  'id',
+  'kind',
+  'owner_id',
+  'credit_limit',
+  'debits_pending',
+  'debits_posted',
+  'credits_pending',
+  'credits_posted',
+] as const;
 
 interface AccountRow {
   id: number;
@@ -90,7 +107,13 @@ function toTransfer(r: TransferRow): NewTransfer {
 /** Row locks in id order, the same order for every writer, so writers never deadlock each other. */
 export async function lockAccounts(db: DbHandle, ids: number[]): Promise<AccountState[]> {
   if (ids.length === 0) return [];
-  const rows = await q(db).selectFrom('ledger_accounts').select(ACCOUNT_COLUMNS).where('id', '=', sql<number>`ANY(${ids}::bigint[])`).orderBy('id').forUpdate().execute();
+  const rows = await q(db)
+    .selectFrom('ledger_accounts')
+    .select(ACCOUNT_COLUMNS)
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
   return rows.map(toAccount);
 }
 
@@ -123,14 +146,21 @@ export async function lockAccountsAndReadTransfers(db: DbHandle, accountIds: num
 }
 
 function fromJsonTransfer(row: Record<string, unknown>): PendingInfo {
-  const r = { ...(row as unknown as TransferRow), timeout_at: row.timeout_at ? new Date(row.timeout_at as string) : null };
+  const r = {
+    ...(row as unknown as TransferRow),
+    timeout_at: row.timeout_at ? new Date(row.timeout_at as string) : null,
+  };
   const resolution = row.resolution === 'post_pending' ? 'posted' : row.resolution === 'void_pending' ? 'voided' : null;
   return { transfer: toTransfer(r), resolution };
 }
 
 export async function findAccounts(db: DbHandle, ids: number[]): Promise<AccountState[]> {
   if (ids.length === 0) return [];
-  const rows = await q(db).selectFrom('ledger_accounts').select(ACCOUNT_COLUMNS).where('id', '=', sql<number>`ANY(${ids}::bigint[])`).execute();
+  const rows = await q(db)
+    .selectFrom('ledger_accounts')
+    .select(ACCOUNT_COLUMNS)
+    .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+    .execute();
   return rows.map(toAccount);
 }
 
@@ -141,7 +171,18 @@ export async function findTransfersWithResolution(db: DbHandle, ids: string[]): 
   const rows = await q(db)
     .selectFrom('ledger_transfers as t')
     .leftJoin('ledger_transfers as r', 'r.pending_id', 't.id')
-    .select(['t.id', 't.phase', 't.debit_account_id', 't.credit_account_id', 't.amount', 't.kind', 't.reference', 't.pending_id', 't.timeout_at', 'r.phase as resolution'])
+    .select([
+      't.id',
+      't.phase',
+      't.debit_account_id',
+      't.credit_account_id',
+      't.amount',
+      't.kind',
+      't.reference',
+      't.pending_id',
+      't.timeout_at',
+      'r.phase as resolution',
+    ])
     .where('t.id', '=', sql<string>`ANY(${ids}::text[])`)
     .execute();
   for (const r of rows) {
@@ -179,12 +220,19 @@ export async function writeBatch(db: DbHandle, states: AccountState[], rows: New
 }
 
 export async function findWalletAccount(db: DbHandle, ownerId: string): Promise<AccountState | undefined> {
-  const row = await q(db).selectFrom('ledger_accounts').select(ACCOUNT_COLUMNS).where('owner_id', '=', ownerId).executeTakeFirst();
+  const row = await q(db)
+    .selectFrom('ledger_accounts')
+    .select(ACCOUNT_COLUMNS)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
   return row ? toAccount(row) : undefined;
 }
 
 /** Creates the wallet if it does not exist yet (concurrent callers are fine). */
-export async function insertWalletIfMissing(db: DbHandle, args: { ownerId: string; kind: WalletKind; creditLimit: number }): Promise<void> {
+export async function insertWalletIfMissing(
+  db: DbHandle,
+  args: { ownerId: string; kind: WalletKind; creditLimit: number },
+): Promise<void> {
   await q(db)
     .insertInto('ledger_accounts')
     .values({ kind: args.kind, owner_id: args.ownerId, credit_limit: args.creditLimit })
@@ -207,11 +255,21 @@ export interface StatementRow {
 }
 
 /** Posted movements of one account, newest first, amounts signed from its side. */
-export async function listPostedTransfers(db: DbHandle, args: { accountId: number; limit: number; beforeSeq?: number }): Promise<StatementRow[]> {
+export async function listPostedTransfers(
+  db: DbHandle,
+  args: { accountId: number; limit: number; beforeSeq?: number },
+): Promise<StatementRow[]> {
   const a = args.accountId;
   let query = q(db)
     .selectFrom('ledger_transfers')
-    .select(['id', 'seq', 'kind', 'reference', 'created_at', sql<number>`CASE WHEN credit_account_id = ${a} THEN amount ELSE -amount END`.as('amount')])
+    .select([
+      'id',
+      'seq',
+      'kind',
+      'reference',
+      'created_at',
+      sql<number>`CASE WHEN credit_account_id = ${a} THEN amount ELSE -amount END`.as('amount'),
+    ])
     .where((eb) => eb.or([eb('debit_account_id', '=', a), eb('credit_account_id', '=', a)]))
     .where('phase', 'in', ['posted', 'post_pending'])
     .orderBy('seq', 'desc')
@@ -226,14 +284,19 @@ export async function findTransfer(db: DbHandle, id: string): Promise<NewTransfe
 }
 
 /** Net credits to one account per local day (e.g. platform revenue). */
-export async function netCreditsByDay(db: DbHandle, args: { accountId: number; from: Date; to: Date; timeZone: string }) {
+export async function netCreditsByDay(
+  db: DbHandle,
+  args: { accountId: number; from: Date; to: Date; timeZone: string },
+) {
   // A literal, not a parameter: GROUP BY must see the very same expression as the SELECT list.
   const day = sql<string>`to_char(created_at AT TIME ZONE ${sql.lit(args.timeZone)}, 'YYYY-MM-DD')`;
   return q(db)
     .selectFrom('ledger_transfers')
     .select([
       day.as('day'),
-      sql<number>`coalesce(sum(CASE WHEN credit_account_id = ${args.accountId} THEN amount ELSE -amount END), 0)::bigint`.as('net'),
+      sql<number>`coalesce(sum(CASE WHEN credit_account_id = ${args.accountId} THEN amount ELSE -amount END), 0)::bigint`.as(
+        'net',
+      ),
       sql<number>`count(DISTINCT reference)::int`.as('references'),
     ])
     .where((eb) => eb.or([eb('debit_account_id', '=', args.accountId), eb('credit_account_id', '=', args.accountId)]))

@@ -10,12 +10,21 @@ const tags = ['wallet'];
 
 /** The caller's own wallet: reads only (money moves through payments and flows). */
 export function registerLedgerRoutes(app: HttpApp, db: Db) {
-  app.get('/api/v1/wallet', { schema: { tags, response: { 200: envelopeOf(WalletSchema) } }, config: { auth: ['rider', 'driver'] } },
-    async (request, reply) => sendOk(reply, await walletSummary(db, currentUser(request).id)));
+  app.get(
+    '/api/v1/wallet',
+    { schema: { tags, response: { 200: envelopeOf(WalletSchema) } }, config: { auth: ['rider', 'driver'] } },
+    async (request, reply) => sendOk(reply, await walletSummary(db, currentUser(request).id)),
+  );
 
-  app.get('/api/v1/wallet/transactions', { schema: { tags, querystring: TransactionsQuery, response: { 200: envelopeOf(z.array(WalletTransactionSchema)) } }, config: { auth: ['rider', 'driver'] } },
+  app.get(
+    '/api/v1/wallet/transactions',
+    {
+      schema: { tags, querystring: TransactionsQuery, response: { 200: envelopeOf(z.array(WalletTransactionSchema)) } },
+      config: { auth: ['rider', 'driver'] },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await listWalletTransactions(db, currentUser(request).id, request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 }

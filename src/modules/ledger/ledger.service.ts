@@ -7,7 +7,15 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 import { TRANSFER_ID, evaluateTransfers } from './ledger.engine.js';
 import { findTransfersWithResolution, lockAccounts, lockAccountsAndReadTransfers, writeBatch } from './ledger.repo.js';
 import { expireHoldTask } from './expire-hold.task.js';
-import type { AccountState, FailureReason, MoveInput, NewTransfer, PendingInfo, TransferInput, TransferResult } from './ledger.types.js';
+import type {
+  AccountState,
+  FailureReason,
+  MoveInput,
+  NewTransfer,
+  PendingInfo,
+  TransferInput,
+  TransferResult,
+} from './ledger.types.js';
 
 const transfersTotal = new Counter({
   name: 'smartline_ledger_transfers_total',
@@ -61,12 +69,17 @@ function retryableConflict(): Error {
  * results, not exceptions, so a batch of unrelated transfers commits together.
  * Runs in the caller's transaction; callers use withTransaction/runUnitOfWork.
  */
-export async function createTransfers(tx: DbHandle, transfers: readonly TransferInput[], opts: CreateTransfersOptions = {}): Promise<TransferResult[]> {
+export async function createTransfers(
+  tx: DbHandle,
+  transfers: readonly TransferInput[],
+  opts: CreateTransfersOptions = {},
+): Promise<TransferResult[]> {
   if (transfers.length === 0) return [];
   for (const t of transfers) if (!TRANSFER_ID.test(t.id)) throw new Error(`invalid transfer id "${t.id}"`);
   const pendingIds = unique(transfers.filter(isResolve).map((t) => t.pendingId));
   // Holds never change once written, so their accounts can be read before locking.
-  const holds = pendingIds.length > 0 ? await findTransfersWithResolution(tx, pendingIds) : new Map<string, PendingInfo>();
+  const holds =
+    pendingIds.length > 0 ? await findTransfersWithResolution(tx, pendingIds) : new Map<string, PendingInfo>();
   const batchIds = new Set(transfers.map((t) => t.id));
   const ids = unique([...batchIds, ...pendingIds]);
   const { accounts, known } = await lockAccountsAndReadTransfers(tx, accountIdsOf(transfers, holds), ids);
@@ -91,7 +104,8 @@ export async function createTransfers(tx: DbHandle, transfers: readonly Transfer
   try {
     await writeBatch(tx, out.changed, out.writes);
   } catch (err) {
-    if (isUniqueViolation(err, 'ledger_transfers_pkey') || isUniqueViolation(err, 'ledger_transfers_one_resolution')) throw retryableConflict();
+    if (isUniqueViolation(err, 'ledger_transfers_pkey') || isUniqueViolation(err, 'ledger_transfers_one_resolution'))
+      throw retryableConflict();
     throw err;
   }
   for (const r of out.results) transfersTotal.inc({ result: r.status === 'failed' ? r.reason : r.status });
@@ -119,9 +133,15 @@ export function failureError(reason: FailureReason): AppError {
 export type Applied = { status: 'created' | 'exists'; transfer: NewTransfer };
 
 /** Linked transfers, all or nothing; throws the first failure as an AppError (402 / 409 / 404). */
-export async function transferAll(tx: DbHandle, transfers: readonly TransferInput[], opts: { now?: Date } = {}): Promise<Applied[]> {
+export async function transferAll(
+  tx: DbHandle,
+  transfers: readonly TransferInput[],
+  opts: { now?: Date } = {},
+): Promise<Applied[]> {
   const results = await createTransfers(tx, transfers, { atomic: true, now: opts.now });
-  const failed = results.find((r) => r.status === 'failed' && r.reason !== 'linked_transfer_failed') ?? results.find((r) => r.status === 'failed');
+  const failed =
+    results.find((r) => r.status === 'failed' && r.reason !== 'linked_transfer_failed') ??
+    results.find((r) => r.status === 'failed');
   if (failed && failed.status === 'failed') throw failureError(failed.reason);
   return results as Applied[];
 }
@@ -137,7 +157,12 @@ export async function transfer(tx: DbHandle, input: TransferInput, opts: { now?:
 export async function placeHold(tx: DbHandle, jobs: JobQueue, input: Omit<MoveInput, 'type'>): Promise<Applied> {
   const applied = await transfer(tx, { ...input, type: 'pending' });
   if (applied.status === 'created' && input.timeoutAt) {
-    await jobs.enqueue(tx, expireHoldTask, { transferId: input.id }, { jobKey: `ledger.expire_hold:${input.id}`, runAt: input.timeoutAt });
+    await jobs.enqueue(
+      tx,
+      expireHoldTask,
+      { transferId: input.id },
+      { jobKey: `ledger.expire_hold:${input.id}`, runAt: input.timeoutAt },
+    );
   }
   return applied;
 }
@@ -155,13 +180,18 @@ export async function expireHold(tx: DbHandle, holdId: string, now = new Date())
   const hold = (await findTransfersWithResolution(tx, [holdId])).get(holdId);
   if (!hold || hold.transfer.phase !== 'pending' || hold.resolution) return null;
   if (!hold.transfer.timeoutAt || hold.transfer.timeoutAt > now) return null;
-  const [result] = await createTransfers(tx, [{ id: `${holdId}:expired`, type: 'void_pending', pendingId: holdId }], { now });
+  const [result] = await createTransfers(tx, [{ id: `${holdId}:expired`, type: 'void_pending', pendingId: holdId }], {
+    now,
+  });
   return result?.status === 'created' ? hold.transfer : null;
 }
 
 /** Locks accounts (id order) and returns their current counters, for callers that decide from them. */
 export async function lockAccountStates(tx: DbHandle, ids: number[]): Promise<Map<number, AccountState>> {
-  const rows = await lockAccounts(tx, unique(ids).sort((a, b) => a - b));
+  const rows = await lockAccounts(
+    tx,
+    unique(ids).sort((a, b) => a - b),
+  );
   if (rows.length !== unique(ids).length) throw notFound('Account');
   return new Map(rows.map((a) => [a.id, a]));
 }

@@ -41,7 +41,10 @@ export class TransferBatcher {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
 
-  constructor(private readonly db: Db, opts: BatcherOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    opts: BatcherOptions = {},
+  ) {
     this.maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   }
@@ -71,7 +74,12 @@ export class TransferBatcher {
 
   private async flush(batch: Waiter[]) {
     try {
-      const results = await withTransaction(this.db, (tx) => createTransfers(tx, batch.map((w) => w.input)));
+      const results = await withTransaction(this.db, (tx) =>
+        createTransfers(
+          tx,
+          batch.map((w) => w.input),
+        ),
+      );
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
       if (batch.length === 1) {

@@ -1,7 +1,13 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { availableOf } from './ledger.engine.js';
-import { findSystemAccountIds, findWalletAccount, insertWalletIfMissing, listPostedTransfers, netCreditsByDay } from './ledger.repo.js';
+import {
+  findSystemAccountIds,
+  findWalletAccount,
+  insertWalletIfMissing,
+  listPostedTransfers,
+  netCreditsByDay,
+} from './ledger.repo.js';
 import type { AccountState, SystemAccountKind, WalletKind } from './ledger.types.js';
 
 export const CURRENCY = 'EGP';
@@ -74,7 +80,11 @@ export async function walletSummary(db: DbHandle, ownerId: string): Promise<Wall
 export async function assertCanPay(db: DbHandle, ownerId: string, amount: number): Promise<void> {
   const { available } = await walletSummary(db, ownerId);
   if (available < amount) {
-    throw new AppError(ErrorCode.INSUFFICIENT_FUNDS, 'Wallet balance does not cover the fare', { available, required: amount, currency: CURRENCY });
+    throw new AppError(ErrorCode.INSUFFICIENT_FUNDS, 'Wallet balance does not cover the fare', {
+      available,
+      required: amount,
+      currency: CURRENCY,
+    });
   }
 }
 
@@ -93,7 +103,10 @@ function encodeSeqCursor(seq: number) {
 function decodeSeqCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
   const match = /^s:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new AppError(ErrorCode.VALIDATION_ERROR, 'Invalid cursor', [{ field: 'query.cursor', message: 'not a cursor from this API' }]);
+  if (!match)
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor from this API' },
+    ]);
   return Number(match[1]);
 }
 
@@ -105,7 +118,13 @@ export async function listWalletTransactions(db: DbHandle, ownerId: string, page
   const rows = await listPostedTransfers(db, { accountId: account.id, limit: page.limit, beforeSeq });
   const slice = rows.slice(0, page.limit);
   const last = slice[slice.length - 1];
-  const items = slice.map((r): WalletTransaction => ({ id: r.id, amount: r.amount, kind: r.kind, reference: r.reference, createdAt: r.created_at.toISOString() }));
+  const items = slice.map((r): WalletTransaction => ({
+    id: r.id,
+    amount: r.amount,
+    kind: r.kind,
+    reference: r.reference,
+    createdAt: r.created_at.toISOString(),
+  }));
   return { items, nextCursor: rows.length > page.limit && last ? encodeSeqCursor(last.seq) : null };
 }
 

@@ -13,7 +13,13 @@ test('partition names parse to their UTC day; others are ignored', () => {
 test('a partition expires once its whole day is older than the period', () => {
   const now = new Date('2025-06-01T12:00:00Z');
   // Cutoff = 2025-03-03T12:00Z (90 days): 03-02 ends at 03-03T00:00 → expired; 03-03 ends after the cutoff → kept.
-  const names = ['location_history_20250303', 'location_history_20250302', 'location_history_20250101', 'location_history_default', 'location_history_20250601'];
+  const names = [
+    'location_history_20250303',
+    'location_history_20250302',
+    'location_history_20250101',
+    'location_history_default',
+    'location_history_20250601',
+  ];
   assert.deepEqual(expiredPartitions(names, now, 90), ['location_history_20250101', 'location_history_20250302']);
 });
 

@@ -10,16 +10,33 @@ export interface LifecycleRouteDeps {
 }
 
 export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) {
-  app.get('/api/v1/admin/events', { schema: { tags: ['admin'], querystring: AdminEventsQuery, response: { 200: envelopeOf(z.array(StoredEventSchema)) } }, config: { auth: ['admin'] } },
+  app.get(
+    '/api/v1/admin/events',
+    {
+      schema: {
+        tags: ['admin'],
+        querystring: AdminEventsQuery,
+        response: { 200: envelopeOf(z.array(StoredEventSchema)) },
+      },
+      config: { auth: ['admin'] },
+    },
     async (request, reply) => {
       const { aggregateId, limit, cursor } = request.query;
       const rows = await listAggregateEvents(deps.db, { aggregateId, afterSeq: cursor ? Number(cursor) : 0, limit });
       const page = rows.slice(0, limit);
       const nextCursor = rows.length > limit ? String(page[page.length - 1]!.seq) : null;
       const items = page.map((r) => ({
-        id: r.id, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, seq: r.seq, type: r.type,
-        payload: r.payload, actorId: r.actor_id, createdAt: r.created_at.toISOString(), archived: r.archived,
+        id: r.id,
+        aggregateType: r.aggregate_type,
+        aggregateId: r.aggregate_id,
+        seq: r.seq,
+        type: r.type,
+        payload: r.payload,
+        actorId: r.actor_id,
+        createdAt: r.created_at.toISOString(),
+        archived: r.archived,
       }));
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 }

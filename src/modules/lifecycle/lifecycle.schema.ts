@@ -4,7 +4,10 @@ export const AdminEventsQuery = z.object({
   aggregateId: z.uuid(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** The last seq of the previous page. */
-  cursor: z.string().regex(/^\d{1,9}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .optional(),
 });
 
 export const StoredEventSchema = z.object({

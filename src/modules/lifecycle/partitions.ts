@@ -18,8 +18,10 @@ export function partitionDay(name: string): Date | undefined {
 /** Names of partitions whose every row is older than `retentionDays` before `now`. */
 export function expiredPartitions(names: string[], now: Date, retentionDays: number): string[] {
   const cutoff = now.getTime() - retentionDays * DAY_MS;
-  return names.filter((name) => {
-    const day = partitionDay(name);
-    return day !== undefined && day.getTime() + DAY_MS <= cutoff;
-  }).sort();
+  return names
+    .filter((name) => {
+      const day = partitionDay(name);
+      return day !== undefined && day.getTime() + DAY_MS <= cutoff;
+    })
+    .sort();
 }

@@ -17,7 +17,11 @@ export interface RetentionResult {
 }
 
 /** Drops daily location_history partitions older than `days`; a no-op until the table exists. */
-export async function purgeLocationHistory(db: Db, days: number, now = new Date()): Promise<RetentionResult & { dropped: string[] }> {
+export async function purgeLocationHistory(
+  db: Db,
+  days: number,
+  now = new Date(),
+): Promise<RetentionResult & { dropped: string[] }> {
   const found = await locationHistory.listPartitions(db);
   if (!found) return { removed: 0, dropped: [], skipped: 'location_history does not exist' };
   const dropped = expiredPartitions(found.partitions, now, days);

@@ -5,7 +5,13 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { TaskDeps } from '../../platform/jobs/queue.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Config } from '../../config.js';
-import { archiveOldEvents, purgeIdempotencyKeys, purgeLocationHistory, purgeReadNotifications, type RetentionResult } from './retention.service.js';
+import {
+  archiveOldEvents,
+  purgeIdempotencyKeys,
+  purgeLocationHistory,
+  purgeReadNotifications,
+  type RetentionResult,
+} from './retention.service.js';
 import { nextDailyRun } from './schedule.js';
 
 const removedTotal = new Counter({
@@ -44,17 +50,38 @@ interface RetentionJob {
 const daily = (name: string) => defineTask({ name, schema: z.object({}), maxAttempts: 5 });
 
 export const RETENTION_JOBS: readonly RetentionJob[] = [
-  { task: daily('lifecycle.purge_location_history'), minute: 0, run: (db, c) => purgeLocationHistory(db, c.RETENTION_LOCATION_HISTORY_DAYS) },
-  { task: daily('lifecycle.purge_idempotency_keys'), minute: 10, run: (db, c) => purgeIdempotencyKeys(db, c.RETENTION_IDEMPOTENCY_HOURS) },
-  { task: daily('lifecycle.purge_read_notifications'), minute: 20, run: (db, c) => purgeReadNotifications(db, c.RETENTION_READ_NOTIFICATIONS_DAYS) },
-  { task: daily('lifecycle.archive_events'), minute: 30, run: (db, c) => archiveOldEvents(db, c.EVENTS_ARCHIVE_AFTER_DAYS) },
+  {
+    task: daily('lifecycle.purge_location_history'),
+    minute: 0,
+    run: (db, c) => purgeLocationHistory(db, c.RETENTION_LOCATION_HISTORY_DAYS),
+  },
+  {
+    task: daily('lifecycle.purge_idempotency_keys'),
+    minute: 10,
+    run: (db, c) => purgeIdempotencyKeys(db, c.RETENTION_IDEMPOTENCY_HOURS),
+  },
+  {
+    task: daily('lifecycle.purge_read_notifications'),
+    minute: 20,
+    run: (db, c) => purgeReadNotifications(db, c.RETENTION_READ_NOTIFICATIONS_DAYS),
+  },
+  {
+    task: daily('lifecycle.archive_events'),
+    minute: 30,
+    run: (db, c) => archiveOldEvents(db, c.EVENTS_ARCHIVE_AFTER_DAYS),
+  },
 ];
 
 export const retentionJobKey = (task: TaskDefinition) => `lifecycle:${task.name}`;
 
 async function scheduleNext(deps: RetentionDeps, job: RetentionJob, now = new Date()) {
   const runAt = nextDailyRun(now, deps.settings.RETENTION_RUN_HOUR_UTC, job.minute);
-  await deps.jobs.enqueue(deps.db, job.task, {}, { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW });
+  await deps.jobs.enqueue(
+    deps.db,
+    job.task,
+    {},
+    { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW },
+  );
 }
 
 /**

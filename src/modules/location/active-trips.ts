@@ -35,7 +35,11 @@ export class ActiveTrips {
   constructor(private readonly deps: { db: Db; hotState: HotState; log: Logger; gate: LookupGate }) {
     this.lookups = deps.gate.loader('active trips', async (driverIds) => {
       const rows = await tripRecords.activeOfDrivers(deps.db, driverIds);
-      return new Map(rows.flatMap((r) => (r.driver_id && isActive(r.status) ? [[r.driver_id, toActiveTrip(r, r.status)] as const] : [])));
+      return new Map(
+        rows.flatMap((r) =>
+          r.driver_id && isActive(r.status) ? [[r.driver_id, toActiveTrip(r, r.status)] as const] : [],
+        ),
+      );
     });
   }
 
@@ -78,7 +82,11 @@ export class ActiveTrips {
 /** `status` and `version` from the event that announced the trip when there is one (the row may already be newer). */
 function toActiveTrip(row: TripRow, status: ActiveTrip['status'], version = row.version): ActiveTrip {
   return {
-    tripId: row.id, riderId: row.rider_id, status, version,
-    pickup: { lat: row.pickup_lat, lng: row.pickup_lng }, dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
+    tripId: row.id,
+    riderId: row.rider_id,
+    status,
+    version,
+    pickup: { lat: row.pickup_lat, lng: row.pickup_lng },
+    dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng },
   };
 }

@@ -34,8 +34,15 @@ export class DriverFactsCache {
   /** Misses of many drivers at once (a fleet reconnecting) share one query. */
   private readonly profiles: BatchLoader<DriverProfileRow>;
 
-  constructor(db: DbHandle, gate: LookupGate, private readonly hotState: HotState) {
-    this.profiles = gate.loader('driver facts', async (ids) => new Map((await driverProfiles.findMany(db, ids)).map((p) => [p.user_id, p])));
+  constructor(
+    db: DbHandle,
+    gate: LookupGate,
+    private readonly hotState: HotState,
+  ) {
+    this.profiles = gate.loader(
+      'driver facts',
+      async (ids) => new Map((await driverProfiles.findMany(db, ids)).map((p) => [p.user_id, p])),
+    );
   }
 
   async get(driverId: string, indexed: DriverPosition | null): Promise<DriverFacts> {
@@ -52,7 +59,9 @@ export class DriverFactsCache {
       profile = await this.profiles.load(driverId);
     } catch {
       // Postgres is sick (logged by the loader): keep the position flowing with what hot state knows, retry next fix.
-      return indexed ? { vehicleClass: indexed.vehicleClass, available: indexed.available } : { vehicleClass: UNKNOWN_CLASS, available: false };
+      return indexed
+        ? { vehicleClass: indexed.vehicleClass, available: indexed.available }
+        : { vehicleClass: UNKNOWN_CLASS, available: false };
     }
     this.track(driverId, now);
     return { vehicleClass: profile?.vehicle_class ?? UNKNOWN_CLASS, available: availableFromProfile(profile) };
@@ -61,14 +70,17 @@ export class DriverFactsCache {
   /** Availability goes to hot state as soon as Postgres answers (as an event would); a new class rides the next fix. */
   private refresh(driverId: string, indexed: DriverPosition, now: number): void {
     this.track(driverId, now); // one re-read per period, answered or not (a failure is logged by the loader)
-    this.profiles.load(driverId).then(
-      async (profile) => {
-        const vehicleClass = profile?.vehicle_class ?? UNKNOWN_CLASS;
-        if (vehicleClass !== indexed.vehicleClass) this.classChanges.set(driverId, vehicleClass);
-        await this.hotState.setDriverAvailability(driverId, availableFromProfile(profile));
-      },
-      () => {},
-    ).catch(() => {}); // a hot-state hiccup: the next re-read heals it
+    this.profiles
+      .load(driverId)
+      .then(
+        async (profile) => {
+          const vehicleClass = profile?.vehicle_class ?? UNKNOWN_CLASS;
+          if (vehicleClass !== indexed.vehicleClass) this.classChanges.set(driverId, vehicleClass);
+          await this.hotState.setDriverAvailability(driverId, availableFromProfile(profile));
+        },
+        () => {},
+      )
+      .catch(() => {}); // a hot-state hiccup: the next re-read heals it
   }
 
   private track(driverId: string, now: number): void {

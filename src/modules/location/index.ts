@@ -1,4 +1,9 @@
-export { createLocationModule, syncDriverAvailability, isDriverOnline, type LocationModule } from './location.module.js';
+export {
+  createLocationModule,
+  syncDriverAvailability,
+  isDriverOnline,
+  type LocationModule,
+} from './location.module.js';
 export { locationPersonalData } from './personal-data.service.js';
 export { registerLocationRoutes } from './location.routes.js';
 export { registerLocationSocketEvents } from './location.socket.js';

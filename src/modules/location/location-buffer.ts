@@ -89,7 +89,9 @@ export class LocationBuffer {
 
   /** Writes everything buffered so far; concurrent callers share the order (one flush at a time). */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.flushOnce()).catch((err: unknown) => this.deps.log.error({ err }, 'location flush crashed'));
+    this.chain = this.chain
+      .then(() => this.flushOnce())
+      .catch((err: unknown) => this.deps.log.error({ err }, 'location flush crashed'));
     return this.chain;
   }
 
@@ -117,9 +119,17 @@ export class LocationBuffer {
     locationBuffered.set(0);
     const end = locationFlushSeconds.startTimer();
     await Promise.all([
-      this.step('positions', () => this.writePositions(latest, stops), () => this.requeuePositions(latest, stops)),
+      this.step(
+        'positions',
+        () => this.writePositions(latest, stops),
+        () => this.requeuePositions(latest, stops),
+      ),
       this.writeHistory(history),
-      this.step('routes', () => this.writeRoutes(routes), () => this.requeueRoutes(routes)),
+      this.step(
+        'routes',
+        () => this.writeRoutes(routes),
+        () => this.requeueRoutes(routes),
+      ),
     ]);
     end();
   }
@@ -134,7 +144,10 @@ export class LocationBuffer {
     }
   }
 
-  private async writePositions(latest: LatestPositionRow[], stops: Array<{ driverId: string; stoppedAt: number }>): Promise<void> {
+  private async writePositions(
+    latest: LatestPositionRow[],
+    stops: Array<{ driverId: string; stoppedAt: number }>,
+  ): Promise<void> {
     await upsertDriverLocations(this.deps.db, latest);
     await stampStopped(this.deps.db, stops);
   }
@@ -143,10 +156,14 @@ export class LocationBuffer {
   private async writeHistory(chunks: HistoryChunk[]): Promise<void> {
     for (let i = 0; i < chunks.length; i++) {
       let failed = false;
-      await this.step('history', () => this.writeChunk(chunks[i]!), () => {
-        failed = true;
-        this.requeueHistory(chunks.slice(i));
-      });
+      await this.step(
+        'history',
+        () => this.writeChunk(chunks[i]!),
+        () => {
+          failed = true;
+          this.requeueHistory(chunks.slice(i));
+        },
+      );
       if (failed) return;
     }
   }
@@ -170,13 +187,26 @@ export class LocationBuffer {
       const ready: RouteWrite[] = [];
       const overflowing: RouteWrite[] = [];
       for (const [tripId, fixes] of routes) {
-        const { write, needsFullPoints } = extendRoute(headers.get(tripId) ?? null, tripId, [...fixes].sort((a, b) => a.at - b.at));
+        const { write, needsFullPoints } = extendRoute(
+          headers.get(tripId) ?? null,
+          tripId,
+          [...fixes].sort((a, b) => a.at - b.at),
+        );
         (needsFullPoints ? overflowing : ready).push(write);
       }
-      const stored = await readRoutePoints(tx, overflowing.map((w) => w.tripId));
+      const stored = await readRoutePoints(
+        tx,
+        overflowing.map((w) => w.tripId),
+      );
       for (const w of overflowing) ready.push(compactRoute(w, stored.get(w.tripId) ?? []));
-      await updateRoutes(tx, ready.filter((w) => headers.has(w.tripId)));
-      await insertRoutes(tx, ready.filter((w) => !headers.has(w.tripId)));
+      await updateRoutes(
+        tx,
+        ready.filter((w) => headers.has(w.tripId)),
+      );
+      await insertRoutes(
+        tx,
+        ready.filter((w) => !headers.has(w.tripId)),
+      );
     });
   }
 

@@ -18,7 +18,7 @@ export const locationFlushSeconds = new Histogram({
 
 export const locationBuffered = new Gauge({
   name: 'smartline_location_buffered_points',
-  help: 'History points waiting in this node\'s buffer for the next flush',
+  help: "History points waiting in this node's buffer for the next flush",
   registers: [metricsRegistry],
 });
 

@@ -53,10 +53,13 @@ function followTrips({ bus, hotState }: LocationModuleDeps, trips: ActiveTrips, 
     // events were published in: an accept whose cache load is slow must not
     // mark the driver busy again after the cancel that followed it.
     const ends = TERMINAL_STATUSES.includes(p.to as TripStatus);
-    const availability = !p.driverId ? undefined
-      : p.to === 'accepted' ? hotState.setDriverAvailability(p.driverId, false)
-      : ends ? hotState.setDriverAvailability(p.driverId, true)
-      : undefined;
+    const availability = !p.driverId
+      ? undefined
+      : p.to === 'accepted'
+        ? hotState.setDriverAvailability(p.driverId, false)
+        : ends
+          ? hotState.setDriverAvailability(p.driverId, true)
+          : undefined;
     if (ends) feed.forget(p.tripId);
     await Promise.all([availability, trips.onStatusChanged(p)]);
   });

@@ -36,7 +36,8 @@ const toDates = (ms: number[]) => ms.map((m) => new Date(m));
 /** One multi-row upsert; an older fix never overwrites a newer one (two nodes may flush out of order). */
 export async function upsertDriverLocations(db: DbHandle, rows: LatestPositionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const numbers = (pick: (r: LatestPositionRow) => number | null) => numberArrayLiteral(rows.map((r) => pick(r) ?? NaN));
+  const numbers = (pick: (r: LatestPositionRow) => number | null) =>
+    numberArrayLiteral(rows.map((r) => pick(r) ?? NaN));
   await sql`
     INSERT INTO driver_locations (driver_id, lat, lng, heading, speed, accuracy, recorded_at, stopped_at, updated_at)
     SELECT d, la, ln, nullif(h, 'NaN'), nullif(s, 'NaN'), nullif(a, 'NaN'), to_timestamp(r / 1000), NULL, now()
@@ -111,7 +112,10 @@ export async function lockRouteHeaders(tx: DbHandle, tripIds: string[]): Promise
         stride: r.stride,
         seen: Number(r.seen),
         distanceM: r.distance_m,
-        last: r.last_lat === null || r.last_lng === null || !r.last_at ? null : { lat: r.last_lat, lng: r.last_lng, at: r.last_at.getTime() },
+        last:
+          r.last_lat === null || r.last_lng === null || !r.last_at
+            ? null
+            : { lat: r.last_lat, lng: r.last_lng, at: r.last_at.getTime() },
       },
     ]),
   );
@@ -127,8 +131,16 @@ export async function readRoutePoints(db: DbHandle, tripIds: string[]): Promise<
 function recordset(rows: RouteWrite[]): string {
   return JSON.stringify(
     rows.map((r) => ({
-      trip_id: r.tripId, points: r.points, replace: r.replace, point_count: r.pointCount, stride: r.stride, seen: r.seen,
-      distance_m: r.distanceM, last_lat: r.last?.lat ?? null, last_lng: r.last?.lng ?? null, last_at: r.last ? new Date(r.last.at).toISOString() : null,
+      trip_id: r.tripId,
+      points: r.points,
+      replace: r.replace,
+      point_count: r.pointCount,
+      stride: r.stride,
+      seen: r.seen,
+      distance_m: r.distanceM,
+      last_lat: r.last?.lat ?? null,
+      last_lng: r.last?.lng ?? null,
+      last_at: r.last ? new Date(r.last.at).toISOString() : null,
     })),
   );
 }
@@ -162,7 +174,9 @@ export async function insertRoutes(tx: DbHandle, rows: RouteWrite[]): Promise<vo
     ON CONFLICT (trip_id) DO UPDATE SET
       points = trip_routes.points || excluded.points, point_count = trip_routes.point_count + excluded.point_count,
       seen = trip_routes.seen + excluded.seen, distance_m = trip_routes.distance_m + excluded.distance_m,
-      last_lat = excluded.last_lat, last_lng = excluded.last_lng, last_at = excluded.last_at, updated_at = now()`.execute(tx);
+      last_lat = excluded.last_lat, last_lng = excluded.last_lng, last_at = excluded.last_at, updated_at = now()`.execute(
+    tx,
+  );
 }
 
 export interface StoredRoute {
@@ -172,11 +186,20 @@ export interface StoredRoute {
 }
 
 export async function findRoute(db: DbHandle, tripId: string): Promise<StoredRoute | null> {
-  const res = await sql<{ points: StoredRoutePoint[]; distance_m: number; last_lat: number | null; last_lng: number | null; last_at: Date | null }>`
+  const res = await sql<{
+    points: StoredRoutePoint[];
+    distance_m: number;
+    last_lat: number | null;
+    last_lng: number | null;
+    last_at: Date | null;
+  }>`
     SELECT points, distance_m, last_lat, last_lng, last_at FROM trip_routes WHERE trip_id = ${tripId}`.execute(db);
   const row = res.rows[0];
   if (!row) return null;
-  const last = row.last_lat === null || row.last_lng === null || !row.last_at ? null : { lat: row.last_lat, lng: row.last_lng, at: row.last_at.getTime() };
+  const last =
+    row.last_lat === null || row.last_lng === null || !row.last_at
+      ? null
+      : { lat: row.last_lat, lng: row.last_lng, at: row.last_at.getTime() };
   return { points: row.points, distanceM: row.distance_m, last };
 }
 
@@ -187,7 +210,9 @@ export async function eraseLocationDataOf(db: DbHandle, driverId: string): Promi
 }
 
 /** Daily partitions of `location_history` in the current schema; null when the table does not exist (yet). */
-export async function listLocationHistoryPartitions(db: DbHandle): Promise<{ schema: string; partitions: string[] } | null> {
+export async function listLocationHistoryPartitions(
+  db: DbHandle,
+): Promise<{ schema: string; partitions: string[] } | null> {
   const parent = await sql<{ schema: string }>`
     SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relname = 'location_history' AND n.nspname = current_schema()`.execute(db);

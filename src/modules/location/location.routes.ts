@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
-import { BatchResponse, BatchUpdateRequest, LocationPointSchema, NearbyDriverSchema, NearbyQuery, RouteResponse, TripIdParams, UpdateResponse } from './location.schema.js';
+import {
+  BatchResponse,
+  BatchUpdateRequest,
+  LocationPointSchema,
+  NearbyDriverSchema,
+  NearbyQuery,
+  RouteResponse,
+  TripIdParams,
+  UpdateResponse,
+} from './location.schema.js';
 import type { LocationService } from './location.service.js';
 
 export interface LocationRouteDeps {
@@ -12,18 +21,43 @@ export interface LocationRouteDeps {
 const tags = ['location'];
 
 export function registerLocationRoutes(app: HttpApp, deps: LocationRouteDeps) {
-  app.post('/api/v1/location/update', { schema: { tags, body: LocationPointSchema, response: { 200: envelopeOf(UpdateResponse) } }, config: { auth: ['driver'], rateLimit: 'locationUpdate' } },
+  app.post(
+    '/api/v1/location/update',
+    {
+      schema: { tags, body: LocationPointSchema, response: { 200: envelopeOf(UpdateResponse) } },
+      config: { auth: ['driver'], rateLimit: 'locationUpdate' },
+    },
     async (request, reply) => {
       const { accepted } = await deps.service.update(currentUser(request).id, request.body, 'http');
       return sendOk(reply, { accepted, serverTime: new Date().toISOString() });
-    });
+    },
+  );
 
-  app.post('/api/v1/location/batch-update', { schema: { tags, body: BatchUpdateRequest, response: { 200: envelopeOf(BatchResponse) } }, config: { auth: ['driver'] } },
-    async (request, reply) => sendOk(reply, await deps.service.updateBatch(currentUser(request).id, request.body.points)));
+  app.post(
+    '/api/v1/location/batch-update',
+    {
+      schema: { tags, body: BatchUpdateRequest, response: { 200: envelopeOf(BatchResponse) } },
+      config: { auth: ['driver'] },
+    },
+    async (request, reply) =>
+      sendOk(reply, await deps.service.updateBatch(currentUser(request).id, request.body.points)),
+  );
 
-  app.get('/api/v1/location/nearby', { schema: { tags, querystring: NearbyQuery, response: { 200: envelopeOf(z.array(NearbyDriverSchema)) } }, config: { auth: ['rider', 'admin'], rateLimit: 'nearby' } },
-    async (request, reply) => sendOk(reply, await deps.service.nearby(currentUser(request), request.query)));
+  app.get(
+    '/api/v1/location/nearby',
+    {
+      schema: { tags, querystring: NearbyQuery, response: { 200: envelopeOf(z.array(NearbyDriverSchema)) } },
+      config: { auth: ['rider', 'admin'], rateLimit: 'nearby' },
+    },
+    async (request, reply) => sendOk(reply, await deps.service.nearby(currentUser(request), request.query)),
+  );
 
-  app.get('/api/v1/trips/:id/route', { schema: { tags: ['trips'], params: TripIdParams, response: { 200: envelopeOf(RouteResponse) } }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await deps.service.tripRoute(currentUser(request), request.params.id)));
+  app.get(
+    '/api/v1/trips/:id/route',
+    {
+      schema: { tags: ['trips'], params: TripIdParams, response: { 200: envelopeOf(RouteResponse) } },
+      config: { auth: 'any' },
+    },
+    async (request, reply) => sendOk(reply, await deps.service.tripRoute(currentUser(request), request.params.id)),
+  );
 }

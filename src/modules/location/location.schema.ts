@@ -34,13 +34,15 @@ export const BatchUpdateRequest = z.object({ points: z.array(LocationPointSchema
 export const UpdateResponse = z.object({ accepted: z.boolean(), serverTime: z.string() });
 export const BatchResponse = z.object({ accepted: z.number().int(), dropped: z.number().int() });
 
-export const NearbyQuery = z.object({
-  lat: GeoLatitudeQuery,
-  lng: z.coerce.number().min(-180).max(180),
-  radiusKm: z.coerce.number().positive().max(MAX_NEARBY_RADIUS_KM).default(3),
-  vehicleClass: VehicleClassSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_NEARBY_LIMIT).default(20),
-}).refine((q) => !(q.lat === 0 && q.lng === 0), { message: '(0,0) is not a valid position', path: ['lat'] });
+export const NearbyQuery = z
+  .object({
+    lat: GeoLatitudeQuery,
+    lng: z.coerce.number().min(-180).max(180),
+    radiusKm: z.coerce.number().positive().max(MAX_NEARBY_RADIUS_KM).default(3),
+    vehicleClass: VehicleClassSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_NEARBY_LIMIT).default(20),
+  })
+  .refine((q) => !(q.lat === 0 && q.lng === 0), { message: '(0,0) is not a valid position', path: ['lat'] });
 
 export const NearbyDriverSchema = z.object({
   driverId: z.uuid(),

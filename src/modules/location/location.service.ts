@@ -49,7 +49,12 @@ export interface LocationDeps {
 }
 
 const toFix = (p: LocationPoint): Fix => ({
-  lat: p.lat, lng: p.lng, heading: p.heading ?? null, speed: p.speed ?? null, accuracy: p.accuracy ?? null, at: p.timestamp,
+  lat: p.lat,
+  lng: p.lng,
+  heading: p.heading ?? null,
+  speed: p.speed ?? null,
+  accuracy: p.accuracy ?? null,
+  at: p.timestamp,
 });
 
 /**
@@ -65,7 +70,11 @@ export class LocationService {
     this.facts = new DriverFactsCache(deps.db, deps.gate, deps.hotState);
   }
 
-  async update(driverId: string, point: LocationPoint, source: Exclude<UpdateSource, 'batch'>): Promise<{ accepted: boolean }> {
+  async update(
+    driverId: string,
+    point: LocationPoint,
+    source: Exclude<UpdateSource, 'batch'>,
+  ): Promise<{ accepted: boolean }> {
     return { accepted: (await this.ingest(driverId, [toFix(point)], source)) === 1 };
   }
 
@@ -76,8 +85,17 @@ export class LocationService {
   }
 
   /** API.md nearby: riders and admins; Postgres re-checks approval and availability of every candidate. */
-  async nearby(viewer: Viewer, q: { lat: number; lng: number; radiusKm: number; limit: number; vehicleClass?: string }) {
-    const found = await findNearbyDrivers(this.deps, { lat: q.lat, lng: q.lng, radiusM: q.radiusKm * 1000, limit: q.limit, vehicleClass: q.vehicleClass });
+  async nearby(
+    viewer: Viewer,
+    q: { lat: number; lng: number; radiusKm: number; limit: number; vehicleClass?: string },
+  ) {
+    const found = await findNearbyDrivers(this.deps, {
+      lat: q.lat,
+      lng: q.lng,
+      radiusM: q.radiusKm * 1000,
+      limit: q.limit,
+      vehicleClass: q.vehicleClass,
+    });
     return found.map((c) => toNearbyView(c, { role: viewer.role, from: { lat: q.lat, lng: q.lng } }));
   }
 
@@ -93,7 +111,12 @@ export class LocationService {
     await this.deps.hotState.removeDriver(driverId);
     this.deps.buffer.recordStop(driverId, at);
     const trip = await this.deps.trips.forDriver(driverId);
-    if (trip) this.deps.realtime.toRoom(tripRoom(trip.tripId), 'trip:driver_location_stopped', { tripId: trip.tripId, driverId, at: new Date(at).toISOString() });
+    if (trip)
+      this.deps.realtime.toRoom(tripRoom(trip.tripId), 'trip:driver_location_stopped', {
+        tripId: trip.tripId,
+        driverId,
+        at: new Date(at).toISOString(),
+      });
     return { stoppedAt: new Date(at).toISOString() };
   }
 
@@ -109,7 +132,15 @@ export class LocationService {
     const newest = kept[kept.length - 1];
     if (!newest) return 0;
     const facts = await this.facts.get(driverId, indexed);
-    await hotState.upsertDriverPosition({ driverId, lat: newest.lat, lng: newest.lng, heading: newest.heading, vehicleClass: facts.vehicleClass, available: facts.available, at: newest.at });
+    await hotState.upsertDriverPosition({
+      driverId,
+      lat: newest.lat,
+      lng: newest.lng,
+      heading: newest.heading,
+      vehicleClass: facts.vehicleClass,
+      available: facts.available,
+      at: newest.at,
+    });
     const tripId = trip?.tripId ?? null;
     this.deps.buffer.recordPosition({ driverId, ...newest, recordedAt: newest.at });
     if (!this.deps.flags.isOn('LOCATION_HISTORY_DISABLED')) {

@@ -12,7 +12,11 @@ const LAST_KNOWN_RETENTION_DAYS = 30;
 /** Runs daily a few minutes after UTC midnight. */
 const RUN_AT_UTC_MINUTE = 5;
 
-export const maintainPartitionsTask = defineTask({ name: 'location.maintain_partitions', schema: z.object({}), maxAttempts: 5 });
+export const maintainPartitionsTask = defineTask({
+  name: 'location.maintain_partitions',
+  schema: z.object({}),
+  maxAttempts: 5,
+});
 const JOB_KEY = 'location:maintain-partitions';
 
 const startOfUtcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -30,7 +34,10 @@ export async function maintainLocationStorage(db: Db, now = Date.now()): Promise
 }
 
 /** Enqueues the next run (job key: at most one pending run, start-ups just move it). */
-export async function scheduleLocationMaintenance(deps: Pick<TaskDeps, 'db' | 'jobs'>, runAt = new Date()): Promise<void> {
+export async function scheduleLocationMaintenance(
+  deps: Pick<TaskDeps, 'db' | 'jobs'>,
+  runAt = new Date(),
+): Promise<void> {
   await deps.jobs.enqueue(deps.db, maintainPartitionsTask, {}, { jobKey: JOB_KEY, runAt });
 }
 

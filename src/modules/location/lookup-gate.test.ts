@@ -14,7 +14,10 @@ describe('location look-up gate', () => {
     });
     const asked = Array.from({ length: 250 }, (_, i) => `d${i % 240}`); // ten drivers ask twice
     const answers = await Promise.all(asked.map((k) => loader.load(k)));
-    assert.deepEqual(fetches.map((f) => f.length), [100, 100, 40]);
+    assert.deepEqual(
+      fetches.map((f) => f.length),
+      [100, 100, 40],
+    );
     assert.equal(new Set(fetches.flat()).size, 240);
     assert.equal(answers[3], 'D3');
     assert.equal(answers[243], 'D3');
@@ -41,7 +44,10 @@ describe('location look-up gate', () => {
       return new Map(keys.map((k) => [k, 'ok']));
     });
     const results = await Promise.allSettled([loader.load('a'), loader.load('b')]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     fail = false;
     assert.equal(await loader.load('a'), 'ok');
   });

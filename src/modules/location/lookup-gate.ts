@@ -14,7 +14,11 @@ export class LookupGate {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number, private readonly log: Logger, readonly maxBatch = 500) {}
+  constructor(
+    private readonly max: number,
+    private readonly log: Logger,
+    readonly maxBatch = 500,
+  ) {}
 
   /** Runs `work` when one of the `max` slots is free. */
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -52,7 +56,8 @@ export class LookupGate {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.active--;
   }
 }
@@ -68,7 +73,10 @@ export class BatchLoader<V> {
   private readonly inflight = new Map<string, Promise<V | undefined>>();
   private collecting: Array<Pending<V>> = [];
 
-  constructor(private readonly gate: LookupGate, private readonly fetch: (keys: string[]) => Promise<Map<string, V>>) {}
+  constructor(
+    private readonly gate: LookupGate,
+    private readonly fetch: (keys: string[]) => Promise<Map<string, V>>,
+  ) {}
 
   /** The value for `key`, or undefined when the fetch did not return one. */
   load(key: string): Promise<V | undefined> {

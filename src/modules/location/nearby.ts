@@ -39,7 +39,11 @@ export interface NearbyCandidate {
 }
 
 /** Postgres is the truth for approval and availability; hot state only narrows the candidates. */
-function isShowable(p: DriverProfileRow | undefined, vehicleClass: string | undefined, now: number): p is DriverProfileRow {
+function isShowable(
+  p: DriverProfileRow | undefined,
+  vehicleClass: string | undefined,
+  now: number,
+): p is DriverProfileRow {
   if (!p || !p.approved) return false;
   if (vehicleClass && p.vehicle_class !== vehicleClass) return false;
   if (p.state === 'available' || p.state === 'offered') return true;
@@ -51,22 +55,47 @@ function isShowable(p: DriverProfileRow | undefined, vehicleClass: string | unde
  * and one Postgres query on the candidate ids (rarely a wider second round
  * when many candidates were ruled out).
  */
-export async function findNearbyDrivers(deps: { db: DbHandle; hotState: HotState }, q: NearbyDriversQuery): Promise<NearbyCandidate[]> {
+export async function findNearbyDrivers(
+  deps: { db: DbHandle; hotState: HotState },
+  q: NearbyDriversQuery,
+): Promise<NearbyCandidate[]> {
   let fetch = Math.min(MAX_FETCH, Math.max(q.limit * OVERFETCH, q.limit + 5));
   for (let round = 1; ; round++) {
     const hits = await deps.hotState.findNearestDrivers({
-      lat: q.lat, lng: q.lng, radiusM: q.radiusM, limit: fetch, vehicleClass: q.vehicleClass,
-      freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true, excludeIds: q.excludeIds,
+      lat: q.lat,
+      lng: q.lng,
+      radiusM: q.radiusM,
+      limit: fetch,
+      vehicleClass: q.vehicleClass,
+      freshWithinMs: FRESH_POSITION_MS,
+      onlyAvailable: true,
+      excludeIds: q.excludeIds,
     });
-    const profiles = new Map((await driverProfiles.findMany(deps.db, hits.map((h) => h.driverId))).map((p) => [p.user_id, p]));
+    const profiles = new Map(
+      (
+        await driverProfiles.findMany(
+          deps.db,
+          hits.map((h) => h.driverId),
+        )
+      ).map((p) => [p.user_id, p]),
+    );
     const now = Date.now();
     const found: NearbyCandidate[] = [];
     for (const h of hits) {
       const p = profiles.get(h.driverId);
       if (!isShowable(p, q.vehicleClass, now)) continue;
       found.push({
-        driverId: h.driverId, lat: h.lat, lng: h.lng, heading: h.heading, distanceM: h.distanceM, at: h.at,
-        vehicleClass: p.vehicle_class, state: p.state, rating: Number(p.rating), acceptanceRate: acceptanceRate(p), tripsCompleted: p.trips_completed,
+        driverId: h.driverId,
+        lat: h.lat,
+        lng: h.lng,
+        heading: h.heading,
+        distanceM: h.distanceM,
+        at: h.at,
+        vehicleClass: p.vehicle_class,
+        state: p.state,
+        rating: Number(p.rating),
+        acceptanceRate: acceptanceRate(p),
+        tripsCompleted: p.trips_completed,
       });
       if (found.length === q.limit) return found;
     }
@@ -87,5 +116,12 @@ export function toNearbyView(c: NearbyCandidate, viewer: { role: Role; from: { l
   const lat = exact ? c.lat : roundTo(c.lat, RIDER_DECIMALS);
   const lng = exact ? c.lng : roundTo(c.lng, RIDER_DECIMALS);
   const distanceM = exact ? c.distanceM : haversineMeters(viewer.from, { lat, lng });
-  return { driverId: c.driverId, lat, lng, distanceM: Math.round(distanceM), heading: c.heading, vehicleClass: c.vehicleClass };
+  return {
+    driverId: c.driverId,
+    lat,
+    lng,
+    distanceM: Math.round(distanceM),
+    heading: c.heading,
+    vehicleClass: c.vehicleClass,
+  };
 }

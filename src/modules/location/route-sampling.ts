@@ -12,9 +12,20 @@ export interface RouteFix {
 
 const COORD_SCALE = 1e6; // 6 decimals ≈ 0.1 m: below GPS noise, a third of the JSON
 
-const compactPoint = (p: RouteFix): StoredRoutePoint => [Math.round(p.lat * COORD_SCALE) / COORD_SCALE, Math.round(p.lng * COORD_SCALE) / COORD_SCALE, p.at];
+const compactPoint = (p: RouteFix): StoredRoutePoint => [
+  Math.round(p.lat * COORD_SCALE) / COORD_SCALE,
+  Math.round(p.lng * COORD_SCALE) / COORD_SCALE,
+  p.at,
+];
 
-const emptyHeader = (tripId: string): RouteHeader => ({ tripId, pointCount: 0, stride: 1, seen: 0, distanceM: 0, last: null });
+const emptyHeader = (tripId: string): RouteHeader => ({
+  tripId,
+  pointCount: 0,
+  stride: 1,
+  seen: 0,
+  distanceM: 0,
+  last: null,
+});
 
 /**
  * Adds fixes (oldest first) to a route. Distance sums every fix; the stored
@@ -23,7 +34,11 @@ const emptyHeader = (tripId: string): RouteHeader => ({ tripId, pointCount: 0, s
  * `needsFullPoints` says the stored list must be read and compacted (see
  * `compactRoute`) because it would pass MAX_ROUTE_POINTS.
  */
-export function extendRoute(header: RouteHeader | null, tripId: string, fixes: RouteFix[]): { write: RouteWrite; needsFullPoints: boolean } {
+export function extendRoute(
+  header: RouteHeader | null,
+  tripId: string,
+  fixes: RouteFix[],
+): { write: RouteWrite; needsFullPoints: boolean } {
   const h = header ?? emptyHeader(tripId);
   let { seen, distanceM, last } = h;
   const kept: StoredRoutePoint[] = [];
@@ -35,7 +50,16 @@ export function extendRoute(header: RouteHeader | null, tripId: string, fixes: R
     seen++;
   }
   const pointCount = h.pointCount + kept.length;
-  const write: RouteWrite = { tripId, points: kept, replace: false, pointCount, stride: h.stride, seen, distanceM, last };
+  const write: RouteWrite = {
+    tripId,
+    points: kept,
+    replace: false,
+    pointCount,
+    stride: h.stride,
+    seen,
+    distanceM,
+    last,
+  };
   return { write, needsFullPoints: pointCount > MAX_ROUTE_POINTS };
 }
 

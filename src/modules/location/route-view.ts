@@ -15,6 +15,7 @@ export async function readTripRoute(deps: { db: DbHandle; buffer: LocationBuffer
   if (!route) return { points: [], distanceM: 0 };
   const points = route.points.map(([lat, lng, at]) => ({ lat, lng, at: iso(at) }));
   const tail = route.points[route.points.length - 1];
-  if (route.last && (!tail || tail[2] !== route.last.at)) points.push({ lat: route.last.lat, lng: route.last.lng, at: iso(route.last.at) });
+  if (route.last && (!tail || tail[2] !== route.last.at))
+    points.push({ lat: route.last.lat, lng: route.last.lng, at: iso(route.last.at) });
   return { points, distanceM: Math.round(route.distanceM) };
 }

@@ -55,7 +55,16 @@ export class TripFeed {
   publish(trip: ActiveTrip, driverId: string, fixes: FeedFix[], accurate: FeedFix[]): void {
     for (const fix of accurate) {
       const { lat, lng, speed, heading, at } = fix;
-      this.deps.bus.signal('trip.location', { tripId: trip.tripId, driverId, lat, lng, speed, heading, at, tripStatus: trip.status });
+      this.deps.bus.signal('trip.location', {
+        tripId: trip.tripId,
+        driverId,
+        lat,
+        lng,
+        speed,
+        heading,
+        at,
+        tripStatus: trip.status,
+      });
     }
     const newest = fixes[fixes.length - 1];
     if (!newest) return;
@@ -63,15 +72,28 @@ export class TripFeed {
     if (now - (this.lastForward.get(trip.tripId) ?? 0) < FORWARD_INTERVAL_MS) return;
     this.lastForward.set(trip.tripId, now);
     const room = tripRoom(trip.tripId);
-    this.deps.realtime.toRoom(room, 'trip:driver_location', {
-      tripId: trip.tripId, lat: newest.lat, lng: newest.lng, heading: newest.heading, at: new Date(newest.at).toISOString(),
-    }, { volatile: true });
+    this.deps.realtime.toRoom(
+      room,
+      'trip:driver_location',
+      {
+        tripId: trip.tripId,
+        lat: newest.lat,
+        lng: newest.lng,
+        heading: newest.heading,
+        at: new Date(newest.at).toISOString(),
+      },
+      { volatile: true },
+    );
     if (now - (this.lastEta.get(trip.tripId) ?? 0) >= ETA_INTERVAL_MS) {
       this.lastEta.set(trip.tripId, now);
       const target = trip.status === 'started' ? trip.dropoff : trip.pickup;
       const eta = estimateRoute(newest, target);
       // Not volatile: a volatile emit right behind the position would be dropped while that one is still being written.
-      this.deps.realtime.toRoom(room, 'trip:eta_update', { tripId: trip.tripId, etaS: eta.durationS, distanceM: eta.distanceM });
+      this.deps.realtime.toRoom(room, 'trip:eta_update', {
+        tripId: trip.tripId,
+        etaS: eta.durationS,
+        distanceM: eta.distanceM,
+      });
     }
     if (this.lastForward.size > PRUNE_ABOVE) this.prune(now);
   }

@@ -4,7 +4,8 @@ import type { Channel, Priority } from './notifications.repo.js';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 /** Who a delivery goes to: a user's sockets, the admin room, a device, a push topic, a phone or an address. */
-export type RecipientKind = 'user' | 'admins' | 'room' | 'device' | 'topic' | 'contact' | 'oncall' | 'phone' | 'address';
+export type RecipientKind =
+  'user' | 'admins' | 'room' | 'device' | 'topic' | 'contact' | 'oncall' | 'phone' | 'address';
 
 interface DeliveriesTable {
   id: Generated<string>;
@@ -54,7 +55,10 @@ export interface NewDelivery {
 }
 
 /** Inserts deliveries, skipping ones that already exist (a retried fan-out); returns only the new rows. */
-export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]): Promise<Array<Pick<DeliveryRow, 'id' | 'priority' | 'channel' | 'recipient' | 'recipient_kind' | 'dedupe_key'>>> {
+export async function insertDeliveries(
+  db: DbHandle,
+  rows: NewDelivery[],
+): Promise<Array<Pick<DeliveryRow, 'id' | 'priority' | 'channel' | 'recipient' | 'recipient_kind' | 'dedupe_key'>>> {
   if (rows.length === 0) return [];
   return q(db)
     .insertInto('notification_deliveries')
@@ -98,26 +102,50 @@ export async function listDeliveriesFor(db: DbHandle, subject: { type: string; i
 export async function markDeliverySent(db: DbHandle, args: { id: string; providerId?: string }) {
   await q(db)
     .updateTable('notification_deliveries')
-    .set({ status: 'sent', attempts: sql<number>`attempts + 1`, provider_id: args.providerId ?? null, sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({
+      status: 'sent',
+      attempts: sql<number>`attempts + 1`,
+      provider_id: args.providerId ?? null,
+      sent_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', args.id)
     .execute();
 }
 
 export async function markDeliverySkipped(db: DbHandle, args: { id: string; reason: string }) {
-  await q(db).updateTable('notification_deliveries').set({ status: 'skipped', last_error: args.reason, updated_at: sql<Date>`now()` }).where('id', '=', args.id).execute();
+  await q(db)
+    .updateTable('notification_deliveries')
+    .set({ status: 'skipped', last_error: args.reason, updated_at: sql<Date>`now()` })
+    .where('id', '=', args.id)
+    .execute();
 }
 
 /** Records one failed attempt; status stays pending while a retry is scheduled, else failed. */
-export async function recordDeliveryFailure(db: DbHandle, args: { id: string; attempts: number; error: string; final: boolean }) {
+export async function recordDeliveryFailure(
+  db: DbHandle,
+  args: { id: string; attempts: number; error: string; final: boolean },
+) {
   await q(db)
     .updateTable('notification_deliveries')
-    .set({ status: args.final ? 'failed' : 'pending', attempts: args.attempts, last_error: args.error.slice(0, 1000), updated_at: sql<Date>`now()` })
+    .set({
+      status: args.final ? 'failed' : 'pending',
+      attempts: args.attempts,
+      last_error: args.error.slice(0, 1000),
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', args.id)
     .execute();
 }
 
 export async function findPushTokens(db: DbHandle, userId: string): Promise<string[]> {
-  const rows = await q(db).selectFrom('push_devices').select('token').where('user_id', '=', userId).orderBy('updated_at', 'desc').limit(10).execute();
+  const rows = await q(db)
+    .selectFrom('push_devices')
+    .select('token')
+    .where('user_id', '=', userId)
+    .orderBy('updated_at', 'desc')
+    .limit(10)
+    .execute();
   return rows.map((r) => r.token);
 }
 
@@ -125,21 +153,30 @@ export async function findPushTokens(db: DbHandle, userId: string): Promise<stri
  * Registers a device for the user's session; false (nothing written) when the
  * token still belongs to ANOTHER user (their session has not ended yet).
  */
-export async function upsertPushDevice(db: DbHandle, d: { token: string; userId: string; sessionId: string; platform: PushDevicesTable['platform'] }): Promise<boolean> {
+export async function upsertPushDevice(
+  db: DbHandle,
+  d: { token: string; userId: string; sessionId: string; platform: PushDevicesTable['platform'] },
+): Promise<boolean> {
   const row = await q(db)
     .insertInto('push_devices')
     .values({ token: d.token, user_id: d.userId, session_id: d.sessionId, platform: d.platform })
     .onConflict((oc) =>
-      oc.column('token')
+      oc
+        .column('token')
         .doUpdateSet({ platform: d.platform, session_id: d.sessionId, updated_at: sql<Date>`now()` })
-        .where('push_devices.user_id', '=', d.userId))
+        .where('push_devices.user_id', '=', d.userId),
+    )
     .returning('token')
     .executeTakeFirst();
   return row !== undefined;
 }
 
 export async function deletePushDevice(db: DbHandle, d: { token: string; userId: string }): Promise<boolean> {
-  const res = await q(db).deleteFrom('push_devices').where('token', '=', d.token).where('user_id', '=', d.userId).executeTakeFirst();
+  const res = await q(db)
+    .deleteFrom('push_devices')
+    .where('token', '=', d.token)
+    .where('user_id', '=', d.userId)
+    .executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
 

@@ -20,14 +20,18 @@ function maskEmail(address: string): string {
 
 function maskRecipient(d: DeliveryRow): string {
   if (d.recipient_kind === 'admins') return 'admins';
-  if (d.recipient_kind === 'user' || d.recipient_kind === 'device' || d.recipient_kind === 'room') return d.recipient_kind;
+  if (d.recipient_kind === 'user' || d.recipient_kind === 'device' || d.recipient_kind === 'room')
+    return d.recipient_kind;
   if (d.recipient_kind === 'topic') return `topic ${d.recipient}`;
   const masked = d.recipient.includes('@') ? maskEmail(d.recipient) : maskPhone(d.recipient);
   return `${d.recipient_kind} ${masked}`;
 }
 
 /** Per-channel delivery state of everything sent about one subject (e.g. an SOS alert). */
-export async function deliveryStatusFor(db: DbHandle, subject: { type: string; id: string }): Promise<DeliveryStatusView[]> {
+export async function deliveryStatusFor(
+  db: DbHandle,
+  subject: { type: string; id: string },
+): Promise<DeliveryStatusView[]> {
   const rows = await listDeliveriesFor(db, subject);
   return rows.map((d) => ({
     channel: d.channel,

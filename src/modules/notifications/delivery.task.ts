@@ -46,12 +46,17 @@ export async function enqueueSend(
   args: { deliveryId: string; priority: keyof typeof JobPriority; attemptsSoFar: number; runAt?: Date },
 ) {
   const last = args.attemptsSoFar + 1 >= deliveryPolicy.maxAttempts;
-  await jobs.enqueue(tx, sendDeliveryTask, { deliveryId: args.deliveryId }, {
-    priority: JobPriority[args.priority],
-    runAt: args.runAt,
-    jobKey: `delivery:${args.deliveryId}`,
-    maxAttempts: last ? 1 : INFRA_JOB_ATTEMPTS,
-  });
+  await jobs.enqueue(
+    tx,
+    sendDeliveryTask,
+    { deliveryId: args.deliveryId },
+    {
+      priority: JobPriority[args.priority],
+      runAt: args.runAt,
+      jobKey: `delivery:${args.deliveryId}`,
+      maxAttempts: last ? 1 : INFRA_JOB_ATTEMPTS,
+    },
+  );
 }
 
 /**
@@ -59,15 +64,25 @@ export async function enqueueSend(
  * transaction (outbox): nothing goes out unless the caller commits. Rows that
  * already exist (same subject, channel, recipient, dedupe key) are skipped.
  */
-export async function queueDeliveries(tx: DbHandle, jobs: JobQueue, deliveries: NewDelivery[]): Promise<QueuedDelivery[]> {
+export async function queueDeliveries(
+  tx: DbHandle,
+  jobs: JobQueue,
+  deliveries: NewDelivery[],
+): Promise<QueuedDelivery[]> {
   const created = await insertDeliveries(tx, deliveries);
-  const key = (d: { channel: string; recipient: string; dedupeKey?: string }) => `${d.channel}|${d.recipient}|${d.dedupeKey ?? ''}`;
+  const key = (d: { channel: string; recipient: string; dedupeKey?: string }) =>
+    `${d.channel}|${d.recipient}|${d.dedupeKey ?? ''}`;
   const notBefore = new Map(deliveries.map((d) => [key(d), d.notBefore]));
   for (const d of created) {
     const runAt = notBefore.get(key({ channel: d.channel, recipient: d.recipient, dedupeKey: d.dedupe_key }));
     await enqueueSend(tx, jobs, { deliveryId: d.id, priority: d.priority, attemptsSoFar: 0, runAt });
   }
-  return created.map((d) => ({ id: d.id, channel: d.channel, recipient: d.recipient, recipientKind: d.recipient_kind }));
+  return created.map((d) => ({
+    id: d.id,
+    channel: d.channel,
+    recipient: d.recipient,
+    recipientKind: d.recipient_kind,
+  }));
 }
 
 export interface QueuedDelivery {

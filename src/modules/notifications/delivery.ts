@@ -14,7 +14,13 @@ import {
   type MessagingProviders,
   type SendReceipt,
 } from '../../platform/providers/index.js';
-import { findDelivery, markDeliverySent, markDeliverySkipped, recordDeliveryFailure, type DeliveryRow } from './deliveries.repo.js';
+import {
+  findDelivery,
+  markDeliverySent,
+  markDeliverySkipped,
+  recordDeliveryFailure,
+  type DeliveryRow,
+} from './deliveries.repo.js';
 import { deliveryPolicy, enqueueSend } from './delivery.task.js';
 import { deliveryLatency, deliveryOutcomes } from './notifications.metrics.js';
 
@@ -52,14 +58,30 @@ async function sendOnChannel(deps: DeliveryDeps, d: DeliveryRow): Promise<SendRe
     case 'push': {
       const target = d.recipient_kind === 'topic' ? { topic: d.recipient } : { token: d.recipient };
       const data = (c.data ?? {}) as Record<string, string>;
-      return withBreaker(providers.push.name, (signal) => providers.push.send({ ...target, title: str(c.title), body: str(c.body), data }, signal), opts);
+      return withBreaker(
+        providers.push.name,
+        (signal) => providers.push.send({ ...target, title: str(c.title), body: str(c.body), data }, signal),
+        opts,
+      );
     }
     case 'sms':
-      return withBreaker(providers.sms.name, (signal) => providers.sms.send({ to: d.recipient, body: str(c.body) }, signal), opts);
+      return withBreaker(
+        providers.sms.name,
+        (signal) => providers.sms.send({ to: d.recipient, body: str(c.body) }, signal),
+        opts,
+      );
     case 'email':
-      return withBreaker(providers.email.name, (signal) => providers.email.send({ to: d.recipient, subject: str(c.subject), text: str(c.text) }, signal), opts);
+      return withBreaker(
+        providers.email.name,
+        (signal) => providers.email.send({ to: d.recipient, subject: str(c.subject), text: str(c.text) }, signal),
+        opts,
+      );
     case 'call':
-      return withBreaker(providers.voice.name, (signal) => providers.voice.call({ to: d.recipient, say: str(c.say) }, signal), opts);
+      return withBreaker(
+        providers.voice.name,
+        (signal) => providers.voice.call({ to: d.recipient, say: str(c.say) }, signal),
+        opts,
+      );
   }
 }
 
@@ -86,10 +108,18 @@ async function handleFailure(deps: DeliveryDeps, d: DeliveryRow, err: unknown) {
   const delay = isBreakerOpenError(err) ? Math.max(backoff, breakers.resetTimeoutMs) : backoff;
   await withTransaction(deps.db, async (tx) => {
     await recordDeliveryFailure(tx, { id: d.id, attempts, error, final: false });
-    await enqueueSend(tx, deps.jobs, { deliveryId: d.id, priority: d.priority, attemptsSoFar: attempts, runAt: new Date(Date.now() + delay) });
+    await enqueueSend(tx, deps.jobs, {
+      deliveryId: d.id,
+      priority: d.priority,
+      attemptsSoFar: attempts,
+      runAt: new Date(Date.now() + delay),
+    });
   });
   deliveryOutcomes.inc({ channel: d.channel, outcome: 'retry' });
-  deps.log.info({ deliveryId: d.id, channel: d.channel, attempts, retryInMs: delay, err: error }, 'delivery failed; retry scheduled');
+  deps.log.info(
+    { deliveryId: d.id, channel: d.channel, attempts, retryInMs: delay, err: error },
+    'delivery failed; retry scheduled',
+  );
 }
 
 /** The `notifications.send` job: one channel, one recipient, tracked in notification_deliveries. */

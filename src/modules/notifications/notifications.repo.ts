@@ -25,7 +25,14 @@ const q = (db: DbHandle) => db.withTables<NotificationTables>();
 
 export async function insertNotification(
   db: DbHandle,
-  n: { userId: string; template: string; data: Record<string, unknown>; priority: Priority; channels?: Channel[]; email?: string },
+  n: {
+    userId: string;
+    template: string;
+    data: Record<string, unknown>;
+    priority: Priority;
+    channels?: Channel[];
+    email?: string;
+  },
 ) {
   return q(db)
     .insertInto('notifications')
@@ -46,7 +53,10 @@ export async function findNotification(db: DbHandle, id: string) {
 }
 
 /** Newest first; the cursor carries the exact (microsecond) created_at of the previous page's last row. */
-export async function listNotifications(db: DbHandle, args: { userId: string; limit: number; after?: { at: string; id: string } }) {
+export async function listNotifications(
+  db: DbHandle,
+  args: { userId: string; limit: number; after?: { at: string; id: string } },
+) {
   let query = q(db)
     .selectFrom('notifications')
     .selectAll()
@@ -74,7 +84,12 @@ export async function markNotificationRead(db: DbHandle, args: { id: string; use
 }
 
 export async function markAllNotificationsRead(db: DbHandle, userId: string): Promise<number> {
-  const res = await q(db).updateTable('notifications').set({ read_at: sql<Date>`now()` }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  const res = await q(db)
+    .updateTable('notifications')
+    .set({ read_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
 

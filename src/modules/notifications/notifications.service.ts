@@ -41,7 +41,12 @@ export interface NotifyInput {
  */
 export async function notify(tx: DbHandle, jobs: JobQueue, input: NotifyInput) {
   const row = await insertNotification(tx, input);
-  await jobs.enqueue(tx, deliverNotificationTask, { notificationId: row.id }, { priority: JobPriority[input.priority] });
+  await jobs.enqueue(
+    tx,
+    deliverNotificationTask,
+    { notificationId: row.id },
+    { priority: JobPriority[input.priority] },
+  );
   return row.id;
 }
 
@@ -56,12 +61,19 @@ export function toNotificationView(row: NotificationRow) {
   };
 }
 
-async function targetsFor(db: DbHandle, n: NotificationRow, channel: Channel): Promise<Array<Pick<NewDelivery, 'recipient' | 'recipientKind'>>> {
+async function targetsFor(
+  db: DbHandle,
+  n: NotificationRow,
+  channel: Channel,
+): Promise<Array<Pick<NewDelivery, 'recipient' | 'recipientKind'>>> {
   switch (channel) {
     case 'socket':
       return [{ recipient: n.user_id, recipientKind: 'user' }];
     case 'push':
-      return (await findPushTokens(db, n.user_id)).map((token) => ({ recipient: token, recipientKind: 'device' as const }));
+      return (await findPushTokens(db, n.user_id)).map((token) => ({
+        recipient: token,
+        recipientKind: 'device' as const,
+      }));
     case 'sms': {
       const user = await userAccounts.findById(db, n.user_id);
       return user ? [{ recipient: user.phone, recipientKind: 'phone' }] : [];
@@ -91,14 +103,25 @@ function contentFor(n: NotificationRow, channel: Channel): Record<string, unknow
 }
 
 /** The `notifications.deliver` job: one delivery row + send job per channel and recipient. */
-export async function fanOutNotification(deps: { db: Db; jobs: JobQueue; flags: FeatureFlags }, notificationId: string) {
+export async function fanOutNotification(
+  deps: { db: Db; jobs: JobQueue; flags: FeatureFlags },
+  notificationId: string,
+) {
   const n = await findNotification(deps.db, notificationId);
   if (!n) return;
   if (deps.flags.isOn('NOTIFICATIONS_DEGRADED') && n.priority !== 'CRITICAL') return; // stays in the inbox only
   const deliveries: NewDelivery[] = [];
   for (const channel of channelsFor(n.priority, n.channels)) {
     for (const target of await targetsFor(deps.db, n, channel)) {
-      deliveries.push({ notificationId: n.id, subjectType: 'notification', subjectId: n.id, channel, priority: n.priority, content: contentFor(n, channel), ...target });
+      deliveries.push({
+        notificationId: n.id,
+        subjectType: 'notification',
+        subjectId: n.id,
+        channel,
+        priority: n.priority,
+        content: contentFor(n, channel),
+        ...target,
+      });
     }
   }
   await withTransaction(deps.db, (tx) => queueDeliveries(tx, deps.jobs, deliveries));
@@ -124,9 +147,15 @@ export async function markAllRead(db: Db, userId: string) {
  * A token held by another user's live session is refused with 409 (the old
  * owner keeps it): it moves only after that session ends (logout, erasure).
  */
-export async function registerPushDevice(db: Db, owner: { id: string; sessionId: string }, device: { token: string; platform: 'android' | 'ios' | 'web' }) {
+export async function registerPushDevice(
+  db: Db,
+  owner: { id: string; sessionId: string },
+  device: { token: string; platform: 'android' | 'ios' | 'web' },
+) {
   if (!(await upsertPushDevice(db, { ...device, userId: owner.id, sessionId: owner.sessionId }))) {
-    throw conflict('This push token is registered to another signed-in account on the device; it can be registered after that account logs out');
+    throw conflict(
+      'This push token is registered to another signed-in account on the device; it can be registered after that account logs out',
+    );
   }
   return device;
 }

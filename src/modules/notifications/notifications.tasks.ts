@@ -37,7 +37,11 @@ export function registerNotificationTasks(deps: NotificationTaskDeps) {
     volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
     errorThresholdPercentage: config.BREAKER_ERROR_PERCENT,
   });
-  configureDeliveryPolicy({ maxAttempts: config.NOTIFY_MAX_ATTEMPTS, baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: config.NOTIFY_RETRY_MAX_MS });
+  configureDeliveryPolicy({
+    maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+    baseMs: config.NOTIFY_RETRY_BASE_MS,
+    maxMs: config.NOTIFY_RETRY_MAX_MS,
+  });
   const delivery = {
     db: deps.db,
     jobs: deps.jobs,
@@ -47,7 +51,9 @@ export function registerNotificationTasks(deps: NotificationTaskDeps) {
     log: deps.log.child({ module: 'notifications' }),
     providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
   };
-  deps.jobs.register(deliverNotificationTask, async ({ notificationId }) => fanOutNotification(delivery, notificationId));
+  deps.jobs.register(deliverNotificationTask, async ({ notificationId }) =>
+    fanOutNotification(delivery, notificationId),
+  );
   deps.jobs.register(sendDeliveryTask, async ({ deliveryId }) => sendDelivery(delivery, deliveryId));
   // An erased account keeps no device tokens (its inbox rows go with the retention job).
   deps.bus.on('user.erased', async ({ payload }) => deleteUserPushDevices(deps.db, payload.userId));

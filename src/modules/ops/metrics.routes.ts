@@ -33,7 +33,10 @@ export interface MetricsRouteOptions {
 export function registerMetricsRoute(app: HttpApp, deps: MetricsDeps, opts: MetricsRouteOptions) {
   app.get(
     '/metrics',
-    { schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' }, config: { plain: true } },
+    {
+      schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' },
+      config: { plain: true },
+    },
     async (request, reply) => {
       await opts.guard.assertAllowed(request.ip);
       if (!metricsTokenMatches(request.headers.authorization, deps.metricsToken)) {

@@ -15,16 +15,33 @@ import { clearTripGauges, collectTripGauges } from '../trips/index.js';
 const DB_PROBE_TIMEOUT_MS = 1_500;
 const COLLECT_TIMEOUT_MS = 2_000;
 
-const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [metricsRegistry] });
+const gauge = (name: string, help: string, labelNames: string[] = []) =>
+  new Gauge({ name, help, labelNames, registers: [metricsRegistry] });
 
-const dbUp = gauge('smartline_db_up', '1 when this node reached Postgres during the scrape (SELECT 1 within 1.5 s), else 0');
-const poolTotal = gauge('smartline_db_pool_total_clients', 'Postgres connections open in this node\'s pool');
+const dbUp = gauge(
+  'smartline_db_up',
+  '1 when this node reached Postgres during the scrape (SELECT 1 within 1.5 s), else 0',
+);
+const poolTotal = gauge('smartline_db_pool_total_clients', "Postgres connections open in this node's pool");
 const poolIdle = gauge('smartline_db_pool_idle_clients', 'Open pool connections not checked out');
-const poolWaiting = gauge('smartline_db_pool_waiting_requests', 'Queries waiting for a pool connection (pool exhausted when > 0 for long)');
+const poolWaiting = gauge(
+  'smartline_db_pool_waiting_requests',
+  'Queries waiting for a pool connection (pool exhausted when > 0 for long)',
+);
 const poolMax = gauge('smartline_db_pool_max_clients', 'Pool size limit (DB_POOL_MAX)');
-const hotStateAdapter = gauge('smartline_hotstate_adapter', 'Hot-state adapter in use (value 1 on the label that applies: memory or redis)', ['adapter']);
-const hotStateDegraded = gauge('smartline_hotstate_degraded', '1 while the shared hot state (Redis) or the socket adapter is unreachable and this node serves from memory');
-const reconciliationOk = gauge('smartline_ledger_reconciliation_last_ok', 'Result of the latest stored reconciliation report (1 ok, 0 mismatch); absent before the first run');
+const hotStateAdapter = gauge(
+  'smartline_hotstate_adapter',
+  'Hot-state adapter in use (value 1 on the label that applies: memory or redis)',
+  ['adapter'],
+);
+const hotStateDegraded = gauge(
+  'smartline_hotstate_degraded',
+  '1 while the shared hot state (Redis) or the socket adapter is unreachable and this node serves from memory',
+);
+const reconciliationOk = gauge(
+  'smartline_ledger_reconciliation_last_ok',
+  'Result of the latest stored reconciliation report (1 ok, 0 mismatch); absent before the first run',
+);
 /** What a scrape reads: the pool's counters, Postgres, the job queue. */
 export interface ScrapeDeps {
   db: Db;
@@ -35,7 +52,10 @@ export interface ScrapeDeps {
   log: Logger;
 }
 
-const reconciliationAt = gauge('smartline_ledger_reconciliation_last_run_timestamp_seconds', 'When the latest stored reconciliation report ran (unix seconds)');
+const reconciliationAt = gauge(
+  'smartline_ledger_reconciliation_last_run_timestamp_seconds',
+  'When the latest stored reconciliation report ran (unix seconds)',
+);
 
 async function collectReconciliation(deps: ScrapeDeps) {
   // From the stored report, so every node tells the same story (the job ran on one of them, maybe before a restart).
@@ -89,7 +109,10 @@ function setHotStateGauges(health: HotStateHealth) {
 export async function collectScrapeGauges(deps: ScrapeDeps, hotState: () => HotStateHealth): Promise<void> {
   setPoolGauges(deps.pool, deps.poolMax);
   setHotStateGauges(hotState());
-  const up = await withTimeout(pingDatabase(deps.db), DB_PROBE_TIMEOUT_MS).then(() => true, () => false);
+  const up = await withTimeout(pingDatabase(deps.db), DB_PROBE_TIMEOUT_MS).then(
+    () => true,
+    () => false,
+  );
   dbUp.set(up ? 1 : 0);
   for (const collector of DB_COLLECTORS) {
     if (!up) {
@@ -100,7 +123,10 @@ export async function collectScrapeGauges(deps: ScrapeDeps, hotState: () => HotS
       await withTimeout(collector.collect(deps), COLLECT_TIMEOUT_MS);
     } catch (err) {
       collector.clear();
-      deps.log.warn({ err: err instanceof Error ? err.message : String(err), collector: collector.name }, 'metrics: scrape-time collector skipped');
+      deps.log.warn(
+        { err: err instanceof Error ? err.message : String(err), collector: collector.name },
+        'metrics: scrape-time collector skipped',
+      );
     }
   }
 }

@@ -16,7 +16,13 @@ export type ReviewDecision = 'approve' | 'reject';
  * Kashier's console: an alert row says so). Repeating the same decision
  * answers with the deposit as it is; the opposite one is 409.
  */
-export async function decideHeldDeposit(deps: PaymentsDeps, adminId: string, depositId: string, decision: ReviewDecision, note: string | null) {
+export async function decideHeldDeposit(
+  deps: PaymentsDeps,
+  adminId: string,
+  depositId: string,
+  decision: ReviewDecision,
+  note: string | null,
+) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const deposit = await findDeposit(tx, depositId);
     if (!deposit) throw notFound('Deposit');
@@ -28,12 +34,28 @@ export async function decideHeldDeposit(deps: PaymentsDeps, adminId: string, dep
     else await voidHold(tx, { id: `${holdId}:void`, pendingId: holdId });
     const moved = await updateDepositIf(tx, { id: deposit.id, from: ['held'], set: { status: target } });
     if (!moved) throw conflict('Deposit changed meanwhile');
-    await recordAudit(tx, { actorId: adminId, action: `deposit.${decision}`, targetType: 'deposit', targetId: deposit.id, details: { amount: deposit.amount, userId: deposit.user_id, reviewReason: deposit.review_reason, note } });
+    await recordAudit(tx, {
+      actorId: adminId,
+      action: `deposit.${decision}`,
+      targetType: 'deposit',
+      targetId: deposit.id,
+      details: { amount: deposit.amount, userId: deposit.user_id, reviewReason: deposit.review_reason, note },
+    });
     if (decision === 'reject') {
-      await insertFinanceAlert(tx, { kind: 'deposit_refund_due', subjectId: deposit.id, message: 'Rejected deposit: refund the payer through Kashier', details: { amount: deposit.amount, transactionId: deposit.provider_transaction_id } });
+      await insertFinanceAlert(tx, {
+        kind: 'deposit_refund_due',
+        subjectId: deposit.id,
+        message: 'Rejected deposit: refund the payer through Kashier',
+        details: { amount: deposit.amount, transactionId: deposit.provider_transaction_id },
+      });
     }
     const template = decision === 'approve' ? 'wallet.deposit_credited' : 'wallet.deposit_rejected';
-    await notify(tx, deps.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
+    await notify(tx, deps.jobs, {
+      userId: deposit.user_id,
+      template,
+      data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY },
+      priority: 'HIGH',
+    });
     return moved;
   });
   return toDepositView(row);

@@ -5,7 +5,17 @@ import type { DepositRow, DepositStatus, PaymentTables } from './payments.tables
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
 
 export async function insertDeposit(db: DbHandle, args: { userId: string; amount: number }): Promise<DepositRow> {
-  return q(db).insertInto('deposits').values({ user_id: args.userId, amount: args.amount, provider_transaction_id: null, review_reason: null, paid_at: null }).returningAll().executeTakeFirstOrThrow();
+  return q(db)
+    .insertInto('deposits')
+    .values({
+      user_id: args.userId,
+      amount: args.amount,
+      provider_transaction_id: null,
+      review_reason: null,
+      paid_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function findDeposit(db: DbHandle, id: string): Promise<DepositRow | undefined> {
@@ -15,7 +25,11 @@ export async function findDeposit(db: DbHandle, id: string): Promise<DepositRow 
 /** Compare-and-set on status: undefined when another writer moved it first. */
 export async function updateDepositIf(
   db: DbHandle,
-  args: { id: string; from: DepositStatus[]; set: Partial<Pick<DepositRow, 'status' | 'provider_transaction_id' | 'review_reason' | 'paid_at'>> },
+  args: {
+    id: string;
+    from: DepositStatus[];
+    set: Partial<Pick<DepositRow, 'status' | 'provider_transaction_id' | 'review_reason' | 'paid_at'>>;
+  },
 ): Promise<DepositRow | undefined> {
   return q(db)
     .updateTable('deposits')
@@ -37,7 +51,11 @@ export async function countPaidDepositsSince(db: DbHandle, userId: string, since
 }
 
 export async function lastPaidDepositAt(db: DbHandle, userId: string): Promise<Date | null> {
-  const row = await q(db).selectFrom('deposits').select((eb) => eb.fn.max('paid_at').as('at')).where('user_id', '=', userId).executeTakeFirst();
+  const row = await q(db)
+    .selectFrom('deposits')
+    .select((eb) => eb.fn.max('paid_at').as('at'))
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return (row?.at as Date | null | undefined) ?? null;
 }
 
@@ -78,7 +96,10 @@ export async function recordProviderEvent(db: DbHandle, e: ProviderEventInput): 
 }
 
 /** The inbox row, locked: whoever holds it is the only one applying it. */
-export async function lockProviderEvent(db: DbHandle, key: { provider: string; event: string; providerTransactionId: string }) {
+export async function lockProviderEvent(
+  db: DbHandle,
+  key: { provider: string; event: string; providerTransactionId: string },
+) {
   return q(db)
     .selectFrom('provider_events')
     .selectAll()
@@ -89,7 +110,11 @@ export async function lockProviderEvent(db: DbHandle, key: { provider: string; e
     .executeTakeFirst();
 }
 
-export async function setProviderEventOutcome(db: DbHandle, key: { provider: string; event: string; providerTransactionId: string }, outcome: string) {
+export async function setProviderEventOutcome(
+  db: DbHandle,
+  key: { provider: string; event: string; providerTransactionId: string },
+  outcome: string,
+) {
   await q(db)
     .updateTable('provider_events')
     .set({ outcome })

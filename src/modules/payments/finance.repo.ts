@@ -4,10 +4,18 @@ import type { PaymentTables, ReportRow, SettlementRow } from './payments.tables.
 
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
 
-export async function insertFinanceAlert(db: DbHandle, alert: { kind: string; subjectId: string | null; message: string; details: Record<string, unknown> }) {
+export async function insertFinanceAlert(
+  db: DbHandle,
+  alert: { kind: string; subjectId: string | null; message: string; details: Record<string, unknown> },
+) {
   await q(db)
     .insertInto('finance_alerts')
-    .values({ kind: alert.kind, subject_id: alert.subjectId, message: alert.message, details: JSON.stringify(alert.details) })
+    .values({
+      kind: alert.kind,
+      subject_id: alert.subjectId,
+      message: alert.message,
+      details: JSON.stringify(alert.details),
+    })
     .execute();
 }
 
@@ -16,7 +24,11 @@ export async function listFinanceAlerts(db: DbHandle, limit: number) {
 }
 
 export async function insertReport(db: DbHandle, report: { ok: boolean; checks: unknown }): Promise<ReportRow> {
-  return q(db).insertInto('reconciliation_reports').values({ ok: report.ok, checks: JSON.stringify(report.checks) }).returningAll().executeTakeFirstOrThrow();
+  return q(db)
+    .insertInto('reconciliation_reports')
+    .values({ ok: report.ok, checks: JSON.stringify(report.checks) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function latestReport(db: DbHandle): Promise<ReportRow | undefined> {
@@ -41,7 +53,10 @@ export interface EarningsRow {
 }
 
 /** A driver's settled trips per local day or ISO week (week = its Monday). */
-export async function earningsByPeriod(db: DbHandle, args: { driverId: string; period: 'day' | 'week'; from: Date; to: Date; timeZone: string }): Promise<EarningsRow[]> {
+export async function earningsByPeriod(
+  db: DbHandle,
+  args: { driverId: string; period: 'day' | 'week'; from: Date; to: Date; timeZone: string },
+): Promise<EarningsRow[]> {
   // Literals, not parameters: GROUP BY must see the very same expression as the SELECT list.
   const bucket = sql<string>`to_char(date_trunc(${sql.lit(args.period)}, settled_at AT TIME ZONE ${sql.lit(args.timeZone)}), 'YYYY-MM-DD')`;
   return q(db)

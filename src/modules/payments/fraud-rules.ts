@@ -22,10 +22,7 @@ export const FRAUD_LIMITS = {
 } as const;
 
 export type ReviewReason =
-  | 'single_amount_cap'
-  | 'deposit_velocity'
-  | 'withdrawal_soon_after_deposit'
-  | 'withdrawal_velocity';
+  'single_amount_cap' | 'deposit_velocity' | 'withdrawal_soon_after_deposit' | 'withdrawal_velocity';
 
 export function depositReviewReason(ctx: { amount: number; paidDepositsLastHour: number }): ReviewReason | null {
   if (ctx.amount > FRAUD_LIMITS.depositReviewOver) return 'single_amount_cap';
@@ -33,9 +30,15 @@ export function depositReviewReason(ctx: { amount: number; paidDepositsLastHour:
   return null;
 }
 
-export function withdrawalReviewReason(ctx: { amount: number; lastDepositAt: Date | null; withdrawalsLastDay: number; now: Date }): ReviewReason | null {
+export function withdrawalReviewReason(ctx: {
+  amount: number;
+  lastDepositAt: Date | null;
+  withdrawalsLastDay: number;
+  now: Date;
+}): ReviewReason | null {
   if (ctx.amount > FRAUD_LIMITS.withdrawalReviewOver) return 'single_amount_cap';
-  if (ctx.lastDepositAt && ctx.now.getTime() - ctx.lastDepositAt.getTime() < FRAUD_LIMITS.withdrawalAfterDepositMs) return 'withdrawal_soon_after_deposit';
+  if (ctx.lastDepositAt && ctx.now.getTime() - ctx.lastDepositAt.getTime() < FRAUD_LIMITS.withdrawalAfterDepositMs)
+    return 'withdrawal_soon_after_deposit';
   if (ctx.withdrawalsLastDay >= FRAUD_LIMITS.withdrawalsPerDay) return 'withdrawal_velocity';
   return null;
 }

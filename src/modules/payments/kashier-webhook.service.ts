@@ -8,7 +8,14 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { PaymentsDeps } from './payments.deps.js';
 import { CURRENCY, findWallet, placeHold, systemAccounts, transfer } from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
-import { countPaidDepositsSince, findDeposit, lockProviderEvent, recordProviderEvent, setProviderEventOutcome, updateDepositIf } from './deposits.repo.js';
+import {
+  countPaidDepositsSince,
+  findDeposit,
+  lockProviderEvent,
+  recordProviderEvent,
+  setProviderEventOutcome,
+  updateDepositIf,
+} from './deposits.repo.js';
 import { insertFinanceAlert } from './finance.repo.js';
 import { depositReviewReason } from './fraud-rules.js';
 import { parseMajor, signsMoneyFields, verifyWebhookSignature } from './kashier.js';
@@ -57,7 +64,10 @@ function readPayment(body: { event?: unknown; data: Record<string, unknown> }): 
   const d = body.data;
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null);
   const transactionId = str(d.transactionId);
-  if (!transactionId) throw new AppError(ErrorCode.VALIDATION_ERROR, 'Webhook without data.transactionId', [{ field: 'body.data.transactionId', message: 'required' }]);
+  if (!transactionId)
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'Webhook without data.transactionId', [
+      { field: 'body.data.transactionId', message: 'required' },
+    ]);
   return {
     event: PAY_EVENT,
     transactionId,
@@ -71,7 +81,11 @@ function readPayment(body: { event?: unknown; data: Record<string, unknown> }): 
 /** What we keep of a webhook: the event and the signed fields only (no card tokens or other extras). */
 function signedPart(body: { event?: unknown; data: Record<string, unknown> }) {
   const keys = Array.isArray(body.data.signatureKeys) ? (body.data.signatureKeys as string[]) : [];
-  return { event: body.event ?? null, data: Object.fromEntries(keys.map((k) => [k, body.data[k] ?? null])), signatureKeys: keys };
+  return {
+    event: body.event ?? null,
+    data: Object.fromEntries(keys.map((k) => [k, body.data[k] ?? null])),
+    signatureKeys: keys,
+  };
 }
 
 /**
@@ -79,7 +93,10 @@ function signedPart(body: { event?: unknown; data: Record<string, unknown> }) {
  * previous one until KASHIER_PREVIOUS_KEY_UNTIL. Checked per request so the
  * grace window closes on time without a restart.
  */
-export function webhookKeys(config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PREVIOUS_KEY_UNTIL'>, now: Date): string[] {
+export function webhookKeys(
+  config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PREVIOUS_KEY_UNTIL'>,
+  now: Date,
+): string[] {
   const until = config.KASHIER_PREVIOUS_KEY_UNTIL;
   return until && now >= until ? config.kashierApiKeys.slice(0, 1) : config.kashierApiKeys;
 }
@@ -95,10 +112,20 @@ export function webhookKeys(config: Pick<Config, 'kashierApiKeys' | 'KASHIER_PRE
  * reconciliation counts it as "paid but not credited". Crediting inline would
  * roll that proof back with the failure and leave it only with Kashier.
  */
-export async function handleKashierWebhook(deps: PaymentsDeps, body: { event?: unknown; data: Record<string, unknown> }, signature: string | undefined) {
-  if (!signsMoneyFields(body.data) || !verifyWebhookSignature(body.data, signature, webhookKeys(deps.config, new Date()))) {
+export async function handleKashierWebhook(
+  deps: PaymentsDeps,
+  body: { event?: unknown; data: Record<string, unknown> },
+  signature: string | undefined,
+) {
+  if (
+    !signsMoneyFields(body.data) ||
+    !verifyWebhookSignature(body.data, signature, webhookKeys(deps.config, new Date()))
+  ) {
     webhooksTotal.inc({ result: 'bad_signature' });
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing or invalid x-kashier-signature (amount, currency, merchantOrderId, status and transactionId must be signed)');
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'Missing or invalid x-kashier-signature (amount, currency, merchantOrderId, status and transactionId must be signed)',
+    );
   }
   // Other events (refunds, authorisations) are not acted on; acknowledged so Kashier stops retrying, not stored.
   if (normaliseEvent(body.event) !== PAY_EVENT) {
@@ -107,10 +134,22 @@ export async function handleKashierWebhook(deps: PaymentsDeps, body: { event?: u
   }
   const p = readPayment(body);
   const fresh = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
-    const stored = await recordProviderEvent(tx, { provider: PROVIDER, event: p.event, providerTransactionId: p.transactionId, orderId: p.orderId, status: p.status, amount: p.amount, currency: p.currency, payload: signedPart(body) });
+    const stored = await recordProviderEvent(tx, {
+      provider: PROVIDER,
+      event: p.event,
+      providerTransactionId: p.transactionId,
+      orderId: p.orderId,
+      status: p.status,
+      amount: p.amount,
+      currency: p.currency,
+      payload: signedPart(body),
+    });
     if (stored) {
       const payload = { event: p.event, transactionId: p.transactionId };
-      await deps.jobs.enqueue(tx, kashierEventTask, payload, { jobKey: `payments.kashier_event:${p.event}:${p.transactionId}`, priority: JobPriority.HIGH });
+      await deps.jobs.enqueue(tx, kashierEventTask, payload, {
+        jobKey: `payments.kashier_event:${p.event}:${p.transactionId}`,
+        priority: JobPriority.HIGH,
+      });
     }
     return stored;
   });
@@ -119,37 +158,85 @@ export async function handleKashierWebhook(deps: PaymentsDeps, body: { event?: u
   return { received: true as const, duplicate: !fresh, outcome: result };
 }
 
-async function alert(tx: Tx, kind: string, subjectId: string | null, message: string, details: Record<string, unknown>) {
+async function alert(
+  tx: Tx,
+  kind: string,
+  subjectId: string | null,
+  message: string,
+  details: Record<string, unknown>,
+) {
   await insertFinanceAlert(tx, { kind, subjectId, message, details });
 }
 
 /** A successful payment for a deposit we hold: credit it now, or hold it for review if a fraud rule hits. */
-async function creditPaidDeposit(deps: PaymentsDeps, tx: Tx, events: EventRecorder, deposit: DepositRow, p: KashierPayment): Promise<string> {
+async function creditPaidDeposit(
+  deps: PaymentsDeps,
+  tx: Tx,
+  events: EventRecorder,
+  deposit: DepositRow,
+  p: KashierPayment,
+): Promise<string> {
   const now = new Date();
-  const reason = depositReviewReason({ amount: deposit.amount, paidDepositsLastHour: await countPaidDepositsSince(tx, deposit.user_id, new Date(now.getTime() - HOUR_MS)) });
+  const reason = depositReviewReason({
+    amount: deposit.amount,
+    paidDepositsLastHour: await countPaidDepositsSince(tx, deposit.user_id, new Date(now.getTime() - HOUR_MS)),
+  });
   const moved = await updateDepositIf(tx, {
     id: deposit.id,
     from: ['pending', 'failed'],
-    set: { status: reason ? 'held' : 'credited', provider_transaction_id: p.transactionId, review_reason: reason, paid_at: now },
+    set: {
+      status: reason ? 'held' : 'credited',
+      provider_transaction_id: p.transactionId,
+      review_reason: reason,
+      paid_at: now,
+    },
   });
   if (!moved) {
-    await alert(tx, 'kashier_duplicate_payment', deposit.id, 'A second successful payment arrived for a deposit already paid', { transactionId: p.transactionId });
+    await alert(
+      tx,
+      'kashier_duplicate_payment',
+      deposit.id,
+      'A second successful payment arrived for a deposit already paid',
+      { transactionId: p.transactionId },
+    );
     return 'already_paid';
   }
   // Created with the deposit (createDeposit), when the payer's role was known.
   const wallet = await findWallet(tx, deposit.user_id);
   if (!wallet) throw new Error(`wallet of deposit ${deposit.id} is missing`);
   const { provider_clearing } = await systemAccounts(tx);
-  const move = { id: `deposit:${deposit.id}`, debitAccountId: provider_clearing, creditAccountId: wallet.id, amount: deposit.amount, kind: 'deposit' as const, reference: `deposit:${deposit.id}` };
+  const move = {
+    id: `deposit:${deposit.id}`,
+    debitAccountId: provider_clearing,
+    creditAccountId: wallet.id,
+    amount: deposit.amount,
+    kind: 'deposit' as const,
+    reference: `deposit:${deposit.id}`,
+  };
   if (reason) {
     await placeHold(tx, deps.jobs, move);
-    await alert(tx, 'deposit_review', deposit.id, `Deposit held for review: ${reason}`, { userId: deposit.user_id, amount: deposit.amount, reason });
+    await alert(tx, 'deposit_review', deposit.id, `Deposit held for review: ${reason}`, {
+      userId: deposit.user_id,
+      amount: deposit.amount,
+      reason,
+    });
   } else {
     await transfer(tx, { ...move, type: 'posted' });
   }
-  await events.record({ type: 'wallet.deposit_paid', aggregateType: 'deposit', aggregateId: deposit.id, actorId: null, payload: { depositId: deposit.id, userId: deposit.user_id, amount: deposit.amount, held: reason !== null, reason } });
+  await events.record({
+    type: 'wallet.deposit_paid',
+    aggregateType: 'deposit',
+    aggregateId: deposit.id,
+    actorId: null,
+    payload: { depositId: deposit.id, userId: deposit.user_id, amount: deposit.amount, held: reason !== null, reason },
+  });
   const template = reason ? 'wallet.deposit_held' : 'wallet.deposit_credited';
-  await notify(tx, deps.jobs, { userId: deposit.user_id, template, data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY }, priority: 'HIGH' });
+  await notify(tx, deps.jobs, {
+    userId: deposit.user_id,
+    template,
+    data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY },
+    priority: 'HIGH',
+  });
   return reason ? 'held' : 'credited';
 }
 
@@ -157,16 +244,28 @@ async function applyPayment(deps: PaymentsDeps, tx: Tx, events: EventRecorder, p
   if (p.event !== 'pay') return 'ignored_event';
   const deposit = p.orderId && UUID.test(p.orderId) ? await findDeposit(tx, p.orderId) : undefined;
   if (!deposit) {
-    await alert(tx, 'kashier_unknown_order', p.orderId, 'Signed Kashier payment for an order we do not know', { transactionId: p.transactionId });
+    await alert(tx, 'kashier_unknown_order', p.orderId, 'Signed Kashier payment for an order we do not know', {
+      transactionId: p.transactionId,
+    });
     return 'unknown_order';
   }
   if (p.status !== 'SUCCESS') {
     const failed = await updateDepositIf(tx, { id: deposit.id, from: ['pending'], set: { status: 'failed' } });
-    if (failed) await notify(tx, deps.jobs, { userId: deposit.user_id, template: 'wallet.deposit_failed', data: { depositId: deposit.id }, priority: 'NORMAL' });
+    if (failed)
+      await notify(tx, deps.jobs, {
+        userId: deposit.user_id,
+        template: 'wallet.deposit_failed',
+        data: { depositId: deposit.id },
+        priority: 'NORMAL',
+      });
     return 'not_successful';
   }
   if (p.amount !== deposit.amount || p.currency !== deposit.currency) {
-    await alert(tx, 'kashier_amount_mismatch', deposit.id, 'Kashier reported a different amount or currency', { expected: deposit.amount, reported: p.amount, currency: p.currency });
+    await alert(tx, 'kashier_amount_mismatch', deposit.id, 'Kashier reported a different amount or currency', {
+      expected: deposit.amount,
+      reported: p.amount,
+      currency: p.currency,
+    });
     return 'amount_mismatch';
   }
   return creditPaidDeposit(deps, tx, events, deposit, p);
@@ -177,13 +276,23 @@ async function applyPayment(deps: PaymentsDeps, tx: Tx, events: EventRecorder, p
  * outcome written in the same transaction as the credit, so a second run (a
  * retry after a crash, a re-queued dead letter) finds the outcome and stops.
  */
-export async function processKashierEvent(deps: PaymentsDeps, key: { event: string; transactionId: string }): Promise<string> {
+export async function processKashierEvent(
+  deps: PaymentsDeps,
+  key: { event: string; transactionId: string },
+): Promise<string> {
   return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const inboxKey = { provider: PROVIDER, event: key.event, providerTransactionId: key.transactionId };
     const row = await lockProviderEvent(tx, inboxKey);
     if (!row) return 'missing';
     if (row.outcome) return row.outcome;
-    const p: KashierPayment = { event: row.event, transactionId: row.provider_transaction_id, orderId: row.order_id, status: row.status, amount: row.amount, currency: row.currency };
+    const p: KashierPayment = {
+      event: row.event,
+      transactionId: row.provider_transaction_id,
+      orderId: row.order_id,
+      status: row.status,
+      amount: row.amount,
+      currency: row.currency,
+    };
     const outcome = await applyPayment(deps, tx, events, p);
     await setProviderEventOutcome(tx, inboxKey, outcome);
     eventsTotal.inc({ outcome });

@@ -32,14 +32,29 @@ export function parseMajor(value: unknown): number | null {
 }
 
 /** HMAC-SHA256 hex over `/?payment={mid}.{orderId}.{amount}.{currency}`. */
-export function orderHash(args: { merchantId: string; orderId: string; amount: string; currency: string; apiKey: string }): string {
+export function orderHash(args: {
+  merchantId: string;
+  orderId: string;
+  amount: string;
+  currency: string;
+  apiKey: string;
+}): string {
   return hmacHex(args.apiKey, `/?payment=${args.merchantId}.${args.orderId}.${args.amount}.${args.currency}`);
 }
 
 /** The hosted-payment URL for one deposit; signed with the current key. */
-export function buildPaymentUrl(settings: KashierSettings, order: { orderId: string; amount: number; currency: string }): string {
+export function buildPaymentUrl(
+  settings: KashierSettings,
+  order: { orderId: string; amount: number; currency: string },
+): string {
   const amount = formatMajor(order.amount);
-  const hash = orderHash({ merchantId: settings.merchantId, orderId: order.orderId, amount, currency: order.currency, apiKey: settings.apiKeys[0]! });
+  const hash = orderHash({
+    merchantId: settings.merchantId,
+    orderId: order.orderId,
+    amount,
+    currency: order.currency,
+    apiKey: settings.apiKeys[0]!,
+  });
   const url = new URL(settings.checkoutUrl);
   const params: Record<string, string> = {
     merchantId: settings.merchantId,
@@ -103,7 +118,11 @@ export function signWebhook(data: Record<string, unknown>, apiKey: string): stri
  * Constant-time check of `x-kashier-signature` against every accepted key.
  * Every key is tried (no early exit) so timing does not tell which matched.
  */
-export function verifyWebhookSignature(data: Record<string, unknown>, signature: string | undefined, apiKeys: string[]): boolean {
+export function verifyWebhookSignature(
+  data: Record<string, unknown>,
+  signature: string | undefined,
+  apiKeys: string[],
+): boolean {
   if (!signature || !/^[0-9a-f]{64}$/i.test(signature)) return false;
   const payload = webhookSigningString(data);
   if (payload === null) return false;

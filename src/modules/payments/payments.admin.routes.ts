@@ -31,43 +31,103 @@ const DecisionParams = IdParams.extend({ decision: z.enum(['approve', 'reject'])
 export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
   const db = deps.db;
 
-  app.get('/api/v1/admin/withdrawals', { schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } }, config: { auth: ['admin'] } },
+  app.get(
+    '/api/v1/admin/withdrawals',
+    {
+      schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } },
+      config: { auth: ['admin'] },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await listWithdrawalsFor(deps, request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 
-  app.post('/api/v1/admin/withdrawals/:id/:decision', { schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(WithdrawalSchema) } }, config: { auth: ['admin'], idempotent: true } },
+  app.post(
+    '/api/v1/admin/withdrawals/:id/:decision',
+    {
+      schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(WithdrawalSchema) } },
+      config: { auth: ['admin'], idempotent: true },
+    },
     async (request, reply) => {
       const { id, decision } = request.params;
-      return sendOk(reply, await decideWithdrawal(deps, { adminId: currentUser(request).id, withdrawalId: id, decision, note: request.body?.note ?? null }));
-    });
+      return sendOk(
+        reply,
+        await decideWithdrawal(deps, {
+          adminId: currentUser(request).id,
+          withdrawalId: id,
+          decision,
+          note: request.body?.note ?? null,
+        }),
+      );
+    },
+  );
 
-  app.post('/api/v1/admin/deposits/:id/:decision', { schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(DepositSchema) } }, config: { auth: ['admin'], idempotent: true } },
+  app.post(
+    '/api/v1/admin/deposits/:id/:decision',
+    {
+      schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(DepositSchema) } },
+      config: { auth: ['admin'], idempotent: true },
+    },
     async (request, reply) => {
       const { id, decision } = request.params;
-      return sendOk(reply, await decideHeldDeposit(deps, currentUser(request).id, id, decision, request.body?.note ?? null));
-    });
+      return sendOk(
+        reply,
+        await decideHeldDeposit(deps, currentUser(request).id, id, decision, request.body?.note ?? null),
+      );
+    },
+  );
 
-  app.get('/api/v1/admin/reconciliation', { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
+  app.get(
+    '/api/v1/admin/reconciliation',
+    { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
     async (_request, reply) => {
       const report = await lastReconciliation(db);
       if (!report) throw notFound('Reconciliation report');
       return sendOk(reply, report);
-    });
+    },
+  );
 
-  app.post('/api/v1/admin/reconciliation/run', { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
-    async (_request, reply) => sendOk(reply, await runReconciliation(deps)));
+  app.post(
+    '/api/v1/admin/reconciliation/run',
+    { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
+    async (_request, reply) => sendOk(reply, await runReconciliation(deps)),
+  );
 
-  app.get('/api/v1/admin/reports/platform-revenue', { schema: { tags, querystring: RangeQuerySchema, response: { 200: envelopeOf(z.array(RevenueRowSchema)) } }, config: admin },
-    async (request, reply) => sendOk(reply, await platformRevenue(db, request.query)));
+  app.get(
+    '/api/v1/admin/reports/platform-revenue',
+    {
+      schema: { tags, querystring: RangeQuerySchema, response: { 200: envelopeOf(z.array(RevenueRowSchema)) } },
+      config: admin,
+    },
+    async (request, reply) => sendOk(reply, await platformRevenue(db, request.query)),
+  );
 
-  app.get('/api/v1/admin/reports/driver-earnings', { schema: { tags, querystring: AdminEarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } }, config: admin },
-    async (request, reply) => sendOk(reply, await driverEarnings(db, request.query)));
+  app.get(
+    '/api/v1/admin/reports/driver-earnings',
+    {
+      schema: { tags, querystring: AdminEarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } },
+      config: admin,
+    },
+    async (request, reply) => sendOk(reply, await driverEarnings(db, request.query)),
+  );
 
-  app.get('/api/v1/admin/finance/alerts', { schema: { tags, response: { 200: envelopeOf(z.array(FinanceAlertSchema)) } }, config: admin },
+  app.get(
+    '/api/v1/admin/finance/alerts',
+    { schema: { tags, response: { 200: envelopeOf(z.array(FinanceAlertSchema)) } }, config: admin },
     async (_request, reply) => {
       const rows = await listFinanceAlerts(db, 100);
-      return sendOk(reply, rows.map((r) => ({ id: r.id, kind: r.kind, subjectId: r.subject_id, message: r.message, details: r.details, createdAt: r.created_at.toISOString() })));
-    });
+      return sendOk(
+        reply,
+        rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          subjectId: r.subject_id,
+          message: r.message,
+          details: r.details,
+          createdAt: r.created_at.toISOString(),
+        })),
+      );
+    },
+  );
 }

@@ -11,6 +11,12 @@ declare module '../../platform/events/event-map.js' {
       status: string;
       reason: string | null;
     };
-    'wallet.withdrawal_resolved': { withdrawalId: string; driverId: string; amount: number; status: string; by: string | null };
+    'wallet.withdrawal_resolved': {
+      withdrawalId: string;
+      driverId: string;
+      amount: number;
+      status: string;
+      by: string | null;
+    };
   }
 }

@@ -36,32 +36,83 @@ async function requireSignatureHeader(request: FastifyRequest) {
 export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   const db = deps.db;
 
-  app.post('/api/v1/wallet/deposits', { schema: { tags, body: DepositRequest, response: { 201: envelopeOf(CreatedDepositSchema) } }, config: { auth: ['rider', 'driver'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await createDeposit(deps, currentUser(request), request.body.amount), { status: 201 }));
+  app.post(
+    '/api/v1/wallet/deposits',
+    {
+      schema: { tags, body: DepositRequest, response: { 201: envelopeOf(CreatedDepositSchema) } },
+      config: { auth: ['rider', 'driver'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await createDeposit(deps, currentUser(request), request.body.amount), { status: 201 }),
+  );
 
-  app.get('/api/v1/wallet/deposits/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } }, config: { auth: ['rider', 'driver'] } },
-    async (request, reply) => sendOk(reply, await getOwnDeposit(deps, currentUser(request).id, request.params.id)));
+  app.get(
+    '/api/v1/wallet/deposits/:id',
+    {
+      schema: { tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } },
+      config: { auth: ['rider', 'driver'] },
+    },
+    async (request, reply) => sendOk(reply, await getOwnDeposit(deps, currentUser(request).id, request.params.id)),
+  );
 
-  app.post('/api/v1/wallet/withdrawals', { schema: { tags, body: WithdrawalRequest, response: { 201: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await requestWithdrawal(deps, currentUser(request).id, request.body.amount), { status: 201 }));
+  app.post(
+    '/api/v1/wallet/withdrawals',
+    {
+      schema: { tags, body: WithdrawalRequest, response: { 201: envelopeOf(WithdrawalSchema) } },
+      config: { auth: ['driver'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await requestWithdrawal(deps, currentUser(request).id, request.body.amount), { status: 201 }),
+  );
 
-  app.get('/api/v1/wallet/withdrawals', { schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } }, config: { auth: ['driver'] } },
+  app.get(
+    '/api/v1/wallet/withdrawals',
+    {
+      schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } },
+      config: { auth: ['driver'] },
+    },
     async (request, reply) => {
-      const { items, nextCursor } = await listWithdrawalsFor(deps, { driverId: currentUser(request).id, ...request.query });
+      const { items, nextCursor } = await listWithdrawalsFor(deps, {
+        driverId: currentUser(request).id,
+        ...request.query,
+      });
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 
-  app.get('/api/v1/wallet/withdrawals/:id', { schema: { tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } }, config: { auth: ['driver'] } },
-    async (request, reply) => sendOk(reply, await getWithdrawal(deps, currentUser(request), request.params.id)));
+  app.get(
+    '/api/v1/wallet/withdrawals/:id',
+    {
+      schema: { tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } },
+      config: { auth: ['driver'] },
+    },
+    async (request, reply) => sendOk(reply, await getWithdrawal(deps, currentUser(request), request.params.id)),
+  );
 
-  app.get('/api/v1/wallet/earnings', { schema: { tags, querystring: EarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } }, config: { auth: ['driver'] } },
-    async (request, reply) => sendOk(reply, await driverEarnings(db, { driverId: currentUser(request).id, ...request.query })));
+  app.get(
+    '/api/v1/wallet/earnings',
+    {
+      schema: { tags, querystring: EarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } },
+      config: { auth: ['driver'] },
+    },
+    async (request, reply) =>
+      sendOk(reply, await driverEarnings(db, { driverId: currentUser(request).id, ...request.query })),
+  );
 
   // Public (Kashier calls it); the signature is the authentication. Default rate limit, keyed by IP.
   // A missing or malformed signature is 401 before the body is even parsed.
-  app.post('/api/v1/webhooks/kashier', { schema: { tags: ['webhooks'], body: KashierWebhookBody, response: { 200: envelopeOf(WebhookAck) } }, onRequest: requireSignatureHeader },
+  app.post(
+    '/api/v1/webhooks/kashier',
+    {
+      schema: { tags: ['webhooks'], body: KashierWebhookBody, response: { 200: envelopeOf(WebhookAck) } },
+      onRequest: requireSignatureHeader,
+    },
     async (request, reply) => {
       const signature = request.headers['x-kashier-signature'];
-      return sendOk(reply, await handleKashierWebhook(deps, request.body, typeof signature === 'string' ? signature : undefined));
-    });
+      return sendOk(
+        reply,
+        await handleKashierWebhook(deps, request.body, typeof signature === 'string' ? signature : undefined),
+      );
+    },
+  );
 }

@@ -9,7 +9,9 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const amountUpTo = (max: number) => z.number().int().positive().max(max);
 
 export const DepositRequest = z.object({ amount: amountUpTo(FRAUD_LIMITS.depositMax), currency: Currency }).strict();
-export const WithdrawalRequest = z.object({ amount: amountUpTo(FRAUD_LIMITS.withdrawalMax), currency: Currency }).strict();
+export const WithdrawalRequest = z
+  .object({ amount: amountUpTo(FRAUD_LIMITS.withdrawalMax), currency: Currency })
+  .strict();
 // No body at all is fine (fastify hands the schema null).
 export const DecisionBody = z.object({ note: safeText({ max: 500, multiline: true }).optional() }).nullish();
 export const IdParams = z.object({ id: z.uuid() });
@@ -44,7 +46,10 @@ export const ListWithdrawalsQuery = z.object({
 });
 
 /** Kashier's webhook: `{event, data}`; which fields are signed is named inside `data`. */
-export const KashierWebhookBody = z.object({ event: z.string().max(50).optional(), data: z.record(z.string(), z.unknown()) });
+export const KashierWebhookBody = z.object({
+  event: z.string().max(50).optional(),
+  data: z.record(z.string(), z.unknown()),
+});
 export const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() });
 
 export const RangeQuerySchema = z.object({ from: Day.optional(), to: Day.optional() });
@@ -60,7 +65,12 @@ export const EarningsRowSchema = z.object({
   net: z.number().int(),
   currency: z.string(),
 });
-export const RevenueRowSchema = z.object({ day: z.string(), revenue: z.number().int(), trips: z.number().int(), currency: z.string() });
+export const RevenueRowSchema = z.object({
+  day: z.string(),
+  revenue: z.number().int(),
+  trips: z.number().int(),
+  currency: z.string(),
+});
 
 export const ReconciliationSchema = z.object({
   ok: z.boolean(),
@@ -68,4 +78,11 @@ export const ReconciliationSchema = z.object({
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), details: z.record(z.string(), z.unknown()) })),
 });
 
-export const FinanceAlertSchema = z.object({ id: z.number().int(), kind: z.string(), subjectId: z.string().nullable(), message: z.string(), details: z.unknown(), createdAt: z.string() });
+export const FinanceAlertSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  subjectId: z.string().nullable(),
+  message: z.string(),
+  details: z.unknown(),
+  createdAt: z.string(),
+});

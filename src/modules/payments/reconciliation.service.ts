@@ -77,7 +77,12 @@ export async function runReconciliation(deps: PaymentsDeps): Promise<Reconciliat
     const stored = await insertReport(tx, { ok, checks });
     if (!ok) {
       const failed = checks.filter((c) => !c.ok).map((c) => c.name);
-      await insertFinanceAlert(tx, { kind: 'reconciliation_mismatch', subjectId: String(stored.id), message: `Reconciliation failed: ${failed.join(', ')}`, details: { failed } });
+      await insertFinanceAlert(tx, {
+        kind: 'reconciliation_mismatch',
+        subjectId: String(stored.id),
+        message: `Reconciliation failed: ${failed.join(', ')}`,
+        details: { failed },
+      });
     }
     return stored;
   });

@@ -18,15 +18,27 @@ export interface RangeQuery {
 export function resolveRange(query: RangeQuery, now = new Date()): { from: Date; to: Date } {
   const to = query.to ? new Date(`${query.to}T00:00:00Z`) : new Date(now.getTime() + DAY_MS);
   const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(to.getTime() - DEFAULT_SPAN_DAYS * DAY_MS);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to || to.getTime() - from.getTime() > MAX_SPAN_DAYS * DAY_MS) {
-    throw new AppError(ErrorCode.VALIDATION_ERROR, `from must be before to, at most ${MAX_SPAN_DAYS} days apart`, [{ field: 'query.from', message: 'bad range' }]);
+  if (
+    Number.isNaN(from.getTime()) ||
+    Number.isNaN(to.getTime()) ||
+    from >= to ||
+    to.getTime() - from.getTime() > MAX_SPAN_DAYS * DAY_MS
+  ) {
+    throw new AppError(ErrorCode.VALIDATION_ERROR, `from must be before to, at most ${MAX_SPAN_DAYS} days apart`, [
+      { field: 'query.from', message: 'bad range' },
+    ]);
   }
   return { from, to };
 }
 
 export async function driverEarnings(db: DbHandle, args: { driverId: string; period: 'day' | 'week' } & RangeQuery) {
   const range = resolveRange(args);
-  const rows = await earningsByPeriod(db, { driverId: args.driverId, period: args.period, ...range, timeZone: REPORT_TIME_ZONE });
+  const rows = await earningsByPeriod(db, {
+    driverId: args.driverId,
+    period: args.period,
+    ...range,
+    timeZone: REPORT_TIME_ZONE,
+  });
   return rows.map((r) => ({
     period: r.period,
     trips: r.trips,

@@ -14,7 +14,10 @@ export async function findTripSettlement(db: DbHandle, tripId: string) {
 }
 
 /** A driver's cash commission went past the credit limit; the excess is booked to cash clearing. */
-export async function alertCreditLimitExceeded(tx: DbHandle, args: { driverId: string; tripId: string; overflow: number }) {
+export async function alertCreditLimitExceeded(
+  tx: DbHandle,
+  args: { driverId: string; tripId: string; overflow: number },
+) {
   await insertFinanceAlert(tx, {
     kind: 'driver_credit_limit_exceeded',
     subjectId: args.driverId,

@@ -31,7 +31,13 @@ export async function updateWithdrawalIf(
 ): Promise<WithdrawalRow | undefined> {
   return q(db)
     .updateTable('withdrawals')
-    .set({ status: args.to, decided_by: args.decidedBy, decided_at: sql<Date>`now()`, decision_note: args.note, updated_at: sql<Date>`now()` })
+    .set({
+      status: args.to,
+      decided_by: args.decidedBy,
+      decided_at: sql<Date>`now()`,
+      decision_note: args.note,
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', args.id)
     .where('status', 'in', args.from)
     .returningAll()
@@ -65,7 +71,9 @@ export async function listWithdrawals(
   if (args.after) {
     const createdAt = sql<Date>`${args.after.at}::timestamptz`;
     const id = args.after.id;
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
   }
   return query.execute();
 }

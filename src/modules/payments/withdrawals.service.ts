@@ -4,14 +4,32 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { PaymentsDeps } from './payments.deps.js';
-import { CURRENCY, availableOf, ensureWallet, failureError, lockAccountStates, placeHold, postHold, systemAccounts, voidHold, type HoldExpiredListener } from '../ledger/index.js';
+import {
+  CURRENCY,
+  availableOf,
+  ensureWallet,
+  failureError,
+  lockAccountStates,
+  placeHold,
+  postHold,
+  systemAccounts,
+  voidHold,
+  type HoldExpiredListener,
+} from '../ledger/index.js';
 import { notify } from '../notifications/index.js';
 import { lastPaidDepositAt } from './deposits.repo.js';
 import { insertFinanceAlert } from './finance.repo.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
 import { withdrawalReviewReason } from './fraud-rules.js';
 import type { WithdrawalRow, WithdrawalStatus } from './payments.tables.js';
-import { countWithdrawalsSince, findWithdrawal, findWithdrawalByHold, insertWithdrawal, listWithdrawals, updateWithdrawalIf } from './withdrawals.repo.js';
+import {
+  countWithdrawalsSince,
+  findWithdrawal,
+  findWithdrawalByHold,
+  insertWithdrawal,
+  listWithdrawals,
+  updateWithdrawalIf,
+} from './withdrawals.repo.js';
 
 /** An undecided withdrawal gives the money back to the driver after a week (ops policy). */
 export const WITHDRAWAL_HOLD_TTL_MS = 7 * 24 * 3_600_000;
@@ -49,7 +67,11 @@ async function recordResolved(events: EventRecorder, row: WithdrawalRow, by: str
  */
 export async function requestWithdrawal(deps: PaymentsDeps, driverId: string, amount: number) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
-    const wallet = await ensureWallet(tx, { ownerId: driverId, kind: 'driver_wallet', creditLimit: deps.config.DRIVER_CREDIT_LIMIT });
+    const wallet = await ensureWallet(tx, {
+      ownerId: driverId,
+      kind: 'driver_wallet',
+      creditLimit: deps.config.DRIVER_CREDIT_LIMIT,
+    });
     const { withdrawals_pending } = await systemAccounts(tx);
     const locked = await lockAccountStates(tx, [wallet.id, withdrawals_pending]);
     // Refuse at once what cannot be covered: a burst of requests holds the wallet lock as briefly as possible.
@@ -73,9 +95,28 @@ export async function requestWithdrawal(deps: PaymentsDeps, driverId: string, am
       overdraft: 'none',
       timeoutAt: new Date(now.getTime() + WITHDRAWAL_HOLD_TTL_MS),
     });
-    const created = await insertWithdrawal(tx, { id, driver_id: driverId, amount, status: reason ? 'review' : 'pending', hold_transfer_id: holdId, review_reason: reason });
-    if (reason) await insertFinanceAlert(tx, { kind: 'withdrawal_review', subjectId: id, message: `Withdrawal held for review: ${reason}`, details: { driverId, amount, reason } });
-    await events.record({ type: 'wallet.withdrawal_requested', aggregateType: 'withdrawal', aggregateId: id, actorId: driverId, payload: { withdrawalId: id, driverId, amount, status: created.status, reason } });
+    const created = await insertWithdrawal(tx, {
+      id,
+      driver_id: driverId,
+      amount,
+      status: reason ? 'review' : 'pending',
+      hold_transfer_id: holdId,
+      review_reason: reason,
+    });
+    if (reason)
+      await insertFinanceAlert(tx, {
+        kind: 'withdrawal_review',
+        subjectId: id,
+        message: `Withdrawal held for review: ${reason}`,
+        details: { driverId, amount, reason },
+      });
+    await events.record({
+      type: 'wallet.withdrawal_requested',
+      aggregateType: 'withdrawal',
+      aggregateId: id,
+      actorId: driverId,
+      payload: { withdrawalId: id, driverId, amount, status: created.status, reason },
+    });
     return created;
   });
   deps.realtime.toAdmins('withdrawal:requested', toWithdrawalView(row));
@@ -92,7 +133,10 @@ async function resolveHold(tx: Tx, row: WithdrawalRow, decision: 'approve' | 're
  * (hold voided: the driver can spend it again), with an audit row. The hold's
  * single resolution is the arbiter of races: approve vs reject vs expiry, one wins.
  */
-export async function decideWithdrawal(deps: PaymentsDeps, args: { adminId: string; withdrawalId: string; decision: 'approve' | 'reject'; note: string | null }) {
+export async function decideWithdrawal(
+  deps: PaymentsDeps,
+  args: { adminId: string; withdrawalId: string; decision: 'approve' | 'reject'; note: string | null },
+) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const current = await findWithdrawal(tx, args.withdrawalId);
     if (!current) throw notFound('Withdrawal');
@@ -100,16 +144,32 @@ export async function decideWithdrawal(deps: PaymentsDeps, args: { adminId: stri
     if (current.status === target) return current;
     if (!OPEN.includes(current.status)) throw conflict(`Withdrawal is already ${current.status}`);
     await resolveHold(tx, current, args.decision);
-    const updated = await updateWithdrawalIf(tx, { id: current.id, from: OPEN, to: target, decidedBy: args.adminId, note: args.note });
+    const updated = await updateWithdrawalIf(tx, {
+      id: current.id,
+      from: OPEN,
+      to: target,
+      decidedBy: args.adminId,
+      note: args.note,
+    });
     if (!updated) throw conflict('Withdrawal changed meanwhile');
     await recordAudit(tx, {
       actorId: args.adminId,
       action: `withdrawal.${args.decision}`,
       targetType: 'withdrawal',
       targetId: current.id,
-      details: { driverId: current.driver_id, amount: current.amount, reviewReason: current.review_reason, note: args.note },
+      details: {
+        driverId: current.driver_id,
+        amount: current.amount,
+        reviewReason: current.review_reason,
+        note: args.note,
+      },
     });
-    await notify(tx, deps.jobs, { userId: current.driver_id, template: `wallet.withdrawal_${target}`, data: { withdrawalId: current.id, amount: current.amount, currency: CURRENCY }, priority: 'HIGH' });
+    await notify(tx, deps.jobs, {
+      userId: current.driver_id,
+      template: `wallet.withdrawal_${target}`,
+      data: { withdrawalId: current.id, amount: current.amount, currency: CURRENCY },
+      priority: 'HIGH',
+    });
     await recordResolved(events, updated, args.adminId);
     return updated;
   });
@@ -121,9 +181,20 @@ export function withdrawalHoldExpired(deps: PaymentsDeps): HoldExpiredListener {
   return async (tx, events, hold) => {
     const row = await findWithdrawalByHold(tx, hold.id);
     if (!row) return;
-    const expired = await updateWithdrawalIf(tx, { id: row.id, from: OPEN, to: 'expired', decidedBy: null, note: 'hold expired before a decision' });
+    const expired = await updateWithdrawalIf(tx, {
+      id: row.id,
+      from: OPEN,
+      to: 'expired',
+      decidedBy: null,
+      note: 'hold expired before a decision',
+    });
     if (!expired) return;
-    await notify(tx, deps.jobs, { userId: row.driver_id, template: 'wallet.withdrawal_expired', data: { withdrawalId: row.id, amount: row.amount, currency: CURRENCY }, priority: 'NORMAL' });
+    await notify(tx, deps.jobs, {
+      userId: row.driver_id,
+      template: 'wallet.withdrawal_expired',
+      data: { withdrawalId: row.id, amount: row.amount, currency: CURRENCY },
+      priority: 'NORMAL',
+    });
     await recordResolved(events, expired, null);
   };
 }
@@ -134,8 +205,16 @@ export async function getWithdrawal(deps: PaymentsDeps, viewer: { id: string; ro
   return toWithdrawalView(row);
 }
 
-export async function listWithdrawalsFor(deps: PaymentsDeps, args: { driverId?: string; status?: WithdrawalStatus; limit: number; cursor?: string }) {
-  const rows = await listWithdrawals(deps.db, { driverId: args.driverId, status: args.status, limit: args.limit, after: decodeCursor(args.cursor) });
+export async function listWithdrawalsFor(
+  deps: PaymentsDeps,
+  args: { driverId?: string; status?: WithdrawalStatus; limit: number; cursor?: string },
+) {
+  const rows = await listWithdrawals(deps.db, {
+    driverId: args.driverId,
+    status: args.status,
+    limit: args.limit,
+    after: decodeCursor(args.cursor),
+  });
   const { page, nextCursor } = pageOf(rows, args.limit);
   return { items: page.map(toWithdrawalView), nextCursor };
 }

@@ -37,7 +37,12 @@ describe('event pricing', () => {
   });
 
   test('overlapping events: the highest applies', () => {
-    const both: PricingEvent = { ...downtown, id: 'e3', area: { kind: 'circle', center: stadium, radiusM: 5_000 }, multiplier: 1.8 };
+    const both: PricingEvent = {
+      ...downtown,
+      id: 'e3',
+      area: { kind: 'circle', center: stadium, radiusM: 5_000 },
+      multiplier: 1.8,
+    };
     assert.equal(eventMultiplier(stadium, new Date('2025-01-15T17:00:00Z'), [match, both]), 1.8);
   });
 

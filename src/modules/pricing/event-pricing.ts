@@ -41,7 +41,12 @@ export function eventMultiplier(point: LatLng, at: Date, events: readonly Pricin
  * already says overlapping windows do not stack; an event is one more window,
  * bounded in space). Surge still multiplies on top, as API.md requires.
  */
-export function scheduleMultiplier(args: { at: Date; pickup: LatLng; windows: readonly TimeWindow[]; events: readonly PricingEvent[] }): number {
+export function scheduleMultiplier(args: {
+  at: Date;
+  pickup: LatLng;
+  windows: readonly TimeWindow[];
+  events: readonly PricingEvent[];
+}): number {
   const fromWindows = timeMultiplier(args.at, args.windows);
   const fromEvents = eventMultiplier(args.pickup, args.at, args.events);
   return fromEvents === undefined ? fromWindows : Math.max(fromWindows, fromEvents);

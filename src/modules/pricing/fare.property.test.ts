@@ -27,24 +27,40 @@ describe('computeFare properties (all classes, multipliers 1.0..3.0)', () => {
 
   test('a longer trip never costs less (duration and multipliers fixed)', () => {
     fc.assert(
-      fc.property(vehicleClass, km, growth, minutes, multiplier, multiplier, (cls, distanceKm, extra, durationMin, tm, surge) => {
-        const base = { tariff: DEFAULT_TARIFFS[cls], durationMin, timeMultiplier: tm, surge };
-        const shorter = computeFare({ ...base, distanceKm });
-        const longer = computeFare({ ...base, distanceKm: distanceKm + extra });
-        assert.ok(longer.amount >= shorter.amount);
-      }),
+      fc.property(
+        vehicleClass,
+        km,
+        growth,
+        minutes,
+        multiplier,
+        multiplier,
+        (cls, distanceKm, extra, durationMin, tm, surge) => {
+          const base = { tariff: DEFAULT_TARIFFS[cls], durationMin, timeMultiplier: tm, surge };
+          const shorter = computeFare({ ...base, distanceKm });
+          const longer = computeFare({ ...base, distanceKm: distanceKm + extra });
+          assert.ok(longer.amount >= shorter.amount);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   test('a slower trip never costs less (distance and multipliers fixed)', () => {
     fc.assert(
-      fc.property(vehicleClass, km, minutes, growth, multiplier, multiplier, (cls, distanceKm, durationMin, extra, tm, surge) => {
-        const base = { tariff: DEFAULT_TARIFFS[cls], distanceKm, timeMultiplier: tm, surge };
-        const quicker = computeFare({ ...base, durationMin });
-        const slower = computeFare({ ...base, durationMin: durationMin + extra });
-        assert.ok(slower.amount >= quicker.amount);
-      }),
+      fc.property(
+        vehicleClass,
+        km,
+        minutes,
+        growth,
+        multiplier,
+        multiplier,
+        (cls, distanceKm, durationMin, extra, tm, surge) => {
+          const base = { tariff: DEFAULT_TARIFFS[cls], distanceKm, timeMultiplier: tm, surge };
+          const quicker = computeFare({ ...base, durationMin });
+          const slower = computeFare({ ...base, durationMin: durationMin + extra });
+          assert.ok(slower.amount >= quicker.amount);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -22,7 +22,12 @@ describe('computeFare', () => {
     // 0.0009° of latitude ≈ 100 m.
     const route = estimateRoute({ lat: 30.0444, lng: 31.2357 }, { lat: 30.0453, lng: 31.2357 });
     for (const tariff of Object.values(DEFAULT_TARIFFS)) {
-      const fare = computeFare({ tariff, distanceKm: route.distanceKmExact, durationMin: route.durationMinExact, ...noMultipliers });
+      const fare = computeFare({
+        tariff,
+        distanceKm: route.distanceKmExact,
+        durationMin: route.durationMinExact,
+        ...noMultipliers,
+      });
       assert.equal(fare.amount, tariff.minFare);
       assert.equal(fare.minimumApplied, true);
     }
@@ -48,8 +53,14 @@ describe('computeFare', () => {
 
   test('rejects negative or non-finite inputs', () => {
     assert.throws(() => computeFare({ tariff: economy, distanceKm: -1, durationMin: 1, ...noMultipliers }), RangeError);
-    assert.throws(() => computeFare({ tariff: economy, distanceKm: 1, durationMin: Number.NaN, ...noMultipliers }), RangeError);
-    assert.throws(() => computeFare({ tariff: economy, distanceKm: 1, durationMin: 1, timeMultiplier: 0, surge: 1 }), RangeError);
+    assert.throws(
+      () => computeFare({ tariff: economy, distanceKm: 1, durationMin: Number.NaN, ...noMultipliers }),
+      RangeError,
+    );
+    assert.throws(
+      () => computeFare({ tariff: economy, distanceKm: 1, durationMin: 1, timeMultiplier: 0, surge: 1 }),
+      RangeError,
+    );
   });
 });
 

@@ -66,7 +66,10 @@ async function fetchOsrmRoute(baseUrl: string, a: LatLng, b: LatLng, signal: Abo
  * instead, so a quote never fails because of routing.
  */
 export class RouteService {
-  private readonly cache = new LRUCache<string, RouteEstimate>({ max: ROUTE_CACHE_MAX_ENTRIES, ttl: ROUTE_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, RouteEstimate>({
+    max: ROUTE_CACHE_MAX_ENTRIES,
+    ttl: ROUTE_CACHE_TTL_MS,
+  });
   private readonly breakerName: string;
 
   constructor(private readonly opts: { url?: string; timeoutMs: number; log: Logger }) {
@@ -84,12 +87,18 @@ export class RouteService {
       return { ...hit, source: 'osrm' };
     }
     try {
-      const value = await withBreaker(this.breakerName, (signal) => fetchOsrmRoute(url, a, b, signal), { timeoutMs: this.opts.timeoutMs });
+      const value = await withBreaker(this.breakerName, (signal) => fetchOsrmRoute(url, a, b, signal), {
+        timeoutMs: this.opts.timeoutMs,
+      });
       this.cache.set(key, value);
       routeLookups.inc({ source: 'osrm' });
       return { ...value, source: 'osrm' };
     } catch (err) {
-      if (!isBreakerOpenError(err)) this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'route provider failed; using straight-line estimate');
+      if (!isBreakerOpenError(err))
+        this.opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'route provider failed; using straight-line estimate',
+        );
       routeLookups.inc({ source: 'straight_line' });
       return { ...estimateRoute(a, b), source: 'straight_line' };
     }

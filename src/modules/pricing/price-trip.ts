@@ -15,7 +15,13 @@ export interface TripPrice {
 }
 
 /** Prices one trip with the default tariff and route estimate (surge supplied by the caller). */
-export function priceTrip(args: { pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass; at: Date; surge?: number }): TripPrice {
+export function priceTrip(args: {
+  pickup: LatLng;
+  dropoff: LatLng;
+  vehicleClass: VehicleClass;
+  at: Date;
+  surge?: number;
+}): TripPrice {
   const route = estimateRoute(args.pickup, args.dropoff);
   const multiplier = timeMultiplier(args.at, DEFAULT_TIME_WINDOWS);
   const surge = args.surge ?? 1;
@@ -26,11 +32,23 @@ export function priceTrip(args: { pickup: LatLng; dropoff: LatLng; vehicleClass:
     timeMultiplier: multiplier,
     surge,
   });
-  return { amount: fare.amount, currency: 'EGP', surge, timeMultiplier: multiplier, distanceM: route.distanceM, durationS: route.durationS };
+  return {
+    amount: fare.amount,
+    currency: 'EGP',
+    surge,
+    timeMultiplier: multiplier,
+    distanceM: route.distanceM,
+    durationS: route.durationS,
+  };
 }
 
 /** The fare for one class from already-resolved inputs (route, schedule multiplier, surge). */
-export function fareFromParts(args: { tariff: Tariff; route: RouteEstimate; timeMultiplier: number; surge: number }): number {
+export function fareFromParts(args: {
+  tariff: Tariff;
+  route: RouteEstimate;
+  timeMultiplier: number;
+  surge: number;
+}): number {
   return computeFare({
     tariff: args.tariff,
     distanceKm: args.route.distanceKmExact,

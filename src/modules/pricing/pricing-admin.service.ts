@@ -65,11 +65,32 @@ export function toEventView(row: EventRow) {
 }
 
 function eventFields(input: EventInput): EventFields {
-  const none = { center_lat: null, center_lng: null, radius_m: null, min_lat: null, min_lng: null, max_lat: null, max_lng: null };
-  const area = 'center' in input.area
-    ? { ...none, center_lat: input.area.center.lat, center_lng: input.area.center.lng, radius_m: input.area.radiusM }
-    : { ...none, min_lat: input.area.bbox.minLat, min_lng: input.area.bbox.minLng, max_lat: input.area.bbox.maxLat, max_lng: input.area.bbox.maxLng };
-  return { name: input.name, ...area, starts_at: new Date(input.startsAt), ends_at: new Date(input.endsAt), multiplier: twoDecimals(input.multiplier) };
+  const none = {
+    center_lat: null,
+    center_lng: null,
+    radius_m: null,
+    min_lat: null,
+    min_lng: null,
+    max_lat: null,
+    max_lng: null,
+  };
+  const area =
+    'center' in input.area
+      ? { ...none, center_lat: input.area.center.lat, center_lng: input.area.center.lng, radius_m: input.area.radiusM }
+      : {
+          ...none,
+          min_lat: input.area.bbox.minLat,
+          min_lng: input.area.bbox.minLng,
+          max_lat: input.area.bbox.maxLat,
+          max_lng: input.area.bbox.maxLng,
+        };
+  return {
+    name: input.name,
+    ...area,
+    starts_at: new Date(input.startsAt),
+    ends_at: new Date(input.endsAt),
+    multiplier: twoDecimals(input.multiplier),
+  };
 }
 
 /**
@@ -83,25 +104,42 @@ export class PricingAdmin {
   ) {}
 
   async config() {
-    const [tariffs, windows, events] = await Promise.all([listTariffs(this.db), listTimeWindows(this.db), listLiveEvents(this.db, new Date())]);
-    return { tariffs: tariffs.map(toTariffView), timeWindows: windows.map(toWindowView), events: events.map(toEventView) };
+    const [tariffs, windows, events] = await Promise.all([
+      listTariffs(this.db),
+      listTimeWindows(this.db),
+      listLiveEvents(this.db, new Date()),
+    ]);
+    return {
+      tariffs: tariffs.map(toTariffView),
+      timeWindows: windows.map(toWindowView),
+      events: events.map(toEventView),
+    };
   }
 
-  async setTariff(adminId: string, vehicleClass: VehicleClass, input: { baseFare: number; perKm: number; perMin: number; minFare: number; commissionBps: number }) {
+  async setTariff(
+    adminId: string,
+    vehicleClass: VehicleClass,
+    input: { baseFare: number; perKm: number; perMin: number; minFare: number; commissionBps: number },
+  ) {
     const row = await updateTariff(this.db, { vehicleClass, ...input, adminId });
     this.catalog.invalidate();
     return toTariffView(row);
   }
 
-  async setTimeWindows(windows: Array<{ days?: number[]; startHour: number; endHour: number; multiplier: number; description?: string }>) {
+  async setTimeWindows(
+    windows: Array<{ days?: number[]; startHour: number; endHour: number; multiplier: number; description?: string }>,
+  ) {
     const rows = await withTransaction(this.db, (tx) =>
-      replaceTimeWindows(tx, windows.map((w) => ({
-        days: w.days ? [...new Set(w.days)].sort((a, b) => a - b) : null,
-        startHour: w.startHour,
-        endHour: w.endHour,
-        multiplier: twoDecimals(w.multiplier),
-        description: w.description ?? null,
-      }))),
+      replaceTimeWindows(
+        tx,
+        windows.map((w) => ({
+          days: w.days ? [...new Set(w.days)].sort((a, b) => a - b) : null,
+          startHour: w.startHour,
+          endHour: w.endHour,
+          multiplier: twoDecimals(w.multiplier),
+          description: w.description ?? null,
+        })),
+      ),
     );
     this.catalog.invalidate();
     return { windows: rows.map(toWindowView) };

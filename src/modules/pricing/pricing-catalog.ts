@@ -1,6 +1,13 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { PricingEvent } from './event-pricing.js';
-import { listLiveEvents, listTariffs, listTimeWindows, type EventRow, type TariffRow, type TimeWindowRow } from './pricing.repo.js';
+import {
+  listLiveEvents,
+  listTariffs,
+  listTimeWindows,
+  type EventRow,
+  type TariffRow,
+  type TimeWindowRow,
+} from './pricing.repo.js';
 import { VEHICLE_CLASSES, type VehicleClass } from '../../shared/index.js';
 import { DEFAULT_TARIFFS, type Tariff, type TimeWindow } from './tariff.js';
 
@@ -12,7 +19,13 @@ export interface PricingSnapshot {
 }
 
 export function tariffFromRow(row: TariffRow): Tariff {
-  return { baseFare: row.base_fare, perKm: row.per_km, perMin: row.per_min, minFare: row.min_fare, commissionBps: row.commission_bps };
+  return {
+    baseFare: row.base_fare,
+    perKm: row.per_km,
+    perMin: row.per_min,
+    minFare: row.min_fare,
+    commissionBps: row.commission_bps,
+  };
 }
 
 export function windowFromRow(row: TimeWindowRow): TimeWindow {
@@ -25,7 +38,14 @@ export function eventFromRow(row: EventRow): PricingEvent {
     row.radius_m !== null
       ? { kind: 'circle', center: { lat: row.center_lat!, lng: row.center_lng! }, radiusM: row.radius_m }
       : { kind: 'bbox', minLat: row.min_lat!, minLng: row.min_lng!, maxLat: row.max_lat!, maxLng: row.max_lng! };
-  return { id: row.id, name: row.name, area, startsAt: row.starts_at, endsAt: row.ends_at, multiplier: Number(row.multiplier) };
+  return {
+    id: row.id,
+    name: row.name,
+    area,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    multiplier: Number(row.multiplier),
+  };
 }
 
 /**
@@ -73,8 +93,15 @@ export class PricingCatalog {
     ]);
     const byClass = new Map(tariffRows.map((r) => [r.vehicle_class, tariffFromRow(r)]));
     // A class missing from the table keeps API.md's default rather than becoming unpriceable.
-    const tariffs = Object.fromEntries(VEHICLE_CLASSES.map((c) => [c, byClass.get(c) ?? DEFAULT_TARIFFS[c]])) as Record<VehicleClass, Tariff>;
-    const snapshot: PricingSnapshot = { tariffs, windows: windowRows.map(windowFromRow), events: eventRows.map(eventFromRow) };
+    const tariffs = Object.fromEntries(VEHICLE_CLASSES.map((c) => [c, byClass.get(c) ?? DEFAULT_TARIFFS[c]])) as Record<
+      VehicleClass,
+      Tariff
+    >;
+    const snapshot: PricingSnapshot = {
+      tariffs,
+      windows: windowRows.map(windowFromRow),
+      events: eventRows.map(eventFromRow),
+    };
     // A write that happened while we were reading must not be masked by this older read.
     if (generation === this.generation) this.cached = { snapshot, at };
     return snapshot;

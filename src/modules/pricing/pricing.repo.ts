@@ -43,7 +43,11 @@ interface EventPricingTable {
   updated_at: Generated<Date>;
 }
 
-type PricingTables = { pricing_config: PricingConfigTable; time_pricing: TimePricingTable; event_pricing: EventPricingTable };
+type PricingTables = {
+  pricing_config: PricingConfigTable;
+  time_pricing: TimePricingTable;
+  event_pricing: EventPricingTable;
+};
 
 export type TariffRow = Selectable<PricingConfigTable>;
 export type TimeWindowRow = Selectable<TimePricingTable>;
@@ -58,7 +62,15 @@ export async function listTariffs(db: DbHandle): Promise<TariffRow[]> {
 
 export async function updateTariff(
   db: DbHandle,
-  args: { vehicleClass: VehicleClass; baseFare: number; perKm: number; perMin: number; minFare: number; commissionBps: number; adminId: string },
+  args: {
+    vehicleClass: VehicleClass;
+    baseFare: number;
+    perKm: number;
+    perMin: number;
+    minFare: number;
+    commissionBps: number;
+    adminId: string;
+  },
 ): Promise<TariffRow> {
   const values = {
     base_fare: args.baseFare,
@@ -83,7 +95,13 @@ export async function listTimeWindows(db: DbHandle): Promise<TimeWindowRow[]> {
 /** Replaces the whole list (callers run it in one transaction). */
 export async function replaceTimeWindows(
   db: DbHandle,
-  windows: Array<{ days: number[] | null; startHour: number; endHour: number; multiplier: number; description: string | null }>,
+  windows: Array<{
+    days: number[] | null;
+    startHour: number;
+    endHour: number;
+    multiplier: number;
+    description: string | null;
+  }>,
 ): Promise<TimeWindowRow[]> {
   await q(db).deleteFrom('time_pricing').execute();
   if (windows.length === 0) return [];
@@ -95,13 +113,22 @@ export async function replaceTimeWindows(
     description: w.description,
     position: i + 1,
   }));
-  await q(db).insertInto('time_pricing').values(rows as never).execute();
+  await q(db)
+    .insertInto('time_pricing')
+    .values(rows as never)
+    .execute();
   return listTimeWindows(db);
 }
 
 /** Events that have not ended yet (current and upcoming), what the price cache needs. */
 export async function listLiveEvents(db: DbHandle, now: Date): Promise<EventRow[]> {
-  return q(db).selectFrom('event_pricing').selectAll().where('ends_at', '>', now).orderBy('starts_at').orderBy('id').execute();
+  return q(db)
+    .selectFrom('event_pricing')
+    .selectAll()
+    .where('ends_at', '>', now)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Newest first, keyset on the exact created_at (see platform/http/cursor.ts); one extra row tells if more exist. */
@@ -116,17 +143,28 @@ export async function listEventsPage(db: DbHandle, args: { limit: number; after?
   if (args.after) {
     const createdAt = sql<Date>`${args.after.at}::timestamptz`;
     const id = args.after.id;
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
   }
   return query.execute();
 }
 
 export async function insertEvent(db: DbHandle, fields: EventFields, adminId: string): Promise<EventRow> {
-  return q(db).insertInto('event_pricing').values({ ...fields, created_by: adminId }).returningAll().executeTakeFirstOrThrow();
+  return q(db)
+    .insertInto('event_pricing')
+    .values({ ...fields, created_by: adminId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateEvent(db: DbHandle, id: string, fields: EventFields): Promise<EventRow | undefined> {
-  return q(db).updateTable('event_pricing').set({ ...fields, updated_at: sql<Date>`now()` }).where('id', '=', id).returningAll().executeTakeFirst();
+  return q(db)
+    .updateTable('event_pricing')
+    .set({ ...fields, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function deleteEvent(db: DbHandle, id: string): Promise<boolean> {

@@ -26,41 +26,92 @@ const admin = { auth: ['admin'] as ['admin'] };
 
 export function registerPricingRoutes(app: HttpApp, deps: { pricing: PricingService; admin: PricingAdmin }) {
   const { pricing } = deps;
-  app.post('/api/v1/pricing/estimate', { schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } }, config: { auth: 'any', rateLimit: 'estimate', apiKeyScope: 'pricing:read' } },
+  app.post(
+    '/api/v1/pricing/estimate',
+    {
+      schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } },
+      config: { auth: 'any', rateLimit: 'estimate', apiKeyScope: 'pricing:read' },
+    },
     // An integrator's quotes are bound to its key id, so no rider can book with them.
-    async (request, reply) => sendOk(reply, await pricing.estimate(callerId(request), request.body)));
+    async (request, reply) => sendOk(reply, await pricing.estimate(callerId(request), request.body)),
+  );
 
-  app.get('/api/v1/pricing/surge-map', { schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } }, config: { auth: 'any', apiKeyScope: 'pricing:read' } },
-    async (request, reply) => sendOk(reply, await pricing.surgeMap(request.query)));
+  app.get(
+    '/api/v1/pricing/surge-map',
+    {
+      schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } },
+      config: { auth: 'any', apiKeyScope: 'pricing:read' },
+    },
+    async (request, reply) => sendOk(reply, await pricing.surgeMap(request.query)),
+  );
 
   registerPricingAdminRoutes(app, deps.admin);
 }
 
 function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
   const adminTags = ['admin', 'pricing'];
-  app.get('/api/v1/admin/pricing', { schema: { tags: adminTags, response: { 200: envelopeOf(PricingConfigSchema) } }, config: admin },
-    async (_request, reply) => sendOk(reply, await pa.config()));
+  app.get(
+    '/api/v1/admin/pricing',
+    { schema: { tags: adminTags, response: { 200: envelopeOf(PricingConfigSchema) } }, config: admin },
+    async (_request, reply) => sendOk(reply, await pa.config()),
+  );
 
-  app.put('/api/v1/admin/pricing/tariffs/:vehicleClass', { schema: { tags: adminTags, params: ClassParams, body: TariffUpdate, response: { 200: envelopeOf(TariffSchema) } }, config: admin },
-    async (request, reply) => sendOk(reply, await pa.setTariff(currentUser(request).id, request.params.vehicleClass, request.body)));
+  app.put(
+    '/api/v1/admin/pricing/tariffs/:vehicleClass',
+    {
+      schema: { tags: adminTags, params: ClassParams, body: TariffUpdate, response: { 200: envelopeOf(TariffSchema) } },
+      config: admin,
+    },
+    async (request, reply) =>
+      sendOk(reply, await pa.setTariff(currentUser(request).id, request.params.vehicleClass, request.body)),
+  );
 
-  app.put('/api/v1/admin/pricing/time-windows', { schema: { tags: adminTags, body: TimeWindowsUpdate, response: { 200: envelopeOf(TimeWindowsResponse) } }, config: admin },
-    async (request, reply) => sendOk(reply, await pa.setTimeWindows(request.body.windows)));
+  app.put(
+    '/api/v1/admin/pricing/time-windows',
+    {
+      schema: { tags: adminTags, body: TimeWindowsUpdate, response: { 200: envelopeOf(TimeWindowsResponse) } },
+      config: admin,
+    },
+    async (request, reply) => sendOk(reply, await pa.setTimeWindows(request.body.windows)),
+  );
 
-  app.get('/api/v1/admin/pricing/events', { schema: { tags: adminTags, querystring: ListEventsQuery, response: { 200: envelopeOf(z.array(EventSchema)) } }, config: admin },
+  app.get(
+    '/api/v1/admin/pricing/events',
+    {
+      schema: { tags: adminTags, querystring: ListEventsQuery, response: { 200: envelopeOf(z.array(EventSchema)) } },
+      config: admin,
+    },
     async (request, reply) => {
       const { items, nextCursor } = await pa.listEvents(request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 
-  app.post('/api/v1/admin/pricing/events', { schema: { tags: adminTags, body: EventInput, response: { 201: envelopeOf(EventSchema) } }, config: { ...admin, idempotent: true } },
-    async (request, reply) => sendOk(reply, await pa.createEvent(currentUser(request).id, request.body), { status: 201 }));
+  app.post(
+    '/api/v1/admin/pricing/events',
+    {
+      schema: { tags: adminTags, body: EventInput, response: { 201: envelopeOf(EventSchema) } },
+      config: { ...admin, idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await pa.createEvent(currentUser(request).id, request.body), { status: 201 }),
+  );
 
-  app.put('/api/v1/admin/pricing/events/:id', { schema: { tags: adminTags, params: EventIdParams, body: EventInput, response: { 200: envelopeOf(EventSchema) } }, config: admin },
-    async (request, reply) => sendOk(reply, await pa.replaceEvent(request.params.id, request.body)));
+  app.put(
+    '/api/v1/admin/pricing/events/:id',
+    {
+      schema: { tags: adminTags, params: EventIdParams, body: EventInput, response: { 200: envelopeOf(EventSchema) } },
+      config: admin,
+    },
+    async (request, reply) => sendOk(reply, await pa.replaceEvent(request.params.id, request.body)),
+  );
 
-  app.delete('/api/v1/admin/pricing/events/:id', { schema: { tags: adminTags, params: EventIdParams }, config: admin }, async (request, reply) => {
-    await pa.removeEvent(request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/v1/admin/pricing/events/:id',
+    { schema: { tags: adminTags, params: EventIdParams }, config: admin },
+    async (request, reply) => {
+      await pa.removeEvent(request.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

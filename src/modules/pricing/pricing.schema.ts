@@ -9,7 +9,11 @@ export const PointSchema = z
   .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })
   .refine(notNullIsland, { message: '(0,0) is not a valid position' });
 
-export const EstimateRequest = z.object({ pickup: PointSchema, dropoff: PointSchema, vehicleClass: VehicleClassEnum.optional() });
+export const EstimateRequest = z.object({
+  pickup: PointSchema,
+  dropoff: PointSchema,
+  vehicleClass: VehicleClassEnum.optional(),
+});
 
 export const QuoteSchema = z.object({
   vehicleClass: VehicleClassEnum,
@@ -41,7 +45,11 @@ export const TariffUpdate = z.object({
   minFare: piastres,
   commissionBps: z.number().int().min(0).max(10_000),
 });
-export const TariffSchema = TariffUpdate.extend({ vehicleClass: VehicleClassEnum, currency: z.literal('EGP'), updatedAt: z.string() });
+export const TariffSchema = TariffUpdate.extend({
+  vehicleClass: VehicleClassEnum,
+  currency: z.literal('EGP'),
+  updatedAt: z.string(),
+});
 
 const TimeWindowInput = z
   .object({
@@ -66,7 +74,12 @@ export const TimeWindowsResponse = z.object({ windows: z.array(TimeWindowSchema)
 const CircleArea = z.object({ center: PointSchema, radiusM: z.number().int().min(50).max(50_000) });
 const BboxArea = z.object({
   bbox: z
-    .object({ minLat: z.number().min(-90).max(90), minLng: z.number().min(-180).max(180), maxLat: z.number().min(-90).max(90), maxLng: z.number().min(-180).max(180) })
+    .object({
+      minLat: z.number().min(-90).max(90),
+      minLng: z.number().min(-180).max(180),
+      maxLat: z.number().min(-90).max(90),
+      maxLng: z.number().min(-180).max(180),
+    })
     .refine((b) => b.maxLat > b.minLat && b.maxLng > b.minLng, { message: 'max must exceed min' }),
 });
 export const EventInput = z
@@ -77,7 +90,10 @@ export const EventInput = z
     endsAt: z.iso.datetime({ offset: true }),
     multiplier,
   })
-  .refine((e) => new Date(e.endsAt) > new Date(e.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+  .refine((e) => new Date(e.endsAt) > new Date(e.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
 export type EventInput = z.infer<typeof EventInput>;
 
 export const EventSchema = z.object({

@@ -40,9 +40,21 @@ export interface PricedTrip {
   durationS: number;
 }
 
-export type QuoteRejection = 'invalid' | 'expired' | 'other_user' | 'vehicle_class' | 'pickup_moved' | 'dropoff_moved' | 'surge_rose' | 'already_used';
+export type QuoteRejection =
+  | 'invalid'
+  | 'expired'
+  | 'other_user'
+  | 'vehicle_class'
+  | 'pickup_moved'
+  | 'dropoff_moved'
+  | 'surge_rose'
+  | 'already_used';
 
-const quotesIssued = new Counter({ name: 'smartline_pricing_quotes_total', help: 'Quotes issued by /pricing/estimate', registers: [metricsRegistry] });
+const quotesIssued = new Counter({
+  name: 'smartline_pricing_quotes_total',
+  help: 'Quotes issued by /pricing/estimate',
+  registers: [metricsRegistry],
+});
 const quotesRejected = new Counter({
   name: 'smartline_pricing_quote_rejections_total',
   help: 'Trip requests whose quote was refused (409 QUOTE_EXPIRED), by reason',
@@ -78,7 +90,11 @@ export class PricingService {
   }
 
   /** One signed quote per class (or for the one asked), all from the same route and surge. */
-  async estimate(userId: string, req: { pickup: LatLng; dropoff: LatLng; vehicleClass?: VehicleClass }, now = new Date()): Promise<{ quotes: Quote[] }> {
+  async estimate(
+    userId: string,
+    req: { pickup: LatLng; dropoff: LatLng; vehicleClass?: VehicleClass },
+    now = new Date(),
+  ): Promise<{ quotes: Quote[] }> {
     const [route, surge, snapshot] = await Promise.all([
       this.routes.estimate(req.pickup, req.dropoff),
       this.surge.multiplierAt(req.pickup),
@@ -90,12 +106,30 @@ export class PricingService {
     const quotes = classes.map((vehicleClass): Quote => {
       const amount = fareFromParts({ tariff: snapshot.tariffs[vehicleClass], route, timeMultiplier, surge });
       const claims: QuoteClaims = {
-        userId, vehicleClass, amount, currency: 'EGP', surge, timeMultiplier,
-        distanceM: route.distanceM, durationS: route.durationS,
-        pickup: req.pickup, dropoff: req.dropoff, issuedAt: now.getTime(), expiresAt,
+        userId,
+        vehicleClass,
+        amount,
+        currency: 'EGP',
+        surge,
+        timeMultiplier,
+        distanceM: route.distanceM,
+        durationS: route.durationS,
+        pickup: req.pickup,
+        dropoff: req.dropoff,
+        issuedAt: now.getTime(),
+        expiresAt,
       };
       const quoteId = signQuote(claims, this.deps.quoteSecret);
-      return { vehicleClass, amount, currency: 'EGP', surge, distanceM: route.distanceM, durationS: route.durationS, quoteId, expiresAt: new Date(expiresAt).toISOString() };
+      return {
+        vehicleClass,
+        amount,
+        currency: 'EGP',
+        surge,
+        distanceM: route.distanceM,
+        durationS: route.durationS,
+        quoteId,
+        expiresAt: new Date(expiresAt).toISOString(),
+      };
     });
     quotesIssued.inc(quotes.length);
     return { quotes };
@@ -108,7 +142,15 @@ export class PricingService {
    * QUOTE_EXPIRED carrying a fresh estimate. Without: priced live; a
    * scheduled trip is priced for its pickup time, without surge (unknowable).
    */
-  async priceRequest(args: { riderId: string; pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass; quoteId?: string; at: Date; scheduled: boolean }): Promise<PricedTrip> {
+  async priceRequest(args: {
+    riderId: string;
+    pickup: LatLng;
+    dropoff: LatLng;
+    vehicleClass: VehicleClass;
+    quoteId?: string;
+    at: Date;
+    scheduled: boolean;
+  }): Promise<PricedTrip> {
     if (args.quoteId) return this.honourQuote({ ...args, quoteId: args.quoteId });
     const [route, surge, snapshot] = await Promise.all([
       this.routes.estimate(args.pickup, args.dropoff),
@@ -118,14 +160,31 @@ export class PricingService {
     const timeMultiplier = this.scheduleFactor(snapshot, args.at, args.pickup);
     const tariff = snapshot.tariffs[args.vehicleClass];
     const amount = fareFromParts({ tariff, route, timeMultiplier, surge });
-    return { amount, surge, commissionBps: tariff.commissionBps, quoteId: null, distanceM: route.distanceM, durationS: route.durationS };
+    return {
+      amount,
+      surge,
+      commissionBps: tariff.commissionBps,
+      quoteId: null,
+      distanceM: route.distanceM,
+      durationS: route.durationS,
+    };
   }
 
   /** 409 QUOTE_EXPIRED with a fresh estimate for the same trip in `details.quotes`. */
-  async quoteExpired(reason: QuoteRejection, args: { riderId: string; pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass }): Promise<AppError> {
+  async quoteExpired(
+    reason: QuoteRejection,
+    args: { riderId: string; pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass },
+  ): Promise<AppError> {
     quotesRejected.inc({ reason });
-    const fresh = await this.estimate(args.riderId, { pickup: args.pickup, dropoff: args.dropoff, vehicleClass: args.vehicleClass });
-    return new AppError(ErrorCode.QUOTE_EXPIRED, `Quote no longer valid (${reason}); a fresh estimate is attached`, { reason, quotes: fresh.quotes });
+    const fresh = await this.estimate(args.riderId, {
+      pickup: args.pickup,
+      dropoff: args.dropoff,
+      vehicleClass: args.vehicleClass,
+    });
+    return new AppError(ErrorCode.QUOTE_EXPIRED, `Quote no longer valid (${reason}); a fresh estimate is attached`, {
+      reason,
+      quotes: fresh.quotes,
+    });
   }
 
   async recordDemand(pickup: LatLng): Promise<void> {
@@ -140,22 +199,39 @@ export class PricingService {
     return scheduleMultiplier({ at, pickup, windows: snapshot.windows, events: snapshot.events });
   }
 
-  private async honourQuote(args: { riderId: string; pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass; quoteId: string }): Promise<PricedTrip> {
+  private async honourQuote(args: {
+    riderId: string;
+    pickup: LatLng;
+    dropoff: LatLng;
+    vehicleClass: VehicleClass;
+    quoteId: string;
+  }): Promise<PricedTrip> {
     const check = verifyQuote(args.quoteId, this.deps.quoteSecret, Date.now());
     if (!check.ok) throw await this.quoteExpired(check.reason === 'expired' ? 'expired' : 'invalid', args);
     const q = check.claims;
     const reason: QuoteRejection | null =
-      q.userId !== args.riderId ? 'other_user'
-      : q.vehicleClass !== args.vehicleClass ? 'vehicle_class'
-      : haversineMeters(q.pickup, args.pickup) > QUOTE_MAX_MOVE_M ? 'pickup_moved'
-      // Not in the issue text, but a quote for a short ride must not buy a long one.
-      : haversineMeters(q.dropoff, args.dropoff) > QUOTE_MAX_MOVE_M ? 'dropoff_moved'
-      : null;
+      q.userId !== args.riderId
+        ? 'other_user'
+        : q.vehicleClass !== args.vehicleClass
+          ? 'vehicle_class'
+          : haversineMeters(q.pickup, args.pickup) > QUOTE_MAX_MOVE_M
+            ? 'pickup_moved'
+            : // Not in the issue text, but a quote for a short ride must not buy a long one.
+              haversineMeters(q.dropoff, args.dropoff) > QUOTE_MAX_MOVE_M
+              ? 'dropoff_moved'
+              : null;
     if (reason) throw await this.quoteExpired(reason, args);
     const surgeNow = await this.surge.multiplierAt(args.pickup);
     if (surgeNow > q.surge * QUOTE_MAX_SURGE_RISE) throw await this.quoteExpired('surge_rose', args);
     // The quote fixes what the rider pays; the commission is the tariff's at request time.
     const { commissionBps } = await this.tariff(args.vehicleClass);
-    return { amount: q.amount, surge: q.surge, commissionBps, quoteId: args.quoteId, distanceM: q.distanceM, durationS: q.durationS };
+    return {
+      amount: q.amount,
+      surge: q.surge,
+      commissionBps,
+      quoteId: args.quoteId,
+      distanceM: q.distanceM,
+      durationS: q.durationS,
+    };
   }
 }

@@ -46,7 +46,10 @@ describe('quote tokens', () => {
     wire.amt = 100;
     const tampered = `${Buffer.from(JSON.stringify(wire)).toString('base64url')}.${mac}`;
     assert.deepEqual(verifyQuote(tampered, SECRET, now), { ok: false, reason: 'bad_signature' });
-    assert.deepEqual(verifyQuote(token, 'another-secret-0123456789abcdef012345', now), { ok: false, reason: 'bad_signature' });
+    assert.deepEqual(verifyQuote(token, 'another-secret-0123456789abcdef012345', now), {
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   test('garbage never throws', () => {

@@ -69,7 +69,8 @@ export function signQuote(claims: QuoteClaims, secret: string): string {
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
-export type QuoteCheck = { ok: true; claims: QuoteClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type QuoteCheck =
+  { ok: true; claims: QuoteClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 function fromWire(w: Wire): QuoteClaims {
   return {
@@ -91,8 +92,16 @@ function fromWire(w: Wire): QuoteClaims {
 function isWire(x: unknown): x is Wire {
   if (typeof x !== 'object' || x === null) return false;
   const w = x as Record<string, unknown>;
-  return w.v === TOKEN_VERSION && typeof w.sub === 'string' && typeof w.amt === 'number' && Number.isSafeInteger(w.amt)
-    && typeof w.exp === 'number' && Array.isArray(w.p) && Array.isArray(w.d) && typeof w.srg === 'number';
+  return (
+    w.v === TOKEN_VERSION &&
+    typeof w.sub === 'string' &&
+    typeof w.amt === 'number' &&
+    Number.isSafeInteger(w.amt) &&
+    typeof w.exp === 'number' &&
+    Array.isArray(w.p) &&
+    Array.isArray(w.d) &&
+    typeof w.srg === 'number'
+  );
 }
 
 /** Checks signature (constant time) then expiry; never throws on garbage input. */
@@ -102,7 +111,8 @@ export function verifyQuote(token: string, secret: string, now: number): QuoteCh
   const body = token.slice(0, dot);
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
   const expected = mac(secret, body);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad_signature' };
   let wire: unknown;
   try {
     wire = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

@@ -38,6 +38,11 @@ describe('estimateRoute', () => {
   });
 
   test('zero-length trip', () => {
-    assert.deepEqual(estimateRoute(tahrir, tahrir), { distanceM: 0, durationS: 0, distanceKmExact: 0, durationMinExact: 0 });
+    assert.deepEqual(estimateRoute(tahrir, tahrir), {
+      distanceM: 0,
+      durationS: 0,
+      distanceKmExact: 0,
+      durationMinExact: 0,
+    });
   });
 });

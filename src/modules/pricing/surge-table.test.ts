@@ -6,12 +6,21 @@ import { surgeFromRatio, surgeFromCounts } from './surge-table.js';
 describe('surgeFromRatio', () => {
   test('table boundaries from API.md', () => {
     const cases: [number, number][] = [
-      [0, 1.0], [0.99, 1.0],
-      [1, 1.1], [1.49, 1.1],
-      [1.5, 1.3], [1.99, 1.3],
-      [2, 1.5], [2.99, 1.5],
-      [3, 1.8], [3.99, 1.8],
-      [4, 2.0], [5, 2.5], [6, 3.0], [100, 3.0], [Number.POSITIVE_INFINITY, 3.0],
+      [0, 1.0],
+      [0.99, 1.0],
+      [1, 1.1],
+      [1.49, 1.1],
+      [1.5, 1.3],
+      [1.99, 1.3],
+      [2, 1.5],
+      [2.99, 1.5],
+      [3, 1.8],
+      [3.99, 1.8],
+      [4, 2.0],
+      [5, 2.5],
+      [6, 3.0],
+      [100, 3.0],
+      [Number.POSITIVE_INFINITY, 3.0],
     ];
     for (const [ratio, expected] of cases) {
       assert.equal(surgeFromRatio(ratio), expected, `ratio ${ratio}`);

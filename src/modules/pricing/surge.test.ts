@@ -20,7 +20,13 @@ function setup(opts: { disabled?: boolean } = {}) {
   let n = 0;
   const drivers = async (where: { lat: number; lng: number }, count: number, prefix = 'd') => {
     for (let i = 0; i < count; i++) {
-      await hot.upsertDriverPosition({ driverId: `${prefix}-${n++}`, ...where, vehicleClass: 'economy', available: true, at: clock });
+      await hot.upsertDriverPosition({
+        driverId: `${prefix}-${n++}`,
+        ...where,
+        vehicleClass: 'economy',
+        available: true,
+        at: clock,
+      });
     }
   };
   const requests = async (where: { lat: number; lng: number }, count: number) => {
@@ -45,7 +51,13 @@ describe('surge per H3 cell', () => {
 
   test('unavailable or stale drivers are not supply', async () => {
     const { hot, surge, requests, advance } = setup();
-    await hot.upsertDriverPosition({ driverId: 'off', ...centreOf(cell), vehicleClass: 'economy', available: false, at: Date.UTC(2025, 0, 15, 10) });
+    await hot.upsertDriverPosition({
+      driverId: 'off',
+      ...centreOf(cell),
+      vehicleClass: 'economy',
+      available: false,
+      at: Date.UTC(2025, 0, 15, 10),
+    });
     await requests(tahrir, 3);
     advance(1);
     assert.equal(await surge.multiplierAt(tahrir), 1.8, 'ratio = demand with no supply: 3 → 1.8');

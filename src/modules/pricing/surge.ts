@@ -84,7 +84,9 @@ export class SurgeEngine {
     try {
       const counts = await this.countCells(cells, around);
       const result = new Map<string, number>();
-      await Promise.all(cells.map(async (cell) => result.set(cell, await this.applyHold(cell, smoothedSurge(cell, counts)))));
+      await Promise.all(
+        cells.map(async (cell) => result.set(cell, await this.applyHold(cell, smoothedSurge(cell, counts)))),
+      );
       return result;
     } catch (err) {
       this.log.warn({ err }, 'surge: hot state unavailable, pricing without surge');
@@ -109,8 +111,19 @@ export class SurgeEngine {
       radiusM = Math.max(radiusM, haversineMeters(around, { lat, lng }));
     }
     const [drivers, demands] = await Promise.all([
-      this.hot.findNearestDrivers({ lat: around.lat, lng: around.lng, radiusM: radiusM + CELL_REACH_M, limit: SUPPLY_QUERY_LIMIT, freshWithinMs: FRESH_POSITION_MS, onlyAvailable: true }),
-      Promise.all([...needed].map(async (cell) => [cell, await this.hot.readWindowCounter(demandKey(cell), DEMAND_WINDOW_MS)] as const)),
+      this.hot.findNearestDrivers({
+        lat: around.lat,
+        lng: around.lng,
+        radiusM: radiusM + CELL_REACH_M,
+        limit: SUPPLY_QUERY_LIMIT,
+        freshWithinMs: FRESH_POSITION_MS,
+        onlyAvailable: true,
+      }),
+      Promise.all(
+        [...needed].map(
+          async (cell) => [cell, await this.hot.readWindowCounter(demandKey(cell), DEMAND_WINDOW_MS)] as const,
+        ),
+      ),
     ]);
     const counts = new Map<string, CellCounts>(demands.map(([cell, demand]) => [cell, { demand, supply: 0 }]));
     for (const d of drivers) {

@@ -2,8 +2,6 @@ import type { VehicleClass } from '../../shared/index.js';
 // Money is integer piastres throughout (1 EGP = 100 piastres) so that fares,
 // commissions and ledger transfers never carry floating-point cents.
 
-
-
 export interface Tariff {
   /** Flat amount charged on every trip, piastres. */
   baseFare: number;

@@ -5,7 +5,13 @@ import type { TimeWindow } from './tariff.js';
 const CAIRO_TIME_ZONE = 'Africa/Cairo';
 
 const WEEKDAY_INDEX: Readonly<Record<string, number>> = {
-  Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6,
+  Sun: 0,
+  Mon: 1,
+  Tue: 2,
+  Wed: 3,
+  Thu: 4,
+  Fri: 5,
+  Sat: 6,
 };
 
 // Building a DateTimeFormat is costly; quotes are priced on every estimate.

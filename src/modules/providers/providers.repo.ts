@@ -16,8 +16,15 @@ type ProviderTables = { provider_profiles: ProviderProfilesTable };
 const q = (db: DbHandle) => db.withTables<ProviderTables>();
 
 /** Creates or replaces the caller's profile (POST is "make me bookable with these services"). */
-export async function upsertProviderProfile(db: DbHandle, userId: string, input: { serviceTypes: string[]; workingHours: WorkingHours }) {
-  const values = { service_types: input.serviceTypes, working_hours: JSON.stringify(input.workingHours) as unknown as WorkingHours };
+export async function upsertProviderProfile(
+  db: DbHandle,
+  userId: string,
+  input: { serviceTypes: string[]; workingHours: WorkingHours },
+) {
+  const values = {
+    service_types: input.serviceTypes,
+    working_hours: JSON.stringify(input.workingHours) as unknown as WorkingHours,
+  };
   return q(db)
     .insertInto('provider_profiles')
     .values({ user_id: userId, ...values })

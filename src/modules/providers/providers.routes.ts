@@ -9,10 +9,20 @@ const tags = ['providers'];
 const one = envelopeOf(ProviderProfileSchema);
 
 export function registerProviderRoutes(app: HttpApp, db: Db) {
-  app.post('/api/v1/providers/me/profile', { schema: { tags, body: ProviderProfileRequest, response: { 201: one } }, config: { auth: ['driver'], idempotent: true } },
-    async (request, reply) => sendOk(reply, await saveProviderProfile(db, currentUser(request).id, request.body), { status: 201 }));
+  app.post(
+    '/api/v1/providers/me/profile',
+    {
+      schema: { tags, body: ProviderProfileRequest, response: { 201: one } },
+      config: { auth: ['driver'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await saveProviderProfile(db, currentUser(request).id, request.body), { status: 201 }),
+  );
 
   // Customers need a provider's service types and hours before booking.
-  app.get('/api/v1/providers/:id', { schema: { tags, params: ProviderIdParams, response: { 200: one } }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, toProviderProfile(await getProviderProfile(db, request.params.id))));
+  app.get(
+    '/api/v1/providers/:id',
+    { schema: { tags, params: ProviderIdParams, response: { 200: one } }, config: { auth: 'any' } },
+    async (request, reply) => sendOk(reply, toProviderProfile(await getProviderProfile(db, request.params.id))),
+  );
 }

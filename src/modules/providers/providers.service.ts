@@ -10,11 +10,22 @@ function uniqueServiceTypes(types: string[]): string[] {
 }
 
 export function toProviderProfile(row: ProviderProfileRow): ProviderProfile {
-  return { userId: row.user_id, serviceTypes: row.service_types, workingHours: row.working_hours as ProviderProfile['workingHours'] };
+  return {
+    userId: row.user_id,
+    serviceTypes: row.service_types,
+    workingHours: row.working_hours as ProviderProfile['workingHours'],
+  };
 }
 
-export async function saveProviderProfile(db: DbHandle, userId: string, input: { serviceTypes: string[]; workingHours?: WorkingHours }) {
-  const row = await upsertProviderProfile(db, userId, { serviceTypes: uniqueServiceTypes(input.serviceTypes), workingHours: input.workingHours ?? {} });
+export async function saveProviderProfile(
+  db: DbHandle,
+  userId: string,
+  input: { serviceTypes: string[]; workingHours?: WorkingHours },
+) {
+  const row = await upsertProviderProfile(db, userId, {
+    serviceTypes: uniqueServiceTypes(input.serviceTypes),
+    workingHours: input.workingHours ?? {},
+  });
   return toProviderProfile(row);
 }
 
@@ -22,7 +33,11 @@ export async function saveProviderProfile(db: DbHandle, userId: string, input: {
  * The profile that makes `userId` bookable; 404 when they are not a provider.
  * `lock` holds the row until the transaction ends, so bookings for one provider take turns.
  */
-export async function getProviderProfile(db: DbHandle, userId: string, opts: { lock?: boolean } = {}): Promise<ProviderProfileRow> {
+export async function getProviderProfile(
+  db: DbHandle,
+  userId: string,
+  opts: { lock?: boolean } = {},
+): Promise<ProviderProfileRow> {
   const row = await findProviderProfile(db, userId, opts);
   if (!row) throw notFound('Provider');
   return row;

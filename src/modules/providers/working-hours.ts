@@ -48,7 +48,9 @@ export function minutesOf(hhmm: string): number {
 export function workingHoursProblems(hours: WorkingHours): string[] {
   const problems: string[] = [];
   for (const [day, intervals] of Object.entries(hours)) {
-    const sorted = [...(intervals ?? [])].map(([a, b]) => [minutesOf(a), minutesOf(b)] as const).sort((x, y) => x[0] - y[0]);
+    const sorted = [...(intervals ?? [])]
+      .map(([a, b]) => [minutesOf(a), minutesOf(b)] as const)
+      .sort((x, y) => x[0] - y[0]);
     sorted.forEach(([start, end], i) => {
       if (end <= start) problems.push(`day ${day}: interval must end after it starts`);
       const prev = sorted[i - 1];
@@ -67,7 +69,9 @@ export function fitsWorkingHours(hours: WorkingHours, startsAt: Date, endsAt: Da
   const start = wallClock(startsAt);
   const endMinute = endMinuteOnStartDay(start, endsAt, endsAt.getTime() - startsAt.getTime());
   if (endMinute === undefined) return false;
-  return (hours[String(start.weekday)] ?? []).some(([a, b]) => minutesOf(a) <= start.minute && endMinute <= minutesOf(b));
+  return (hours[String(start.weekday)] ?? []).some(
+    ([a, b]) => minutesOf(a) <= start.minute && endMinute <= minutesOf(b),
+  );
 }
 
 /** The end as minutes of the start's local day: 1440 for the next midnight, undefined past it. */

@@ -20,12 +20,18 @@ export async function listContacts(db: DbHandle, userId: string) {
 }
 
 /** Replaces the whole list (PUT semantics) in the caller's transaction. */
-export async function replaceContacts(db: DbHandle, userId: string, contacts: Array<{ name: string; phone: string | null; email: string | null }>) {
+export async function replaceContacts(
+  db: DbHandle,
+  userId: string,
+  contacts: Array<{ name: string; phone: string | null; email: string | null }>,
+) {
   await q(db).deleteFrom('emergency_contacts').where('user_id', '=', userId).execute();
   if (contacts.length === 0) return [];
   return q(db)
     .insertInto('emergency_contacts')
-    .values(contacts.map((c, i) => ({ user_id: userId, position: i + 1, name: c.name, phone: c.phone, email: c.email })))
+    .values(
+      contacts.map((c, i) => ({ user_id: userId, position: i + 1, name: c.name, phone: c.phone, email: c.email })),
+    )
     .returningAll()
     .execute()
     .then((rows) => rows.sort((a, b) => a.position - b.position));

@@ -16,6 +16,12 @@ export async function getEmergencyContacts(db: Db, userId: string) {
 
 /** Replaces the caller's emergency contacts (≤ 5, validated and normalised by the schema). */
 export async function putEmergencyContacts(db: Db, userId: string, contacts: ContactInput[]) {
-  const rows = await withTransaction(db, (tx) => replaceContacts(tx, userId, contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, email: c.email ?? null }))));
+  const rows = await withTransaction(db, (tx) =>
+    replaceContacts(
+      tx,
+      userId,
+      contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, email: c.email ?? null })),
+    ),
+  );
   return { contacts: rows.map(toView) };
 }

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { checkFix, distanceToSegmentM, STOP_RADIUS_M, type TripShape, type WatchState } from './ride-checks.js';
 
 const limits = { stopMs: 5 * 60_000, stopRadiusM: STOP_RADIUS_M, deviationM: 1_000, speedLimitMps: 120 / 3.6 };
-const trip: TripShape = { status: 'started', pickup: { lat: 30.0444, lng: 31.2357 }, dropoff: { lat: 30.0626, lng: 31.2497 } };
+const trip: TripShape = {
+  status: 'started',
+  pickup: { lat: 30.0444, lng: 31.2357 },
+  dropoff: { lat: 30.0626, lng: 31.2497 },
+};
 const T0 = 1_700_000_000_000;
 
 describe('ride safety checks', () => {
@@ -20,7 +24,10 @@ describe('ride safety checks', () => {
     assert.deepEqual(checkFix(state, { ...p, at: T0 }, trip, limits), []);
     assert.deepEqual(checkFix(state, { ...p, lat: 30.05001, at: T0 + 4 * 60_000 }, trip, limits), []);
     const found = checkFix(state, { ...p, at: T0 + 5 * 60_000 + 1_000 }, trip, limits);
-    assert.deepEqual(found.map((f) => f.kind), ['stopped']);
+    assert.deepEqual(
+      found.map((f) => f.kind),
+      ['stopped'],
+    );
   });
 
   test('moving resets the stop clock', () => {
@@ -31,17 +38,26 @@ describe('ride safety checks', () => {
   });
 
   test('over 120 km/h, reported or derived from two fixes', () => {
-    assert.deepEqual(checkFix({}, { lat: 30.05, lng: 31.24, speed: 35, at: T0 }, trip, limits).map((f) => f.kind), ['speeding']);
+    assert.deepEqual(
+      checkFix({}, { lat: 30.05, lng: 31.24, speed: 35, at: T0 }, trip, limits).map((f) => f.kind),
+      ['speeding'],
+    );
     const state: WatchState = {};
     checkFix(state, { lat: 30.05, lng: 31.24, speed: null, at: T0 }, trip, limits);
     // ~370 m in 10 s ≈ 133 km/h
     const found = checkFix(state, { lat: 30.0533, lng: 31.24, speed: null, at: T0 + 10_000 }, trip, limits);
-    assert.deepEqual(found.map((f) => f.kind), ['speeding']);
+    assert.deepEqual(
+      found.map((f) => f.kind),
+      ['speeding'],
+    );
   });
 
   test('off the corridor only counts mid-trip', () => {
     const far = { lat: 30.0535, lng: 31.2627, speed: 10, at: T0 };
-    assert.deepEqual(checkFix({}, far, trip, limits).map((f) => f.kind), ['off_route']);
+    assert.deepEqual(
+      checkFix({}, far, trip, limits).map((f) => f.kind),
+      ['off_route'],
+    );
     assert.deepEqual(checkFix({}, far, { ...trip, status: 'accepted' }, limits), []);
   });
 

@@ -44,7 +44,11 @@ export interface Finding {
 const EARTH_M_PER_DEG = 111_320;
 
 /** Distance from p to the segment a→b, on a local equirectangular projection (accurate to metres at city scale). */
-export function distanceToSegmentM(p: { lat: number; lng: number }, a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+export function distanceToSegmentM(
+  p: { lat: number; lng: number },
+  a: { lat: number; lng: number },
+  b: { lat: number; lng: number },
+): number {
   const cos = Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
   const toXY = (q: { lat: number; lng: number }) => ({ x: q.lng * cos * EARTH_M_PER_DEG, y: q.lat * EARTH_M_PER_DEG });
   const [P, A, B] = [toXY(p), toXY(a), toXY(b)];
@@ -69,7 +73,9 @@ function checkStop(state: WatchState, fix: Fix, limits: RideCheckLimits): Findin
     return null;
   }
   const stoppedMs = fix.at - anchor.at;
-  return stoppedMs >= limits.stopMs ? { kind: 'stopped', details: { stoppedForS: Math.round(stoppedMs / 1000) } } : null;
+  return stoppedMs >= limits.stopMs
+    ? { kind: 'stopped', details: { stoppedForS: Math.round(stoppedMs / 1000) } }
+    : null;
 }
 
 /**
@@ -77,11 +83,17 @@ function checkStop(state: WatchState, fix: Fix, limits: RideCheckLimits): Findin
  * Speed applies whenever the driver has the trip; stop and route only while
  * the ride is under way (`started`), when the rider is in the car.
  */
-export function checkFix(state: WatchState, fix: Fix & { speed: number | null }, trip: TripShape, limits: RideCheckLimits): Finding[] {
+export function checkFix(
+  state: WatchState,
+  fix: Fix & { speed: number | null },
+  trip: TripShape,
+  limits: RideCheckLimits,
+): Finding[] {
   if (state.last && fix.at <= state.last.at) return []; // out of order: ignore
   const findings: Finding[] = [];
   const speed = fix.speed ?? derivedSpeedMps(state.last, fix);
-  if (speed !== null && speed > limits.speedLimitMps) findings.push({ kind: 'speeding', details: { speedKmh: Math.round(speed * 3.6) } });
+  if (speed !== null && speed > limits.speedLimitMps)
+    findings.push({ kind: 'speeding', details: { speedKmh: Math.round(speed * 3.6) } });
   if (trip.status === 'started') {
     const stop = checkStop(state, fix, limits);
     if (stop) findings.push(stop);

@@ -23,7 +23,14 @@ const q = (db: DbHandle) => db.withTables<Tables>();
  */
 export async function insertSafetyEventDeduped(
   tx: DbHandle,
-  e: { tripId: string; kind: SafetyKind; lat: number | null; lng: number | null; details: Record<string, unknown>; windowMs: number },
+  e: {
+    tripId: string;
+    kind: SafetyKind;
+    lat: number | null;
+    lng: number | null;
+    details: Record<string, unknown>;
+    windowMs: number;
+  },
 ): Promise<SafetyEventRow | undefined> {
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`safety:${e.tripId}:${e.kind}`}))`.execute(tx);
   const recent = await q(tx)

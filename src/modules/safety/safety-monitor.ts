@@ -5,7 +5,14 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { notify } from '../notifications/index.js';
 import { TERMINAL_STATUSES, type TripStatus, tripRecords } from '../trips/index.js';
-import { STOP_RADIUS_M, checkFix, type Finding, type RideCheckLimits, type TripShape, type WatchState } from './ride-checks.js';
+import {
+  STOP_RADIUS_M,
+  checkFix,
+  type Finding,
+  type RideCheckLimits,
+  type TripShape,
+  type WatchState,
+} from './ride-checks.js';
 import type { SafetyConfig } from './safety.config.js';
 import { insertSafetyEventDeduped } from './safety-events.repo.js';
 import { safetyEvents } from './safety.metrics.js';
@@ -51,7 +58,12 @@ export class SafetyMonitor {
 
   constructor(private readonly deps: MonitorDeps) {
     const c = deps.config;
-    this.limits = { stopMs: c.SAFETY_STOP_MS, stopRadiusM: STOP_RADIUS_M, deviationM: c.SAFETY_ROUTE_DEVIATION_M, speedLimitMps: c.SAFETY_SPEED_LIMIT_KMH / 3.6 };
+    this.limits = {
+      stopMs: c.SAFETY_STOP_MS,
+      stopRadiusM: STOP_RADIUS_M,
+      deviationM: c.SAFETY_ROUTE_DEVIATION_M,
+      speedLimitMps: c.SAFETY_SPEED_LIMIT_KMH / 3.6,
+    };
   }
 
   /**
@@ -76,7 +88,12 @@ export class SafetyMonitor {
       if (!trip || trip.driverId !== point.driverId || !WATCHED.includes(trip.status as TripStatus)) return;
       const state = this.states.get(trip.id) ?? {};
       this.states.set(trip.id, state);
-      for (const finding of checkFix(state, { lat: point.lat, lng: point.lng, at: point.at, speed: point.speed }, trip, this.limits)) {
+      for (const finding of checkFix(
+        state,
+        { lat: point.lat, lng: point.lng, at: point.at, speed: point.speed },
+        trip,
+        this.limits,
+      )) {
         await this.raise(trip, finding, { lat: point.lat, lng: point.lng });
       }
     } catch (err) {
@@ -100,13 +117,34 @@ export class SafetyMonitor {
     if (last !== undefined && Date.now() - last < windowMs) return;
     this.lastRaised.set(key, Date.now());
     const event = await withTransaction(this.deps.db, async (tx) => {
-      const row = await insertSafetyEventDeduped(tx, { tripId: trip.id, kind: finding.kind, lat: at?.lat ?? null, lng: at?.lng ?? null, details: finding.details, windowMs });
-      if (row) await notify(tx, this.deps.jobs, { userId: trip.riderId, template: `safety.${finding.kind}`, data: { tripId: trip.id, kind: finding.kind, ...finding.details }, priority: 'HIGH' });
+      const row = await insertSafetyEventDeduped(tx, {
+        tripId: trip.id,
+        kind: finding.kind,
+        lat: at?.lat ?? null,
+        lng: at?.lng ?? null,
+        details: finding.details,
+        windowMs,
+      });
+      if (row)
+        await notify(tx, this.deps.jobs, {
+          userId: trip.riderId,
+          template: `safety.${finding.kind}`,
+          data: { tripId: trip.id, kind: finding.kind, ...finding.details },
+          priority: 'HIGH',
+        });
       return row;
     });
     if (!event) return;
     safetyEvents.inc({ kind: finding.kind });
-    this.deps.realtime.toAdmins('safety:alert', { eventId: event.id, tripId: trip.id, kind: finding.kind, lat: event.lat, lng: event.lng, details: finding.details, at: event.created_at.toISOString() });
+    this.deps.realtime.toAdmins('safety:alert', {
+      eventId: event.id,
+      tripId: trip.id,
+      kind: finding.kind,
+      lat: event.lat,
+      lng: event.lng,
+      details: finding.details,
+      at: event.created_at.toISOString(),
+    });
   }
 
   private forget(tripId: string) {

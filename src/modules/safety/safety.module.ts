@@ -51,7 +51,12 @@ export function createSafety(deps: SafetyDeps): SafetyModule {
     if (payload.to !== 'accepted') return;
     // After commit (the bus only sees committed events); a crash in between loses only this reminder.
     const runAt = new Date(Date.parse(payload.at) + config.SAFETY_START_DEADLINE_MS);
-    await jobs.enqueue(db, tripStartCheckTask, { tripId: payload.tripId }, { jobKey: `safety-start:${payload.tripId}`, runAt, priority: JobPriority.HIGH });
+    await jobs.enqueue(
+      db,
+      tripStartCheckTask,
+      { tripId: payload.tripId },
+      { jobKey: `safety-start:${payload.tripId}`, runAt, priority: JobPriority.HIGH },
+    );
   });
   // An erased account keeps no emergency contacts (other people's names, phones and emails).
   bus.on('user.erased', async ({ payload }) => {

@@ -26,39 +26,82 @@ const alert = { 200: envelopeOf(SosAlertSchema) };
 export function registerSafetyRoutes(app: HttpApp, deps: { db: Db; sos: SosService; shares: TripShareService }) {
   const { db, sos, shares } = deps;
   // No rate limit on SOS: a panicking user must never see 429.
-  app.post('/api/v1/sos', { schema: { tags, body: SosRequest, response: { 201: envelopeOf(SosCreatedSchema) } }, config: { auth: 'any', rateLimit: 'none', idempotent: true } },
-    async (request, reply) => sendOk(reply, await sos.trigger(currentUser(request), request.body), { status: 201 }));
+  app.post(
+    '/api/v1/sos',
+    {
+      schema: { tags, body: SosRequest, response: { 201: envelopeOf(SosCreatedSchema) } },
+      config: { auth: 'any', rateLimit: 'none', idempotent: true },
+    },
+    async (request, reply) => sendOk(reply, await sos.trigger(currentUser(request), request.body), { status: 201 }),
+  );
 
-  app.get('/api/v1/sos/:id', { schema: { tags, params: IdParams, response: alert }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await sos.get(currentUser(request), request.params.id)));
+  app.get(
+    '/api/v1/sos/:id',
+    { schema: { tags, params: IdParams, response: alert }, config: { auth: 'any' } },
+    async (request, reply) => sendOk(reply, await sos.get(currentUser(request), request.params.id)),
+  );
 
-  app.get('/api/v1/admin/sos', { schema: { tags, querystring: ListSosQuery, response: { 200: envelopeOf(z.array(SosAlertSchema)) } }, config: { auth: ['admin'] } },
+  app.get(
+    '/api/v1/admin/sos',
+    {
+      schema: { tags, querystring: ListSosQuery, response: { 200: envelopeOf(z.array(SosAlertSchema)) } },
+      config: { auth: ['admin'] },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await sos.list(request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 
-  app.post('/api/v1/admin/sos/:id/acknowledge', { schema: { tags, params: IdParams, response: alert }, config: { auth: ['admin'] } },
-    async (request, reply) => sendOk(reply, await sos.acknowledge(currentUser(request), request.params.id)));
+  app.post(
+    '/api/v1/admin/sos/:id/acknowledge',
+    { schema: { tags, params: IdParams, response: alert }, config: { auth: ['admin'] } },
+    async (request, reply) => sendOk(reply, await sos.acknowledge(currentUser(request), request.params.id)),
+  );
 
-  app.post('/api/v1/admin/sos/:id/resolve', { schema: { tags, params: IdParams, response: alert }, config: { auth: ['admin'] } },
-    async (request, reply) => sendOk(reply, await sos.resolve(currentUser(request), request.params.id)));
+  app.post(
+    '/api/v1/admin/sos/:id/resolve',
+    { schema: { tags, params: IdParams, response: alert }, config: { auth: ['admin'] } },
+    async (request, reply) => sendOk(reply, await sos.resolve(currentUser(request), request.params.id)),
+  );
 
-  app.get('/api/v1/me/emergency-contacts', { schema: { tags, response: { 200: envelopeOf(EmergencyContactsSchema) } }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await getEmergencyContacts(db, currentUser(request).id)));
+  app.get(
+    '/api/v1/me/emergency-contacts',
+    { schema: { tags, response: { 200: envelopeOf(EmergencyContactsSchema) } }, config: { auth: 'any' } },
+    async (request, reply) => sendOk(reply, await getEmergencyContacts(db, currentUser(request).id)),
+  );
 
-  app.put('/api/v1/me/emergency-contacts', { schema: { tags, body: EmergencyContactsRequest, response: { 200: envelopeOf(EmergencyContactsSchema) } }, config: { auth: 'any' } },
-    async (request, reply) => sendOk(reply, await putEmergencyContacts(db, currentUser(request).id, request.body)));
+  app.put(
+    '/api/v1/me/emergency-contacts',
+    {
+      schema: { tags, body: EmergencyContactsRequest, response: { 200: envelopeOf(EmergencyContactsSchema) } },
+      config: { auth: 'any' },
+    },
+    async (request, reply) => sendOk(reply, await putEmergencyContacts(db, currentUser(request).id, request.body)),
+  );
 
-  app.post('/api/v1/trips/:id/share', { schema: { tags, params: IdParams, response: { 201: envelopeOf(ShareCreatedSchema) } }, config: { auth: 'any', idempotent: true } },
-    async (request, reply) => sendOk(reply, await shares.create(currentUser(request), request.params.id), { status: 201 }));
+  app.post(
+    '/api/v1/trips/:id/share',
+    {
+      schema: { tags, params: IdParams, response: { 201: envelopeOf(ShareCreatedSchema) } },
+      config: { auth: 'any', idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await shares.create(currentUser(request), request.params.id), { status: 201 }),
+  );
 
-  app.delete('/api/v1/trips/:id/share/:token', { schema: { tags, params: ShareParams }, config: { auth: 'any' } },
+  app.delete(
+    '/api/v1/trips/:id/share/:token',
+    { schema: { tags, params: ShareParams }, config: { auth: 'any' } },
     async (request, reply) => {
       await shares.revoke(currentUser(request), request.params.id, request.params.token);
       return reply.code(204).send();
-    });
+    },
+  );
 
-  app.get('/api/v1/share/:token', { schema: { tags, params: ShareTokenParams, response: { 200: envelopeOf(SharedTripSchema) } } },
-    async (request, reply) => sendOk(reply, await shares.view(request.params.token)));
+  app.get(
+    '/api/v1/share/:token',
+    { schema: { tags, params: ShareTokenParams, response: { 200: envelopeOf(SharedTripSchema) } } },
+    async (request, reply) => sendOk(reply, await shares.view(request.params.token)),
+  );
 }

@@ -10,7 +10,9 @@ const Coordinates = {
 const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);
 const NOT_NULL_ISLAND = { message: '(0,0) is not a valid position', path: ['lat'] };
 
-export const SosRequest = z.object({ tripId: z.uuid().optional(), ...Coordinates, note: safeText({ max: 500, multiline: true }).optional() }).refine(notNullIsland, NOT_NULL_ISLAND);
+export const SosRequest = z
+  .object({ tripId: z.uuid().optional(), ...Coordinates, note: safeText({ max: 500, multiline: true }).optional() })
+  .refine(notNullIsland, NOT_NULL_ISLAND);
 /** Socket `sos:trigger {tripId?, lat, lng}` (API.md); a note is accepted too. */
 export const SosTriggerEvent = SosRequest;
 
@@ -50,14 +52,17 @@ export const ListSosQuery = z.object({
 /** Issue 7: ≤ 5 contacts, each a name plus an Egyptian mobile number and/or an email. */
 export const MAX_EMERGENCY_CONTACTS = 5;
 
-const EgyptianPhone = z.string().max(30).transform((v, ctx) => {
-  const phone = normalizeEgyptianPhone(v);
-  if (!phone) {
-    ctx.addIssue({ code: 'custom', message: 'must be an Egyptian mobile number (+201XXXXXXXXX)' });
-    return z.NEVER;
-  }
-  return phone;
-});
+const EgyptianPhone = z
+  .string()
+  .max(30)
+  .transform((v, ctx) => {
+    const phone = normalizeEgyptianPhone(v);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: 'must be an Egyptian mobile number (+201XXXXXXXXX)' });
+      return z.NEVER;
+    }
+    return phone;
+  });
 
 export const EmergencyContactInput = z
   .object({ name: safeName(100), phone: EgyptianPhone.nullish(), email: z.email().max(254).nullish() })
@@ -65,10 +70,14 @@ export const EmergencyContactInput = z
 
 const ContactList = z.array(EmergencyContactInput).max(MAX_EMERGENCY_CONTACTS);
 /** Accepts `{contacts: [...]}` or the bare array. */
-export const EmergencyContactsRequest = z.union([z.object({ contacts: ContactList }), ContactList]).transform((v) => (Array.isArray(v) ? v : v.contacts));
+export const EmergencyContactsRequest = z
+  .union([z.object({ contacts: ContactList }), ContactList])
+  .transform((v) => (Array.isArray(v) ? v : v.contacts));
 
 export const EmergencyContactsSchema = z.object({
-  contacts: z.array(z.object({ id: z.uuid(), name: z.string(), phone: z.string().nullable(), email: z.string().nullable() })),
+  contacts: z.array(
+    z.object({ id: z.uuid(), name: z.string(), phone: z.string().nullable(), email: z.string().nullable() }),
+  ),
 });
 
 export const IdParams = z.object({ id: z.uuid() });

@@ -41,13 +41,19 @@ export async function escalateSos(deps: SafetyTaskDeps, alertId: string) {
     await queueDeliveries(tx, deps.jobs, sosEscalation(alert, person, n, config.ONCALL_PHONE));
     if (n < config.SOS_ESCALATION_MAX) {
       const runAt = new Date(Date.now() + config.SOS_ESCALATION_REPEAT_MS);
-      await deps.jobs.enqueue(tx, sosEscalateTask, { alertId }, { jobKey: `sos-escalate:${alertId}`, runAt, priority: JobPriority.CRITICAL });
+      await deps.jobs.enqueue(
+        tx,
+        sosEscalateTask,
+        { alertId },
+        { jobKey: `sos-escalate:${alertId}`, runAt, priority: JobPriority.CRITICAL },
+      );
     }
     return n;
   });
   if (round === undefined) return;
   sosEscalations.inc();
-  if (!config.ONCALL_PHONE) deps.log.error({ alertId, round }, 'SOS escalation has nobody to call: ONCALL_PHONE is not set');
+  if (!config.ONCALL_PHONE)
+    deps.log.error({ alertId, round }, 'SOS escalation has nobody to call: ONCALL_PHONE is not set');
   deps.log.warn({ alertId, round }, 'SOS unacknowledged: escalated');
 }
 
@@ -63,7 +69,9 @@ export async function trackSos(deps: SafetyTaskDeps, alertId: string) {
   const live = await deps.positions.latest({ tripId: alert.trip_id, driverId: trip?.driver_id ?? alert.user_id });
   const fresh = live !== null && live.at > alert.last_position_at.getTime();
   if (fresh) await updateLastPosition(deps.db, { id: alertId, lat: live.lat, lng: live.lng, at: new Date(live.at) });
-  const pos = fresh ? live : { lat: alert.last_lat, lng: alert.last_lng, heading: null, at: alert.last_position_at.getTime() };
+  const pos = fresh
+    ? live
+    : { lat: alert.last_lat, lng: alert.last_lng, heading: null, at: alert.last_position_at.getTime() };
   deps.realtime.toAdmins('sos:location', {
     alertId,
     userId: alert.user_id,
@@ -75,7 +83,12 @@ export async function trackSos(deps: SafetyTaskDeps, alertId: string) {
     source: fresh ? 'live' : 'last_known',
   });
   const runAt = new Date(Date.now() + deps.config.SOS_TRACK_INTERVAL_MS);
-  await deps.jobs.enqueue(deps.db, sosTrackTask, { alertId }, { jobKey: `sos-track:${alertId}`, runAt, priority: JobPriority.CRITICAL });
+  await deps.jobs.enqueue(
+    deps.db,
+    sosTrackTask,
+    { alertId },
+    { jobKey: `sos-track:${alertId}`, runAt, priority: JobPriority.CRITICAL },
+  );
 }
 
 /** Scheduled at accept: still accepted/arrived after SAFETY_START_DEADLINE_MS ⇒ a `not_started` safety event. */
@@ -83,7 +96,11 @@ export async function checkTripStarted(deps: SafetyTaskDeps, tripId: string) {
   const trip = await tripRecords.find(deps.db, tripId);
   if (!trip || (trip.status !== 'accepted' && trip.status !== 'arrived')) return;
   const sinceAcceptS = trip.accepted_at ? Math.round((Date.now() - trip.accepted_at.getTime()) / 1000) : 0;
-  await deps.monitor.raise({ id: trip.id, riderId: trip.rider_id }, { kind: 'not_started', details: { sinceAcceptS } }, null);
+  await deps.monitor.raise(
+    { id: trip.id, riderId: trip.rider_id },
+    { kind: 'not_started', details: { sinceAcceptS } },
+    null,
+  );
 }
 
 export function registerSafetyJobHandlers(jobs: JobQueue, deps: SafetyTaskDeps) {

@@ -15,10 +15,19 @@ export type TripShareRow = Selectable<TripSharesTable>;
 type Tables = { trip_shares: TripSharesTable };
 const q = (db: DbHandle) => db.withTables<Tables>();
 
-export async function insertShare(db: DbHandle, s: { tripId: string; createdBy: string; tokenHash: string; expiresAt: Date }) {
+export async function insertShare(
+  db: DbHandle,
+  s: { tripId: string; createdBy: string; tokenHash: string; expiresAt: Date },
+) {
   return q(db)
     .insertInto('trip_shares')
-    .values({ trip_id: s.tripId, created_by: s.createdBy, token_hash: s.tokenHash, expires_at: s.expiresAt, revoked_at: null })
+    .values({
+      trip_id: s.tripId,
+      created_by: s.createdBy,
+      token_hash: s.tokenHash,
+      expires_at: s.expiresAt,
+      revoked_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

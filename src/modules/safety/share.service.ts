@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
-import { TERMINAL_STATUSES, driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripRecords } from '../trips/index.js';
+import {
+  TERMINAL_STATUSES,
+  driverSummaries,
+  getVisibleTrip,
+  type TripRow,
+  type Viewer,
+  tripRecords,
+} from '../trips/index.js';
 import type { SafetyConfig } from './safety.config.js';
 import { findLiveShare, insertShare, revokeShare } from './share.repo.js';
 import type { LatestPositions } from './trip-positions.js';
@@ -44,7 +51,8 @@ export class TripShareService {
 
   async revoke(rider: Viewer, tripId: string, token: string) {
     await this.ridersTrip(rider, tripId);
-    if (!TOKEN_PATTERN.test(token) || !(await revokeShare(this.deps.db, { tripId, tokenHash: hashToken(token) }))) throw notFound('Share link');
+    if (!TOKEN_PATTERN.test(token) || !(await revokeShare(this.deps.db, { tripId, tokenHash: hashToken(token) })))
+      throw notFound('Share link');
   }
 
   /** Public view: nothing identifying the rider; 404 once revoked, expired or the trip is over. */
@@ -53,14 +61,20 @@ export class TripShareService {
     const share = await findLiveShare(this.deps.db, hashToken(token));
     const trip = share ? await tripRecords.find(this.deps.db, share.trip_id) : undefined;
     if (!share || !trip || TERMINAL_STATUSES.includes(trip.status)) throw notFound('Shared trip');
-    const driver = trip.driver_id ? (await driverSummaries(this.deps.db, [trip.driver_id])).get(trip.driver_id) : undefined;
-    const position = trip.driver_id ? await this.deps.positions.latest({ tripId: trip.id, driverId: trip.driver_id }) : null;
+    const driver = trip.driver_id
+      ? (await driverSummaries(this.deps.db, [trip.driver_id])).get(trip.driver_id)
+      : undefined;
+    const position = trip.driver_id
+      ? await this.deps.positions.latest({ tripId: trip.id, driverId: trip.driver_id })
+      : null;
     return {
       status: trip.status,
       pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
       dropoff: { lat: trip.dropoff_lat, lng: trip.dropoff_lng },
       driver: driver ? { name: driver.name, vehicle: driver.vehicle, rating: driver.rating } : null,
-      position: position ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() } : null,
+      position: position
+        ? { lat: position.lat, lng: position.lng, heading: position.heading, at: new Date(position.at).toISOString() }
+        : null,
       updatedAt: trip.updated_at.toISOString(),
       expiresAt: share.expires_at.toISOString(),
     };

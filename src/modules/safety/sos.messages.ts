@@ -62,22 +62,46 @@ export function sosFanOut(alert: SosAlertRow, person: SosPerson, to: SosRecipien
       content: { event: 'sos:alert', payload: sosAlertPayload(alert, person) },
       notBefore: new Date(Date.now() + SOS_SOCKET_BACKUP_MS),
     },
-    { ...base, channel: 'push', recipient: to.oncallPushTopic, recipientKind: 'topic', content: { title: 'SOS alert', body: `${person.name} needs help`, data: { alertId: alert.id, kind: 'sos' } } },
+    {
+      ...base,
+      channel: 'push',
+      recipient: to.oncallPushTopic,
+      recipientKind: 'topic',
+      content: { title: 'SOS alert', body: `${person.name} needs help`, data: { alertId: alert.id, kind: 'sos' } },
+    },
   ];
   for (const c of to.contacts) {
     if (c.phone) out.push({ ...base, channel: 'sms', recipient: c.phone, recipientKind: 'contact', content: sms });
     if (c.email) out.push({ ...base, channel: 'email', recipient: c.email, recipientKind: 'contact', content: email });
   }
-  if (to.oncallPhone) out.push({ ...base, channel: 'sms', recipient: to.oncallPhone, recipientKind: 'oncall', content: sms });
-  if (to.oncallEmail) out.push({ ...base, channel: 'email', recipient: to.oncallEmail, recipientKind: 'oncall', content: email });
+  if (to.oncallPhone)
+    out.push({ ...base, channel: 'sms', recipient: to.oncallPhone, recipientKind: 'oncall', content: sms });
+  if (to.oncallEmail)
+    out.push({ ...base, channel: 'email', recipient: to.oncallEmail, recipientKind: 'oncall', content: email });
   return out;
 }
 
 /** One escalation round: a phone call to on-call plus a reminder in the admin room. */
-export function sosEscalation(alert: SosAlertRow, person: SosPerson, round: number, oncallPhone: string | undefined): NewDelivery[] {
-  const base = { subjectType: SOS_SUBJECT, subjectId: alert.id, priority: 'CRITICAL' as const, dedupeKey: `escalation:${round}` };
+export function sosEscalation(
+  alert: SosAlertRow,
+  person: SosPerson,
+  round: number,
+  oncallPhone: string | undefined,
+): NewDelivery[] {
+  const base = {
+    subjectType: SOS_SUBJECT,
+    subjectId: alert.id,
+    priority: 'CRITICAL' as const,
+    dedupeKey: `escalation:${round}`,
+  };
   const out: NewDelivery[] = [
-    { ...base, channel: 'socket', recipient: 'admin', recipientKind: 'admins', content: { event: 'sos:escalated', payload: { ...sosAlertPayload(alert, person), round } } },
+    {
+      ...base,
+      channel: 'socket',
+      recipient: 'admin',
+      recipientKind: 'admins',
+      content: { event: 'sos:escalated', payload: { ...sosAlertPayload(alert, person), round } },
+    },
   ];
   if (oncallPhone) {
     const say = `SmartLine emergency. ${person.name} pressed SOS and nobody has acknowledged it yet. This is escalation ${round}. Please check the operations console now.`;

@@ -30,7 +30,10 @@ type Tables = { sos_alerts: SosAlertsTable };
 const q = (db: DbHandle) => db.withTables<Tables>();
 
 /** Inserts an open alert unless the user already has one (partial unique index); undefined then. */
-export async function insertOpenAlert(db: DbHandle, a: { userId: string; tripId: string | null; lat: number; lng: number; note: string | null }) {
+export async function insertOpenAlert(
+  db: DbHandle,
+  a: { userId: string; tripId: string | null; lat: number; lng: number; note: string | null },
+) {
   return q(db)
     .insertInto('sos_alerts')
     .values({
@@ -53,7 +56,12 @@ export async function insertOpenAlert(db: DbHandle, a: { userId: string; tripId:
 }
 
 export async function findOpenAlertOf(db: DbHandle, userId: string) {
-  return q(db).selectFrom('sos_alerts').selectAll().where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst();
+  return q(db)
+    .selectFrom('sos_alerts')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
 }
 
 export async function findAlert(db: DbHandle, id: string) {
@@ -73,7 +81,11 @@ export async function updateLastPosition(db: DbHandle, p: { id: string; lat: num
 export async function bumpEscalation(db: DbHandle, id: string): Promise<number | undefined> {
   const row = await q(db)
     .updateTable('sos_alerts')
-    .set({ escalations: sql<number>`escalations + 1`, last_escalated_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({
+      escalations: sql<number>`escalations + 1`,
+      last_escalated_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', id)
     .where('status', '=', 'open')
     .returning('escalations')
@@ -82,8 +94,14 @@ export async function bumpEscalation(db: DbHandle, id: string): Promise<number |
 }
 
 /** Compare-and-set on status: only from one of `from`; undefined when the alert was not in those states. */
-export async function moveAlert(db: DbHandle, args: { id: string; from: SosStatus[]; to: 'acknowledged' | 'resolved'; by: string }) {
-  const stamp = args.to === 'acknowledged' ? { acknowledged_at: sql<Date>`now()`, acknowledged_by: args.by } : { resolved_at: sql<Date>`now()`, resolved_by: args.by };
+export async function moveAlert(
+  db: DbHandle,
+  args: { id: string; from: SosStatus[]; to: 'acknowledged' | 'resolved'; by: string },
+) {
+  const stamp =
+    args.to === 'acknowledged'
+      ? { acknowledged_at: sql<Date>`now()`, acknowledged_by: args.by }
+      : { resolved_at: sql<Date>`now()`, resolved_by: args.by };
   return q(db)
     .updateTable('sos_alerts')
     .set({ status: args.to, ...stamp, updated_at: sql<Date>`now()` })
@@ -93,7 +111,10 @@ export async function moveAlert(db: DbHandle, args: { id: string; from: SosStatu
     .executeTakeFirst();
 }
 
-export async function listAlerts(db: DbHandle, args: { status?: SosStatus; limit: number; after?: { at: string; id: string } }) {
+export async function listAlerts(
+  db: DbHandle,
+  args: { status?: SosStatus; limit: number; after?: { at: string; id: string } },
+) {
   let query = q(db)
     .selectFrom('sos_alerts')
     .selectAll()
@@ -102,6 +123,7 @@ export async function listAlerts(db: DbHandle, args: { status?: SosStatus; limit
     .orderBy('id', 'desc')
     .limit(args.limit + 1);
   if (args.status) query = query.where('status', '=', args.status);
-  if (args.after) query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
+  if (args.after)
+    query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
   return query.execute();
 }

@@ -14,7 +14,16 @@ import type { SafetyConfig } from './safety.config.js';
 import { sosEscalateTask, sosTrackTask } from './safety.task.js';
 import { sosAlerts, sosPersistSeconds } from './safety.metrics.js';
 import { SOS_SUBJECT, sosAlertPayload, sosFanOut, type SosPerson } from './sos.messages.js';
-import { findAlert, findOpenAlertOf, insertOpenAlert, listAlerts, moveAlert, updateLastPosition, type SosAlertRow, type SosStatus } from './sos.repo.js';
+import {
+  findAlert,
+  findOpenAlertOf,
+  insertOpenAlert,
+  listAlerts,
+  moveAlert,
+  updateLastPosition,
+  type SosAlertRow,
+  type SosStatus,
+} from './sos.repo.js';
 
 export interface SosDeps {
   db: Db;
@@ -63,19 +72,49 @@ export class SosService {
   private async queueFanOut(tx: DbHandle, alert: SosAlertRow): Promise<AdminAlert | undefined> {
     const { config, jobs } = this.deps;
     const person = await personOf(tx, alert.user_id);
-    const recipients = { contacts: await listContacts(tx, alert.user_id), oncallPhone: config.ONCALL_PHONE, oncallEmail: config.ONCALL_EMAIL, oncallPushTopic: config.ONCALL_PUSH_TOPIC };
+    const recipients = {
+      contacts: await listContacts(tx, alert.user_id),
+      oncallPhone: config.ONCALL_PHONE,
+      oncallEmail: config.ONCALL_EMAIL,
+      oncallPushTopic: config.ONCALL_PUSH_TOPIC,
+    };
     const queued = await queueDeliveries(tx, jobs, sosFanOut(alert, person, recipients));
     const socket = queued.find((d) => d.channel === 'socket');
     const now = Date.now();
-    await jobs.enqueue(tx, sosEscalateTask, { alertId: alert.id }, { jobKey: `sos-escalate:${alert.id}`, runAt: new Date(now + config.SOS_ESCALATION_MS), priority: JobPriority.CRITICAL });
-    await jobs.enqueue(tx, sosTrackTask, { alertId: alert.id }, { jobKey: `sos-track:${alert.id}`, runAt: new Date(now + config.SOS_TRACK_INTERVAL_MS), priority: JobPriority.CRITICAL });
+    await jobs.enqueue(
+      tx,
+      sosEscalateTask,
+      { alertId: alert.id },
+      {
+        jobKey: `sos-escalate:${alert.id}`,
+        runAt: new Date(now + config.SOS_ESCALATION_MS),
+        priority: JobPriority.CRITICAL,
+      },
+    );
+    await jobs.enqueue(
+      tx,
+      sosTrackTask,
+      { alertId: alert.id },
+      {
+        jobKey: `sos-track:${alert.id}`,
+        runAt: new Date(now + config.SOS_TRACK_INTERVAL_MS),
+        priority: JobPriority.CRITICAL,
+      },
+    );
     return socket ? { deliveryId: socket.id, payload: sosAlertPayload(alert, person) } : undefined;
   }
 
   /** Fast path: the admin room hears it from this node at once; the queued delivery is then a no-op. */
   private emitToAdminsNow(admin: AdminAlert) {
     this.deps.realtime.toAdmins('sos:alert', admin.payload);
-    deliveryReceipts.markSent(this.deps.db, { id: admin.deliveryId }).catch((err: unknown) => this.deps.log.warn({ err, deliveryId: admin.deliveryId }, 'could not record SOS socket delivery; the backup job will resend'));
+    deliveryReceipts
+      .markSent(this.deps.db, { id: admin.deliveryId })
+      .catch((err: unknown) =>
+        this.deps.log.warn(
+          { err, deliveryId: admin.deliveryId },
+          'could not record SOS socket delivery; the backup job will resend',
+        ),
+      );
   }
 
   async trigger(user: Viewer, input: SosTriggerInput): Promise<{ alertId: string }> {
@@ -83,7 +122,13 @@ export class SosService {
     const tripId = await this.tripOf(user, input.tripId);
     const { alert, created, admin } = await withTransaction(this.deps.db, async (tx) => {
       for (;;) {
-        const inserted = await insertOpenAlert(tx, { userId: user.id, tripId, lat: input.lat, lng: input.lng, note: input.note ?? null });
+        const inserted = await insertOpenAlert(tx, {
+          userId: user.id,
+          tripId,
+          lat: input.lat,
+          lng: input.lng,
+          note: input.note ?? null,
+        });
         if (inserted) return { alert: inserted, created: true, admin: await this.queueFanOut(tx, inserted) };
         // Pressed again while an alert is open: same alert, fresher position, no second fan-out.
         const open = await findOpenAlertOf(tx, user.id);
@@ -125,7 +170,11 @@ export class SosService {
   }
 
   async list(query: { status?: SosStatus; limit: number; cursor?: string }) {
-    const rows = await listAlerts(this.deps.db, { status: query.status, limit: query.limit, after: decodeCursor(query.cursor) });
+    const rows = await listAlerts(this.deps.db, {
+      status: query.status,
+      limit: query.limit,
+      after: decodeCursor(query.cursor),
+    });
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: await Promise.all(page.map((r) => this.view(r))), nextCursor };
   }
@@ -135,18 +184,38 @@ export class SosService {
    * longer open); repeating it is harmless; a resolved alert is 409.
    */
   async acknowledge(admin: Viewer, id: string) {
-    return this.move(admin, id, { from: ['open'], to: 'acknowledged', already: ['acknowledged'], template: 'sos.acknowledged' });
+    return this.move(admin, id, {
+      from: ['open'],
+      to: 'acknowledged',
+      already: ['acknowledged'],
+      template: 'sos.acknowledged',
+    });
   }
 
   /** open|acknowledged → resolved: tracking stops. */
   async resolve(admin: Viewer, id: string) {
-    return this.move(admin, id, { from: ['open', 'acknowledged'], to: 'resolved', already: ['resolved'], template: 'sos.resolved' });
+    return this.move(admin, id, {
+      from: ['open', 'acknowledged'],
+      to: 'resolved',
+      already: ['resolved'],
+      template: 'sos.resolved',
+    });
   }
 
-  private async move(admin: Viewer, id: string, m: { from: SosStatus[]; to: 'acknowledged' | 'resolved'; already: SosStatus[]; template: string }) {
+  private async move(
+    admin: Viewer,
+    id: string,
+    m: { from: SosStatus[]; to: 'acknowledged' | 'resolved'; already: SosStatus[]; template: string },
+  ) {
     const moved = await withTransaction(this.deps.db, async (tx) => {
       const row = await moveAlert(tx, { id, from: m.from, to: m.to, by: admin.id });
-      if (row) await notify(tx, this.deps.jobs, { userId: row.user_id, template: m.template, data: { alertId: row.id }, priority: 'HIGH' });
+      if (row)
+        await notify(tx, this.deps.jobs, {
+          userId: row.user_id,
+          template: m.template,
+          data: { alertId: row.id },
+          priority: 'HIGH',
+        });
       return row;
     });
     if (moved) {

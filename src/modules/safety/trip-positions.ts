@@ -43,7 +43,9 @@ export class LatestPositions {
 
   /** The freshest known fix of a trip (its driver) or, failing that, of a driver. */
   async latest(args: { tripId?: string | null; driverId?: string | null }): Promise<Position | null> {
-    const local = (args.tripId ? this.fresh(this.byTrip, args.tripId) : undefined) ?? (args.driverId ? this.fresh(this.byDriver, args.driverId) : undefined);
+    const local =
+      (args.tripId ? this.fresh(this.byTrip, args.tripId) : undefined) ??
+      (args.driverId ? this.fresh(this.byDriver, args.driverId) : undefined);
     if (local) return local;
     if (args.driverId && this.fallback) return this.fallback(args.driverId).catch(() => null);
     return null;

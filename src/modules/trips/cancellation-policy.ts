@@ -20,7 +20,11 @@ export const CANCELLATION_FEES: FeeRule[] = [
   { by: 'rider', status: 'arrived', afterAcceptMs: 0, fee: 2_000 },
 ];
 
-export function cancellationFee(trip: Pick<TripRow, 'status' | 'accepted_at'>, by: Canceller, now: Date): number | null {
+export function cancellationFee(
+  trip: Pick<TripRow, 'status' | 'accepted_at'>,
+  by: Canceller,
+  now: Date,
+): number | null {
   const sinceAccept = trip.accepted_at ? now.getTime() - trip.accepted_at.getTime() : 0;
   const rule = CANCELLATION_FEES.find((r) => r.by === by && r.status === trip.status && sinceAccept >= r.afterAcceptMs);
   return rule ? rule.fee : null;

@@ -64,7 +64,10 @@ export async function extendBids(tx: DbHandle, tripId: string, until: Date): Pro
 }
 
 /** Records a driver's bid on a pending, unexpired offer that has none yet (compare-and-set). */
-export async function placeBid(tx: DbHandle, args: { tripId: string; driverId: string; amount: number }): Promise<OfferRow | undefined> {
+export async function placeBid(
+  tx: DbHandle,
+  args: { tripId: string; driverId: string; amount: number },
+): Promise<OfferRow | undefined> {
   return q(tx)
     .updateTable('trip_offers')
     .set({ bid_amount: args.amount })

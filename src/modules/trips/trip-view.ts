@@ -16,7 +16,11 @@ function place(lat: number, lng: number, address: string | null) {
 }
 
 /** The wire shape of a trip for one viewer: only the rider ever sees the OTP. */
-export function toTripView(row: TripRow, viewer: Pick<AuthUser, 'id' | 'role'> | null, driver?: DriverSummary): TripView {
+export function toTripView(
+  row: TripRow,
+  viewer: Pick<AuthUser, 'id' | 'role'> | null,
+  driver?: DriverSummary,
+): TripView {
   const view: TripView = {
     id: row.id,
     status: row.status,
@@ -42,5 +46,7 @@ export function toTripView(row: TripRow, viewer: Pick<AuthUser, 'id' | 'role'> |
 
 /** Rider, assigned driver and admins may see a trip; everyone else gets 404. */
 export function canSeeTrip(row: TripRow, viewer: Pick<AuthUser, 'id' | 'role'>): boolean {
-  return viewer.role === 'admin' || viewer.id === row.rider_id || (row.driver_id !== null && viewer.id === row.driver_id);
+  return (
+    viewer.role === 'admin' || viewer.id === row.rider_id || (row.driver_id !== null && viewer.id === row.driver_id)
+  );
 }

@@ -60,7 +60,9 @@ export function countOfferOutcome(outcome: OfferOutcome, count = 1): void {
 
 /** Counts requests, transitions and withdrawn offers from committed events (every process that commits them). */
 export function countTripEvents(bus: EventBus): void {
-  bus.on('trip.requested', ({ payload }) => tripsRequested.inc({ strategy: payload.strategy, vehicle_class: payload.vehicleClass }));
+  bus.on('trip.requested', ({ payload }) =>
+    tripsRequested.inc({ strategy: payload.strategy, vehicle_class: payload.vehicleClass }),
+  );
   bus.on('trip.status_changed', ({ payload }) => statusChanges.inc({ to: payload.to }));
   bus.on('trip.offers_withdrawn', ({ payload }) => countOfferOutcome('withdrawn', payload.driverIds.length));
 }

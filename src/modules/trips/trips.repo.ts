@@ -3,8 +3,16 @@ import type { DbHandle } from '../../platform/db/database.js';
 import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
 
 export type TripStatus =
-  | 'requested' | 'scheduled' | 'searching' | 'accepted' | 'arrived' | 'started'
-  | 'completed' | 'cancelled' | 'no_drivers' | 'payment_failed';
+  | 'requested'
+  | 'scheduled'
+  | 'searching'
+  | 'accepted'
+  | 'arrived'
+  | 'started'
+  | 'completed'
+  | 'cancelled'
+  | 'no_drivers'
+  | 'payment_failed';
 export type OfferStatus = 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
 
 interface TripsTable {
@@ -55,7 +63,19 @@ export type OfferRow = Selectable<OffersTable>;
 
 type TripTables = { trips: TripsTable; trip_offers: OffersTable };
 
-export type NewTrip = Omit<Insertable<TripsTable>, 'id' | 'driver_id' | 'version' | 'cancellation' | 'created_at' | 'updated_at' | 'accepted_at' | 'started_at' | 'completed_at' | 'fare_currency'>;
+export type NewTrip = Omit<
+  Insertable<TripsTable>,
+  | 'id'
+  | 'driver_id'
+  | 'version'
+  | 'cancellation'
+  | 'created_at'
+  | 'updated_at'
+  | 'accepted_at'
+  | 'started_at'
+  | 'completed_at'
+  | 'fare_currency'
+>;
 
 const q = (db: DbHandle) => db.withTables<TripTables>();
 
@@ -70,7 +90,12 @@ export async function findTrip(db: DbHandle, id: string): Promise<TripRow | unde
 /** The trip each of these drivers is on, if any (one query for many: the partial unique index allows one per driver). */
 export async function findDriversActiveTrips(db: DbHandle, driverIds: string[]): Promise<TripRow[]> {
   if (driverIds.length === 0) return [];
-  return q(db).selectFrom('trips').selectAll().where('driver_id', 'in', driverIds).where('status', 'in', ['accepted', 'arrived', 'started']).execute();
+  return q(db)
+    .selectFrom('trips')
+    .selectAll()
+    .where('driver_id', 'in', driverIds)
+    .where('status', 'in', ['accepted', 'arrived', 'started'])
+    .execute();
 }
 
 /**
@@ -114,18 +139,33 @@ export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<Tri
   if (page.after) {
     const createdAt = sql<Date>`${page.after.at}::timestamptz`;
     const id = page.after.id;
-    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
   }
   return query.execute();
 }
 
-export async function insertOffers(db: DbHandle, offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at'>>) {
+export async function insertOffers(
+  db: DbHandle,
+  offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at'>>,
+) {
   if (offers.length === 0) return [];
-  return q(db).insertInto('trip_offers').values(offers).onConflict((oc) => oc.columns(['trip_id', 'driver_id']).doNothing()).returningAll().execute();
+  return q(db)
+    .insertInto('trip_offers')
+    .values(offers)
+    .onConflict((oc) => oc.columns(['trip_id', 'driver_id']).doNothing())
+    .returningAll()
+    .execute();
 }
 
 export async function findOffer(db: DbHandle, tripId: string, driverId: string) {
-  return q(db).selectFrom('trip_offers').selectAll().where('trip_id', '=', tripId).where('driver_id', '=', driverId).executeTakeFirst();
+  return q(db)
+    .selectFrom('trip_offers')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .where('driver_id', '=', driverId)
+    .executeTakeFirst();
 }
 
 export async function listOffers(db: DbHandle, tripId: string) {
@@ -133,7 +173,10 @@ export async function listOffers(db: DbHandle, tripId: string) {
 }
 
 /** Answers a pending, unexpired offer (compare-and-set); undefined if it was not pending. */
-export async function respondToOffer(db: DbHandle, args: { tripId: string; driverId: string; to: 'accepted' | 'declined'; bidAmount?: number }) {
+export async function respondToOffer(
+  db: DbHandle,
+  args: { tripId: string; driverId: string; to: 'accepted' | 'declined'; bidAmount?: number },
+) {
   return q(db)
     .updateTable('trip_offers')
     .set({ status: args.to, responded_at: sql<Date>`now()`, ...(args.bidAmount ? { bid_amount: args.bidAmount } : {}) })
@@ -170,7 +213,10 @@ export async function withdrawDriverOffers(db: DbHandle, driverId: string) {
 }
 
 /** Trips per status among `statuses` (the active ones: a small, indexed subset, cheap on every scrape). */
-export async function countTripsByStatus(db: DbHandle, statuses: TripStatus[]): Promise<Array<{ status: TripStatus; n: number }>> {
+export async function countTripsByStatus(
+  db: DbHandle,
+  statuses: TripStatus[],
+): Promise<Array<{ status: TripStatus; n: number }>> {
   const rows = await q(db)
     .selectFrom('trips')
     .select((eb) => ['status', eb.fn.countAll<number>().as('n')])

@@ -10,15 +10,28 @@ const tags = ['trips'];
 
 /** Trip reads; the routes that move a trip run flows and live beside them (src/flows/trips.routes.ts). */
 export function registerTripRoutes(app: HttpApp, db: Db) {
-  app.get('/api/v1/trips/:id', { schema: { tags, params: TripIdParams, response: { 200: envelopeOf(TripSchema) } }, config: { auth: 'any', apiKeyScope: 'trips:read' } }, async (request, reply) => {
-    // A trips:read integrator (operations tooling) sees any trip as admins do; the OTP stays the rider's alone.
-    const viewer: Viewer = request.apiKey ? { id: request.apiKey.id, role: 'admin' } : currentUser(request);
-    return sendOk(reply, await viewTrip(db, await getVisibleTrip(db, request.params.id, viewer), viewer));
-  });
+  app.get(
+    '/api/v1/trips/:id',
+    {
+      schema: { tags, params: TripIdParams, response: { 200: envelopeOf(TripSchema) } },
+      config: { auth: 'any', apiKeyScope: 'trips:read' },
+    },
+    async (request, reply) => {
+      // A trips:read integrator (operations tooling) sees any trip as admins do; the OTP stays the rider's alone.
+      const viewer: Viewer = request.apiKey ? { id: request.apiKey.id, role: 'admin' } : currentUser(request);
+      return sendOk(reply, await viewTrip(db, await getVisibleTrip(db, request.params.id, viewer), viewer));
+    },
+  );
 
-  app.get('/api/v1/trips', { schema: { tags, querystring: ListTripsQuery, response: { 200: envelopeOf(z.array(TripSchema)) } }, config: { auth: 'any' } },
+  app.get(
+    '/api/v1/trips',
+    {
+      schema: { tags, querystring: ListTripsQuery, response: { 200: envelopeOf(z.array(TripSchema)) } },
+      config: { auth: 'any' },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await listTripsFor(db, currentUser(request), request.query);
       return sendOk(reply, items, { nextCursor });
-    });
+    },
+  );
 }

@@ -11,7 +11,18 @@ export const PlaceSchema = z
   .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180), address: safeText({ max: 500 }).optional() })
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });
 
-export const TripStatusSchema = z.enum(['requested', 'scheduled', 'searching', 'accepted', 'arrived', 'started', 'completed', 'cancelled', 'no_drivers', 'payment_failed']);
+export const TripStatusSchema = z.enum([
+  'requested',
+  'scheduled',
+  'searching',
+  'accepted',
+  'arrived',
+  'started',
+  'completed',
+  'cancelled',
+  'no_drivers',
+  'payment_failed',
+]);
 
 export const CreateTripRequest = z.object({
   pickup: PlaceSchema,
@@ -38,7 +49,10 @@ export const DriverResponseRequest = z.object({
 
 export const StatusRequest = z.object({
   status: z.enum(['arrived', 'started', 'completed']),
-  otp: z.string().regex(/^\d{4}$/, 'otp must be 4 digits').optional(),
+  otp: z
+    .string()
+    .regex(/^\d{4}$/, 'otp must be 4 digits')
+    .optional(),
 });
 
 export const CancelRequest = z.object({ reason: safeText({ min: 1, max: 500 }) });
@@ -64,7 +78,14 @@ export const TripSchema = z.object({
   otp: z.string().optional(),
   cancellation: z.object({ by: z.string(), reason: z.string(), fee: Money.nullable() }).optional(),
   driver: z
-    .object({ id: z.uuid(), name: z.string(), vehicle: z.unknown(), rating: z.number(), lat: z.number().optional(), lng: z.number().optional() })
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      vehicle: z.unknown(),
+      rating: z.number(),
+      lat: z.number().optional(),
+      lng: z.number().optional(),
+    })
     .optional(),
 });
 

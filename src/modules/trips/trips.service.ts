@@ -8,7 +8,16 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { driverCards } from '../drivers/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
-import { compareAndSetTrip, findTrip, insertOffers, insertTrip, listTrips, type NewTrip, type TripRow, type TripStatus } from './trips.repo.js';
+import {
+  compareAndSetTrip,
+  findTrip,
+  insertOffers,
+  insertTrip,
+  listTrips,
+  type NewTrip,
+  type TripRow,
+  type TripStatus,
+} from './trips.repo.js';
 
 export type Viewer = Pick<AuthUser, 'id' | 'role'>;
 
@@ -30,14 +39,22 @@ export async function insertRequestedTrip(tx: Tx, events: EventRecorder, request
     aggregateType: 'trip',
     aggregateId: row.id,
     actorId: row.rider_id,
-    payload: { tripId: row.id, riderId: row.rider_id, status: row.status, vehicleClass: row.vehicle_class, strategy: row.strategy },
+    payload: {
+      tripId: row.id,
+      riderId: row.rider_id,
+      status: row.status,
+      vehicleClass: row.vehicle_class,
+      strategy: row.strategy,
+    },
   });
   return row;
 }
 
 export async function driverSummaries(db: DbHandle, driverIds: string[]): Promise<Map<string, DriverSummary>> {
   const cards = await driverCards(db, driverIds);
-  return new Map(cards.map((c) => [c.id, { id: c.id, name: c.name, vehicle: c.vehicle, rating: Number(c.rating ?? 5) }]));
+  return new Map(
+    cards.map((c) => [c.id, { id: c.id, name: c.name, vehicle: c.vehicle, rating: Number(c.rating ?? 5) }]),
+  );
 }
 
 export async function viewTrip(db: DbHandle, row: TripRow, viewer: Viewer | null) {
@@ -52,11 +69,27 @@ export async function getVisibleTrip(db: DbHandle, id: string, viewer: Viewer): 
   return row;
 }
 
-export async function listTripsFor(db: Db, viewer: Viewer, query: { status?: TripStatus; limit: number; cursor?: string }) {
-  const rows = await listTrips(db, { userId: viewer.id, role: viewer.role, status: query.status, limit: query.limit, after: decodeCursor(query.cursor) });
+export async function listTripsFor(
+  db: Db,
+  viewer: Viewer,
+  query: { status?: TripStatus; limit: number; cursor?: string },
+) {
+  const rows = await listTrips(db, {
+    userId: viewer.id,
+    role: viewer.role,
+    status: query.status,
+    limit: query.limit,
+    after: decodeCursor(query.cursor),
+  });
   const { page, nextCursor } = pageOf(rows, query.limit);
-  const drivers = await driverSummaries(db, page.flatMap((r) => (r.driver_id ? [r.driver_id] : [])));
-  return { items: page.map((r) => toTripView(r, viewer, r.driver_id ? drivers.get(r.driver_id) : undefined)), nextCursor };
+  const drivers = await driverSummaries(
+    db,
+    page.flatMap((r) => (r.driver_id ? [r.driver_id] : [])),
+  );
+  return {
+    items: page.map((r) => toTripView(r, viewer, r.driver_id ? drivers.get(r.driver_id) : undefined)),
+    nextCursor,
+  };
 }
 
 /** Moves a trip (CAS on status + version) and records `trip.status_changed`. */
@@ -66,24 +99,48 @@ export async function moveTrip(
   args: { trip: TripRow; to: TripStatus; actorId: string | null; set?: Partial<TripRow> },
 ): Promise<TripRow> {
   const { trip, to } = args;
-  const updated = await compareAndSetTrip(tx, { id: trip.id, from: [trip.status], version: trip.version, set: { status: to, ...args.set } });
+  const updated = await compareAndSetTrip(tx, {
+    id: trip.id,
+    from: [trip.status],
+    version: trip.version,
+    set: { status: to, ...args.set },
+  });
   if (!updated) throw conflict('Trip changed meanwhile; reload and retry');
   await events.record({
     type: 'trip.status_changed',
     aggregateType: 'trip',
     aggregateId: trip.id,
     actorId: args.actorId,
-    payload: { tripId: trip.id, riderId: updated.rider_id, driverId: updated.driver_id, from: trip.status, to, version: updated.version, at: updated.updated_at.toISOString() },
+    payload: {
+      tripId: trip.id,
+      riderId: updated.rider_id,
+      driverId: updated.driver_id,
+      from: trip.status,
+      to,
+      version: updated.version,
+      at: updated.updated_at.toISOString(),
+    },
   });
   return updated;
 }
 
 /** Offers a searching trip to drivers (used by dispatch; tests call it directly). */
-export async function offerTrip(tx: DbHandle, args: { tripId: string; driverIds: string[]; round: number; expiresAt: Date }) {
+export async function offerTrip(
+  tx: DbHandle,
+  args: { tripId: string; driverIds: string[]; round: number; expiresAt: Date },
+) {
   const trip = await findTrip(tx, args.tripId);
   if (!trip) throw notFound('Trip');
   if (trip.status !== 'searching') throw conflict(`Trip is ${trip.status}, not searching`);
-  return insertOffers(tx, args.driverIds.map((driverId) => ({ trip_id: args.tripId, driver_id: driverId, round: args.round, expires_at: args.expiresAt })));
+  return insertOffers(
+    tx,
+    args.driverIds.map((driverId) => ({
+      trip_id: args.tripId,
+      driver_id: driverId,
+      round: args.round,
+      expires_at: args.expiresAt,
+    })),
+  );
 }
 
 export function assertOtp(trip: TripRow, otp: string | undefined) {

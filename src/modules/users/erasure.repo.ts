@@ -16,7 +16,12 @@ const q = (db: DbHandle) => db.withTables<ErasureTables>();
 
 /** Locks the user for the erasure transaction (a concurrent trip insert's FK check waits for it). */
 export async function lockUserForErasure(db: DbHandle, userId: string) {
-  return q(db).selectFrom('users').select(['id', 'role', 'name']).where('id', '=', userId).forUpdate().executeTakeFirst();
+  return q(db)
+    .selectFrom('users')
+    .select(['id', 'role', 'name'])
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /**

@@ -20,10 +20,19 @@ type UserTables = { users: UsersTable };
 
 const q = (db: DbHandle) => db.withTables<UserTables>();
 
-export async function insertUser(db: DbHandle, user: { phone: string; name: string; role: Role; passwordHash: string }) {
+export async function insertUser(
+  db: DbHandle,
+  user: { phone: string; name: string; role: Role; passwordHash: string },
+) {
   return q(db)
     .insertInto('users')
-    .values({ phone: user.phone, name: user.name, role: user.role, password_hash: user.passwordHash, suspended_at: null })
+    .values({
+      phone: user.phone,
+      name: user.name,
+      role: user.role,
+      password_hash: user.passwordHash,
+      suspended_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

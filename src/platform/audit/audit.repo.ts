@@ -28,6 +28,12 @@ export interface AuditEntry {
 export async function recordAudit(db: DbHandle, entry: AuditEntry): Promise<void> {
   await q(db)
     .insertInto('audit_log')
-    .values({ actor_id: entry.actorId, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, details: JSON.stringify(entry.details ?? {}) })
+    .values({
+      actor_id: entry.actorId,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      details: JSON.stringify(entry.details ?? {}),
+    })
     .execute();
 }

@@ -37,7 +37,9 @@ export function createDatabase(opts: { url: string; schema: string; max: number;
   });
   // A dropped connection must never crash the process: log it, the pool replaces it.
   pool.on('error', (err) => opts.log?.warn({ err: err.message }, 'idle postgres client error'));
-  pool.on('connect', (client) => client.on('error', (err) => opts.log?.warn({ err: err.message }, 'postgres client error')));
+  pool.on('connect', (client) =>
+    client.on('error', (err) => opts.log?.warn({ err: err.message }, 'postgres client error')),
+  );
   const db = new Kysely<AnyTables>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -104,12 +104,20 @@ export class SupervisedCluster {
         log?.warn({ err: lastError.message, attempt, of: restart.attempts }, 'embedded postgres restart failed');
       }
     }
-    log?.fatal({ dir, port, attempts: restart.attempts, err: lastError.message }, 'embedded postgres did not come back; giving up');
-    this.opts.onGiveUp(new Error(`embedded Postgres did not come back after ${restart.attempts} restarts (last: ${lastError.message})`));
+    log?.fatal(
+      { dir, port, attempts: restart.attempts, err: lastError.message },
+      'embedded postgres did not come back; giving up',
+    );
+    this.opts.onGiveUp(
+      new Error(`embedded Postgres did not come back after ${restart.attempts} restarts (last: ${lastError.message})`),
+    );
   }
 
   private startFailureReason(): string {
-    const lines = this.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = this.stderrTail
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const fatal = lines.filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
     return (fatal.length > 0 ? fatal : lines.slice(-3)).join('; ') || 'postgres exited without a word';
   }

@@ -74,12 +74,17 @@ export async function stopLeftoverPostgres(opts: { dir: string; port: number; lo
         `Stop that server (kill -INT ${lock.pid}) or set EMBEDDED_PG_PORT=${lock.port}.`,
     );
   }
-  opts.log?.warn({ pid: lock.pid, dir: opts.dir, port: opts.port }, 'stopping the embedded postgres left running by a crashed run');
+  opts.log?.warn(
+    { pid: lock.pid, dir: opts.dir, port: opts.port },
+    'stopping the embedded postgres left running by a crashed run',
+  );
   process.kill(lock.pid, 'SIGINT');
   const deadline = Date.now() + LEFTOVER_STOP_TIMEOUT_MS;
   while (isPostmasterOf(lock.pid, opts.dir, opts.port)) {
     if (Date.now() > deadline) {
-      throw new Error(`embedded Postgres cannot start: the leftover Postgres pid ${lock.pid} of ${opts.dir} did not stop within ${LEFTOVER_STOP_TIMEOUT_MS / 1000} s; stop it by hand (kill -INT ${lock.pid}).`);
+      throw new Error(
+        `embedded Postgres cannot start: the leftover Postgres pid ${lock.pid} of ${opts.dir} did not stop within ${LEFTOVER_STOP_TIMEOUT_MS / 1000} s; stop it by hand (kill -INT ${lock.pid}).`,
+      );
     }
     await sleep(LEFTOVER_POLL_MS);
   }
@@ -101,7 +106,10 @@ function bindError(port: number): Promise<NodeJS.ErrnoException | undefined> {
 export async function assertPortFree(opts: { dir: string; port: number }): Promise<void> {
   const err = await bindError(opts.port);
   if (!err) return;
-  const why = err.code === 'EADDRINUSE' ? 'is held by another process (not a Postgres of this data dir)' : `cannot be bound (${err.code ?? err.message})`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'is held by another process (not a Postgres of this data dir)'
+      : `cannot be bound (${err.code ?? err.message})`;
   throw new Error(
     `embedded Postgres cannot start: port ${opts.port} on 127.0.0.1 ${why}; data dir ${opts.dir}. ` +
       'Stop that process, or choose a free port with EMBEDDED_PG_PORT, or use your own server with DATABASE_URL.',

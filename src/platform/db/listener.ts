@@ -43,7 +43,10 @@ export class PgListener {
     this.channels.set(channel, handlers);
     const client = this.client;
     if (!client) return;
-    await client.query(`LISTEN "${channel}"`).then(() => handlers.onResync(), (err: unknown) => this.lost(client, err));
+    await client.query(`LISTEN "${channel}"`).then(
+      () => handlers.onResync(),
+      (err: unknown) => this.lost(client, err),
+    );
   }
 
   /** Connects; a failure is logged and retried in the background, never thrown. */
@@ -62,7 +65,11 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     if (this.stopped || !this.started) return;
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: 'smartline-listen', connectionTimeoutMillis: 3_000 });
+    const client = new pg.Client({
+      connectionString: this.opts.url,
+      application_name: 'smartline-listen',
+      connectionTimeoutMillis: 3_000,
+    });
     client.on('notification', (msg) => this.channels.get(msg.channel)?.onNotify(msg.payload ?? ''));
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));

@@ -33,7 +33,9 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+    );
     for (const m of listMigrations()) {
       if (done.has(m.name)) continue;
       await client.query('BEGIN');

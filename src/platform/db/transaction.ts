@@ -6,7 +6,8 @@ import { AppError, ErrorCode, unavailable } from '../errors.js';
 const RETRYABLE = new Set(['40001', '40P01']);
 /** SQLSTATEs / socket errors that mean "the database is not reachable right now". */
 const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
-const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timeout exceeded when trying to connect|Connection terminated|connect ENOENT/i;
+const NETWORK =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timeout exceeded when trying to connect|Connection terminated|connect ENOENT/i;
 
 const MAX_ATTEMPTS = 5;
 const BASE_BACKOFF_MS = 10;
@@ -39,7 +40,13 @@ export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): 
       if (err instanceof AppError) throw err;
       if (isDatabaseUnavailable(err)) throw unavailable('Database unavailable');
       if (!RETRYABLE.has(pgCode(err) ?? '')) throw err;
-      if (attempt >= MAX_ATTEMPTS) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'Too much contention, retry', { retryAfter: 1 }, { 'retry-after': '1' });
+      if (attempt >= MAX_ATTEMPTS)
+        throw new AppError(
+          ErrorCode.SERVICE_UNAVAILABLE,
+          'Too much contention, retry',
+          { retryAfter: 1 },
+          { 'retry-after': '1' },
+        );
       const backoff = BASE_BACKOFF_MS * 2 ** attempt;
       await sleep(backoff / 2 + Math.random() * backoff);
     }

@@ -15,7 +15,16 @@ interface EventColumns {
 /** The event store: hot `events` and the `events_archive` the retention job moves old rows to. */
 type EventTables = { events: EventColumns; events_archive: EventColumns };
 
-const EVENT_COLUMNS = ['id', 'aggregate_type', 'aggregate_id', 'seq', 'type', 'payload', 'actor_id', 'created_at'] as const;
+const EVENT_COLUMNS = [
+  'id',
+  'aggregate_type',
+  'aggregate_id',
+  'seq',
+  'type',
+  'payload',
+  'actor_id',
+  'created_at',
+] as const;
 
 const q = (db: DbHandle) => db.withTables<EventTables>();
 
@@ -24,7 +33,10 @@ const q = (db: DbHandle) => db.withTables<EventTables>();
  * aggregate's row lock, so seqs are gap-free; UNIQUE(aggregate_id, seq) is the
  * backstop if one ever does not.
  */
-export async function appendEvent<N extends DomainEventName>(db: DbHandle, event: DomainEvent<N>): Promise<StoredEvent<N>> {
+export async function appendEvent<N extends DomainEventName>(
+  db: DbHandle,
+  event: DomainEvent<N>,
+): Promise<StoredEvent<N>> {
   const row = await q(db)
     .insertInto('events')
     .values({
@@ -81,10 +93,25 @@ export interface EventRecord {
 }
 
 /** One aggregate's events from the hot table and the archive, in seq order. */
-export async function listAggregateEvents(db: DbHandle, args: { aggregateId: string; afterSeq: number; limit: number }): Promise<EventRecord[]> {
-  const hot = q(db).selectFrom('events').select(EVENT_COLUMNS).select(sql<boolean>`false`.as('archived'))
-    .where('aggregate_id', '=', args.aggregateId).where('seq', '>', args.afterSeq);
-  const cold = q(db).selectFrom('events_archive').select(EVENT_COLUMNS).select(sql<boolean>`true`.as('archived'))
-    .where('aggregate_id', '=', args.aggregateId).where('seq', '>', args.afterSeq);
-  return hot.unionAll(cold).orderBy('seq').limit(args.limit + 1).execute();
+export async function listAggregateEvents(
+  db: DbHandle,
+  args: { aggregateId: string; afterSeq: number; limit: number },
+): Promise<EventRecord[]> {
+  const hot = q(db)
+    .selectFrom('events')
+    .select(EVENT_COLUMNS)
+    .select(sql<boolean>`false`.as('archived'))
+    .where('aggregate_id', '=', args.aggregateId)
+    .where('seq', '>', args.afterSeq);
+  const cold = q(db)
+    .selectFrom('events_archive')
+    .select(EVENT_COLUMNS)
+    .select(sql<boolean>`true`.as('archived'))
+    .where('aggregate_id', '=', args.aggregateId)
+    .where('seq', '>', args.afterSeq);
+  return hot
+    .unionAll(cold)
+    .orderBy('seq')
+    .limit(args.limit + 1)
+    .execute();
 }

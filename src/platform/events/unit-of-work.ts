@@ -14,7 +14,11 @@ export interface EventRecorder {
  * Events reach in-process subscribers (sockets) only once the commit is done;
  * a retried transaction starts with a clean slate.
  */
-export async function runUnitOfWork<T>(db: Db, bus: EventBus, work: (tx: Tx, events: EventRecorder) => Promise<T>): Promise<T> {
+export async function runUnitOfWork<T>(
+  db: Db,
+  bus: EventBus,
+  work: (tx: Tx, events: EventRecorder) => Promise<T>,
+): Promise<T> {
   let recorded: StoredEvent[] = [];
   const result = await withTransaction(db, async (tx) => {
     recorded = [];

@@ -1,4 +1,11 @@
-import type { DriverPosition, DriverPositionInput, HotState, HotStateHealth, NearbyDriver, NearestDriversQuery } from './hotstate.js';
+import type {
+  DriverPosition,
+  DriverPositionInput,
+  HotState,
+  HotStateHealth,
+  NearbyDriver,
+  NearestDriversQuery,
+} from './hotstate.js';
 import { MemoryHotState } from './memory.js';
 import type { HotStateLog } from './redis.js';
 
@@ -48,22 +55,54 @@ export class FailoverHotState implements HotState {
     this.log?.info('hot state: shared adapter back; local fallback discarded');
   }
 
-  upsertDriverPosition(p: DriverPositionInput): Promise<void> { return this.run((hs) => hs.upsertDriverPosition(p)); }
-  removeDriver(driverId: string): Promise<void> { return this.run((hs) => hs.removeDriver(driverId)); }
-  findNearestDrivers(q: NearestDriversQuery): Promise<NearbyDriver[]> { return this.run((hs) => hs.findNearestDrivers(q)); }
-  getDriverPosition(driverId: string): Promise<DriverPosition | null> { return this.run((hs) => hs.getDriverPosition(driverId)); }
-  setDriverAvailability(driverId: string, available: boolean): Promise<void> { return this.run((hs) => hs.setDriverAvailability(driverId, available)); }
-  touchPresence(key: string, ttlMs: number): Promise<void> { return this.run((hs) => hs.touchPresence(key, ttlMs)); }
-  isPresent(key: string): Promise<boolean> { return this.run((hs) => hs.isPresent(key)); }
-  incrementWindowCounter(key: string, windowMs: number): Promise<number> { return this.run((hs) => hs.incrementWindowCounter(key, windowMs)); }
-  readWindowCounter(key: string, windowMs: number): Promise<number> { return this.run((hs) => hs.readWindowCounter(key, windowMs)); }
-  setValue(key: string, value: string, ttlMs?: number): Promise<void> { return this.run((hs) => hs.setValue(key, value, ttlMs)); }
-  getValue(key: string): Promise<string | null> { return this.run((hs) => hs.getValue(key)); }
-  deleteValue(key: string): Promise<void> { return this.run((hs) => hs.deleteValue(key)); }
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> { return this.run((hs) => hs.setIfAbsent(key, value, ttlMs)); }
-  increment(key: string, ttlMs?: number): Promise<number> { return this.run((hs) => hs.increment(key, ttlMs)); }
-  appendToList(key: string, value: string, opts: { maxLength: number; ttlMs?: number }): Promise<void> { return this.run((hs) => hs.appendToList(key, value, opts)); }
-  readList(key: string): Promise<string[]> { return this.run((hs) => hs.readList(key)); }
+  upsertDriverPosition(p: DriverPositionInput): Promise<void> {
+    return this.run((hs) => hs.upsertDriverPosition(p));
+  }
+  removeDriver(driverId: string): Promise<void> {
+    return this.run((hs) => hs.removeDriver(driverId));
+  }
+  findNearestDrivers(q: NearestDriversQuery): Promise<NearbyDriver[]> {
+    return this.run((hs) => hs.findNearestDrivers(q));
+  }
+  getDriverPosition(driverId: string): Promise<DriverPosition | null> {
+    return this.run((hs) => hs.getDriverPosition(driverId));
+  }
+  setDriverAvailability(driverId: string, available: boolean): Promise<void> {
+    return this.run((hs) => hs.setDriverAvailability(driverId, available));
+  }
+  touchPresence(key: string, ttlMs: number): Promise<void> {
+    return this.run((hs) => hs.touchPresence(key, ttlMs));
+  }
+  isPresent(key: string): Promise<boolean> {
+    return this.run((hs) => hs.isPresent(key));
+  }
+  incrementWindowCounter(key: string, windowMs: number): Promise<number> {
+    return this.run((hs) => hs.incrementWindowCounter(key, windowMs));
+  }
+  readWindowCounter(key: string, windowMs: number): Promise<number> {
+    return this.run((hs) => hs.readWindowCounter(key, windowMs));
+  }
+  setValue(key: string, value: string, ttlMs?: number): Promise<void> {
+    return this.run((hs) => hs.setValue(key, value, ttlMs));
+  }
+  getValue(key: string): Promise<string | null> {
+    return this.run((hs) => hs.getValue(key));
+  }
+  deleteValue(key: string): Promise<void> {
+    return this.run((hs) => hs.deleteValue(key));
+  }
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.run((hs) => hs.setIfAbsent(key, value, ttlMs));
+  }
+  increment(key: string, ttlMs?: number): Promise<number> {
+    return this.run((hs) => hs.increment(key, ttlMs));
+  }
+  appendToList(key: string, value: string, opts: { maxLength: number; ttlMs?: number }): Promise<void> {
+    return this.run((hs) => hs.appendToList(key, value, opts));
+  }
+  readList(key: string): Promise<string[]> {
+    return this.run((hs) => hs.readList(key));
+  }
 
   health(): HotStateHealth {
     return this.shared.health();
@@ -77,7 +116,9 @@ export class FailoverHotState implements HotState {
 /** Connection-level failures (as opposed to a bad argument, which must still surface). */
 function isConnectionError(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|max retries|Stream isn't writeable|transaction aborted/i.test(message);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|max retries|Stream isn't writeable|transaction aborted/i.test(
+    message,
+  );
 }
 
 /** Wraps a shared (Redis) adapter with the memory fallback; the memory adapter needs none. */

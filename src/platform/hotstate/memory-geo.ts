@@ -117,7 +117,15 @@ function scanCell(cell: Entry[], s: Search): void {
 }
 
 function toNearby({ e, d }: Candidate): NearbyDriver {
-  return { driverId: e.driverId, lat: e.lat, lng: e.lng, heading: e.heading, vehicleClass: e.vehicleClass, distanceM: d, at: e.at };
+  return {
+    driverId: e.driverId,
+    lat: e.lat,
+    lng: e.lng,
+    heading: e.heading,
+    vehicleClass: e.vehicleClass,
+    distanceM: d,
+    at: e.at,
+  };
 }
 
 function toPosition(e: Entry): DriverPosition {
@@ -137,8 +145,13 @@ export class GridGeoIndex {
   upsert(p: DriverPositionInput): void {
     const cell = cellKey(latCell(p.lat), lngCell(p.lng));
     const fields = {
-      lat: p.lat, lng: p.lng, cosLat: Math.cos(p.lat * RAD),
-      heading: p.heading ?? null, vehicleClass: p.vehicleClass, available: p.available, at: p.at,
+      lat: p.lat,
+      lng: p.lng,
+      cosLat: Math.cos(p.lat * RAD),
+      heading: p.heading ?? null,
+      vehicleClass: p.vehicleClass,
+      available: p.available,
+      at: p.at,
     };
     const existing = this.byId.get(p.driverId);
     if (existing) {
@@ -175,8 +188,13 @@ export class GridGeoIndex {
     if (q.limit === 0 || this.byId.size === 0) return [];
     const span = searchSpan(q.lat, q.radiusM);
     const search: Search = {
-      q, cosLat: Math.cos(q.lat * RAD), accept: makeDriverFilter(q, now),
-      maxM: q.radiusM, maxTerm: metersToTerm(q.radiusM) * TERM_LOOSENESS, maxLatDeg: latBandDeg(q.radiusM), found: [],
+      q,
+      cosLat: Math.cos(q.lat * RAD),
+      accept: makeDriverFilter(q, now),
+      maxM: q.radiusM,
+      maxTerm: metersToTerm(q.radiusM) * TERM_LOOSENESS,
+      maxLatDeg: latBandDeg(q.radiusM),
+      found: [],
     };
     if ((2 * span.dy + 1) * (span.dxHi - span.dxLo + 1) > this.byId.size) this.scanAll(search);
     else this.scanRings(search, span);

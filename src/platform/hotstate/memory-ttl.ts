@@ -54,7 +54,10 @@ export class TtlStore {
     const current = entry ? Number(entry.value) : 0;
     if (!Number.isSafeInteger(current)) throw new TypeError(`value at ${key} is not an integer`);
     const next = current + 1;
-    this.entries.set(key, { value: String(next), expiresAt: ttlMs === undefined ? (entry?.expiresAt ?? Infinity) : this.now() + ttlMs });
+    this.entries.set(key, {
+      value: String(next),
+      expiresAt: ttlMs === undefined ? (entry?.expiresAt ?? Infinity) : this.now() + ttlMs,
+    });
     return next;
   }
 

@@ -52,11 +52,26 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     hotstateUpsertDriver(
       ...args: [
-        driverKey: string, allKey: string, classKey: string,
-        id: string, geoLng: number, lat: number, heading: string, vehicleClass: string, available: string, at: number, classKeyPrefix: string, lng: number,
+        driverKey: string,
+        allKey: string,
+        classKey: string,
+        id: string,
+        geoLng: number,
+        lat: number,
+        heading: string,
+        vehicleClass: string,
+        available: string,
+        at: number,
+        classKeyPrefix: string,
+        lng: number,
       ]
     ): Result<number, Context>;
-    hotstateRemoveDriver(driverKey: string, allKey: string, id: string, classKeyPrefix: string): Result<number, Context>;
+    hotstateRemoveDriver(
+      driverKey: string,
+      allKey: string,
+      id: string,
+      classKeyPrefix: string,
+    ): Result<number, Context>;
     hotstateSetAvailability(driverKey: string, available: string): Result<number, Context>;
   }
 }
@@ -76,7 +91,15 @@ interface Hit {
 function parseDriver(driverId: string, f: Array<string | null>): DriverPosition | null {
   const [lat, lng, h, c, a, t] = f;
   if (lat == null || lng == null || c == null || t == null) return null; // removed between search and read
-  return { driverId, lat: Number(lat), lng: Number(lng), heading: h ? Number(h) : null, vehicleClass: c, available: a === '1', at: Number(t) };
+  return {
+    driverId,
+    lat: Number(lat),
+    lng: Number(lng),
+    heading: h ? Number(h) : null,
+    vehicleClass: c,
+    available: a === '1',
+    at: Number(t),
+  };
 }
 
 export class RedisGeoIndex {
@@ -104,8 +127,18 @@ export class RedisGeoIndex {
   async upsert(p: DriverPositionInput): Promise<void> {
     const heading = p.heading == null ? '' : String(p.heading);
     await this.redis.hotstateUpsertDriver(
-      this.driverKey(p.driverId), this.allKey, this.classPrefix + p.vehicleClass,
-      p.driverId, geoLng(p.lng), p.lat, heading, p.vehicleClass, p.available ? '1' : '0', p.at, this.scriptClassPrefix, p.lng,
+      this.driverKey(p.driverId),
+      this.allKey,
+      this.classPrefix + p.vehicleClass,
+      p.driverId,
+      geoLng(p.lng),
+      p.lat,
+      heading,
+      p.vehicleClass,
+      p.available ? '1' : '0',
+      p.at,
+      this.scriptClassPrefix,
+      p.lng,
     );
   }
 
@@ -141,7 +174,16 @@ export class RedisGeoIndex {
       for (const d of drivers) {
         if (d === null || !accept(d)) continue;
         const distanceM = haversineM(q.lat, q.lng, d.lat, d.lng);
-        if (distanceM <= q.radiusM && distanceM < cutoff) found.push({ driverId: d.driverId, lat: d.lat, lng: d.lng, heading: d.heading, vehicleClass: d.vehicleClass, distanceM, at: d.at });
+        if (distanceM <= q.radiusM && distanceM < cutoff)
+          found.push({
+            driverId: d.driverId,
+            lat: d.lat,
+            lng: d.lng,
+            heading: d.heading,
+            vehicleClass: d.vehicleClass,
+            distanceM,
+            at: d.at,
+          });
       }
       if (found.length >= q.limit || !truncated) return found.sort(compareNearby).slice(0, q.limit);
       count *= WIDEN_FACTOR;
@@ -152,7 +194,17 @@ export class RedisGeoIndex {
     const key = q.vehicleClass === undefined ? this.allKey : this.classPrefix + q.vehicleClass;
     // The slack keeps drivers exactly on the radius that the geohash rounding would push just outside.
     const raw = (await this.redis.geosearch(
-      key, 'FROMLONLAT', geoLng(q.lng), q.lat, 'BYRADIUS', q.radiusM + GEO_SLACK_M, 'm', 'ASC', 'COUNT', count, 'WITHDIST',
+      key,
+      'FROMLONLAT',
+      geoLng(q.lng),
+      q.lat,
+      'BYRADIUS',
+      q.radiusM + GEO_SLACK_M,
+      'm',
+      'ASC',
+      'COUNT',
+      count,
+      'WITHDIST',
     )) as Array<[string, string]>;
     return raw.map(([id, dist]) => ({ id, dist: Number(dist) }));
   }

@@ -24,7 +24,8 @@ async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextCo
   const raw = request.headers[API_KEY_HEADER];
   const check = async () => {
     if (typeof raw !== 'string' || !verify) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid API key');
-    if (request.headers.authorization) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send either a bearer token or an API key, not both');
+    if (request.headers.authorization)
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send either a bearer token or an API key, not both');
     return verify(raw);
   };
   if (!cfg?.auth) {
@@ -37,7 +38,8 @@ async function authenticateApiKey(request: FastifyRequest, cfg: FastifyContextCo
   const key = await check();
   request.apiKey = key;
   if (!cfg.apiKeyScope) throw new AppError(ErrorCode.FORBIDDEN, 'This route does not accept API keys');
-  if (!key.scopes.includes(cfg.apiKeyScope)) throw new AppError(ErrorCode.FORBIDDEN, `API key lacks scope ${cfg.apiKeyScope}`);
+  if (!key.scopes.includes(cfg.apiKeyScope))
+    throw new AppError(ErrorCode.FORBIDDEN, `API key lacks scope ${cfg.apiKeyScope}`);
 }
 
 export interface AuthHookDeps {
@@ -49,7 +51,8 @@ export interface AuthHookDeps {
 
 async function checkCredentials(request: FastifyRequest, deps: AuthHookDeps) {
   const required = request.routeOptions.config?.auth;
-  if (request.headers[API_KEY_HEADER] !== undefined) return authenticateApiKey(request, request.routeOptions.config, deps);
+  if (request.headers[API_KEY_HEADER] !== undefined)
+    return authenticateApiKey(request, request.routeOptions.config, deps);
   if (!required) {
     // Public route: a token is optional, but a bad one is still not trusted (and still counts as a failure).
     request.user = await authenticate(request, deps.verify).catch(async () => {
@@ -82,7 +85,8 @@ export function installAuth(app: FastifyInstance, deps: AuthHookDeps) {
     try {
       await checkCredentials(request, deps);
     } catch (err) {
-      if (presented && err instanceof AppError && err.code === ErrorCode.UNAUTHENTICATED) await deps.failures.recordFailure(request.ip);
+      if (presented && err instanceof AppError && err.code === ErrorCode.UNAUTHENTICATED)
+        await deps.failures.recordFailure(request.ip);
       throw err;
     }
   });

@@ -33,16 +33,25 @@ export function decodeCursor(cursor: string | undefined): DecodedCursor | undefi
   if (!cursor) return undefined;
   const [at = '', id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at);
-  const calendarDate = ISO_UTC.test(at) && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString().slice(0, 19) === at.slice(0, 19);
+  const calendarDate =
+    ISO_UTC.test(at) && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString().slice(0, 19) === at.slice(0, 19);
   if (!id || extra !== undefined || !UUID.test(id) || !calendarDate) {
-    throw new AppError(ErrorCode.VALIDATION_ERROR, 'Invalid cursor', [{ field: 'query.cursor', message: 'not a cursor from this API' }]);
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor from this API' },
+    ]);
   }
   return { createdAt, at, id };
 }
 
 /** Splits an over-fetched page (limit + 1 rows) into the page and the next cursor. */
-export function pageOf<T extends { created_at: Date; id: string; created_at_exact?: string }>(rows: T[], limit: number) {
+export function pageOf<T extends { created_at: Date; id: string; created_at_exact?: string }>(
+  rows: T[],
+  limit: number,
+) {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.created_at_exact ?? last.created_at, last.id) : null };
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at_exact ?? last.created_at, last.id) : null,
+  };
 }

@@ -32,7 +32,8 @@ export function toAppError(error: unknown): AppError {
     return new AppError(ErrorCode.VALIDATION_ERROR, 'Malformed JSON body');
   }
   const mapped = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return new AppError(mapped, mapped === ErrorCode.PAYLOAD_TOO_LARGE ? 'Body exceeds 100 KB' : 'Bad request');
+  if (mapped)
+    return new AppError(mapped, mapped === ErrorCode.PAYLOAD_TOO_LARGE ? 'Body exceeds 100 KB' : 'Bad request');
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError(ErrorCode.VALIDATION_ERROR, 'Bad request');
   }
@@ -64,6 +65,10 @@ export function installErrorHandling(app: FastifyInstance) {
     return sendError(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new AppError(ErrorCode.NOT_FOUND, `Route ${request.method} ${request.url.split('?')[0]} not found`)),
+    sendError(
+      request,
+      reply,
+      new AppError(ErrorCode.NOT_FOUND, `Route ${request.method} ${request.url.split('?')[0]} not found`),
+    ),
   );
 }

@@ -9,7 +9,10 @@ import type { LimiterFactory } from './rate-limit.js';
  * signature check). Successes are not counted.
  */
 export class IpFailureLimit {
-  constructor(private readonly limiter: RateLimiterAbstract, private readonly opts: { points: number; disabled: boolean }) {}
+  constructor(
+    private readonly limiter: RateLimiterAbstract,
+    private readonly opts: { points: number; disabled: boolean },
+  ) {}
 
   /** 429 when the IP has used up its failures. */
   async assertAllowed(ip: string): Promise<void> {
@@ -17,7 +20,12 @@ export class IpFailureLimit {
     const res = await this.limiter.get(ip);
     if (res && res.consumedPoints >= this.opts.points) {
       const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many failed authentication attempts', { retryAfter }, { 'retry-after': String(retryAfter) });
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        'Too many failed authentication attempts',
+        { retryAfter },
+        { 'retry-after': String(retryAfter) },
+      );
     }
   }
 
@@ -31,6 +39,12 @@ export class IpFailureLimit {
 const FAILURE_WINDOW_S = 60;
 
 /** An IP failure budget from the app's one limiter factory (shared across nodes when Redis is there). */
-export function ipFailureLimit(factory: LimiterFactory, opts: { name: 'authFailures' | 'metricsAuth'; perMinute: number; disabled: boolean }): IpFailureLimit {
-  return new IpFailureLimit(factory(opts.name, opts.perMinute, FAILURE_WINDOW_S), { points: opts.perMinute, disabled: opts.disabled });
+export function ipFailureLimit(
+  factory: LimiterFactory,
+  opts: { name: 'authFailures' | 'metricsAuth'; perMinute: number; disabled: boolean },
+): IpFailureLimit {
+  return new IpFailureLimit(factory(opts.name, opts.perMinute, FAILURE_WINDOW_S), {
+    points: opts.perMinute,
+    disabled: opts.disabled,
+  });
 }

@@ -22,6 +22,9 @@ export function installHttpMetrics(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
     // The pattern (/api/v1/trips/:id), never the URL: ids in a label would make it unbounded.
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    httpRequestSeconds.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    httpRequestSeconds.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 }

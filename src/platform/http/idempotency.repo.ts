@@ -37,10 +37,20 @@ export async function claimKey(
     .insertInto('idempotency_keys')
     .values({ scope: args.scope, key: args.key, request_hash: args.requestHash, state: 'in_flight' })
     .onConflict((oc) =>
-      oc.columns(['scope', 'key']).doUpdateSet({ request_hash: args.requestHash, state: 'in_flight', locked_at: sql`now()`, created_at: sql`now()` })
+      oc
+        .columns(['scope', 'key'])
+        .doUpdateSet({
+          request_hash: args.requestHash,
+          state: 'in_flight',
+          locked_at: sql`now()`,
+          created_at: sql`now()`,
+        })
         .where((eb) =>
           eb.or([
-            eb.and([eb('idempotency_keys.state', '=', 'in_flight'), eb('idempotency_keys.locked_at', '<', sql<Date>`now() - make_interval(secs => ${args.staleAfterS})`)]),
+            eb.and([
+              eb('idempotency_keys.state', '=', 'in_flight'),
+              eb('idempotency_keys.locked_at', '<', sql<Date>`now() - make_interval(secs => ${args.staleAfterS})`),
+            ]),
             eb('idempotency_keys.created_at', '<', sql<Date>`now() - make_interval(secs => ${args.ttlS})`),
           ]),
         ),
@@ -55,7 +65,16 @@ export async function claimKey(
     .where('key', '=', args.key)
     .executeTakeFirst();
   // Deleted between our insert and select (cleanup raced us): treat as claimable next time.
-  return existing ?? { request_hash: args.requestHash, state: 'in_flight', response_status: null, response_body: null, locked_at: new Date(), created_at: new Date() };
+  return (
+    existing ?? {
+      request_hash: args.requestHash,
+      state: 'in_flight',
+      response_status: null,
+      response_body: null,
+      locked_at: new Date(),
+      created_at: new Date(),
+    }
+  );
 }
 
 export async function completeKey(db: DbHandle, args: { scope: string; key: string; status: number; body: string }) {

@@ -48,7 +48,13 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
     if (!key) return;
     const scope = request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
     const hash = requestHash(request);
-    const existing = await claimKey(db, { scope, key, requestHash: hash, staleAfterS: STALE_IN_FLIGHT_S, ttlS: IDEMPOTENCY_TTL_S });
+    const existing = await claimKey(db, {
+      scope,
+      key,
+      requestHash: hash,
+      staleAfterS: STALE_IN_FLIGHT_S,
+      ttlS: IDEMPOTENCY_TTL_S,
+    });
     if (!existing) {
       request.idempotencyClaim = { scope, key };
       return;
@@ -57,7 +63,10 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
       throw new AppError(ErrorCode.IDEMPOTENCY_MISMATCH, 'Idempotency-Key was used with a different request');
     }
     if (existing.state === 'in_flight') {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_IN_USE, 'A request with this Idempotency-Key is still being processed');
+      throw new AppError(
+        ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+        'A request with this Idempotency-Key is still being processed',
+      );
     }
     void reply.header('idempotent-replay', 'true').header('content-type', 'application/json; charset=utf-8');
     return reply.code(existing.response_status ?? 200).send(existing.response_body ?? '');
@@ -68,7 +77,8 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
     if (!claim) return payload;
     request.idempotencyClaim = undefined;
     if (reply.statusCode >= 500) await releaseKey(db, claim).catch(() => {});
-    else await completeKey(db, { ...claim, status: reply.statusCode, body: typeof payload === 'string' ? payload : '' });
+    else
+      await completeKey(db, { ...claim, status: reply.statusCode, body: typeof payload === 'string' ? payload : '' });
     return payload;
   });
 }

@@ -25,14 +25,24 @@ const WINDOW_S = 60;
  * budget, `authFailures`/`metricsAuth` failed credentials per IP, `chat` per
  * sender and room, `login…`/`otp…` the lockouts (src/platform/failure-lockout.ts).
  */
-export type LimiterName = RateLimitName | 'apiKey' | 'authFailures' | 'metricsAuth' | 'chat' | 'loginAttempts' | 'loginStrikes' | 'otpAttempts' | 'otpStrikes';
+export type LimiterName =
+  | RateLimitName
+  | 'apiKey'
+  | 'authFailures'
+  | 'metricsAuth'
+  | 'chat'
+  | 'loginAttempts'
+  | 'loginStrikes'
+  | 'otpAttempts'
+  | 'otpStrikes';
 
 /** Builds a limiter for one named counter; one factory per app so every node counts in the same store. */
 export type LimiterFactory = (name: LimiterName, points: number, durationS: number) => RateLimiterAbstract;
 
 /** Limits shared by every node through Redis when a client is given, per process otherwise. */
 export function limiterFactory(opts: { redis?: Redis; keyPrefix: string }): LimiterFactory {
-  return (name, points, durationS) => makeLimiter({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}rl:${name}`, points, durationS });
+  return (name, points, durationS) =>
+    makeLimiter({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}rl:${name}`, points, durationS });
 }
 
 function setHeaders(reply: FastifyReply, limit: number, res: RateLimiterRes) {
@@ -58,7 +68,10 @@ interface Budget {
  * Per-IP limits (login, signup) still apply to a request carrying a key: a
  * key is no licence to guess passwords at 600/min.
  */
-export function installRateLimits(app: FastifyInstance, opts: { factory: LimiterFactory; disabled: boolean; apiKeyPoints: number }) {
+export function installRateLimits(
+  app: FastifyInstance,
+  opts: { factory: LimiterFactory; disabled: boolean; apiKeyPoints: number },
+) {
   const limiters = new Map<RateLimitName, RateLimiterAbstract>();
   for (const [name, rule] of Object.entries(RATE_LIMITS)) {
     limiters.set(name as RateLimitName, opts.factory(name as RateLimitName, rule.points, WINDOW_S));
@@ -89,6 +102,11 @@ async function consume(reply: FastifyReply, budget: Budget, headers: boolean) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     setHeaders(reply, budget.points, rejection);
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    throw new AppError(ErrorCode.RATE_LIMITED, 'Too many requests', { retryAfter }, { 'retry-after': String(retryAfter) });
+    throw new AppError(
+      ErrorCode.RATE_LIMITED,
+      'Too many requests',
+      { retryAfter },
+      { 'retry-after': String(retryAfter) },
+    );
   }
 }

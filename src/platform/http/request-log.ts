@@ -14,6 +14,14 @@ export function installRequestLog(app: FastifyInstance) {
     request.log.info({ method: request.method, route: routeOf(request) }, 'incoming request');
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, route: routeOf(request), statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
+    request.log.info(
+      {
+        method: request.method,
+        route: routeOf(request),
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
   });
 }

@@ -24,7 +24,13 @@ export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 41
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{8,128}$/;
 
-export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export interface HttpServerOptions {
   log: Logger;

@@ -36,9 +36,18 @@ function takeTraceCarrier(stored: unknown): { payload: unknown; carrier: Carrier
 export function tracedTask(name: string, task: Task): Task {
   return async (stored, helpers) => {
     const { payload, carrier } = takeTraceCarrier(stored);
-    const attributes = { 'messaging.system': 'graphile-worker', 'messaging.operation.type': 'process', 'smartline.job.id': helpers.job.id, 'smartline.job.attempt': helpers.job.attempts };
-    await inSpan(`job ${name}`, { kind: SpanKind.CONSUMER, parent: contextFromCarrier(carrier), attributes }, async () => {
-      await task(payload, helpers);
-    });
+    const attributes = {
+      'messaging.system': 'graphile-worker',
+      'messaging.operation.type': 'process',
+      'smartline.job.id': helpers.job.id,
+      'smartline.job.attempt': helpers.job.attempts,
+    };
+    await inSpan(
+      `job ${name}`,
+      { kind: SpanKind.CONSUMER, parent: contextFromCarrier(carrier), attributes },
+      async () => {
+        await task(payload, helpers);
+      },
+    );
   };
 }

@@ -41,12 +41,23 @@ export async function insertDeadLetter(
 ) {
   await q(db)
     .insertInto('dead_letters')
-    .values({ task: row.task, payload: JSON.stringify(row.payload), job_key: row.jobKey, attempts: row.attempts, last_error: row.lastError.slice(0, 2000) })
+    .values({
+      task: row.task,
+      payload: JSON.stringify(row.payload),
+      job_key: row.jobKey,
+      attempts: row.attempts,
+      last_error: row.lastError.slice(0, 2000),
+    })
     .execute();
 }
 
 export async function listDeadLetters(db: DbHandle, args: { limit: number; beforeId?: number }) {
-  let query = q(db).selectFrom('dead_letters').selectAll().where('requeued_at', 'is', null).orderBy('id', 'desc').limit(args.limit + 1);
+  let query = q(db)
+    .selectFrom('dead_letters')
+    .selectAll()
+    .where('requeued_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
   if (args.beforeId !== undefined) query = query.where('id', '<', args.beforeId);
   return query.execute();
 }
@@ -63,13 +74,19 @@ export async function markRequeued(db: DbHandle, id: number, adminId: string) {
 }
 
 export async function countOpenDeadLetters(db: DbHandle): Promise<number> {
-  const row = await q(db).selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('requeued_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await q(db)
+    .selectFrom('dead_letters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('requeued_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Latest graphile-worker migration applied to a worker schema (0 before any). */
 export async function workerSchemaRevision(db: DbHandle, workerSchema: string): Promise<number> {
-  const { rows } = await sql<{ id: number }>`SELECT coalesce(max(id), 0)::int AS id FROM ${sql.id(workerSchema)}.migrations`.execute(db);
+  const { rows } = await sql<{
+    id: number;
+  }>`SELECT coalesce(max(id), 0)::int AS id FROM ${sql.id(workerSchema)}.migrations`.execute(db);
   return rows[0]?.id ?? 0;
 }
 

@@ -69,7 +69,9 @@ export class JobQueue {
   /** process.exitCode before the runner started (graphile-worker may set it to 57, see recover). */
   private exitCodeBefore: typeof process.exitCode;
 
-  constructor(private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number }) {}
+  constructor(
+    private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number },
+  ) {}
 
   register<S extends z.ZodType>(def: TaskDefinition<S>, handler: TaskHandler<S>) {
     this.tasks.set(def.name, { def, handler: handler as TaskHandler });
@@ -77,13 +79,27 @@ export class JobQueue {
 
   /** Creates graphile-worker's schema (idempotent, locked by graphile-worker itself). */
   async prepare() {
-    await runMigrations({ pgPool: this.opts.pool, schema: this.opts.workerSchema, logger: workerLogger(this.opts.log) });
+    await runMigrations({
+      pgPool: this.opts.pool,
+      schema: this.opts.workerSchema,
+      logger: workerLogger(this.opts.log),
+    });
     this.revision = await workerSchemaRevision(this.opts.db, this.opts.workerSchema);
   }
 
-  async enqueue<S extends z.ZodType>(db: DbHandle, def: TaskDefinition<S>, payload: z.infer<S>, options: EnqueueOptions = {}) {
+  async enqueue<S extends z.ZodType>(
+    db: DbHandle,
+    def: TaskDefinition<S>,
+    payload: z.infer<S>,
+    options: EnqueueOptions = {},
+  ) {
     def.schema.parse(payload);
-    await insertJob(db, this.opts.workerSchema, { task: def.name, payload: withTraceCarrier(payload), maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, ...options });
+    await insertJob(db, this.opts.workerSchema, {
+      task: def.name,
+      payload: withTraceCarrier(payload),
+      maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      ...options,
+    });
   }
 
   async start() {
@@ -134,13 +150,19 @@ export class JobQueue {
         const ours = await this.undoForeignExitCode();
         const revision = await workerSchemaRevision(this.opts.db, this.opts.workerSchema);
         if (!ours || revision !== this.revision) {
-          this.opts.log.error({ revision, ours: this.revision }, 'job worker stopped: its schema was migrated by a newer version');
+          this.opts.log.error(
+            { revision, ours: this.revision },
+            'job worker stopped: its schema was migrated by a newer version',
+          );
           return;
         }
         this.opts.log.warn('job worker stopped by a migration notice for another schema; restarting');
         return await this.launch();
       } catch (err) {
-        this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'job worker restart failed; retrying');
+        this.opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'job worker restart failed; retrying',
+        );
         await sleep(RESTART_DELAY_MS);
       }
     }
@@ -169,7 +191,12 @@ export class JobQueue {
       if (!row) throw notFound('Dead letter');
       // The task's own attempt budget, as on first enqueue (add_job's default would be 25).
       const maxAttempts = this.tasks.get(row.task)?.def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      await insertJob(tx, this.opts.workerSchema, { task: row.task, payload: row.payload, jobKey: row.job_key ?? undefined, maxAttempts });
+      await insertJob(tx, this.opts.workerSchema, {
+        task: row.task,
+        payload: row.payload,
+        jobKey: row.job_key ?? undefined,
+        maxAttempts,
+      });
       return row;
     });
   }
@@ -196,7 +223,12 @@ export class JobQueue {
   }
 
   /** One attempt: 'ok', or 'dead_lettered' once out of attempts; any earlier failure is thrown for a retry. */
-  private async attempt(def: TaskDefinition, handler: TaskHandler, rawPayload: unknown, job: Job): Promise<'ok' | 'dead_lettered'> {
+  private async attempt(
+    def: TaskDefinition,
+    handler: TaskHandler,
+    rawPayload: unknown,
+    job: Job,
+  ): Promise<'ok' | 'dead_lettered'> {
     const log = this.opts.log.child({ task: def.name, jobId: job.id, attempt: job.attempts });
     try {
       const payload = def.schema.parse(rawPayload);
@@ -205,7 +237,13 @@ export class JobQueue {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (job.attempts >= job.max_attempts) {
-        await insertDeadLetter(this.opts.db, { task: def.name, payload: rawPayload, jobKey: job.key, attempts: job.attempts, lastError: message });
+        await insertDeadLetter(this.opts.db, {
+          task: def.name,
+          payload: rawPayload,
+          jobKey: job.key,
+          attempts: job.attempts,
+          lastError: message,
+        });
         jobsDeadLettered.inc({ task: def.name });
         log.error({ err: message }, 'job exhausted its attempts: dead-lettered');
         return 'dead_lettered'; // parked in dead_letters; do not let graphile-worker keep the failed row

@@ -21,10 +21,19 @@ export function installServerSpans(tracer: Tracer, ignore: (url: string) => bool
     if (ignore(req.url ?? '')) return original.call(this, event, ...args);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const method = req.method ?? 'GET';
-    const span = tracer.startSpan(method, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': method, 'url.path': (req.url ?? '/').split('?', 1)[0], 'url.scheme': 'http', 'network.protocol.version': req.httpVersion },
-    }, parent);
+    const span = tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': method,
+          'url.path': (req.url ?? '/').split('?', 1)[0],
+          'url.scheme': 'http',
+          'network.protocol.version': req.httpVersion,
+        },
+      },
+      parent,
+    );
     res.once('close', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -35,6 +44,7 @@ export function installServerSpans(tracer: Tracer, ignore: (url: string) => bool
   } as Emit;
   http.Server.prototype.emit = traced as typeof http.Server.prototype.emit;
   return () => {
-    if ((http.Server.prototype.emit as Emit) === traced) http.Server.prototype.emit = original as typeof http.Server.prototype.emit;
+    if ((http.Server.prototype.emit as Emit) === traced)
+      http.Server.prototype.emit = original as typeof http.Server.prototype.emit;
   };
 }

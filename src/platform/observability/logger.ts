@@ -44,7 +44,11 @@ function maskPhonesDeep(value: unknown, depth = 0): unknown {
 }
 
 /** `destination` defaults to stdout (tests capture lines with their own stream). */
-export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  base: Record<string, unknown> = {},
+  destination?: DestinationStream,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: 'smartline', ...base },

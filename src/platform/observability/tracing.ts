@@ -35,7 +35,10 @@ export function tracesUrl(endpoint: string): string {
  * no patched modules: no cost). `exporter` replaces OTLP (tests); `log`
  * receives the SDK's own warnings (an unreachable collector, a module loaded too early).
  */
-export async function startTracing(config: Config, opts: { exporter?: SpanExporter; log?: Logger } = {}): Promise<Tracing | undefined> {
+export async function startTracing(
+  config: Config,
+  opts: { exporter?: SpanExporter; log?: Logger } = {},
+): Promise<Tracing | undefined> {
   if (!tracingEnabled(config) && !opts.exporter) return undefined;
   if (opts.log) reportDiagnostics(opts.log);
   const { createAddHookMessageChannel } = await import('import-in-the-middle');
@@ -74,17 +77,23 @@ function reportDiagnostics(log: Logger) {
 }
 
 async function createProvider(config: Config, testExporter: SpanExporter | undefined) {
-  const { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = await import('@opentelemetry/sdk-trace-node');
+  const { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } =
+    await import('@opentelemetry/sdk-trace-node');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
   const spanProcessors = [];
   if (testExporter) spanProcessors.push(new SimpleSpanProcessor(testExporter));
   else if (config.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT) })));
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT) })),
+    );
   }
   // No endpoint and no test exporter: spans are still made (ids in logs, context into jobs) but go nowhere.
   return new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': config.OTEL_SERVICE_NAME, 'deployment.environment.name': config.NODE_ENV }),
+    resource: resourceFromAttributes({
+      'service.name': config.OTEL_SERVICE_NAME,
+      'deployment.environment.name': config.NODE_ENV,
+    }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.TRACING_SAMPLE_RATIO) }),
     spanProcessors,
   });

@@ -122,6 +122,10 @@ export const breakers = new BreakerRegistry();
  * breaker is open the call fails fast (error code EOPENBREAKER) without
  * touching the provider; after `resetTimeoutMs` one trial call is let through.
  */
-export function withBreaker<T>(name: string, fn: (signal: AbortSignal) => Promise<T>, opts: { timeoutMs: number }): Promise<T> {
+export function withBreaker<T>(
+  name: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+  opts: { timeoutMs: number },
+): Promise<T> {
   return breakers.run(name, fn, opts);
 }

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailMessage, EmailSender, PushMessage, PushSender, SendReceipt, SmsMessage, SmsSender, VoiceCall, VoiceCaller } from './types.js';
+import type {
+  EmailMessage,
+  EmailSender,
+  PushMessage,
+  PushSender,
+  SendReceipt,
+  SmsMessage,
+  SmsSender,
+  VoiceCall,
+  VoiceCaller,
+} from './types.js';
 
 /**
  * Development/test stand-ins used when no provider URL is configured: they

@@ -18,7 +18,11 @@ export class SmtpEmailSender implements EmailSender {
   private readonly transport: Transporter;
 
   constructor(opts: { url: string; from: string; timeoutMs: number }) {
-    const timeouts = { connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs, socketTimeout: opts.timeoutMs };
+    const timeouts = {
+      connectionTimeout: opts.timeoutMs,
+      greetingTimeout: opts.timeoutMs,
+      socketTimeout: opts.timeoutMs,
+    };
     this.transport = nodemailer.createTransport(opts.url, { ...timeouts, from: opts.from });
   }
 

@@ -9,13 +9,23 @@ export interface TwilioOptions {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 }
 
 /** Twilio-style REST: form-encoded POST under /2010-04-01/Accounts/{sid}/, HTTP basic auth. */
-async function postTwilio(provider: string, opts: TwilioOptions, resource: string, form: Record<string, string>, signal: AbortSignal) {
+async function postTwilio(
+  provider: string,
+  opts: TwilioOptions,
+  resource: string,
+  form: Record<string, string>,
+  signal: AbortSignal,
+) {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (opts.authToken) headers.authorization = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
+  if (opts.authToken)
+    headers.authorization = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
   const res = await postToProvider({
     provider,
     url: `${trimSlash(opts.baseUrl)}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}/${resource}`,
@@ -32,7 +42,13 @@ export class TwilioSmsSender implements SmsSender {
   constructor(private readonly opts: TwilioOptions) {}
 
   send(message: SmsMessage, signal: AbortSignal): Promise<SendReceipt> {
-    return postTwilio(this.name, this.opts, 'Messages.json', { To: message.to, From: this.opts.from, Body: message.body }, signal);
+    return postTwilio(
+      this.name,
+      this.opts,
+      'Messages.json',
+      { To: message.to, From: this.opts.from, Body: message.body },
+      signal,
+    );
   }
 }
 

@@ -2,7 +2,14 @@ import type { Socket } from 'socket.io';
 import { ErrorCode } from '../errors.js';
 import type { FeatureFlags } from '../flags.js';
 import type { Logger } from '../observability/logger.js';
-import { ackError, ackOk, toAckError, validationDetails, type AckReply, type SocketEventRegistry } from './event-registry.js';
+import {
+  ackError,
+  ackOk,
+  toAckError,
+  validationDetails,
+  type AckReply,
+  type SocketEventRegistry,
+} from './event-registry.js';
 import type { LegacyUsageLog } from './legacy.js';
 import { SOCKET_ERROR, notifySocket, type SessionManager } from './sessions.js';
 import type { SocketLimits } from './socket-limits.js';
@@ -42,12 +49,18 @@ export class SocketDispatcher {
     const started = performance.now();
     const label = this.deps.registry.labelOf(event);
     // One span per client event (name bounded by the registry), so its DB/Redis calls and logs share a trace.
-    const reply = await inSpan(`socket ${label}`, { kind: SpanKind.SERVER, attributes: { 'smartline.socket.event': label } }, async (span) => {
-      const result = await this.run(socket, event, args[0]).catch((err: unknown) => toAckError(err, this.deps.log, event));
-      span?.setAttribute('smartline.ack.code', result.ok ? 'ok' : result.error.code);
-      if (!result.ok && result.error.code === ErrorCode.INTERNAL) span?.setStatus({ code: SpanStatusCode.ERROR });
-      return result;
-    });
+    const reply = await inSpan(
+      `socket ${label}`,
+      { kind: SpanKind.SERVER, attributes: { 'smartline.socket.event': label } },
+      async (span) => {
+        const result = await this.run(socket, event, args[0]).catch((err: unknown) =>
+          toAckError(err, this.deps.log, event),
+        );
+        span?.setAttribute('smartline.ack.code', result.ok ? 'ok' : result.error.code);
+        if (!result.ok && result.error.code === ErrorCode.INTERNAL) span?.setStatus({ code: SpanStatusCode.ERROR });
+        return result;
+      },
+    );
     socketEvents.inc({ event: label, code: reply.ok ? 'ok' : reply.error.code });
     socketHandlerSeconds.observe({ event: label }, (performance.now() - started) / 1000);
     if (ack) ack(reply);
@@ -58,19 +71,27 @@ export class SocketDispatcher {
   private async run(socket: Socket, event: string, payload: unknown): Promise<AckReply> {
     const { registry, limits, flags } = this.deps;
     const verdict = await limits.event(socket.id);
-    if (!verdict.allowed) return ackError(ErrorCode.RATE_LIMITED, 'Too many events', { retryAfter: verdict.retryAfterS });
+    if (!verdict.allowed)
+      return ackError(ErrorCode.RATE_LIMITED, 'Too many events', { retryAfter: verdict.retryAfterS });
     const resolved = registry.resolve(event, flags.isOn('LEGACY_EVENTS'));
     if (!resolved) return ackError(ErrorCode.VALIDATION_ERROR, `Unknown event "${event}"`);
     const { def, legacy } = resolved;
     const user = await this.deps.sessions.current(socket);
     if (legacy) {
-      this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), { socketId: socket.id, userId: user.id, event, replacement: def.name });
+      this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), {
+        socketId: socket.id,
+        userId: user.id,
+        event,
+        replacement: def.name,
+      });
     }
-    if (def.roles && !def.roles.includes(user.role)) return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
+    if (def.roles && !def.roles.includes(user.role))
+      return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
     // Same rule as HTTP bodies: text Postgres cannot store is a VALIDATION_ERROR ack, not INTERNAL from the handler's SQL.
     assertStorableText({ payload });
     const parsed = def.schema.safeParse(payload ?? {});
-    if (!parsed.success) return ackError(ErrorCode.VALIDATION_ERROR, 'Invalid payload', validationDetails(parsed.error));
+    if (!parsed.success)
+      return ackError(ErrorCode.VALIDATION_ERROR, 'Invalid payload', validationDetails(parsed.error));
     try {
       return ackOk(await def.handle({ socket, user, log: this.deps.log }, parsed.data));
     } catch (err) {

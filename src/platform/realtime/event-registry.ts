@@ -16,8 +16,7 @@ export interface SocketEventContext {
 
 /** API.md: every client event is answered `{ok:true, data}` or `{ok:false, error:{code, message}}`. */
 export type AckReply =
-  | { ok: true; data: unknown }
-  | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+  { ok: true; data: unknown } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 export interface SocketEventDefinition<S extends z.ZodType = z.ZodType> {
   name: string;

@@ -65,11 +65,19 @@ export class SocketGateway implements RealtimeEmitter {
   private readonly legacy: LegacyUsageLog;
   private readonly stopSessionWatch: () => void;
 
-  private constructor(private readonly opts: GatewayOptions, private readonly redis: Redis | undefined) {
+  private constructor(
+    private readonly opts: GatewayOptions,
+    private readonly redis: Redis | undefined,
+  ) {
     const { config, log } = opts;
     this.roomLog = new RoomLog(opts.hotState);
     this.legacy = new LegacyUsageLog(log);
-    this.sessions = new SessionManager({ maxPerUser: config.SOCKET_MAX_PER_USER, warningMs: config.SOCKET_TOKEN_WARNING_S * 1000, guard: opts.guard, log });
+    this.sessions = new SessionManager({
+      maxPerUser: config.SOCKET_MAX_PER_USER,
+      warningMs: config.SOCKET_TOKEN_WARNING_S * 1000,
+      guard: opts.guard,
+      log,
+    });
     this.stopSessionWatch = opts.guard.onChange((sessionId) => void this.sessions.recheck(sessionId));
     const ns = redisNamespace(config.DB_SCHEMA);
     this.io = new Server(opts.httpServer, {
@@ -81,13 +89,34 @@ export class SocketGateway implements RealtimeEmitter {
       allowRequest: originFilter(config.CORS_ORIGINS),
       // Recovered sockets run the handshake again: an expired token must not ride a recovery.
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
-      ...(redis ? { adapter: createAdapter(redis, { blockTimeInMs: ADAPTER_BLOCK_MS, streamName: `${ns}socket.io`, channelPrefix: `${ns}socket.io`, sessionKeyPrefix: `${ns}sio:session:` }) } : {}),
+      ...(redis
+        ? {
+            adapter: createAdapter(redis, {
+              blockTimeInMs: ADAPTER_BLOCK_MS,
+              streamName: `${ns}socket.io`,
+              channelPrefix: `${ns}socket.io`,
+              sessionKeyPrefix: `${ns}sio:session:`,
+            }),
+          }
+        : {}),
     });
     const limits = new SocketLimits(
-      { connectsPerIpPerMin: config.SOCKET_CONNECTS_PER_IP_PER_MIN, eventsPer10s: config.SOCKET_EVENTS_PER_10S, disabled: config.RATE_LIMITS_DISABLED, keyPrefix: ns },
+      {
+        connectsPerIpPerMin: config.SOCKET_CONNECTS_PER_IP_PER_MIN,
+        eventsPer10s: config.SOCKET_EVENTS_PER_10S,
+        disabled: config.RATE_LIMITS_DISABLED,
+        keyPrefix: ns,
+      },
       redis,
     );
-    const dispatcher = new SocketDispatcher({ registry: this.events, limits, sessions: this.sessions, legacy: this.legacy, flags: opts.flags, log });
+    const dispatcher = new SocketDispatcher({
+      registry: this.events,
+      limits,
+      sessions: this.sessions,
+      legacy: this.legacy,
+      flags: opts.flags,
+      log,
+    });
     this.io.use(authenticateHandshake({ verify: opts.verify, limits, log }));
     this.io.on('connection', (socket) => this.onConnection(socket, dispatcher));
     this.events.register(this.sessions.refreshEvent(opts.verify));
@@ -154,7 +183,9 @@ export class SocketGateway implements RealtimeEmitter {
   }
 
   toRoom(room: string, event: string, payload: Record<string, unknown>, opts: EmitOptions = {}): void {
-    this.publish(room, event, payload, opts).catch((err: unknown) => this.opts.log.warn({ err, room, event }, 'socket emit failed'));
+    this.publish(room, event, payload, opts).catch((err: unknown) =>
+      this.opts.log.warn({ err, room, event }, 'socket emit failed'),
+    );
   }
 
   /** The room's last `seq`, for clients that join and want to know where they start. */
@@ -166,7 +197,12 @@ export class SocketGateway implements RealtimeEmitter {
     this.target().in(userRoom(userId)).socketsJoin(room);
   }
 
-  private async publish(room: string, event: string, payload: Record<string, unknown>, opts: EmitOptions): Promise<void> {
+  private async publish(
+    room: string,
+    event: string,
+    payload: Record<string, unknown>,
+    opts: EmitOptions,
+  ): Promise<void> {
     const seq = await this.roomLog.nextSeq(room);
     const message = { ...payload, room, seq };
     let op = this.target().to(room);

@@ -27,10 +27,21 @@ export interface SocketData {
 
 /** Same trust as Fastify's `trustProxy` (loopback, link-local, private ranges): only such hops may name the client. */
 const TRUSTED_PROXIES = new BlockList();
-for (const [net, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16]] as const) {
+for (const [net, prefix] of [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+] as const) {
   TRUSTED_PROXIES.addSubnet(net, prefix, 'ipv4');
 }
-for (const [net, prefix] of [['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) TRUSTED_PROXIES.addSubnet(net, prefix, 'ipv6');
+for (const [net, prefix] of [
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const)
+  TRUSTED_PROXIES.addSubnet(net, prefix, 'ipv6');
 
 function isTrusted(address: string): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -46,7 +57,10 @@ function isTrusted(address: string): boolean {
 export function clientIp(socket: Pick<Socket, 'handshake'>): string {
   let ip = socket.handshake.address;
   const header = socket.handshake.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   while (isTrusted(ip) && hops.length > 0) ip = hops.pop()!;
   return ip;
 }
@@ -55,10 +69,16 @@ function toConnectError(err: unknown, log: Logger): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof AppError) {
     if (err.code === ErrorCode.UNAUTHENTICATED) return new ConnectError({ code: err.code, message: err.message });
-    if (err.code === ErrorCode.SERVICE_UNAVAILABLE) return new ConnectError({ code: err.code, message: err.message, retryAfter: 5 });
+    if (err.code === ErrorCode.SERVICE_UNAVAILABLE)
+      return new ConnectError({ code: err.code, message: err.message, retryAfter: 5 });
   }
   // The session check could not reach Postgres: the client should retry, not re-login.
-  if (isDatabaseUnavailable(err)) return new ConnectError({ code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Service temporarily unavailable', retryAfter: 5 });
+  if (isDatabaseUnavailable(err))
+    return new ConnectError({
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      message: 'Service temporarily unavailable',
+      retryAfter: 5,
+    });
   log.error({ err }, 'socket handshake failed');
   return new ConnectError({ code: ErrorCode.INTERNAL, message: 'Internal error' });
 }
@@ -73,7 +93,11 @@ export function authenticateHandshake(deps: { verify: TokenVerifier; limits: Soc
     try {
       const verdict = await deps.limits.connect(clientIp(socket));
       if (!verdict.allowed) {
-        throw new ConnectError({ code: ErrorCode.RATE_LIMITED, message: 'Too many connection attempts', retryAfter: verdict.retryAfterS });
+        throw new ConnectError({
+          code: ErrorCode.RATE_LIMITED,
+          message: 'Too many connection attempts',
+          retryAfter: verdict.retryAfterS,
+        });
       }
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {

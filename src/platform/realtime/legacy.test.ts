@@ -9,13 +9,22 @@ test('legacy use is logged at WARN once per connection and event, with the sunse
   const usage = new LegacyUsageLog(log);
   const connA = new Set<string>();
   const connB = new Set<string>();
-  const use = (seen: Set<string>, socketId: string, event: string) => usage.incoming(seen, { socketId, userId: 'u', event, replacement: 'driver:location_update' });
+  const use = (seen: Set<string>, socketId: string, event: string) =>
+    usage.incoming(seen, { socketId, userId: 'u', event, replacement: 'driver:location_update' });
   use(connA, 'a', 'location:update');
   use(connA, 'a', 'location:update');
   use(connA, 'a', 'mechanic:location_update');
   use(connB, 'b', 'location:update');
   usage.outgoing('chat:message', 'newMessage');
   usage.outgoing('chat:message', 'newMessage');
-  assert.deepEqual(lines.map(([o]) => [o.socketId ?? '-', o.event]), [['a', 'location:update'], ['a', 'mechanic:location_update'], ['b', 'location:update'], ['-', 'chat:message']]);
+  assert.deepEqual(
+    lines.map(([o]) => [o.socketId ?? '-', o.event]),
+    [
+      ['a', 'location:update'],
+      ['a', 'mechanic:location_update'],
+      ['b', 'location:update'],
+      ['-', 'chat:message'],
+    ],
+  );
   assert.ok(lines.every(([o, msg]) => o.sunset === LEGACY_SUNSET && msg.includes(LEGACY_SUNSET)));
 });

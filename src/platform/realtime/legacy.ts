@@ -22,13 +22,19 @@ export class LegacyUsageLog {
   incoming(seen: Set<string>, ctx: { socketId: string; userId: string; event: string; replacement: string }): void {
     if (seen.has(ctx.event)) return;
     seen.add(ctx.event);
-    this.log.warn({ ...ctx, sunset: LEGACY_SUNSET }, `legacy socket event "${ctx.event}" used; it stops working after ${LEGACY_SUNSET}`);
+    this.log.warn(
+      { ...ctx, sunset: LEGACY_SUNSET },
+      `legacy socket event "${ctx.event}" used; it stops working after ${LEGACY_SUNSET}`,
+    );
   }
 
   /** Outgoing aliases go to rooms, not connections: logged once per node and name. */
   outgoing(event: string, legacyName: string): void {
     if (this.seenOutgoing.has(legacyName)) return;
     this.seenOutgoing.add(legacyName);
-    this.log.warn({ event, legacyName, sunset: LEGACY_SUNSET }, `legacy socket event "${legacyName}" emitted; it stops after ${LEGACY_SUNSET}`);
+    this.log.warn(
+      { event, legacyName, sunset: LEGACY_SUNSET },
+      `legacy socket event "${legacyName}" emitted; it stops after ${LEGACY_SUNSET}`,
+    );
   }
 }

@@ -18,7 +18,13 @@ describe('room log (seq + replay)', () => {
     assert.equal(await emit(log, 'trip:a', 'z'), 3);
     const replay = await log.since('trip:a', 1);
     assert.ok(replay.complete);
-    assert.deepEqual(replay.events.map((e) => [e.seq, e.event]), [[2, 'y'], [3, 'z']]);
+    assert.deepEqual(
+      replay.events.map((e) => [e.seq, e.event]),
+      [
+        [2, 'y'],
+        [3, 'z'],
+      ],
+    );
     assert.deepEqual(await log.since('trip:a', 3), { complete: true, seq: 3, events: [] });
     assert.equal((await log.since('trip:a', 0)).complete, true);
   });
@@ -31,7 +37,10 @@ describe('room log (seq + replay)', () => {
     await emit(log, 'r', 'trip:driver_location', true);
     const replay = await log.since('r', 0);
     assert.ok(replay.complete);
-    assert.deepEqual(replay.events.map((e) => e.seq), [2, 4]);
+    assert.deepEqual(
+      replay.events.map((e) => e.seq),
+      [2, 4],
+    );
   });
 
   test('a gap older than the log, or a seq from before a reset, is not replayable', async () => {

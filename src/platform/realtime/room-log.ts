@@ -18,9 +18,7 @@ export interface LoggedEvent {
   volatile?: boolean;
 }
 
-export type Replay =
-  | { complete: true; seq: number; events: LoggedEvent[] }
-  | { complete: false; seq: number };
+export type Replay = { complete: true; seq: number; events: LoggedEvent[] } | { complete: false; seq: number };
 
 const seqKey = (room: string) => `rt:seq:${room}`;
 const logKey = (room: string) => `rt:log:${room}`;
@@ -53,7 +51,10 @@ export class RoomLog {
   }
 
   async record(room: string, entry: LoggedEvent): Promise<void> {
-    await this.hotState.appendToList(logKey(room), JSON.stringify(entry), { maxLength: REPLAY_LOG_SIZE, ttlMs: ROOM_STATE_TTL_MS });
+    await this.hotState.appendToList(logKey(room), JSON.stringify(entry), {
+      maxLength: REPLAY_LOG_SIZE,
+      ttlMs: ROOM_STATE_TTL_MS,
+    });
   }
 
   async currentSeq(room: string): Promise<number> {

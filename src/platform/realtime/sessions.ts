@@ -142,15 +142,17 @@ export class SessionManager {
   /** A session ended or its user's access changed (this node or another): check its sockets here again. */
   async recheck(sessionId: string): Promise<void> {
     const sockets = [...(this.bySession.get(sessionId) ?? [])];
-    await Promise.all(sockets.map(async (socket) => {
-      try {
-        await this.current(socket);
-      } catch (err) {
-        if (this.state.get(socket)?.ended) return this.end(socket);
-        // Postgres unreachable: the socket's next event checks again.
-        this.settings.log.warn({ err, socketId: socket.id }, 'socket session re-check failed');
-      }
-    }));
+    await Promise.all(
+      sockets.map(async (socket) => {
+        try {
+          await this.current(socket);
+        } catch (err) {
+          if (this.state.get(socket)?.ended) return this.end(socket);
+          // Postgres unreachable: the socket's next event checks again.
+          this.settings.log.warn({ err, socketId: socket.id }, 'socket session re-check failed');
+        }
+      }),
+    );
   }
 
   private end(socket: Socket): void {
@@ -180,7 +182,9 @@ export class SessionManager {
   }
 
   private evict(socket: Socket): void {
-    notifySocket(socket, SOCKET_ERROR, { error: { code: ErrorCode.RATE_LIMITED, message: 'Too many connections for this user; the oldest is closed' } });
+    notifySocket(socket, SOCKET_ERROR, {
+      error: { code: ErrorCode.RATE_LIMITED, message: 'Too many connections for this user; the oldest is closed' },
+    });
     this.release(socket);
     socket.disconnect(true);
   }

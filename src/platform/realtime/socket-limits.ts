@@ -32,11 +32,23 @@ export class SocketLimits {
   private readonly connects: RateLimiterAbstract;
   private readonly events: RateLimiterAbstract;
 
-  constructor(private readonly settings: SocketLimitSettings, redis?: Redis) {
-    this.connects = makeLimiter({ redis, keyPrefix: `${settings.keyPrefix}rl:sock-connect`, points: settings.connectsPerIpPerMin, durationS: CONNECT_WINDOW_S });
+  constructor(
+    private readonly settings: SocketLimitSettings,
+    redis?: Redis,
+  ) {
+    this.connects = makeLimiter({
+      redis,
+      keyPrefix: `${settings.keyPrefix}rl:sock-connect`,
+      points: settings.connectsPerIpPerMin,
+      durationS: CONNECT_WINDOW_S,
+    });
     // A socket lives on exactly one node, so its event count does too: a shared store would only add a
     // Redis round trip to every client event (every location update) and decide nothing more.
-    this.events = makeLimiter({ keyPrefix: `${settings.keyPrefix}rl:sock-event`, points: settings.eventsPer10s, durationS: EVENT_WINDOW_S });
+    this.events = makeLimiter({
+      keyPrefix: `${settings.keyPrefix}rl:sock-event`,
+      points: settings.eventsPer10s,
+      durationS: EVENT_WINDOW_S,
+    });
   }
 
   connect(ip: string): Promise<LimitVerdict> {

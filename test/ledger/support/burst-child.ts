@@ -20,7 +20,14 @@ function randomMove(): TransferInput {
   const debit = pick();
   let credit = pick();
   while (credit === debit) credit = pick();
-  return { id: `kill:${run}:${seq++}`, type: Math.random() < 0.2 ? 'pending' : 'posted', debitAccountId: debit, creditAccountId: credit, amount: 1 + Math.floor(Math.random() * 500), kind: 'transfer' };
+  return {
+    id: `kill:${run}:${seq++}`,
+    type: Math.random() < 0.2 ? 'pending' : 'posted',
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount: 1 + Math.floor(Math.random() * 500),
+    kind: 'transfer',
+  };
 }
 
 function report(n: number) {
@@ -38,8 +45,15 @@ async function batchedWorker() {
 async function linkedWorker() {
   for (;;) {
     const hold = randomMove();
-    const batch: TransferInput[] = [hold, ...(hold.type === 'pending' ? [{ id: `${hold.id}:post`, type: 'post_pending', pendingId: hold.id } as const] : [])];
-    const results = await withTransaction(database.db, (tx) => createTransfers(tx, [randomMove(), randomMove()], { atomic: true }));
+    const batch: TransferInput[] = [
+      hold,
+      ...(hold.type === 'pending'
+        ? [{ id: `${hold.id}:post`, type: 'post_pending', pendingId: hold.id } as const]
+        : []),
+    ];
+    const results = await withTransaction(database.db, (tx) =>
+      createTransfers(tx, [randomMove(), randomMove()], { atomic: true }),
+    );
     const holdResults = await withTransaction(database.db, (tx) => createTransfers(tx, batch, { atomic: true }));
     report([...results, ...holdResults].filter((r) => r.status === 'created').length);
   }
