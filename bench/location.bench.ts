@@ -238,7 +238,9 @@ function report(run: {
     ratio: ratio(s.acceptedPerSec, b.ackedPerSec),
     /** SmartLine's server CPU per update over bare Socket.IO's: what the pipeline costs on top of the transport. */
     cpuPerUpdateRatio: ratio(s.serverCpuUsPerUpdate, b.serverCpuUsPerUpdate),
-    /** Updates/s one fully busy core would carry at the measured CPU per update (an extrapolation, not a measurement). */
+    /**
+     * Updates/s one fully busy core would carry at the measured CPU per update (an extrapolation, not a measurement).
+     */
     projectedPerCore: s.serverCpuUsPerUpdate ? Math.round(1e6 / s.serverCpuUsPerUpdate) : 0,
   };
   const goalMet = results.ratio >= GOAL;

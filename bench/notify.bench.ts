@@ -131,7 +131,10 @@ async function smartlineJobsPerSecond(platform: Platform, userId: string, roundN
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Alternates baseline and SmartLine runs (this box is shared; load drifts) and keeps the medians and the median paired ratio. */
+/**
+ * Alternates baseline and SmartLine runs (this box is shared; load drifts) and keeps the medians and the median paired
+ * ratio.
+ */
 async function throughputRounds(platform: Platform, schema: string, userId: string) {
   const base: Throughput[] = [];
   const ours: Throughput[] = [];
@@ -176,7 +179,10 @@ async function connectAdmin(url: string, token: string): Promise<Socket> {
   return socket;
 }
 
-/** Queues LOW_JOBS LOW notifications, starts the workers, then raises SOS alerts one by one and times them to the admin socket. */
+/**
+ * Queues LOW_JOBS LOW notifications, starts the workers, then raises SOS alerts one by one and times them to the admin
+ * socket.
+ */
 async function sosLatencies(platform: Platform, app: App, url: string) {
   const { db } = platform.database;
   const schema = platform.database.schema;

@@ -22,7 +22,9 @@ export interface Account {
 /** Tokens are refreshed well before the 15 min access-token lifetime, as apps do. */
 const REFRESH_AFTER_MS = 10 * 60_000;
 
-/** Real milliseconds of every HTTP call: at high speed, slow answers distort simulated time, so the report shows them. */
+/**
+ * Real milliseconds of every HTTP call: at high speed, slow answers distort simulated time, so the report shows them.
+ */
 export const httpLatencyMs: number[] = [];
 
 export async function request<T = any>(

@@ -165,7 +165,8 @@ export class DriverAgent {
       // The rider reads the OTP from their trip view and tells the driver (sim/rider-agent.ts).
       const otp = await board.take(tripId, this.clock, OTP_WAIT_MS);
       if (!otp) return void stats.error('no_otp');
-      if (!(await this.clock.sleep(rng.uniform(250, 1000) * behaviour.boardingS))) return; // the rider walks over and gets in
+      // the rider walks over and gets in
+      if (!(await this.clock.sleep(rng.uniform(250, 1000) * behaviour.boardingS))) return;
       await step('started', { otp });
       if (!(await this.drive(offer.dropoff, tripId))) return;
       await step('completed');

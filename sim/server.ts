@@ -26,7 +26,9 @@ export interface ServerOptions {
 export interface SimServer {
   url: string;
   admin: { phone: string; password: string };
-  /** Batched assignment as the server saw it (in-process only): how many trips each solve had to share drivers among. */
+  /**
+   * Batched assignment as the server saw it (in-process only): how many trips each solve had to share drivers among.
+   */
   batches(): Promise<{ solves: number; meanTrips: number } | null>;
   close(): Promise<void>;
 }

@@ -87,11 +87,16 @@ const EnvSchema = z.object({
   ANALYTICS_DISABLED: flag.default(false),
   NOTIFICATIONS_DEGRADED: flag.default(false),
   LEGACY_EVENTS: flag.default(false),
-  /** Safety-net re-read of flag overrides; NOTIFY propagates at once, this bounds a missed one (issue 9: every node within 5 s). */
+  /**
+   * Safety-net re-read of flag overrides; NOTIFY propagates at once, this bounds a missed one (issue 9: every node
+   * within 5 s).
+   */
   FLAGS_REFRESH_MS: z.coerce.number().int().min(100).max(5_000).default(2_000),
   /** Requests per minute per integrator API key, all routes together (replaces the per-user route limits for keys). */
   API_KEY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** Failed bearer tokens / API keys per client IP per minute before that IP gets 429 (shared NATs: keep it generous). */
+  /**
+   * Failed bearer tokens / API keys per client IP per minute before that IP gets 429 (shared NATs: keep it generous).
+   */
   AUTH_FAILURES_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(60),
   /** Wrong METRICS_TOKEN guesses per client IP per minute before 429. */
   METRICS_AUTH_FAILURES_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -157,7 +162,10 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
   CHAT_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(30),
   CHAT_BLOCKED_WORDS: csv.default([]),
-  /** Socket.IO (API.md "Socket.IO"; seed 000 hardening): per-IP connects per minute, sockets per user, events per socket per 10 s. */
+  /**
+   * Socket.IO (API.md "Socket.IO"; seed 000 hardening): per-IP connects per minute, sockets per user, events per socket
+   * per 10 s.
+   */
   SOCKET_CONNECTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
   SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   SOCKET_EVENTS_PER_10S: z.coerce.number().int().min(1).default(100),
@@ -216,9 +224,15 @@ const EnvSchema = z.object({
   /** Cash commission a driver may owe before the wallet refuses more, piastres (default 500 EGP). */
   DRIVER_CREDIT_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
   // Tracing (issue 9). Off unless enabled or an OTLP endpoint is set: then no SDK and no module hooks load.
-  /** Unset: on exactly when OTEL_EXPORTER_OTLP_ENDPOINT is set. `true` without an endpoint: trace ids in logs and jobs, nothing exported. */
+  /**
+   * Unset: on exactly when OTEL_EXPORTER_OTLP_ENDPOINT is set. `true` without an endpoint: trace ids in logs and jobs,
+   * nothing exported.
+   */
   TRACING_ENABLED: flag.optional(),
-  /** OTLP/HTTP (protobuf) collector base URL; spans go to <url>/v1/traces. Other OTEL_EXPORTER_OTLP_* (headers…) are read by the exporter. */
+  /**
+   * OTLP/HTTP (protobuf) collector base URL; spans go to <url>/v1/traces. Other OTEL_EXPORTER_OTLP_* (headers…) are
+   * read by the exporter.
+   */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('smartline'),
   /** Share of new traces kept (a parent's decision is always followed). */

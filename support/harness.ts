@@ -186,7 +186,9 @@ export async function startTestApp(
   return { platform, app, config, schema, api, signup, driver, admin, count, listen, connectSocket, close };
 }
 
-/** Another node of the same deployment: its own platform (pool, LISTEN connection, hot state) and app on `t`'s schema. */
+/**
+ * Another node of the same deployment: its own platform (pool, LISTEN connection, hot state) and app on `t`'s schema.
+ */
 export async function startSecondNode(t: TestApp): Promise<{ platform: Platform; app: App; close(): Promise<void> }> {
   const platform = await createPlatform(t.config, { log: createLogger(t.config.LOG_LEVEL) });
   const app = await buildApp(platform);

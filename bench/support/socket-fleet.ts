@@ -7,7 +7,10 @@ import { KeyRing } from '../../src/modules/auth/index.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** One signing key per bench run, given to the server process (benchAppEnv) and used by seedUsers: there is no constant dev key to share. */
+/**
+ * One signing key per bench run, given to the server process (benchAppEnv) and used by seedUsers: there is no constant
+ * dev key to share.
+ */
 const BENCH_JWT_KEY = { kid: 'bench', secret: randomSecret() };
 
 export interface ServerCpu {

@@ -20,7 +20,9 @@ export interface RealtimeProjectionDeps {
 /** API.md: `trip:status_changed` plus the typed alias for these statuses. */
 const TYPED_ALIASES = new Set(['accepted', 'arrived', 'started', 'completed', 'cancelled']);
 
-/** A trip the user may watch, else FORBIDDEN (API.md `trip:subscribe`: "joins trip:{id} if a member, else FORBIDDEN"). */
+/**
+ * A trip the user may watch, else FORBIDDEN (API.md `trip:subscribe`: "joins trip:{id} if a member, else FORBIDDEN").
+ */
 async function memberTrip(db: Db, user: SocketUser, tripId: string) {
   try {
     return await getVisibleTrip(db, tripId, user);

@@ -1,7 +1,10 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, ErrorCode } from './errors.js';
 
-/** How long a lock is remembered when growing the next one (a day: an attacker who waits it out starts again at the base). */
+/**
+ * How long a lock is remembered when growing the next one (a day: an attacker who waits it out starts again at the
+ * base).
+ */
 const STRIKE_MEMORY_S = 24 * 3600;
 const MAX_STRIKES = 1_000;
 

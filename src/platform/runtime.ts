@@ -77,7 +77,8 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
     log,
   });
   await flagSync.start();
-  // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis is away.
+  // Keys under a per-schema namespace (test suites, staging and prod can share one Redis); memory fallback while Redis
+  // is away.
   const hotState = withMemoryFallback(
     createHotState({ redisUrl: config.REDIS_URL, keyPrefix: redisNamespace(config.DB_SCHEMA), log }),
     log,

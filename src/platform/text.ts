@@ -7,7 +7,9 @@ import { AppError, ErrorCode } from './errors.js';
  * may go into names and free text that end up in SMS and e-mail (zod schemas).
  */
 
-/** Deeper than any payload we accept; deeper input is refused rather than left unchecked (and cannot exhaust the stack). */
+/**
+ * Deeper than any payload we accept; deeper input is refused rather than left unchecked (and cannot exhaust the stack).
+ */
 const MAX_DEPTH = 32;
 
 export interface TextProblem {
@@ -85,7 +87,9 @@ export interface SafeTextOptions {
   trim?: boolean;
 }
 
-/** Free text (reasons, notes, addresses, chat): no controls (bar line breaks where multi-line) and no bidi overrides. */
+/**
+ * Free text (reasons, notes, addresses, chat): no controls (bar line breaks where multi-line) and no bidi overrides.
+ */
 export function safeText(opts: SafeTextOptions) {
   const forbidden = opts.multiline ? MULTI_LINE_FORBIDDEN : SINGLE_LINE_FORBIDDEN;
   const base = opts.trim === false ? z.string() : z.string().trim();

@@ -90,7 +90,10 @@ export function operationsOf(spec: any, routes: readonly RouteEntry[]): Operatio
   return out;
 }
 
-/** Percent-encodes like encodeURIComponent; lone surrogates become their (invalid) 3-byte UTF-8 form instead of throwing. */
+/**
+ * Percent-encodes like encodeURIComponent; lone surrogates become their (invalid) 3-byte UTF-8 form instead of
+ * throwing.
+ */
 export function encodeSegment(value: string): string {
   try {
     return encodeURIComponent(value);
@@ -164,7 +167,8 @@ interface Sent {
 
 function requestOf(op: Operation, c: Case, m: Mutated, principalHeaders: Record<string, string>): Sent {
   const headers: Record<string, string> = { ...principalHeaders };
-  if (op.route?.config.idempotent && c.pick % 2 === 0) headers['idempotency-key'] = `fuzz-${c.pick % 3}`; // collisions on purpose: replays and mismatches
+  // collisions on purpose: replays and mismatches
+  if (op.route?.config.idempotent && c.pick % 2 === 0) headers['idempotency-key'] = `fuzz-${c.pick % 3}`;
   let payload = m.rawBody;
   if (payload === undefined && m.parts.body !== undefined && op.method !== 'GET')
     payload = JSON.stringify(m.parts.body);

@@ -143,7 +143,8 @@ describe('bookings: profiles, creation, double booking', () => {
   });
 
   test('working hours are Cairo wall-clock and bind bookings', async () => {
-    // Pick a Monday far enough ahead; Egypt is UTC+2 or +3 (DST), so 10:00–11:00 Cairo is inside 09:00–17:00 either way.
+    // Pick a Monday far enough ahead; Egypt is UTC+2 or +3 (DST), so 10:00–11:00 Cairo is inside 09:00–17:00 either
+    // way.
     const monday = new Date(Date.now() + 3 * 24 * HOUR_MS);
     while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
     monday.setUTCHours(8, 0, 0, 0); // 10:00 or 11:00 in Cairo
@@ -219,7 +220,8 @@ describe('bookings: profiles, creation, double booking', () => {
     const riders = await Promise.all(Array.from({ length: 20 }, () => t.signup('rider')));
     const slot = freshSlot(1);
     // Like an app, each rider retries a 503 after its Retry-After: the claim is about the outcome they end with.
-    // This burst stalled twice on loaded boxes (84 s in CI, once past the 240 s test timeout); if it stalls, log what Postgres is doing.
+    // This burst stalled twice on loaded boxes (84 s in CI, once past the 240 s test timeout); if it stalls, log what
+    // Postgres is doing.
     const results = await reportIfSlow(t, 20_000, () =>
       Promise.all(
         riders.map((r) =>

@@ -52,7 +52,8 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
     sockets.forEach((socket, i) => {
       const driver: TestUser = drivers[i]!;
       socket.on('trip:offer', async (offer: { tripId: string }) => {
-        // A human reaction time (0–300 ms) keeps 500 simultaneous accepts from queueing past the pool's connect timeout on this small box.
+        // A human reaction time (0–300 ms) keeps 500 simultaneous accepts from queueing past the pool's connect timeout
+        // on this small box.
         await sleep(((i * 7919) % 300) + 1);
         const res = await accept(driver, offer.tripId);
         outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;

@@ -32,7 +32,10 @@ interface Outcome {
 const matrixRoutes = (t: TestApp) =>
   routeTable(t.app.http).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
 
-/** One plausible request for the route: params and body sampled from its OpenAPI schema, so allowed callers reach the handler. */
+/**
+ * One plausible request for the route: params and body sampled from its OpenAPI schema, so allowed callers reach the
+ * handler.
+ */
 function requestFor(route: RouteEntry, op: Operation | undefined, knownIds: string[]) {
   const sample = (schema: JsonSchema) =>
     fc.sample(schemaArbitrary(schema, { knownIds }), { seed: SEED, numRuns: 1 })[0];
@@ -54,7 +57,8 @@ function violation(route: RouteEntry, caller: Principal, got: Outcome, signedIn:
   const auth = route.config.auth;
   if (got.status >= 500) return `${got.status} ${got.code}`;
   if (!auth) {
-    // Public: refusing a caller without a token is only fine if a signed-in caller is refused too (webhook signature, metrics token).
+    // Public: refusing a caller without a token is only fine if a signed-in caller is refused too (webhook signature,
+    // metrics token).
     const refused = (o: Outcome) => o.status === 401 || o.status === 403;
     return caller === 'none' && refused(got) && !refused(signedIn)
       ? `public route refused an anonymous caller: ${got.status}`
@@ -147,7 +151,10 @@ describe('object level: what is read by id belongs to its owner', () => {
   });
   after(async () => t.close());
 
-  /** Every GET route reading one of these resources by its id alone (`/trips/:id`, `/trips/:id/messages`, …), from the route table. */
+  /**
+   * Every GET route reading one of these resources by its id alone (`/trips/:id`, `/trips/:id/messages`, …), from the
+   * route table.
+   */
   const resourceReads = () =>
     routeTable(t.app.http).filter(
       (r) =>

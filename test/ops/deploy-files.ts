@@ -107,7 +107,9 @@ export function readDockerfile(): Dockerfile {
   return out;
 }
 
-/** The roles src/main.ts accepts, read from its usage line (it exits 2 on an unknown role, before any config or I/O). */
+/**
+ * The roles src/main.ts accepts, read from its usage line (it exits 2 on an unknown role, before any config or I/O).
+ */
 export function acceptedRoles(): string[] {
   const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--not-a-role--'], {
     cwd: ROOT,

@@ -89,7 +89,10 @@ const TRIP = {
   vehicleClass: 'economy',
 };
 
-/** A trip through the API up to `started`, with its fare then fixed to `fare` piastres (the tariff depends on the clock). */
+/**
+ * A trip through the API up to `started`, with its fare then fixed to `fare` piastres (the tariff depends on the
+ * clock).
+ */
 export async function startedTrip(
   t: TestApp,
   rider: TestUser,

@@ -27,7 +27,9 @@ export async function describeDatabaseActivity(t: TestApp): Promise<string> {
   }
 }
 
-/** Runs `work`; if it is still running after `afterMs`, logs describeDatabaseActivity once (for hangs seen only in CI). */
+/**
+ * Runs `work`; if it is still running after `afterMs`, logs describeDatabaseActivity once (for hangs seen only in CI).
+ */
 export async function reportIfSlow<T>(t: TestApp, afterMs: number, work: () => Promise<T>): Promise<T> {
   const timer = setTimeout(() => {
     describeDatabaseActivity(t).then(

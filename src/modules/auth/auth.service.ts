@@ -39,7 +39,9 @@ function requirePhone(input: string): string {
   return phone;
 }
 
-/** Attempts per phone are counted over this window (rate-limiter-flexible's login-protection recipe uses 15 min too). */
+/**
+ * Attempts per phone are counted over this window (rate-limiter-flexible's login-protection recipe uses 15 min too).
+ */
 const LOGIN_WINDOW_S = 15 * 60;
 
 /** Per-phone (and per-user re-auth) lockout with doubling blocks, in the app's shared limiter store. */

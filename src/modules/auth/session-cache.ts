@@ -83,7 +83,9 @@ export class SessionCache {
     this.alive.set(sessionId, owner);
   }
 
-  /** Subscribes to ended/changed sessions (the socket gateway drops or updates their sockets); returns the unsubscribe. */
+  /**
+   * Subscribes to ended/changed sessions (the socket gateway drops or updates their sockets); returns the unsubscribe.
+   */
   onChange(listener: SessionChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -116,7 +116,9 @@ export async function findReport(db: DbHandle, k: { messageId: string; reporterI
     .executeTakeFirst();
 }
 
-/** Erasure: the user's words leave the chat history; the messages stay as placeholders so threads still read in order. */
+/**
+ * Erasure: the user's words leave the chat history; the messages stay as placeholders so threads still read in order.
+ */
 export async function redactMessagesOf(db: DbHandle, senderId: string, placeholder: string): Promise<void> {
   await sql`UPDATE chat_messages SET text = ${placeholder} WHERE sender_id = ${senderId}`.execute(db);
 }

@@ -118,7 +118,8 @@ export class ChatService {
     const { row, created } = await withTransaction(this.deps.db, async (tx) => {
       const inserted = await insertMessage(tx, { ...key, text: moderated.text, flagged: moderated.flagged });
       if (!inserted) return { row: (await findMessageByClientId(tx, key))!, created: false };
-      // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit rolls back.
+      // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit
+      // rolls back.
       await this.consumeRate(tripId, sender.id);
       if (moderated.flagged) {
         await recordAudit(tx, {

@@ -51,7 +51,9 @@ export interface CandidateResult {
   held?: number;
 }
 
-/** Fresh online drivers of every class that may serve, nearest first per class; `truncated` when a class hit `limit`. */
+/**
+ * Fresh online drivers of every class that may serve, nearest first per class; `truncated` when a class hit `limit`.
+ */
 async function nearbyServing(
   hot: HotState,
   s: CandidateSearch,
@@ -103,7 +105,10 @@ async function factsFor(
   }));
 }
 
-/** Nearby drivers that pass the Postgres checks, fetching deeper while the nearest ones are all taken; `held` counts those only another offer keeps out. */
+/**
+ * Nearby drivers that pass the Postgres checks, fetching deeper while the nearest ones are all taken; `held` counts
+ * those only another offer keeps out.
+ */
 async function eligibleWithin(
   deps: { db: DbHandle; hotState: HotState },
   s: CandidateSearch,

@@ -120,7 +120,8 @@ export class Dispatcher {
       strategy: trip.strategy,
       round: dispatch?.round ?? 0,
       offeredDrivers: offers.length,
-      // While waiting for a held driver to come free no offer is out, so nothing expires (round_expires_at is the retry time).
+      // While waiting for a held driver to come free no offer is out, so nothing expires (round_expires_at is the retry
+      // time).
       expiresAt:
         searching && dispatch?.phase !== 'waiting' && dispatch?.round_expires_at
           ? dispatch.round_expires_at.toISOString()

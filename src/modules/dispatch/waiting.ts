@@ -1,4 +1,6 @@
-/** Longer than any search (the request flow gives up after 5 minutes): older entries belong to trips handled elsewhere. */
+/**
+ * Longer than any search (the request flow gives up after 5 minutes): older entries belong to trips handled elsewhere.
+ */
 const MAX_AGE_MS = 10 * 60_000;
 const MAX_TRIPS = 10_000;
 

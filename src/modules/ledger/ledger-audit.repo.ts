@@ -84,7 +84,10 @@ export async function countStaleHolds(db: DbHandle, graceS: number): Promise<num
   return rows[0]!.n;
 }
 
-/** Σ and count of one kind of transfers debiting one account (e.g. deposits out of provider clearing), posted and still held. */
+/**
+ * Σ and count of one kind of transfers debiting one account (e.g. deposits out of provider clearing), posted and still
+ * held.
+ */
 export async function sumTransfersOfKind(db: DbHandle, args: { debitAccountId: number; kind: string }) {
   const { rows } = await sql<{ posted: number; posted_count: number; held: number; held_count: number }>`
     WITH k AS (

@@ -54,7 +54,9 @@ function sameView(a: Map<string, PendingInfo>, b: Map<string, PendingInfo>) {
   return a.size === b.size && [...a].every(([id, p]) => b.get(id)?.resolution === p.resolution);
 }
 
-/** Lost a race on a transfer id (or a hold's one resolution): retry the whole transaction, which then sees the winner. */
+/**
+ * Lost a race on a transfer id (or a hold's one resolution): retry the whole transaction, which then sees the winner.
+ */
 function retryableConflict(): Error {
   return Object.assign(new Error('a concurrent transaction wrote the same transfer id; retry'), { code: '40001' });
 }

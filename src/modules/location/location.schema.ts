@@ -8,13 +8,19 @@ export const MAX_BATCH_POINTS = 100;
 export const MAX_NEARBY_RADIUS_KM = 10;
 export const MAX_NEARBY_LIMIT = 50;
 
-/** API.md "Conventions": client timestamps are ISO-8601 strings or epoch milliseconds (tried first: what phones send every few seconds). */
+/**
+ * API.md "Conventions": client timestamps are ISO-8601 strings or epoch milliseconds (tried first: what phones send
+ * every few seconds).
+ */
 const Timestamp = z
   .union([z.number().int().positive(), z.iso.datetime({ offset: true })])
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
   .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'timestamp is more than 30 s in the future' });
 
-/** docs/api.md coordinates: lat within the geo index limit (±85.05112878), lng −180..180, (0,0) rejected (a GPS without a fix). */
+/**
+ * docs/api.md coordinates: lat within the geo index limit (±85.05112878), lng −180..180, (0,0) rejected (a GPS without
+ * a fix).
+ */
 export const LocationPointSchema = z
   .object({
     lat: GeoLatitude,

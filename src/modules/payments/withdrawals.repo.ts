@@ -54,7 +54,10 @@ export async function countWithdrawalsSince(db: DbHandle, driverId: string, sinc
   return Number(row.n);
 }
 
-/** Keyset page, newest first (limit + 1 rows: the extra one says there is more); `after.at` is the exact cursor timestamp. */
+/**
+ * Keyset page, newest first (limit + 1 rows: the extra one says there is more); `after.at` is the exact cursor
+ * timestamp.
+ */
 export async function listWithdrawals(
   db: DbHandle,
   args: { driverId?: string; status?: WithdrawalStatus; limit: number; after?: { at: string; id: string } },

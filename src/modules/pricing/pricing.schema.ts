@@ -3,7 +3,9 @@ import { safeName, safeText } from '../../platform/text.js';
 
 import { GeoLatitude, GeoLatitudeQuery, VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
 
-/** docs/api.md: lat within the geo index limit (surge counts drivers around the point), lng −180..180, (0,0) rejected. */
+/**
+ * docs/api.md: lat within the geo index limit (surge counts drivers around the point), lng −180..180, (0,0) rejected.
+ */
 const notNullIsland = (p: { lat: number; lng: number }) => !(p.lat === 0 && p.lng === 0);
 export const PointSchema = z
   .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })

@@ -17,9 +17,11 @@ test('fits inside one interval of the local weekday', () => {
     ] as Array<[string, string]>,
   };
   assert.equal(fitsWorkingHours(hours, at('2025-01-06T07:00:00Z'), at('2025-01-06T09:00:00Z')), true); // 09–11 local
-  assert.equal(fitsWorkingHours(hours, at('2025-01-06T10:00:00Z'), at('2025-01-06T12:30:00Z')), false); // 12–14:30 spans the break
+  // 12–14:30 spans the break
+  assert.equal(fitsWorkingHours(hours, at('2025-01-06T10:00:00Z'), at('2025-01-06T12:30:00Z')), false);
   assert.equal(fitsWorkingHours(hours, at('2025-01-06T06:59:00Z'), at('2025-01-06T08:00:00Z')), false); // starts 08:59
-  assert.equal(fitsWorkingHours(hours, at('2025-01-07T07:00:00Z'), at('2025-01-07T08:00:00Z')), false); // Tuesday: day off
+  // Tuesday: day off
+  assert.equal(fitsWorkingHours(hours, at('2025-01-07T07:00:00Z'), at('2025-01-07T08:00:00Z')), false);
 });
 
 test('local weekday, not UTC weekday, decides; an interval may end at midnight', () => {

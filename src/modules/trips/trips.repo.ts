@@ -87,7 +87,9 @@ export async function findTrip(db: DbHandle, id: string): Promise<TripRow | unde
   return q(db).selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The trip each of these drivers is on, if any (one query for many: the partial unique index allows one per driver). */
+/**
+ * The trip each of these drivers is on, if any (one query for many: the partial unique index allows one per driver).
+ */
 export async function findDriversActiveTrips(db: DbHandle, driverIds: string[]): Promise<TripRow[]> {
   if (driverIds.length === 0) return [];
   return q(db)

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { GeoLatitude, VehicleClassSchema } from '../../shared/index.js';
 import { safeText } from '../../platform/text.js';
 
-/** docs/api.md: lat within the geo index limit (dispatch searches drivers around the pickup), lng −180..180, (0,0) rejected (a GPS that has no fix). */
+/**
+ * docs/api.md: lat within the geo index limit (dispatch searches drivers around the pickup), lng −180..180, (0,0)
+ * rejected (a GPS that has no fix).
+ */
 export const LatLngSchema = z
   .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })
   .refine((p) => !(p.lat === 0 && p.lng === 0), { message: '(0,0) is not a valid position' });

@@ -91,7 +91,8 @@ function serverOptions(opts: { dir: string; port: number; log?: Logger; onLog: (
     createPostgresUser: isRoot(),
     onLog: opts.onLog,
     onError: (e: unknown) => opts.log?.debug({ err: e }, 'embedded postgres stderr'),
-    // Only 127.0.0.1, the address in its URL: a port half-taken by a stranger must fail the bind, not start on ::1 alone.
+    // Only 127.0.0.1, the address in its URL: a port half-taken by a stranger must fail the bind, not start on ::1
+    // alone.
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on', '-c', 'listen_addresses=127.0.0.1'],
   };
 }

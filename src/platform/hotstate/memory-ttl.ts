@@ -48,7 +48,10 @@ export class TtlStore {
     return true;
   }
 
-  /** Read-modify-write in one synchronous step (atomic on the event loop); a non-integer value is an error, as in Redis INCR. */
+  /**
+   * Read-modify-write in one synchronous step (atomic on the event loop); a non-integer value is an error, as in Redis
+   * INCR.
+   */
   increment(key: string, ttlMs?: number): number {
     const entry = this.get(key) === null ? undefined : this.entries.get(key);
     const current = entry ? Number(entry.value) : 0;
@@ -159,7 +162,9 @@ export class WindowCounters {
   }
 }
 
-/** Drops events at or before `cutoff` (an event exactly windowMs old has left the window, as in Redis ZREMRANGEBYSCORE). */
+/**
+ * Drops events at or before `cutoff` (an event exactly windowMs old has left the window, as in Redis ZREMRANGEBYSCORE).
+ */
 function prune(times: number[], cutoff: number): void {
   let drop = 0;
   while (drop < times.length && times[drop]! <= cutoff) drop++;

@@ -39,7 +39,9 @@ export function traceLogMixin(): Record<string, string> {
   return { traceId, spanId };
 }
 
-/** pino mixinMergeStrategy: pino's default copies the line into the mixin's object; without ids there is nothing to add. */
+/**
+ * pino mixinMergeStrategy: pino's default copies the line into the mixin's object; without ids there is nothing to add.
+ */
 export function traceLogMerge(line: object, ids: object): object {
   return ids === NO_IDS ? line : Object.assign(ids, line);
 }

@@ -31,7 +31,8 @@ export function tracesUrl(endpoint: string): string {
  * Registers the module hook, the pg and ioredis instrumentations and the
  * HTTP server spans (http-spans.ts). Must run BEFORE pg and ioredis are
  * imported: the app is ESM, so they are only patched through
- * import-in-the-middle's loader hook, which sees modules loaded after it. Loads nothing at all when tracing is off (no SDK, no hook,
+ * import-in-the-middle's loader hook, which sees modules loaded after it. Loads nothing at all when tracing is off (no
+ * SDK, no hook,
  * no patched modules: no cost). `exporter` replaces OTLP (tests); `log`
  * receives the SDK's own warnings (an unreachable collector, a module loaded too early).
  */

@@ -43,7 +43,9 @@ type ProviderConfig = Pick<
   | 'PROVIDER_TIMEOUT_MS'
 >;
 
-/** Real adapters where a URL is configured, recording fakes elsewhere (dev/test only; production config requires URLs). */
+/**
+ * Real adapters where a URL is configured, recording fakes elsewhere (dev/test only; production config requires URLs).
+ */
 export function createMessagingProviders(config: ProviderConfig): MessagingProviders {
   const smtp = config.SMTP_URL
     ? new SmtpEmailSender({ url: config.SMTP_URL, from: config.EMAIL_FROM, timeoutMs: config.PROVIDER_TIMEOUT_MS })

@@ -87,7 +87,8 @@ export class SocketDispatcher {
     }
     if (def.roles && !def.roles.includes(user.role))
       return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
-    // Same rule as HTTP bodies: text Postgres cannot store is a VALIDATION_ERROR ack, not INTERNAL from the handler's SQL.
+    // Same rule as HTTP bodies: text Postgres cannot store is a VALIDATION_ERROR ack, not INTERNAL from the handler's
+    // SQL.
     assertStorableText({ payload });
     const parsed = def.schema.safeParse(payload ?? {});
     if (!parsed.success)

@@ -18,9 +18,13 @@ export const SOCKET_ERROR = 'socket:error';
  * the platform never imports a module).
  */
 export interface SessionGuard {
-  /** The same user with their current role; throws UNAUTHENTICATED once the session ended or the account was suspended. */
+  /**
+   * The same user with their current role; throws UNAUTHENTICATED once the session ended or the account was suspended.
+   */
   revalidate(user: AuthUser): Promise<AuthUser>;
-  /** Calls back with the id of a session that ended or whose user's access changed (any node); returns the unsubscribe. */
+  /**
+   * Calls back with the id of a session that ended or whose user's access changed (any node); returns the unsubscribe.
+   */
   onChange(listener: (sessionId: string) => void): () => void;
 }
 
