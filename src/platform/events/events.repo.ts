@@ -1,4 +1,4 @@
-import { sql, type Generated } from 'kysely';
+import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../db/database.js';
 import type { DomainEvent, DomainEventName, StoredEvent } from './event-map.js';
 
@@ -80,17 +80,8 @@ export async function archiveEventsBatch(db: DbHandle, cutoff: Date, batch: numb
   return Number(res.numAffectedRows ?? 0);
 }
 
-export interface EventRecord {
-  id: number;
-  aggregate_type: string;
-  aggregate_id: string;
-  seq: number;
-  type: string;
-  payload: unknown;
-  actor_id: string | null;
-  created_at: Date;
-  archived: boolean;
-}
+/** A stored event as read back, and which table it was found in. */
+export type EventRecord = Selectable<EventColumns> & { archived: boolean };
 
 /** One aggregate's events from the hot table and the archive, in seq order. */
 export async function listAggregateEvents(
