@@ -1,4 +1,3 @@
-import { Counter, Histogram } from 'prom-client';
 import type { Db, Tx } from '../../platform/db/database.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { HotState } from '../../platform/hotstate/index.js';
@@ -7,7 +6,6 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { JobPriority } from '../../platform/jobs/task.js';
-import { metricsRegistry } from '../../platform/observability/metrics.js';
 import { driverStates } from '../drivers/index.js';
 import { countOfferOutcome, moveTrip, offerTrip, type TripRow, tripOffers, tripRecords } from '../trips/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
@@ -16,6 +14,7 @@ import { dispatchJobKey, dispatchRoundTask } from './dispatch-round.task.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
 import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
 import { WaitingTrips } from './waiting.js';
+import { firstOfferSeconds, offersTotal, roundsTotal } from './dispatch.metrics.js';
 
 /** A round job fires this long after its offers expire, so a last-moment accept lands first. */
 const JOB_GRACE_MS = 250;
@@ -34,26 +33,6 @@ type Committed =
   | Exclude<RoundOutcome, { kind: 'offered' | 'empty' }>
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; trip: TripRow };
 
-const roundsTotal = new Counter({
-  name: 'smartline_dispatch_rounds_total',
-  help: 'Dispatch rounds by strategy and outcome (offered, empty, waiting, selecting, no_drivers)',
-  labelNames: ['strategy', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
-const offersTotal = new Counter({
-  name: 'smartline_dispatch_offers_total',
-  help: 'Offers sent to drivers',
-  labelNames: ['strategy'] as const,
-  registers: [metricsRegistry],
-});
-const firstOfferSeconds = new Histogram({
-  name: 'smartline_dispatch_time_to_first_offer_seconds',
-  help: 'Trip request committed → first trip:offer emitted',
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
-  registers: [metricsRegistry],
-});
-
-/** Pre-computed candidates (batched assignment decides them for a whole window at once). */
 export interface RoundDeps {
   db: Db;
   bus: EventBus;
@@ -69,6 +48,7 @@ export interface RoundDeps {
 }
 
 export interface RoundOptions {
+  /** Pre-computed candidates (batched assignment decides them for a whole window at once). */
   preplanned?: CandidateResult;
 }
 
