@@ -1,10 +1,9 @@
 import { Gauge } from 'prom-client';
 import type { DbHandle } from '../../platform/db/database.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import type { VehicleClass } from '../../shared/index.js';
+import { VEHICLE_CLASSES } from '../../shared/index.js';
 import { countOnlineDrivers, type DriverState } from './drivers.repo.js';
 
-const VEHICLE_CLASSES: VehicleClass[] = ['economy', 'comfort', 'premium', 'xl'];
 const ONLINE_STATES: DriverState[] = ['available', 'offered', 'busy', 'cooldown'];
 
 const driversOnline = new Gauge({
