@@ -8,6 +8,8 @@ const log = createLogger('silent');
 const a = { lat: 30.0444, lng: 31.2357 };
 const b = { lat: 30.0626, lng: 31.2497 };
 const TIMEOUT_MS = 300;
+// Where the fake router answers, its answer must win even when the first request of a cold, loaded process is slow.
+const ANSWERING_TIMEOUT_MS = 5_000;
 
 describe('route provider (OSRM behind a breaker, cached, straight-line fallback)', () => {
   const servers: FakeOsrm[] = [];
@@ -22,7 +24,7 @@ describe('route provider (OSRM behind a breaker, cached, straight-line fallback)
 
   test('uses the router’s distance and duration, unrounded, and asks with lng,lat order', async () => {
     const osrm = await fake({ distance: 10_000.4, duration: 1_200.6 });
-    const routes = new RouteService({ url: osrm.url, timeoutMs: TIMEOUT_MS, log });
+    const routes = new RouteService({ url: osrm.url, timeoutMs: ANSWERING_TIMEOUT_MS, log });
     const r = await routes.estimate(a, b);
     assert.equal(r.source, 'osrm');
     assert.equal(r.distanceM, 10_000);
@@ -34,7 +36,7 @@ describe('route provider (OSRM behind a breaker, cached, straight-line fallback)
 
   test('answers are cached for 5 minutes: a repeat does not hit the router', async () => {
     const osrm = await fake({});
-    const routes = new RouteService({ url: osrm.url, timeoutMs: TIMEOUT_MS, log });
+    const routes = new RouteService({ url: osrm.url, timeoutMs: ANSWERING_TIMEOUT_MS, log });
     await routes.estimate(a, b);
     await routes.estimate(a, b);
     await routes.estimate({ lat: a.lat + 0.000001, lng: a.lng }, b); // same 5-decimal key (≈ 1 m)
@@ -56,7 +58,7 @@ describe('route provider (OSRM behind a breaker, cached, straight-line fallback)
 
   test('5xx and "no route" answers fall back; a failed answer is not cached', async () => {
     const osrm = await fake({ mode: 'error' });
-    const routes = new RouteService({ url: osrm.url, timeoutMs: TIMEOUT_MS, log });
+    const routes = new RouteService({ url: osrm.url, timeoutMs: ANSWERING_TIMEOUT_MS, log });
     assert.equal((await routes.estimate(a, b)).source, 'straight_line');
     osrm.mode = 'no_route';
     assert.equal((await routes.estimate(a, b)).source, 'straight_line');
