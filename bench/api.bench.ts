@@ -49,7 +49,8 @@ async function main() {
     const tokens = await seedRiders(platform, RIDERS);
     writeFileSync(tokensFile, JSON.stringify(tokens));
     process.stdout.write(
-      `# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ${DURATION_S} s per run, ${cpus().length} cores\n`,
+      `# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ` +
+        `${DURATION_S} s per run, ${cpus().length} cores\n`,
     );
     const baseline = await startBaseline({
       success: true,
@@ -120,8 +121,10 @@ async function main() {
     process.stdout.write(`app POST trip ${fmt(appPost)}  (${tripsCreated} trips created)\n`);
     process.stdout.write(`ratio app/baseline: GET ${results.getTrip.ratio}, POST ${results.createTrip.ratio}\n`);
     process.stdout.write(
-      `SUMMARY api: GET /trips/:id ${appGet.reqPerSec} req/s p99 ${appGet.p99.toFixed(1)} ms (${results.getTrip.ratio}x bare fastify); ` +
-        `POST /trips ${appPost.reqPerSec} req/s p99 ${appPost.p99.toFixed(1)} ms (${results.createTrip.ratio}x); ${CONNECTIONS} conns, ${cpus().length} cores, load ${loadAtStart.toFixed(1)} -> ${RESULTS}\n`,
+      `SUMMARY api: GET /trips/:id ${appGet.reqPerSec} req/s p99 ${appGet.p99.toFixed(1)} ms ` +
+        `(${results.getTrip.ratio}x bare fastify); ` +
+        `POST /trips ${appPost.reqPerSec} req/s p99 ${appPost.p99.toFixed(1)} ms (${results.createTrip.ratio}x); ` +
+        `${CONNECTIONS} conns, ${cpus().length} cores, load ${loadAtStart.toFixed(1)} -> ${RESULTS}\n`,
     );
     if (results.createTrip.tokensExhausted)
       process.stdout.write(

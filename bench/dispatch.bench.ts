@@ -111,7 +111,8 @@ async function seedUsers(stack: Stack, role: 'rider' | 'driver', n: number, phon
   const pool = stack.platform.database.pool;
   const passwordHash = await hash('bench-password');
   const users = await pool.query<{ id: string }>(
-    `INSERT INTO users (phone, name, role, password_hash) SELECT $1 || lpad(g::text, 8, '0'), 'Bench ' || $2, $2, $3 FROM generate_series(1, $4::int) g RETURNING id`,
+    `INSERT INTO users (phone, name, role, password_hash) SELECT $1 || lpad(g::text, 8, '0'), 'Bench ' || $2, $2, ` +
+      `$3 FROM generate_series(1, $4::int) g RETURNING id`,
     [phonePrefix, role, passwordHash, n],
   );
   const ids = users.rows.map((r) => r.id);
@@ -241,7 +242,8 @@ async function raceScenario() {
       await sleep(50);
       const counts = await pool
         .query<{ accepted: number; searching: number }>(
-          `SELECT count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'searching')::int AS searching FROM trips`,
+          `SELECT count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = ` +
+            `'searching')::int AS searching FROM trips`,
         )
         .catch(() => null); // the pool may be saturated by the burst itself: poll again
       if (!counts) continue;
@@ -260,16 +262,20 @@ async function raceScenario() {
       requestCodes: requestCodes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {}),
       matched: accepted,
       driversOnTwoTrips: await q(
-        `SELECT count(*)::int AS n FROM (SELECT driver_id FROM trips WHERE status = 'accepted' GROUP BY driver_id HAVING count(*) > 1) x`,
+        `SELECT count(*)::int AS n FROM (SELECT driver_id FROM trips WHERE status = 'accepted' GROUP BY driver_id ` +
+          `HAVING count(*) > 1) x`,
       ),
       ridersMatchedTwice: await q(
-        `SELECT count(*)::int AS n FROM (SELECT rider_id FROM trips WHERE status = 'accepted' GROUP BY rider_id HAVING count(*) > 1) x`,
+        `SELECT count(*)::int AS n FROM (SELECT rider_id FROM trips WHERE status = 'accepted' GROUP BY rider_id ` +
+          `HAVING count(*) > 1) x`,
       ),
       tripsWithTwoAcceptedOffers: await q(
-        `SELECT count(*)::int AS n FROM (SELECT trip_id FROM trip_offers WHERE status = 'accepted' GROUP BY trip_id HAVING count(*) > 1) x`,
+        `SELECT count(*)::int AS n FROM (SELECT trip_id FROM trip_offers WHERE status = 'accepted' GROUP BY ` +
+          `trip_id HAVING count(*) > 1) x`,
       ),
       busyDriversWithoutTrip: await q(
-        `SELECT count(*)::int AS n FROM driver_profiles p WHERE state = 'busy' AND NOT EXISTS (SELECT 1 FROM trips t WHERE t.driver_id = p.user_id AND t.status = 'accepted')`,
+        `SELECT count(*)::int AS n FROM driver_profiles p WHERE state = 'busy' AND NOT EXISTS (SELECT 1 FROM trips ` +
+          `t WHERE t.driver_id = p.user_id AND t.status = 'accepted')`,
       ),
       acceptResponses: codes,
       requestToAcceptMs: distribution(matchMs),
@@ -282,12 +288,14 @@ async function raceScenario() {
 }
 
 const fmt = (d: Distribution) =>
-  `p50 ${d.p50.toFixed(2).padStart(7)} ms  p90 ${d.p90.toFixed(2).padStart(7)} ms  p99 ${d.p99.toFixed(2).padStart(7)} ms  max ${d.max.toFixed(1).padStart(7)} ms`;
+  `p50 ${d.p50.toFixed(2).padStart(7)} ms  p90 ${d.p90.toFixed(2).padStart(7)} ms  p99 ` +
+  `${d.p99.toFixed(2).padStart(7)} ms  max ${d.max.toFixed(1).padStart(7)} ms`;
 
 async function main() {
   const loadAtStart = loadavg()[0] ?? 0;
   process.stdout.write(
-    `# ${DRIVERS} online drivers, ${REQUESTS} requests one at a time (+${WARMUP} warm-up), load avg ${loadAtStart.toFixed(1)}\n`,
+    `# ${DRIVERS} online drivers, ${REQUESTS} requests one at a time (+${WARMUP} warm-up), load avg ` +
+      `${loadAtStart.toFixed(1)}\n`,
   );
   const inline = await measureLatency('inline', {});
   process.stdout.write(
@@ -299,7 +307,9 @@ async function main() {
   process.stdout.write(`job-queue  request→first offer ${fmt(jobQueue.firstOffer)}   (baseline)\n`);
   const race = await raceScenario();
   process.stdout.write(
-    `race       ${RACE_N} concurrent requests × ${RACE_N} greedy drivers: matched ${race.matched}, drivers on two trips ${race.driversOnTwoTrips}, riders matched twice ${race.ridersMatchedTwice}, accept codes ${JSON.stringify(race.acceptResponses)}, request→accept ${fmt(race.requestToAcceptMs)}\n`,
+    `race       ${RACE_N} concurrent requests × ${RACE_N} greedy drivers: matched ${race.matched}, drivers on two ` +
+      `trips ${race.driversOnTwoTrips}, riders matched twice ${race.ridersMatchedTwice}, accept codes ` +
+      `${JSON.stringify(race.acceptResponses)}, request→accept ${fmt(race.requestToAcceptMs)}\n`,
   );
 
   const results = {

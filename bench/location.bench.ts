@@ -159,8 +159,10 @@ async function countRows(schema: string) {
 }
 
 const fmt = (l: LevelResult) =>
-  `${String(l.offeredPerSec).padStart(6)} offered/s (every ${l.intervalS} s) → ${String(l.acceptedPerSec).padStart(6)} accepted/s (${l.ackedPerSec} acked/s)  ` +
-  `ack p50 ${l.latencyMs.p50.toFixed(2)} ms  p99 ${l.latencyMs.p99.toFixed(2)} ms  server ${l.serverCpuUsPerUpdate} µs CPU/update, loop ${Math.round(l.serverLoopUtilization * 100)} %  ` +
+  `${String(l.offeredPerSec).padStart(6)} offered/s (every ${l.intervalS} s) → ` +
+  `${String(l.acceptedPerSec).padStart(6)} accepted/s (${l.ackedPerSec} acked/s)  ` +
+  `ack p50 ${l.latencyMs.p50.toFixed(2)} ms  p99 ${l.latencyMs.p99.toFixed(2)} ms  server ` +
+  `${l.serverCpuUsPerUpdate} µs CPU/update, loop ${Math.round(l.serverLoopUtilization * 100)} %  ` +
   `not accepted ${l.notAccepted}  errors ${l.errors}${l.errors ? ` ${JSON.stringify(l.errorCodes)}` : ''}  skipped ${l.skippedBackpressure}`;
 
 async function main() {
@@ -257,11 +259,14 @@ function report(run: {
   );
   out(`persisted: ${run.rows.driverLocations} last-known positions, ${run.rows.historyRows} history rows`);
   out(
-    `ratio smartline accepted/s ÷ bare acks/s at ${b.offeredPerSec}/s offered: ${results.ratio}; server CPU/update ${results.cpuPerUpdateRatio}x bare`,
+    `ratio smartline accepted/s ÷ bare acks/s at ${b.offeredPerSec}/s offered: ${results.ratio}; server CPU/update ` +
+      `${results.cpuPerUpdateRatio}x bare`,
   );
   out(
-    `SUMMARY location: ${s.acceptedPerSec} accepted updates/s (${CLIENTS} drivers every ${s.intervalS} s), ack p50 ${s.latencyMs.p50.toFixed(2)} ms p99 ${s.latencyMs.p99.toFixed(2)} ms ` +
-      `(bare ${b.ackedPerSec}/s p99 ${b.latencyMs.p99.toFixed(2)} ms; ${results.ratio}x); ${s.serverCpuUsPerUpdate} µs server CPU/update ` +
+    `SUMMARY location: ${s.acceptedPerSec} accepted updates/s (${CLIENTS} drivers every ${s.intervalS} s), ack p50 ` +
+      `${s.latencyMs.p50.toFixed(2)} ms p99 ${s.latencyMs.p99.toFixed(2)} ms ` +
+      `(bare ${b.ackedPerSec}/s p99 ${b.latencyMs.p99.toFixed(2)} ms; ${results.ratio}x); ` +
+      `${s.serverCpuUsPerUpdate} µs server CPU/update ` +
       `(bare ${b.serverCpuUsPerUpdate}; ~${results.projectedPerCore}/s per core vs ${GOAL_PER_SEC}/s goal); goal ≥ ${GOAL} ${goalMet ? 'met' : 'MISSED'}; load ${run.loadAtEnd[0]} -> ${path}`,
   );
 }

@@ -152,7 +152,8 @@ async function benchPostgres(
   }
   const extSchema = (
     await pool.query<{ s: string }>(
-      `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'earthdistance'`,
+      `SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ` +
+        `'earthdistance'`,
     )
   ).rows[0]!.s;
   await pool.end();
@@ -195,7 +196,9 @@ async function cleanup(schema: string, redis: Redis, prefix: string) {
 }
 
 const fmt = (name: string, d: Distribution & { meanResults: number }) =>
-  `${name.padEnd(14)} p50 ${(d.p50 * 1000).toFixed(1).padStart(8)} µs  p99 ${(d.p99 * 1000).toFixed(1).padStart(8)} µs  max ${d.max.toFixed(2)} ms  (${d.count} queries, ${d.meanResults} drivers each)`;
+  `${name.padEnd(14)} p50 ${(d.p50 * 1000).toFixed(1).padStart(8)} µs  p99 ` +
+  `${(d.p99 * 1000).toFixed(1).padStart(8)} µs  max ${d.max.toFixed(2)} ms  (${d.count} queries, ${d.meanResults} ` +
+  `drivers each)`;
 
 async function main() {
   const tag = randomBytes(3).toString('hex');
@@ -240,11 +243,16 @@ async function main() {
       `${fmt('memory', memory)}\n${fmt('redis-adapter', redisAdapter)}\n${fmt('redis-raw', redisRaw)}\n${fmt('postgres', postgres)}\n`,
     );
     process.stdout.write(
-      `ratios (p50 vs memory): redis GEOSEARCH ${results.ratios.redisRawP50OverMemoryP50}x, redis adapter ${results.ratios.redisAdapterP50OverMemoryP50}x, postgres ${results.ratios.postgresP50OverMemoryP50}x slower\n`,
+      `ratios (p50 vs memory): redis GEOSEARCH ${results.ratios.redisRawP50OverMemoryP50}x, redis adapter ` +
+        `${results.ratios.redisAdapterP50OverMemoryP50}x, postgres ${results.ratios.postgresP50OverMemoryP50}x ` +
+        `slower\n`,
     );
     process.stdout.write(
-      `SUMMARY nearby: memory p50 ${(memory.p50 * 1000).toFixed(0)} µs p99 ${(memory.p99 * 1000).toFixed(0)} µs over ${DRIVERS} drivers ` +
-        `(redis GEOSEARCH p50 ${(redisRaw.p50 * 1000).toFixed(0)} µs = ${results.ratios.redisRawP50OverMemoryP50}x, postgres p50 ${postgres.p50.toFixed(1)} ms = ${results.ratios.postgresP50OverMemoryP50}x); ` +
+      `SUMMARY nearby: memory p50 ${(memory.p50 * 1000).toFixed(0)} µs p99 ${(memory.p99 * 1000).toFixed(0)} µs ` +
+        `over ${DRIVERS} drivers ` +
+        `(redis GEOSEARCH p50 ${(redisRaw.p50 * 1000).toFixed(0)} µs = ` +
+        `${results.ratios.redisRawP50OverMemoryP50}x, postgres p50 ${postgres.p50.toFixed(1)} ms = ` +
+        `${results.ratios.postgresP50OverMemoryP50}x); ` +
         `goal p99 < ${GOAL_P99_MS} ms ${results.goalMet ? 'met' : 'MISSED'} -> ${path}\n`,
     );
   } finally {

@@ -69,7 +69,8 @@ async function baselineJobsPerSecond(platform: Platform, schema: string): Promis
   await runMigrations({ pgPool, schema, logger: silentWorkerLogger });
   await inChunks(JOBS, 1_000, async (_from, n) => {
     await pgPool.query(
-      `SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, null)::"${schema}".job_spec FROM generate_series(1, $1)))`,
+      `SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, ` +
+        `null)::"${schema}".job_spec FROM generate_series(1, $1)))`,
       [n],
     );
   });
@@ -120,7 +121,8 @@ async function smartlineJobsPerSecond(platform: Platform, userId: string, roundN
   while (
     (await countWhere(
       platform,
-      `SELECT count(*)::int AS n FROM "${schema}".notification_deliveries WHERE subject_type = 'bench' AND status = 'sent'`,
+      `SELECT count(*)::int AS n FROM "${schema}".notification_deliveries WHERE subject_type = 'bench' AND status ` +
+        `= 'sent'`,
     )) < target
   )
     await sleep(20);
@@ -206,7 +208,8 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   const lowBacklog = () =>
     countWhere(
       platform,
-      `SELECT count(*)::int AS n FROM "${schema}_jobs"._private_jobs j JOIN "${schema}_jobs"._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'notifications.deliver' AND j.priority = 20`,
+      `SELECT count(*)::int AS n FROM "${schema}_jobs"._private_jobs j JOIN "${schema}_jobs"._private_tasks t ON ` +
+        `t.id = j.task_id WHERE t.identifier = 'notifications.deliver' AND j.priority = 20`,
     );
   await platform.jobs.start();
   await sleep(500); // the workers are busy with LOW work
@@ -228,7 +231,10 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
   }
   const backlogAtLast = await lowBacklog();
   // The CRITICAL queue path: each alert's push to the on-call topic, from the alert row to "sent" (database clock).
-  const pushSql = `SELECT (extract(epoch FROM d.sent_at - a.created_at) * 1000)::float8 AS ms FROM "${schema}".notification_deliveries d JOIN "${schema}".sos_alerts a ON a.id = d.subject_id WHERE d.subject_type = 'sos_alert' AND d.channel = 'push' AND d.status = 'sent'`;
+  const pushSql =
+    `SELECT (extract(epoch FROM d.sent_at - a.created_at) * 1000)::float8 AS ms FROM ` +
+    `"${schema}".notification_deliveries d JOIN "${schema}".sos_alerts a ON a.id = d.subject_id WHERE ` +
+    `d.subject_type = 'sos_alert' AND d.channel = 'push' AND d.status = 'sent'`;
   let push: number[] = [];
   for (let i = 0; i < 200 && push.length < riders.length; i++, await sleep(50))
     push = (await platform.database.pool.query(pushSql)).rows.map((r) => r.ms as number);
@@ -297,14 +303,18 @@ async function main() {
     const t = result.throughput;
     const s = result.sosToAdminSocketMs;
     process.stdout.write(
-      `notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ${t.baselineNoopJobsPerSec} jobs/s (ratio ${t.ratio}, medians of ${ROUNDS}); node CPU ${t.cpuMsPerJob} vs ${t.baselineCpuMsPerJob} ms/job; goal ${GOAL_JOBS_PER_S} jobs/s\n`,
+      `notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ` +
+        `${t.baselineNoopJobsPerSec} jobs/s (ratio ${t.ratio}, medians of ${ROUNDS}); node CPU ${t.cpuMsPerJob} vs ` +
+        `${t.baselineCpuMsPerJob} ms/job; goal ${GOAL_JOBS_PER_S} jobs/s\n`,
     );
     process.stdout.write(
-      `SOS → admin socket with ${LOW_JOBS} LOW queued: p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ${s.max} ms; HTTP ack p50/p99 ${s.httpAckP50}/${s.httpAckP99} ms\n`,
+      `SOS → admin socket with ${LOW_JOBS} LOW queued: p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, max ` +
+        `${s.max} ms; HTTP ack p50/p99 ${s.httpAckP50}/${s.httpAckP99} ms\n`,
     );
     const c = result.sosCriticalPushJobMs;
     process.stdout.write(
-      `SOS CRITICAL push job (alert row → sent): p50 ${c.p50} ms, p99 ${c.p99} ms over ${c.sent}; LOW fan-out jobs still queued ${s.lowBacklogAtFirstSos} → ${s.lowBacklogAtLastSos} (CRITICAL overtook them)\n`,
+      `SOS CRITICAL push job (alert row → sent): p50 ${c.p50} ms, p99 ${c.p99} ms over ${c.sent}; LOW fan-out jobs ` +
+        `still queued ${s.lowBacklogAtFirstSos} → ${s.lowBacklogAtLastSos} (CRITICAL overtook them)\n`,
     );
     process.stdout.write(
       `SUMMARY notify: ${t.jobsPerSec} jobs/s (${t.ratio}× raw graphile-worker, goal ${t.jobsPerSec >= GOAL_JOBS_PER_S ? 'met' : 'NOT met'}), SOS→admin socket p99 ${s.p99} ms, CRITICAL push job p99 ${c.p99} ms, over ${s.alerts} alerts with ${s.lowBacklogAtLastSos} LOW jobs still queued\n`,

@@ -76,14 +76,17 @@ async function main() {
     };
     const path = writeResults('sockets', results);
     process.stdout.write(
-      `bare Socket.IO  ${baseline.connections} idle connections: ${baseline.perConnectionKB} KB RSS each (heap ${baseline.heapPerConnectionKB} KB), connected in ${baseline.connectMs} ms\n`,
+      `bare Socket.IO  ${baseline.connections} idle connections: ${baseline.perConnectionKB} KB RSS each (heap ` +
+        `${baseline.heapPerConnectionKB} KB), connected in ${baseline.connectMs} ms\n`,
     );
     process.stdout.write(
-      `SmartLine       ${smartline.connections} idle authenticated connections: ${smartline.perConnectionKB} KB RSS each (heap ${smartline.heapPerConnectionKB} KB), connected in ${smartline.connectMs} ms\n`,
+      `SmartLine       ${smartline.connections} idle authenticated connections: ${smartline.perConnectionKB} KB ` +
+        `RSS each (heap ${smartline.heapPerConnectionKB} KB), connected in ${smartline.connectMs} ms\n`,
     );
     process.stdout.write(`ratio smartline/bare: ${results.ratio}\n`);
     process.stdout.write(
-      `SUMMARY sockets: ${smartline.perConnectionKB} KB per idle authenticated connection at ${CONNECTIONS} (bare ${baseline.perConnectionKB} KB, ${results.ratio}x); ` +
+      `SUMMARY sockets: ${smartline.perConnectionKB} KB per idle authenticated connection at ${CONNECTIONS} (bare ` +
+        `${baseline.perConnectionKB} KB, ${results.ratio}x); ` +
         `goal ≤ ${GOAL_KB} KB ${results.goalMet ? 'met' : 'MISSED'} -> ${path}\n`,
     );
   } finally {

@@ -198,8 +198,10 @@ async function main() {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
     const line = (name: string, r: ReturnType<typeof summarize>) =>
-      `${name} off ${r.off.reqPerSec} req/s ${r.off.cpuUsPerReq} µs CPU/req, on ${r.on.reqPerSec} req/s ${r.on.cpuUsPerReq} µs CPU/req ` +
-      `(throughput ratio ${r.throughputRatio} = ${pct(r.throughputOverhead)} overhead; CPU ratio ${r.cpuRatio} = ${pct(r.cpuOverhead)})`;
+      `${name} off ${r.off.reqPerSec} req/s ${r.off.cpuUsPerReq} µs CPU/req, on ${r.on.reqPerSec} req/s ` +
+      `${r.on.cpuUsPerReq} µs CPU/req ` +
+      `(throughput ratio ${r.throughputRatio} = ${pct(r.throughputOverhead)} overhead; CPU ratio ${r.cpuRatio} = ` +
+      `${pct(r.cpuOverhead)})`;
     const worst = Math.max(
       getTrip.throughputOverhead,
       createTrip.throughputOverhead,
@@ -207,7 +209,8 @@ async function main() {
       createTrip.cpuOverhead,
     );
     process.stdout.write(
-      `ratio on/off: GET ${getTrip.throughputRatio} (CPU ${getTrip.cpuRatio}), POST ${createTrip.throughputRatio} (CPU ${createTrip.cpuRatio})\n`,
+      `ratio on/off: GET ${getTrip.throughputRatio} (CPU ${getTrip.cpuRatio}), POST ${createTrip.throughputRatio} ` +
+        `(CPU ${createTrip.cpuRatio})\n`,
     );
     process.stdout.write(
       `SUMMARY tracing: ${line('GET /trips/:id', getTrip)}; ${line('POST /trips', createTrip)}; ` +

@@ -24,7 +24,8 @@ function summary(report: FuzzReport): string {
     .map(([s, n]) => `${s}:${n}`)
     .join(' ');
   const lines = [
-    `requests sent   ${report.requestsSent} (${report.operations} operations × ${report.casesPerOperation} cases, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)`,
+    `requests sent   ${report.requestsSent} (${report.operations} operations × ${report.casesPerOperation} cases, ` +
+      `seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)`,
     `status          ${histogram}`,
     `5xx             ${report.fiveXX.count}`,
     ...Object.entries(report.fiveXX.byOperation).map(([op, n]) => `  ${n}× ${op}`),
@@ -45,7 +46,8 @@ async function main() {
     writeFileSync(RESULTS, `${JSON.stringify({ ranAt: new Date().toISOString(), ...report }, null, 2)}\n`);
     process.stdout.write(summary(report));
     process.stdout.write(
-      `SUMMARY fuzz: ${report.requestsSent} requests, ${report.fiveXX.count} 5xx, ${report.leaks.count} leaks, ${report.envelope.count} envelope breaches -> ${RESULTS}\n`,
+      `SUMMARY fuzz: ${report.requestsSent} requests, ${report.fiveXX.count} 5xx, ${report.leaks.count} leaks, ` +
+        `${report.envelope.count} envelope breaches -> ${RESULTS}\n`,
     );
     process.exitCode =
       report.fiveXX.count + report.leaks.count + report.envelope.count + report.timeouts.count > 0 ? 1 : 0;

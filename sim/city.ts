@@ -183,7 +183,8 @@ export async function simulate(v: Values): Promise<Report> {
     await pool(drivers.length, 16, (i) => drivers[i]!.goOnline());
     await pool(riders.length, 16, (i) => riders[i]!.goOnline());
     say(
-      `# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x (${s.ratePerMin.toFixed(2)}/min), mode ${mode}`,
+      `# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x ` +
+        `(${s.ratePerMin.toFixed(2)}/min), mode ${mode}`,
     );
     httpLatencyMs.length = 0; // setup calls are not the run
     running.add(clock);

@@ -167,9 +167,11 @@ export function formatReport(r: Report): string {
     `  pickup distance    p50 ${s(r.pickupDistanceM.p50, 'm')}, mean ${s(r.pickupDistanceM.mean, 'm')}, p95 ${s(r.pickupDistanceM.p95, 'm')}`,
     `  driver utilisation ${pct(r.utilisation)}`,
     `  completed          ${r.completed}`,
-    `  cancellations      rider ${r.cancellations.rider}, driver ${r.cancellations.driver}, no_drivers ${r.cancellations.noDrivers}`,
+    `  cancellations      rider ${r.cancellations.rider}, driver ${r.cancellations.driver}, no_drivers ` +
+      `${r.cancellations.noDrivers}`,
     `  at the end         ${r.unresolvedAtEnd.searching} searching, ${r.unresolvedAtEnd.onTrip} on a trip`,
-    `  offers (whole run) ${r.offers.received} received, ${r.offers.accepted} won, ${r.offers.lost} lost the race, ${r.offers.declined} declined, ${r.offers.expired} expired unanswered`,
+    `  offers (whole run) ${r.offers.received} received, ${r.offers.accepted} won, ${r.offers.lost} lost the race, ` +
+      `${r.offers.declined} declined, ${r.offers.expired} expired unanswered`,
     `  HTTP latency       p50 ${s(r.httpLatencyMs.p50, 'ms')}, p95 ${s(r.httpLatencyMs.p95, 'ms')} real time over ${r.httpLatencyMs.calls} calls`,
     ...(r.batches && r.batches.solves > 0
       ? [`  batches            ${r.batches.solves} solves, ${r.batches.meanTrips} trips each on average`]

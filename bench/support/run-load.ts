@@ -23,4 +23,5 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 export const fmtLoad = (r: LoadResult) =>
-  `${String(r.reqPerSec).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p95 ${r.p95.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  codes ${JSON.stringify(r.statusCodes)}`;
+  `${String(r.reqPerSec).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p95 ` +
+  `${r.p95.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  codes ${JSON.stringify(r.statusCodes)}`;

@@ -14,7 +14,8 @@ export interface TableStat {
 
 /** Row text must not depend on session settings, or checksums would differ between two sessions. */
 export const STABLE_OUTPUT_SQL =
-  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'";
+  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; " +
+  "SET bytea_output = 'hex'";
 
 export async function existingSchemas(client: pg.Client, names: string[]): Promise<string[]> {
   const res = await client.query<{ nspname: string }>(
@@ -33,7 +34,8 @@ export async function listTables(
     `SELECT n.nspname AS schema, c.relname AS table
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ANY($1) AND c.relkind = 'r'
-       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND
+         d.deptype = 'e')
      ORDER BY 1, 2`,
     [schemas],
   );
@@ -65,12 +67,14 @@ export async function serverMajorVersion(client: pg.Client): Promise<number> {
 export function clearSchemaSql(schema: string): string {
   if (schema !== 'public') return `DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE;`;
   const notExtension = (catalog: string, oid: string) =>
-    `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+    `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND ` +
+    `d.deptype = 'e')`;
   return `DO $clear$
 DECLARE r record;
 BEGIN
   FOR r IN SELECT format('%I.%I', n.nspname, c.relname) AS name,
-                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
+                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED ' +
+                    'VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm', 'r', 'p', 'S', 'f') AND NOT c.relispartition AND ${notExtension('pg_class', 'c.oid')}
            ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 WHEN 'S' THEN 3 ELSE 2 END

@@ -26,7 +26,8 @@ export async function assertClientFits(
   const pgDumpMajor = await toolMajorVersion('pg_dump', binPath);
   if (pgDumpMajor < serverMajor) {
     throw new Error(
-      `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor} and put it first on PATH`,
+      `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${serverMajor} server: install ` +
+        `postgresql-client-${serverMajor} and put it first on PATH`,
     );
   }
   return { serverMajor, pgDumpMajor };

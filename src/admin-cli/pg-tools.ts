@@ -18,7 +18,8 @@ export class MissingToolError extends Error {
   ) {
     super(
       `${tool} not found on PATH (searched: ${searched || '<empty PATH>'}).\n` +
-        `The backup commands need the PostgreSQL client tools (pg_dump, pg_restore, psql) of the same major version as the server.\n` +
+        `The backup commands need the PostgreSQL client tools (pg_dump, pg_restore, psql) of the same major ` +
+        `version as the server.\n` +
         `Install them (Debian/Ubuntu: apt-get install postgresql-client-15) or put their directory on PATH.`,
     );
     this.name = 'MissingToolError';

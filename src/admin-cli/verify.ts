@@ -61,7 +61,8 @@ export async function verifyBackup(opts: {
   await withAdminClient(opts.url, (c) => c.query(`CREATE DATABASE "${scratch}" TEMPLATE template0`)).catch(
     (err: unknown) => {
       throw new Error(
-        `cannot create the scratch database ${scratch} (${err instanceof Error ? err.message : String(err)}): verify-backup needs a role with CREATEDB on this server`,
+        `cannot create the scratch database ${scratch} (${err instanceof Error ? err.message : String(err)}): ` +
+          `verify-backup needs a role with CREATEDB on this server`,
       );
     },
   );

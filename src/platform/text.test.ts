@@ -27,12 +27,17 @@ describe('platform text rules', () => {
       assert.equal(name.safeParse(`a${bad}b`).success, false, JSON.stringify(bad));
   });
 
-  test('multi-line free text keeps \\n, \\r and \\t but refuses other controls and bidi marks; one-line text refuses line breaks', () => {
-    const note = safeText({ max: 500, multiline: true });
-    assert.equal(note.parse('line one\nline\ttwo\r\n'), 'line one\nline\ttwo');
-    for (const bad of [...BIDI, ...C0_C1]) assert.equal(note.safeParse(`a${bad}b`).success, false, JSON.stringify(bad));
-    const reason = safeText({ min: 1, max: 500 });
-    assert.equal(reason.safeParse('a\nb').success, false);
-    assert.equal(reason.safeParse('   ').success, false);
-  });
+  test(
+    'multi-line free text keeps \\n, \\r and \\t but refuses other controls and bidi marks; one-line text ' +
+      'refuses line breaks',
+    () => {
+      const note = safeText({ max: 500, multiline: true });
+      assert.equal(note.parse('line one\nline\ttwo\r\n'), 'line one\nline\ttwo');
+      for (const bad of [...BIDI, ...C0_C1])
+        assert.equal(note.safeParse(`a${bad}b`).success, false, JSON.stringify(bad));
+      const reason = safeText({ min: 1, max: 500 });
+      assert.equal(reason.safeParse('a\nb').success, false);
+      assert.equal(reason.safeParse('   ').success, false);
+    },
+  );
 });

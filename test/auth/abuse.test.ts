@@ -66,30 +66,34 @@ describe('abuse: limits that must hold', () => {
     assert.deepEqual(signups, [201, 201, 201, 201, 201, 429]);
   });
 
-  test('4a. one account: wrong passwords from rotating IPs lock the phone (429 + Retry-After), even for the right password', async () => {
-    const user = await t.signup('rider');
-    const statuses: number[] = [];
-    let lockedRes: Awaited<ReturnType<typeof login>> | undefined;
-    for (let i = 0; i < 25; i++) {
-      const res = await login(`203.0.113.${i + 1}`, { phone: user.phone, password: `guess-${i}-xyz` });
-      statuses.push(res.status);
-      if (res.status === 429) lockedRes ??= res;
-    }
-    // The attempt that uses up the free ones is answered with the lock itself.
-    assert.deepEqual(statuses, [...Array(LOGIN_FREE - 1).fill(401), ...Array(25 - LOGIN_FREE + 1).fill(429)]);
-    assert.equal(lockedRes!.body.error.code, 'RATE_LIMITED');
-    const retryAfter = Number(lockedRes!.headers['retry-after']);
-    assert.ok(retryAfter >= 55 && retryAfter <= 60, String(retryAfter));
-    assert.equal(lockedRes!.body.error.details.retryAfter, retryAfter);
-    const right = await login('203.0.113.200', { phone: user.phone, password: 'password-123' });
-    assert.equal(right.status, 429, 'a locked phone is locked for the right password too (no oracle)');
-    const other = await t.signup('rider');
-    assert.equal(
-      (await login('203.0.113.201', { phone: other.phone, password: 'password-123' })).status,
-      200,
-      'other accounts are not affected',
-    );
-  });
+  test(
+    '4a. one account: wrong passwords from rotating IPs lock the phone (429 + Retry-After), even for the right ' +
+      'password',
+    async () => {
+      const user = await t.signup('rider');
+      const statuses: number[] = [];
+      let lockedRes: Awaited<ReturnType<typeof login>> | undefined;
+      for (let i = 0; i < 25; i++) {
+        const res = await login(`203.0.113.${i + 1}`, { phone: user.phone, password: `guess-${i}-xyz` });
+        statuses.push(res.status);
+        if (res.status === 429) lockedRes ??= res;
+      }
+      // The attempt that uses up the free ones is answered with the lock itself.
+      assert.deepEqual(statuses, [...Array(LOGIN_FREE - 1).fill(401), ...Array(25 - LOGIN_FREE + 1).fill(429)]);
+      assert.equal(lockedRes!.body.error.code, 'RATE_LIMITED');
+      const retryAfter = Number(lockedRes!.headers['retry-after']);
+      assert.ok(retryAfter >= 55 && retryAfter <= 60, String(retryAfter));
+      assert.equal(lockedRes!.body.error.details.retryAfter, retryAfter);
+      const right = await login('203.0.113.200', { phone: user.phone, password: 'password-123' });
+      assert.equal(right.status, 429, 'a locked phone is locked for the right password too (no oracle)');
+      const other = await t.signup('rider');
+      assert.equal(
+        (await login('203.0.113.201', { phone: other.phone, password: 'password-123' })).status,
+        200,
+        'other accounts are not affected',
+      );
+    },
+  );
 
   test('4a. a successful login clears the failures before the lock', async () => {
     const user = await t.signup('rider');

@@ -223,29 +223,32 @@ describe('JWT signing-key rotation', () => {
 
   const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
 
-  test('a token signed by the old key keeps working while both keys are configured; removing the old key ends it', async () => {
-    const user = await oldOnly.signup('rider');
-    assert.equal(kidOf(user.accessToken), 'old');
-    assert.equal(
-      (await both.api('GET', '/api/v1/me', { token: user.accessToken })).status,
-      200,
-      'old token verifies on the rotated node',
-    );
+  test(
+    'a token signed by the old key keeps working while both keys are configured; removing the old key ends ' + 'it',
+    async () => {
+      const user = await oldOnly.signup('rider');
+      assert.equal(kidOf(user.accessToken), 'old');
+      assert.equal(
+        (await both.api('GET', '/api/v1/me', { token: user.accessToken })).status,
+        200,
+        'old token verifies on the rotated node',
+      );
 
-    const fresh = await both.api('POST', '/api/v1/auth/login', {
-      body: { phone: user.phone, password: 'password-123' },
-    });
-    assert.equal(kidOf(fresh.body.data.accessToken), 'new', 'the active kid signs new tokens');
-    assert.equal((await both.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
+      const fresh = await both.api('POST', '/api/v1/auth/login', {
+        body: { phone: user.phone, password: 'password-123' },
+      });
+      assert.equal(kidOf(fresh.body.data.accessToken), 'new', 'the active kid signs new tokens');
+      assert.equal((await both.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
 
-    const gone = await newOnly.api('GET', '/api/v1/me', { token: user.accessToken });
-    assert.equal(gone.status, 401, 'old key removed ⇒ old tokens are refused');
-    assert.equal(gone.body.error.code, 'UNAUTHENTICATED');
-    assert.equal((await newOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
-    assert.equal(
-      (await oldOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status,
-      401,
-      'a node without the new key refuses its tokens',
-    );
-  });
+      const gone = await newOnly.api('GET', '/api/v1/me', { token: user.accessToken });
+      assert.equal(gone.status, 401, 'old key removed ⇒ old tokens are refused');
+      assert.equal(gone.body.error.code, 'UNAUTHENTICATED');
+      assert.equal((await newOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status, 200);
+      assert.equal(
+        (await oldOnly.api('GET', '/api/v1/me', { token: fresh.body.data.accessToken })).status,
+        401,
+        'a node without the new key refuses its tokens',
+      );
+    },
+  );
 });

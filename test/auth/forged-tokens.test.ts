@@ -92,34 +92,41 @@ describe('no forgeable access on a default (non-production) install', () => {
     assert.equal((await t.api('GET', '/api/v1/wallet', { token: rider.accessToken })).body.data.balance, 0);
   });
 
-  test("a token signed with the real key but claiming admin for a rider's session is 403: the role comes from the user", async () => {
-    const rider = await t.signup('rider');
-    const forged = await adminClaimFor(
-      rider,
-      t.config.jwtKeys.find((k) => k.kid === t.config.jwtActiveKid)!,
-    );
-    const res = await t.api('GET', ADMIN_ROUTE, { token: forged });
-    assert.equal(res.status, 403, JSON.stringify(res.body));
-    assert.equal(res.body.error.code, 'FORBIDDEN');
-  });
+  test(
+    "a token signed with the real key but claiming admin for a rider's session is 403: the role comes from the " +
+      'user',
+    async () => {
+      const rider = await t.signup('rider');
+      const forged = await adminClaimFor(
+        rider,
+        t.config.jwtKeys.find((k) => k.kid === t.config.jwtActiveKid)!,
+      );
+      const res = await t.api('GET', ADMIN_ROUTE, { token: forged });
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'FORBIDDEN');
+    },
+  );
 
-  test('an admin promotes and demotes a user: both nodes use the new role within 2 s, with the same token', async () => {
-    const admin = await t.admin();
-    const user = await t.signup('rider');
-    for (const app of [t.app, b.app])
-      assert.equal(await statusOn(app, user.accessToken), 403, 'both nodes cached the session as a rider');
-    const promoted = await t.api('PATCH', `/api/v1/admin/users/${user.id}`, {
-      token: admin.accessToken,
-      body: { role: 'admin' },
-    });
-    assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
-    assert.equal(promoted.body.data.role, 'admin');
-    for (const app of [t.app, b.app])
-      assert.ok((await timeUntil(app, user.accessToken, 200)) < PROPAGATION_BUDGET_MS, 'promotion applies');
-    await t.api('PATCH', `/api/v1/admin/users/${user.id}`, { token: admin.accessToken, body: { role: 'rider' } });
-    for (const app of [t.app, b.app])
-      assert.ok((await timeUntil(app, user.accessToken, 403)) < PROPAGATION_BUDGET_MS, 'demotion applies');
-  });
+  test(
+    'an admin promotes and demotes a user: both nodes use the new role within 2 s, with the same ' + 'token',
+    async () => {
+      const admin = await t.admin();
+      const user = await t.signup('rider');
+      for (const app of [t.app, b.app])
+        assert.equal(await statusOn(app, user.accessToken), 403, 'both nodes cached the session as a rider');
+      const promoted = await t.api('PATCH', `/api/v1/admin/users/${user.id}`, {
+        token: admin.accessToken,
+        body: { role: 'admin' },
+      });
+      assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
+      assert.equal(promoted.body.data.role, 'admin');
+      for (const app of [t.app, b.app])
+        assert.ok((await timeUntil(app, user.accessToken, 200)) < PROPAGATION_BUDGET_MS, 'promotion applies');
+      await t.api('PATCH', `/api/v1/admin/users/${user.id}`, { token: admin.accessToken, body: { role: 'rider' } });
+      for (const app of [t.app, b.app])
+        assert.ok((await timeUntil(app, user.accessToken, 403)) < PROPAGATION_BUDGET_MS, 'demotion applies');
+    },
+  );
 
   test("an operator's SQL role change reaches both nodes within 2 s", async () => {
     const user = await t.signup('driver');
@@ -128,54 +135,62 @@ describe('no forgeable access on a default (non-production) install', () => {
     for (const app of [t.app, b.app]) assert.ok((await timeUntil(app, user.accessToken, 200)) < PROPAGATION_BUDGET_MS);
   });
 
-  test('a suspended user is refused on both nodes within 2 s, cannot sign in, and lifting it needs a new sign-in', async () => {
-    const admin = await t.admin();
-    const user = await t.signup('rider');
-    for (const app of [t.app, b.app]) assert.equal(await statusOn(app, user.accessToken, '/api/v1/me'), 200);
-    const suspended = await t.api('PATCH', `/api/v1/admin/users/${user.id}`, {
-      token: admin.accessToken,
-      body: { suspended: true },
-    });
-    assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
-    assert.equal(suspended.body.data.suspended, true);
-    for (const app of [t.app, b.app])
-      assert.ok(
-        (await timeUntil(app, user.accessToken, 401, '/api/v1/me')) < PROPAGATION_BUDGET_MS,
-        'suspension applies',
+  test(
+    'a suspended user is refused on both nodes within 2 s, cannot sign in, and lifting it needs a new ' + 'sign-in',
+    async () => {
+      const admin = await t.admin();
+      const user = await t.signup('rider');
+      for (const app of [t.app, b.app]) assert.equal(await statusOn(app, user.accessToken, '/api/v1/me'), 200);
+      const suspended = await t.api('PATCH', `/api/v1/admin/users/${user.id}`, {
+        token: admin.accessToken,
+        body: { suspended: true },
+      });
+      assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
+      assert.equal(suspended.body.data.suspended, true);
+      for (const app of [t.app, b.app])
+        assert.ok(
+          (await timeUntil(app, user.accessToken, 401, '/api/v1/me')) < PROPAGATION_BUDGET_MS,
+          'suspension applies',
+        );
+      const login = await t.api('POST', '/api/v1/auth/login', {
+        body: { phone: user.phone, password: 'password-123' },
+      });
+      assert.equal(login.status, 403, JSON.stringify(login.body));
+      assert.equal(
+        (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+        401,
       );
-    const login = await t.api('POST', '/api/v1/auth/login', { body: { phone: user.phone, password: 'password-123' } });
-    assert.equal(login.status, 403, JSON.stringify(login.body));
-    assert.equal(
-      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
-      401,
-    );
-    await t.api('PATCH', `/api/v1/admin/users/${user.id}`, { token: admin.accessToken, body: { suspended: false } });
-    assert.equal(await statusOn(t.app, user.accessToken, '/api/v1/me'), 401, 'the old session stays ended');
-    assert.equal(
-      (await t.api('POST', '/api/v1/auth/login', { body: { phone: user.phone, password: 'password-123' } })).status,
-      200,
-    );
-  });
+      await t.api('PATCH', `/api/v1/admin/users/${user.id}`, { token: admin.accessToken, body: { suspended: false } });
+      assert.equal(await statusOn(t.app, user.accessToken, '/api/v1/me'), 401, 'the old session stays ended');
+      assert.equal(
+        (await t.api('POST', '/api/v1/auth/login', { body: { phone: user.phone, password: 'password-123' } })).status,
+        200,
+      );
+    },
+  );
 
-  test('access changes: bad input is 400, unknown user 404, non-admins 403, an admin cannot change themselves', async () => {
-    const admin = await t.admin();
-    const rider = await t.signup('rider');
-    const patch = (token: string, id: string, body: unknown) =>
-      t.api('PATCH', `/api/v1/admin/users/${id}`, { token, body });
-    for (const body of [{}, { role: 'owner' }, { suspended: 'yes' }, { role: 'admin', extra: 1 }]) {
-      const res = await patch(admin.accessToken, rider.id, body);
-      assert.deepEqual([res.status, res.body.error?.code], [400, 'VALIDATION_ERROR'], JSON.stringify(body));
-    }
-    assert.equal(
-      (await patch(admin.accessToken, '00000000-0000-4000-8000-000000000000', { role: 'driver' })).status,
-      404,
-    );
-    assert.equal((await patch(rider.accessToken, rider.id, { role: 'admin' })).status, 403);
-    assert.equal((await patch(admin.accessToken, admin.id, { suspended: true })).status, 403);
-    assert.equal(
-      (await query<{ role: string }>(t, 'SELECT role FROM $schema.users WHERE id = $1', [rider.id]))[0]!.role,
-      'rider',
-      'nothing written',
-    );
-  });
+  test(
+    'access changes: bad input is 400, unknown user 404, non-admins 403, an admin cannot change ' + 'themselves',
+    async () => {
+      const admin = await t.admin();
+      const rider = await t.signup('rider');
+      const patch = (token: string, id: string, body: unknown) =>
+        t.api('PATCH', `/api/v1/admin/users/${id}`, { token, body });
+      for (const body of [{}, { role: 'owner' }, { suspended: 'yes' }, { role: 'admin', extra: 1 }]) {
+        const res = await patch(admin.accessToken, rider.id, body);
+        assert.deepEqual([res.status, res.body.error?.code], [400, 'VALIDATION_ERROR'], JSON.stringify(body));
+      }
+      assert.equal(
+        (await patch(admin.accessToken, '00000000-0000-4000-8000-000000000000', { role: 'driver' })).status,
+        404,
+      );
+      assert.equal((await patch(rider.accessToken, rider.id, { role: 'admin' })).status, 403);
+      assert.equal((await patch(admin.accessToken, admin.id, { suspended: true })).status, 403);
+      assert.equal(
+        (await query<{ role: string }>(t, 'SELECT role FROM $schema.users WHERE id = $1', [rider.id]))[0]!.role,
+        'rider',
+        'nothing written',
+      );
+    },
+  );
 });

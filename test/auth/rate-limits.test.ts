@@ -19,31 +19,34 @@ describe('rate limits', () => {
   const login = (ip: string, headers: Record<string, string> = {}) =>
     from(ip, '/api/v1/auth/login', { phone: randomPhone(), password: 'wrong-password' }, headers);
 
-  test('login: 10 per minute per IP, the 11th is 429 with Retry-After, X-RateLimit-* and details.retryAfter', async () => {
-    const ip = '198.51.100.10';
-    for (let i = 1; i <= 10; i++) {
-      const res = await login(ip);
-      assert.equal(res.status, 401, `attempt ${i}`);
-      assert.equal(res.headers['x-ratelimit-limit'], '10');
-      assert.equal(res.headers['x-ratelimit-remaining'], String(10 - i));
-      assert.ok(Number(res.headers['x-ratelimit-reset']) > 0 && Number(res.headers['x-ratelimit-reset']) <= 60);
-    }
-    const limited = await login(ip);
-    assert.equal(limited.status, 429);
-    assert.equal(limited.body.error.code, 'RATE_LIMITED');
-    const retryAfter = Number(limited.headers['retry-after']);
-    assert.ok(
-      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
-      String(limited.headers['retry-after']),
-    );
-    assert.equal(limited.body.error.details.retryAfter, retryAfter);
-    assert.equal(limited.headers['x-ratelimit-limit'], '10');
-    assert.equal(limited.headers['x-ratelimit-remaining'], '0');
-    assert.ok(Number(limited.headers['x-ratelimit-reset']) >= 1);
-    assert.equal(limited.headers['x-request-id'], limited.body.meta.requestId);
+  test(
+    'login: 10 per minute per IP, the 11th is 429 with Retry-After, X-RateLimit-* and ' + 'details.retryAfter',
+    async () => {
+      const ip = '198.51.100.10';
+      for (let i = 1; i <= 10; i++) {
+        const res = await login(ip);
+        assert.equal(res.status, 401, `attempt ${i}`);
+        assert.equal(res.headers['x-ratelimit-limit'], '10');
+        assert.equal(res.headers['x-ratelimit-remaining'], String(10 - i));
+        assert.ok(Number(res.headers['x-ratelimit-reset']) > 0 && Number(res.headers['x-ratelimit-reset']) <= 60);
+      }
+      const limited = await login(ip);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.error.code, 'RATE_LIMITED');
+      const retryAfter = Number(limited.headers['retry-after']);
+      assert.ok(
+        Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+        String(limited.headers['retry-after']),
+      );
+      assert.equal(limited.body.error.details.retryAfter, retryAfter);
+      assert.equal(limited.headers['x-ratelimit-limit'], '10');
+      assert.equal(limited.headers['x-ratelimit-remaining'], '0');
+      assert.ok(Number(limited.headers['x-ratelimit-reset']) >= 1);
+      assert.equal(limited.headers['x-request-id'], limited.body.meta.requestId);
 
-    assert.equal((await login('198.51.100.11')).status, 401, 'another IP has its own budget');
-  });
+      assert.equal((await login('198.51.100.11')).status, 401, 'another IP has its own budget');
+    },
+  );
 
   test('a client cannot dodge the login limit with a forged X-Forwarded-For', async () => {
     const ip = '198.51.100.20';

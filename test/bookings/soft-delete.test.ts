@@ -13,7 +13,8 @@ describe('bookings: soft delete, restore, hard delete, audit', () => {
   const audits = async (id: string) =>
     (
       await t.platform.database.pool.query(
-        `SELECT action, actor_id, details FROM "${t.schema}".audit_log WHERE target_type = 'booking' AND target_id = $1 ORDER BY id`,
+        `SELECT action, actor_id, details FROM "${t.schema}".audit_log WHERE target_type = 'booking' AND target_id ` +
+          `= $1 ORDER BY id`,
         [id],
       )
     ).rows;

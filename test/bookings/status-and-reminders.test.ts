@@ -155,7 +155,8 @@ describe('bookings: status moves, events, notifications, reminders', () => {
     } while (left.length > 0 && Date.now() < deadline);
     assert.deepEqual(left, [], 'every reminder ran');
     const reminders = await t.platform.database.pool.query(
-      `SELECT user_id, data->>'bookingId' AS booking FROM "${t.schema}".notifications WHERE template = 'booking_reminder'`,
+      `SELECT user_id, data->>'bookingId' AS booking FROM "${t.schema}".notifications WHERE template = ` +
+        `'booking_reminder'`,
     );
     assert.deepEqual(
       reminders.rows.map((r) => [r.booking, r.user_id]).sort(),

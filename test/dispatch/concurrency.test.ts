@@ -95,22 +95,29 @@ describe('100 concurrent requests, 100 drivers accepting every offer', () => {
       const byStatus = (await q(`SELECT status, count(*)::int AS n FROM $schema.trips GROUP BY status`)).rows;
       const rounds = (
         await q(
-          `SELECT d.round, d.phase, t.status, count(*)::int AS n FROM $schema.trip_dispatch d JOIN $schema.trips t ON t.id = d.trip_id GROUP BY 1, 2, 3`,
+          `SELECT d.round, d.phase, t.status, count(*)::int AS n FROM $schema.trip_dispatch d JOIN $schema.trips t ` +
+            `ON t.id = d.trip_id GROUP BY 1, 2, 3`,
         )
       ).rows;
       const states = (await q(`SELECT state, count(*)::int AS n FROM $schema.driver_profiles GROUP BY state`)).rows;
       const stuck = (
         await q(
-          `SELECT o.status, o.round, p.state, count(*)::int AS n FROM $schema.trip_offers o JOIN $schema.trips t ON t.id = o.trip_id JOIN $schema.driver_profiles p ON p.user_id = o.driver_id WHERE t.status = 'no_drivers' GROUP BY 1, 2, 3 ORDER BY 2`,
+          `SELECT o.status, o.round, p.state, count(*)::int AS n FROM $schema.trip_offers o JOIN $schema.trips t ` +
+            `ON t.id = o.trip_id JOIN $schema.driver_profiles p ON p.user_id = o.driver_id WHERE t.status = ` +
+            `'no_drivers' GROUP BY 1, 2, 3 ORDER BY 2`,
         )
       ).rows;
       const idle = (
         await q(
-          `SELECT p.user_id, (SELECT count(*)::int FROM $schema.trip_offers o JOIN $schema.trips t ON t.id = o.trip_id WHERE o.driver_id = p.user_id AND t.status = 'no_drivers') AS offered_stuck FROM $schema.driver_profiles p WHERE p.state = 'available'`,
+          `SELECT p.user_id, (SELECT count(*)::int FROM $schema.trip_offers o JOIN $schema.trips t ON t.id = ` +
+            `o.trip_id WHERE o.driver_id = p.user_id AND t.status = 'no_drivers') AS offered_stuck FROM ` +
+            `$schema.driver_profiles p WHERE p.state = 'available'`,
         )
       ).rows;
       throw new Error(
-        `${(err as Error).message}: stuck offers ${JSON.stringify(stuck)} idle ${JSON.stringify(idle)} trips ${JSON.stringify(byStatus)} rounds ${JSON.stringify(rounds)} drivers ${JSON.stringify(states)} http ${JSON.stringify(outcomes)} retried503 ${retried503}`,
+        `${(err as Error).message}: stuck offers ${JSON.stringify(stuck)} idle ${JSON.stringify(idle)} trips ` +
+          `${JSON.stringify(byStatus)} rounds ${JSON.stringify(rounds)} drivers ${JSON.stringify(states)} http ` +
+          `${JSON.stringify(outcomes)} retried503 ${retried503}`,
       );
     });
 

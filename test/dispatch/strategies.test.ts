@@ -37,40 +37,44 @@ describe('dispatch strategies and rules', () => {
   const tripAt = (rider: TestUser, pickup: { lat: number; lng: number }, body: Record<string, unknown> = {}) =>
     requestTrip(t, rider, { pickup, dropoff: northOf(pickup, 5_000), ...body });
 
-  test('sequential: nearest first, one at a time; a decline moves on at once, a timeout after 10 s (scaled); 5 tries then no_drivers', async () => {
-    const home = nextDistrict();
-    const rider = await t.signup('rider');
-    const drivers = await Promise.all([500, 1_000, 1_500].map((m) => driverAt(t, northOf(home, m))));
-    const { offers } = await watchOffers(t, drivers);
-    const trip = await tripAt(rider, home, { strategy: 'sequential' });
+  test(
+    'sequential: nearest first, one at a time; a decline moves on at once, a timeout after 10 s (scaled); 5 ' +
+      'tries then no_drivers',
+    async () => {
+      const home = nextDistrict();
+      const rider = await t.signup('rider');
+      const drivers = await Promise.all([500, 1_000, 1_500].map((m) => driverAt(t, northOf(home, m))));
+      const { offers } = await watchOffers(t, drivers);
+      const trip = await tripAt(rider, home, { strategy: 'sequential' });
 
-    await eventually(() => offers.length === 1);
-    assert.equal(offers[0]!.driverId, drivers[0]!.id, 'nearest first');
-    assert.equal(offers[0]!.payload.strategy, 'sequential');
-    const declinedAt = Date.now();
-    assert.equal((await respond(t, drivers[0]!, trip.id, { action: 'decline' })).status, 200);
-    await eventually(() => offers.length === 2);
-    assert.equal(offers[1]!.driverId, drivers[1]!.id);
-    assert.ok(
-      offers[1]!.at - declinedAt < 700,
-      `next driver ${offers[1]!.at - declinedAt} ms after the decline, not after the round`,
-    );
-    // Driver 2 never answers: after the round, driver 3.
-    await eventually(() => offers.length === 3, 5_000);
-    assert.equal(offers[2]!.driverId, drivers[2]!.id);
-    assert.ok(offers[2]!.at - offers[1]!.at >= 900, 'waited out the 1 s round');
-    await eventually(async () => (await matchingStatus(t, rider, trip.id)).status === 'no_drivers', 15_000);
-    const status = await matchingStatus(t, rider, trip.id);
-    assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 6, offered: 3 });
-    // Declines and timeouts both count as offers not accepted.
-    for (const d of drivers)
-      assert.deepEqual(
-        (({ state, offers_received, offers_accepted }) => ({ state, offers_received, offers_accepted }))(
-          await driverState(t, d.id),
-        ),
-        { state: 'available', offers_received: 1, offers_accepted: 0 },
+      await eventually(() => offers.length === 1);
+      assert.equal(offers[0]!.driverId, drivers[0]!.id, 'nearest first');
+      assert.equal(offers[0]!.payload.strategy, 'sequential');
+      const declinedAt = Date.now();
+      assert.equal((await respond(t, drivers[0]!, trip.id, { action: 'decline' })).status, 200);
+      await eventually(() => offers.length === 2);
+      assert.equal(offers[1]!.driverId, drivers[1]!.id);
+      assert.ok(
+        offers[1]!.at - declinedAt < 700,
+        `next driver ${offers[1]!.at - declinedAt} ms after the decline, not after the round`,
       );
-  });
+      // Driver 2 never answers: after the round, driver 3.
+      await eventually(() => offers.length === 3, 5_000);
+      assert.equal(offers[2]!.driverId, drivers[2]!.id);
+      assert.ok(offers[2]!.at - offers[1]!.at >= 900, 'waited out the 1 s round');
+      await eventually(async () => (await matchingStatus(t, rider, trip.id)).status === 'no_drivers', 15_000);
+      const status = await matchingStatus(t, rider, trip.id);
+      assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 6, offered: 3 });
+      // Declines and timeouts both count as offers not accepted.
+      for (const d of drivers)
+        assert.deepEqual(
+          (({ state, offers_received, offers_accepted }) => ({ state, offers_received, offers_accepted }))(
+            await driverState(t, d.id),
+          ),
+          { state: 'available', offers_received: 1, offers_accepted: 0 },
+        );
+    },
+  );
 
   test('first_accept: top 5 at once; when all decline the next round goes to the rest right away', async () => {
     const home = nextDistrict();
@@ -106,40 +110,48 @@ describe('dispatch strategies and rules', () => {
     assert.equal(win.status, 200);
   });
 
-  test('a round that finds every nearby driver holding another offer waits, using up no round, and runs once one is free', async () => {
-    const home = nextDistrict();
-    const [bidRider, rider] = await Promise.all([t.signup('rider'), t.signup('rider')]);
-    const driver = await driverAt(t, northOf(home, 300));
-    const { offers } = await watchOffers(t, [driver]);
-    // The only driver holds a broadcast_bid offer (3 s collection window) ...
-    const held = await tripAt(bidRider, home, { strategy: 'broadcast_bid' });
-    await eventually(() => offers.length === 1);
-    // ... so this trip's round 1 finds nobody free: it waits (round 0, no offer out), it does not count a round.
-    const trip = await tripAt(rider, home, { strategy: 'sequential' });
-    const retrying = async () =>
-      (
-        await sql(
-          t,
-          `SELECT 1 FROM $schema.trip_dispatch WHERE trip_id = $1 AND phase = 'waiting' AND round_expires_at IS NOT NULL`,
-          [trip.id],
-        )
-      ).length === 1;
-    await eventually(retrying);
-    const waiting = await matchingStatus(t, rider, trip.id);
-    assert.deepEqual(
-      { status: waiting.status, round: waiting.round, expiresAt: waiting.expiresAt },
-      { status: 'searching', round: 0, expiresAt: null },
-    );
-    assert.equal(offers.length, 1);
-    // The driver passes on the bid trip: the waiting trip gets them at once, in its round 1.
-    const declinedAt = Date.now();
-    assert.equal((await respond(t, driver, held.id, { action: 'decline' })).status, 200);
-    await eventually(() => offers.length === 2);
-    assert.equal(offers[1]!.payload.tripId, trip.id);
-    assert.ok(offers[1]!.at - declinedAt < 700, `offered ${offers[1]!.at - declinedAt} ms after the driver came free`);
-    assert.equal((await matchingStatus(t, rider, trip.id)).round, 1);
-    assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
-  });
+  test(
+    'a round that finds every nearby driver holding another offer waits, using up no round, and runs once one ' +
+      'is free',
+    async () => {
+      const home = nextDistrict();
+      const [bidRider, rider] = await Promise.all([t.signup('rider'), t.signup('rider')]);
+      const driver = await driverAt(t, northOf(home, 300));
+      const { offers } = await watchOffers(t, [driver]);
+      // The only driver holds a broadcast_bid offer (3 s collection window) ...
+      const held = await tripAt(bidRider, home, { strategy: 'broadcast_bid' });
+      await eventually(() => offers.length === 1);
+      // ... so this trip's round 1 finds nobody free: it waits (round 0, no offer out), it does not count a round.
+      const trip = await tripAt(rider, home, { strategy: 'sequential' });
+      const retrying = async () =>
+        (
+          await sql(
+            t,
+            `SELECT 1 FROM $schema.trip_dispatch WHERE trip_id = $1 AND phase = 'waiting' AND round_expires_at IS ` +
+              `NOT NULL`,
+            [trip.id],
+          )
+        ).length === 1;
+      await eventually(retrying);
+      const waiting = await matchingStatus(t, rider, trip.id);
+      assert.deepEqual(
+        { status: waiting.status, round: waiting.round, expiresAt: waiting.expiresAt },
+        { status: 'searching', round: 0, expiresAt: null },
+      );
+      assert.equal(offers.length, 1);
+      // The driver passes on the bid trip: the waiting trip gets them at once, in its round 1.
+      const declinedAt = Date.now();
+      assert.equal((await respond(t, driver, held.id, { action: 'decline' })).status, 200);
+      await eventually(() => offers.length === 2);
+      assert.equal(offers[1]!.payload.tripId, trip.id);
+      assert.ok(
+        offers[1]!.at - declinedAt < 700,
+        `offered ${offers[1]!.at - declinedAt} ms after the driver came free`,
+      );
+      assert.equal((await matchingStatus(t, rider, trip.id)).round, 1);
+      assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
+    },
+  );
 
   test('the radius widens 3 → 5 → 8 km: a driver 4 km away is found, one 9 km away never', async () => {
     const home = nextDistrict();
@@ -164,7 +176,8 @@ describe('dispatch strategies and rules', () => {
     await sql(t, `UPDATE $schema.driver_profiles SET rating = 3.9 WHERE user_id = $1`, [lowRated.id]);
     await sql(
       t,
-      `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE user_id = $1`,
+      `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE ` +
+        `user_id = $1`,
       [resting.id],
     );
     const { offers } = await watchOffers(t, [lowRated, resting, comfort]);

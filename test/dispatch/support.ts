@@ -73,7 +73,8 @@ export async function driverState(
   driverId: string,
 ): Promise<{ state: string; offers_received: number; offers_accepted: number; cooldown_until: Date | null }> {
   const res = await t.platform.database.pool.query(
-    `SELECT state, offers_received, offers_accepted, cooldown_until FROM "${t.schema}".driver_profiles WHERE user_id = $1`,
+    `SELECT state, offers_received, offers_accepted, cooldown_until FROM "${t.schema}".driver_profiles WHERE ` +
+      `user_id = $1`,
     [driverId],
   );
   return res.rows[0];

@@ -26,16 +26,20 @@ describe('lint keeps the layers', () => {
     return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
   }
 
-  test('a module reaching into another module, platform importing a module, a module importing a flow: refused', async () => {
-    const reachIn = "import { findTrip } from '../trips/trips.repo.js';\nexport const x = findTrip;\n";
-    assert.equal((await layerErrors('src/modules/chat/probe.ts', reachIn)).length, 1);
-    const platformToModule = "import { tripOffers } from '../modules/trips/index.js';\nexport const x = tripOffers;\n";
-    assert.equal((await layerErrors('src/platform/probe.ts', platformToModule)).length, 1);
-    const moduleToFlow = "import { cancelTrip } from '../../flows/cancel-trip.js';\nexport const x = cancelTrip;\n";
-    assert.equal((await layerErrors('src/modules/chat/probe.ts', moduleToFlow)).length, 1);
-    const flowIntoModule = "import { findTrip } from '../modules/trips/trips.repo.js';\nexport const x = findTrip;\n";
-    assert.equal((await layerErrors('src/flows/probe.ts', flowIntoModule)).length, 1);
-  });
+  test(
+    'a module reaching into another module, platform importing a module, a module importing a flow: ' + 'refused',
+    async () => {
+      const reachIn = "import { findTrip } from '../trips/trips.repo.js';\nexport const x = findTrip;\n";
+      assert.equal((await layerErrors('src/modules/chat/probe.ts', reachIn)).length, 1);
+      const platformToModule =
+        "import { tripOffers } from '../modules/trips/index.js';\nexport const x = tripOffers;\n";
+      assert.equal((await layerErrors('src/platform/probe.ts', platformToModule)).length, 1);
+      const moduleToFlow = "import { cancelTrip } from '../../flows/cancel-trip.js';\nexport const x = cancelTrip;\n";
+      assert.equal((await layerErrors('src/modules/chat/probe.ts', moduleToFlow)).length, 1);
+      const flowIntoModule = "import { findTrip } from '../modules/trips/trips.repo.js';\nexport const x = findTrip;\n";
+      assert.equal((await layerErrors('src/flows/probe.ts', flowIntoModule)).length, 1);
+    },
+  );
 
   test('the allowed directions pass: a module through an index.ts, a flow through modules and platform', async () => {
     const viaFace = "import { tripOffers } from '../trips/index.js';\nexport const x = tripOffers;\n";

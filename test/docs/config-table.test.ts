@@ -47,6 +47,7 @@ test('a missing key, a key sharing a row and a stale row are each reported by na
   ].join('\n');
   assert.equal(
     configTableDiff(readme, ['PORT', 'HOST', 'NEW_KEY']),
-    "read by src/config.ts but missing from README's table: NEW_KEY\nin README's table but not read by src/config.ts: GONE_KEY",
+    "read by src/config.ts but missing from README's table: NEW_KEY\nin README's table but not read by " +
+      'src/config.ts: GONE_KEY',
   );
 });

@@ -53,58 +53,61 @@ describe('database faults', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('DB down ⇒ 503 SERVICE_UNAVAILABLE with Retry-After, fast; readiness down; recovers when the DB is back', async () => {
-    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200);
-    assert.equal((await t.api('GET', '/health/ready')).status, 200);
+  test(
+    'DB down ⇒ 503 SERVICE_UNAVAILABLE with Retry-After, fast; readiness down; recovers when the DB is ' + 'back',
+    async () => {
+      assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200);
+      assert.equal((await t.api('GET', '/health/ready')).status, 200);
 
-    await pg!.stop();
-    pg = undefined;
+      await pg!.stop();
+      pg = undefined;
 
-    const calls: Array<[string, string, object]> = [
-      ['GET', '/api/v1/me', { token: rider.accessToken }],
-      ['POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY }],
-      ['POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } }],
-      [
-        'POST',
-        '/api/v1/auth/signup',
-        { body: { phone: '+201001239999', password: 'password-123', name: 'N', role: 'rider' } },
-      ],
-    ];
-    for (const [method, path, opts] of calls) {
-      const { result: res, ms } = await timed(() => t.api(method, path, opts));
-      assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
-      assert.equal(res.body.error.code, 'SERVICE_UNAVAILABLE');
-      assert.ok(Number(res.headers['retry-after']) >= 1, 'Retry-After set');
-      assert.ok(ms < FAST_MS, `${method} ${path} answered in ${Math.round(ms)} ms`);
-      assert.doesNotMatch(JSON.stringify(res.body), /ECONNREFUSED|127\.0\.0\.1|stack/);
-    }
-    // Many at once still fail fast (no pile-up behind a dead pool).
-    const { result: burst, ms: burstMs } = await timed(() =>
-      Promise.all(Array.from({ length: 40 }, () => t.api('GET', '/api/v1/me', { token: rider.accessToken }))),
-    );
-    assert.ok(burst.every((r) => r.status === 503));
-    assert.ok(burstMs < FAST_MS, `40 concurrent requests answered in ${Math.round(burstMs)} ms`);
+      const calls: Array<[string, string, object]> = [
+        ['GET', '/api/v1/me', { token: rider.accessToken }],
+        ['POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY }],
+        ['POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } }],
+        [
+          'POST',
+          '/api/v1/auth/signup',
+          { body: { phone: '+201001239999', password: 'password-123', name: 'N', role: 'rider' } },
+        ],
+      ];
+      for (const [method, path, opts] of calls) {
+        const { result: res, ms } = await timed(() => t.api(method, path, opts));
+        assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'SERVICE_UNAVAILABLE');
+        assert.ok(Number(res.headers['retry-after']) >= 1, 'Retry-After set');
+        assert.ok(ms < FAST_MS, `${method} ${path} answered in ${Math.round(ms)} ms`);
+        assert.doesNotMatch(JSON.stringify(res.body), /ECONNREFUSED|127\.0\.0\.1|stack/);
+      }
+      // Many at once still fail fast (no pile-up behind a dead pool).
+      const { result: burst, ms: burstMs } = await timed(() =>
+        Promise.all(Array.from({ length: 40 }, () => t.api('GET', '/api/v1/me', { token: rider.accessToken }))),
+      );
+      assert.ok(burst.every((r) => r.status === 503));
+      assert.ok(burstMs < FAST_MS, `40 concurrent requests answered in ${Math.round(burstMs)} ms`);
 
-    const ready = await timed(() => t.api('GET', '/health/ready'));
-    assert.equal(ready.result.status, 503);
-    assert.equal(ready.result.body.status, 'down');
-    assert.equal(ready.result.body.checks.database.ok, false);
-    assert.ok(ready.ms < FAST_MS);
-    assert.equal((await t.api('GET', '/health/live')).status, 200, 'the process itself is alive');
-    assert.equal((await t.api('GET', '/api/version')).status, 200, 'routes that need no DB keep working');
+      const ready = await timed(() => t.api('GET', '/health/ready'));
+      assert.equal(ready.result.status, 503);
+      assert.equal(ready.result.body.status, 'down');
+      assert.equal(ready.result.body.checks.database.ok, false);
+      assert.ok(ready.ms < FAST_MS);
+      assert.equal((await t.api('GET', '/health/live')).status, 200, 'the process itself is alive');
+      assert.equal((await t.api('GET', '/api/version')).status, 200, 'routes that need no DB keep working');
 
-    pg = await startEmbeddedPostgres({ dir, port });
-    const back = await eventually(
-      async () => {
-        const res = await t.api('GET', '/api/v1/me', { token: rider.accessToken });
-        return res.status === 200 && res;
-      },
-      15_000,
-      200,
-    );
-    assert.equal(back.body.data.id, rider.id);
-    assert.equal((await t.api('GET', '/health/ready')).body.status, 'ok');
-    const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY });
-    assert.equal(trip.status, 201, 'writes work again, and nothing half-done blocks the rider');
-  });
+      pg = await startEmbeddedPostgres({ dir, port });
+      const back = await eventually(
+        async () => {
+          const res = await t.api('GET', '/api/v1/me', { token: rider.accessToken });
+          return res.status === 200 && res;
+        },
+        15_000,
+        200,
+      );
+      assert.equal(back.body.data.id, rider.id);
+      assert.equal((await t.api('GET', '/health/ready')).body.status, 'ok');
+      const trip = await t.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY });
+      assert.equal(trip.status, 201, 'writes work again, and nothing half-done blocks the rider');
+    },
+  );
 });

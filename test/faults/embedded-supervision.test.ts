@@ -91,115 +91,129 @@ describe('embedded postgres supervision', () => {
     }
   });
 
-  test('a Postgres left running by a node killed with -9 is stopped, and the next start on that dir and port succeeds', async () => {
-    const dir = newDir();
-    const port = await sparePort();
-    const child = await startNodeWithEmbedded(dir, port);
-    const orphan = postmasterPid(dir);
-    child.kill('SIGKILL');
-    await new Promise((exited) => child.once('exit', exited));
-    assert.ok(isRunning(orphan), 'precondition: the crashed node left its postmaster running');
+  test(
+    'a Postgres left running by a node killed with -9 is stopped, and the next start on that dir and port ' +
+      'succeeds',
+    async () => {
+      const dir = newDir();
+      const port = await sparePort();
+      const child = await startNodeWithEmbedded(dir, port);
+      const orphan = postmasterPid(dir);
+      child.kill('SIGKILL');
+      await new Promise((exited) => child.once('exit', exited));
+      assert.ok(isRunning(orphan), 'precondition: the crashed node left its postmaster running');
 
-    const pgHandle = await startEmbeddedPostgres({ dir, port });
-    handles.push(pgHandle);
-    assert.equal(await selectOne(pgHandle.url), 1);
-    assert.notEqual(postmasterPid(dir), orphan, 'a new postmaster serves the dir');
-    assert.equal(isRunning(orphan), false, 'the leftover was stopped');
-  });
+      const pgHandle = await startEmbeddedPostgres({ dir, port });
+      handles.push(pgHandle);
+      assert.equal(await selectOne(pgHandle.url), 1);
+      assert.notEqual(postmasterPid(dir), orphan, 'a new postmaster serves the dir');
+      assert.equal(isRunning(orphan), false, 'the leftover was stopped');
+    },
+  );
 
-  test('a foreign process on the port is refused with a message that names the port, the data dir and the way out', async () => {
-    const dir = newDir();
-    const port = await sparePort();
-    const stranger: Server = createServer();
-    await new Promise<void>((listening) => stranger.listen(port, '127.0.0.1', listening));
-    try {
-      await assert.rejects(startEmbeddedPostgres({ dir, port }), (err: Error) => {
-        assert.match(err.message, new RegExp(`port ${port}\\b`));
-        assert.ok(err.message.includes(resolve(dir)), err.message);
-        assert.match(err.message, /another process/);
-        assert.match(err.message, /EMBEDDED_PG_PORT/);
-        assert.doesNotMatch(err.message, /undefined/);
-        return true;
+  test(
+    'a foreign process on the port is refused with a message that names the port, the data dir and the way ' + 'out',
+    async () => {
+      const dir = newDir();
+      const port = await sparePort();
+      const stranger: Server = createServer();
+      await new Promise<void>((listening) => stranger.listen(port, '127.0.0.1', listening));
+      try {
+        await assert.rejects(startEmbeddedPostgres({ dir, port }), (err: Error) => {
+          assert.match(err.message, new RegExp(`port ${port}\\b`));
+          assert.ok(err.message.includes(resolve(dir)), err.message);
+          assert.match(err.message, /another process/);
+          assert.match(err.message, /EMBEDDED_PG_PORT/);
+          assert.doesNotMatch(err.message, /undefined/);
+          return true;
+        });
+      } finally {
+        await new Promise((closed) => stranger.close(closed));
+      }
+    },
+  );
+
+  test(
+    'a postmaster killed with -9 under a running app is restarted: requests succeed again and readiness is ' + 'ok',
+    async (t) => {
+      const dir = newDir();
+      const port = await sparePort();
+      const logs = new LogCapture();
+      const pgHandle = await startEmbeddedPostgres({
+        dir,
+        port,
+        log: createLogger('info', {}, logs),
+        restart: { baseMs: 200, maxMs: 1_000, attempts: 8 },
       });
-    } finally {
-      await new Promise((closed) => stranger.close(closed));
-    }
-  });
+      handles.push(pgHandle);
+      const app = await startTestApp('embed_sup', { DATABASE_URL: pgHandle.url });
+      t.after(() => app.close());
+      const rider = await app.signup('rider');
+      const killed = postmasterPid(dir);
 
-  test('a postmaster killed with -9 under a running app is restarted: requests succeed again and readiness is ok', async (t) => {
-    const dir = newDir();
-    const port = await sparePort();
-    const logs = new LogCapture();
-    const pgHandle = await startEmbeddedPostgres({
-      dir,
-      port,
-      log: createLogger('info', {}, logs),
-      restart: { baseMs: 200, maxMs: 1_000, attempts: 8 },
-    });
-    handles.push(pgHandle);
-    const app = await startTestApp('embed_sup', { DATABASE_URL: pgHandle.url });
-    t.after(() => app.close());
-    const rider = await app.signup('rider');
-    const killed = postmasterPid(dir);
+      process.kill(killed, 'SIGKILL');
+      const started = performance.now();
+      const back = await eventually(
+        async () => {
+          const res = await app.api('GET', '/api/v1/me', { token: rider.accessToken });
+          return res.status === 200 && res;
+        },
+        RECOVERY_MS,
+        200,
+      );
+      const recoveredMs = Math.round(performance.now() - started);
+      const tries = logs.lines.filter((l) => /restart/.test(String(l.msg)));
+      t.diagnostic(
+        `requests succeed again ${recoveredMs} ms after kill -9 of the postmaster; ${tries.map((l) => `${l.time} ${l.msg} ${l.err ?? ''}`).join(' | ')}`,
+      );
 
-    process.kill(killed, 'SIGKILL');
-    const started = performance.now();
-    const back = await eventually(
-      async () => {
-        const res = await app.api('GET', '/api/v1/me', { token: rider.accessToken });
-        return res.status === 200 && res;
-      },
-      RECOVERY_MS,
-      200,
-    );
-    const recoveredMs = Math.round(performance.now() - started);
-    const tries = logs.lines.filter((l) => /restart/.test(String(l.msg)));
-    t.diagnostic(
-      `requests succeed again ${recoveredMs} ms after kill -9 of the postmaster; ${tries.map((l) => `${l.time} ${l.msg} ${l.err ?? ''}`).join(' | ')}`,
-    );
+      assert.equal(back.body.data.id, rider.id);
+      assert.notEqual(postmasterPid(dir), killed, 'a new postmaster');
+      const ready = await app.api('GET', '/health/ready');
+      assert.equal(ready.status, 200);
+      assert.equal(ready.body.status, 'ok');
+      assert.equal(
+        (await app.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status,
+        201,
+        'writes work again',
+      );
+    },
+  );
 
-    assert.equal(back.body.data.id, rider.id);
-    assert.notEqual(postmasterPid(dir), killed, 'a new postmaster');
-    const ready = await app.api('GET', '/health/ready');
-    assert.equal(ready.status, 200);
-    assert.equal(ready.body.status, 'ok');
-    assert.equal(
-      (await app.api('POST', '/api/v1/trips', { token: rider.accessToken, body: TRIP_BODY })).status,
-      201,
-      'writes work again',
-    );
-  });
+  test(
+    'a postmaster that cannot come back is retried a bounded number of times, with growing waits, then onGiveUp ' +
+      'is called once',
+    async (t) => {
+      const dir = newDir();
+      const port = await sparePort();
+      const logs = new LogCapture();
+      const gaveUp: Error[] = [];
+      const pgHandle = await startEmbeddedPostgres({
+        dir,
+        port,
+        log: createLogger('info', {}, logs),
+        restart: { attempts: 3, baseMs: 200, maxMs: 2_000 },
+        onGiveUp: (err) => gaveUp.push(err),
+      });
+      handles.push(pgHandle);
 
-  test('a postmaster that cannot come back is retried a bounded number of times, with growing waits, then onGiveUp is called once', async (t) => {
-    const dir = newDir();
-    const port = await sparePort();
-    const logs = new LogCapture();
-    const gaveUp: Error[] = [];
-    const pgHandle = await startEmbeddedPostgres({
-      dir,
-      port,
-      log: createLogger('info', {}, logs),
-      restart: { attempts: 3, baseMs: 200, maxMs: 2_000 },
-      onGiveUp: (err) => gaveUp.push(err),
-    });
-    handles.push(pgHandle);
+      chmodSync(dir, 0o000); // the data dir becomes unusable: Postgres cannot even enter it
+      process.kill(postmasterPid(dir), 'SIGKILL');
+      await eventually(async () => gaveUp.length > 0, 15_000, 50);
+      await new Promise((wait) => setTimeout(wait, 1_500)); // nothing more happens after giving up
 
-    chmodSync(dir, 0o000); // the data dir becomes unusable: Postgres cannot even enter it
-    process.kill(postmasterPid(dir), 'SIGKILL');
-    await eventually(async () => gaveUp.length > 0, 15_000, 50);
-    await new Promise((wait) => setTimeout(wait, 1_500)); // nothing more happens after giving up
-
-    assert.equal(gaveUp.length, 1);
-    assert.match(gaveUp[0]!.message, /did not come back after 3 restarts/);
-    assert.ok(gaveUp[0]!.message.includes(resolve(dir)), gaveUp[0]!.message);
-    assert.doesNotMatch(gaveUp[0]!.message, /undefined/);
-    const failures = logs.lines.filter((l) => l.msg === 'embedded postgres restart failed');
-    assert.equal(failures.length, 3, 'exactly the configured number of restarts');
-    t.diagnostic(`restart failures: ${failures.map((l) => l.err).join(' | ')}`);
-    // The third wait is at least half of 200 × 2² ms (jittered): without backoff the tries would follow at once.
-    const times = failures.map((l) => Date.parse(String(l.time)));
-    assert.ok(times[2]! - times[1]! >= 400, `waits grow: failures at ${times.join(', ')}`);
-  });
+      assert.equal(gaveUp.length, 1);
+      assert.match(gaveUp[0]!.message, /did not come back after 3 restarts/);
+      assert.ok(gaveUp[0]!.message.includes(resolve(dir)), gaveUp[0]!.message);
+      assert.doesNotMatch(gaveUp[0]!.message, /undefined/);
+      const failures = logs.lines.filter((l) => l.msg === 'embedded postgres restart failed');
+      assert.equal(failures.length, 3, 'exactly the configured number of restarts');
+      t.diagnostic(`restart failures: ${failures.map((l) => l.err).join(' | ')}`);
+      // The third wait is at least half of 200 × 2² ms (jittered): without backoff the tries would follow at once.
+      const times = failures.map((l) => Date.parse(String(l.time)));
+      assert.ok(times[2]! - times[1]! >= 400, `waits grow: failures at ${times.join(', ')}`);
+    },
+  );
 
   test('the node (npm start) exits non-zero when its embedded Postgres dies for good', async (t) => {
     const dir = newDir();

@@ -76,16 +76,19 @@ describe('fuzzing the served OpenAPI', () => {
     assert.equal(report.leaks.count, 0, `seed ${SEED}:\n${show(report.leaks.findings)}`);
   });
 
-  test("the leak patterns do not fire on the fuzzer's own payloads, so an echoed input is never mistaken for a leak", () => {
-    const corpus = [...INJECTION, ...UNICODE, ...LONE_SURROGATES, ...NUL_STRINGS, ...MALFORMED_JSON];
-    assert.deepEqual(
-      corpus.filter((s) => LEAK_PATTERNS.some((p) => p.test(JSON.stringify({ echoed: s })))),
-      [],
-    );
-    const stack = JSON.stringify({ error: new Error('boom').stack });
-    assert.ok(
-      LEAK_PATTERNS.some((p) => p.test(stack)),
-      'a real stack trace must be caught',
-    );
-  });
+  test(
+    "the leak patterns do not fire on the fuzzer's own payloads, so an echoed input is never mistaken for a " + 'leak',
+    () => {
+      const corpus = [...INJECTION, ...UNICODE, ...LONE_SURROGATES, ...NUL_STRINGS, ...MALFORMED_JSON];
+      assert.deepEqual(
+        corpus.filter((s) => LEAK_PATTERNS.some((p) => p.test(JSON.stringify({ echoed: s })))),
+        [],
+      );
+      const stack = JSON.stringify({ error: new Error('boom').stack });
+      assert.ok(
+        LEAK_PATTERNS.some((p) => p.test(stack)),
+        'a real stack trace must be caught',
+      );
+    },
+  );
 });

@@ -121,19 +121,23 @@ describe('unstorable text: lone surrogates and NUL are a 400, not a database 500
     assert.equal(await t.count('idempotency_keys'), keysBefore);
   });
 
-  test('socket chat:send with NUL in clientMessageId or a lone surrogate in text: ack VALIDATION_ERROR, nothing stored', async () => {
-    const before = await t.count('chat_messages');
-    const nul = await ack(socket, 'chat:send', { tripId, text: 'hi', clientMessageId: 'a\u0000b' });
-    assert.equal(nul.ok, false);
-    assert.equal(nul.error!.code, 'VALIDATION_ERROR', JSON.stringify(nul));
-    assert.deepEqual(
-      (nul.error!.details as Array<{ field: string }>).map((d) => d.field),
-      ['payload.clientMessageId'],
-    );
-    const lone = await ack(socket, 'chat:send', { tripId, text: LONE, clientMessageId: 'lone-1' });
-    assert.equal(lone.error?.code, 'VALIDATION_ERROR', JSON.stringify(lone));
-    assert.equal(await t.count('chat_messages'), before);
-  });
+  test(
+    'socket chat:send with NUL in clientMessageId or a lone surrogate in text: ack VALIDATION_ERROR, nothing ' +
+      'stored',
+    async () => {
+      const before = await t.count('chat_messages');
+      const nul = await ack(socket, 'chat:send', { tripId, text: 'hi', clientMessageId: 'a\u0000b' });
+      assert.equal(nul.ok, false);
+      assert.equal(nul.error!.code, 'VALIDATION_ERROR', JSON.stringify(nul));
+      assert.deepEqual(
+        (nul.error!.details as Array<{ field: string }>).map((d) => d.field),
+        ['payload.clientMessageId'],
+      );
+      const lone = await ack(socket, 'chat:send', { tripId, text: LONE, clientMessageId: 'lone-1' });
+      assert.equal(lone.error?.code, 'VALIDATION_ERROR', JSON.stringify(lone));
+      assert.equal(await t.count('chat_messages'), before);
+    },
+  );
 
   test('socket sos:trigger with NUL in note: ack VALIDATION_ERROR, no alert', async () => {
     const before = await t.count('sos_alerts');

@@ -34,7 +34,10 @@ async function skipReason(url: string | undefined): Promise<string | null> {
     await probe.ping();
     return null;
   } catch (err) {
-    return `Redis at ${describeServer(url)} not reachable (${(cause ?? (err as Error)).message}): Redis contract suite skipped`;
+    return (
+      `Redis at ${describeServer(url)} not reachable (${(cause ?? (err as Error)).message}): Redis contract ` +
+      `suite skipped`
+    );
   } finally {
     probe.disconnect();
   }

@@ -103,24 +103,28 @@ describe('authorization matrix: every route × every caller', () => {
     assert.ok(routes.length >= documented.length);
   });
 
-  test('declared roles are enforced (403 other roles, 401 no/forged token), public routes never ask for a token, no 5xx', async () => {
-    const ops = new Map(operationsOf(t.app.http.swagger(), routeTable(t.app.http)).map((op) => [op.route, op]));
-    const problems: string[] = [];
-    for (const route of matrixRoutes(t)) {
-      await world.revive(); // a previous route may have been logout or DELETE /me
-      const { url, body } = requestFor(route, ops.get(route), world.knownIds);
-      const outcomes = new Map<Principal, Outcome>();
-      for (const caller of CALLERS) outcomes.set(caller, await call(route.method, url, caller, body));
-      for (const caller of CALLERS) {
-        const problem = violation(route, caller, outcomes.get(caller)!, outcomes.get('rider')!);
-        if (problem)
-          problems.push(
-            `${route.method} ${route.url} as ${caller} (auth ${JSON.stringify(route.config.auth ?? 'public')}): ${problem}`,
-          );
+  test(
+    'declared roles are enforced (403 other roles, 401 no/forged token), public routes never ask for a token, ' +
+      'no 5xx',
+    async () => {
+      const ops = new Map(operationsOf(t.app.http.swagger(), routeTable(t.app.http)).map((op) => [op.route, op]));
+      const problems: string[] = [];
+      for (const route of matrixRoutes(t)) {
+        await world.revive(); // a previous route may have been logout or DELETE /me
+        const { url, body } = requestFor(route, ops.get(route), world.knownIds);
+        const outcomes = new Map<Principal, Outcome>();
+        for (const caller of CALLERS) outcomes.set(caller, await call(route.method, url, caller, body));
+        for (const caller of CALLERS) {
+          const problem = violation(route, caller, outcomes.get(caller)!, outcomes.get('rider')!);
+          if (problem)
+            problems.push(
+              `${route.method} ${route.url} as ${caller} (auth ${JSON.stringify(route.config.auth ?? 'public')}): ${problem}`,
+            );
+        }
       }
-    }
-    assert.deepEqual(problems, []);
-  });
+      assert.deepEqual(problems, []);
+    },
+  );
 });
 
 describe('object level: what is read by id belongs to its owner', () => {

@@ -49,26 +49,30 @@ describe('idempotency', () => {
     assert.equal(await tripsOf(rider), 1);
   });
 
-  test('10 concurrent requests with one key: exactly one 201, the rest replay or 409 IDEMPOTENCY_KEY_IN_USE; one trip', async () => {
-    for (let round = 0; round < 5; round++) {
-      const rider = await t.signup('rider');
-      const key = randomUUID();
-      const results = await Promise.all(Array.from({ length: 10 }, () => createTrip(rider, key)));
-      const fresh = results.filter((r) => r.status === 201 && !r.headers['idempotent-replay']);
-      assert.equal(fresh.length, 1, JSON.stringify(tally(results)));
-      for (const r of results) {
-        if (r === fresh[0]) continue;
-        if (r.status === 201) {
-          assert.equal(r.headers['idempotent-replay'], 'true');
-          assert.deepEqual(r.body, fresh[0]!.body);
-        } else {
-          assert.equal(r.status, 409);
-          assert.equal(r.body.error.code, 'IDEMPOTENCY_KEY_IN_USE');
+  test(
+    '10 concurrent requests with one key: exactly one 201, the rest replay or 409 IDEMPOTENCY_KEY_IN_USE; one ' +
+      'trip',
+    async () => {
+      for (let round = 0; round < 5; round++) {
+        const rider = await t.signup('rider');
+        const key = randomUUID();
+        const results = await Promise.all(Array.from({ length: 10 }, () => createTrip(rider, key)));
+        const fresh = results.filter((r) => r.status === 201 && !r.headers['idempotent-replay']);
+        assert.equal(fresh.length, 1, JSON.stringify(tally(results)));
+        for (const r of results) {
+          if (r === fresh[0]) continue;
+          if (r.status === 201) {
+            assert.equal(r.headers['idempotent-replay'], 'true');
+            assert.deepEqual(r.body, fresh[0]!.body);
+          } else {
+            assert.equal(r.status, 409);
+            assert.equal(r.body.error.code, 'IDEMPOTENCY_KEY_IN_USE');
+          }
         }
+        assert.equal(await tripsOf(rider), 1);
       }
-      assert.equal(await tripsOf(rider), 1);
-    }
-  });
+    },
+  );
 
   test('keys are per user: two riders may use the same key', async () => {
     const [a, b] = await Promise.all([t.signup('rider'), t.signup('rider')]);
@@ -120,11 +124,13 @@ describe('idempotency', () => {
     // Make the trip insert fail server-side for this rider only.
     await query(
       t,
-      `CREATE FUNCTION $schema.fail_trip_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`,
+      `CREATE FUNCTION $schema.fail_trip_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION ` +
+        `'injected failure'; END $$`,
     );
     await query(
       t,
-      `CREATE TRIGGER fail_trip_insert BEFORE INSERT ON $schema.trips FOR EACH ROW WHEN (NEW.rider_id = '${rider.id}') EXECUTE FUNCTION $schema.fail_trip_insert()`,
+      `CREATE TRIGGER fail_trip_insert BEFORE INSERT ON $schema.trips FOR EACH ROW WHEN (NEW.rider_id = ` +
+        `'${rider.id}') EXECUTE FUNCTION $schema.fail_trip_insert()`,
     );
     try {
       const failed = await createTrip(rider, key);

@@ -76,30 +76,33 @@ describe('jobs and dead letters', () => {
     assert.equal(await letterFor('test.fails_once', 7), undefined);
   });
 
-  test("retrying a dead letter runs the job again (with the task's own attempt budget); a second retry is 404", async () => {
-    await enqueue(alwaysFails, 2);
-    const letter = await eventually(() => letterFor('test.always_fails', 2));
-    const res = await retry(letter.id);
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body.data, { id: letter.id, requeued: true });
-    assert.equal(
-      (await deadLetters()).some((d) => d.id === letter.id),
-      false,
-      'no longer listed as open',
-    );
-    // It fails again after ONE more attempt (maxAttempts 1), not after graphile-worker's default 25.
-    const again = await eventually(
-      async () =>
-        (await deadLetters()).find((d) => d.task === 'test.always_fails' && d.payload.n === 2 && d.id !== letter.id),
-      10_000,
-    );
-    assert.equal(again.attempts, 1);
-    assert.equal(runs.get('always:2'), 2);
+  test(
+    "retrying a dead letter runs the job again (with the task's own attempt budget); a second retry is " + '404',
+    async () => {
+      await enqueue(alwaysFails, 2);
+      const letter = await eventually(() => letterFor('test.always_fails', 2));
+      const res = await retry(letter.id);
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.data, { id: letter.id, requeued: true });
+      assert.equal(
+        (await deadLetters()).some((d) => d.id === letter.id),
+        false,
+        'no longer listed as open',
+      );
+      // It fails again after ONE more attempt (maxAttempts 1), not after graphile-worker's default 25.
+      const again = await eventually(
+        async () =>
+          (await deadLetters()).find((d) => d.task === 'test.always_fails' && d.payload.n === 2 && d.id !== letter.id),
+        10_000,
+      );
+      assert.equal(again.attempts, 1);
+      assert.equal(runs.get('always:2'), 2);
 
-    const second = await retry(letter.id);
-    assert.equal(second.status, 404);
-    assert.equal(second.body.error.code, 'NOT_FOUND');
-  });
+      const second = await retry(letter.id);
+      assert.equal(second.status, 404);
+      assert.equal(second.body.error.code, 'NOT_FOUND');
+    },
+  );
 
   test('two admins retrying the same dead letter at once: one 200, one 404, one job', async () => {
     await enqueue(fixable, 3);

@@ -142,7 +142,8 @@ describe('graceful shutdown', () => {
     assert.equal(code, 0, `exit code (stderr: ${stderr.slice(-500)})`);
     assert.ok(shutdownMs < SHUTDOWN_BUDGET_MS, `shut down in ${Math.round(shutdownMs)} ms`);
     console.log(
-      `# shutdown: ${inFlightAtSigterm}/${BURST} requests in flight at SIGTERM, all 201, exit 0 after ${Math.round(shutdownMs)} ms`,
+      `# shutdown: ${inFlightAtSigterm}/${BURST} requests in flight at SIGTERM, all 201, exit 0 after ` +
+        `${Math.round(shutdownMs)} ms`,
     );
 
     const refused = await fetch(`${base}/health/live`).then(

@@ -145,29 +145,32 @@ describe('ledger core', () => {
     await t.platform.jobs.stop();
   });
 
-  test('opposite transfers between two wallets on 10 connections at once: no deadlock surfaces, money is conserved', async () => {
-    const a = await newWallet(t, 'rider');
-    const b = await newWallet(t, 'rider');
-    await fund(db(), a.accountId, 100_000);
-    await fund(db(), b.accountId, 100_000);
-    // 10 lanes (the pool's size) of 20 transfers, half of them A→B and half B→A, all lanes running together.
-    const lanes = Array.from({ length: 10 }, async (_, lane) => {
-      for (let i = 0; i < 20; i++) {
-        const n = lane * 20 + i;
-        await (lane % 2 === 0
-          ? pay(`ab-${n}`, a.accountId, b.accountId, 100 + n)
-          : pay(`ab-${n}`, b.accountId, a.accountId, 100 + n));
-      }
-    });
-    const results = await Promise.allSettled(lanes);
-    assert.deepEqual(
-      results.filter((r) => r.status === 'rejected'),
-      [],
-    );
-    const total = (await balanceOf(db(), a.user.id)).balance + (await balanceOf(db(), b.user.id)).balance;
-    assert.equal(total, 200_000);
-    await assertLedgerConsistent(db());
-  });
+  test(
+    'opposite transfers between two wallets on 10 connections at once: no deadlock surfaces, money is ' + 'conserved',
+    async () => {
+      const a = await newWallet(t, 'rider');
+      const b = await newWallet(t, 'rider');
+      await fund(db(), a.accountId, 100_000);
+      await fund(db(), b.accountId, 100_000);
+      // 10 lanes (the pool's size) of 20 transfers, half of them A→B and half B→A, all lanes running together.
+      const lanes = Array.from({ length: 10 }, async (_, lane) => {
+        for (let i = 0; i < 20; i++) {
+          const n = lane * 20 + i;
+          await (lane % 2 === 0
+            ? pay(`ab-${n}`, a.accountId, b.accountId, 100 + n)
+            : pay(`ab-${n}`, b.accountId, a.accountId, 100 + n));
+        }
+      });
+      const results = await Promise.allSettled(lanes);
+      assert.deepEqual(
+        results.filter((r) => r.status === 'rejected'),
+        [],
+      );
+      const total = (await balanceOf(db(), a.user.id)).balance + (await balanceOf(db(), b.user.id)).balance;
+      assert.equal(total, 200_000);
+      await assertLedgerConsistent(db());
+    },
+  );
 
   test('independent batches: one failure does not sink its neighbours', async () => {
     const a = await newWallet(t, 'rider');

@@ -299,7 +299,8 @@ function toBatch(cmd: Cmd, c: BatchContext): TransferInput[] {
 
 async function readAccounts(t: TestApp, ids: number[]) {
   const { rows } = await t.platform.database.pool.query(
-    `SELECT id, credits_posted - debits_posted AS net, debits_pending, credits_pending FROM "${t.schema}".ledger_accounts WHERE id = ANY($1::bigint[])`,
+    `SELECT id, credits_posted - debits_posted AS net, debits_pending, credits_pending FROM ` +
+      `"${t.schema}".ledger_accounts WHERE id = ANY($1::bigint[])`,
     [ids],
   );
   return new Map(

@@ -80,37 +80,43 @@ describe('admin backup / restore / verify-backup', () => {
     };
   }
 
-  test('a backup taken while writes are happening restores to a copy whose counts and checksums verify (and the ledger balances)', async (ctx) => {
-    const writers = startWriters(4);
-    while (writers.state.deposits < 20) await new Promise((r) => setTimeout(r, 20));
-    const file = join(dir, 'online.dump');
-    const writesBefore = writers.state.bookings + writers.state.deposits;
-    const manifest = await backup({ url: URL_, schema: t.schema, file });
-    const writesDuring = writers.state.bookings + writers.state.deposits - writesBefore;
-    await writers.stop();
-    assert.ok(writesDuring > 0, `writes continued during the backup (${writesDuring})`);
-    assert.deepEqual(manifest.schemas, [t.schema, `${t.schema}_jobs`]);
-    const bookingsInBackup = manifest.tables.find((x) => x.schema === t.schema && x.table === 'bookings')!.rows;
-    assert.ok(bookingsInBackup > 0);
-    assert.ok((await t.count('bookings')) > bookingsInBackup, 'the live database moved on after the snapshot');
+  test(
+    'a backup taken while writes are happening restores to a copy whose counts and checksums verify (and the ' +
+      'ledger balances)',
+    async (ctx) => {
+      const writers = startWriters(4);
+      while (writers.state.deposits < 20) await new Promise((r) => setTimeout(r, 20));
+      const file = join(dir, 'online.dump');
+      const writesBefore = writers.state.bookings + writers.state.deposits;
+      const manifest = await backup({ url: URL_, schema: t.schema, file });
+      const writesDuring = writers.state.bookings + writers.state.deposits - writesBefore;
+      await writers.stop();
+      assert.ok(writesDuring > 0, `writes continued during the backup (${writesDuring})`);
+      assert.deepEqual(manifest.schemas, [t.schema, `${t.schema}_jobs`]);
+      const bookingsInBackup = manifest.tables.find((x) => x.schema === t.schema && x.table === 'bookings')!.rows;
+      assert.ok(bookingsInBackup > 0);
+      assert.ok((await t.count('bookings')) > bookingsInBackup, 'the live database moved on after the snapshot');
 
-    const report = await verifyBackup({ url: URL_, file, checks: [ledgerInvariants] });
-    assert.equal(report.ok, true, JSON.stringify(report.tables.filter((x) => !x.ok)));
-    assert.ok(report.tables.length >= 20, `every table compared (${report.tables.length})`);
-    assert.deepEqual(
-      report.checks.map((c) => [c.name, c.ok]),
-      [['ledger_invariants', true]],
-    );
-    const rows = manifest.tables.reduce((n, x) => n + x.rows, 0);
-    ctx.diagnostic(
-      `backup: ${manifest.tables.length} tables, ${rows} rows, ${bookingsInBackup} bookings; ${writesDuring} writes committed during pg_dump; verify: ${report.tables.filter((x) => x.ok).length}/${report.tables.length} tables match, ledger ok`,
-    );
-    const scratchLeft = await t.platform.database.pool.query(
-      'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1',
-      [report.scratchDatabase],
-    );
-    assert.equal(scratchLeft.rows[0].n, 0, 'scratch database dropped');
-  });
+      const report = await verifyBackup({ url: URL_, file, checks: [ledgerInvariants] });
+      assert.equal(report.ok, true, JSON.stringify(report.tables.filter((x) => !x.ok)));
+      assert.ok(report.tables.length >= 20, `every table compared (${report.tables.length})`);
+      assert.deepEqual(
+        report.checks.map((c) => [c.name, c.ok]),
+        [['ledger_invariants', true]],
+      );
+      const rows = manifest.tables.reduce((n, x) => n + x.rows, 0);
+      ctx.diagnostic(
+        `backup: ${manifest.tables.length} tables, ${rows} rows, ${bookingsInBackup} bookings; ${writesDuring} ` +
+          `writes committed during pg_dump; verify: ` +
+          `${report.tables.filter((x) => x.ok).length}/${report.tables.length} tables match, ledger ok`,
+      );
+      const scratchLeft = await t.platform.database.pool.query(
+        'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1',
+        [report.scratchDatabase],
+      );
+      assert.equal(scratchLeft.rows[0].n, 0, 'scratch database dropped');
+    },
+  );
 
   test('restore puts the schemas back exactly as backed up, in one transaction; the app keeps working', async () => {
     const p = await provider(t);
@@ -235,7 +241,8 @@ describe('admin backup / restore / verify-backup', () => {
       );
       const pool = platform.database.pool;
       await pool.query(
-        `INSERT INTO users (phone, name, role, password_hash) VALUES ('+201000000001', 'A', 'rider', 'x'), ('+201000000002', 'B', 'driver', 'x')`,
+        `INSERT INTO users (phone, name, role, password_hash) VALUES ('+201000000001', 'A', 'rider', 'x'), ` +
+          `('+201000000002', 'B', 'driver', 'x')`,
       );
       const file = join(dir, 'public.dump');
       const manifest = await backup({ url: pubUrl, schema: 'public', file });

@@ -133,7 +133,8 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.equal(driverView.status, 200);
     assert.equal(driverView.body.data.riderId, rider.id);
     const bookings = await t.platform.database.pool.query(
-      `SELECT id, status, address, notes, customer_id FROM "${t.schema}".bookings WHERE customer_id = $1 ORDER BY created_at`,
+      `SELECT id, status, address, notes, customer_id FROM "${t.schema}".bookings WHERE customer_id = $1 ORDER BY ` +
+        `created_at`,
       [rider.id],
     );
     assert.equal(bookings.rows.length, 2);
@@ -144,13 +145,15 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.equal(bookings.rows.find((b) => b.id === open.id).status, 'cancelled');
     assert.equal(bookings.rows.find((b) => b.id === done.id).status, 'completed', 'history is kept');
     const providerNotes = await t.platform.database.pool.query(
-      `SELECT count(*)::int AS n FROM "${t.schema}".notifications WHERE user_id = $1 AND template = 'booking_cancelled'`,
+      `SELECT count(*)::int AS n FROM "${t.schema}".notifications WHERE user_id = $1 AND template = ` +
+        `'booking_cancelled'`,
       [p.id],
     );
     assert.equal(providerNotes.rows[0].n, 1, 'the provider hears about the cancelled open booking');
 
     const orphans = await t.platform.database.pool.query(
-      `SELECT count(*)::int AS n FROM "${t.schema}".trips tr LEFT JOIN "${t.schema}".users u ON u.id = tr.rider_id WHERE u.id IS NULL`,
+      `SELECT count(*)::int AS n FROM "${t.schema}".trips tr LEFT JOIN "${t.schema}".users u ON u.id = tr.rider_id ` +
+        `WHERE u.id IS NULL`,
     );
     assert.equal(orphans.rows[0].n, 0);
     const audit = await t.platform.database.pool.query(
@@ -170,114 +173,123 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.ok(events.rows.some((e) => e.type === 'user.erased'));
   });
 
-  test('personal traces elsewhere go too: contacts, devices, inbox, share links, chat words, driver positions', async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const scalar = async (sql: string, id: string) =>
-      (await t.platform.database.pool.query(sql.replaceAll('$schema', `"${t.schema}"`), [id])).rows[0].n as number;
-    const ok = (res: { status: number; body: unknown }, status: number) =>
-      assert.equal(res.status, status, JSON.stringify(res.body));
-    ok(
-      await t.api('PUT', '/api/v1/me/emergency-contacts', {
-        token: rider.accessToken,
-        body: { contacts: [{ name: 'Mona Contact', phone: '+201001234567' }] },
-      }),
-      200,
-    );
-    ok(
-      await t.api('POST', '/api/v1/me/push-tokens', {
-        token: rider.accessToken,
-        body: { token: `device-${rider.id}`, platform: 'android' },
-      }),
-      201,
-    );
-    ok(
-      await t.api('POST', '/api/v1/location/update', {
-        token: driver.accessToken,
-        body: { lat: 30.05, lng: 31.24, timestamp: new Date().toISOString() },
-      }),
-      200,
-    );
-    const trip = (
-      await t.api('POST', '/api/v1/trips', {
-        token: rider.accessToken,
-        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-      })
-    ).body.data;
-    await offerTrip(t.platform.database.db, {
-      tripId: trip.id,
-      driverIds: [driver.id],
-      round: 1,
-      expiresAt: new Date(Date.now() + 60_000),
-    });
-    ok(
-      await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-        token: driver.accessToken,
-        body: { action: 'accept' },
-      }),
-      200,
-    );
-    ok(
-      await t.api('POST', `/api/v1/trips/${trip.id}/messages`, {
-        token: rider.accessToken,
-        body: { text: 'I am at the blue gate, flat 12', clientMessageId: 'm1' },
-      }),
-      201,
-    );
-    ok(await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken }), 201);
-    await t.platform.database.pool.query(
-      `INSERT INTO "${t.schema}".notifications (user_id, template, priority) VALUES ($1, 'trip_accepted', 'HIGH')`,
-      [driver.id],
-    );
-    ok(
-      await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
-        token: rider.accessToken,
-        body: { reason: 'changed plans' },
-      }),
-      200,
-    );
-    await eventuallyFlushed(() =>
-      scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
-    );
+  test(
+    'personal traces elsewhere go too: contacts, devices, inbox, share links, chat words, driver ' + 'positions',
+    async () => {
+      const rider = await t.signup('rider');
+      const driver = await t.driver();
+      const scalar = async (sql: string, id: string) =>
+        (await t.platform.database.pool.query(sql.replaceAll('$schema', `"${t.schema}"`), [id])).rows[0].n as number;
+      const ok = (res: { status: number; body: unknown }, status: number) =>
+        assert.equal(res.status, status, JSON.stringify(res.body));
+      ok(
+        await t.api('PUT', '/api/v1/me/emergency-contacts', {
+          token: rider.accessToken,
+          body: { contacts: [{ name: 'Mona Contact', phone: '+201001234567' }] },
+        }),
+        200,
+      );
+      ok(
+        await t.api('POST', '/api/v1/me/push-tokens', {
+          token: rider.accessToken,
+          body: { token: `device-${rider.id}`, platform: 'android' },
+        }),
+        201,
+      );
+      ok(
+        await t.api('POST', '/api/v1/location/update', {
+          token: driver.accessToken,
+          body: { lat: 30.05, lng: 31.24, timestamp: new Date().toISOString() },
+        }),
+        200,
+      );
+      const trip = (
+        await t.api('POST', '/api/v1/trips', {
+          token: rider.accessToken,
+          body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
+        })
+      ).body.data;
+      await offerTrip(t.platform.database.db, {
+        tripId: trip.id,
+        driverIds: [driver.id],
+        round: 1,
+        expiresAt: new Date(Date.now() + 60_000),
+      });
+      ok(
+        await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+          token: driver.accessToken,
+          body: { action: 'accept' },
+        }),
+        200,
+      );
+      ok(
+        await t.api('POST', `/api/v1/trips/${trip.id}/messages`, {
+          token: rider.accessToken,
+          body: { text: 'I am at the blue gate, flat 12', clientMessageId: 'm1' },
+        }),
+        201,
+      );
+      ok(await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken }), 201);
+      await t.platform.database.pool.query(
+        `INSERT INTO "${t.schema}".notifications (user_id, template, priority) VALUES ($1, 'trip_accepted', 'HIGH')`,
+        [driver.id],
+      );
+      ok(
+        await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+          token: rider.accessToken,
+          body: { reason: 'changed plans' },
+        }),
+        200,
+      );
+      await eventuallyFlushed(() =>
+        scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
+      );
 
-    ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } }), 204);
-    assert.equal(
-      await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id),
-      0,
-    );
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.push_devices WHERE user_id = $1`, rider.id), 0);
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, rider.id), 0);
-    assert.equal(
-      await scalar(
-        `SELECT count(*)::int AS n FROM $schema.trip_shares WHERE created_by = $1 AND revoked_at IS NULL`,
-        rider.id,
-      ),
-      0,
-    );
-    assert.equal(
-      await scalar(
-        `SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`,
-        rider.id,
-      ),
-      0,
-    );
-    assert.equal(
-      await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id),
-      1,
-      'the thread keeps its shape',
-    );
+      ok(await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } }), 204);
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.emergency_contacts WHERE user_id = $1`, rider.id),
+        0,
+      );
+      assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.push_devices WHERE user_id = $1`, rider.id), 0);
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, rider.id),
+        0,
+      );
+      assert.equal(
+        await scalar(
+          `SELECT count(*)::int AS n FROM $schema.trip_shares WHERE created_by = $1 AND revoked_at IS NULL`,
+          rider.id,
+        ),
+        0,
+      );
+      assert.equal(
+        await scalar(
+          `SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1 AND text <> '[erased]'`,
+          rider.id,
+        ),
+        0,
+      );
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.chat_messages WHERE sender_id = $1`, rider.id),
+        1,
+        'the thread keeps its shape',
+      );
 
-    ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } }), 204);
-    assert.equal(
-      await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
-      0,
-    );
-    assert.equal(
-      await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id),
-      0,
-    );
-    assert.equal(await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, driver.id), 0);
-  });
+      ok(await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } }), 204);
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.driver_locations WHERE driver_id = $1`, driver.id),
+        0,
+      );
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.location_history WHERE driver_id = $1`, driver.id),
+        0,
+      );
+      assert.equal(
+        await scalar(`SELECT count(*)::int AS n FROM $schema.notifications WHERE user_id = $1`, driver.id),
+        0,
+      );
+    },
+  );
 
   test('an erased provider is no longer bookable and goes offline', async () => {
     const p = await provider(t);

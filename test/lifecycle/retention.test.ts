@@ -45,14 +45,16 @@ describe('data lifecycle: retention and archival', () => {
   test('location history: drops daily partitions older than the period, keeps the rest', async () => {
     const s = `"${scratchSchema}"`;
     await sqlq(
-      `CREATE TABLE ${s}.location_history (driver_id uuid NOT NULL, recorded_at timestamptz NOT NULL, lat float8, lng float8) PARTITION BY RANGE (recorded_at)`,
+      `CREATE TABLE ${s}.location_history (driver_id uuid NOT NULL, recorded_at timestamptz NOT NULL, lat float8, ` +
+        `lng float8) PARTITION BY RANGE (recorded_at)`,
     );
     const now = new Date();
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const days = [120, 91, 89, 1, 0].map((n) => new Date(today.getTime() - n * DAY_MS));
     for (const d of days) {
       await sqlq(
-        `CREATE TABLE ${s}.location_history_${ymd(d)} PARTITION OF ${s}.location_history FOR VALUES FROM ('${d.toISOString()}') TO ('${new Date(d.getTime() + DAY_MS).toISOString()}')`,
+        `CREATE TABLE ${s}.location_history_${ymd(d)} PARTITION OF ${s}.location_history FOR VALUES FROM ` +
+          `('${d.toISOString()}') TO ('${new Date(d.getTime() + DAY_MS).toISOString()}')`,
       );
       await sqlq(`INSERT INTO ${s}.location_history VALUES ($1, $2, 30.0, 31.2)`, [
         randomUUID(),
@@ -66,7 +68,8 @@ describe('data lifecycle: retention and archival', () => {
       [ymd(days[0]!), ymd(days[1]!)].map((x) => `location_history_${x}`),
     );
     const left = await sqlq(
-      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '${scratchSchema}.location_history'::regclass ORDER BY 1`,
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = ` +
+        `'${scratchSchema}.location_history'::regclass ORDER BY 1`,
     );
     assert.deepEqual(
       left.rows.map((r) => r.relname),
@@ -80,7 +83,8 @@ describe('data lifecycle: retention and archival', () => {
   test('idempotency keys: older than the period go, fresh ones stay', async () => {
     const insert = (key: string, ageH: number) =>
       sqlq(
-        `INSERT INTO "${t.schema}".idempotency_keys (scope, key, request_hash, state, created_at) VALUES ('test', $1, 'h', 'done', now() - make_interval(hours => $2))`,
+        `INSERT INTO "${t.schema}".idempotency_keys (scope, key, request_hash, state, created_at) VALUES ('test', ` +
+          `$1, 'h', 'done', now() - make_interval(hours => $2))`,
         [key, ageH],
       );
     await insert('old', 25);
@@ -141,7 +145,8 @@ describe('data lifecycle: retention and archival', () => {
     const total = async () => (await t.count('events')) + (await t.count('events_archive'));
     const before = await total();
     const original = await sqlq(
-      `SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM "${t.schema}".events WHERE aggregate_id = $1 ORDER BY seq`,
+      `SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM "${t.schema}".events ` +
+        `WHERE aggregate_id = $1 ORDER BY seq`,
       [a],
     );
 
@@ -149,7 +154,8 @@ describe('data lifecycle: retention and archival', () => {
     assert.equal(res.removed, 2, 'seq 1 and 2 of A; the newest event of each aggregate stays hot');
     assert.equal(await total(), before, 'nothing lost or duplicated');
     const archived = await sqlq(
-      `SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM "${t.schema}".events_archive WHERE aggregate_id = $1 ORDER BY seq`,
+      `SELECT id, aggregate_type, aggregate_id, seq, type, payload, actor_id, created_at FROM ` +
+        `"${t.schema}".events_archive WHERE aggregate_id = $1 ORDER BY seq`,
       [a],
     );
     assert.deepEqual(archived.rows, original.rows.slice(0, 2), 'same columns, same values');
@@ -201,7 +207,8 @@ describe('data lifecycle: retention and archival', () => {
     // Run the idempotency purge now (same key replaces the pending run) and watch it reschedule itself.
     const job = RETENTION_JOBS.find((j) => j.task.name === 'lifecycle.purge_idempotency_keys')!;
     await sqlq(
-      `INSERT INTO "${t.schema}".idempotency_keys (scope, key, request_hash, state, created_at) VALUES ('task', 'stale', 'h', 'done', now() - interval '3 days')`,
+      `INSERT INTO "${t.schema}".idempotency_keys (scope, key, request_hash, state, created_at) VALUES ('task', ` +
+        `'stale', 'h', 'done', now() - interval '3 days')`,
     );
     await t.platform.jobs.enqueue(
       t.platform.database.db,

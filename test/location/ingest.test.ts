@@ -100,20 +100,23 @@ describe('location ingest', () => {
     assert.equal(empty.status, 400);
   });
 
-  test('socket driver:location_update acks {accepted}; legacy names are unknown while LEGACY_EVENTS is off', async () => {
-    const d = await t.driver();
-    const socket = await t.connectSocket(d.accessToken);
-    const at = Date.now() - 10_000;
-    const first = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at });
-    assert.deepEqual(first, { ok: true, data: { accepted: true } });
-    const coalesced = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at + 500 });
-    assert.deepEqual(coalesced, { ok: true, data: { accepted: false } });
-    const bad = await ack(socket, 'driver:location_update', { lat: 0, lng: 0, timestamp: at + 5_000 });
-    assert.equal(bad.error?.code, 'VALIDATION_ERROR');
-    const legacy = await ack(socket, 'location:update', { ...TAHRIR, timestamp: at + 6_000 });
-    assert.equal(legacy.error?.code, 'VALIDATION_ERROR');
-    socket.disconnect();
-  });
+  test(
+    'socket driver:location_update acks {accepted}; legacy names are unknown while LEGACY_EVENTS is ' + 'off',
+    async () => {
+      const d = await t.driver();
+      const socket = await t.connectSocket(d.accessToken);
+      const at = Date.now() - 10_000;
+      const first = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at });
+      assert.deepEqual(first, { ok: true, data: { accepted: true } });
+      const coalesced = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at + 500 });
+      assert.deepEqual(coalesced, { ok: true, data: { accepted: false } });
+      const bad = await ack(socket, 'driver:location_update', { lat: 0, lng: 0, timestamp: at + 5_000 });
+      assert.equal(bad.error?.code, 'VALIDATION_ERROR');
+      const legacy = await ack(socket, 'location:update', { ...TAHRIR, timestamp: at + 6_000 });
+      assert.equal(legacy.error?.code, 'VALIDATION_ERROR');
+      socket.disconnect();
+    },
+  );
 
   test('presence: a position marks the driver online for 30 s', async () => {
     const d = await t.driver();

@@ -113,39 +113,42 @@ describe('nearby drivers', () => {
     assert.deepEqual(again, [shown.id, stopped.id, goesOffline.id]);
   });
 
-  test('a driver on a trip is hidden until the trip ends; findNearbyDrivers gives dispatch the scoring facts', async () => {
-    const c = spot(3);
-    const busy = await t.driver();
-    const free = await t.driver();
-    await report(busy, north(c, 100));
-    await report(free, north(c, 900));
-    const trip = await acceptedTrip(t, await t.signup('rider'), busy);
-    const during = (await nearby(rider, { lat: c.lat, lng: c.lng })).body.data.map((d: any) => d.driverId);
-    assert.deepEqual(during, [free.id]);
-    const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
-      token: busy.accessToken,
-      body: { reason: 'car broke' },
-    });
-    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
-    const after = await findNearbyDrivers(
-      { db: t.platform.database.db, hotState: t.platform.hotState },
-      { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5 },
-    );
-    assert.deepEqual(
-      after.map((d) => d.driverId),
-      [busy.id, free.id],
-    );
-    assert.equal(after[0]!.state, 'available');
-    assert.equal(after[0]!.rating, 5);
-    assert.ok(after[0]!.acceptanceRate > 0 && after[0]!.acceptanceRate <= 1);
-    assert.ok(Math.abs(after[0]!.distanceM - 100) < 1);
-    const excluded = await findNearbyDrivers(
-      { db: t.platform.database.db, hotState: t.platform.hotState },
-      { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5, excludeIds: [busy.id] },
-    );
-    assert.deepEqual(
-      excluded.map((d) => d.driverId),
-      [free.id],
-    );
-  });
+  test(
+    'a driver on a trip is hidden until the trip ends; findNearbyDrivers gives dispatch the scoring ' + 'facts',
+    async () => {
+      const c = spot(3);
+      const busy = await t.driver();
+      const free = await t.driver();
+      await report(busy, north(c, 100));
+      await report(free, north(c, 900));
+      const trip = await acceptedTrip(t, await t.signup('rider'), busy);
+      const during = (await nearby(rider, { lat: c.lat, lng: c.lng })).body.data.map((d: any) => d.driverId);
+      assert.deepEqual(during, [free.id]);
+      const cancelled = await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+        token: busy.accessToken,
+        body: { reason: 'car broke' },
+      });
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      const after = await findNearbyDrivers(
+        { db: t.platform.database.db, hotState: t.platform.hotState },
+        { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5 },
+      );
+      assert.deepEqual(
+        after.map((d) => d.driverId),
+        [busy.id, free.id],
+      );
+      assert.equal(after[0]!.state, 'available');
+      assert.equal(after[0]!.rating, 5);
+      assert.ok(after[0]!.acceptanceRate > 0 && after[0]!.acceptanceRate <= 1);
+      assert.ok(Math.abs(after[0]!.distanceM - 100) < 1);
+      const excluded = await findNearbyDrivers(
+        { db: t.platform.database.db, hotState: t.platform.hotState },
+        { lat: c.lat, lng: c.lng, radiusM: 3_000, limit: 5, excludeIds: [busy.id] },
+      );
+      assert.deepEqual(
+        excluded.map((d) => d.driverId),
+        [free.id],
+      );
+    },
+  );
 });

@@ -55,7 +55,8 @@ describe('location persistence', () => {
     assert.equal((await ack(socket, 'driver:location_stop', {})).ok, true);
     await t.app.location.buffer.flush();
     const rows = await q(
-      `SELECT tableoid::regclass::text AS part, recorded_at FROM location_history WHERE driver_id = $1 ORDER BY recorded_at`,
+      `SELECT tableoid::regclass::text AS part, recorded_at FROM location_history WHERE driver_id = $1 ORDER BY ` +
+        `recorded_at`,
       [d.id],
     );
     assert.deepEqual(
@@ -92,12 +93,15 @@ describe('location persistence', () => {
     const now = Date.now();
     const old = now - 40 * DAY;
     await q(
-      `CREATE TABLE ${partition(old)} PARTITION OF location_history FOR VALUES FROM ('${new Date(Math.floor(old / DAY) * DAY).toISOString()}') TO ('${new Date(Math.floor(old / DAY) * DAY + DAY).toISOString()}')`,
+      `CREATE TABLE ${partition(old)} PARTITION OF location_history FOR VALUES FROM ` +
+        `('${new Date(Math.floor(old / DAY) * DAY).toISOString()}') TO ` +
+        `('${new Date(Math.floor(old / DAY) * DAY + DAY).toISOString()}')`,
     );
     await maintainLocationStorage(t.platform.database.db, now);
     const parts = (
       await q(
-        `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'location_history'::regclass`,
+        `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = ` +
+          `'location_history'::regclass`,
       )
     ).map((r) => r.relname);
     for (let d = 0; d <= 7; d++)
@@ -111,7 +115,8 @@ describe('location persistence', () => {
     await eventually(
       async () => {
         const rows = await q(
-          `SELECT run_at FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'location.maintain_partitions'`,
+          `SELECT run_at FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE ` +
+            `k.identifier = 'location.maintain_partitions'`,
         );
         return rows.length === 1 && rows[0].run_at.getTime() > Date.now() + 3_600_000;
       },

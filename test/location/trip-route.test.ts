@@ -34,77 +34,82 @@ describe('trip route and live trip feed', () => {
   const batch = (d: TestUser, points: unknown[]) =>
     t.api('POST', '/api/v1/location/batch-update', { token: d.accessToken, body: { points } });
 
-  test('during a trip: the rider gets trip:driver_location (≤ 1/s) and trip:eta_update; the route keeps accurate fixes', async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const seenBySafety: TripLocation[] = [];
-    const unsubscribe = t.platform.bus.onSignal('trip.location', (p) => seenBySafety.push(p));
-    const riderSocket = await t.connectSocket(rider.accessToken);
-    const driverSocket = await t.connectSocket(driver.accessToken);
-    const trip = await acceptedTrip(t, rider, driver);
-    await sleep(50); // the accept's room joins are applied
-    const live = record(riderSocket, ['trip:driver_location', 'trip:eta_update']);
+  test(
+    'during a trip: the rider gets trip:driver_location (≤ 1/s) and trip:eta_update; the route keeps accurate ' +
+      'fixes',
+    async () => {
+      const rider = await t.signup('rider');
+      const driver = await t.driver();
+      const seenBySafety: TripLocation[] = [];
+      const unsubscribe = t.platform.bus.onSignal('trip.location', (p) => seenBySafety.push(p));
+      const riderSocket = await t.connectSocket(rider.accessToken);
+      const driverSocket = await t.connectSocket(driver.accessToken);
+      const trip = await acceptedTrip(t, rider, driver);
+      await sleep(50); // the accept's room joins are applied
+      const live = record(riderSocket, ['trip:driver_location', 'trip:eta_update']);
 
-    const start = Date.now() - 10 * 60_000;
-    const fixes = drive(start, 0, 6);
-    fixes[2]!.accuracy = 80; // too inaccurate for the route
-    for (const fix of fixes) assert.equal((await ack(driverSocket, 'driver:location_update', fix)).data.accepted, true);
-    await eventually(() => live.some((e) => e.event === 'trip:eta_update'));
-    await sleep(300);
-    const locations = live.filter((e) => e.event === 'trip:driver_location');
-    assert.equal(locations.length, 1, 'six fixes inside one second: one forwarded');
-    const loc = locations[0]!.payload;
-    assert.deepEqual(
-      { tripId: loc.tripId, lat: loc.lat, lng: loc.lng, heading: loc.heading, at: loc.at },
-      { tripId: trip.id, lat: fixes[0]!.lat, lng: fixes[0]!.lng, heading: 0, at: new Date(start).toISOString() },
-    );
-    assert.equal(typeof loc.seq, 'number');
-    const eta = live.find((e) => e.event === 'trip:eta_update')!.payload;
-    assert.equal(eta.tripId, trip.id);
-    assert.ok(eta.distanceM > 0 && eta.etaS > 0, JSON.stringify(eta));
+      const start = Date.now() - 10 * 60_000;
+      const fixes = drive(start, 0, 6);
+      fixes[2]!.accuracy = 80; // too inaccurate for the route
+      for (const fix of fixes)
+        assert.equal((await ack(driverSocket, 'driver:location_update', fix)).data.accepted, true);
+      await eventually(() => live.some((e) => e.event === 'trip:eta_update'));
+      await sleep(300);
+      const locations = live.filter((e) => e.event === 'trip:driver_location');
+      assert.equal(locations.length, 1, 'six fixes inside one second: one forwarded');
+      const loc = locations[0]!.payload;
+      assert.deepEqual(
+        { tripId: loc.tripId, lat: loc.lat, lng: loc.lng, heading: loc.heading, at: loc.at },
+        { tripId: trip.id, lat: fixes[0]!.lat, lng: fixes[0]!.lng, heading: 0, at: new Date(start).toISOString() },
+      );
+      assert.equal(typeof loc.seq, 'number');
+      const eta = live.find((e) => e.event === 'trip:eta_update')!.payload;
+      assert.equal(eta.tripId, trip.id);
+      assert.ok(eta.distanceM > 0 && eta.etaS > 0, JSON.stringify(eta));
 
-    await sleep(1_000);
-    const moved = next(riderSocket, 'trip:driver_location');
-    await ack(driverSocket, 'driver:location_update', drive(start, 6, 1)[0]);
-    assert.equal((await moved).lat, drive(start, 6, 1)[0]!.lat, 'a second later the next fix is forwarded');
+      await sleep(1_000);
+      const moved = next(riderSocket, 'trip:driver_location');
+      await ack(driverSocket, 'driver:location_update', drive(start, 6, 1)[0]);
+      assert.equal((await moved).lat, drive(start, 6, 1)[0]!.lat, 'a second later the next fix is forwarded');
 
-    const accurate = [...fixes.filter((f) => f.accuracy <= 50), drive(start, 6, 1)[0]!];
-    assert.deepEqual(
-      seenBySafety.filter((p) => p.tripId === trip.id).map((p) => p.at),
-      accurate.map((f) => f.timestamp),
-    );
-    assert.deepEqual(Object.keys(seenBySafety[0]!).sort(), [
-      'at',
-      'driverId',
-      'heading',
-      'lat',
-      'lng',
-      'speed',
-      'tripId',
-      'tripStatus',
-    ]);
-    assert.equal(seenBySafety[0]!.speed, 8.3);
-    unsubscribe();
+      const accurate = [...fixes.filter((f) => f.accuracy <= 50), drive(start, 6, 1)[0]!];
+      assert.deepEqual(
+        seenBySafety.filter((p) => p.tripId === trip.id).map((p) => p.at),
+        accurate.map((f) => f.timestamp),
+      );
+      assert.deepEqual(Object.keys(seenBySafety[0]!).sort(), [
+        'at',
+        'driverId',
+        'heading',
+        'lat',
+        'lng',
+        'speed',
+        'tripId',
+        'tripStatus',
+      ]);
+      assert.equal(seenBySafety[0]!.speed, 8.3);
+      unsubscribe();
 
-    const route = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: rider.accessToken });
-    assert.equal(route.status, 200, JSON.stringify(route.body));
-    assert.deepEqual(
-      route.body.data.points.map((p: any) => Date.parse(p.at)),
-      accurate.map((f) => f.timestamp),
-    );
-    assert.ok(
-      Math.abs(route.body.data.distanceM - pathLength(accurate)) <= 1,
-      `${route.body.data.distanceM} vs ${pathLength(accurate)}`,
-    );
-    const driverView = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: driver.accessToken });
-    assert.equal(driverView.status, 200);
-    const stranger = await t.api('GET', `/api/v1/trips/${trip.id}/route`, {
-      token: (await t.signup('rider')).accessToken,
-    });
-    assert.equal(stranger.status, 404);
-    riderSocket.disconnect();
-    driverSocket.disconnect();
-  });
+      const route = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: rider.accessToken });
+      assert.equal(route.status, 200, JSON.stringify(route.body));
+      assert.deepEqual(
+        route.body.data.points.map((p: any) => Date.parse(p.at)),
+        accurate.map((f) => f.timestamp),
+      );
+      assert.ok(
+        Math.abs(route.body.data.distanceM - pathLength(accurate)) <= 1,
+        `${route.body.data.distanceM} vs ${pathLength(accurate)}`,
+      );
+      const driverView = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: driver.accessToken });
+      assert.equal(driverView.status, 200);
+      const stranger = await t.api('GET', `/api/v1/trips/${trip.id}/route`, {
+        token: (await t.signup('rider')).accessToken,
+      });
+      assert.equal(stranger.status, 404);
+      riderSocket.disconnect();
+      driverSocket.disconnect();
+    },
+  );
 
   test('a long trip keeps ≤ 1000 evenly sampled points; the distance still counts every fix', async () => {
     const rider = await t.signup('rider');

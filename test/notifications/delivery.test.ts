@@ -48,7 +48,8 @@ describe('notifications: inbox and delivery over providers', () => {
   const deliveries = async (notificationId: string) =>
     (
       await t.platform.database.pool.query(
-        `SELECT channel, recipient, status, attempts, last_error FROM "${t.schema}".notification_deliveries WHERE notification_id = $1 ORDER BY channel`,
+        `SELECT channel, recipient, status, attempts, last_error FROM "${t.schema}".notification_deliveries WHERE ` +
+          `notification_id = $1 ORDER BY channel`,
         [notificationId],
       )
     ).rows;
@@ -166,7 +167,8 @@ describe('notifications: inbox and delivery over providers', () => {
     assert.equal(row.attempts, 4);
     const dead = await eventually(async () => {
       const r = await t.platform.database.pool.query(
-        `SELECT task, attempts, last_error FROM "${t.schema}".dead_letters WHERE task = 'notifications.send' AND last_error LIKE '%failed after 4 attempts%'`,
+        `SELECT task, attempts, last_error FROM "${t.schema}".dead_letters WHERE task = 'notifications.send' AND ` +
+          `last_error LIKE '%failed after 4 attempts%'`,
       );
       return r.rows[0];
     });

@@ -120,29 +120,33 @@ describe('messaging provider adapters', () => {
     registry.reset();
   });
 
-  test('the breaker opens after repeated failures, fails fast, half-opens after the reset timeout and closes on success', async () => {
-    const registry = new BreakerRegistry();
-    registry.configure({ volumeThreshold: 3, resetTimeoutMs: 200 });
-    const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
-    const send = () =>
-      registry.run('sms-breaker-test', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), {
-        timeoutMs: 1_000,
-      });
-    http.mode = 'fail';
-    for (let i = 0; i < 3; i++) await assert.rejects(send(), ProviderError);
-    assert.equal(registry.state('sms-breaker-test'), 'open');
-    const before = http.requests.length;
-    await assert.rejects(send(), (err: unknown) => isBreakerOpenError(err));
-    assert.equal(http.requests.length, before, 'an open breaker does not call the provider');
-    const gauge = await metricsRegistry.getSingleMetricAsString('smartline_circuit_breaker_state');
-    assert.match(gauge, /smartline_circuit_breaker_state\{provider="sms-breaker-test"\} 2/);
-    http.mode = 'ok';
-    await new Promise((r) => setTimeout(r, 250));
-    assert.equal(registry.state('sms-breaker-test'), 'half_open');
-    await send();
-    assert.equal(registry.state('sms-breaker-test'), 'closed');
-    registry.reset();
-  });
+  test(
+    'the breaker opens after repeated failures, fails fast, half-opens after the reset timeout and closes on ' +
+      'success',
+    async () => {
+      const registry = new BreakerRegistry();
+      registry.configure({ volumeThreshold: 3, resetTimeoutMs: 200 });
+      const sms = new TwilioSmsSender({ baseUrl: http.url, accountSid: 'AC1', from: 'X' });
+      const send = () =>
+        registry.run('sms-breaker-test', (signal) => sms.send({ to: '+201001234567', body: 'x' }, signal), {
+          timeoutMs: 1_000,
+        });
+      http.mode = 'fail';
+      for (let i = 0; i < 3; i++) await assert.rejects(send(), ProviderError);
+      assert.equal(registry.state('sms-breaker-test'), 'open');
+      const before = http.requests.length;
+      await assert.rejects(send(), (err: unknown) => isBreakerOpenError(err));
+      assert.equal(http.requests.length, before, 'an open breaker does not call the provider');
+      const gauge = await metricsRegistry.getSingleMetricAsString('smartline_circuit_breaker_state');
+      assert.match(gauge, /smartline_circuit_breaker_state\{provider="sms-breaker-test"\} 2/);
+      http.mode = 'ok';
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal(registry.state('sms-breaker-test'), 'half_open');
+      await send();
+      assert.equal(registry.state('sms-breaker-test'), 'closed');
+      registry.reset();
+    },
+  );
 
   test('permanent refusals do not open the breaker', async () => {
     const registry = new BreakerRegistry();

@@ -78,25 +78,28 @@ describe('deployment files agree with the code', () => {
     }
   }
 
-  test('Dockerfile: two node:20-bookworm-slim stages, production deps, non-root, a live health check, a real role', async () => {
-    const d = readDockerfile();
-    assert.ok(
-      d.stages.length >= 2 && d.stages.every((s) => /node:20-bookworm-slim|NODE_IMAGE/.test(s)),
-      d.stages.join(' | '),
-    );
-    assert.ok(
-      d.runtimeRuns.some((r) => r.includes('npm ci --omit=dev')),
-      'runtime stage installs production dependencies only',
-    );
-    assert.ok(d.user && !['root', '0'].includes(d.user), `runs as ${d.user}`);
-    assertKnownKeys('Dockerfile ENV', Object.keys(d.env));
-    assert.equal(Number(d.env.PORT ?? PORT), PORT);
-    assert.deepEqual(d.expose, [PORT]);
-    assert.ok(!/curl|wget/.test(d.healthcheck), 'health check needs no curl');
-    await assertRoutes(t.app.http, 'HEALTHCHECK', healthPaths(d.healthcheck));
-    assert.deepEqual(d.entrypoint.slice(-3), ['--import', 'tsx', 'src/main.ts']);
-    assert.ok(roles.includes(d.cmd[0]!), `CMD role ${d.cmd[0]}`);
-  });
+  test(
+    'Dockerfile: two node:20-bookworm-slim stages, production deps, non-root, a live health check, a real ' + 'role',
+    async () => {
+      const d = readDockerfile();
+      assert.ok(
+        d.stages.length >= 2 && d.stages.every((s) => /node:20-bookworm-slim|NODE_IMAGE/.test(s)),
+        d.stages.join(' | '),
+      );
+      assert.ok(
+        d.runtimeRuns.some((r) => r.includes('npm ci --omit=dev')),
+        'runtime stage installs production dependencies only',
+      );
+      assert.ok(d.user && !['root', '0'].includes(d.user), `runs as ${d.user}`);
+      assertKnownKeys('Dockerfile ENV', Object.keys(d.env));
+      assert.equal(Number(d.env.PORT ?? PORT), PORT);
+      assert.deepEqual(d.expose, [PORT]);
+      assert.ok(!/curl|wget/.test(d.healthcheck), 'health check needs no curl');
+      await assertRoutes(t.app.http, 'HEALTHCHECK', healthPaths(d.healthcheck));
+      assert.deepEqual(d.entrypoint.slice(-3), ['--import', 'tsx', 'src/main.ts']);
+      assert.ok(roles.includes(d.cmd[0]!), `CMD role ${d.cmd[0]}`);
+    },
+  );
 
   test('docker-compose.yml: api ×2, worker and migrate on real roles and config keys; postgres 15 and redis 7', () => {
     const [compose] = yamlDocs('docker-compose.yml');
@@ -122,82 +125,88 @@ describe('deployment files agree with the code', () => {
     assert.equal(services.migrate.restart, 'no', 'migrate runs once');
   });
 
-  test('Kubernetes: ConfigMap and Secret template hold config keys only; the Secret template cannot run unfilled', () => {
-    const config = one('ConfigMap', 'smartline-config').data!;
-    const secret = one('Secret', 'smartline-secrets').stringData!;
-    assertKnownKeys('ConfigMap', Object.keys(config));
-    assertKnownKeys('Secret template', Object.keys(secret));
-    assertKnownKeys('Secret template comments', commentedKeys('deploy/k8s/secret.template.yaml'));
-    assert.deepEqual(
-      Object.entries(secret).filter(([, v]) => v !== ''),
-      [],
-      'no value in the template',
-    );
-    assert.throws(() => parseConfig({ ...config, ...secret }), ConfigError, 'an unfilled Secret is refused at start');
-    const missing = Object.keys(secret).filter((k) => !(k in SECRET_SAMPLES));
-    assert.deepEqual(missing, [], 'this test knows a valid sample for every Secret key');
-    const filled = parseConfig({
-      ...config,
-      ...Object.fromEntries(Object.keys(secret).map((k) => [k, SECRET_SAMPLES[k]!])),
-    });
-    assert.equal(filled.isProduction, true, 'ConfigMap + filled Secret is a complete production config');
-    assert.equal(filled.PORT, PORT);
-  });
+  test(
+    'Kubernetes: ConfigMap and Secret template hold config keys only; the Secret template cannot run ' + 'unfilled',
+    () => {
+      const config = one('ConfigMap', 'smartline-config').data!;
+      const secret = one('Secret', 'smartline-secrets').stringData!;
+      assertKnownKeys('ConfigMap', Object.keys(config));
+      assertKnownKeys('Secret template', Object.keys(secret));
+      assertKnownKeys('Secret template comments', commentedKeys('deploy/k8s/secret.template.yaml'));
+      assert.deepEqual(
+        Object.entries(secret).filter(([, v]) => v !== ''),
+        [],
+        'no value in the template',
+      );
+      assert.throws(() => parseConfig({ ...config, ...secret }), ConfigError, 'an unfilled Secret is refused at start');
+      const missing = Object.keys(secret).filter((k) => !(k in SECRET_SAMPLES));
+      assert.deepEqual(missing, [], 'this test knows a valid sample for every Secret key');
+      const filled = parseConfig({
+        ...config,
+        ...Object.fromEntries(Object.keys(secret).map((k) => [k, SECRET_SAMPLES[k]!])),
+      });
+      assert.equal(filled.isProduction, true, 'ConfigMap + filled Secret is a complete production config');
+      assert.equal(filled.PORT, PORT);
+    },
+  );
 
-  test('Kubernetes: api and worker Deployments and the migrate Job run real roles, real ports and probes that answer', async () => {
-    const refs = new Set([...byKind('ConfigMap'), ...byKind('Secret')].map((o) => o.metadata.name));
-    const expected: Record<string, { role: string; server: HttpApp }> = {
-      'smartline-api': { role: 'serve', server: t.app.http },
-      'smartline-worker': { role: 'worker', server: probes },
-      'smartline-migrate': { role: 'migrate', server: t.app.http },
-    };
-    const workloads = [...byKind('Deployment'), ...byKind('Job')];
-    assert.deepEqual(workloads.map((w) => w.metadata.name).sort(), Object.keys(expected).sort());
-    for (const w of workloads) {
-      const { role, server } = expected[w.metadata.name]!;
-      const containers = w.spec.template.spec.containers as any[];
-      assert.equal(containers.length, 1);
-      const c = containers[0];
-      assert.equal(c.command, undefined, `${w.metadata.name} keeps the image entrypoint`);
-      assert.deepEqual(c.args, [role]);
-      assert.ok(roles.includes(c.args[0]));
-      assertKnownKeys(
-        `${w.metadata.name} env`,
-        (c.env ?? []).map((e: any) => e.name),
+  test(
+    'Kubernetes: api and worker Deployments and the migrate Job run real roles, real ports and probes that ' + 'answer',
+    async () => {
+      const refs = new Set([...byKind('ConfigMap'), ...byKind('Secret')].map((o) => o.metadata.name));
+      const expected: Record<string, { role: string; server: HttpApp }> = {
+        'smartline-api': { role: 'serve', server: t.app.http },
+        'smartline-worker': { role: 'worker', server: probes },
+        'smartline-migrate': { role: 'migrate', server: t.app.http },
+      };
+      const workloads = [...byKind('Deployment'), ...byKind('Job')];
+      assert.deepEqual(workloads.map((w) => w.metadata.name).sort(), Object.keys(expected).sort());
+      for (const w of workloads) {
+        const { role, server } = expected[w.metadata.name]!;
+        const containers = w.spec.template.spec.containers as any[];
+        assert.equal(containers.length, 1);
+        const c = containers[0];
+        assert.equal(c.command, undefined, `${w.metadata.name} keeps the image entrypoint`);
+        assert.deepEqual(c.args, [role]);
+        assert.ok(roles.includes(c.args[0]));
+        assertKnownKeys(
+          `${w.metadata.name} env`,
+          (c.env ?? []).map((e: any) => e.name),
+        );
+        for (const from of c.envFrom ?? [])
+          assert.ok(refs.has((from.configMapRef ?? from.secretRef).name), `${w.metadata.name} envFrom exists`);
+        assert.equal(w.spec.template.spec.securityContext.runAsNonRoot, true);
+        if (w.kind === 'Job') continue;
+        assert.deepEqual(
+          c.ports.map((p: any) => [p.name, p.containerPort]),
+          [['http', PORT]],
+        );
+        const probesOf = [c.livenessProbe, c.readinessProbe, c.startupProbe];
+        assert.deepEqual(
+          probesOf.map((p) => p.httpGet.path),
+          ['/health/live', '/health/ready', '/health/startup'],
+        );
+        assert.ok(probesOf.every((p) => p.httpGet.port === 'http' || p.httpGet.port === PORT));
+        await assertRoutes(
+          server,
+          w.metadata.name,
+          probesOf.map((p) => p.httpGet.path),
+        );
+      }
+      assert.equal(
+        (await probes.inject({ method: 'GET', url: '/api/v1/me' })).statusCode,
+        404,
+        'a worker never serves the API',
       );
-      for (const from of c.envFrom ?? [])
-        assert.ok(refs.has((from.configMapRef ?? from.secretRef).name), `${w.metadata.name} envFrom exists`);
-      assert.equal(w.spec.template.spec.securityContext.runAsNonRoot, true);
-      if (w.kind === 'Job') continue;
-      assert.deepEqual(
-        c.ports.map((p: any) => [p.name, p.containerPort]),
-        [['http', PORT]],
-      );
-      const probesOf = [c.livenessProbe, c.readinessProbe, c.startupProbe];
-      assert.deepEqual(
-        probesOf.map((p) => p.httpGet.path),
-        ['/health/live', '/health/ready', '/health/startup'],
-      );
-      assert.ok(probesOf.every((p) => p.httpGet.port === 'http' || p.httpGet.port === PORT));
-      await assertRoutes(
-        server,
-        w.metadata.name,
-        probesOf.map((p) => p.httpGet.path),
-      );
-    }
-    assert.equal(
-      (await probes.inject({ method: 'GET', url: '/api/v1/me' })).statusCode,
-      404,
-      'a worker never serves the API',
-    );
-    const scrape = await probes.inject({
-      method: 'GET',
-      url: '/metrics',
-      headers: { authorization: `Bearer ${t.config.metricsToken}` },
-    });
-    assert.equal(scrape.statusCode, 200, 'a worker exposes its job metrics');
-    assert.match(scrape.body, /smartline_jobs_queued/);
-  });
+      const scrape = await probes.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${t.config.metricsToken}` },
+      });
+      assert.equal(scrape.statusCode, 200, 'a worker exposes its job metrics');
+      assert.match(scrape.body, /smartline_jobs_queued/);
+    },
+  );
 
   test('Kubernetes: Service, Ingress, HPA and PDBs point at the Deployments', () => {
     const api = one('Deployment', 'smartline-api');
@@ -250,27 +259,31 @@ describe('deployment files agree with the code', () => {
     }
   });
 
-  test('CI workflow: Node 20, postgres 15 and redis 7 services, lint, typecheck, tests with DATABASE_URL/REDIS_URL, image build', () => {
-    const [wf] = yamlDocs('.github/workflows/ci.yml');
-    const jobs = Object.values(wf.jobs) as any[];
-    const steps = jobs.flatMap((j) => j.steps as any[]);
-    for (const j of jobs) assertKnownKeys('workflow job env', Object.keys(j.env ?? {}));
-    for (const s of steps) assertKnownKeys(`workflow step ${s.name ?? s.run ?? s.uses}`, Object.keys(s.env ?? {}));
-    const withServices = jobs.find((j) => j.services);
-    assert.match(withServices.services.postgres.image, /^postgres:15/);
-    assert.match(withServices.services.redis.image, /^redis:7/);
-    assert.ok(steps.some((s) => String(s.with?.['node-version']) === '20'));
-    const runs = steps.map((s) => String(s.run ?? ''));
-    for (const cmd of ['npm ci', 'npm run lint', 'npm run typecheck'])
+  test(
+    'CI workflow: Node 20, postgres 15 and redis 7 services, lint, typecheck, tests with ' +
+      'DATABASE_URL/REDIS_URL, image build',
+    () => {
+      const [wf] = yamlDocs('.github/workflows/ci.yml');
+      const jobs = Object.values(wf.jobs) as any[];
+      const steps = jobs.flatMap((j) => j.steps as any[]);
+      for (const j of jobs) assertKnownKeys('workflow job env', Object.keys(j.env ?? {}));
+      for (const s of steps) assertKnownKeys(`workflow step ${s.name ?? s.run ?? s.uses}`, Object.keys(s.env ?? {}));
+      const withServices = jobs.find((j) => j.services);
+      assert.match(withServices.services.postgres.image, /^postgres:15/);
+      assert.match(withServices.services.redis.image, /^redis:7/);
+      assert.ok(steps.some((s) => String(s.with?.['node-version']) === '20'));
+      const runs = steps.map((s) => String(s.run ?? ''));
+      for (const cmd of ['npm ci', 'npm run lint', 'npm run typecheck'])
+        assert.ok(
+          runs.some((r) => r.includes(cmd)),
+          cmd,
+        );
+      const testStep = steps.find((s) => String(s.run ?? '').trim() === 'npm test');
+      assert.deepEqual(Object.keys(testStep.env).sort(), ['DATABASE_URL', 'REDIS_URL']);
       assert.ok(
-        runs.some((r) => r.includes(cmd)),
-        cmd,
+        steps.some((s) => String(s.uses ?? '').startsWith('docker/build-push-action')),
+        'the image is built',
       );
-    const testStep = steps.find((s) => String(s.run ?? '').trim() === 'npm test');
-    assert.deepEqual(Object.keys(testStep.env).sort(), ['DATABASE_URL', 'REDIS_URL']);
-    assert.ok(
-      steps.some((s) => String(s.uses ?? '').startsWith('docker/build-push-action')),
-      'the image is built',
-    );
-  });
+    },
+  );
 });

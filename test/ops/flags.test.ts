@@ -82,56 +82,64 @@ describe('feature flags at runtime (two nodes, one schema)', () => {
     assert.deepEqual(await written(), { overrides: 0, changes: 0 });
   });
 
-  test('PUT on node A: node B flips within 5 s (LISTEN/NOTIFY), the change is audited, a repeat changes nothing', async (ctx) => {
-    assert.equal(b.platform.flags.isOn('ANALYTICS_DISABLED'), false);
-    const startedAt = Date.now();
-    const res = await put(admin.accessToken, 'ANALYTICS_DISABLED', { enabled: true, reason: 'warehouse migration' });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    const elapsed = await timeUntil(b.platform, 'ANALYTICS_DISABLED', true, startedAt);
-    ctx.diagnostic(`node B saw ANALYTICS_DISABLED=on ${elapsed} ms after the PUT on node A was sent`);
-    assert.ok(elapsed <= PROPAGATION_BUDGET_MS, `took ${elapsed} ms`);
-    assert.equal(a.platform.flags.isOn('ANALYTICS_DISABLED'), true, 'the node that answered is already switched');
-    assert.equal(res.body.data.enabled, true);
-    assert.equal(res.body.data.source, 'override');
-    assert.equal(res.body.data.updatedBy, admin.id);
+  test(
+    'PUT on node A: node B flips within 5 s (LISTEN/NOTIFY), the change is audited, a repeat changes ' + 'nothing',
+    async (ctx) => {
+      assert.equal(b.platform.flags.isOn('ANALYTICS_DISABLED'), false);
+      const startedAt = Date.now();
+      const res = await put(admin.accessToken, 'ANALYTICS_DISABLED', { enabled: true, reason: 'warehouse migration' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const elapsed = await timeUntil(b.platform, 'ANALYTICS_DISABLED', true, startedAt);
+      ctx.diagnostic(`node B saw ANALYTICS_DISABLED=on ${elapsed} ms after the PUT on node A was sent`);
+      assert.ok(elapsed <= PROPAGATION_BUDGET_MS, `took ${elapsed} ms`);
+      assert.equal(a.platform.flags.isOn('ANALYTICS_DISABLED'), true, 'the node that answered is already switched');
+      assert.equal(res.body.data.enabled, true);
+      assert.equal(res.body.data.source, 'override');
+      assert.equal(res.body.data.updatedBy, admin.id);
 
-    const listed = (await apiB('GET', '/api/v1/admin/flags', { token: admin.accessToken })).body.data.find(
-      (f: { name: string }) => f.name === 'ANALYTICS_DISABLED',
-    );
-    assert.deepEqual(
-      { ...listed, updatedAt: typeof listed.updatedAt },
-      {
-        name: 'ANALYTICS_DISABLED',
+      const listed = (await apiB('GET', '/api/v1/admin/flags', { token: admin.accessToken })).body.data.find(
+        (f: { name: string }) => f.name === 'ANALYTICS_DISABLED',
+      );
+      assert.deepEqual(
+        { ...listed, updatedAt: typeof listed.updatedAt },
+        {
+          name: 'ANALYTICS_DISABLED',
+          enabled: true,
+          source: 'override',
+          envDefault: false,
+          updatedAt: 'string',
+          updatedBy: admin.id,
+        },
+      );
+
+      const audit = await apiB('GET', '/api/v1/admin/flags/audit?flag=ANALYTICS_DISABLED', {
+        token: admin.accessToken,
+      });
+      assert.equal(audit.status, 200);
+      assert.equal(audit.body.data.length, 1);
+      assert.deepEqual(
+        { ...audit.body.data[0], id: 0, changedAt: 0 },
+        {
+          id: 0,
+          flag: 'ANALYTICS_DISABLED',
+          oldEnabled: false,
+          newEnabled: true,
+          overrideRemoved: false,
+          reason: 'warehouse migration',
+          changedBy: admin.id,
+          changedAt: 0,
+        },
+      );
+
+      const again = await put(admin.accessToken, 'ANALYTICS_DISABLED', {
         enabled: true,
-        source: 'override',
-        envDefault: false,
-        updatedAt: 'string',
-        updatedBy: admin.id,
-      },
-    );
-
-    const audit = await apiB('GET', '/api/v1/admin/flags/audit?flag=ANALYTICS_DISABLED', { token: admin.accessToken });
-    assert.equal(audit.status, 200);
-    assert.equal(audit.body.data.length, 1);
-    assert.deepEqual(
-      { ...audit.body.data[0], id: 0, changedAt: 0 },
-      {
-        id: 0,
-        flag: 'ANALYTICS_DISABLED',
-        oldEnabled: false,
-        newEnabled: true,
-        overrideRemoved: false,
         reason: 'warehouse migration',
-        changedBy: admin.id,
-        changedAt: 0,
-      },
-    );
-
-    const again = await put(admin.accessToken, 'ANALYTICS_DISABLED', { enabled: true, reason: 'warehouse migration' });
-    assert.equal(again.status, 200);
-    assert.equal(again.body.data.updatedAt, res.body.data.updatedAt, 'PUT is idempotent: same state, no new write');
-    assert.equal(await a.count('flag_changes'), 1);
-  });
+      });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.data.updatedAt, res.body.data.updatedAt, 'PUT is idempotent: same state, no new write');
+      assert.equal(await a.count('flag_changes'), 1);
+    },
+  );
 
   test('a missed notification is caught by the periodic re-read within 5 s', async (ctx) => {
     // Written behind the API's back: no NOTIFY is sent, only the poll can find it.

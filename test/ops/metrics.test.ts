@@ -129,7 +129,8 @@ describe('GET /metrics', () => {
 
     // Every registered task has a depth sample; the scheduled ones equal what the worker schema holds.
     const { rows } = await t.platform.database.pool.query(
-      `SELECT task_identifier AS task, count(*)::int AS n FROM "${t.schema}_jobs".jobs WHERE locked_at IS NULL AND run_at > now() AND attempts < max_attempts GROUP BY 1`,
+      `SELECT task_identifier AS task, count(*)::int AS n FROM "${t.schema}_jobs".jobs WHERE locked_at IS NULL AND ` +
+        `run_at > now() AND attempts < max_attempts GROUP BY 1`,
     );
     assert.ok(rows.length > 0, 'start-up schedules maintenance jobs');
     for (const row of rows)

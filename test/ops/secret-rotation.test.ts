@@ -40,30 +40,34 @@ describe('JWT key rotation', () => {
     await before_?.close(); // drops the shared schema
   });
 
-  test('a token signed by the old kid still works once a new kid signs, and stops working when the old kid is removed', async () => {
-    const rider = await before_.signup('rider');
-    assert.equal(kidOf(rider.accessToken), '2025-01');
+  test(
+    'a token signed by the old kid still works once a new kid signs, and stops working when the old kid is ' +
+      'removed',
+    async () => {
+      const rider = await before_.signup('rider');
+      assert.equal(kidOf(rider.accessToken), '2025-01');
 
-    const me = await during.api('GET', '/api/v1/me', { token: rider.accessToken });
-    assert.equal(me.status, 200, 'old-kid token verifies while both keys are configured');
-    assert.equal(me.body.data.id, rider.id);
-    const login = await during.api('POST', '/api/v1/auth/login', {
-      body: { phone: rider.phone, password: 'password-123' },
-    });
-    assert.equal(login.status, 200);
-    const fresh = login.body.data.accessToken as string;
-    assert.equal(kidOf(fresh), '2025-07', 'new tokens are signed by the active kid');
-    assert.equal(
-      (await before_.api('GET', '/api/v1/me', { token: fresh })).status,
-      401,
-      'a node without the new key cannot verify it (roll keys out before switching the active kid)',
-    );
+      const me = await during.api('GET', '/api/v1/me', { token: rider.accessToken });
+      assert.equal(me.status, 200, 'old-kid token verifies while both keys are configured');
+      assert.equal(me.body.data.id, rider.id);
+      const login = await during.api('POST', '/api/v1/auth/login', {
+        body: { phone: rider.phone, password: 'password-123' },
+      });
+      assert.equal(login.status, 200);
+      const fresh = login.body.data.accessToken as string;
+      assert.equal(kidOf(fresh), '2025-07', 'new tokens are signed by the active kid');
+      assert.equal(
+        (await before_.api('GET', '/api/v1/me', { token: fresh })).status,
+        401,
+        'a node without the new key cannot verify it (roll keys out before switching the active kid)',
+      );
 
-    const stale = await afterwards.api('GET', '/api/v1/me', { token: rider.accessToken });
-    assert.equal(stale.status, 401, 'old-kid token refused once the old key is gone');
-    assert.equal(stale.body.error.code, 'UNAUTHENTICATED');
-    assert.equal((await afterwards.api('GET', '/api/v1/me', { token: fresh })).status, 200);
-  });
+      const stale = await afterwards.api('GET', '/api/v1/me', { token: rider.accessToken });
+      assert.equal(stale.status, 401, 'old-kid token refused once the old key is gone');
+      assert.equal(stale.body.error.code, 'UNAUTHENTICATED');
+      assert.equal((await afterwards.api('GET', '/api/v1/me', { token: fresh })).status, 200);
+    },
+  );
 
   test('removing the old kid logs nobody out: the refresh token gets a token from the new key', async () => {
     const rider = await before_.signup('rider');
@@ -140,13 +144,16 @@ describe('Kashier key rotation: after the grace window the previous key is refus
   });
 });
 
-test('the grace window closes at KASHIER_PREVIOUS_KEY_UNTIL without a restart; without it both keys stay accepted', () => {
-  const until = new Date('2025-03-01T00:00:00Z');
-  const config = { kashierApiKeys: ['current-key', 'previous-key'], KASHIER_PREVIOUS_KEY_UNTIL: until };
-  assert.deepEqual(webhookKeys(config, new Date(until.getTime() - 1)), ['current-key', 'previous-key']);
-  assert.deepEqual(webhookKeys(config, until), ['current-key']);
-  assert.deepEqual(
-    webhookKeys({ ...config, KASHIER_PREVIOUS_KEY_UNTIL: undefined }, new Date('2030-01-01T00:00:00Z')),
-    ['current-key', 'previous-key'],
-  );
-});
+test(
+  'the grace window closes at KASHIER_PREVIOUS_KEY_UNTIL without a restart; without it both keys stay ' + 'accepted',
+  () => {
+    const until = new Date('2025-03-01T00:00:00Z');
+    const config = { kashierApiKeys: ['current-key', 'previous-key'], KASHIER_PREVIOUS_KEY_UNTIL: until };
+    assert.deepEqual(webhookKeys(config, new Date(until.getTime() - 1)), ['current-key', 'previous-key']);
+    assert.deepEqual(webhookKeys(config, until), ['current-key']);
+    assert.deepEqual(
+      webhookKeys({ ...config, KASHIER_PREVIOUS_KEY_UNTIL: undefined }, new Date('2030-01-01T00:00:00Z')),
+      ['current-key', 'previous-key'],
+    );
+  },
+);

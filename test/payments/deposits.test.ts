@@ -161,27 +161,30 @@ describe('deposits through Kashier', () => {
     assert.equal((await wallet(t, rider)).balance, 3_000);
   });
 
-  test("another user's deposit is 404; a signed payment for an unknown order is acknowledged and raises an alert", async () => {
-    const { t, kashier } = ctx;
-    const owner = await t.signup('rider');
-    const other = await t.signup('rider');
-    const { depositId } = await topUp(ctx, owner, 1_000);
-    assert.equal(
-      (await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: other.accessToken })).status,
-      404,
-    );
-    const stray = kashier.paymentData({
-      merchantOrderId: '00000000-0000-4000-8000-000000000000',
-      amount: '10.00',
-      currency: 'EGP',
-      status: 'SUCCESS',
-    });
-    const res = await kashier.deliver(stray);
-    assert.deepEqual([res.status, res.body.data.outcome], [200, 'queued']);
-    assert.equal(await applied(t, stray.transactionId), 'unknown_order');
-    const alerts = await sql(t, `SELECT kind FROM $schema.finance_alerts WHERE kind = 'kashier_unknown_order'`);
-    assert.equal(alerts.length, 1);
-  });
+  test(
+    "another user's deposit is 404; a signed payment for an unknown order is acknowledged and raises an " + 'alert',
+    async () => {
+      const { t, kashier } = ctx;
+      const owner = await t.signup('rider');
+      const other = await t.signup('rider');
+      const { depositId } = await topUp(ctx, owner, 1_000);
+      assert.equal(
+        (await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: other.accessToken })).status,
+        404,
+      );
+      const stray = kashier.paymentData({
+        merchantOrderId: '00000000-0000-4000-8000-000000000000',
+        amount: '10.00',
+        currency: 'EGP',
+        status: 'SUCCESS',
+      });
+      const res = await kashier.deliver(stray);
+      assert.deepEqual([res.status, res.body.data.outcome], [200, 'queued']);
+      assert.equal(await applied(t, stray.transactionId), 'unknown_order');
+      const alerts = await sql(t, `SELECT kind FROM $schema.finance_alerts WHERE kind = 'kashier_unknown_order'`);
+      assert.equal(alerts.length, 1);
+    },
+  );
 
   test('an amount the provider reports differently is not credited and raises an alert', async () => {
     const { t, kashier } = ctx;
@@ -206,22 +209,31 @@ describe('deposits through Kashier', () => {
     );
   });
 
-  test('fraud rules hold a big deposit for review (not spendable) until an admin approves it, with an audit row', async () => {
-    const { t } = ctx;
-    const rider = await t.signup('rider');
-    const { depositId, outcome } = await topUp(ctx, rider, 1_500_000);
-    assert.equal(outcome, 'held');
-    const held = await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: rider.accessToken });
-    assert.deepEqual([held.body.data.status, held.body.data.reviewReason], ['held', 'single_amount_cap']);
-    assert.deepEqual(await wallet(t, rider), { balance: 0, pending: 0, available: 0, creditLimit: 0, currency: 'EGP' });
-    const admin = await t.admin();
-    const approved = await t.api('POST', `/api/v1/admin/deposits/${depositId}/approve`, { token: admin.accessToken });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
-    assert.equal(approved.body.data.status, 'credited');
-    assert.equal((await wallet(t, rider)).available, 1_500_000);
-    const audit = await sql(t, `SELECT actor_id, action FROM $schema.audit_log WHERE target_id = $1`, [depositId]);
-    assert.deepEqual(audit, [{ actor_id: admin.id, action: 'deposit.approve' }]);
-  });
+  test(
+    'fraud rules hold a big deposit for review (not spendable) until an admin approves it, with an audit ' + 'row',
+    async () => {
+      const { t } = ctx;
+      const rider = await t.signup('rider');
+      const { depositId, outcome } = await topUp(ctx, rider, 1_500_000);
+      assert.equal(outcome, 'held');
+      const held = await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: rider.accessToken });
+      assert.deepEqual([held.body.data.status, held.body.data.reviewReason], ['held', 'single_amount_cap']);
+      assert.deepEqual(await wallet(t, rider), {
+        balance: 0,
+        pending: 0,
+        available: 0,
+        creditLimit: 0,
+        currency: 'EGP',
+      });
+      const admin = await t.admin();
+      const approved = await t.api('POST', `/api/v1/admin/deposits/${depositId}/approve`, { token: admin.accessToken });
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      assert.equal(approved.body.data.status, 'credited');
+      assert.equal((await wallet(t, rider)).available, 1_500_000);
+      const audit = await sql(t, `SELECT actor_id, action FROM $schema.audit_log WHERE target_id = $1`, [depositId]);
+      assert.deepEqual(audit, [{ actor_id: admin.id, action: 'deposit.approve' }]);
+    },
+  );
 
   test('fraud rules hold the deposit after five paid within an hour (velocity)', async () => {
     const { t } = ctx;

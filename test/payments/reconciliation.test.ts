@@ -50,33 +50,36 @@ describe('reconciliation', () => {
     assert.equal((await t.api('POST', '/api/v1/admin/reconciliation/run', { token: rider.accessToken })).status, 403);
   });
 
-  test('a balance that no longer matches its transfers fails the run, writes an alert and drops the gauge', async () => {
-    const { t } = ctx;
-    const admin = await t.admin();
-    const rider = await t.signup('rider');
-    await topUp(ctx, rider, 5_000);
-    // Corruption behind the ledger's back (a manual UPDATE): the counters claim 1 piastre more than the transfers.
-    await sql(t, 'UPDATE $schema.ledger_accounts SET credits_posted = credits_posted + 1 WHERE owner_id = $1', [
-      rider.id,
-    ]);
-    const run = await t.api('POST', '/api/v1/admin/reconciliation/run', { token: admin.accessToken });
-    assert.equal(run.body.data.ok, false);
-    const failed = run.body.data.checks.filter((c: any) => !c.ok).map((c: any) => c.name);
-    assert.deepEqual(failed, ['debits_equal_credits', 'balances_match_transfers']);
-    const mismatch = run.body.data.checks[1].details.mismatches[0];
-    assert.equal(mismatch.credits_posted - mismatch.sum_credits_posted, 1);
-    assert.equal(await gauge(), 0);
-    const alerts = await sql(t, `SELECT message FROM $schema.finance_alerts WHERE kind = 'reconciliation_mismatch'`);
-    assert.equal(alerts.length, 1);
-    await sql(t, 'UPDATE $schema.ledger_accounts SET credits_posted = credits_posted - 1 WHERE owner_id = $1', [
-      rider.id,
-    ]);
-    assert.equal(
-      (await t.api('POST', '/api/v1/admin/reconciliation/run', { token: admin.accessToken })).body.data.ok,
-      true,
-    );
-    assert.equal(await gauge(), 1);
-  });
+  test(
+    'a balance that no longer matches its transfers fails the run, writes an alert and drops the ' + 'gauge',
+    async () => {
+      const { t } = ctx;
+      const admin = await t.admin();
+      const rider = await t.signup('rider');
+      await topUp(ctx, rider, 5_000);
+      // Corruption behind the ledger's back (a manual UPDATE): the counters claim 1 piastre more than the transfers.
+      await sql(t, 'UPDATE $schema.ledger_accounts SET credits_posted = credits_posted + 1 WHERE owner_id = $1', [
+        rider.id,
+      ]);
+      const run = await t.api('POST', '/api/v1/admin/reconciliation/run', { token: admin.accessToken });
+      assert.equal(run.body.data.ok, false);
+      const failed = run.body.data.checks.filter((c: any) => !c.ok).map((c: any) => c.name);
+      assert.deepEqual(failed, ['debits_equal_credits', 'balances_match_transfers']);
+      const mismatch = run.body.data.checks[1].details.mismatches[0];
+      assert.equal(mismatch.credits_posted - mismatch.sum_credits_posted, 1);
+      assert.equal(await gauge(), 0);
+      const alerts = await sql(t, `SELECT message FROM $schema.finance_alerts WHERE kind = 'reconciliation_mismatch'`);
+      assert.equal(alerts.length, 1);
+      await sql(t, 'UPDATE $schema.ledger_accounts SET credits_posted = credits_posted - 1 WHERE owner_id = $1', [
+        rider.id,
+      ]);
+      assert.equal(
+        (await t.api('POST', '/api/v1/admin/reconciliation/run', { token: admin.accessToken })).body.data.ok,
+        true,
+      );
+      assert.equal(await gauge(), 1);
+    },
+  );
 
   test('a provider payment we did not credit fails deposits_match_provider', async () => {
     const { t, kashier } = ctx;

@@ -33,36 +33,39 @@ describe('trip settlement', () => {
     return rider;
   }
 
-  test('a wallet trip moves the fare rider → driver and 15 % commission driver → platform, with the status change', async () => {
-    const { t } = ctx;
-    const rider = await riderWith(10_000);
-    const driver = await t.driver();
-    const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'wallet', fare: FARE });
-    const revenueBefore = await platformRevenue();
-    const done = await completeTrip(t, driver, tripId);
-    assert.equal(done.status, 200, JSON.stringify(done.body));
-    assert.equal(done.body.data.status, 'completed');
-    assert.equal((await wallet(t, rider)).balance, 5_000);
-    assert.equal((await wallet(t, driver)).balance, 4_250);
-    assert.equal((await platformRevenue()) - revenueBefore, COMMISSION);
-    const riderTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: rider.accessToken })).body.data;
-    assert.deepEqual(
-      [riderTx[0].amount, riderTx[0].kind, riderTx[0].reference],
-      [-FARE, 'trip_fare', `trip:${tripId}`],
-    );
-    const driverTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken })).body.data;
-    assert.deepEqual(
-      driverTx.map((x: any) => [x.amount, x.kind]).sort(),
-      [
-        [-COMMISSION, 'commission'],
-        [FARE, 'trip_fare'],
-      ].sort(),
-    );
+  test(
+    'a wallet trip moves the fare rider → driver and 15 % commission driver → platform, with the status ' + 'change',
+    async () => {
+      const { t } = ctx;
+      const rider = await riderWith(10_000);
+      const driver = await t.driver();
+      const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'wallet', fare: FARE });
+      const revenueBefore = await platformRevenue();
+      const done = await completeTrip(t, driver, tripId);
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.equal(done.body.data.status, 'completed');
+      assert.equal((await wallet(t, rider)).balance, 5_000);
+      assert.equal((await wallet(t, driver)).balance, 4_250);
+      assert.equal((await platformRevenue()) - revenueBefore, COMMISSION);
+      const riderTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: rider.accessToken })).body.data;
+      assert.deepEqual(
+        [riderTx[0].amount, riderTx[0].kind, riderTx[0].reference],
+        [-FARE, 'trip_fare', `trip:${tripId}`],
+      );
+      const driverTx = (await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken })).body.data;
+      assert.deepEqual(
+        driverTx.map((x: any) => [x.amount, x.kind]).sort(),
+        [
+          [-COMMISSION, 'commission'],
+          [FARE, 'trip_fare'],
+        ].sort(),
+      );
 
-    const again = await completeTrip(t, driver, tripId);
-    assert.equal(again.status, 200, 'repeating completed answers the trip as it is');
-    assert.equal((await wallet(t, driver)).balance, 4_250, 'and settles nothing twice');
-  });
+      const again = await completeTrip(t, driver, tripId);
+      assert.equal(again.status, 200, 'repeating completed answers the trip as it is');
+      assert.equal((await wallet(t, driver)).balance, 4_250, 'and settles nothing twice');
+    },
+  );
 
   test('a cash trip debits the driver wallet for the commission', async () => {
     const { t } = ctx;
@@ -100,55 +103,63 @@ describe('trip settlement', () => {
     assert.equal(await t.count('trips'), before);
   });
 
-  test('a wallet that no longer covers the fare: 200 with the trip in payment_failed, cash collection, both told', async () => {
-    const { t } = ctx;
-    const rider = await riderWith(FARE);
-    const driver = await t.driver();
-    const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'wallet', fare: 6_000 });
-    const done = await completeTrip(t, driver, tripId);
-    assert.equal(done.status, 200, JSON.stringify(done.body));
-    assert.equal(done.body.data.status, 'payment_failed');
-    assert.equal((await wallet(t, rider)).balance, FARE, 'the rider wallet is untouched');
-    assert.equal((await wallet(t, driver)).balance, -900, 'the driver owes the commission on the cash fare');
-    const notes = await sql(
-      t,
-      `SELECT user_id, template FROM $schema.notifications WHERE data->>'tripId' = $1 ORDER BY template`,
-      [tripId],
-    );
-    assert.deepEqual(notes, [
-      { user_id: driver.id, template: 'trip.payment_failed_collect_cash' },
-      { user_id: rider.id, template: 'trip.payment_failed_pay_cash' },
-    ]);
-    const [settlement] = await sql(
-      t,
-      'SELECT method, outcome, fare, commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
-      [tripId],
-    );
-    assert.deepEqual(settlement, {
-      method: 'wallet',
-      outcome: 'payment_failed',
-      fare: 6_000,
-      commission: 900,
-      driver_share: 5_100,
-    });
-  });
+  test(
+    'a wallet that no longer covers the fare: 200 with the trip in payment_failed, cash collection, both ' + 'told',
+    async () => {
+      const { t } = ctx;
+      const rider = await riderWith(FARE);
+      const driver = await t.driver();
+      const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'wallet', fare: 6_000 });
+      const done = await completeTrip(t, driver, tripId);
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.equal(done.body.data.status, 'payment_failed');
+      assert.equal((await wallet(t, rider)).balance, FARE, 'the rider wallet is untouched');
+      assert.equal((await wallet(t, driver)).balance, -900, 'the driver owes the commission on the cash fare');
+      const notes = await sql(
+        t,
+        `SELECT user_id, template FROM $schema.notifications WHERE data->>'tripId' = $1 ORDER BY template`,
+        [tripId],
+      );
+      assert.deepEqual(notes, [
+        { user_id: driver.id, template: 'trip.payment_failed_collect_cash' },
+        { user_id: rider.id, template: 'trip.payment_failed_pay_cash' },
+      ]);
+      const [settlement] = await sql(
+        t,
+        'SELECT method, outcome, fare, commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
+        [tripId],
+      );
+      assert.deepEqual(settlement, {
+        method: 'wallet',
+        outcome: 'payment_failed',
+        fare: 6_000,
+        commission: 900,
+        driver_share: 5_100,
+      });
+    },
+  );
 
-  test('cash commission past the credit limit stops the wallet at its floor; the rest is booked to cash clearing with an alert', async () => {
-    const { t } = ctx;
-    const rider = await riderWith(0);
-    const driver = await t.driver();
-    for (let i = 0; i < 2; i++) {
-      const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'cash', fare: FARE });
-      assert.equal((await completeTrip(t, driver, tripId)).body.data.status, 'completed');
-    }
-    assert.equal((await wallet(t, driver)).balance, -CREDIT_LIMIT);
-    const alerts = await sql(
-      t,
-      `SELECT details->>'overflow' AS overflow FROM $schema.finance_alerts WHERE kind = 'driver_credit_limit_exceeded' AND subject_id = $1`,
-      [driver.id],
-    );
-    assert.deepEqual(alerts, [{ overflow: String(2 * COMMISSION - CREDIT_LIMIT) }]);
-  });
+  test(
+    'cash commission past the credit limit stops the wallet at its floor; the rest is booked to cash clearing ' +
+      'with an alert',
+    async () => {
+      const { t } = ctx;
+      const rider = await riderWith(0);
+      const driver = await t.driver();
+      for (let i = 0; i < 2; i++) {
+        const tripId = await startedTrip(t, rider, driver, { paymentMethod: 'cash', fare: FARE });
+        assert.equal((await completeTrip(t, driver, tripId)).body.data.status, 'completed');
+      }
+      assert.equal((await wallet(t, driver)).balance, -CREDIT_LIMIT);
+      const alerts = await sql(
+        t,
+        `SELECT details->>'overflow' AS overflow FROM $schema.finance_alerts WHERE kind = ` +
+          `'driver_credit_limit_exceeded' AND subject_id = $1`,
+        [driver.id],
+      );
+      assert.deepEqual(alerts, [{ overflow: String(2 * COMMISSION - CREDIT_LIMIT) }]);
+    },
+  );
 
   test('earnings per day/week for the driver and platform revenue per day for admins', async () => {
     const { t } = ctx;
@@ -216,26 +227,30 @@ describe('settlement charges the commission of the tariff the trip was priced wi
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
 
-  test('an admin sets economy commission to 30 %: a cash trip requested after it costs the driver 30 %, one requested before 15 %', async () => {
-    const { t } = ctx;
-    const [earlyRider, lateRider] = [await t.signup('rider'), await t.signup('rider')];
-    const [earlyDriver, lateDriver] = [await t.driver(), await t.driver()];
-    const early = await startedTrip(t, earlyRider, earlyDriver, { paymentMethod: 'cash', fare: FARE });
-    await setEconomyCommission(3_000);
-    const late = await startedTrip(t, lateRider, lateDriver, { paymentMethod: 'cash', fare: FARE });
-    assert.equal((await completeTrip(t, lateDriver, late)).body.data.status, 'completed');
-    assert.equal((await completeTrip(t, earlyDriver, early)).body.data.status, 'completed');
-    assert.equal((await wallet(t, lateDriver)).balance, -1_500, '30 % of 50.00 EGP');
-    assert.equal(
-      (await wallet(t, earlyDriver)).balance,
-      -COMMISSION,
-      'the tariff in force when it was requested: 15 %',
-    );
-    const [settlement] = await sql(
-      t,
-      'SELECT commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
-      [late],
-    );
-    assert.deepEqual(settlement, { commission: 1_500, driver_share: 3_500 });
-  });
+  test(
+    'an admin sets economy commission to 30 %: a cash trip requested after it costs the driver 30 %, one ' +
+      'requested before 15 %',
+    async () => {
+      const { t } = ctx;
+      const [earlyRider, lateRider] = [await t.signup('rider'), await t.signup('rider')];
+      const [earlyDriver, lateDriver] = [await t.driver(), await t.driver()];
+      const early = await startedTrip(t, earlyRider, earlyDriver, { paymentMethod: 'cash', fare: FARE });
+      await setEconomyCommission(3_000);
+      const late = await startedTrip(t, lateRider, lateDriver, { paymentMethod: 'cash', fare: FARE });
+      assert.equal((await completeTrip(t, lateDriver, late)).body.data.status, 'completed');
+      assert.equal((await completeTrip(t, earlyDriver, early)).body.data.status, 'completed');
+      assert.equal((await wallet(t, lateDriver)).balance, -1_500, '30 % of 50.00 EGP');
+      assert.equal(
+        (await wallet(t, earlyDriver)).balance,
+        -COMMISSION,
+        'the tariff in force when it was requested: 15 %',
+      );
+      const [settlement] = await sql(
+        t,
+        'SELECT commission, driver_share FROM $schema.trip_settlements WHERE trip_id = $1',
+        [late],
+      );
+      assert.deepEqual(settlement, { commission: 1_500, driver_share: 3_500 });
+    },
+  );
 });

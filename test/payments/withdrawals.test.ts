@@ -29,46 +29,50 @@ describe('driver withdrawals', () => {
   const withdraw = (driver: TestUser, amount: unknown) =>
     ctx.t.api('POST', '/api/v1/wallet/withdrawals', { token: driver.accessToken, body: { amount } });
 
-  test('a withdrawal holds the money; approving posts it, with an audit row; repeating is harmless, reversing is 409', async () => {
-    const { t } = ctx;
-    const driver = await driverWith(20_000);
-    const res = await withdraw(driver, 15_000);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    assert.equal(res.body.data.status, 'pending');
-    assert.deepEqual(await wallet(t, driver), {
-      balance: 20_000,
-      pending: 15_000,
-      available: 5_000,
-      creditLimit: 5_000,
-      currency: 'EGP',
-    });
-    const admin = await t.admin();
-    const path = `/api/v1/admin/withdrawals/${res.body.data.id}`;
-    const approved = await t.api('POST', `${path}/approve`, {
-      token: admin.accessToken,
-      body: { note: 'paid by bank transfer' },
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
-    assert.equal(approved.body.data.status, 'approved');
-    assert.deepEqual(await wallet(t, driver), {
-      balance: 5_000,
-      pending: 0,
-      available: 5_000,
-      creditLimit: 5_000,
-      currency: 'EGP',
-    });
-    assert.equal((await t.api('POST', `${path}/approve`, { token: admin.accessToken })).status, 200);
-    assert.equal((await t.api('POST', `${path}/reject`, { token: admin.accessToken })).status, 409);
-    const audit = await sql(
-      t,
-      `SELECT actor_id, action, details->>'note' AS note FROM $schema.audit_log WHERE target_type = 'withdrawal' AND target_id = $1`,
-      [res.body.data.id],
-    );
-    assert.deepEqual(audit, [{ actor_id: admin.id, action: 'withdrawal.approve', note: 'paid by bank transfer' }]);
-    const txs = await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken });
-    assert.equal(txs.body.data[0].amount, -15_000);
-    assert.equal(txs.body.data[0].kind, 'withdrawal');
-  });
+  test(
+    'a withdrawal holds the money; approving posts it, with an audit row; repeating is harmless, reversing is ' + '409',
+    async () => {
+      const { t } = ctx;
+      const driver = await driverWith(20_000);
+      const res = await withdraw(driver, 15_000);
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.data.status, 'pending');
+      assert.deepEqual(await wallet(t, driver), {
+        balance: 20_000,
+        pending: 15_000,
+        available: 5_000,
+        creditLimit: 5_000,
+        currency: 'EGP',
+      });
+      const admin = await t.admin();
+      const path = `/api/v1/admin/withdrawals/${res.body.data.id}`;
+      const approved = await t.api('POST', `${path}/approve`, {
+        token: admin.accessToken,
+        body: { note: 'paid by bank transfer' },
+      });
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      assert.equal(approved.body.data.status, 'approved');
+      assert.deepEqual(await wallet(t, driver), {
+        balance: 5_000,
+        pending: 0,
+        available: 5_000,
+        creditLimit: 5_000,
+        currency: 'EGP',
+      });
+      assert.equal((await t.api('POST', `${path}/approve`, { token: admin.accessToken })).status, 200);
+      assert.equal((await t.api('POST', `${path}/reject`, { token: admin.accessToken })).status, 409);
+      const audit = await sql(
+        t,
+        `SELECT actor_id, action, details->>'note' AS note FROM $schema.audit_log WHERE target_type = 'withdrawal' ` +
+          `AND target_id = $1`,
+        [res.body.data.id],
+      );
+      assert.deepEqual(audit, [{ actor_id: admin.id, action: 'withdrawal.approve', note: 'paid by bank transfer' }]);
+      const txs = await t.api('GET', '/api/v1/wallet/transactions', { token: driver.accessToken });
+      assert.equal(txs.body.data[0].amount, -15_000);
+      assert.equal(txs.body.data[0].kind, 'withdrawal');
+    },
+  );
 
   test('rejecting releases the hold, with an audit row', async () => {
     const { t } = ctx;

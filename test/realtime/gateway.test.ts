@@ -108,36 +108,40 @@ describe('socket gateway', () => {
   });
 
   describe('trip rooms and projections', () => {
-    test('accept: rider and driver join trip:{id} and get trip:status_changed + trip:accepted with the same seq, once each', async () => {
-      const rider = await t.signup('rider');
-      const driver = await t.driver();
-      const riderSocket = await t.connectSocket(rider.accessToken);
-      const driverSocket = await t.connectSocket(driver.accessToken);
-      const riderSeen = record(riderSocket, ['trip:status_changed', 'trip:accepted']);
-      const driverSeen = record(driverSocket, ['trip:status_changed', 'trip:accepted']);
-      const trip = await acceptedTrip(t, rider, driver);
-      await eventually(() => riderSeen.length === 2 && driverSeen.length === 2);
-      await sleep(100); // nothing else arrives (no duplicate through user:{riderId})
-      for (const seen of [riderSeen, driverSeen]) {
-        assert.deepEqual(seen.map((s) => s.event).sort(), ['trip:accepted', 'trip:status_changed']);
-        const [a, b] = seen.map((s) => s.payload);
-        assert.equal(a.seq, b.seq);
-        assert.deepEqual(
-          { tripId: a.tripId, from: a.from, to: a.to, version: a.version, room: a.room },
-          { tripId: trip.id, from: 'searching', to: 'accepted', version: trip.version, room: `trip:${trip.id}` },
-        );
-        assert.match(a.at, /^\d{4}-\d\d-\d\dT/);
-      }
-      // Later events reach both through the room, seq keeps growing.
-      const arrived = next(riderSocket, 'trip:arrived');
-      await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
-        token: driver.accessToken,
-        body: { status: 'arrived' },
-      });
-      assert.equal((await arrived).seq, riderSeen[0]!.payload.seq + 1);
-      riderSocket.disconnect();
-      driverSocket.disconnect();
-    });
+    test(
+      'accept: rider and driver join trip:{id} and get trip:status_changed + trip:accepted with the same seq, ' +
+        'once each',
+      async () => {
+        const rider = await t.signup('rider');
+        const driver = await t.driver();
+        const riderSocket = await t.connectSocket(rider.accessToken);
+        const driverSocket = await t.connectSocket(driver.accessToken);
+        const riderSeen = record(riderSocket, ['trip:status_changed', 'trip:accepted']);
+        const driverSeen = record(driverSocket, ['trip:status_changed', 'trip:accepted']);
+        const trip = await acceptedTrip(t, rider, driver);
+        await eventually(() => riderSeen.length === 2 && driverSeen.length === 2);
+        await sleep(100); // nothing else arrives (no duplicate through user:{riderId})
+        for (const seen of [riderSeen, driverSeen]) {
+          assert.deepEqual(seen.map((s) => s.event).sort(), ['trip:accepted', 'trip:status_changed']);
+          const [a, b] = seen.map((s) => s.payload);
+          assert.equal(a.seq, b.seq);
+          assert.deepEqual(
+            { tripId: a.tripId, from: a.from, to: a.to, version: a.version, room: a.room },
+            { tripId: trip.id, from: 'searching', to: 'accepted', version: trip.version, room: `trip:${trip.id}` },
+          );
+          assert.match(a.at, /^\d{4}-\d\d-\d\dT/);
+        }
+        // Later events reach both through the room, seq keeps growing.
+        const arrived = next(riderSocket, 'trip:arrived');
+        await t.api('POST', `/api/v1/trips/${trip.id}/status`, {
+          token: driver.accessToken,
+          body: { status: 'arrived' },
+        });
+        assert.equal((await arrived).seq, riderSeen[0]!.payload.seq + 1);
+        riderSocket.disconnect();
+        driverSocket.disconnect();
+      },
+    );
 
     test('losing drivers get trip:offer_withdrawn on their user room', async () => {
       const rider = await t.signup('rider');

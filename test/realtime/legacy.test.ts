@@ -15,41 +15,45 @@ describe('legacy event names (LEGACY_EVENTS=on)', () => {
   });
   after(async () => t.close());
 
-  test('location:update and mechanic:location_update are aliases, each logged once per connection with the sunset date', async () => {
-    const driver = await t.driver();
-    const at = Date.now() - 60_000;
-    const first = await t.connectSocket(driver.accessToken);
-    assert.deepEqual(await ack(first, 'location:update', { ...CAIRO_PICKUP, timestamp: at }), {
-      ok: true,
-      data: { accepted: true },
-    });
-    assert.deepEqual(await ack(first, 'location:update', { ...CAIRO_PICKUP, timestamp: at + 2_000 }), {
-      ok: true,
-      data: { accepted: true },
-    });
-    assert.deepEqual(await ack(first, 'mechanic:location_update', { ...CAIRO_PICKUP, timestamp: at + 4_000 }), {
-      ok: true,
-      data: { accepted: true },
-    });
-    const second = await t.connectSocket(driver.accessToken);
-    await ack(second, 'location:update', { ...CAIRO_PICKUP, timestamp: at + 6_000 });
-    const legacyLines = warnings.filter(
-      (w) => w.obj?.event && w.obj.sunset === LEGACY_SUNSET && w.obj.userId === driver.id,
-    );
-    assert.deepEqual(
-      legacyLines.map((w) => [w.obj.socketId === first.id ? 'first' : 'second', w.obj.event]),
-      [
-        ['first', 'location:update'],
-        ['first', 'mechanic:location_update'],
-        ['second', 'location:update'],
-      ],
-    );
-    assert.ok(
-      legacyLines.every((w) => w.msg.includes(LEGACY_SUNSET) && w.obj.replacement === 'driver:location_update'),
-    );
-    first.disconnect();
-    second.disconnect();
-  });
+  test(
+    'location:update and mechanic:location_update are aliases, each logged once per connection with the sunset ' +
+      'date',
+    async () => {
+      const driver = await t.driver();
+      const at = Date.now() - 60_000;
+      const first = await t.connectSocket(driver.accessToken);
+      assert.deepEqual(await ack(first, 'location:update', { ...CAIRO_PICKUP, timestamp: at }), {
+        ok: true,
+        data: { accepted: true },
+      });
+      assert.deepEqual(await ack(first, 'location:update', { ...CAIRO_PICKUP, timestamp: at + 2_000 }), {
+        ok: true,
+        data: { accepted: true },
+      });
+      assert.deepEqual(await ack(first, 'mechanic:location_update', { ...CAIRO_PICKUP, timestamp: at + 4_000 }), {
+        ok: true,
+        data: { accepted: true },
+      });
+      const second = await t.connectSocket(driver.accessToken);
+      await ack(second, 'location:update', { ...CAIRO_PICKUP, timestamp: at + 6_000 });
+      const legacyLines = warnings.filter(
+        (w) => w.obj?.event && w.obj.sunset === LEGACY_SUNSET && w.obj.userId === driver.id,
+      );
+      assert.deepEqual(
+        legacyLines.map((w) => [w.obj.socketId === first.id ? 'first' : 'second', w.obj.event]),
+        [
+          ['first', 'location:update'],
+          ['first', 'mechanic:location_update'],
+          ['second', 'location:update'],
+        ],
+      );
+      assert.ok(
+        legacyLines.every((w) => w.msg.includes(LEGACY_SUNSET) && w.obj.replacement === 'driver:location_update'),
+      );
+      first.disconnect();
+      second.disconnect();
+    },
+  );
 
   test('request:status_changed and newMessage are emitted with the same payload and seq', async () => {
     const rider = await t.signup('rider');

@@ -181,7 +181,8 @@ describe('two API nodes sharing Redis', { skip }, () => {
       () =>
         pool
           .query(
-            `INSERT INTO trip_offers (trip_id, driver_id, round, expires_at) VALUES ($1, $2, 1, now() + interval '1 minute') ON CONFLICT DO NOTHING`,
+            `INSERT INTO trip_offers (trip_id, driver_id, round, expires_at) VALUES ($1, $2, 1, now() + interval ` +
+              `'1 minute') ON CONFLICT DO NOTHING`,
             [tripId, driver.id],
           )
           .then(

@@ -81,31 +81,35 @@ describe('sockets end with their session', () => {
       await query<{ n: number }>(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [tripId])
     )[0]!.n;
 
-  test('logout: the socket is closed within 2 s; a chat:send racing it is refused and nothing reaches the other member', async () => {
-    const { rider, driver, trip } = await chattingPair();
-    const riderSocket = await t.connectSocket(rider.accessToken);
-    const driverSocket = await t.connectSocket(driver.accessToken);
-    await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
-    assert.equal(
-      (await ack(riderSocket, 'chat:send', { tripId: trip.id, text: 'before', clientMessageId: 'c-1' })).ok,
-      true,
-      'alive before logout',
-    );
-    const heard: string[] = [];
-    driverSocket.on('chat:message', (m: { text: string }) => m.text !== 'before' && heard.push(m.text));
+  test(
+    'logout: the socket is closed within 2 s; a chat:send racing it is refused and nothing reaches the other ' +
+      'member',
+    async () => {
+      const { rider, driver, trip } = await chattingPair();
+      const riderSocket = await t.connectSocket(rider.accessToken);
+      const driverSocket = await t.connectSocket(driver.accessToken);
+      await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
+      assert.equal(
+        (await ack(riderSocket, 'chat:send', { tripId: trip.id, text: 'before', clientMessageId: 'c-1' })).ok,
+        true,
+        'alive before logout',
+      );
+      const heard: string[] = [];
+      driverSocket.on('chat:message', (m: { text: string }) => m.text !== 'before' && heard.push(m.text));
 
-    const closing = timeUntilDisconnected(riderSocket);
-    assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
-    const late = await outcomeOf(riderSocket, 'chat:send', {
-      tripId: trip.id,
-      text: 'after logout',
-      clientMessageId: 'c-2',
-    });
-    assert.ok(['UNAUTHENTICATED', 'disconnected'].includes(late), `chat:send after logout came to ${late}`);
-    assert.ok((await closing) < DISCONNECT_BUDGET_MS, 'disconnected within the budget');
-    assert.equal(await messagesOf(trip.id), 1, 'nothing stored after logout');
-    assert.deepEqual(heard, [], 'the driver got nothing from the ended session');
-  });
+      const closing = timeUntilDisconnected(riderSocket);
+      assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
+      const late = await outcomeOf(riderSocket, 'chat:send', {
+        tripId: trip.id,
+        text: 'after logout',
+        clientMessageId: 'c-2',
+      });
+      assert.ok(['UNAUTHENTICATED', 'disconnected'].includes(late), `chat:send after logout came to ${late}`);
+      assert.ok((await closing) < DISCONNECT_BUDGET_MS, 'disconnected within the budget');
+      assert.equal(await messagesOf(trip.id), 1, 'nothing stored after logout');
+      assert.deepEqual(heard, [], 'the driver got nothing from the ended session');
+    },
+  );
 
   test("an operator's SQL revoke disconnects the session's sockets on both nodes within 2 s", async () => {
     const rider = await t.signup('rider');
@@ -120,57 +124,65 @@ describe('sockets end with their session', () => {
     assert.ok(a < DISCONNECT_BUDGET_MS && bTime < DISCONNECT_BUDGET_MS, `A ${a} ms, B ${bTime} ms`);
   });
 
-  test("logout on node A closes the same session's socket on node B within 2 s; another session of the user stays", async () => {
-    const rider = await t.signup('rider');
-    const second = (
-      await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })
-    ).body.data.accessToken as string;
-    const onB = await connectToB(rider.accessToken);
-    const otherSession = await connectToB(second);
-    const closing = timeUntilDisconnected(onB);
-    assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
-    assert.ok((await closing) < DISCONNECT_BUDGET_MS);
-    assert.equal(otherSession.connected, true, "the user's other session is untouched");
-    const served = await ack(otherSession, 'trip:subscribe', { tripId: '00000000-0000-4000-8000-000000000000' });
-    assert.equal(served.error?.code, 'FORBIDDEN', 'and still served (not a member of that trip, but signed in)');
-  });
+  test(
+    "logout on node A closes the same session's socket on node B within 2 s; another session of the user " + 'stays',
+    async () => {
+      const rider = await t.signup('rider');
+      const second = (
+        await t.api('POST', '/api/v1/auth/login', { body: { phone: rider.phone, password: 'password-123' } })
+      ).body.data.accessToken as string;
+      const onB = await connectToB(rider.accessToken);
+      const otherSession = await connectToB(second);
+      const closing = timeUntilDisconnected(onB);
+      assert.equal((await t.api('POST', '/api/v1/auth/logout', { token: rider.accessToken })).status, 204);
+      assert.ok((await closing) < DISCONNECT_BUDGET_MS);
+      assert.equal(otherSession.connected, true, "the user's other session is untouched");
+      const served = await ack(otherSession, 'trip:subscribe', { tripId: '00000000-0000-4000-8000-000000000000' });
+      assert.equal(served.error?.code, 'FORBIDDEN', 'and still served (not a member of that trip, but signed in)');
+    },
+  );
 
-  test("refresh-token reuse, erasure (DELETE /me) and suspension each close the session's socket within 2 s", async () => {
-    const admin = await t.admin();
-    const reused = await t.signup('rider');
-    const erased = await t.signup('rider');
-    const suspended = await t.signup('driver');
-    const sockets = await Promise.all([reused, erased, suspended].map((u: TestUser) => t.connectSocket(u.accessToken)));
-    const closing = sockets.map((s) => timeUntilDisconnected(s));
-    assert.equal(
-      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
-      200,
-    );
-    assert.equal(
-      (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
-      401,
-      'reuse revokes the family',
-    );
-    const erasure = await t.api('DELETE', '/api/v1/me', {
-      token: erased.accessToken,
-      body: { password: 'password-123' },
-    });
-    assert.ok(erasure.status < 300, JSON.stringify(erasure.body));
-    assert.equal(
-      (
-        await t.api('PATCH', `/api/v1/admin/users/${suspended.id}`, {
-          token: admin.accessToken,
-          body: { suspended: true },
-        })
-      ).status,
-      200,
-    );
-    const times = await Promise.all(closing);
-    assert.ok(
-      times.every((ms) => ms < DISCONNECT_BUDGET_MS),
-      `reuse/erasure/suspension: ${times.join(', ')} ms`,
-    );
-  });
+  test(
+    "refresh-token reuse, erasure (DELETE /me) and suspension each close the session's socket within 2 " + 's',
+    async () => {
+      const admin = await t.admin();
+      const reused = await t.signup('rider');
+      const erased = await t.signup('rider');
+      const suspended = await t.signup('driver');
+      const sockets = await Promise.all(
+        [reused, erased, suspended].map((u: TestUser) => t.connectSocket(u.accessToken)),
+      );
+      const closing = sockets.map((s) => timeUntilDisconnected(s));
+      assert.equal(
+        (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
+        200,
+      );
+      assert.equal(
+        (await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: reused.refreshToken } })).status,
+        401,
+        'reuse revokes the family',
+      );
+      const erasure = await t.api('DELETE', '/api/v1/me', {
+        token: erased.accessToken,
+        body: { password: 'password-123' },
+      });
+      assert.ok(erasure.status < 300, JSON.stringify(erasure.body));
+      assert.equal(
+        (
+          await t.api('PATCH', `/api/v1/admin/users/${suspended.id}`, {
+            token: admin.accessToken,
+            body: { suspended: true },
+          })
+        ).status,
+        200,
+      );
+      const times = await Promise.all(closing);
+      assert.ok(
+        times.every((ms) => ms < DISCONNECT_BUDGET_MS),
+        `reuse/erasure/suspension: ${times.join(', ')} ms`,
+      );
+    },
+  );
 
   test('a role change applies to a live socket: a demoted admin leaves the admin room', async () => {
     const user = await t.signup('rider');

@@ -60,38 +60,41 @@ describe('socket token lifecycle and heartbeat', () => {
   });
   after(async () => t.close());
 
-  test('auth:token_expiring before expiry; auth:refresh keeps the socket, the other one is closed at expiry', async () => {
-    const rider = await t.signup('rider');
-    // Timings are measured against the token's own `exp`: it is whole seconds,
-    // so a token signed late in a second lives up to 1 s less than its TTL.
-    const expiresAtMs = tokenExpiryMs(rider.accessToken);
-    const kept = await t.connectSocket(rider.accessToken);
-    const dropped = await t.connectSocket(rider.accessToken);
-    const droppedAt = next(dropped, 'disconnect', 15_000).then(() => Date.now());
-    const expiredNotice = next(dropped, 'auth:token_expired', 15_000);
+  test(
+    'auth:token_expiring before expiry; auth:refresh keeps the socket, the other one is closed at ' + 'expiry',
+    async () => {
+      const rider = await t.signup('rider');
+      // Timings are measured against the token's own `exp`: it is whole seconds,
+      // so a token signed late in a second lives up to 1 s less than its TTL.
+      const expiresAtMs = tokenExpiryMs(rider.accessToken);
+      const kept = await t.connectSocket(rider.accessToken);
+      const dropped = await t.connectSocket(rider.accessToken);
+      const droppedAt = next(dropped, 'disconnect', 15_000).then(() => Date.now());
+      const expiredNotice = next(dropped, 'auth:token_expired', 15_000);
 
-    const warning = await next(kept, 'auth:token_expiring', 10_000);
-    const warnedBeforeExpiry = expiresAtMs - Date.now();
-    assert.ok(
-      warnedBeforeExpiry > 3_500 && warnedBeforeExpiry <= 5_000,
-      `warned ${warnedBeforeExpiry} ms before expiry (warning 5 s)`,
-    );
-    assert.ok(Date.parse(warning.expiresAt) - Date.now() <= 6_000);
+      const warning = await next(kept, 'auth:token_expiring', 10_000);
+      const warnedBeforeExpiry = expiresAtMs - Date.now();
+      assert.ok(
+        warnedBeforeExpiry > 3_500 && warnedBeforeExpiry <= 5_000,
+        `warned ${warnedBeforeExpiry} ms before expiry (warning 5 s)`,
+      );
+      assert.ok(Date.parse(warning.expiresAt) - Date.now() <= 6_000);
 
-    const stranger = await t.signup('rider');
-    assert.equal((await ack(kept, 'auth:refresh', { token: stranger.accessToken })).error?.code, 'FORBIDDEN');
-    assert.equal((await ack(kept, 'auth:refresh', { token: 'garbage' })).error?.code, 'UNAUTHENTICATED');
-    const fresh = await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } });
-    const refreshed = await ack(kept, 'auth:refresh', { token: fresh.body.data.accessToken });
-    assert.equal(refreshed.ok, true);
-    assert.ok(Date.parse(refreshed.data.expiresAt) > Date.parse(warning.expiresAt));
+      const stranger = await t.signup('rider');
+      assert.equal((await ack(kept, 'auth:refresh', { token: stranger.accessToken })).error?.code, 'FORBIDDEN');
+      assert.equal((await ack(kept, 'auth:refresh', { token: 'garbage' })).error?.code, 'UNAUTHENTICATED');
+      const fresh = await t.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: rider.refreshToken } });
+      const refreshed = await ack(kept, 'auth:refresh', { token: fresh.body.data.accessToken });
+      assert.equal(refreshed.ok, true);
+      assert.ok(Date.parse(refreshed.data.expiresAt) > Date.parse(warning.expiresAt));
 
-    await expiredNotice;
-    const droppedAfterExpiry = (await droppedAt) - expiresAtMs;
-    assert.ok(droppedAfterExpiry >= 0 && droppedAfterExpiry < 2_500, `dropped ${droppedAfterExpiry} ms after expiry`);
-    assert.equal(kept.connected, true, 'the refreshed socket outlives the old token');
-    kept.disconnect();
-  });
+      await expiredNotice;
+      const droppedAfterExpiry = (await droppedAt) - expiresAtMs;
+      assert.ok(droppedAfterExpiry >= 0 && droppedAfterExpiry < 2_500, `dropped ${droppedAfterExpiry} ms after expiry`);
+      assert.equal(kept.connected, true, 'the refreshed socket outlives the old token');
+      kept.disconnect();
+    },
+  );
 
   test('a client that stops answering pings is cleaned up (pingInterval + pingTimeout)', async () => {
     const rider = await t.signup('rider');

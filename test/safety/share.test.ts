@@ -11,39 +11,42 @@ describe('trip sharing', () => {
   });
   after(async () => t.close());
 
-  test('the rider shares a live link; anyone with it sees status and last position; tokens are stored hashed', async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const trip = await acceptedTrip(t, rider, driver);
-    const res = await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const { token, url, expiresAt } = res.body.data;
-    assert.match(token, /^[A-Za-z0-9_-]{22}$/, '128 random bits, base64url');
-    assert.equal(url, `https://smartline.example/api/v1/share/${token}`);
-    assert.ok(Date.parse(expiresAt) > Date.now());
-    const stored = await rows(t, 'SELECT token_hash FROM $schema.trip_shares WHERE trip_id = $1', [trip.id]);
-    assert.deepEqual(stored, [{ token_hash: createHash('sha256').update(token).digest('hex') }]);
+  test(
+    'the rider shares a live link; anyone with it sees status and last position; tokens are stored ' + 'hashed',
+    async () => {
+      const rider = await t.signup('rider');
+      const driver = await t.driver();
+      const trip = await acceptedTrip(t, rider, driver);
+      const res = await t.api('POST', `/api/v1/trips/${trip.id}/share`, { token: rider.accessToken });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const { token, url, expiresAt } = res.body.data;
+      assert.match(token, /^[A-Za-z0-9_-]{22}$/, '128 random bits, base64url');
+      assert.equal(url, `https://smartline.example/api/v1/share/${token}`);
+      assert.ok(Date.parse(expiresAt) > Date.now());
+      const stored = await rows(t, 'SELECT token_hash FROM $schema.trip_shares WHERE trip_id = $1', [trip.id]);
+      assert.deepEqual(stored, [{ token_hash: createHash('sha256').update(token).digest('hex') }]);
 
-    const before = await t.api('GET', `/api/v1/share/${token}`);
-    assert.equal(before.status, 200, JSON.stringify(before.body));
-    assert.equal(before.body.data.status, 'accepted');
-    assert.equal(before.body.data.driver.name, 'Test driver');
-    assert.ok(!JSON.stringify(before.body.data).includes(rider.id), 'nothing identifies the rider');
+      const before = await t.api('GET', `/api/v1/share/${token}`);
+      assert.equal(before.status, 200, JSON.stringify(before.body));
+      assert.equal(before.body.data.status, 'accepted');
+      assert.equal(before.body.data.driver.name, 'Test driver');
+      assert.ok(!JSON.stringify(before.body.data).includes(rider.id), 'nothing identifies the rider');
 
-    await t.api('POST', '/api/v1/location/update', {
-      token: driver.accessToken,
-      body: { lat: 30.046, lng: 31.236, accuracy: 5, timestamp: Date.now() },
-    });
-    const live = await t.api('GET', `/api/v1/share/${token}`);
-    assert.deepEqual([live.body.data.position.lat, live.body.data.position.lng], [30.046, 31.236]);
+      await t.api('POST', '/api/v1/location/update', {
+        token: driver.accessToken,
+        body: { lat: 30.046, lng: 31.236, accuracy: 5, timestamp: Date.now() },
+      });
+      const live = await t.api('GET', `/api/v1/share/${token}`);
+      assert.deepEqual([live.body.data.position.lat, live.body.data.position.lng], [30.046, 31.236]);
 
-    await advance(t, driver, trip.id, 'arrived');
-    const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
-    await advance(t, driver, trip.id, 'started', otp);
-    assert.equal((await t.api('GET', `/api/v1/share/${token}`)).body.data.status, 'started');
-    await advance(t, driver, trip.id, 'completed');
-    assert.equal((await t.api('GET', `/api/v1/share/${token}`)).status, 404, 'gone once the trip ends');
-  });
+      await advance(t, driver, trip.id, 'arrived');
+      const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
+      await advance(t, driver, trip.id, 'started', otp);
+      assert.equal((await t.api('GET', `/api/v1/share/${token}`)).body.data.status, 'started');
+      await advance(t, driver, trip.id, 'completed');
+      assert.equal((await t.api('GET', `/api/v1/share/${token}`)).status, 404, 'gone once the trip ends');
+    },
+  );
 
   test('only the rider shares; revoking kills the link', async () => {
     const rider = await t.signup('rider');

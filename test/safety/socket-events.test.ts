@@ -51,38 +51,41 @@ describe('socket events: sos:trigger and chat:send over a real Socket.IO connect
     assert.equal(bad.error!.code, 'VALIDATION_ERROR');
   });
 
-  test('chat:send acks {messageId} after storing; the other member gets chat:message; non-members get NOT_FOUND', async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const riderSocket = await t.connectSocket(rider.accessToken);
-    const driverSocket = await t.connectSocket(driver.accessToken);
-    const trip = await acceptedTrip(t, rider, driver);
-    await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
-    const heard = next<{ messageId: string; text: string }>(
-      driverSocket,
-      'chat:message',
-      (p) => p.text === 'at the corner',
-    );
-    const reply = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
-      tripId: trip.id,
-      text: 'at the corner',
-      clientMessageId: 'sock-1',
-    });
-    assert.equal(reply.ok, true, JSON.stringify(reply));
-    assert.equal((await heard).messageId, reply.data!.messageId);
-    const again = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
-      tripId: trip.id,
-      text: 'at the corner',
-      clientMessageId: 'sock-1',
-    });
-    assert.equal(again.data!.messageId, reply.data!.messageId, 'same clientMessageId, same message');
+  test(
+    'chat:send acks {messageId} after storing; the other member gets chat:message; non-members get ' + 'NOT_FOUND',
+    async () => {
+      const rider = await t.signup('rider');
+      const driver = await t.driver();
+      const riderSocket = await t.connectSocket(rider.accessToken);
+      const driverSocket = await t.connectSocket(driver.accessToken);
+      const trip = await acceptedTrip(t, rider, driver);
+      await ack(driverSocket, 'trip:subscribe', { tripId: trip.id });
+      const heard = next<{ messageId: string; text: string }>(
+        driverSocket,
+        'chat:message',
+        (p) => p.text === 'at the corner',
+      );
+      const reply = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
+        tripId: trip.id,
+        text: 'at the corner',
+        clientMessageId: 'sock-1',
+      });
+      assert.equal(reply.ok, true, JSON.stringify(reply));
+      assert.equal((await heard).messageId, reply.data!.messageId);
+      const again = await ack<{ messageId: string }>(riderSocket, 'chat:send', {
+        tripId: trip.id,
+        text: 'at the corner',
+        clientMessageId: 'sock-1',
+      });
+      assert.equal(again.data!.messageId, reply.data!.messageId, 'same clientMessageId, same message');
 
-    const stranger = await t.connectSocket((await t.signup('rider')).accessToken);
-    const denied = await ack(stranger, 'chat:send', { tripId: trip.id, text: 'hi', clientMessageId: 'x' });
-    assert.deepEqual([denied.ok, denied.error?.code], [false, 'NOT_FOUND']);
-    assert.equal(
-      (await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [trip.id]))[0]!.n,
-      1,
-    );
-  });
+      const stranger = await t.connectSocket((await t.signup('rider')).accessToken);
+      const denied = await ack(stranger, 'chat:send', { tripId: trip.id, text: 'hi', clientMessageId: 'x' });
+      assert.deepEqual([denied.ok, denied.error?.code], [false, 'NOT_FOUND']);
+      assert.equal(
+        (await rows(t, 'SELECT count(*)::int AS n FROM $schema.chat_messages WHERE trip_id = $1', [trip.id]))[0]!.n,
+        1,
+      );
+    },
+  );
 });

@@ -69,11 +69,13 @@ describe('races (seed 003)', () => {
     const totalMs = performance.now() - started;
     const accepted = await query<{ n: number }>(
       t,
-      "SELECT count(*)::int AS n FROM $schema.events WHERE type = 'trip.status_changed' AND payload->>'to' = 'accepted'",
+      "SELECT count(*)::int AS n FROM $schema.events WHERE type = 'trip.status_changed' AND payload->>'to' = " +
+        "'accepted'",
     );
     assert.equal(accepted[0]!.n, ROUNDS, 'one acceptance event per round, never two');
     console.log(
-      `# race: ${ROUNDS} rounds x ${DRIVERS} drivers in ${Math.round(totalMs)} ms (avg ${Math.round(totalMs / ROUNDS)} ms, slowest ${Math.round(slowestRoundMs)} ms)`,
+      `# race: ${ROUNDS} rounds x ${DRIVERS} drivers in ${Math.round(totalMs)} ms (avg ` +
+        `${Math.round(totalMs / ROUNDS)} ms, slowest ${Math.round(slowestRoundMs)} ms)`,
     );
   });
 
@@ -87,7 +89,8 @@ describe('races (seed 003)', () => {
       assert.deepEqual(tally(results), { 200: 1, 409: 1 }, `round ${round}`);
       const active = await query<{ n: number }>(
         t,
-        "SELECT count(*)::int AS n FROM $schema.trips WHERE driver_id = $1 AND status IN ('accepted','arrived','started')",
+        'SELECT count(*)::int AS n FROM $schema.trips WHERE driver_id = $1 AND status IN ' +
+          "('accepted','arrived','started')",
         [driver.id],
       );
       assert.equal(active[0]!.n, 1);

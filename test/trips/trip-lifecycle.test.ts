@@ -88,45 +88,48 @@ describe('trip lifecycle', () => {
     assert.equal(events.rows[0].type, 'trip.requested');
   });
 
-  test("the driver card follows the driver's new vehicle and erasure at once (it is kept briefly per node)", async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const trip = (
-      await t.api('POST', '/api/v1/trips', {
-        token: rider.accessToken,
-        body: { pickup: CAIRO_PICKUP, dropoff: CAIRO_DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-      })
-    ).body.data;
-    await offer(trip.id, [driver.id]);
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-      token: driver.accessToken,
-      body: { action: 'accept' },
-    });
-    const card = async () =>
-      (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.driver;
-    assert.equal((await card()).vehicle.model, 'Corolla');
-
-    const newCar = { make: 'Hyundai', model: 'Elantra', plate: 'XYZ 4321', color: 'silver' };
-    const changed = await t.api('POST', '/api/v1/drivers/me/profile', {
-      token: driver.accessToken,
-      body: { vehicleClass: 'economy', vehicle: newCar },
-    });
-    assert.equal(changed.status, 201, JSON.stringify(changed.body));
-    assert.deepEqual((await card()).vehicle, newCar);
-
-    assert.equal(
-      (
-        await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+  test(
+    "the driver card follows the driver's new vehicle and erasure at once (it is kept briefly per " + 'node)',
+    async () => {
+      const rider = await t.signup('rider');
+      const driver = await t.driver();
+      const trip = (
+        await t.api('POST', '/api/v1/trips', {
           token: rider.accessToken,
-          body: { reason: 'changed plans' },
+          body: { pickup: CAIRO_PICKUP, dropoff: CAIRO_DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
         })
-      ).status,
-      200,
-    );
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status,
-      204,
-    );
-    assert.equal((await card()).name, 'Deleted user', "an erased driver's name is gone from trip views");
-  });
+      ).body.data;
+      await offer(trip.id, [driver.id]);
+      await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
+        token: driver.accessToken,
+        body: { action: 'accept' },
+      });
+      const card = async () =>
+        (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.driver;
+      assert.equal((await card()).vehicle.model, 'Corolla');
+
+      const newCar = { make: 'Hyundai', model: 'Elantra', plate: 'XYZ 4321', color: 'silver' };
+      const changed = await t.api('POST', '/api/v1/drivers/me/profile', {
+        token: driver.accessToken,
+        body: { vehicleClass: 'economy', vehicle: newCar },
+      });
+      assert.equal(changed.status, 201, JSON.stringify(changed.body));
+      assert.deepEqual((await card()).vehicle, newCar);
+
+      assert.equal(
+        (
+          await t.api('POST', `/api/v1/trips/${trip.id}/cancel`, {
+            token: rider.accessToken,
+            body: { reason: 'changed plans' },
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status,
+        204,
+      );
+      assert.equal((await card()).name, 'Deleted user', "an erased driver's name is gone from trip views");
+    },
+  );
 });

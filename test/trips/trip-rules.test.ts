@@ -295,40 +295,43 @@ describe('trip search timeout job', () => {
     assert.equal((await jobsWithKey(key)).length, 1, 'the same enqueue committed does exist');
   });
 
-  test('when the timeout fires a searching trip ends as no_drivers (offers expire); an accepted one is left alone', async () => {
-    const [searchingRider, acceptedRider] = await Promise.all([t.signup('rider'), t.signup('rider')]);
-    const [driver, busyDriver] = await Promise.all([t.driver(), t.driver()]);
-    const searching = await requestTrip(t, searchingRider);
-    await offer(t, searching.id, [driver.id]);
-    const accepted = await acceptedTrip(t, acceptedRider, busyDriver);
-    // The worker starts only now, so nothing else (dispatch rounds) touched these trips before.
-    await t.platform.jobs.start();
-    for (const trip of [searching, accepted]) {
-      // Same job key: replaces the 5-minute job with one due now.
-      await t.platform.jobs.enqueue(
-        t.platform.database.db,
-        expireSearchTask,
-        { tripId: trip.id },
-        { jobKey: `trip-search-timeout:${trip.id}`, runAt: new Date() },
-      );
-    }
-    await eventually(async () => (await statusOf(searchingRider, searching.id)) === 'no_drivers');
-    await eventually(async () => (await jobsWithKey(`trip-search-timeout:${accepted.id}`)).length === 0);
-    assert.equal(await statusOf(acceptedRider, accepted.id), 'accepted');
+  test(
+    'when the timeout fires a searching trip ends as no_drivers (offers expire); an accepted one is left ' + 'alone',
+    async () => {
+      const [searchingRider, acceptedRider] = await Promise.all([t.signup('rider'), t.signup('rider')]);
+      const [driver, busyDriver] = await Promise.all([t.driver(), t.driver()]);
+      const searching = await requestTrip(t, searchingRider);
+      await offer(t, searching.id, [driver.id]);
+      const accepted = await acceptedTrip(t, acceptedRider, busyDriver);
+      // The worker starts only now, so nothing else (dispatch rounds) touched these trips before.
+      await t.platform.jobs.start();
+      for (const trip of [searching, accepted]) {
+        // Same job key: replaces the 5-minute job with one due now.
+        await t.platform.jobs.enqueue(
+          t.platform.database.db,
+          expireSearchTask,
+          { tripId: trip.id },
+          { jobKey: `trip-search-timeout:${trip.id}`, runAt: new Date() },
+        );
+      }
+      await eventually(async () => (await statusOf(searchingRider, searching.id)) === 'no_drivers');
+      await eventually(async () => (await jobsWithKey(`trip-search-timeout:${accepted.id}`)).length === 0);
+      assert.equal(await statusOf(acceptedRider, accepted.id), 'accepted');
 
-    const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [
-      searching.id,
-    ]);
-    assert.deepEqual(
-      offers.map((o) => o.status),
-      ['expired'],
-    );
-    const late = await t.api('POST', `/api/v1/trips/${searching.id}/driver-response`, {
-      token: driver.accessToken,
-      body: { action: 'accept' },
-    });
-    assert.equal(late.status, 409, 'too late to accept');
-    const again = await t.api('POST', '/api/v1/trips', { token: searchingRider.accessToken, body: TRIP_BODY });
-    assert.equal(again.status, 201, 'the rider may search again');
-  });
+      const offers = await query<{ status: string }>(t, 'SELECT status FROM $schema.trip_offers WHERE trip_id = $1', [
+        searching.id,
+      ]);
+      assert.deepEqual(
+        offers.map((o) => o.status),
+        ['expired'],
+      );
+      const late = await t.api('POST', `/api/v1/trips/${searching.id}/driver-response`, {
+        token: driver.accessToken,
+        body: { action: 'accept' },
+      });
+      assert.equal(late.status, 409, 'too late to accept');
+      const again = await t.api('POST', '/api/v1/trips', { token: searchingRider.accessToken, body: TRIP_BODY });
+      assert.equal(again.status, 201, 'the rider may search again');
+    },
+  );
 });

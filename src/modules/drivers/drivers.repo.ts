@@ -50,7 +50,8 @@ export async function upsertProfile(
         vehicle_class: args.vehicleClass,
         vehicle: JSON.stringify(args.vehicle) as unknown as Vehicle,
         // A changed vehicle must be re-approved.
-        approved: sql<boolean>`driver_profiles.approved AND driver_profiles.vehicle = excluded.vehicle AND driver_profiles.vehicle_class = excluded.vehicle_class`,
+        approved: sql<boolean>`driver_profiles.approved AND driver_profiles.vehicle = excluded.vehicle AND
+          driver_profiles.vehicle_class = excluded.vehicle_class`,
         updated_at: sql`now()`,
       }),
     )

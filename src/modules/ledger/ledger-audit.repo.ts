@@ -14,8 +14,10 @@ export interface CounterTotals {
 export async function sumAccountCounters(db: DbHandle): Promise<CounterTotals> {
   const { rows } = await sql<CounterTotals>`
     SELECT count(*)::int AS accounts,
-           coalesce(sum(debits_posted), 0)::bigint AS debits_posted, coalesce(sum(credits_posted), 0)::bigint AS credits_posted,
-           coalesce(sum(debits_pending), 0)::bigint AS debits_pending, coalesce(sum(credits_pending), 0)::bigint AS credits_pending
+           coalesce(sum(debits_posted), 0)::bigint AS debits_posted, coalesce(sum(credits_posted), 0)::bigint AS
+             credits_posted,
+           coalesce(sum(debits_pending), 0)::bigint AS debits_pending, coalesce(sum(credits_pending), 0)::bigint AS
+             credits_pending
       FROM ledger_accounts`.execute(db);
   return rows[0]!;
 }
@@ -48,7 +50,8 @@ export async function findCounterMismatches(
     ), legs AS (
       SELECT debit_account_id AS account_id, amount AS dpo, 0::bigint AS cpo, 0::bigint AS dp, 0::bigint AS cp
         FROM ledger_transfers WHERE phase IN ('posted', 'post_pending')
-      UNION ALL SELECT credit_account_id, 0, amount, 0, 0 FROM ledger_transfers WHERE phase IN ('posted', 'post_pending')
+      UNION ALL SELECT credit_account_id, 0, amount, 0, 0 FROM ledger_transfers WHERE phase IN ('posted',
+        'post_pending')
       UNION ALL SELECT debit_account_id, 0, 0, amount, 0 FROM open_holds
       UNION ALL SELECT credit_account_id, 0, 0, 0, amount FROM open_holds
     ), sums AS (
@@ -70,7 +73,8 @@ export async function findCounterMismatches(
 export async function countWalletsBelowFloor(db: DbHandle): Promise<{ below_limit: number; riders_negative: number }> {
   const { rows } = await sql<{ below_limit: number; riders_negative: number }>`
     SELECT count(*) FILTER (WHERE credits_posted - debits_posted - debits_pending < -credit_limit)::int AS below_limit,
-           count(*) FILTER (WHERE kind = 'rider_wallet' AND credits_posted - debits_posted - debits_pending < 0)::int AS riders_negative
+           count(*) FILTER (WHERE kind = 'rider_wallet' AND credits_posted - debits_posted - debits_pending < 0)::int
+             AS riders_negative
       FROM ledger_accounts WHERE owner_id IS NOT NULL`.execute(db);
   return rows[0]!;
 }

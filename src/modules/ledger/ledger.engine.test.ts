@@ -65,19 +65,22 @@ describe('ledger engine', () => {
     assert.deepEqual(out.writes, []);
   });
 
-  test('a driver wallet may owe commission down to its credit limit, never past it, and never withdraw owed money', () => {
-    const driver = account(2, { kind: 'driver_wallet', creditLimit: 1000 });
-    const owe = evaluateTransfers(input([SYSTEM, driver]), [move('c1', 2, 1, 1000, { overdraft: 'credit_limit' })], {
-      atomic: false,
-    });
-    assert.equal(owe.results[0]!.status, 'created');
-    const past = evaluateTransfers(input([SYSTEM, driver]), [move('c2', 2, 1, 1001, { overdraft: 'credit_limit' })], {
-      atomic: false,
-    });
-    assert.equal(past.results[0]!.status, 'failed');
-    const spend = evaluateTransfers(input([SYSTEM, driver]), [move('w1', 2, 1, 1)], { atomic: false });
-    assert.equal(spend.results[0]!.status, 'failed');
-  });
+  test(
+    'a driver wallet may owe commission down to its credit limit, never past it, and never withdraw owed ' + 'money',
+    () => {
+      const driver = account(2, { kind: 'driver_wallet', creditLimit: 1000 });
+      const owe = evaluateTransfers(input([SYSTEM, driver]), [move('c1', 2, 1, 1000, { overdraft: 'credit_limit' })], {
+        atomic: false,
+      });
+      assert.equal(owe.results[0]!.status, 'created');
+      const past = evaluateTransfers(input([SYSTEM, driver]), [move('c2', 2, 1, 1001, { overdraft: 'credit_limit' })], {
+        atomic: false,
+      });
+      assert.equal(past.results[0]!.status, 'failed');
+      const spend = evaluateTransfers(input([SYSTEM, driver]), [move('w1', 2, 1, 1)], { atomic: false });
+      assert.equal(spend.results[0]!.status, 'failed');
+    },
+  );
 
   test('same id twice: exists with the same fields, rejected with different ones', () => {
     const prior: NewTransfer = {

@@ -210,9 +210,11 @@ export async function writeBatch(db: DbHandle, states: AccountState[], rows: New
                     ${a('creditsPending')}::bigint[], ${a('creditsPosted')}::bigint[]) AS v(id, dp, dpo, cp, cpo)
        WHERE a.id = v.id
     )
-    INSERT INTO ledger_transfers (id, phase, debit_account_id, credit_account_id, amount, kind, reference, pending_id, timeout_at)
+    INSERT INTO ledger_transfers (id, phase, debit_account_id, credit_account_id, amount, kind, reference, pending_id,
+      timeout_at)
     SELECT id, phase, debit, credit, amount, kind, reference, pending_id, timeout_at
-      FROM unnest(${t('id')}::text[], ${t('phase')}::text[], ${t('debitAccountId')}::bigint[], ${t('creditAccountId')}::bigint[],
+      FROM unnest(${t('id')}::text[], ${t('phase')}::text[], ${t('debitAccountId')}::bigint[],
+        ${t('creditAccountId')}::bigint[],
                   ${t('amount')}::bigint[], ${t('kind')}::text[], ${t('reference')}::text[], ${t('pendingId')}::text[],
                   ${t('timeoutAt')}::timestamptz[])
            WITH ORDINALITY AS v(id, phase, debit, credit, amount, kind, reference, pending_id, timeout_at, n)
@@ -294,9 +296,8 @@ export async function netCreditsByDay(
     .selectFrom('ledger_transfers')
     .select([
       day.as('day'),
-      sql<number>`coalesce(sum(CASE WHEN credit_account_id = ${args.accountId} THEN amount ELSE -amount END), 0)::bigint`.as(
-        'net',
-      ),
+      sql<number>`coalesce(sum(CASE WHEN credit_account_id = ${args.accountId} THEN amount ELSE -amount END),
+        0)::bigint`.as('net'),
       sql<number>`count(DISTINCT reference)::int`.as('references'),
     ])
     .where((eb) => eb.or([eb('debit_account_id', '=', args.accountId), eb('credit_account_id', '=', args.accountId)]))

@@ -41,8 +41,10 @@ export async function upsertDriverLocations(db: DbHandle, rows: LatestPositionRo
   await sql`
     INSERT INTO driver_locations (driver_id, lat, lng, heading, speed, accuracy, recorded_at, stopped_at, updated_at)
     SELECT d, la, ln, nullif(h, 'NaN'), nullif(s, 'NaN'), nullif(a, 'NaN'), to_timestamp(r / 1000), NULL, now()
-    FROM unnest(${uuidArrayLiteral(rows.map((r) => r.driverId))}::uuid[], ${numbers((r) => r.lat)}::float8[], ${numbers((r) => r.lng)}::float8[],
-                ${numbers((r) => r.heading)}::real[], ${numbers((r) => r.speed)}::real[], ${numbers((r) => r.accuracy)}::real[],
+    FROM unnest(${uuidArrayLiteral(rows.map((r) => r.driverId))}::uuid[], ${numbers((r) => r.lat)}::float8[],
+      ${numbers((r) => r.lng)}::float8[],
+                ${numbers((r) => r.heading)}::real[], ${numbers((r) => r.speed)}::real[],
+                  ${numbers((r) => r.accuracy)}::real[],
                 ${numbers((r) => r.recordedAt)}::float8[]) AS x(d, la, ln, h, s, a, r)
     ON CONFLICT (driver_id) DO UPDATE SET
       lat = excluded.lat, lng = excluded.lng, heading = excluded.heading, speed = excluded.speed,
@@ -55,7 +57,8 @@ export async function stampStopped(db: DbHandle, stops: Array<{ driverId: string
   if (stops.length === 0) return;
   await sql`
     UPDATE driver_locations AS l SET stopped_at = x.t, updated_at = now()
-    FROM unnest(${stops.map((s) => s.driverId)}::uuid[], ${toDates(stops.map((s) => s.stoppedAt))}::timestamptz[]) AS x(d, t)
+    FROM unnest(${stops.map((s) => s.driverId)}::uuid[], ${toDates(stops.map((s) => s.stoppedAt))}::timestamptz[]) AS
+      x(d, t)
     WHERE l.driver_id = x.d AND l.recorded_at <= x.t`.execute(db);
 }
 
@@ -66,8 +69,10 @@ export async function insertHistory(db: DbHandle, chunk: HistoryChunk): Promise<
     INSERT INTO location_history (driver_id, recorded_at, lat, lng, heading, speed, accuracy, trip_id)
     SELECT d, to_timestamp(r / 1000), la, ln, nullif(h, 'NaN'), nullif(s, 'NaN'), nullif(a, 'NaN'), t
     FROM unnest(${uuidArrayLiteral(chunk.driverIds)}::uuid[], ${numberArrayLiteral(chunk.at)}::float8[],
-                ${numberArrayLiteral(chunk.lat)}::float8[], ${numberArrayLiteral(chunk.lng)}::float8[], ${numberArrayLiteral(chunk.heading)}::real[],
-                ${numberArrayLiteral(chunk.speed)}::real[], ${numberArrayLiteral(chunk.accuracy)}::real[], ${uuidArrayLiteral(chunk.tripIds)}::uuid[])
+                ${numberArrayLiteral(chunk.lat)}::float8[], ${numberArrayLiteral(chunk.lng)}::float8[],
+                  ${numberArrayLiteral(chunk.heading)}::real[],
+                ${numberArrayLiteral(chunk.speed)}::real[], ${numberArrayLiteral(chunk.accuracy)}::real[],
+                  ${uuidArrayLiteral(chunk.tripIds)}::uuid[])
          AS x(d, r, la, ln, h, s, a, t)`.execute(db);
 }
 

@@ -48,19 +48,26 @@ describe('route sampling', () => {
     [5_000, 100],
     [12_345, 250],
   ] as const) {
-    test(`${total} fixes in chunks of ${chunk}: ≤ ${MAX_ROUTE_POINTS} points, uniformly spaced, starting at the first`, () => {
-      const { header, stored } = simulate(total, chunk);
-      assert.ok(stored.length <= MAX_ROUTE_POINTS, `${stored.length}`);
-      assert.equal(stored.length, header.pointCount);
-      assert.ok(stored.length > MAX_ROUTE_POINTS / 2 || total <= MAX_ROUTE_POINTS, `${stored.length} kept of ${total}`);
-      assert.equal(stored[0]![2], 1_000_000);
-      const gaps = new Set(stored.slice(1).map((p, i) => p[2] - stored[i]![2]));
-      assert.deepEqual([...gaps], [header.stride * 1_000]);
-      assert.equal(header.seen, total);
-      const exact = fixes(0, total)
-        .slice(1)
-        .reduce((s, p, i) => s + haversineMeters(fixes(i, 1)[0]!, p), 0);
-      assert.ok(Math.abs(header.distanceM - exact) < 1e-3);
-    });
+    test(
+      `${total} fixes in chunks of ${chunk}: ≤ ${MAX_ROUTE_POINTS} points, uniformly spaced, starting at the ` +
+        `first`,
+      () => {
+        const { header, stored } = simulate(total, chunk);
+        assert.ok(stored.length <= MAX_ROUTE_POINTS, `${stored.length}`);
+        assert.equal(stored.length, header.pointCount);
+        assert.ok(
+          stored.length > MAX_ROUTE_POINTS / 2 || total <= MAX_ROUTE_POINTS,
+          `${stored.length} kept of ${total}`,
+        );
+        assert.equal(stored[0]![2], 1_000_000);
+        const gaps = new Set(stored.slice(1).map((p, i) => p[2] - stored[i]![2]));
+        assert.deepEqual([...gaps], [header.stride * 1_000]);
+        assert.equal(header.seen, total);
+        const exact = fixes(0, total)
+          .slice(1)
+          .reduce((s, p, i) => s + haversineMeters(fixes(i, 1)[0]!, p), 0);
+        assert.ok(Math.abs(header.distanceM - exact) < 1e-3);
+      },
+    );
   }
 });

@@ -53,7 +53,8 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
         body: PushDeviceRequest,
         response: { 201: envelopeOf(PushDeviceRequest) },
         description:
-          'Registers this device for pushes. 409 while the token belongs to another account whose session has not ended (its logout frees the token).',
+          'Registers this device for pushes. 409 while the token belongs to another account whose session has not ' +
+          'ended (its logout frees the token).',
       },
       config: { auth: 'any' },
     },

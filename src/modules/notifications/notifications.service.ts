@@ -154,7 +154,8 @@ export async function registerPushDevice(
 ) {
   if (!(await upsertPushDevice(db, { ...device, userId: owner.id, sessionId: owner.sessionId }))) {
     throw conflict(
-      'This push token is registered to another signed-in account on the device; it can be registered after that account logs out',
+      'This push token is registered to another signed-in account on the device; it can be registered after that ' +
+        'account logs out',
     );
   }
   return device;

@@ -30,7 +30,9 @@ const TEMPLATES: Record<string, Renderer> = {
   }),
   'trip.otp_locked': () => ({
     title: 'Ride code locked',
-    body: 'Too many wrong ride codes were entered for your trip. Never share your code before you are in the car; contact support if this was not you.',
+    body:
+      'Too many wrong ride codes were entered for your trip. Never share your code before you are in the car; ' +
+      'contact support if this was not you.',
   }),
   'safety.not_started': () => ({
     title: 'Ride not started',

@@ -151,7 +151,8 @@ export async function depositTotals(db: DbHandle): Promise<DepositTotals> {
         WHERE pe.event = 'pay' AND pe.status = 'SUCCESS' AND d.status IN ('credited', 'held'))::bigint AS provider_sum,
       (SELECT count(*) FROM deposits d WHERE d.status IN ('credited', 'held') AND NOT EXISTS (
          SELECT 1 FROM provider_events pe WHERE pe.provider_transaction_id = d.provider_transaction_id
-            AND pe.event = 'pay' AND pe.status = 'SUCCESS' AND pe.amount = d.amount AND pe.order_id = d.id::text))::int AS unbacked_deposits,
+            AND pe.event = 'pay' AND pe.status = 'SUCCESS' AND pe.amount = d.amount AND pe.order_id =
+              d.id::text))::int AS unbacked_deposits,
       (SELECT count(*) FROM provider_events pe WHERE pe.event = 'pay' AND pe.status = 'SUCCESS' AND NOT EXISTS (
          SELECT 1 FROM deposits d WHERE d.provider_transaction_id = pe.provider_transaction_id
             AND d.status IN ('credited', 'held', 'rejected')))::int AS uncredited_payments`.execute(db);

@@ -58,7 +58,8 @@ export async function earningsByPeriod(
   args: { driverId: string; period: 'day' | 'week'; from: Date; to: Date; timeZone: string },
 ): Promise<EarningsRow[]> {
   // Literals, not parameters: GROUP BY must see the very same expression as the SELECT list.
-  const bucket = sql<string>`to_char(date_trunc(${sql.lit(args.period)}, settled_at AT TIME ZONE ${sql.lit(args.timeZone)}), 'YYYY-MM-DD')`;
+  const bucket = sql<string>`to_char(date_trunc(${sql.lit(args.period)}, settled_at AT TIME ZONE
+    ${sql.lit(args.timeZone)}), 'YYYY-MM-DD')`;
   return q(db)
     .selectFrom('trip_settlements')
     .select([

@@ -124,7 +124,8 @@ export async function handleKashierWebhook(
     webhooksTotal.inc({ result: 'bad_signature' });
     throw new AppError(
       ErrorCode.UNAUTHENTICATED,
-      'Missing or invalid x-kashier-signature (amount, currency, merchantOrderId, status and transactionId must be signed)',
+      'Missing or invalid x-kashier-signature (amount, currency, merchantOrderId, status and transactionId must be ' +
+        'signed)',
     );
   }
   // Other events (refunds, authorisations) are not acted on; acknowledged so Kashier stops retrying, not stored.

@@ -104,7 +104,9 @@ export function sosEscalation(
     },
   ];
   if (oncallPhone) {
-    const say = `SmartLine emergency. ${person.name} pressed SOS and nobody has acknowledged it yet. This is escalation ${round}. Please check the operations console now.`;
+    const say =
+      `SmartLine emergency. ${person.name} pressed SOS and nobody has acknowledged it yet. This is ` +
+      `escalation ${round}. Please check the operations console now.`;
     out.push({ ...base, channel: 'call', recipient: oncallPhone, recipientKind: 'oncall', content: { say } });
   }
   return out;

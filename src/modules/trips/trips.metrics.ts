@@ -41,7 +41,9 @@ export type OfferOutcome = 'accepted' | 'declined' | 'expired' | 'withdrawn';
 /** Offers sent are smartline_dispatch_offers_total (dispatch); this is how they ended. */
 const offerOutcomes = new Counter({
   name: 'smartline_dispatch_offer_outcomes_total',
-  help: 'Offers closed, by outcome: accepted, declined, expired (not answered in time), withdrawn (another driver won, trip cancelled)',
+  help:
+    'Offers closed, by outcome: accepted, declined, expired (not answered in time), withdrawn (another driver ' +
+    'won, trip cancelled)',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });

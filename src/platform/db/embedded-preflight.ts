@@ -70,7 +70,8 @@ export async function stopLeftoverPostgres(opts: { dir: string; port: number; lo
   if (!lock || !isPostmasterOf(lock.pid, opts.dir)) return; // none, or a stale file Postgres itself ignores
   if (!isPostmasterOf(lock.pid, opts.dir, opts.port)) {
     throw new Error(
-      `embedded Postgres cannot start: its data dir ${opts.dir} is in use by Postgres pid ${lock.pid} on port ${lock.port}, not on port ${opts.port}. ` +
+      `embedded Postgres cannot start: its data dir ${opts.dir} is in use by Postgres pid ${lock.pid} on port ` +
+        `${lock.port}, not on port ${opts.port}. ` +
         `Stop that server (kill -INT ${lock.pid}) or set EMBEDDED_PG_PORT=${lock.port}.`,
     );
   }
@@ -83,7 +84,8 @@ export async function stopLeftoverPostgres(opts: { dir: string; port: number; lo
   while (isPostmasterOf(lock.pid, opts.dir, opts.port)) {
     if (Date.now() > deadline) {
       throw new Error(
-        `embedded Postgres cannot start: the leftover Postgres pid ${lock.pid} of ${opts.dir} did not stop within ${LEFTOVER_STOP_TIMEOUT_MS / 1000} s; stop it by hand (kill -INT ${lock.pid}).`,
+        `embedded Postgres cannot start: the leftover Postgres pid ${lock.pid} of ${opts.dir} did not stop within ` +
+          `${LEFTOVER_STOP_TIMEOUT_MS / 1000} s; stop it by hand (kill -INT ${lock.pid}).`,
       );
     }
     await sleep(LEFTOVER_POLL_MS);

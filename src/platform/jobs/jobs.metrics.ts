@@ -21,7 +21,9 @@ export const jobsDeadLettered = new Counter({
 
 const jobsQueued = new Gauge({
   name: 'smartline_jobs_queued',
-  help: 'Jobs in the queue by task and state (ready = due, waiting for a worker; scheduled = due later or backing off; running; failed = out of attempts), read on scrape',
+  help:
+    'Jobs in the queue by task and state (ready = due, waiting for a worker; scheduled = due later or backing ' +
+    'off; running; failed = out of attempts), read on scrape',
   labelNames: ['task', 'state'] as const,
   registers: [metricsRegistry],
 });
