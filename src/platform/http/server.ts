@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -63,7 +63,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
   const app = Fastify({
     loggerInstance: opts.log,
     // Fastify's request lines log the raw URL (tokens, coordinates); installRequestLog logs the route pattern instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Trust X-Forwarded-For only from hops on this host or a private network (the load
     // balancer); `true` would let any client pick its own IP and dodge per-IP limits.
