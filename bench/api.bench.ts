@@ -18,6 +18,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../src/platform/db/database.js';
+import { writeFigures } from './support/figures.js';
 import { TRIP_BODY, seedRiders, seedTrip, startSmartline } from './support/api-app.js';
 import { fmtLoad as fmt, runLoad, type LoadResult, type LoadSpec } from './support/run-load.js';
 
@@ -27,9 +30,25 @@ const RIDERS = Number(process.env.BENCH_RIDERS ?? 40_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = resolve(import.meta.dirname, 'results/api.json');
 
-/** A bare Fastify with the same shapes: the ceiling for this box and this load generator. */
-async function startBaseline(sample: unknown) {
+/**
+ * A bare Fastify with the same shapes: the ceiling for this box and this load generator. POST /baseline/insert
+ * is issue 22's baseline for POST /trips: the minimum durable work of a request on the app's own pool and
+ * driver (Kysely over pg): one transaction with one INSERT … RETURNING of the request's body.
+ */
+async function startBaseline(sample: unknown, db: Db) {
+  await sql`CREATE TABLE bench_min_requests (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now())`.execute(db);
   const app = Fastify({ logger: false });
+  app.post('/baseline/insert', async (request, reply) => {
+    const row = await db.transaction().execute(
+      async (tx) =>
+        (
+          await sql<{ id: string }>`INSERT INTO bench_min_requests (body) VALUES (${JSON.stringify(request.body)})
+            RETURNING id, created_at`.execute(tx)
+        ).rows[0],
+    );
+    return reply.code(201).send({ success: true, data: row, meta: { requestId: request.id } });
+  });
   app.get('/baseline/trip', async () => sample);
   app.post('/baseline/trips', async (request, reply) =>
     reply.code(201).send({ success: true, data: request.body, meta: { requestId: request.id } }),
@@ -52,11 +71,10 @@ async function main() {
       `# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ` +
         `${DURATION_S} s per run, ${cpus().length} cores\n`,
     );
-    const baseline = await startBaseline({
-      success: true,
-      data: seeded.view,
-      meta: { requestId: 'x'.repeat(36), timestamp: new Date().toISOString() },
-    });
+    const baseline = await startBaseline(
+      { success: true, data: seeded.view, meta: { requestId: 'x'.repeat(36), timestamp: new Date().toISOString() } },
+      platform.database.db,
+    );
     const load = (spec: Omit<LoadSpec, 'connections' | 'durationS'>) =>
       runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec });
     const json = { 'content-type': 'application/json' };
@@ -72,6 +90,13 @@ async function main() {
       url: baseline.url,
       method: 'POST',
       path: '/baseline/trips',
+      headers: json,
+      body: TRIP_BODY,
+    });
+    const baselineInsert = await load({
+      url: baseline.url,
+      method: 'POST',
+      path: '/baseline/insert',
       headers: json,
       body: TRIP_BODY,
     });
@@ -108,16 +133,60 @@ async function main() {
         app: appPost,
         baseline: baselinePost,
         ratio: ratio(appPost, baselinePost),
+        baselineInsert,
+        ratioVsInsert: ratio(appPost, baselineInsert),
         tripsCreated,
         tokensExhausted: (appPost.tokensUsed ?? 0) > RIDERS,
       },
     };
+    writeFigures('api', [
+      {
+        figure: `GET /trips/:id 2xx/s, ${CONNECTIONS} conns`,
+        unit: 'req/s',
+        smartline: appGet.okPerSec,
+        baselineName: 'bare Fastify GET',
+        baseline: baselineGet.okPerSec,
+        goal: { atLeast: 0.3 },
+      },
+      {
+        figure: 'GET /trips/:id p95 (2xx)',
+        unit: 'ms',
+        smartline: appGet.okP95,
+        baselineName: 'bare Fastify GET',
+        baseline: baselineGet.okP95,
+        goal: { on: 'smartline', atMost: 50 },
+      },
+      {
+        figure: `POST /trips 2xx/s, ${CONNECTIONS} conns`,
+        unit: 'req/s',
+        smartline: appPost.okPerSec,
+        baselineName: 'one txn, one INSERT … RETURNING',
+        baseline: baselineInsert.okPerSec,
+        goal: { atLeast: 0.5 },
+      },
+      {
+        figure: 'POST /trips p95 (2xx)',
+        unit: 'ms',
+        smartline: appPost.okP95,
+        baselineName: 'one txn, one INSERT … RETURNING',
+        baseline: baselineInsert.okP95,
+        goal: { on: 'smartline', atMost: 100 },
+      },
+      {
+        figure: `POST /trips 2xx/s vs no database, ${CONNECTIONS} conns`,
+        unit: 'req/s',
+        smartline: appPost.okPerSec,
+        baselineName: 'bare Fastify POST',
+        baseline: baselinePost.okPerSec,
+      },
+    ]);
     mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
     process.stdout.write(`baseline GET  ${fmt(baselineGet)}\n`);
     process.stdout.write(`app GET trip  ${fmt(appGet)}\n`);
     process.stdout.write(`baseline POST ${fmt(baselinePost)}\n`);
+    process.stdout.write(`1-INSERT txn  ${fmt(baselineInsert)}\n`);
     process.stdout.write(`app POST trip ${fmt(appPost)}  (${tripsCreated} trips created)\n`);
     process.stdout.write(`ratio app/baseline: GET ${results.getTrip.ratio}, POST ${results.createTrip.ratio}\n`);
     process.stdout.write(

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Report } from '../sim/stats.js';
+import { writeFigures } from './support/figures.js';
 
 const RESULTS = resolve(import.meta.dirname, 'results/assign.json');
 const CITY = resolve(import.meta.dirname, '../sim/city.ts');
@@ -150,6 +151,19 @@ export async function runComparison(argv: string[]): Promise<void> {
     `${JSON.stringify({ ranAt: new Date().toISOString(), options: { ...values, passThrough }, rows, ratios: ratioRows }, null, 2)}\n`,
   );
   process.stdout.write(`${table(rows)}\n`);
+  const pickup = (load: number, mode: string) =>
+    rows.find((r) => r.targetLoad === load && r.mode === mode)?.report.pickupDistanceM.mean ?? 0;
+  writeFigures(
+    'assign',
+    ratioRows.map((r) => ({
+      figure: `mean pickup distance, munkres, ${Math.round(r.load * 100)} % utilisation`,
+      unit: 'm',
+      smartline: pickup(r.load, 'munkres'),
+      baselineName: 'greedy',
+      baseline: pickup(r.load, 'greedy'),
+      ratio: r.pickupMean,
+    })),
+  );
   for (const r of ratioRows) {
     process.stdout.write(
       `ratio munkres/greedy at ${Math.round(r.load * 100)} %: pickup mean ${r.pickupMean}, pickup p50 ${r.pickupP50}, match rate ${r.matchRate}\n`,

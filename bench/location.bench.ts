@@ -44,6 +44,7 @@ import {
   type ServerProcess,
 } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
+import { writeFigures } from './support/figures.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16_000);
 const INTERVALS_S = (process.env.BENCH_INTERVALS_S ?? '3,2').split(',').map(Number);
@@ -169,7 +170,6 @@ async function main() {
   const schema = `bench_loc_${randomBytes(3).toString('hex')}`;
   const loadAtStart = loadNow();
   const started: Side[] = [];
-  let rows = { driverLocations: 0, historyRows: 0 };
   try {
     started.push({ name: 'bare', server: await startServer('bare'), fleet: forkFleet() });
     // Production limits (per-socket events included); only the per-IP connect limit is raised (benchAppEnv).
@@ -201,7 +201,7 @@ async function main() {
     for (const side of sides) side.fleet.send({ cmd: 'close' });
     await sides[0].server.stop();
     await sides[1].server.stop(); // final flush of the location buffer
-    rows = await countRows(schema);
+    const rows = await countRows(schema);
     report({ loadAtStart, loadAtEnd, connectMs, firstFix, levels, rows });
   } finally {
     for (const side of started) if (side.fleet.exitCode === null) side.fleet.kill();
@@ -247,6 +247,33 @@ function report(run: {
   };
   const goalMet = results.ratio >= GOAL;
   const path = writeResults('location', { ...results, goalMet });
+  const at = `${CLIENTS} drivers every ${s.intervalS} s`;
+  writeFigures('location', [
+    {
+      figure: `accepted updates/s, ${at}`,
+      unit: '/s',
+      smartline: s.acceptedPerSec,
+      baselineName: 'bare Socket.IO echo acks',
+      baseline: b.ackedPerSec,
+      goal: { atLeast: GOAL },
+    },
+    {
+      figure: `server CPU per update, ${at}`,
+      unit: 'µs',
+      smartline: s.serverCpuUsPerUpdate,
+      baselineName: 'bare echo',
+      baseline: b.serverCpuUsPerUpdate,
+      goal: { atMost: 1.3 },
+    },
+    {
+      figure: `ack p99, ${at}`,
+      unit: 'ms',
+      smartline: s.latencyMs.p99,
+      baselineName: 'bare echo',
+      baseline: b.latencyMs.p99,
+      goal: { atMost: 2 },
+    },
+  ]);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`bare      first fix ${fmt(run.firstFix.bare)}`);
   out(`smartline first fix ${fmt(run.firstFix.smartline)}`);

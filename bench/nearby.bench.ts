@@ -26,6 +26,7 @@ import {
 } from '../src/platform/hotstate/index.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
+import { writeFigures } from './support/figures.js';
 import { seededRandom as seeded } from '../support/seeded-random.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -238,6 +239,23 @@ async function main() {
       goalMet: memory.p99 < GOAL_P99_MS,
     };
     const path = writeResults('nearby', results);
+    writeFigures('nearby', [
+      {
+        figure: `nearest ${LIMIT} within ${RADIUS_M} m, ${DRIVERS} drivers, memory p99`,
+        unit: 'ms',
+        smartline: memory.p99,
+        baselineName: 'raw Redis GEOSEARCH p99',
+        baseline: redisRaw.p99,
+        goal: { on: 'smartline', atMost: GOAL_P99_MS },
+      },
+      {
+        figure: 'same query, Redis adapter p50',
+        unit: 'ms',
+        smartline: redisAdapter.p50,
+        baselineName: 'raw Redis GEOSEARCH p50',
+        baseline: redisRaw.p50,
+      },
+    ]);
     process.stdout.write(`${DRIVERS} drivers, nearest ${LIMIT} within ${RADIUS_M} m, sequential queries\n`);
     process.stdout.write(
       `${fmt('memory', memory)}\n${fmt('redis-adapter', redisAdapter)}\n${fmt('redis-raw', redisRaw)}\n${fmt('postgres', postgres)}\n`,

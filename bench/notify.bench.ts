@@ -19,14 +19,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { run, runMigrations, Logger as WorkerLogger, type Runner } from 'graphile-worker';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config.js';
 import { createPlatform, type Platform } from '../src/platform/runtime.js';
 import { buildApp, type App } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { notify, queueDeliveries, type NewDelivery } from '../src/modules/notifications/index.js';
-import { batchingPreset } from '../src/platform/jobs/queue.js';
+import { writeFigures } from './support/figures.js';
+import { measured as measuredJobs, rawNoopJobsPerSecond, type Throughput } from './support/raw-jobs.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -38,7 +38,6 @@ const RESULTS = resolve(import.meta.dirname, 'results/notify.json');
 const ADMIN = { phone: '+201009999998', password: 'bench-admin-password' };
 const GOAL_JOBS_PER_S = 1_000; // issue 7
 
-const silentWorkerLogger = new WorkerLogger(() => () => {});
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -51,52 +50,10 @@ async function countWhere(platform: Platform, sql: string): Promise<number> {
   return (await platform.database.pool.query(sql)).rows[0].n as number;
 }
 
-/** Raw graphile-worker: N no-op jobs, same pool, concurrency and batching, timed from start to the last job:success. */
-interface Throughput {
-  jobsPerSec: number;
-  /** This process's CPU (user + system) per job: the app's own cost, apart from Postgres. */
-  cpuMsPerJob: number;
-}
+const measured = (started: number, cpu: NodeJS.CpuUsage) => measuredJobs(JOBS, started, cpu);
 
-function measured(started: number, cpu: NodeJS.CpuUsage): Throughput {
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { jobsPerSec: JOBS / seconds, cpuMsPerJob: (used.user + used.system) / 1000 / JOBS };
-}
-
-async function baselineJobsPerSecond(platform: Platform, schema: string): Promise<Throughput> {
-  const pgPool = platform.database.pool;
-  await runMigrations({ pgPool, schema, logger: silentWorkerLogger });
-  await inChunks(JOBS, 1_000, async (_from, n) => {
-    await pgPool.query(
-      `SELECT "${schema}".add_jobs(array(SELECT ('noop', '{}'::json, null, null, null, null, null, ` +
-        `null)::"${schema}".job_spec FROM generate_series(1, $1)))`,
-      [n],
-    );
-  });
-  let done = 0;
-  let finished!: () => void;
-  const all = new Promise<void>((r) => (finished = r));
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const runner: Runner = await run({
-    pgPool,
-    schema,
-    concurrency: CONCURRENCY,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    preset: batchingPreset(CONCURRENCY),
-    logger: silentWorkerLogger,
-    taskList: { noop: async () => {} },
-  });
-  runner.events.on('job:success', () => {
-    if (++done === JOBS) finished();
-  });
-  await all;
-  const result = measured(started, cpu);
-  await runner.stop();
-  return result;
-}
+const baselineJobsPerSecond = (platform: Platform, schema: string) =>
+  rawNoopJobsPerSecond(platform.database.pool, schema, { jobs: JOBS, concurrency: CONCURRENCY });
 
 /** SmartLine: N push deliveries (recording fake provider) queued, then drained by the app's workers. */
 async function smartlineJobsPerSecond(platform: Platform, userId: string, roundNo: number): Promise<Throughput> {
@@ -301,6 +258,27 @@ async function main() {
     mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     const t = result.throughput;
+    writeFigures('notify', [
+      {
+        figure: `notifications.send jobs/s, ${CONCURRENCY} concurrent`,
+        unit: '/s',
+        smartline: t.jobsPerSec,
+        baselineName: 'raw graphile-worker no-op',
+        baseline: t.baselineNoopJobsPerSec,
+        ratio: t.ratio,
+      },
+      {
+        figure: 'same, absolute goal',
+        unit: 'jobs/s',
+        smartline: t.jobsPerSec,
+        goal: { on: 'smartline', atLeast: GOAL_JOBS_PER_S },
+      },
+      {
+        figure: `SOS → admin socket p99 with ${LOW_JOBS} LOW jobs queued`,
+        unit: 'ms',
+        smartline: result.sosToAdminSocketMs.p99,
+      },
+    ]);
     const s = result.sosToAdminSocketMs;
     process.stdout.write(
       `notifications.send through the queue: ${t.jobsPerSec} jobs/s vs raw graphile-worker no-op ` +

@@ -20,6 +20,7 @@ import {
   type ServerProcess,
 } from './support/socket-fleet.js';
 import { machine, ratio, writeResults } from './support/stats.js';
+import { writeFigures } from './support/figures.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5_000);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3_000);
@@ -75,6 +76,16 @@ async function main() {
       goalMet: smartline.perConnectionKB <= GOAL_KB,
     };
     const path = writeResults('sockets', results);
+    writeFigures('sockets', [
+      {
+        figure: `RSS per idle authenticated connection, ${CONNECTIONS}`,
+        unit: 'KB',
+        smartline: smartline.perConnectionKB,
+        baselineName: 'bare Socket.IO',
+        baseline: baseline.perConnectionKB,
+        goal: { on: 'smartline', atMost: GOAL_KB },
+      },
+    ]);
     process.stdout.write(
       `bare Socket.IO  ${baseline.connections} idle connections: ${baseline.perConnectionKB} KB RSS each (heap ` +
         `${baseline.heapPerConnectionKB} KB), connected in ${baseline.connectMs} ms\n`,

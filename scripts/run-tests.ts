@@ -3,9 +3,11 @@
  * here), one schema per suite (created by support/harness.ts), suites in parallel.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
+import { recordDurations, slowestFirst } from './test-order.js';
 
 const ROOTS = ['src', 'test'];
 const CONCURRENCY = process.env.TEST_CONCURRENCY ?? '3';
@@ -21,7 +23,7 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 async function main() {
   const filter = process.argv.slice(2);
-  let files = ROOTS.flatMap((root) => findTests(root)).sort();
+  let files = slowestFirst(ROOTS.flatMap((root) => findTests(root)));
   if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   let stop: (() => Promise<void>) | undefined;
@@ -31,13 +33,21 @@ async function main() {
     stop = pg.stop;
     process.stdout.write(`# tests use embedded Postgres at ${pg.url.replace(/:[^:@]+@/, ':***@')}\n`);
   }
+  const timesDir = mkdtempSync(join(tmpdir(), 'smartline-test-times-'));
+  const times = join(timesDir, 'durations.tsv');
+  const reporters = [
+    ['spec', 'stdout'],
+    ['./scripts/test-durations-reporter.mjs', times],
+  ].flatMap(([reporter, destination]) => [`--test-reporter=${reporter}`, `--test-reporter-destination=${destination}`]);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=240000', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=240000', ...reporters, ...files],
     { stdio: 'inherit', env },
   );
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   await stop?.();
+  if (existsSync(times)) recordDurations(readFileSync(times, 'utf8'));
+  rmSync(timesDir, { recursive: true, force: true });
   process.exit(code);
 }
 

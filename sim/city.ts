@@ -4,12 +4,14 @@
  * server runs in this process (sim/server.ts); `--url` drives a running one
  * (which needs RATE_LIMITS_DISABLED=true and an admin: --admin-phone /
  * --admin-password or ADMIN_PHONE / ADMIN_PASSWORD). `--compare` runs the
- * batched-assignment comparison (bench/assign.bench.ts).
+ * batched-assignment comparison (bench/assign.bench.ts). `--faults` adds
+ * drivers who vanish after accepting, GPS-spoofing drivers and noisy fixes
+ * (sim/faults.ts) and reports what became of them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Session, closeConnections, httpLatencyMs } from './client.js';
+import { Session, closeConnections, httpLatencyMs, unwrap } from './client.js';
 import { SimClock } from './clock.js';
 import { DriverAgent } from './driver-agent.js';
 import { OtpBoard, RiderAgent } from './rider-agent.js';
@@ -23,7 +25,8 @@ export const OPTIONS = {
   riders: { type: 'string', default: '30' },
   minutes: { type: 'string', default: '10' },
   speed: { type: 'string', default: '10' },
-  rate: { type: 'string' }, // requests per simulated minute; default riders / 30 (each rider about every half hour)
+  // requests per simulated minute; default: each rider about every half hour, or once per run when it is shorter
+  rate: { type: 'string' },
   seed: { type: 'string', default: '1' },
   decline: { type: 'string', default: '0.1' },
   'cancel-prob': { type: 'string', default: '0.3' },
@@ -44,8 +47,18 @@ export const OPTIONS = {
   'log-level': { type: 'string', default: 'silent' },
   quiet: { type: 'boolean', default: false },
   compare: { type: 'boolean', default: false },
+  faults: { type: 'boolean', default: false },
+  'vanish-prob': { type: 'string', default: '0.1' },
+  spoofers: { type: 'string', default: '0.1' },
+  'jump-prob': { type: 'string', default: '0.3' },
+  'noise-prob': { type: 'string', default: '0.02' },
   help: { type: 'boolean', default: false },
 } as const;
+
+/** A rider's habit in the default load: one trip per simulated half hour. */
+const RIDER_REQUEST_EVERY_MIN = 30;
+/** Reports go to local state unless --out says otherwise: bench/results/ holds benches' committed figures only. */
+export const DEFAULT_OUT_DIR = resolve(import.meta.dirname, '../.data/sim');
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
@@ -62,12 +75,13 @@ function settingsOf(v: Values) {
   if (v.url && batch !== 'off')
     throw new Error('--batch applies to the in-process server; set DISPATCH_BATCH_MODE on the one at --url');
   const riders = num(v, 'riders', 1);
+  const minutes = num(v, 'minutes', 0.1);
   return {
     drivers: num(v, 'drivers', 1),
     riders,
-    minutes: num(v, 'minutes', 0.1),
+    minutes,
     speed: num(v, 'speed', 1, 100),
-    ratePerMin: v.rate === undefined ? riders / 30 : num(v, 'rate', 0),
+    ratePerMin: v.rate === undefined ? riders / Math.min(RIDER_REQUEST_EVERY_MIN, minutes) : num(v, 'rate', 0),
     seed: num(v, 'seed', 0),
     declineProb: num(v, 'decline', 0, 1),
     cancelProb: num(v, 'cancel-prob', 0, 1),
@@ -81,6 +95,14 @@ function settingsOf(v: Values) {
     batchWindowS: num(v, 'batch-window', 0.1, 60),
     warmupMin: num(v, 'warmup', 0),
     target: v.url ?? 'in-process',
+    faults: v.faults
+      ? {
+          vanishProb: num(v, 'vanish-prob', 0, 1),
+          spooferShare: num(v, 'spoofers', 0, 1),
+          jumpProb: num(v, 'jump-prob', 0, 1),
+          noiseProb: num(v, 'noise-prob', 0, 1),
+        }
+      : null,
   };
 }
 export type Settings = ReturnType<typeof settingsOf>;
@@ -133,16 +155,29 @@ async function runArrivals(
 async function tidyRemote(admin: Session, stats: Stats, drivers: Session[]) {
   const open = [...stats.trips.values()].filter((t) => t.outcome === 'searching' || t.outcome === 'matched');
   await pool(open.length, 8, (i) =>
-    admin.call('POST', `/api/v1/trips/${open[i]!.tripId}/cancel`, { reason: 'simulation ended' }).catch(() => {}),
+    unwrap(
+      admin.api.POST('/api/v1/trips/{id}/cancel', {
+        params: { path: { id: open[i]!.tripId } },
+        body: { reason: 'simulation ended' },
+      }),
+    ).catch(() => {}),
   );
   await pool(drivers.length, 8, (i) =>
-    drivers[i]!.call('POST', '/api/v1/drivers/me/availability', { available: false }).catch(() => {}),
+    unwrap(drivers[i]!.api.POST('/api/v1/drivers/me/availability', { body: { available: false } })).catch(() => {}),
   );
+}
+
+/** Drivers with an open GPS fraud flag: one page of 100 (the client sees no cursor), flagged in the report if full. */
+async function openFraudFlags(admin: Session, stats: Stats): Promise<Set<string>> {
+  const query = { status: 'open', limit: 100 } as const;
+  const page = await unwrap(admin.api.GET('/api/v1/admin/fraud-flags', { params: { query } }));
+  if (page.length === 100) stats.error('fraud_flags:more_than_100_not_counted');
+  return new Set(page.map((f) => f.driverId));
 }
 
 /** Ctrl-C ends the run early: the report covers the time simulated so far and the schema is still dropped. */
 const running = new Set<SimClock>();
-function interrupt(): void {
+export function stopSimulations(): void {
   for (const clock of running) clock.stop();
 }
 
@@ -175,7 +210,10 @@ export async function simulate(v: Values): Promise<Report> {
       (d, i) =>
         new DriverAgent(
           d,
-          { clock, stats, board, rng: scenario.rng.fork(`driver:${i}`), behaviour: s },
+          {
+            ...{ clock, stats, board, rng: scenario.rng.fork(`driver:${i}`), behaviour: s },
+            faults: s.faults ? { ...s.faults, spoofer: i < Math.round(s.drivers * s.faults.spooferShare) } : undefined,
+          },
           scenario.driverStarts[i]!,
         ),
     );
@@ -196,6 +234,7 @@ export async function simulate(v: Values): Promise<Report> {
     await clock.until(s.minutes * 60_000);
     const endMs = clock.now();
     running.delete(clock);
+    const flagged = s.faults ? await openFraudFlags(admin, stats) : undefined;
     const report = stats.report({
       mode,
       settings: s,
@@ -203,6 +242,7 @@ export async function simulate(v: Values): Promise<Report> {
       realSeconds: (performance.now() - started) / 1000,
       httpLatencyMs,
       batches: await server.batches(),
+      flagged,
     });
     clock.stop();
     await Promise.all([arrivals, ...streams]);
@@ -233,14 +273,14 @@ async function main() {
     );
     return;
   }
-  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  process.once('SIGINT', stopSimulations).once('SIGTERM', stopSimulations);
   if (values.compare) {
     // Kept so `npm run sim -- --compare` still works; the comparison is a bench and lives in bench/.
     const { runComparison } = await import('../bench/assign.bench.js');
     return runComparison(process.argv.slice(2).filter((a) => a !== '--compare'));
   }
   const report = await simulate(values);
-  const out = resolve(values.out ?? resolve(import.meta.dirname, `../bench/results/sim-${report.mode}.json`));
+  const out = resolve(values.out ?? resolve(DEFAULT_OUT_DIR, `sim-${report.mode}.json`));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ ranAt: new Date().toISOString(), ...report }, null, 2)}\n`);
   if (!values.quiet) process.stdout.write(`${formatReport(report)}\n  written            ${out}\n`);

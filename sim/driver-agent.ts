@@ -3,12 +3,13 @@
  * after a human reaction time (sometimes declining), then drives to the
  * pickup, waits for the rider's OTP, drives to the dropoff and completes.
  */
-import { ApiError, type Session } from './client.js';
+import { ApiError, unwrap, type Session } from './client.js';
 import type { SimClock } from './clock.js';
 import { along, haversineM, headingDeg, type Point } from './geo.js';
 import type { Rng } from './random.js';
 import type { OtpBoard } from './rider-agent.js';
 import type { Stats } from './stats.js';
+import type { FaultSettings } from './faults.js';
 
 export interface DriverBehaviour {
   declineProb: number;
@@ -41,19 +42,34 @@ const REST_MS = 60_000;
 /** The server drops a fix < 2 s (by timestamp) after the last one. */
 const MIN_REAL_GAP_MS = 2_100;
 const OTP_WAIT_MS = 180_000;
+/** A spoofed jump: half a degree of longitude east (≈ 48 km in Cairo), a few seconds after a real fix. */
+const JUMP_DEG = 0.5;
+/** A noisy fix: accuracy well past the server's 100 m bound. */
+const NOISY_ACCURACY_M = 250;
 
 export class DriverAgent {
   private parked: Point;
   private leg: Leg | undefined;
-  private state: 'idle' | 'deciding' | 'on_trip' | 'resting' = 'idle';
+  private state: 'idle' | 'deciding' | 'on_trip' | 'resting' | 'gone' = 'idle';
   private cancelled = new Set<string>();
+  /** Vanished (`--faults`): socket closed, no positions, no answers, for the rest of the run. */
+  private gone = false;
 
   constructor(
     private readonly session: Session,
-    private readonly deps: { clock: SimClock; stats: Stats; board: OtpBoard; rng: Rng; behaviour: DriverBehaviour },
+    private readonly deps: {
+      clock: SimClock;
+      stats: Stats;
+      board: OtpBoard;
+      rng: Rng;
+      behaviour: DriverBehaviour;
+      /** `--faults` runs only. */
+      faults?: FaultSettings & { spoofer: boolean };
+    },
     start: Point,
   ) {
     this.parked = start;
+    if (deps.faults?.spoofer) deps.stats.faults.spoofers.add(session.id);
   }
 
   get id(): string {
@@ -69,7 +85,7 @@ export class DriverAgent {
     const socket = await this.session.connect();
     socket.on('trip:offer', (offer: Offer) => void this.onOffer(offer));
     socket.on('trip:cancelled', (e: { tripId: string }) => this.cancelled.add(e.tripId));
-    await this.session.call('POST', '/api/v1/drivers/me/availability', { available: true });
+    await unwrap(this.session.api.POST('/api/v1/drivers/me/availability', { body: { available: true } }));
     await this.sendPosition();
   }
 
@@ -79,7 +95,7 @@ export class DriverAgent {
     // Spread drivers over the interval instead of sending all at once.
     if (!(await this.clock.sleepReal(this.deps.rng.uniform(0, every)))) return;
     do await this.sendPosition().catch((err: unknown) => this.failed('location', err));
-    while (await this.clock.sleepReal(every));
+    while (!this.gone && (await this.clock.sleepReal(every)) && !this.gone);
   }
 
   position(at = this.clock.now()): Point {
@@ -91,14 +107,28 @@ export class DriverAgent {
   private async sendPosition(): Promise<void> {
     const at = this.position();
     const moving = this.leg && this.clock.now() < this.leg.startMs + this.leg.durationMs;
-    await this.session.emit('driver:location_update', {
+    const fix = {
       lat: at.lat,
       lng: at.lng,
       heading: this.leg ? headingDeg(this.leg.from, this.leg.to) : null,
       speed: moving ? this.deps.behaviour.kmh / 3.6 : 0,
       accuracy: 5,
       timestamp: Date.now(),
-    });
+    };
+    const ack = (await this.session.emit('driver:location_update', this.withFaults(fix))) as {
+      accepted: boolean;
+      reason?: string;
+    };
+    this.deps.stats.faults.fix(ack);
+  }
+
+  /** `--faults`: a spoofer's app sometimes reports a far-away jump; any phone sometimes a noisy fix. */
+  private withFaults<T extends { lng: number; accuracy: number }>(fix: T): T {
+    const { faults, rng } = this.deps;
+    if (!faults) return fix;
+    if (faults.spoofer && rng.chance(faults.jumpProb)) return { ...fix, lng: fix.lng + JUMP_DEG };
+    if (rng.chance(faults.noiseProb)) return { ...fix, accuracy: NOISY_ACCURACY_M };
+    return fix;
   }
 
   private async onOffer(offer: Offer): Promise<void> {
@@ -107,6 +137,7 @@ export class DriverAgent {
     if (this.state !== 'idle') return; // one offer at a time, as the server promises
     this.state = 'deciding';
     const won = await this.answer(offer);
+    if (this.gone) return;
     this.state = won ? 'on_trip' : 'idle';
     if (!won) return;
     await this.ride(offer).catch((err: unknown) => this.failed('trip', err));
@@ -124,7 +155,8 @@ export class DriverAgent {
     }
     const action = rng.chance(behaviour.declineProb) ? 'decline' : 'accept';
     try {
-      await this.session.call('POST', `/api/v1/trips/${offer.tripId}/driver-response`, { action });
+      const params = { path: { id: offer.tripId } };
+      await unwrap(this.session.api.POST('/api/v1/trips/{id}/driver-response', { params, body: { action } }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) stats.offers.lost++;
       else this.failed('offer', err);
@@ -150,12 +182,19 @@ export class DriverAgent {
     const { stats, rng, behaviour, board } = this.deps;
     const { tripId } = offer;
     stats.matched(tripId, this.id, this.clock.now(), haversineM(this.position(), offer.pickup));
-    const step = (status: string, extra: Record<string, unknown> = {}) =>
-      this.session.call('POST', `/api/v1/trips/${tripId}/status`, { status, ...extra });
+    const params = { path: { id: tripId } };
+    const step = (status: 'arrived' | 'started' | 'completed', extra: { otp?: string } = {}) =>
+      unwrap(this.session.api.POST('/api/v1/trips/{id}/status', { params, body: { status, ...extra } }));
     try {
+      if (this.deps.faults && rng.chance(this.deps.faults.vanishProb)) {
+        // Part of the way to the pickup, then the phone dies: no cancel, no positions, nothing.
+        if (await this.drive(offer.pickup, tripId, rng.uniform(0.1, 0.9))) this.vanish(tripId);
+        return;
+      }
       if (rng.chance(behaviour.driverCancelProb)) {
         if (await this.drive(offer.pickup, tripId, rng.uniform(0.1, 0.9))) {
-          await this.session.call('POST', `/api/v1/trips/${tripId}/cancel`, { reason: 'simulated driver gave up' });
+          const body = { reason: 'simulated driver gave up' };
+          await unwrap(this.session.api.POST('/api/v1/trips/{id}/cancel', { params, body }));
           stats.ended(tripId, 'cancelled_driver');
         }
         return;
@@ -174,7 +213,14 @@ export class DriverAgent {
     } finally {
       stats.freed(this.id, this.clock.now());
     }
-    await this.rest();
+    if (!this.gone) await this.rest();
+  }
+
+  private vanish(tripId: string): void {
+    this.gone = true;
+    this.state = 'gone';
+    this.session.close();
+    this.deps.stats.faults.vanished(tripId, this.clock.now());
   }
 
   /**
@@ -187,8 +233,8 @@ export class DriverAgent {
     this.state = 'resting';
     if (!(await this.clock.sleep(REST_MS))) return;
     if (this.clock.speed > 1)
-      await this.session
-        .call('POST', '/api/v1/drivers/me/availability', { available: true })
+      await this.session.api
+        .POST('/api/v1/drivers/me/availability', { body: { available: true } })
         .catch((err: unknown) => this.failed('availability', err));
     this.state = 'idle';
   }

@@ -3,7 +3,7 @@
  * up after a while if impatient), hand the driver the OTP from the trip
  * view, and follow the trip over the socket until it ends.
  */
-import { ApiError, type Session } from './client.js';
+import { ApiError, unwrap, type Session } from './client.js';
 import type { SimClock } from './clock.js';
 import type { PlannedRequest } from './scenario.js';
 import type { Stats } from './stats.js';
@@ -76,22 +76,13 @@ export class RiderAgent {
 
   private async request(plan: PlannedRequest): Promise<string | undefined> {
     const { pickup, dropoff } = plan;
-    const estimate = await this.session.call('POST', '/api/v1/pricing/estimate', {
-      pickup,
-      dropoff,
-      vehicleClass: 'economy',
-    });
-    const quote = (estimate.quotes as Array<{ vehicleClass: string; quoteId: string }>).find(
-      (q) => q.vehicleClass === 'economy',
+    const estimate = await unwrap(
+      this.session.api.POST('/api/v1/pricing/estimate', { body: { pickup, dropoff, vehicleClass: 'economy' } }),
     );
+    const quote = estimate.quotes.find((q) => q.vehicleClass === 'economy');
     const sentAt = this.deps.clock.now();
-    const trip = await this.session.call<TripView>('POST', '/api/v1/trips', {
-      pickup,
-      dropoff,
-      vehicleClass: 'economy',
-      paymentMethod: 'cash',
-      quoteId: quote?.quoteId,
-    });
+    const body = { pickup, dropoff, vehicleClass: 'economy', paymentMethod: 'cash', quoteId: quote?.quoteId } as const;
+    const trip = await unwrap(this.session.api.POST('/api/v1/trips', { body }));
     this.deps.stats.requested(trip.id, sentAt);
     return trip.id;
   }
@@ -112,12 +103,12 @@ export class RiderAgent {
         lastPoll = -Infinity; // lost the race to an accept: read the trip now
       }
       if (!toldOtp && (watch.status === 'accepted' || watch.status === 'arrived')) {
-        const view = await this.session.call<TripView>('GET', `/api/v1/trips/${tripId}`);
+        const view = await this.readTrip(tripId);
         if (view.otp) this.deps.board.put(tripId, view.otp);
         toldOtp = true;
       }
       if (clock.now() - lastPoll >= POLL_SIM_MS) {
-        this.setStatus(watch, (await this.session.call<TripView>('GET', `/api/v1/trips/${tripId}`)).status);
+        this.setStatus(watch, (await this.readTrip(tripId)).status);
         lastPoll = clock.now();
       }
       if (watch.changes !== seen) continue;
@@ -138,7 +129,7 @@ export class RiderAgent {
   /** cancel-search; false if a driver accepted first (409). */
   private async giveUp(tripId: string): Promise<boolean> {
     try {
-      await this.session.call('POST', `/api/v1/trips/${tripId}/cancel-search`);
+      await unwrap(this.session.api.POST('/api/v1/trips/{id}/cancel-search', { params: { path: { id: tripId } } }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) return false;
       throw err;
@@ -147,8 +138,12 @@ export class RiderAgent {
     return true;
   }
 
+  private readTrip(tripId: string): Promise<TripView> {
+    return unwrap(this.session.api.GET('/api/v1/trips/{id}', { params: { path: { id: tripId } } }));
+  }
+
   private async recordCancellation(tripId: string): Promise<void> {
-    const view = await this.session.call<TripView>('GET', `/api/v1/trips/${tripId}`);
+    const view = await this.readTrip(tripId);
     this.deps.stats.ended(tripId, view.cancellation?.by === 'driver' ? 'cancelled_driver' : 'cancelled_rider');
   }
 }

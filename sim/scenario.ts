@@ -47,12 +47,17 @@ export function buildScenario(o: ScenarioOptions): Scenario {
   const requests: PlannedRequest[] = [];
   const endMs = o.minutes * 60_000;
   const meanGapMs = o.ratePerMin > 0 ? 60_000 / o.ratePerMin : Infinity;
-  for (let at = arrivals.exponential(meanGapMs), i = 0; at < endMs; at += arrivals.exponential(meanGapMs), i++) {
+  const plan = (i: number, atMs: number): PlannedRequest => {
     const r = rng.fork(`request:${i}`);
     const pickup = place(r);
     const dropoff = randomDropoff(r, pickup, o.medianTripM);
     const cancelAfterMs = r.chance(o.cancelProb) ? r.uniform(...PATIENCE_MS) : null;
-    requests.push({ index: i, atMs: at, pickup, dropoff, cancelAfterMs });
+    return { index: i, atMs, pickup, dropoff, cancelAfterMs };
+  };
+  for (let at = arrivals.exponential(meanGapMs), i = 0; at < endMs; at += arrivals.exponential(meanGapMs), i++) {
+    requests.push(plan(i, at));
   }
+  // A short run can draw no arrival at all; someone asked for riders, so one of them rides (at a quarter of the run).
+  if (requests.length === 0 && o.ratePerMin > 0) requests.push(plan(0, endMs / 4));
   return { driverStarts, requests, rng };
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { createPlatform } from '../src/platform/runtime.js';
 import { buildApp } from '../src/app.js';
-import { createLogger } from '../src/platform/observability/logger.js';
+import { createProcessLogger } from '../src/platform/observability/logger.js';
 import { metricsRegistry } from '../src/platform/observability/metrics.js';
 import { dropScratchSchema } from '../support/scratch-schema.js';
 
@@ -62,10 +62,17 @@ export async function startServer(opts: ServerOptions): Promise<SimServer> {
     ADMIN_PHONE: ADMIN.phone,
     ADMIN_PASSWORD: ADMIN.password,
     DISPATCH_TIME_SCALE: String(Math.min(1, 1 / opts.speed)),
+    // Agents drive simulated km/h but stamp fixes with real time: at speed S the implied speed is S times higher,
+    // so the impossible-jump limit (250 km/h) is scaled the same way (a 50 km spoofed jump is still far beyond it).
+    GPS_MAX_SPEED_KMH: String(250 * Math.max(1, opts.speed)),
+    // Simulated minutes of silence and of waiting for a start pass S times faster too, so a vanished driver is
+    // replaced within the run (never below 4 s: fixes < 2 s apart are coalesced and would look like silence).
+    REASSIGN_SILENCE_MS: String(Math.max(4_000, Math.round(180_000 / Math.max(1, opts.speed)))),
+    SAFETY_START_DEADLINE_MS: String(Math.max(4_000, Math.round((20 * 60_000) / Math.max(1, opts.speed)))),
     DISPATCH_BATCH_MODE: opts.batchMode,
     DISPATCH_BATCH_WINDOW_MS: String(Math.round(clamp(opts.batchWindowSimMs / opts.speed, 10, 10_000))),
   });
-  const platform = await createPlatform(config, { log: createLogger(config.LOG_LEVEL) });
+  const platform = await createPlatform(config, { log: createProcessLogger(config) });
   const app = await buildApp(platform);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   await platform.jobs.start();

@@ -1,8 +1,10 @@
 /** Accounts for a run, created the way apps and the admin console do it (signup, profile, approval). */
 import { randomInt } from 'node:crypto';
-import { Session } from './client.js';
+import { Session, unwrap } from './client.js';
 
-const PASSWORD = 'sim-password-1';
+/** Every simulated driver and rider signs in with it (the demo prints it). */
+export const SIM_PASSWORD = 'sim-password-1';
+const PASSWORD = SIM_PASSWORD;
 const SIGNUP_CONCURRENCY = 8;
 
 /** Runs `task` over 0..n-1 with at most `limit` in flight (argon2 hashing is CPU-bound). */
@@ -36,11 +38,9 @@ export async function createDrivers(baseUrl: string, admin: Session, n: number):
       name: `Sim Driver ${i}`,
       role: 'driver',
     });
-    await driver.call('POST', '/api/v1/drivers/me/profile', {
-      vehicleClass: 'economy',
-      vehicle: { make: 'Hyundai', model: 'Elantra', plate: `SIM ${i}`, color: 'white' },
-    });
-    await admin.call('POST', `/api/v1/admin/drivers/${driver.id}/approve`);
+    const vehicle = { make: 'Hyundai', model: 'Elantra', plate: `SIM ${i}`, color: 'white' };
+    await unwrap(driver.api.POST('/api/v1/drivers/me/profile', { body: { vehicleClass: 'economy', vehicle } }));
+    await unwrap(admin.api.POST('/api/v1/admin/drivers/{id}/approve', { params: { path: { id: driver.id } } }));
     return driver;
   });
 }

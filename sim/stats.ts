@@ -1,4 +1,5 @@
 /** What the simulator measures, and the report it prints and writes. Times are simulated milliseconds. */
+import { FaultStats, formatFaults, type FaultReport } from './faults.js';
 
 export type Outcome = 'searching' | 'matched' | 'completed' | 'cancelled_rider' | 'cancelled_driver' | 'no_drivers';
 
@@ -31,6 +32,8 @@ export interface Report {
   httpLatencyMs: { p50: number | null; p95: number | null; calls: number };
   /** Batched assignment solves over the whole run (in-process server only). */
   batches: { solves: number; meanTrips: number } | null;
+  /** `--faults` runs only. */
+  faults?: FaultReport;
   errors: Record<string, number>;
 }
 
@@ -52,6 +55,8 @@ export class Stats {
   blocked = 0;
   readonly offers = { received: 0, accepted: 0, declined: 0, lost: 0, expired: 0 };
   readonly errors: Record<string, number> = {};
+  /** Filled by the agents in every run; reported with `--faults`. */
+  readonly faults = new FaultStats();
 
   /** Requests made before `warmupMs` and driver time before it are left out (the city starts empty). */
   constructor(private readonly warmupMs: number) {}
@@ -66,7 +71,8 @@ export class Stats {
 
   matched(tripId: string, driverId: string, at: number, pickupDistanceM: number): void {
     const trip = this.trips.get(tripId);
-    if (trip) Object.assign(trip, { matchedAt: at, pickupDistanceM, outcome: 'matched' });
+    if (trip) Object.assign(trip, { matchedAt: trip.matchedAt ?? at, pickupDistanceM, outcome: 'matched' });
+    this.faults.matched(tripId, at);
     this.busy.set(driverId, [...(this.busy.get(driverId) ?? []), [at, undefined]]);
   }
 
@@ -103,6 +109,8 @@ export class Stats {
     realSeconds: number;
     httpLatencyMs: number[];
     batches: Report['batches'];
+    /** Drivers with an open fraud flag at the end, when the run had faults. */
+    flagged?: Set<string>;
   }): Report {
     const latency = [...args.httpLatencyMs].sort((a, b) => a - b);
     const counted = [...this.trips.values()].filter((t) => t.requestedAt >= this.warmupMs);
@@ -147,6 +155,9 @@ export class Stats {
         calls: latency.length,
       },
       batches: args.batches,
+      ...(args.flagged
+        ? { faults: this.faults.report((id) => this.trips.get(id)?.outcome === 'matched', args.flagged) }
+        : {}),
       errors: { ...this.errors },
     };
   }
@@ -176,6 +187,7 @@ export function formatReport(r: Report): string {
     ...(r.batches && r.batches.solves > 0
       ? [`  batches            ${r.batches.solves} solves, ${r.batches.meanTrips} trips each on average`]
       : []),
+    ...(r.faults ? formatFaults(r.faults) : []),
     `  errors             ${errors}`,
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Platform } from './platform/runtime.js';
 import { createHttpServer, type HttpApp } from './platform/http/server.js';
+import { installOverloadProtection, overloadSettings, type LoadGauge } from './platform/http/overload.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { installClientVersionCheck } from './platform/http/client-version.js';
 import { installRateLimits, limiterFactory } from './platform/http/rate-limit.js';
@@ -11,6 +12,7 @@ import { redisNamespace } from './platform/realtime/redis-namespace.js';
 import { installIdempotency } from './platform/http/idempotency.js';
 import { envelopeOf, sendOk } from './platform/http/envelope.js';
 import { SocketGateway } from './platform/realtime/gateway.js';
+import { asyncapiDocument } from './platform/realtime/asyncapi.js';
 import {
   AuthService,
   KeyRing,
@@ -19,36 +21,64 @@ import {
   SessionCache,
   registerAuthRoutes,
 } from './modules/auth/index.js';
+import { setPhoneRegion } from './modules/users/index.js';
 import { registerHealthRoutes } from './modules/health/index.js';
 import { installMetrics, type MetricsDeps } from './modules/ops/index.js';
 import { registerAdminRoutes } from './modules/admin/index.js';
 import { ApiKeyService, registerApiKeyRoutes } from './modules/api-keys/index.js';
 import { registerDriverRoutes } from './modules/drivers/index.js';
 import { registerTripRoutes, registerTripTasks } from './modules/trips/index.js';
-import { PricingAdmin, PricingService, registerPricingRoutes } from './modules/pricing/index.js';
-import { Dispatcher, registerDispatchRoutes } from './modules/dispatch/index.js';
-import { registerNotificationRoutes, registerNotificationTasks } from './modules/notifications/index.js';
-import { ChatService, chatSendEvent, registerChatRoutes } from './modules/chat/index.js';
-import { createSafety, registerSafetyRoutes, sosTriggerEvent } from './modules/safety/index.js';
-import { installPayments, type PaymentsDeps } from './modules/payments/index.js';
-import { registerProviderRoutes } from './modules/providers/index.js';
-import { registerBookingRoutes, registerBookingTasks } from './modules/bookings/index.js';
-import { registerLifecycleRoutes, registerRetentionTasks, scheduleRetentionJobs } from './modules/lifecycle/index.js';
 import {
-  createLocationModule,
-  registerLocationRoutes,
-  registerLocationSocketEvents,
-  registerLocationTasks,
-  scheduleLocationMaintenance,
-  type LocationModule,
-} from './modules/location/index.js';
-import { createMessagingProviders } from './platform/providers/index.js';
+  PricingAdmin,
+  PricingService,
+  registerPricingRoutes,
+  registerServiceTariffRoutes,
+  ServiceTariffs,
+} from './modules/pricing/index.js';
+import { registerServiceRequestRoutes } from './flows/service-requests.routes.js';
+import { registerServiceOfferRoutes } from './flows/service-offers.routes.js';
+import { registerServiceDispatchHooks } from './flows/service-request-dispatch.js';
+import { registerServiceProofRoutes } from './flows/service-proof.routes.js';
+import { createObjectStore } from './platform/storage/index.js';
+import { registerServiceRequestProjections } from './flows/service-request-projections.js';
+import { Dispatcher, offerSeenEvent, registerDispatchRoutes } from './modules/dispatch/index.js';
+import {
+  createCardCheckout,
+  createCardTipCheckout,
+  installPayments,
+  type PaymentsDeps,
+} from './modules/payments/index.js';
+import { registerCapabilityRoutes, registerProviderRoutes } from './modules/providers/index.js';
+import { registerBookingRoutes, registerBookingTasks } from './modules/bookings/index.js';
+import { registerLifecycleRoutes, registerRetentionTasks } from './modules/lifecycle/index.js';
+import { scheduleBackups } from './admin-cli/scheduled-backup.js';
+import { type LocationModule } from './modules/location/index.js';
 import { registerTripFlowRoutes } from './flows/trips.routes.js';
+import { registerStopRoutes } from './flows/stops.routes.js';
+import { registerTripMoneyRoutes } from './flows/trip-money.routes.js';
 import { createOtpLockout } from './flows/advance-trip.js';
 import { registerDriverFlowRoutes } from './flows/drivers.routes.js';
 import { registerErasureRoutes } from './flows/erasure.routes.js';
 import { registerUserFlowRoutes } from './flows/users.routes.js';
+import { registerSessionFlowRoutes } from './flows/sessions.routes.js';
+import { registerRefundRoutes } from './flows/refunds.routes.js';
+import { registerTraceRoutes } from './flows/trace.routes.js';
+import { registerConsoleFleetRoutes } from './flows/console-fleet.routes.js';
+import { registerSuspensionTasks } from './flows/change-user-access.js';
+import { registerRatingFlowRoutes } from './flows/ratings.routes.js';
+import { registerTrustRoutes } from './modules/trust/index.js';
 import { registerRealtimeProjections } from './flows/realtime-projections.js';
+import { registerTripNotices } from './flows/trip-notices.js';
+import { tripWatchSettings, unattendedTripHandler } from './flows/reassign-trip.js';
+import { registerTripWatchTasks } from './flows/trip-watch.tasks.js';
+import {
+  coreOf,
+  installConsole,
+  installLocation,
+  installMessaging,
+  installSafety,
+  installWebhooks,
+} from './app-installers.js';
 
 export const APP_VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -67,12 +97,6 @@ export interface App {
   markStarted(): void;
 }
 
-/** The platform's parts a module may be handed, unpacked once so each consumer names only what it takes. */
-function coreOf(platform: Platform) {
-  const { config, log, database, jobs, bus, realtime, flags, hotState } = platform;
-  return { config, log, db: database.db, jobs, bus, realtime, flags, hotState };
-}
-
 /** What GET /metrics reads on each scrape (the API node and the worker's probe server). */
 export function scrapeDepsOf(platform: Platform): MetricsDeps {
   const { database, jobs, log, config } = platform;
@@ -87,14 +111,17 @@ export function scrapeDepsOf(platform: Platform): MetricsDeps {
 }
 
 /** Sessions, the socket gateway, the shared limiter store and auth: each needs the one before. */
-async function createAccess(http: HttpApp, platform: Platform) {
+async function createAccess(http: HttpApp, platform: Platform, load: LoadGauge) {
   const { config, log, database, hotState, flags, realtime: hub } = platform;
   const sessions = new SessionCache({ listener: platform.listener, schema: config.DB_SCHEMA, ...SESSION_CACHE_LIMITS });
   await sessions.start();
   // The gateway verifies tokens only once sockets connect (after listen); by then `auth` exists.
   const verify = (token: string) => auth.verifyAccessToken(token);
   // Sockets end with their session: the gateway hears every node's revocations through this port.
-  const guard = { revalidate: (user: AuthUser) => auth.revalidate(user), onChange: sessions.onChange.bind(sessions) };
+  const guard = {
+    revalidate: (user: AuthUser, opts?: { critical?: boolean }) => auth.revalidate(user, opts),
+    onChange: sessions.onChange.bind(sessions),
+  };
   const gateway = await SocketGateway.create({
     httpServer: http.server,
     config,
@@ -104,6 +131,7 @@ async function createAccess(http: HttpApp, platform: Platform) {
     hub,
     verify,
     guard,
+    load,
   });
   // Every limit and lockout shares the gateway's Redis connection, so every node counts against the same window.
   const limits = limiterFactory({ redis: gateway.redisClient, keyPrefix: redisNamespace(config.DB_SCHEMA) });
@@ -119,6 +147,7 @@ async function createAccess(http: HttpApp, platform: Platform) {
       accessTtlS: config.ACCESS_TOKEN_TTL_S,
       refreshTtlS: config.REFRESH_TOKEN_TTL_S,
       loginLockout: createLoginLockout(limits, { freeAttempts, baseBlockS, maxBlockS }),
+      criticalDb: platform.safetyDatabase.db,
     },
     log,
     sessions,
@@ -127,7 +156,7 @@ async function createAccess(http: HttpApp, platform: Platform) {
   return { auth, sessions, gateway, limits, apiKeys: new ApiKeyService({ db: database.db, log }) };
 }
 
-type Access = Awaited<ReturnType<typeof createAccess>>;
+export type Access = Awaited<ReturnType<typeof createAccess>>;
 
 /** Client version, auth (failures counted per IP), rate limits and idempotency on every request. */
 function installEdge(http: HttpApp, platform: Platform, { auth, apiKeys, limits }: Access) {
@@ -140,12 +169,12 @@ function installEdge(http: HttpApp, platform: Platform, { auth, apiKeys, limits 
     disabled,
   });
   installAuth(http, {
-    verify: (token) => auth.verifyAccessToken(token),
+    verify: (token, opts) => auth.verifyAccessToken(token, opts),
     verifyApiKey: (key) => apiKeys.verify(key),
     failures,
   });
   installRateLimits(http, { factory: limits, disabled, apiKeyPoints: config.API_KEY_RATE_LIMIT_PER_MIN });
-  installIdempotency(http, database.db);
+  installIdempotency(http, database.db, platform.safetyDatabase.db);
 }
 
 function installOps(http: HttpApp, platform: Platform, { gateway, limits }: Access) {
@@ -154,13 +183,24 @@ function installOps(http: HttpApp, platform: Platform, { gateway, limits }: Acce
     started: false,
     hotState: () => ({ ...platform.hotState.health(), ...(gateway.degraded ? { ok: false } : {}) }),
   };
-  registerHealthRoutes(http, { db: platform.database.db }, state);
+  registerHealthRoutes(http, { db: platform.database.db, nodeId: platform.config.NODE_ID }, state);
   const { METRICS_AUTH_FAILURES_PER_IP_PER_MIN: perMinute, RATE_LIMITS_DISABLED: disabled } = platform.config;
   const guard = ipFailureLimit(limits, { name: 'metricsAuth', perMinute, disabled });
   installMetrics(http, { ...scrapeDepsOf(platform), bus: platform.bus }, { hotState: state.hotState, guard });
   const versionSchema = envelopeOf(z.object({ version: z.string(), minClientVersion: z.string() }));
-  http.get('/api/version', { schema: { tags: ['ops'], response: { 200: versionSchema } } }, async (_request, reply) =>
-    sendOk(reply, { version: APP_VERSION, minClientVersion: platform.config.MIN_CLIENT_VERSION }),
+  http.get(
+    '/api/version',
+    {
+      schema: { summary: 'Server version and minimum client version', tags: ['ops'], response: { 200: versionSchema } },
+    },
+    async (_request, reply) =>
+      sendOk(reply, { version: APP_VERSION, minClientVersion: platform.config.MIN_CLIENT_VERSION }),
+  );
+  // Read at request time: every module has registered its socket events by the time anyone asks.
+  http.get(
+    '/api/docs/asyncapi.json',
+    { schema: { hide: true }, config: { plain: true, rateLimit: 'none' } },
+    async () => asyncapiDocument(gateway.events, APP_VERSION),
   );
   return state;
 }
@@ -188,82 +228,86 @@ function createDispatch(platform: Platform) {
     inlineFirstRound: config.DISPATCH_INLINE_FIRST_ROUND,
     batchMode: config.DISPATCH_BATCH_MODE,
     batchWindowMs: config.DISPATCH_BATCH_WINDOW_MS,
+    scheduledLeadMs: config.SCHEDULED_OFFER_LEAD_MS,
   });
   dispatch.install();
   return dispatch;
-}
-
-async function installLocation(http: HttpApp, platform: Platform, gateway: SocketGateway) {
-  const core = coreOf(platform);
-  const location = createLocationModule({
-    ...core,
-    flushIntervalMs: core.config.LOCATION_FLUSH_INTERVAL_MS,
-    poolMax: core.config.DB_POOL_MAX,
-  });
-  http.addHook('onClose', async () => location.close());
-  registerLocationRoutes(http, { service: location.service });
-  registerLocationSocketEvents(gateway.events, location.service);
-  registerLocationTasks(core);
-  await scheduleLocationMaintenance(core);
-  return location;
-}
-
-function installMessaging(http: HttpApp, platform: Platform, { gateway, limits }: Access) {
-  const core = coreOf(platform);
-  registerNotificationTasks({ ...core, providers: createMessagingProviders(core.config) });
-  registerNotificationRoutes(http, core.db);
-  const { CHAT_RATE_LIMIT_PER_MIN: ratePerMinute, CHAT_BLOCKED_WORDS: blockedWords } = core.config;
-  const chat = new ChatService({
-    db: core.db,
-    realtime: core.realtime,
-    log: core.log,
-    ratePerMinute,
-    limits,
-    blockedWords,
-  });
-  registerChatRoutes(http, chat);
-  gateway.events.register(chatSendEvent(chat));
-}
-
-function installSafety(http: HttpApp, platform: Platform, gateway: SocketGateway) {
-  const core = coreOf(platform);
-  const safety = createSafety(core);
-  registerSafetyRoutes(http, { db: core.db, sos: safety.sos, shares: safety.shares });
-  gateway.events.register(sosTriggerEvent(safety.sos));
-  const stopSafetyFeed = core.bus.onSignal('trip.location', (point) => void safety.evaluateTripLocation(point));
-  http.addHook('onClose', async () => stopSafetyFeed());
 }
 
 /** Builds the HTTP app from the platform and the modules; does not listen. */
 export async function buildApp(platform: Platform): Promise<App> {
   const core = coreOf(platform);
   const { config, db } = core;
+  setPhoneRegion(config.PHONE_REGION); // before anything (the first admin) reads a phone
   const http = await createHttpServer({ log: core.log, corsOrigins: config.CORS_ORIGINS, version: APP_VERSION });
-  const access = await createAccess(http, platform);
+  // Before any route: every request passes the overload check (probes, metrics and SOS are exempt).
+  const load = await installOverloadProtection(http, overloadSettings(config, platform.database.poolWaitMs));
+  const access = await createAccess(http, platform, load);
   const { auth, sessions, apiKeys, gateway } = access;
   installEdge(http, platform, access);
   const state = installOps(http, platform, access);
   registerAuthRoutes(http, { auth, db });
-  registerDriverRoutes(http, { db });
+  registerSessionFlowRoutes(http, { auth, db });
+  registerDriverRoutes(http, { db, bus: platform.bus });
   const pricing = createPricing(platform);
   const dispatch = createDispatch(platform);
   registerPricingRoutes(http, { pricing, admin: new PricingAdmin(db, pricing.catalog) });
-  registerDispatchRoutes(http, { dispatch });
+  const serviceTariffs = new ServiceTariffs({ db, routes: pricing.routes });
+  registerServiceTariffRoutes(http, serviceTariffs);
+  registerServiceRequestRoutes(http, {
+    db,
+    bus: core.bus,
+    serviceTariffs,
+    dispatch,
+    driverCreditLimit: config.DRIVER_CREDIT_LIMIT,
+    codeLockout: createOtpLockout(access.limits, 'Too many wrong completion codes; completing is locked for now'),
+  });
+  registerServiceOfferRoutes(http, { db, bus: core.bus, dispatch, log: core.log });
+  registerServiceDispatchHooks(core);
+  const objects = createObjectStore(config);
+  registerServiceProofRoutes(http, { db, ...objects, urlTtlS: config.OBJECT_URL_TTL_S });
+  http.addHook('onClose', async () => objects.store.close?.());
+  registerDispatchRoutes(http, { dispatch, db });
+  gateway.events.register(offerSeenEvent(db));
   registerTripRoutes(http, db);
   registerTripTasks(core);
-  const settlement = { jobs: core.jobs, driverCreditLimit: config.DRIVER_CREDIT_LIMIT, pricing };
-  registerTripFlowRoutes(http, { ...core, pricing, dispatch, settlement, otpLockout: createOtpLockout(access.limits) });
-  registerDriverFlowRoutes(http, core);
+  const settlement = {
+    jobs: core.jobs,
+    driverCreditLimit: config.DRIVER_CREDIT_LIMIT,
+    pricing,
+    cardCheckout: createCardCheckout({ jobs: core.jobs, config }),
+  };
+  // Before the trip flows: completion reads the distance driven from it.
   const location = await installLocation(http, platform, gateway);
+  const tripWatch = tripWatchSettings(config);
+  const otpLockout = createOtpLockout(access.limits);
+  const route = location.service;
+  registerTripFlowRoutes(http, { ...core, pricing, dispatch, settlement, otpLockout, tripWatch, route });
+  registerStopRoutes(http, { ...core, pricing });
+  registerTraceRoutes(http, { db, route });
+  registerConsoleFleetRoutes(http, { db });
+  const cardTips = createCardTipCheckout({ jobs: core.jobs, config });
+  registerTripMoneyRoutes(http, { db, driverCreditLimit: config.DRIVER_CREDIT_LIMIT, cardTips });
+  registerDriverFlowRoutes(http, { ...core, dispatch });
+  registerTripWatchTasks({ ...core, dispatch, tripWatch });
   registerRealtimeProjections(core, gateway);
+  const stopTripNotices = registerTripNotices({ ...core, reminderLeadMin: config.TRIP_REMINDER_LEAD_MIN });
+  http.addHook('onClose', async () => stopTripNotices());
+  registerServiceRequestProjections(core, gateway);
   installMessaging(http, platform, access);
-  installSafety(http, platform, gateway);
+  installSafety(http, platform, gateway, unattendedTripHandler({ ...core, dispatch }));
   registerAdminRoutes(http, { ...core, schema: config.DB_SCHEMA, flagSync: platform.flagSync });
-  registerUserFlowRoutes(http, { db });
+  registerUserFlowRoutes(http, core);
+  registerSuspensionTasks(core);
+  registerRatingFlowRoutes(http, { db });
+  registerTrustRoutes(http, { db });
   registerApiKeyRoutes(http, apiKeys);
+  await installWebhooks(http, platform);
   const payments: PaymentsDeps = core;
   await installPayments(http, payments);
+  registerRefundRoutes(http, { ...payments, supportRefundLimit: config.SUPPORT_REFUND_LIMIT });
   registerProviderRoutes(http, db);
+  registerCapabilityRoutes(http, db);
   registerBookingRoutes(http, {
     db,
     bus: core.bus,
@@ -272,9 +316,10 @@ export async function buildApp(platform: Platform): Promise<App> {
   });
   registerBookingTasks(core);
   registerLifecycleRoutes(http, { db });
+  await installConsole(http, platform, access);
   registerErasureRoutes(http, { ...core, sessions, auth });
   registerRetentionTasks({ ...core, settings: config });
-  await scheduleRetentionJobs({ ...core, settings: config });
+  scheduleBackups(platform);
   await auth.ensureAdmin(config.ADMIN_PHONE, config.ADMIN_PASSWORD);
   const markStarted = () => {
     state.started = true;

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /**
@@ -24,7 +25,17 @@ export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** This process's name in GET /health/live (which node answered behind a load balancer); default hostname-pid. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Issue 21.3: human-readable log lines (pino-pretty, a dev dependency) for a person at a terminal. `auto` = when
+   * stdout is a TTY and NODE_ENV is not production; `true` = always outside production; `false` = JSON lines.
+   */
+  LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto'),
   DATABASE_URL: z
     .string()
     .refine(
@@ -37,11 +48,47 @@ export const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,40}$/)
     .default('public'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** Connections reserved for safety-critical writes (SOS): never taken by other traffic (issue 25). */
+  DB_SAFETY_POOL_SIZE: z.coerce.number().int().min(1).max(20).default(2),
+  /** Issue 21: Postgres cancels an API node's statement after this (statement_timeout); 0 = never. */
+  DB_STATEMENT_TIMEOUT_API_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Same for job workers (reports, retention and archival batches run longer); role `all` uses this one. */
+  DB_STATEMENT_TIMEOUT_WORKER_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Statements slower than this are logged as `slow query` with a name, never their parameters; 0 = off. */
+  DB_SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
+  // Overload protection (issue 21, @fastify/under-pressure). A threshold of 0 switches that check off.
+  /** Event-loop delay (mean over a sample) above which the node answers 503 + Retry-After. */
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  /** Heap used, as a share of V8's heap limit, above which the node answers 503. */
+  OVERLOAD_MAX_HEAP_RATIO: z.coerce.number().min(0).max(1).default(0.9),
+  /** Age of the oldest request waiting for a database connection above which the node answers 503. */
+  OVERLOAD_MAX_POOL_WAIT_MS: z.coerce.number().int().min(0).default(1_000),
+  /** How often the node samples its load (under-pressure's sampleInterval and health-check interval). */
+  OVERLOAD_SAMPLE_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /** Retry-After (seconds) on an overload 503. */
+  OVERLOAD_RETRY_AFTER_S: z.coerce.number().int().min(1).max(300).default(5),
   EMBEDDED_PG_DIR: z.string().default('.data/pg'),
   /** Local state of a development install: generated secrets live in <DATA_DIR>/secrets.json (mode 0600). */
   DATA_DIR: z.string().default('.data'),
+  // Object storage for proof-of-service photos (issue 18 #5): local disk unless S3_BUCKET and S3_ENDPOINT are set.
+  OBJECTS_DIR: z.string().default('.data/objects'),
+  /** How long a signed proof URL (local route or S3 presigned GET) stays valid. */
+  OBJECT_URL_TTL_S: z.coerce.number().int().min(10).max(3600).default(300),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** S3-compatible endpoint (MinIO, R2, AWS); path-style addressing. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  REDIS_URL: z.string().url().optional(),
+  /** redis://, rediss:// (TLS), redis+sentinel://h1:26379,h2:26379/master[/db] (checked in config.ts). */
+  REDIS_URL: z.string().min(1).optional(),
+  /** Sentinel without a URL: host:port list plus the master's name (and REDIS_PASSWORD when it has one). */
+  REDIS_SENTINELS: csv.optional(),
+  REDIS_MASTER_NAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** Only when the sentinels themselves require AUTH. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   JWT_KEYS: z.string().optional(),
   JWT_ACTIVE_KID: z.string().optional(),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
@@ -53,6 +100,12 @@ export const EnvSchema = z.object({
   QUOTE_SECRET: z.string().min(32).optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   ADMIN_PHONE: z.string().optional(),
+  /** ISO 3166 country a number without +country code is read in (01001234567 with EG); E.164 numbers need none. */
+  PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 country code such as EG')
+    .refine(isSupportedCountry, 'not a country with a known numbering plan')
+    .default('EG'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   CORS_ORIGINS: csv.default([]),
   MIN_CLIENT_VERSION: z
@@ -109,6 +162,16 @@ export const EnvSchema = z.object({
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
   NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2_000),
   NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000),
+  // Outbound webhooks (issue 20). `auto` = the production URL rules exactly when NODE_ENV=production.
+  WEBHOOK_URL_POLICY: z.enum(['auto', 'production', 'development']).default('auto'),
+  /** One delivery attempt, connect to last byte (issue 20: 10 s). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  /** An event undelivered this long is given up; an endpoint failing this long is disabled (issue 20: 24 h). */
+  WEBHOOK_GIVE_UP_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+  /** How often deliveries a dead worker held (or a re-enabled endpoint's) are picked up again. */
+  WEBHOOK_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
   SOS_ESCALATION_MS: z.coerce.number().int().min(50).default(30_000),
   SOS_ESCALATION_REPEAT_MS: z.coerce.number().int().min(50).default(60_000),
   SOS_ESCALATION_MAX: z.coerce.number().int().min(1).default(30),
@@ -157,6 +220,19 @@ export const EnvSchema = z.object({
   SOCKET_TOKEN_WARNING_S: z.coerce.number().int().min(1).default(60),
   /** Last-known positions and history are flushed to Postgres at least this often (issue 4: ≤ 5 s). */
   LOCATION_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(5_000).default(2_000),
+  /** Issue 16 point 3: fixes reporting a worse accuracy (metres) are dropped. */
+  GPS_MAX_ACCURACY_M: z.coerce.number().positive().max(100_000).default(100),
+  /** Implied speed from the last accepted fix above this is an impossible jump (issue 16: 250 km/h; sim scales it). */
+  GPS_MAX_SPEED_KMH: z.coerce.number().positive().max(100_000).default(250),
+  /** Impossible jumps and mock-location reports within an hour that flag a driver out of dispatch. */
+  FRAUD_FLAG_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Issue 17.3: a booked ride's reminder reaches the rider this long before pickup. */
+  TRIP_REMINDER_LEAD_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   // Bookings and data lifecycle (issue 8).
   BOOKING_REMINDER_LEAD_MIN: z.coerce
     .number()
@@ -171,6 +247,16 @@ export const EnvSchema = z.object({
   EVENTS_ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).default(90),
   RETENTION_RUN_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(1),
   BACKUP_DIR: z.string().default('backups'),
+  /**
+   * Issue 21: crontab line (UTC, 5 fields) of the scheduled backup run by a worker, e.g. `0 3 * * *`; unset = off.
+   * Each run is verified (restored into a scratch database) before older copies are pruned.
+   */
+  BACKUP_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'must be 5 cron fields (minute hour day month weekday), e.g. "0 3 * * *"')
+    .optional(),
+  /** Verified scheduled backups kept in BACKUP_DIR; older ones are deleted after a run verifies. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   // Where `smartline admin` looks for pg_dump / pg_restore / psql (the process PATH).
   PATH: z.string().default(''),
   // Pricing and dispatch (issue 5).
@@ -186,6 +272,30 @@ export const EnvSchema = z.object({
   /** Batched assignment: collect first rounds for a short window and solve them together ('off' = one by one). */
   DISPATCH_BATCH_MODE: z.enum(['off', 'greedy', 'munkres']).default('off'),
   DISPATCH_BATCH_WINDOW_MS: z.coerce.number().int().min(10).max(10_000).default(1_000),
+  /** Issue 16: an accepted driver who sends no position for this long before pickup loses the trip to another. */
+  REASSIGN_SILENCE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(3 * 60_000),
+  /** Issue 16: a scheduled trip is offered to drivers this long before pickup. */
+  SCHEDULED_OFFER_LEAD_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(30 * 60_000),
+  /** Issue 16: the reserving driver confirms by this long before pickup (window opens twice as early), else backup. */
+  SCHEDULED_CONFIRM_LEAD_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(10 * 60_000),
+  /** How long after pickup a scheduled trip holds its driver (two holds of one driver may not overlap). */
+  SCHEDULED_HOLD_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(60 * 60_000),
   // Wallet and payments (issue 6). Kashier's merchant id and API key have dev defaults refused in production.
   KASHIER_MERCHANT_ID: z.string().min(1).optional(),
   KASHIER_API_KEY: z.string().min(16).optional(),
@@ -198,12 +308,21 @@ export const EnvSchema = z.object({
     .optional(),
   KASHIER_MODE: z.enum(['test', 'live']).default('test'),
   KASHIER_CHECKOUT_URL: z.string().url().default('https://checkout.kashier.io'),
-  /** Where Kashier's page sends the payer back (only a UI hint: the webhook is what credits). */
-  KASHIER_REDIRECT_URL: z.string().url().default('http://localhost:3000/payments/kashier/return'),
+  /** Where Kashier's page sends the payer back (only a UI hint: the webhook is what credits); unset ⇒ our page. */
+  KASHIER_REDIRECT_URL: z.string().url().optional(),
   /** Our public webhook URL, sent as serverWebhook; unset ⇒ the one set in Kashier's dashboard. */
   KASHIER_WEBHOOK_URL: z.string().url().optional(),
+  /** Kashier's server API (card refunds), called behind the `kashier` breaker with PROVIDER_TIMEOUT_MS. */
+  KASHIER_API_URL: z.string().url().default('https://test-api.kashier.io'),
   /** Cash commission a driver may owe before the wallet refuses more, piastres (default 500 EGP). */
   DRIVER_CREDIT_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
+  /** Largest refund a `support` staff member may issue per request, piastres (default 200 EGP); finance: none. */
+  SUPPORT_REFUND_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(20_000),
+  /**
+   * The console map's tile URL template (Leaflet `{z}/{x}/{y}`); empty = no basemap (markers still drawn, works
+   * offline). The default is OpenStreetMap's standard tiles, shown with their attribution.
+   */
+  CONSOLE_TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   // Tracing (issue 9). Off unless enabled or an OTLP endpoint is set: then no SDK and no module hooks load.
   /**
    * Unset: on exactly when OTEL_EXPORTER_OTLP_ENDPOINT is set. `true` without an endpoint: trace ids in logs and jobs,

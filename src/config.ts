@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CONFIG_KEYS, EnvSchema, type Env } from './config.schema.js';
+import { KASHIER_RETURN_PATH } from './shared/kashier-return.js';
+import { parseRedisTarget, RedisTargetError, type RedisTarget } from './platform/redis-connection.js';
 
 export { CONFIG_KEYS, type Env };
 
@@ -40,7 +43,15 @@ export interface Config extends Omit<
   | 'KASHIER_MERCHANT_ID'
   | 'KASHIER_API_KEY'
   | 'KASHIER_API_KEY_PREVIOUS'
+  | 'REDIS_PASSWORD'
+  | 'REDIS_SENTINEL_PASSWORD'
+  | 'KASHIER_REDIRECT_URL'
+  | 'NODE_ID'
 > {
+  /** Unset in the environment ⇒ `<hostname>-<pid>` (a container's hostname is its replica's id). */
+  NODE_ID: string;
+  /** Unset in the environment ⇒ our own return page under PUBLIC_BASE_URL. */
+  KASHIER_REDIRECT_URL: string;
   isProduction: boolean;
   jwtKeys: JwtKey[];
   jwtActiveKid: string;
@@ -51,6 +62,8 @@ export interface Config extends Omit<
   kashierApiKeys: string[];
   /** Secrets that were unset and got a fresh random value (never outside development/test). */
   generatedSecrets: DevSecretName[];
+  /** REDIS_URL or REDIS_SENTINELS resolved; undefined ⇒ in-memory hot state (single node). */
+  redis: RedisTarget | undefined;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +141,22 @@ function resolveSecrets(env: Env, problems: string[]) {
   };
 }
 
+function resolveRedis(env: Env, problems: string[]): RedisTarget | undefined {
+  try {
+    return parseRedisTarget({
+      url: env.REDIS_URL,
+      sentinels: env.REDIS_SENTINELS,
+      masterName: env.REDIS_MASTER_NAME,
+      password: env.REDIS_PASSWORD,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+    });
+  } catch (err) {
+    if (!(err instanceof RedisTargetError)) throw err;
+    problems.push(`${env.REDIS_SENTINELS ? 'REDIS_SENTINELS' : 'REDIS_URL'}: ${err.message}`);
+    return undefined;
+  }
+}
+
 export function parseConfig(source: NodeJS.ProcessEnv): Config {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
@@ -136,8 +165,12 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
   const env = parsed.data;
   const problems: string[] = [];
   const secrets = resolveSecrets(env, problems);
+  const redis = resolveRedis(env, problems);
   if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
     problems.push('DATABASE_URL: required when NODE_ENV=production (embedded Postgres is for development)');
+  }
+  if (env.NODE_ENV === 'production' && env.LOG_PRETTY === 'true') {
+    problems.push('LOG_PRETTY: production logs are JSON lines (pino-pretty is a dev dependency, not installed there)');
   }
   if (env.NODE_ENV === 'production') {
     // Recording fakes would swallow SOS messages: real providers are mandatory in production.
@@ -155,9 +188,19 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
     KASHIER_MERCHANT_ID: _km,
     KASHIER_API_KEY: _kk,
     KASHIER_API_KEY_PREVIOUS: _kp,
+    REDIS_PASSWORD: _rp,
+    REDIS_SENTINEL_PASSWORD: _rsp,
     ...rest
   } = env;
-  return { ...rest, ...secrets, isProduction: env.NODE_ENV === 'production' };
+  const kashierRedirectUrl = env.KASHIER_REDIRECT_URL ?? new URL(KASHIER_RETURN_PATH, env.PUBLIC_BASE_URL).href;
+  return {
+    ...rest,
+    ...secrets,
+    redis,
+    KASHIER_REDIRECT_URL: kashierRedirectUrl,
+    NODE_ID: env.NODE_ID ?? `${hostname()}-${process.pid}`,
+    isProduction: env.NODE_ENV === 'production',
+  };
 }
 
 let cached: Config | undefined;

@@ -19,7 +19,9 @@ function readStored(path: string): Stored | undefined {
     ) as Stored;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${path}: unreadable development secrets (${(err as Error).message}); fix or delete the file`);
+    throw new Error(`${path}: unreadable development secrets (${(err as Error).message}); fix or delete the file`, {
+      cause: err,
+    });
   }
 }
 

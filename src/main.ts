@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { persistDevSecrets } from './dev-secrets.js';
-import { createLogger } from './platform/observability/logger.js';
+import { createProcessLogger } from './platform/observability/logger.js';
 import { startTracing } from './platform/observability/tracing.js';
 import type { Platform } from './platform/runtime.js';
 
@@ -64,7 +64,7 @@ async function main() {
   }
   // Tracing must hook module loading before pg and ioredis are imported,
   // hence the app's modules are imported only after it (and dynamically).
-  const log = createLogger(config.LOG_LEVEL, { role });
+  const log = createProcessLogger(config, { role });
   if (devSecretsPath)
     log.warn(
       { file: devSecretsPath, secrets: config.generatedSecrets },
@@ -81,13 +81,18 @@ async function main() {
     process.exitCode = 1;
     stopNode('embedded postgres gone');
   };
-  const platform = await createPlatform(config, { log, onEmbeddedGiveUp });
+  const platform = await createPlatform(config, { log, onEmbeddedGiveUp, role });
   if (role === 'migrate') {
     await platform.close();
     await tracing?.shutdown();
     return;
   }
   const stops: Array<() => Promise<unknown>> = [];
+  if (role === 'serve' || role === 'all') {
+    // Before the app registers /console: a fresh clone has no console/dist yet (built offline, issue 19.1).
+    const { ensureConsoleBuilt } = await import('./modules/console/index.js');
+    await ensureConsoleBuilt(log, { production: config.NODE_ENV === 'production' });
+  }
   const app = await buildApp(platform);
   if (role === 'serve' || role === 'all') {
     await app.http.listen({ port: config.PORT, host: config.HOST });

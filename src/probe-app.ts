@@ -19,7 +19,7 @@ export async function createProbeServer(
 ): Promise<{ http: HttpApp; markStarted(): void }> {
   const http = await createHttpServer({ log: platform.log, corsOrigins: [], version });
   const state = { started: false, hotState: () => platform.hotState.health() };
-  registerHealthRoutes(http, { db: platform.database.db }, state);
+  registerHealthRoutes(http, { db: platform.database.db, nodeId: platform.config.NODE_ID }, state);
   // A worker's probe port is scraped by its own Prometheus only: a per-process count of wrong tokens is enough here.
   const limits = limiterFactory({ keyPrefix: redisNamespace(platform.config.DB_SCHEMA) });
   const { METRICS_AUTH_FAILURES_PER_IP_PER_MIN: perMinute, RATE_LIMITS_DISABLED: disabled } = platform.config;

@@ -53,12 +53,19 @@ export async function startSmartline(
 }
 
 async function call(app: App, method: 'GET' | 'POST', url: string, opts: { token?: string; body?: unknown } = {}) {
-  const res = await app.http.inject({
-    method,
-    url,
-    headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-    payload: opts.body as object,
-  });
+  const send = () =>
+    app.http.inject({
+      method,
+      url,
+      headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+      payload: opts.body as object,
+    });
+  let res = await send();
+  // A node with tight overload thresholds (bench:overload) may refuse set-up calls: honour Retry-After, as clients do.
+  for (let i = 0; i < 5 && res.statusCode === 503; i++) {
+    await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
+    res = await send();
+  }
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json().data;
 }

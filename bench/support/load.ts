@@ -12,6 +12,8 @@ export interface LoadSpec {
   path: string;
   connections: number;
   durationS: number;
+  /** Stop after this many requests instead of after `durationS`. */
+  amount?: number;
   headers?: Record<string, string>;
   body?: string;
   /** File with a JSON array of bearer tokens; each request takes the next one (one-shot tokens). */
@@ -24,6 +26,12 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** The same over 2xx answers only: what accepted requests saw while others were refused. */
+  okP50: number;
+  okP95: number;
+  okP99: number;
+  /** 2xx answers per second: the throughput a node shedding load (503) actually delivered. */
+  okPerSec: number;
   max: number;
   statusCodes: Record<string, number>;
   errors: number;
@@ -55,16 +63,22 @@ async function main() {
     });
   }
   const latencies: number[] = [];
+  const okLatencies: number[] = [];
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationS,
+    amount: spec.amount,
     requests: [request],
     timeout: 30,
   });
-  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  instance.on('response', (_client, status, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    if (status >= 200 && status < 300) okLatencies.push(responseTime);
+  });
   const result = await instance;
   const sorted = Float64Array.from(latencies).sort();
+  const okSorted = Float64Array.from(okLatencies).sort();
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
   const out: LoadResult = {
     requests: result.requests.total,
@@ -72,6 +86,10 @@ async function main() {
     p50: ms(percentile(sorted, 50)),
     p95: ms(percentile(sorted, 95)),
     p99: ms(percentile(sorted, 99)),
+    okP50: ms(percentile(okSorted, 50)),
+    okP95: ms(percentile(okSorted, 95)),
+    okP99: ms(percentile(okSorted, 99)),
+    okPerSec: Math.round(okLatencies.length / (result.duration || spec.durationS)),
     max: ms(sorted[sorted.length - 1] ?? 0),
     statusCodes,
     errors: result.errors,

@@ -17,12 +17,16 @@ import {
 } from '../modules/trips/index.js';
 import { settleTrip, type SettleTripDeps } from './settle-trip.js';
 import type { UnitDeps } from './deps.js';
+import type { LocationService } from '../modules/location/index.js';
+import { finalFare } from './final-fare.js';
 
 export interface AdvanceTripDeps extends UnitDeps {
   settlement: SettleTripDeps;
   /** Per-trip OTP lockout (createOtpLockout); the rider is told through `jobs`. */
   otpLockout: FailureLockout;
   jobs: JobQueue;
+  /** How far the driver actually drove: completion compares it with the quote. */
+  route: Pick<LocationService, 'travelledMeters'>;
 }
 
 export interface AdvanceTripInput {
@@ -43,14 +47,22 @@ export type DriverStep = 'arrived' | 'started' | 'completed';
  * rider can no longer pay from ends the ride in `payment_failed` (moved by the
  * system; the fare is collected in cash), and the driver's call still gets 200.
  */
-async function completeTrip(deps: SettleTripDeps, tx: Tx, events: EventRecorder, trip: TripRow, actorId: string) {
-  const settlement = await settleTrip(deps, { tx, trip });
+async function completeTrip(
+  deps: SettleTripDeps,
+  tx: Tx,
+  events: EventRecorder,
+  { trip, actorId, travelledM }: { trip: TripRow; actorId: string; travelledM: number },
+) {
+  const now = new Date();
+  // The quote is what the rider pays unless the ride no longer matches it; then the re-priced fare is settled.
+  const repriced = await finalFare(deps, trip, { travelledM, now });
+  const settlement = await settleTrip(deps, { tx, trip: repriced ? { ...trip, ...repriced } : trip });
   const to = settlement.outcome === 'payment_failed' ? 'payment_failed' : 'completed';
   const done = await moveTrip(tx, events, {
     trip,
     to,
     actorId: to === 'completed' ? actorId : null,
-    set: { completed_at: new Date() },
+    set: { completed_at: now, ...repriced },
   });
   await driverStates.transition(tx, {
     userId: trip.driver_id!,
@@ -67,8 +79,14 @@ export const OTP_FREE_ATTEMPTS = 5;
 /** How long a trip start stays locked after the last free wrong OTP. */
 export const OTP_LOCKOUT_S = 600;
 
-/** The per-trip OTP lockout, counted in the app's shared limiter store. */
-export function createOtpLockout(limits: LimiterFactory): FailureLockout {
+/**
+ * The per-job code lockout, counted in the app's shared limiter store: ride OTPs per trip, and (with its own
+ * message) service-request completion codes per request, which are 4 digits too.
+ */
+export function createOtpLockout(
+  limits: LimiterFactory,
+  message = 'Too many wrong ride OTPs; starting this trip is locked for now',
+): FailureLockout {
   return new FailureLockout(
     (points, durationS, role) => limits(role === 'attempts' ? 'otpAttempts' : 'otpStrikes', points, durationS),
     {
@@ -77,7 +95,7 @@ export function createOtpLockout(limits: LimiterFactory): FailureLockout {
       baseBlockS: OTP_LOCKOUT_S,
       maxBlockS: OTP_LOCKOUT_S,
       code: ErrorCode.OTP_LOCKED,
-      message: 'Too many wrong ride OTPs; starting this trip is locked for now',
+      message,
     },
   );
 }
@@ -113,6 +131,8 @@ async function tellRiderOtpLocked(deps: AdvanceTripDeps, trip: TripRow) {
 export async function advanceTrip(deps: AdvanceTripDeps, input: AdvanceTripInput) {
   const { actor, tripId } = input;
   let lockedTrip: TripRow | undefined;
+  // Read before the transaction: it may flush this node's buffered fixes of the trip (its own commit).
+  const travelledM = input.status === 'completed' ? await deps.route.travelledMeters(tripId) : 0;
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const trip = await getVisibleTrip(tx, tripId, actor);
     if (actor.id !== trip.driver_id) throw forbidden('Only the assigned driver can change this trip');
@@ -123,7 +143,8 @@ export async function advanceTrip(deps: AdvanceTripDeps, input: AdvanceTripInput
       await checkRideOtp(deps.otpLockout, trip, input.otp, () => {
         lockedTrip = trip;
       });
-    if (input.status === 'completed') return completeTrip(deps.settlement, tx, events, trip, actor.id);
+    if (input.status === 'completed')
+      return completeTrip(deps.settlement, tx, events, { trip, actorId: actor.id, travelledM });
     const stamp = input.status === 'started' ? { started_at: new Date() } : {};
     return moveTrip(tx, events, { trip, to: input.status, actorId: actor.id, set: stamp });
   }).catch(async (err: unknown) => {

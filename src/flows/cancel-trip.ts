@@ -1,4 +1,5 @@
-import { runUnitOfWork } from '../platform/events/unit-of-work.js';
+import type { Tx } from '../platform/db/database.js';
+import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { driverStates } from '../modules/drivers/index.js';
 import {
@@ -12,9 +13,15 @@ import {
   type Viewer,
   tripOffers,
 } from '../modules/trips/index.js';
-import type { UnitDeps } from './deps.js';
+import { chargeCancellationFee } from '../modules/payments/index.js';
+import { commissionSplit } from '../modules/pricing/index.js';
+import { dropDriver, type ReassignTripDeps } from './reassign-trip.js';
+import { commissionBpsOf, type SettleTripDeps } from './settle-trip.js';
 
-export type CancelTripDeps = UnitDeps;
+export interface CancelTripDeps extends ReassignTripDeps {
+  /** The fee's commission comes from the trip's tariff; a new driver wallet gets the configured credit limit. */
+  settlement: Pick<SettleTripDeps, 'pricing' | 'driverCreditLimit'>;
+}
 
 export interface CancelTripInput {
   actor: Viewer;
@@ -22,6 +29,20 @@ export interface CancelTripInput {
   reason: string;
   /** The rider's cancel-search: only before a match. */
   searchOnly?: boolean;
+}
+
+/** The policy's fee moves in the cancel transaction: rider → driver, commission → platform (or owed as dues). */
+async function chargeFee(deps: CancelTripDeps, tx: Tx, trip: TripRow, amount: number) {
+  if (!trip.driver_id) return;
+  const { commission } = commissionSplit(amount, await commissionBpsOf(deps.settlement, trip));
+  await chargeCancellationFee(tx, {
+    tripId: trip.id,
+    riderId: trip.rider_id,
+    driverId: trip.driver_id,
+    amount,
+    commission,
+    driverCreditLimit: deps.settlement.driverCreditLimit,
+  });
 }
 
 function cancellerOf(trip: TripRow, actor: Viewer): Canceller {
@@ -32,13 +53,61 @@ function cancellerOf(trip: TripRow, actor: Viewer): Canceller {
 }
 
 /**
- * Cancels a trip by rider, assigned driver or admin, applying the fee table;
- * open offers are withdrawn and the driver (if any) is free again, all in one
- * transaction. `searchOnly` is the rider's cancel-search: only before a match.
+ * The rider's or an admin's cancel: fee by the table, charged in this transaction (a repeated cancel finds the
+ * trip cancelled and charges nothing), offers withdrawn, the driver (if any) free again.
+ */
+async function cancelForGood(
+  deps: CancelTripDeps,
+  tx: Tx,
+  events: EventRecorder,
+  { trip, by, actorId, reason }: { trip: TripRow; by: Canceller; actorId: string; reason: string },
+) {
+  const feeAmount = cancellationFee(trip, by, new Date());
+  const cancellation = {
+    by,
+    reason,
+    fee: feeAmount === null ? null : { amount: feeAmount, currency: trip.fare_currency },
+  };
+  const cancelled = await moveTrip(tx, events, {
+    trip,
+    to: 'cancelled',
+    actorId,
+    set: { cancellation: JSON.stringify(cancellation) },
+  });
+  await events.record({
+    type: 'trip.cancelled',
+    aggregateType: 'trip',
+    aggregateId: trip.id,
+    actorId,
+    payload: { tripId: trip.id, by, reason, fee: feeAmount },
+  });
+  if (feeAmount !== null) await chargeFee(deps, tx, trip, feeAmount);
+  const withdrawn = await tripOffers.closePending(tx, trip.id, 'withdrawn');
+  if (withdrawn.length > 0) {
+    await events.record({
+      type: 'trip.offers_withdrawn',
+      aggregateType: 'trip',
+      aggregateId: trip.id,
+      actorId: null,
+      payload: { tripId: trip.id, driverIds: withdrawn },
+    });
+  }
+  if (trip.driver_id) await driverStates.transition(tx, { userId: trip.driver_id, from: ['busy'], to: 'available' });
+  return cancelled;
+}
+
+/**
+ * Cancels a trip by rider or admin, applying the fee table; open offers are
+ * withdrawn and the driver (if any) is free again, all in one transaction.
+ * `searchOnly` is the rider's cancel-search: only before a match. The
+ * assigned driver's cancel does not end the rider's trip (issue 16): it goes
+ * back to searching without them (reassign-trip.ts), free for the rider.
  */
 export async function cancelTrip(deps: CancelTripDeps, input: CancelTripInput) {
   const { actor, tripId, ...opts } = input;
+  let reassigned = false;
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
+    reassigned = false;
     const trip = await getVisibleTrip(tx, tripId, actor);
     const by = cancellerOf(trip, actor);
     if (opts.searchOnly && by !== 'rider') throw forbidden('Only the rider can cancel the search');
@@ -46,37 +115,14 @@ export async function cancelTrip(deps: CancelTripDeps, input: CancelTripInput) {
       ? (['searching', 'scheduled', 'requested'] as TripRow['status'][])
       : CANCEL_RULES[by];
     if (!allowed.includes(trip.status)) throw conflict(`A ${by} cannot cancel a trip that is ${trip.status}`);
-    const feeAmount = cancellationFee(trip, by, new Date());
-    const cancellation = {
-      by,
-      reason: opts.reason,
-      fee: feeAmount === null ? null : { amount: feeAmount, currency: trip.fare_currency },
-    };
-    const cancelled = await moveTrip(tx, events, {
-      trip,
-      to: 'cancelled',
-      actorId: actor.id,
-      set: { cancellation: JSON.stringify(cancellation) },
-    });
-    await events.record({
-      type: 'trip.cancelled',
-      aggregateType: 'trip',
-      aggregateId: trip.id,
-      actorId: actor.id,
-      payload: { tripId: trip.id, by, reason: opts.reason, fee: feeAmount },
-    });
-    const withdrawn = await tripOffers.closePending(tx, trip.id, 'withdrawn');
-    if (withdrawn.length > 0) {
-      await events.record({
-        type: 'trip.offers_withdrawn',
-        aggregateType: 'trip',
-        aggregateId: trip.id,
-        actorId: null,
-        payload: { tripId: trip.id, driverIds: withdrawn },
-      });
+    if (by === 'driver') {
+      const searching = await dropDriver(deps, tx, events, { tripId, driverId: actor.id, reason: 'driver_cancelled' });
+      if (!searching) throw conflict('Trip changed meanwhile; reload and retry');
+      reassigned = true;
+      return searching;
     }
-    if (trip.driver_id) await driverStates.transition(tx, { userId: trip.driver_id, from: ['busy'], to: 'available' });
-    return cancelled;
+    return cancelForGood(deps, tx, events, { trip, by, actorId: actor.id, reason: opts.reason });
   });
+  if (reassigned) deps.dispatch.afterRequest(row);
   return viewTrip(deps.db, row, actor);
 }

@@ -11,6 +11,7 @@ export function registerDriverFlowRoutes(app: HttpApp, deps: ChangeAvailabilityD
     '/api/v1/drivers/me/availability',
     {
       schema: {
+        summary: 'Go online or offline',
         tags: ['drivers'],
         body: AvailabilityRequest,
         response: { 200: envelopeOf(z.object({ state: z.string() })) },

@@ -16,6 +16,7 @@ import { safetyPersonalData } from '../modules/safety/index.js';
 import { notificationPersonalData } from '../modules/notifications/index.js';
 import { locationPersonalData } from '../modules/location/index.js';
 import { chatPersonalData } from '../modules/chat/index.js';
+import { trustPersonalData } from '../modules/trust/index.js';
 import { revokeAllSessionsOf, type AuthService, type SessionCache } from '../modules/auth/index.js';
 import type { UnitDeps } from './deps.js';
 
@@ -70,12 +71,13 @@ async function releaseBookings(tx: Tx, jobs: JobQueue, events: EventRecorder, us
   return cancelled.length;
 }
 
-/** Personal data other modules keep about the user: contacts, devices, inbox, positions, chat words. */
+/** Personal data other modules keep about the user: contacts, devices, inbox, positions, chat and rating words. */
 async function erasePersonalTraces(tx: Tx, userId: string): Promise<void> {
   await safetyPersonalData.eraseOf(tx, userId);
   await notificationPersonalData.eraseOf(tx, userId);
   await locationPersonalData.eraseOf(tx, userId);
   await chatPersonalData.redactMessagesOf(tx, userId, ERASED_TEXT);
+  await trustPersonalData.redactWordsOf(tx, userId, ERASED_TEXT);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { noContent } from '../platform/http/envelope.js';
 import { z } from 'zod';
 import type { HttpApp } from '../platform/http/server.js';
 import { currentUser } from '../platform/http/route-config.js';
@@ -17,7 +18,16 @@ const EraseMeRequest = z
 export function registerErasureRoutes(app: HttpApp, deps: EraseUserDeps) {
   app.delete(
     '/api/v1/me',
-    { schema: { tags: ['users'], body: EraseMeRequest, description: DESCRIPTION }, config: { auth: 'any' } },
+    {
+      schema: {
+        summary: "Erase the caller's account (GDPR)",
+        tags: ['users'],
+        body: EraseMeRequest,
+        description: DESCRIPTION,
+        response: noContent,
+      },
+      config: { auth: 'any' },
+    },
     async (request, reply) => {
       // A missing password is checked like a wrong one (same answer, same lockout count).
       await eraseUser(deps, { user: currentUser(request), password: request.body?.password ?? '' });

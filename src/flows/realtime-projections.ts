@@ -40,7 +40,7 @@ function projectTripEvents({ bus, realtime }: RealtimeProjectionDeps): void {
   bus.on('trip.status_changed', (e) => {
     const { tripId, riderId, driverId, from, to, version, at } = e.payload;
     const room = tripRoom(tripId);
-    if (to === 'accepted') {
+    if (to === 'accepted' || (to === 'scheduled' && driverId)) {
       // Joined before the emit below, so both parties get `trip:accepted` through the trip room.
       realtime.joinUserToRoom(riderId, room);
       if (driverId) realtime.joinUserToRoom(driverId, room);
@@ -50,6 +50,25 @@ function projectTripEvents({ bus, realtime }: RealtimeProjectionDeps): void {
     realtime.toRoom(room, 'trip:status_changed', payload, { aliases });
     // The rider's other sockets (not yet in the trip room) still hear about their trip.
     realtime.toUser(riderId, 'trip:status_changed', payload, { aliases, exceptRooms: [room] });
+  });
+  // Issue 16: the rider hears that their driver dropped out and the trip is searching again (same trip).
+  bus.on('trip.reassigning', (e) => {
+    const { tripId, riderId, droppedDriverId, reason, version, at } = e.payload;
+    realtime.toUser(riderId, 'trip:reassigning', { tripId, reason, version, at });
+    // The dropped driver hears the status change through the room (above), then nothing more of this trip.
+    realtime.removeUserFromRoom(droppedDriverId, tripRoom(tripId));
+  });
+  bus.on('trip.schedule_update', (e) => {
+    const { riderId, ...payload } = e.payload;
+    realtime.toUser(riderId, 'trip:schedule_update', payload);
+  });
+  bus.on('trip.destination_changed', (e) => {
+    const { tripId, dropoff, version } = e.payload;
+    realtime.toRoom(tripRoom(tripId), 'trip:destination_changed', { tripId, dropoff, version });
+  });
+  bus.on('trip.stops_changed', (e) => {
+    const { tripId, stops, version } = e.payload;
+    realtime.toRoom(tripRoom(tripId), 'trip:stops_changed', { tripId, stops, version });
   });
   bus.on('trip.offers_withdrawn', (e) => {
     for (const driverId of e.payload.driverIds)
@@ -63,6 +82,7 @@ function serveTripRooms(deps: RealtimeProjectionDeps, gateway: SocketGateway): v
   const schema = z.object({ tripId: z.uuid() });
   gateway.events.register({
     name: 'trip:subscribe',
+    summary: 'Join a trip’s room',
     schema,
     handle: async ({ socket, user }, { tripId }: z.infer<typeof schema>) => {
       await memberTrip(db, user, tripId);

@@ -17,8 +17,9 @@ const MIN_SCHEDULE_AHEAD_MS = 15 * 60_000; // DESIGN: scheduled dispatch starts 
 export interface RequestTripInput {
   pickup: { lat: number; lng: number; address?: string };
   dropoff: { lat: number; lng: number; address?: string };
+  stops?: Array<{ lat: number; lng: number; address?: string }>;
   vehicleClass: VehicleClass;
-  paymentMethod: 'cash' | 'wallet';
+  paymentMethod: 'cash' | 'wallet' | 'card';
   strategy?: 'first_accept' | 'broadcast_bid' | 'sequential';
   quoteId?: string;
   scheduledAt?: string;
@@ -53,7 +54,14 @@ export async function requestTrip(
 ) {
   const now = new Date();
   const scheduledAt = parseSchedule(input.scheduledAt, now);
-  const trip = { riderId: rider.id, pickup: input.pickup, dropoff: input.dropoff, vehicleClass: input.vehicleClass };
+  const stops = input.stops ?? [];
+  const trip = {
+    riderId: rider.id,
+    pickup: input.pickup,
+    dropoff: input.dropoff,
+    stops,
+    vehicleClass: input.vehicleClass,
+  };
   const price = await deps.pricing.priceRequest({
     ...trip,
     quoteId: input.quoteId,
@@ -97,11 +105,18 @@ async function insertSearch(
       dropoff_lat: input.dropoff.lat,
       dropoff_lng: input.dropoff.lng,
       dropoff_address: input.dropoff.address ?? null,
+      stops: JSON.stringify(input.stops ?? []),
       payment_method: input.paymentMethod,
       strategy: scheduledAt ? 'scheduled' : (input.strategy ?? 'first_accept'),
       fare_amount: price.amount,
       surge: price.surge,
       commission_bps: price.commissionBps,
+      tariff_version: price.tariffVersion,
+      quoted_fare: price.amount,
+      quoted_distance_m: price.distanceM,
+      quoted_duration_s: price.durationS,
+      time_multiplier: price.timeMultiplier,
+      fare_items: JSON.stringify(price.items),
       quote_id: price.quoteId,
       scheduled_at: scheduledAt,
     });

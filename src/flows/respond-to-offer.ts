@@ -1,5 +1,5 @@
 import { runUnitOfWork } from '../platform/events/unit-of-work.js';
-import { isUniqueViolation } from '../platform/db/transaction.js';
+import { isExclusionViolation, isUniqueViolation } from '../platform/db/transaction.js';
 import { conflict, forbidden } from '../platform/errors.js';
 import { driverStates } from '../modules/drivers/index.js';
 import {
@@ -14,8 +14,10 @@ import {
 } from '../modules/trips/index.js';
 import type { Tx } from '../platform/db/database.js';
 import type { EventRecorder } from '../platform/events/unit-of-work.js';
-import { openTripChat } from '../modules/chat/index.js';
 import type { UnitDeps } from './deps.js';
+import { providerBusyConflict } from './provider-busy.js';
+import type { TripWatchSettings } from './reassign-trip.js';
+import { settleMatch, settleReservation, type MatchDeps } from './settle-match.js';
 
 async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promise<never> {
   const offer = await tripOffers.find(tx, tripId, driverId);
@@ -33,51 +35,50 @@ async function explainLostOffer(tx: Tx, tripId: string, driverId: string): Promi
  * (a deadlock per loser, 1 s each to detect). The partial unique index on
  * active trips per driver stops one driver winning two trips.
  */
-async function acceptOffer(tx: Tx, events: EventRecorder, tripId: string, driverId: string) {
+async function acceptOffer(tx: Tx, events: EventRecorder, deps: MatchDeps, a: { tripId: string; driverId: string }) {
+  const { tripId, driverId } = a;
   const open = await tripOffers.find(tx, tripId, driverId);
   if (!open || open.status !== 'pending' || open.expires_at <= new Date())
     return explainLostOffer(tx, tripId, driverId);
   const trip = await tripRecords.find(tx, tripId);
   if (!trip || trip.status !== 'searching') throw conflict('Trip was already taken');
+  const reserve = isReservation(trip, deps.tripWatch);
   let accepted;
   try {
     accepted = await moveTrip(tx, events, {
       trip,
-      to: 'accepted',
+      to: reserve ? 'scheduled' : 'accepted',
       actorId: driverId,
-      set: { driver_id: driverId, accepted_at: new Date() },
+      set: matchColumns(trip, driverId, reserve, deps.tripWatch),
     });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('You already have an active trip');
-    throw err;
+    if (isExclusionViolation(err, 'trips_scheduled_no_overlap'))
+      throw conflict('You hold another scheduled trip at that time');
+    throw providerBusyConflict(err) ?? err;
   }
   // Withdrawn or expired between our read and the trip lock: roll the whole acceptance back.
   if (!(await tripOffers.respond(tx, { tripId, driverId, to: 'accepted' })))
     return explainLostOffer(tx, tripId, driverId);
-  await settleMatch(tx, events, accepted, driverId);
+  if (reserve) await settleReservation(tx, events, deps, accepted);
+  else await settleMatch(tx, events, deps, accepted);
   return accepted;
 }
 
 /**
- * What every match does in the accept transaction, however it was won (first
- * accept or a selected bid): the chat room opens, the driver is busy, their
- * acceptance rate counts it, and every other open offer is withdrawn.
+ * A scheduled trip accepted before its confirmation deadline is a reservation: it stays `scheduled` with the
+ * driver, who is free for other work until they confirm. Accepted later (a backup search close to pickup), the
+ * accept is the confirmation.
  */
-export async function settleMatch(tx: Tx, events: EventRecorder, accepted: TripRow, driverId: string) {
-  const tripId = accepted.id;
-  await openTripChat(tx, { tripId, riderId: accepted.rider_id, driverId });
-  await driverStates.transition(tx, { userId: driverId, from: ['available', 'offered', 'cooldown'], to: 'busy' });
-  await driverStates.recordOfferOutcome(tx, driverId, true);
-  const withdrawn = await tripOffers.closePending(tx, tripId, 'withdrawn');
-  if (withdrawn.length > 0) {
-    await events.record({
-      type: 'trip.offers_withdrawn',
-      aggregateType: 'trip',
-      aggregateId: tripId,
-      actorId: null,
-      payload: { tripId, driverIds: withdrawn },
-    });
-  }
+function isReservation(trip: TripRow, watch: TripWatchSettings): boolean {
+  return trip.scheduled_at !== null && trip.scheduled_at.getTime() - watch.confirmLeadMs > Date.now();
+}
+
+function matchColumns(trip: TripRow, driverId: string, reserve: boolean, watch: TripWatchSettings) {
+  const now = new Date();
+  const hold = trip.scheduled_at ? { hold_ends_at: new Date(trip.scheduled_at.getTime() + watch.holdMs) } : {};
+  if (reserve) return { driver_id: driverId, ...hold };
+  return { driver_id: driverId, accepted_at: now, ...hold, ...(trip.scheduled_at ? { confirmed_at: now } : {}) };
 }
 
 async function declineOffer(tx: Tx, tripId: string, driverId: string) {
@@ -88,6 +89,8 @@ async function declineOffer(tx: Tx, tripId: string, driverId: string) {
   return (await tripRecords.find(tx, tripId))!;
 }
 
+export type RespondDeps = UnitDeps & MatchDeps;
+
 export interface OfferAnswer {
   driver: Viewer;
   tripId: string;
@@ -95,9 +98,11 @@ export interface OfferAnswer {
 }
 
 /** First-accept race or a decline, in one transaction. */
-export async function respondToTripOffer(deps: UnitDeps, { driver, tripId, action }: OfferAnswer) {
+export async function respondToTripOffer(deps: RespondDeps, { driver, tripId, action }: OfferAnswer) {
   const trip = await runUnitOfWork(deps.db, deps.bus, (tx, events) =>
-    action === 'accept' ? acceptOffer(tx, events, tripId, driver.id) : declineOffer(tx, tripId, driver.id),
+    action === 'accept'
+      ? acceptOffer(tx, events, deps, { tripId, driverId: driver.id })
+      : declineOffer(tx, tripId, driver.id),
   );
   if (action === 'accept') recordMatch(trip);
   else countOfferOutcome('declined');

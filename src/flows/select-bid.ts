@@ -2,7 +2,7 @@ import type { Tx } from '../platform/db/database.js';
 import { runUnitOfWork, type EventRecorder } from '../platform/events/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, forbidden, notFound } from '../platform/errors.js';
-import type { PricingService } from '../modules/pricing/index.js';
+import { linesForBid, type FareItem, type PricingService } from '../modules/pricing/index.js';
 import type { Dispatcher } from '../modules/dispatch/index.js';
 import {
   getVisibleTrip,
@@ -16,13 +16,15 @@ import {
 } from '../modules/trips/index.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { RealtimeHub } from '../platform/realtime/emitter.js';
-import { respondToTripOffer, settleMatch, type OfferAnswer } from './respond-to-offer.js';
+import { respondToTripOffer, type OfferAnswer } from './respond-to-offer.js';
+import { settleMatch, type MatchDeps } from './settle-match.js';
 import type { UnitDeps } from './deps.js';
+import { providerBusyConflict } from './provider-busy.js';
 
 /** A bid may not exceed this multiple of the trip's estimate (the same 3× ceiling as surge, API.md). */
 export const MAX_BID_MULTIPLE = 3;
 
-export interface AnswerOfferDeps extends UnitDeps {
+export interface AnswerOfferDeps extends UnitDeps, MatchDeps {
   pricing: PricingService;
   dispatch: Dispatcher;
   /** Tells the rider about a bid as it lands. */
@@ -106,7 +108,12 @@ async function bidOnTrip(
   return viewTrip(deps.db, row.trip, driver);
 }
 
-async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId: string, riderId: string) {
+async function acceptBid(
+  tx: Tx,
+  events: EventRecorder,
+  deps: MatchDeps,
+  { trip, driverId, riderId }: { trip: TripRow; driverId: string; riderId: string },
+) {
   const offer = await tripOffers.find(tx, trip.id, driverId);
   if (!offer || offer.bid_amount === null) throw notFound('Bid');
   if (offer.status !== 'pending' || offer.expires_at.getTime() <= Date.now()) throw conflict('Bid is no longer open');
@@ -116,15 +123,24 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
       trip,
       to: 'accepted',
       actorId: riderId,
-      set: { driver_id: driverId, accepted_at: new Date(), fare_amount: offer.bid_amount },
+      // The bid is the price the rider agreed to: it becomes the upfront price, its lines still add up.
+      set: {
+        driver_id: driverId,
+        accepted_at: new Date(),
+        fare_amount: offer.bid_amount,
+        quoted_fare: offer.bid_amount,
+        fare_items: JSON.stringify(
+          linesForBid(trip.fare_items as FareItem[] | null, trip.fare_amount, offer.bid_amount),
+        ),
+      },
     });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_one_active_per_driver')) throw conflict('That driver is already on another trip');
-    throw err;
+    throw providerBusyConflict(err) ?? err;
   }
   if (!(await tripOffers.respond(tx, { tripId: trip.id, driverId, to: 'accepted' })))
     throw conflict('Bid is no longer open');
-  await settleMatch(tx, events, accepted, driverId);
+  await settleMatch(tx, events, deps, accepted);
   return accepted;
 }
 
@@ -135,7 +151,7 @@ async function acceptBid(tx: Tx, events: EventRecorder, trip: TripRow, driverId:
  * accepted), offer CAS, driver → busy, the other offers withdrawn.
  */
 export async function selectBid(
-  deps: UnitDeps,
+  deps: UnitDeps & MatchDeps,
   { rider, tripId, bidId }: { rider: Viewer; tripId: string; bidId: string },
 ) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
@@ -143,7 +159,7 @@ export async function selectBid(
     if (trip.rider_id !== rider.id) throw forbidden('Only the rider picks a bid');
     if (trip.strategy !== 'broadcast_bid') throw conflict('This trip does not take bids');
     if (trip.status !== 'searching') throw conflict(`Trip is ${trip.status}, not searching`);
-    return acceptBid(tx, events, trip, bidId, rider.id);
+    return acceptBid(tx, events, deps, { trip, driverId: bidId, riderId: rider.id });
   });
   recordMatch(row);
   return viewTrip(deps.db, row, rider);

@@ -1,9 +1,11 @@
+import { ErrorCode } from '../platform/errors.js';
 import type { HttpApp } from '../platform/http/server.js';
 import { envelopeOf, sendOk } from '../platform/http/envelope.js';
 import { currentUser } from '../platform/http/route-config.js';
 import {
   CancelRequest,
   CreateTripRequest,
+  DestinationRequest,
   DriverResponseRequest,
   StatusRequest,
   TripIdParams,
@@ -13,10 +15,12 @@ import { BidParams } from '../modules/dispatch/index.js';
 import { requestTrip, type RequestTripDeps } from './request-trip.js';
 import { answerOffer, selectBid, type AnswerOfferDeps } from './select-bid.js';
 import { advanceTrip, type AdvanceTripDeps } from './advance-trip.js';
-import { cancelTrip } from './cancel-trip.js';
+import { cancelTrip, type CancelTripDeps } from './cancel-trip.js';
+import { confirmScheduledTrip, type ConfirmTripDeps } from './confirm-scheduled-trip.js';
+import { changeDestination } from './change-destination.js';
 
 /** Everything the trip-writing routes' flows use, named by the flows themselves. */
-export type TripFlowDeps = RequestTripDeps & AnswerOfferDeps & AdvanceTripDeps;
+export type TripFlowDeps = RequestTripDeps & AnswerOfferDeps & AdvanceTripDeps & CancelTripDeps & ConfirmTripDeps;
 
 const tags = ['trips'];
 const one = { 200: envelopeOf(TripSchema) };
@@ -26,8 +30,13 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   app.post(
     '/api/v1/trips',
     {
-      schema: { tags, body: CreateTripRequest, response: { 201: envelopeOf(TripSchema) } },
-      config: { auth: ['rider'], rateLimit: 'tripCreate', idempotent: true },
+      schema: { summary: 'Request a trip', tags, body: CreateTripRequest, response: { 201: envelopeOf(TripSchema) } },
+      config: {
+        auth: ['rider'],
+        rateLimit: 'tripCreate',
+        idempotent: true,
+        errors: [ErrorCode.QUOTE_EXPIRED, ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.CONFLICT],
+      },
     },
     async (request, reply) =>
       sendOk(reply, await requestTrip(deps, { rider: currentUser(request), request: request.body }), { status: 201 }),
@@ -36,7 +45,13 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   app.post(
     '/api/v1/trips/:id/driver-response',
     {
-      schema: { tags, params: TripIdParams, body: DriverResponseRequest, response: one },
+      schema: {
+        summary: 'Accept or decline an offer',
+        tags,
+        params: TripIdParams,
+        body: DriverResponseRequest,
+        response: one,
+      },
       config: { auth: ['driver'], rateLimit: 'driverResponse', idempotent: true },
     },
     async (request, reply) =>
@@ -49,7 +64,13 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   app.post(
     '/api/v1/trips/:id/status',
     {
-      schema: { tags, params: TripIdParams, body: StatusRequest, response: one },
+      schema: {
+        summary: 'Advance a trip (arrived, started, completed)',
+        tags,
+        params: TripIdParams,
+        body: StatusRequest,
+        response: one,
+      },
       config: { auth: 'any', rateLimit: 'tripStatus', idempotent: true },
     },
     async (request, reply) =>
@@ -62,7 +83,7 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   app.post(
     '/api/v1/trips/:id/cancel',
     {
-      schema: { tags, params: TripIdParams, body: CancelRequest, response: one },
+      schema: { summary: 'Cancel a trip', tags, params: TripIdParams, body: CancelRequest, response: one },
       config: { auth: 'any', idempotent: true },
     },
     async (request, reply) =>
@@ -73,9 +94,28 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   );
 
   app.post(
+    '/api/v1/trips/:id/destination',
+    {
+      schema: {
+        summary: "Change a trip's destination",
+        tags,
+        params: TripIdParams,
+        body: DestinationRequest,
+        response: one,
+      },
+      config: { auth: ['rider'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await changeDestination(deps, { rider: currentUser(request), tripId: request.params.id, ...request.body }),
+      ),
+  );
+
+  app.post(
     '/api/v1/trips/:id/cancel-search',
     {
-      schema: { tags, params: TripIdParams, response: one },
+      schema: { summary: 'Stop searching for a driver', tags, params: TripIdParams, response: one },
       config: { auth: ['rider'], idempotent: true },
     },
     async (request, reply) => {
@@ -92,7 +132,7 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
   app.post(
     '/api/v1/trips/:id/bids/:bidId/select',
     {
-      schema: { tags, params: BidParams, response: one },
+      schema: { summary: "Select a driver's bid", tags, params: BidParams, response: one },
       config: { auth: ['rider'], idempotent: true },
     },
     async (request, reply) =>
@@ -100,5 +140,15 @@ export function registerTripFlowRoutes(app: HttpApp, deps: TripFlowDeps) {
         reply,
         await selectBid(deps, { rider: currentUser(request), tripId: request.params.id, bidId: request.params.bidId }),
       ),
+  );
+
+  app.post(
+    '/api/v1/trips/:id/confirm',
+    {
+      schema: { summary: 'Confirm a scheduled trip', tags, params: TripIdParams, response: one },
+      config: { auth: ['driver'], idempotent: true },
+    },
+    async (request, reply) =>
+      sendOk(reply, await confirmScheduledTrip(deps, { driver: currentUser(request), tripId: request.params.id })),
   );
 }

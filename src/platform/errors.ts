@@ -11,6 +11,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
   QUOTE_EXPIRED: 'QUOTE_EXPIRED',
+  RECEIPT_NOT_AVAILABLE: 'RECEIPT_NOT_AVAILABLE',
   INVALID_OTP: 'INVALID_OTP',
   OTP_LOCKED: 'OTP_LOCKED',
   UPGRADE_REQUIRED: 'UPGRADE_REQUIRED',
@@ -32,6 +33,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INSUFFICIENT_FUNDS: 402,
   QUOTE_EXPIRED: 409,
+  /** A receipt exists only for a completed trip or a cancellation that carries a fee. */
+  RECEIPT_NOT_AVAILABLE: 409,
   INVALID_OTP: 422,
   /** Too many wrong ride OTPs on one trip: starting it is locked for a while (Retry-After). */
   OTP_LOCKED: 429,

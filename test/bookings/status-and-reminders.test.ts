@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { renderTemplate } from '../../src/modules/notifications/templates/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { bookingReminderTask, reminderJobKey } from '../../src/modules/bookings/index.js';
@@ -64,8 +65,12 @@ describe('bookings: status moves, events, notifications, reminders', () => {
       `SELECT data FROM "${t.schema}".notifications WHERE user_id = $1 AND template = 'booking_confirmed'`,
       [rider.id],
     );
-    assert.equal(confirmedNote.rows[0].data.title, 'Booking confirmed', 'push/SMS text comes with the data');
-    assert.match(confirmedNote.rows[0].data.body, /^oil_change on .+ is confirmed\.$/);
+    const data = confirmedNote.rows[0].data;
+    assert.equal(data.serviceType, 'oil_change');
+    // The push/SMS text is written from that data in the rider's language.
+    const text = renderTemplate('booking_confirmed', data, 'en');
+    assert.equal(text.title, 'Booking confirmed');
+    assert.match(text.body, /^oil_change on .+ is confirmed\.$/);
   });
 
   test('either party cancels an open booking; the other one is told', async () => {
@@ -143,7 +148,7 @@ describe('bookings: status moves, events, notifications, reminders', () => {
     assert.equal(before.rows[0].n, 3, 'one job per booking, not duplicates');
     await t.platform.jobs.start();
     const deadline = Date.now() + 60_000; // generous: the whole test run shares the machine
-    let left: Array<{ key: string; attempts: number; last_error: string | null }> = [];
+    let left: Array<{ key: string; attempts: number; last_error: string | null }>;
     do {
       await sleep(100);
       left = (

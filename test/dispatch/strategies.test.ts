@@ -39,7 +39,7 @@ describe('dispatch strategies and rules', () => {
 
   test(
     'sequential: nearest first, one at a time; a decline moves on at once, a timeout after 10 s (scaled); 5 ' +
-      'tries then no_drivers',
+      'tries and a broadcast round, then no_drivers',
     async () => {
       const home = nextDistrict();
       const rider = await t.signup('rider');
@@ -64,7 +64,8 @@ describe('dispatch strategies and rules', () => {
       assert.ok(offers[2]!.at - offers[1]!.at >= 900, 'waited out the 1 s round');
       await eventually(async () => (await matchingStatus(t, rider, trip.id)).status === 'no_drivers', 15_000);
       const status = await matchingStatus(t, rider, trip.id);
-      assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 6, offered: 3 });
+      // Rounds 1–5 single offers, round 6 the broadcast fallback (nobody left to ask), round 7 ends the search.
+      assert.deepEqual({ round: status.round, offered: status.offeredDrivers }, { round: 7, offered: 3 });
       // Declines and timeouts both count as offers not accepted.
       for (const d of drivers)
         assert.deepEqual(
@@ -267,12 +268,12 @@ describe('dispatch strategies and rules', () => {
     assert.equal((await driverState(t, driver.id)).state, 'busy');
   });
 
-  test('scheduled: dispatch is queued for 15 min before pickup; when it fires the trip starts searching', async () => {
+  test('scheduled: dispatch is queued SCHEDULED_OFFER_LEAD_MS (30 min) before pickup; when it fires the trip searches', async () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
     const driver = await driverAt(t, northOf(home, 300));
     const { offers } = await watchOffers(t, [driver]);
-    const scheduledAt = new Date(Date.now() + 20 * 60_000);
+    const scheduledAt = new Date(Date.now() + 40 * 60_000);
     const trip = await tripAt(rider, home, { scheduledAt: scheduledAt.toISOString() });
     assert.equal(trip.status, 'scheduled');
     assert.equal(trip.strategy, 'scheduled');
@@ -281,16 +282,22 @@ describe('dispatch strategies and rules', () => {
     ]);
     assert.ok(job, 'round job queued');
     assert.ok(
-      Math.abs(job.run_at.getTime() - (scheduledAt.getTime() - 15 * 60_000)) < 1_000,
+      Math.abs(job.run_at.getTime() - (scheduledAt.getTime() - t.config.SCHEDULED_OFFER_LEAD_MS)) < 1_000,
       `runs at ${job.run_at.toISOString()}`,
     );
     await sleep(300);
-    assert.equal(offers.length, 0, 'nothing offered 20 minutes ahead');
-    // The job firing at pickup − 15 min:
+    assert.equal(offers.length, 0, 'nothing offered 40 minutes ahead');
+    // The job firing at pickup − 30 min:
     assert.equal((await t.app.dispatch.runRound(trip.id, 1)).kind, 'offered');
     assert.equal((await matchingStatus(t, rider, trip.id)).status, 'offers_pending');
     await eventually(() => offers.length === 1);
     assert.equal(offers[0]!.payload.strategy, 'scheduled');
-    assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
+    const reserved = await respond(t, driver, trip.id, { action: 'accept' });
+    assert.equal(reserved.status, 200);
+    assert.equal(
+      reserved.body.data.status,
+      'scheduled',
+      'reserved until the driver confirms (test/trips/scheduled-hold)',
+    );
   });
 });

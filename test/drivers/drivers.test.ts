@@ -35,6 +35,9 @@ describe('drivers', () => {
       state: 'offline',
       rating: 5,
       acceptanceRate: 0.8,
+      suspended: false,
+      rejectionReason: null,
+      rejectedAt: null,
     });
 
     const early = await availability(driver, true);
@@ -99,22 +102,33 @@ describe('drivers', () => {
     assert.equal(late.status, 409);
   });
 
-  test('a driver on a trip stays busy when asking to go offline', async () => {
+  test('going offline before pickup hands the trip back (issue 16); on a started ride the driver stays busy', async () => {
+    const accept = (driver: TestUser, tripId: string) =>
+      t.api('POST', `/api/v1/trips/${tripId}/driver-response`, {
+        token: driver.accessToken,
+        body: { action: 'accept' },
+      });
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const trip = await requestTrip(t, rider);
     await offer(t, trip.id, [driver.id]);
-    assert.equal(
-      (
-        await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-          token: driver.accessToken,
-          body: { action: 'accept' },
-        })
-      ).status,
-      200,
-    );
+    assert.equal((await accept(driver, trip.id)).status, 200);
     const res = await availability(driver, false);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.data, { state: 'busy' });
+    assert.deepEqual(res.body.data, { state: 'offline' });
+    const [row] = await query<{ status: string }>(t, 'SELECT status FROM $schema.trips WHERE id = $1', [trip.id]);
+    assert.equal(row!.status, 'searching', 'the trip searches again without them');
+
+    const onboard = await t.driver();
+    await offer(t, trip.id, [onboard.id]);
+    assert.equal((await accept(onboard, trip.id)).status, 200);
+    const step = (body: object) =>
+      t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: onboard.accessToken, body });
+    assert.equal((await step({ status: 'arrived' })).status, 200);
+    const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
+    assert.equal((await step({ status: 'started', otp })).status, 200);
+    const started = await availability(onboard, false);
+    assert.equal(started.status, 200);
+    assert.deepEqual(started.body.data, { state: 'busy' }, 'a started ride is not abandoned');
   });
 });

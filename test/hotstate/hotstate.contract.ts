@@ -85,6 +85,26 @@ function geoIndexCases(instance: () => HotState): void {
     assert.equal(await hs.getDriverPosition('nobody'), null);
   });
 
+  test('lists every driver with its stored fields (the console map)', async () => {
+    assert.deepEqual(await hs.listDriverPositions(), []);
+    await hs.upsertDriverPosition(driver('a', TAHRIR, { at: 1_000 }));
+    await hs.upsertDriverPosition(driver('b', offset(TAHRIR, 5_000, 0), { available: false, vehicleClass: 'comfort' }));
+    await hs.removeDriver('gone');
+    const all = (await hs.listDriverPositions()).sort((x, y) => x.driverId.localeCompare(y.driverId));
+    assert.deepEqual(
+      all.map((d) => [d.driverId, d.available, d.vehicleClass]),
+      [
+        ['a', true, 'economy'],
+        ['b', false, 'comfort'],
+      ],
+    );
+    await hs.removeDriver('a');
+    assert.deepEqual(
+      (await hs.listDriverPositions()).map((d) => d.driverId),
+      ['b'],
+    );
+  });
+
   test('filters by vehicle class', async () => {
     await hs.upsertDriverPosition(driver('eco', offset(TAHRIR, 100, 0), { vehicleClass: 'economy' }));
     await hs.upsertDriverPosition(driver('prem', offset(TAHRIR, 200, 0), { vehicleClass: 'premium' }));

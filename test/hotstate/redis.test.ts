@@ -76,7 +76,7 @@ if (reason !== null || REDIS_URL === undefined) {
   describe('RedisHotState specifics', () => {
     test('createHotState with a URL is the redis adapter, under its key prefix', async () => {
       const prefix = `${runPrefix}factory:`;
-      const hs = createHotState({ redisUrl: url, keyPrefix: prefix });
+      const hs = createHotState({ redis: { kind: 'server', url }, keyPrefix: prefix });
       await hs.setValue('k', 'v');
       assert.deepEqual(hs.health(), { ok: true, adapter: 'redis' });
       assert.equal(await admin.get(`${prefix}kv:k`), 'v');

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
-import { randomPhone } from '../../support/harness.js';
+import { OVERLOAD_OFF, randomPhone } from '../../support/harness.js';
 import { eventually } from '../support/fixtures.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
 
@@ -84,6 +84,7 @@ describe('graceful shutdown', () => {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
         RATE_LIMITS_DISABLED: 'true',
+        ...OVERLOAD_OFF,
         DB_POOL_MAX: '10',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,6 +48,7 @@ describe('ledger concurrency', () => {
         pending: 0,
         available: 0,
         creditLimit: 0,
+        dues: 0,
         currency: 'EGP',
       });
       await assertLedgerConsistent(db);

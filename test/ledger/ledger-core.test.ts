@@ -92,6 +92,7 @@ describe('ledger core', () => {
       pending: 4_000,
       available: 6_000,
       creditLimit: 0,
+      dues: 0,
       currency: 'EGP',
     });
     await withTransaction(db(), (tx) => postHold(tx, { id: 'hold-1:post', pendingId: 'hold-1' }));

@@ -85,12 +85,16 @@ describe('location ingest', () => {
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     // kept: 0, 3, 6, 10 — dropped: 1 (out of order), 4 (< 2 s after 3), 6 (duplicate), two days old (stale)
-    assert.deepEqual(res.body.data, { accepted: 4, dropped: 4 });
+    assert.deepEqual(res.body.data, { accepted: 4, dropped: 4, reasons: { stale: 2, coalesced: 2 } });
     const again = await t.api('POST', '/api/v1/location/batch-update', {
       token: d.accessToken,
       body: { points: [p(5), p(12)] },
     });
-    assert.deepEqual(again.body.data, { accepted: 1, dropped: 1 }, 'older than the last kept point is stale');
+    assert.deepEqual(
+      again.body.data,
+      { accepted: 1, dropped: 1, reasons: { stale: 1 } },
+      'older than the last kept point is stale',
+    );
     const tooMany = await t.api('POST', '/api/v1/location/batch-update', {
       token: d.accessToken,
       body: { points: Array.from({ length: 101 }, (_, i) => p(20 + i * 3)) },
@@ -101,7 +105,7 @@ describe('location ingest', () => {
   });
 
   test(
-    'socket driver:location_update acks {accepted}; legacy names are unknown while LEGACY_EVENTS is ' + 'off',
+    'socket driver:location_update acks {accepted, reason?}; legacy names are unknown while LEGACY_EVENTS is ' + 'off',
     async () => {
       const d = await t.driver();
       const socket = await t.connectSocket(d.accessToken);
@@ -109,7 +113,7 @@ describe('location ingest', () => {
       const first = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at });
       assert.deepEqual(first, { ok: true, data: { accepted: true } });
       const coalesced = await ack(socket, 'driver:location_update', { ...TAHRIR, timestamp: at + 500 });
-      assert.deepEqual(coalesced, { ok: true, data: { accepted: false } });
+      assert.deepEqual(coalesced, { ok: true, data: { accepted: false, reason: 'coalesced' } });
       const bad = await ack(socket, 'driver:location_update', { lat: 0, lng: 0, timestamp: at + 5_000 });
       assert.equal(bad.error?.code, 'VALIDATION_ERROR');
       const legacy = await ack(socket, 'location:update', { ...TAHRIR, timestamp: at + 6_000 });

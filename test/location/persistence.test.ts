@@ -109,16 +109,21 @@ describe('location persistence', () => {
     assert.ok(parts.includes(partition(old)), 'a 40-day-old day is within the default 90-day retention');
   });
 
-  test('the job runs through the queue and reschedules itself for tomorrow', async () => {
+  test('the start-up run goes through the queue; the daily ones come from the crontab', async () => {
+    const entry = t.platform.jobs.crontab.entries().find((e) => e.task === 'location.maintain_partitions');
+    assert.equal(entry?.match, '5 0 * * *');
     await t.platform.jobs.start();
     const jobs = `"${t.schema}_jobs"`;
     await eventually(
       async () => {
-        const rows = await q(
-          `SELECT run_at FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE ` +
+        const pending = await q(
+          `SELECT 1 FROM ${jobs}._private_jobs j JOIN ${jobs}._private_tasks k ON k.id = j.task_id WHERE ` +
             `k.identifier = 'location.maintain_partitions'`,
         );
-        return rows.length === 1 && rows[0].run_at.getTime() > Date.now() + 3_600_000;
+        const known = await q(
+          `SELECT 1 FROM ${jobs}._private_known_crontabs WHERE identifier = 'location.maintain_partitions'`,
+        );
+        return pending.length === 0 && known.length === 1;
       },
       10_000,
       200,

@@ -138,6 +138,25 @@ describe('trip route and live trip feed', () => {
     );
   });
 
+  test('a route read while a timer flush is writing still shows every point', async () => {
+    const rider = await t.signup('rider');
+    const driver = await t.driver();
+    const trip = await acceptedTrip(t, rider, driver);
+    const fixes = drive(Date.now() - 5 * 60_000, 0, 20);
+    for (let round = 0; round < 5; round++) {
+      const sent = fixes.slice(0, (round + 1) * 4);
+      await batch(driver, sent.slice(-4));
+      const inFlight = t.app.location.buffer.flush(); // the timer's flush: the points leave the buffer now
+      const route = await t.api('GET', `/api/v1/trips/${trip.id}/route`, { token: rider.accessToken });
+      await inFlight;
+      assert.deepEqual(
+        route.body.data.points.map((p: any) => Date.parse(p.at)),
+        sent.map((f) => f.timestamp),
+        `round ${round}`,
+      );
+    }
+  });
+
   test('positions outside a trip build no route', async () => {
     const driver = await t.driver();
     await batch(driver, drive(Date.now() - 60_000, 0, 3));

@@ -13,11 +13,16 @@ export interface RecordedRequest {
 /**
  * A fake HTTP provider (FCM v1 or Twilio-style REST): records every request
  * and answers per `mode` — ok (2xx with a provider id), fail (500),
- * reject (400, a permanent refusal) or hang (never answers).
+ * reject (400, a permanent refusal), hang (never answers), or FCM v1's own
+ * error bodies: unregistered (404 UNREGISTERED: the app is gone),
+ * bad-token (400 INVALID_ARGUMENT blaming the token), bad-payload (400
+ * INVALID_ARGUMENT blaming the message). `goneTokens` answer UNREGISTERED
+ * whatever the mode.
  */
 export class FakeHttpProvider {
   readonly requests: RecordedRequest[] = [];
-  mode: 'ok' | 'fail' | 'reject' | 'hang' = 'ok';
+  mode: 'ok' | 'fail' | 'reject' | 'hang' | 'unregistered' | 'bad-token' | 'bad-payload' = 'ok';
+  readonly goneTokens = new Set<string>();
   private readonly sockets = new Set<Socket>();
   url = '';
   private readonly server: Server;
@@ -37,12 +42,49 @@ export class FakeHttpProvider {
     return self;
   }
 
+  /** FCM v1 error envelopes, as https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode documents them. */
+  private fcmError(body: string): { code: number; json: unknown } | undefined {
+    const token = (() => {
+      try {
+        return (JSON.parse(body) as { message?: { token?: string } }).message?.token;
+      } catch {
+        return undefined;
+      }
+    })();
+    const error = (code: number, status: string, message: string, errorCode: string) => ({
+      code,
+      json: {
+        error: {
+          code,
+          message,
+          status,
+          details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }],
+        },
+      },
+    });
+    if (this.mode === 'unregistered' || (token && this.goneTokens.has(token)))
+      return error(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED');
+    if (this.mode === 'bad-token')
+      return error(
+        400,
+        'INVALID_ARGUMENT',
+        'The registration token is not a valid FCM registration token',
+        'INVALID_ARGUMENT',
+      );
+    if (this.mode === 'bad-payload')
+      return error(400, 'INVALID_ARGUMENT', "Invalid value at 'message.data[0].value'", 'INVALID_ARGUMENT');
+    return undefined;
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse) {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       if (this.mode === 'hang') return;
+      const fcm = this.fcmError(body);
+      if (fcm)
+        return void res.writeHead(fcm.code, { 'content-type': 'application/json' }).end(JSON.stringify(fcm.json));
       if (this.mode === 'fail')
         return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"provider down"}');
       if (this.mode === 'reject')

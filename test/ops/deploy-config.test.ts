@@ -6,6 +6,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { CONFIG_KEYS, ConfigError, parseConfig } from '../../src/config.js';
 import { createProbeServer } from '../../src/probe-app.js';
 import type { HttpApp } from '../../src/platform/http/server.js';
@@ -16,6 +17,8 @@ import {
   healthPaths,
   k8sObjects,
   readDockerfile,
+  readRepoFile,
+  ROOT,
   yamlDocs,
   type K8sObject,
 } from './deploy-files.js';
@@ -79,13 +82,15 @@ describe('deployment files agree with the code', () => {
   }
 
   test(
-    'Dockerfile: two node:20-bookworm-slim stages, production deps, non-root, a live health check, a real ' + 'role',
+    'Dockerfile: two node:24-bookworm-slim stages, production deps, runs the build, non-root, a live health ' +
+      'check, a real role',
     async () => {
       const d = readDockerfile();
       assert.ok(
-        d.stages.length >= 2 && d.stages.every((s) => /node:20-bookworm-slim|NODE_IMAGE/.test(s)),
+        d.stages.length >= 2 && d.stages.every((s) => /node:24-bookworm-slim|NODE_IMAGE/.test(s)),
         d.stages.join(' | '),
       );
+      assert.match(readRepoFile('Dockerfile'), /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
       assert.ok(
         d.runtimeRuns.some((r) => r.includes('npm ci --omit=dev')),
         'runtime stage installs production dependencies only',
@@ -96,7 +101,7 @@ describe('deployment files agree with the code', () => {
       assert.deepEqual(d.expose, [PORT]);
       assert.ok(!/curl|wget/.test(d.healthcheck), 'health check needs no curl');
       await assertRoutes(t.app.http, 'HEALTHCHECK', healthPaths(d.healthcheck));
-      assert.deepEqual(d.entrypoint.slice(-3), ['--import', 'tsx', 'src/main.ts']);
+      assert.deepEqual(d.entrypoint, ['node', 'dist/main.js']);
       assert.ok(roles.includes(d.cmd[0]!), `CMD role ${d.cmd[0]}`);
     },
   );
@@ -123,6 +128,31 @@ describe('deployment files agree with the code', () => {
     );
     assert.ok(services.api.deploy.replicas >= 2, 'two API nodes');
     assert.equal(services.migrate.restart, 'no', 'migrate runs once');
+  });
+
+  test('docker-compose.yml: api scales behind HAProxy (no host port per replica); observability profile wires deploy/', () => {
+    const [compose] = yamlDocs('docker-compose.yml');
+    const services = compose.services as Record<string, any>;
+    assert.equal(services.api.ports, undefined, '`--scale api=3` must not clash on host ports');
+    assert.deepEqual(services.lb.ports, [`${PORT}:${PORT}`]);
+    const haproxy = readRepoFile('deploy/haproxy/haproxy.cfg');
+    assert.match(haproxy, new RegExp(`server-template api \\d+ api:${PORT} check resolvers docker`));
+    assert.match(haproxy, /timeout tunnel/, 'websockets stay open through the balancer');
+    assert.match(haproxy, /option httpchk GET \/health\/ready/);
+    for (const name of ['prometheus', 'grafana']) assert.deepEqual(services[name].profiles, ['observability']);
+    const mounted = [...services.prometheus.volumes, ...services.grafana.volumes].map((v: string) => v.split(':')[0]);
+    for (const file of mounted) assert.ok(existsSync(new URL(file!, ROOT)), `${file} exists`);
+    assert.ok(
+      mounted.includes('./deploy/prometheus/alerts.yml') && mounted.includes('./deploy/grafana/smartline.json'),
+    );
+    const [prometheus] = yamlDocs('deploy/prometheus/prometheus.yml');
+    const jobs = prometheus.scrape_configs as Array<any>;
+    const token = services.api.environment.METRICS_TOKEN;
+    assert.ok(
+      jobs.every((j) => j.authorization.credentials === token),
+      'Prometheus sends the METRICS_TOKEN',
+    );
+    assert.deepEqual(prometheus.rule_files, ['/etc/prometheus/alerts.yml']);
   });
 
   test(
@@ -260,7 +290,7 @@ describe('deployment files agree with the code', () => {
   });
 
   test(
-    'CI workflow: Node 20, postgres 15 and redis 7 services, lint, typecheck, tests with ' +
+    'CI workflow: Node 20 and 24, postgres 15 and redis 7 services, lint, typecheck, tests with ' +
       'DATABASE_URL/REDIS_URL, image build',
     () => {
       const [wf] = yamlDocs('.github/workflows/ci.yml');
@@ -271,7 +301,8 @@ describe('deployment files agree with the code', () => {
       const withServices = jobs.find((j) => j.services);
       assert.match(withServices.services.postgres.image, /^postgres:15/);
       assert.match(withServices.services.redis.image, /^redis:7/);
-      assert.ok(steps.some((s) => String(s.with?.['node-version']) === '20'));
+      assert.deepEqual(withServices.strategy.matrix.node.map(String).sort(), ['20', '24']);
+      assert.ok(steps.some((s) => String(s.with?.['node-version']) === '${{ matrix.node }}'));
       const runs = steps.map((s) => String(s.run ?? ''));
       for (const cmd of ['npm ci', 'npm run lint', 'npm run typecheck'])
         assert.ok(

@@ -25,7 +25,7 @@ describe('deposits through Kashier', () => {
     assert.equal(url.searchParams.get('orderId'), depositId);
     assert.deepEqual(
       await wallet(t, rider),
-      { balance: 0, pending: 0, available: 0, creditLimit: 0, currency: 'EGP' },
+      { balance: 0, pending: 0, available: 0, creditLimit: 0, dues: 0, currency: 'EGP' },
       'nothing before the webhook',
     );
 
@@ -41,6 +41,18 @@ describe('deposits through Kashier', () => {
     );
     const deposit = await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: rider.accessToken });
     assert.equal(deposit.body.data.status, 'credited');
+  });
+
+  test('by default Kashier sends the payer back to our own return page, which exists and claims nothing', async () => {
+    const { t } = ctx;
+    const rider = await t.signup('rider');
+    const created = await t.api('POST', '/api/v1/wallet/deposits', { token: rider.accessToken, body: { amount: 500 } });
+    const back = new URL(new URL(created.body.data.paymentUrl).searchParams.get('merchantRedirect')!);
+    assert.equal(back.origin, new URL(t.config.PUBLIC_BASE_URL).origin);
+    const page = await t.api('GET', back.pathname);
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /text\/html/);
+    assert.match(page.body, /your wallet shows the deposit as soon as Kashier confirms it/);
   });
 
   test('bad amounts and currencies are 400 and write nothing', async () => {
@@ -161,30 +173,29 @@ describe('deposits through Kashier', () => {
     assert.equal((await wallet(t, rider)).balance, 3_000);
   });
 
-  test(
-    "another user's deposit is 404; a signed payment for an unknown order is acknowledged and raises an " + 'alert',
-    async () => {
-      const { t, kashier } = ctx;
-      const owner = await t.signup('rider');
-      const other = await t.signup('rider');
-      const { depositId } = await topUp(ctx, owner, 1_000);
-      assert.equal(
-        (await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: other.accessToken })).status,
-        404,
-      );
-      const stray = kashier.paymentData({
-        merchantOrderId: '00000000-0000-4000-8000-000000000000',
-        amount: '10.00',
-        currency: 'EGP',
-        status: 'SUCCESS',
-      });
-      const res = await kashier.deliver(stray);
-      assert.deepEqual([res.status, res.body.data.outcome], [200, 'queued']);
-      assert.equal(await applied(t, stray.transactionId), 'unknown_order');
-      const alerts = await sql(t, `SELECT kind FROM $schema.finance_alerts WHERE kind = 'kashier_unknown_order'`);
-      assert.equal(alerts.length, 1);
-    },
-  );
+  test("another user's deposit is 404; a signed payment for an unknown order is refused with 404 and writes nothing", async () => {
+    const { t, kashier } = ctx;
+    const owner = await t.signup('rider');
+    const other = await t.signup('rider');
+    const { depositId } = await topUp(ctx, owner, 1_000);
+    assert.equal(
+      (await t.api('GET', `/api/v1/wallet/deposits/${depositId}`, { token: other.accessToken })).status,
+      404,
+    );
+    const stray = kashier.paymentData({
+      merchantOrderId: '00000000-0000-4000-8000-000000000000',
+      amount: '10.00',
+      currency: 'EGP',
+      status: 'SUCCESS',
+    });
+    // Issue 15 (bad input): an order we never opened is a clear 4xx, and nothing is stored.
+    const res = await kashier.deliver(stray);
+    assert.deepEqual([res.status, res.body.error.code], [404, 'NOT_FOUND']);
+    const stored = await sql(t, 'SELECT 1 FROM $schema.provider_events WHERE provider_transaction_id = $1', [
+      stray.transactionId,
+    ]);
+    assert.equal(stored.length, 0);
+  });
 
   test('an amount the provider reports differently is not credited and raises an alert', async () => {
     const { t, kashier } = ctx;
@@ -223,6 +234,7 @@ describe('deposits through Kashier', () => {
         pending: 0,
         available: 0,
         creditLimit: 0,
+        dues: 0,
         currency: 'EGP',
       });
       const admin = await t.admin();

@@ -5,7 +5,7 @@
  * a signed webhook to the app like Kashier's servers would.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'node:querystring';
 
@@ -34,6 +34,10 @@ export class FakeKashier {
   /** Kashier posts here (the URL configured in its dashboard): set once the app listens. */
   webhookUrl = '';
   readonly orders = new Map<string, { amount: string; currency: string }>();
+  /** Refund calls received (Kashier's order id, the body we sent, the Authorization header). */
+  readonly refunds: Array<{ orderId: string; body: any; authorization: string | undefined }> = [];
+  /** How the refund endpoint answers next: 'ok', 'refuse' (200 with FAILURE) or 'down' (HTTP 503). */
+  refundMode: 'ok' | 'refuse' | 'down' = 'ok';
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -44,6 +48,7 @@ export class FakeKashier {
   static async start(opts: { apiKey: string; merchantId: string }): Promise<FakeKashier> {
     const ref: { self?: FakeKashier } = {};
     const server = createServer((req, res) => {
+      if (req.method === 'PUT') return void ref.self!.handleRefund(req, res);
       void ref
         .self!.handlePage(new URL(req.url ?? '/', 'http://fake'), req.headers['x-test-outcome'])
         .then(({ status, headers, body }) => {
@@ -59,6 +64,29 @@ export class FakeKashier {
 
   close() {
     return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** `PUT /orders/{orderId}/?operation=refund` with `{apiOperation: "REFUND", transaction: {amount}}`. */
+  private async handleRefund(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const orderId = decodeURIComponent(/^\/orders\/([^/]+)\/?$/.exec(url.pathname)?.[1] ?? '');
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    this.refunds.push({ orderId, body, authorization: req.headers.authorization });
+    const answer = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (this.refundMode === 'down') return answer(503, { error: 'unavailable' });
+    if (
+      url.searchParams.get('operation') !== 'refund' ||
+      body.apiOperation !== 'REFUND' ||
+      req.headers.authorization !== this.apiKey
+    )
+      return answer(400, { status: 'FAILURE', messages: { en: 'bad refund request' } });
+    const status = this.refundMode === 'refuse' ? 'FAILURE' : 'SUCCESS';
+    return answer(200, { status, response: { status, transactionId: `RF-${randomUUID()}`, orderId } });
   }
 
   /** The hosted page: refuses a bad order hash; otherwise "the payer pays" and Kashier sends the webhook. */

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { metricsRegistry } from '../../src/platform/observability/metrics.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextDailyRun, reconcileTask } from '../../src/modules/payments/index.js';
+import { RECONCILE_CRON, reconcileTask } from '../../src/modules/payments/index.js';
 import { applied, sql, startPaymentsApp, topUp, type PaymentsTest } from './support.js';
 
 const CHECKS = [
@@ -11,6 +11,11 @@ const CHECKS = [
   'wallets_within_limits',
   'no_stale_holds',
   'deposits_match_provider',
+  'trips_settled_once',
+  'service_requests_settled_once',
+  'refunds_within_paid',
+  'payouts_match_withdrawals',
+  'dues_match_accounts',
 ];
 
 async function gauge(): Promise<number | undefined> {
@@ -103,36 +108,39 @@ describe('reconciliation', () => {
     assert.equal(check.details.providerPaymentsNotCredited, 1);
   });
 
-  test('the daily run is booked once, at the next 00:30 UTC', async () => {
+  test('the daily run is in the crontab at 00:30 UTC, nothing booked by hand', async () => {
     const { t } = ctx;
+    const entry = t.platform.jobs.crontab.entries().find((e) => e.task === 'payments.reconcile');
+    assert.equal(entry?.match, '30 0 * * *');
+    assert.equal(RECONCILE_CRON, '30 0 * * *');
     const rows = await t.platform.database.pool.query(
-      `SELECT key, run_at FROM "${t.schema}_jobs".jobs WHERE task_identifier = 'payments.reconcile'`,
+      `SELECT key FROM "${t.schema}_jobs".jobs WHERE task_identifier = 'payments.reconcile'`,
     );
-    assert.equal(rows.rows.length, 1);
-    const expected = nextDailyRun(new Date());
-    assert.equal(rows.rows[0].key, `payments.reconcile:${expected.toISOString().slice(0, 10)}`);
-    assert.equal(new Date(rows.rows[0].run_at).toISOString(), expected.toISOString());
-    assert.equal(nextDailyRun(new Date('2025-03-01T00:29:00Z')).toISOString(), '2025-03-01T00:30:00.000Z');
-    assert.equal(nextDailyRun(new Date('2025-03-01T00:30:00Z')).toISOString(), '2025-03-02T00:30:00.000Z');
+    assert.equal(rows.rows.length, 0);
   });
 
-  test('the daily job runs a reconciliation and books the following day', async () => {
+  test('the daily job runs a reconciliation and books no successor (the crontab does)', async () => {
     const { t } = ctx;
     const reports = await t.count('reconciliation_reports');
-    await t.platform.jobs.enqueue(
-      t.platform.database.db,
-      reconcileTask,
-      { day: '2031-01-01' },
-      { jobKey: 'payments.reconcile:2031-01-01' },
-    );
+    // What graphile-worker's cron enqueues: no day, its own _cron stamp (stripped by the task's schema).
+    await t.platform.jobs.enqueue(t.platform.database.db, reconcileTask, {});
     const deadline = Date.now() + 15_000;
     while ((await t.count('reconciliation_reports')) === reports) {
       assert.ok(Date.now() < deadline, 'the daily job did not run');
       await sleep(100);
     }
-    const next = await t.platform.database.pool.query(
-      `SELECT key FROM "${t.schema}_jobs".jobs WHERE key = 'payments.reconcile:2031-01-02'`,
-    );
-    assert.equal(next.rows.length, 1);
+    // The run's own row goes once its completion is committed; nothing takes its place.
+    const pending = async () =>
+      (
+        await t.platform.database.pool.query(
+          `SELECT count(*)::int AS n FROM "${t.schema}_jobs".jobs WHERE task_identifier = 'payments.reconcile'`,
+        )
+      ).rows[0].n;
+    while ((await pending()) > 0) {
+      assert.ok(Date.now() < deadline, 'the finished run stayed queued');
+      await sleep(100);
+    }
+    await sleep(500);
+    assert.equal(await pending(), 0, 'no successor booked');
   });
 });

@@ -14,7 +14,11 @@ export interface PaymentsTest {
 }
 
 /** The app listening on a real port (Kashier must reach it) and a fake Kashier pointed at it. */
-export async function startPaymentsApp(name: string, env: Record<string, string> = {}): Promise<PaymentsTest> {
+export async function startPaymentsApp(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { startJobs?: boolean } = {},
+): Promise<PaymentsTest> {
   const kashier = await FakeKashier.start({
     apiKey: KASHIER_TEST_ENV.KASHIER_API_KEY,
     merchantId: KASHIER_TEST_ENV.KASHIER_MERCHANT_ID,
@@ -25,11 +29,12 @@ export async function startPaymentsApp(name: string, env: Record<string, string>
     DB_POOL_MAX: '16',
     ...KASHIER_TEST_ENV,
     KASHIER_CHECKOUT_URL: kashier.url,
+    KASHIER_API_URL: kashier.url,
     ...env,
   });
   await t.app.http.listen({ port: 0, host: '127.0.0.1' });
   // Webhooks are applied by the payments.kashier_event job.
-  await t.platform.jobs.start();
+  if (opts.startJobs !== false) await t.platform.jobs.start();
   const { port } = t.app.http.server.address() as AddressInfo;
   kashier.webhookUrl = `http://127.0.0.1:${port}/api/v1/webhooks/kashier`;
   return {
@@ -70,13 +75,29 @@ export async function topUp(ctx: PaymentsTest, user: TestUser, amount: number) {
 export async function wallet(t: TestApp, user: TestUser) {
   const res = await t.api('GET', '/api/v1/wallet', { token: user.accessToken });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.data as {
+  // The money only: what else GET /wallet carries (the payout method) has its own tests.
+  const { balance, pending, available, creditLimit, dues, currency } = res.body.data;
+  return { balance, pending, available, creditLimit, dues, currency } as {
     balance: number;
     pending: number;
     available: number;
     creditLimit: number;
+    dues: number;
     currency: string;
   };
+}
+
+/** A valid Egyptian IBAN (check digits right), the shape banks print. */
+export const EG_IBAN = 'EG38 0019 0005 0000 0000 2631 8000 2';
+
+/** Gives a driver somewhere to receive withdrawals (a withdrawal needs a payout method). */
+export async function setBankPayoutMethod(t: TestApp, user: TestUser, holderName = 'Omar Driver') {
+  const res = await t.api('PUT', '/api/v1/wallet/payout-method', {
+    token: user.accessToken,
+    body: { type: 'bank', iban: EG_IBAN, holderName },
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.data;
 }
 
 export async function sql<T = any>(t: TestApp, text: string, params: unknown[] = []): Promise<T[]> {
@@ -97,7 +118,7 @@ export async function startedTrip(
   t: TestApp,
   rider: TestUser,
   driver: TestUser,
-  opts: { paymentMethod: 'cash' | 'wallet'; fare: number },
+  opts: { paymentMethod: 'cash' | 'wallet' | 'card'; fare: number },
 ) {
   const created = await t.api('POST', '/api/v1/trips', {
     token: rider.accessToken,

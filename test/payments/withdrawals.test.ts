@@ -6,7 +6,7 @@ import { ensureWallet, expireHold, systemAccounts, transfer } from '../../src/mo
 import { WITHDRAWAL_HOLD_TTL_MS, withdrawalHoldExpired } from '../../src/modules/payments/index.js';
 import type { TestUser } from '../../support/harness.js';
 import { fund } from '../ledger/support.js';
-import { sql, startPaymentsApp, topUp, wallet, type PaymentsTest } from './support.js';
+import { setBankPayoutMethod, sql, startPaymentsApp, topUp, wallet, type PaymentsTest } from './support.js';
 
 describe('driver withdrawals', () => {
   let ctx: PaymentsTest;
@@ -23,6 +23,7 @@ describe('driver withdrawals', () => {
       ensureWallet(tx, { ownerId: driver.id, kind: 'driver_wallet', creditLimit: 5_000 }),
     );
     if (amount > 0) await fund(db, account.id, amount);
+    await setBankPayoutMethod(ctx.t, driver);
     return driver;
   }
 
@@ -42,6 +43,7 @@ describe('driver withdrawals', () => {
         pending: 15_000,
         available: 5_000,
         creditLimit: 5_000,
+        dues: 0,
         currency: 'EGP',
       });
       const admin = await t.admin();
@@ -57,6 +59,7 @@ describe('driver withdrawals', () => {
         pending: 0,
         available: 5_000,
         creditLimit: 5_000,
+        dues: 0,
         currency: 'EGP',
       });
       assert.equal((await t.api('POST', `${path}/approve`, { token: admin.accessToken })).status, 200);
@@ -169,6 +172,7 @@ describe('driver withdrawals', () => {
       pending: 10_000,
       available: 0,
       creditLimit: 5_000,
+      dues: 0,
       currency: 'EGP',
     });
   });

@@ -139,6 +139,8 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
         dropoff: away(at(4)),
         issuedAt: past,
         expiresAt: past + QUOTE_TTL_MS,
+        tariffVersion: null,
+        items: null,
       },
       t.config.quoteSecret,
     );

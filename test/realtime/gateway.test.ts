@@ -32,8 +32,8 @@ describe('socket gateway', () => {
     test('a valid token connects and the socket is in user:{id}', async () => {
       const rider = await t.signup('rider');
       const socket = await t.connectSocket(rider.accessToken);
-      const got = next(socket, 'ping:test');
-      t.platform.realtime.toUser(rider.id, 'ping:test', { hello: 1 });
+      const got = next(socket, 'notification');
+      t.platform.realtime.toUser(rider.id, 'notification', { hello: 1 });
       const payload = await got;
       assert.equal(payload.hello, 1);
       assert.equal(payload.room, `user:${rider.id}`);
@@ -83,6 +83,7 @@ describe('socket gateway', () => {
     test('a handler that throws answers INTERNAL without details and the server keeps serving', async () => {
       t.app.gateway.events.register({
         name: 'test:explode',
+        summary: 'A handler that throws',
         schema: z.object({}),
         handle: () => {
           throw new Error('SELECT secret FROM boom');

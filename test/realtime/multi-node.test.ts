@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { randomPhone } from '../../support/harness.js';
+import { OVERLOAD_OFF, randomPhone } from '../../support/harness.js';
 import { ack, CAIRO_DROPOFF, CAIRO_PICKUP, eventually, freePort, next } from './support.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
 
@@ -81,6 +81,7 @@ describe('two API nodes sharing Redis', { skip }, () => {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       RATE_LIMITS_DISABLED: 'true',
+      ...OVERLOAD_OFF,
       ADMIN_PHONE: adminPhone,
       ADMIN_PASSWORD,
       // Both nodes must sign alike; without these each would use the shared .data/secrets.json.

@@ -50,7 +50,7 @@ describe('SOS', () => {
   const sos = (user: TestUser, body: Record<string, unknown>) =>
     t.api('POST', '/api/v1/sos', { token: user.accessToken, body });
 
-  test('emergency contacts: at most 5, Egyptian phone or email, normalised', async () => {
+  test('emergency contacts: at most 5, mobile phone or email, normalised', async () => {
     const rider = await t.signup('rider');
     const six = Array.from({ length: 6 }, (_, i) => ({ name: `C${i}`, email: `c${i}@example.com` }));
     assert.equal(
@@ -62,7 +62,7 @@ describe('SOS', () => {
       (
         await t.api('PUT', '/api/v1/me/emergency-contacts', {
           token: rider.accessToken,
-          body: { contacts: [{ name: 'X', phone: '+14155550100' }] },
+          body: { contacts: [{ name: 'X', phone: '+442071838750' }] },
         })
       ).status,
       400,
@@ -129,6 +129,32 @@ describe('SOS', () => {
       assert.ok(c.lastError, `${c.channel} records why it failed`);
     }
     assert.ok(!JSON.stringify(view.channels).includes('01001234567'), 'recipients are masked');
+  });
+
+  test("a contact's SOS text is in the sender's language; on-call staff get English", async () => {
+    const rider = await t.signup('rider');
+    await t.api('PATCH', '/api/v1/me', { token: rider.accessToken, body: { locale: 'ar' } });
+    await t.api('PUT', '/api/v1/me/emergency-contacts', {
+      token: rider.accessToken,
+      body: [{ name: 'Mona', phone: '01001234568', email: 'mona2@example.com' }],
+    });
+    const alertId = (await sos(rider, { ...HERE, note: 'حادث' })).body.data.alertId as string;
+    const texts = await eventually(async () => {
+      const r = await rows(
+        t,
+        "SELECT channel, recipient_kind, content FROM $schema.notification_deliveries WHERE subject_id = $1 AND channel IN ('sms', 'email')",
+        [alertId],
+      );
+      return r.length === 4 ? r : undefined;
+    });
+    const text = (kind: string, channel: string) => {
+      const c = texts.find((r: any) => r.recipient_kind === kind && r.channel === channel)!.content;
+      return channel === 'sms' ? c.body : `${c.subject} ${c.text}`;
+    };
+    assert.match(text('contact', 'sms'), /^نداء استغاثة من /);
+    assert.match(text('contact', 'sms'), /maps\.google\.com.*ملاحظة: حادث/);
+    assert.match(text('contact', 'email'), /^استغاثة: /);
+    assert.match(text('oncall', 'sms'), /^SOS from /);
   });
 
   test('escalation fires after the window, repeats, and acknowledging stops it', async () => {

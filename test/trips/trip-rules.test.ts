@@ -141,7 +141,7 @@ describe('trip rules', () => {
     assert.equal(await driverState(driver), 'available', 'the driver is free again');
   });
 
-  test('driver cancels an accepted trip: the rider pays nothing; strangers get 404', async () => {
+  test('driver cancels an accepted trip: the trip searches again, the rider pays nothing; strangers get 404', async () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const stranger = await t.driver();
@@ -149,9 +149,12 @@ describe('trip rules', () => {
     assert.equal((await cancel(stranger, trip.id)).status, 404);
     const res = await cancel(driver, trip.id, 'flat tyre');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.data.cancellation, { by: 'driver', reason: 'flat tyre', fee: null });
+    assert.equal(res.body.data.status, 'searching', 'issue 16: reassigned, not ended');
+    assert.equal(res.body.data.driverId, null);
+    assert.equal(res.body.data.cancellation, undefined, 'nothing charged');
     assert.equal(await driverState(driver), 'available');
-    assert.equal((await cancel(rider, trip.id)).status, 409, 'already cancelled');
+    assert.equal((await cancel(driver, trip.id)).status, 404, 'no longer their trip');
+    assert.equal((await cancel(rider, trip.id)).status, 200, 'the rider may still cancel the search');
   });
 
   test('cancel-search: the rider ends a search; not after a match; not for drivers', async () => {

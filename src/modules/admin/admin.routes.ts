@@ -35,7 +35,12 @@ export function registerAdminRoutes(app: HttpApp, deps: AdminDeps) {
   app.get(
     '/api/v1/admin/dead-letters',
     {
-      schema: { tags, querystring: ListQuery, response: { 200: envelopeOf(z.array(DeadLetterSchema)) } },
+      schema: {
+        summary: 'List jobs that ran out of attempts',
+        tags,
+        querystring: ListQuery,
+        response: { 200: envelopeOf(z.array(DeadLetterSchema)) },
+      },
       config: { auth: ['admin'] },
     },
     async (request, reply) => {
@@ -59,6 +64,7 @@ export function registerAdminRoutes(app: HttpApp, deps: AdminDeps) {
     '/api/v1/admin/dead-letters/:id/retry',
     {
       schema: {
+        summary: 'Retry a dead-lettered job',
         tags,
         params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
         response: { 200: envelopeOf(z.object({ id: z.number(), requeued: z.literal(true) })) },

@@ -3,7 +3,7 @@ import { safeText } from '../../platform/text.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import type { Db } from '../../platform/db/database.js';
 import type { FlagSync } from '../../platform/flag-sync.js';
-import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { envelopeOf, noContent, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { FLAG_NAMES, type FeatureFlags } from '../../platform/flags.js';
 import { FlagAdmin } from './flags.service.js';
@@ -64,14 +64,22 @@ export function registerFlagRoutes(app: HttpApp, deps: FlagRouteDeps) {
 
   app.get(
     '/api/v1/admin/flags',
-    { schema: { tags, response: { 200: envelopeOf(z.array(FlagSchema)) } }, config: admin },
+    {
+      schema: { summary: 'List feature flags', tags, response: { 200: envelopeOf(z.array(FlagSchema)) } },
+      config: admin,
+    },
     async (_request, reply) => sendOk(reply, await flags.list()),
   );
 
   app.get(
     '/api/v1/admin/flags/audit',
     {
-      schema: { tags, querystring: AuditQuery, response: { 200: envelopeOf(z.array(FlagChangeSchema)) } },
+      schema: {
+        summary: 'List feature flag changes',
+        tags,
+        querystring: AuditQuery,
+        response: { 200: envelopeOf(z.array(FlagChangeSchema)) },
+      },
       config: admin,
     },
     async (request, reply) => {
@@ -83,7 +91,13 @@ export function registerFlagRoutes(app: HttpApp, deps: FlagRouteDeps) {
   app.put(
     '/api/v1/admin/flags/:name',
     {
-      schema: { tags, params: FlagParams, body: SetFlagRequest, response: { 200: envelopeOf(FlagSchema) } },
+      schema: {
+        summary: 'Override a feature flag',
+        tags,
+        params: FlagParams,
+        body: SetFlagRequest,
+        response: { 200: envelopeOf(FlagSchema) },
+      },
       config: admin,
     },
     async (request, reply) =>
@@ -92,7 +106,16 @@ export function registerFlagRoutes(app: HttpApp, deps: FlagRouteDeps) {
 
   app.delete(
     '/api/v1/admin/flags/:name',
-    { schema: { tags, params: FlagParams, querystring: ClearFlagQuery }, config: admin },
+    {
+      schema: {
+        summary: 'Drop a feature flag override',
+        tags,
+        params: FlagParams,
+        querystring: ClearFlagQuery,
+        response: noContent,
+      },
+      config: admin,
+    },
     async (request, reply) => {
       await flags.clear(currentUser(request).id, request.params.name, request.query.reason);
       return reply.code(204).send();

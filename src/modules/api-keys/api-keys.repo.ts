@@ -52,7 +52,7 @@ export async function findApiKey(db: DbHandle, id: string) {
 export async function findApiKeyByPrefix(db: DbHandle, prefix: string) {
   return q(db)
     .selectFrom('api_keys')
-    .select(['id', 'name', 'scopes', 'hash', 'revoked_at'])
+    .select(['id', 'name', 'scopes', 'hash', 'revoked_at', 'created_by'])
     .where('prefix', '=', prefix)
     .executeTakeFirst();
 }

@@ -18,14 +18,27 @@ export function registerApiKeyRoutes(app: HttpApp, keys: ApiKeyService) {
   // Not `idempotent`: a stored replay would keep the full key in the idempotency table for 24 h.
   app.post(
     '/api/v1/admin/api-keys',
-    { schema: { tags, body: CreateApiKeyRequest, response: { 201: envelopeOf(CreatedApiKeySchema) } }, config: admin },
+    {
+      schema: {
+        summary: 'Create an API key',
+        tags,
+        body: CreateApiKeyRequest,
+        response: { 201: envelopeOf(CreatedApiKeySchema) },
+      },
+      config: admin,
+    },
     async (request, reply) => sendOk(reply, await keys.create(currentUser(request).id, request.body), { status: 201 }),
   );
 
   app.get(
     '/api/v1/admin/api-keys',
     {
-      schema: { tags, querystring: ListApiKeysQuery, response: { 200: envelopeOf(z.array(ApiKeySchema)) } },
+      schema: {
+        summary: 'List API keys',
+        tags,
+        querystring: ListApiKeysQuery,
+        response: { 200: envelopeOf(z.array(ApiKeySchema)) },
+      },
       config: admin,
     },
     async (request, reply) => {
@@ -37,7 +50,15 @@ export function registerApiKeyRoutes(app: HttpApp, keys: ApiKeyService) {
   // Revoking keeps the row (audit, last use), so it answers 200 with the revoked key rather than 204.
   app.delete(
     '/api/v1/admin/api-keys/:id',
-    { schema: { tags, params: ApiKeyIdParams, response: { 200: envelopeOf(ApiKeySchema) } }, config: admin },
+    {
+      schema: {
+        summary: 'Revoke an API key',
+        tags,
+        params: ApiKeyIdParams,
+        response: { 200: envelopeOf(ApiKeySchema) },
+      },
+      config: admin,
+    },
     async (request, reply) => sendOk(reply, await keys.revoke(currentUser(request).id, request.params.id)),
   );
 }

@@ -1,17 +1,21 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeName } from '../../platform/text.js';
 import { API_SCOPES } from '../../platform/http/route-config.js';
 
-export const ApiKeySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.enum(API_SCOPES)),
-  prefix: z.string(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-});
+export const ApiKeySchema = named(
+  'ApiKey',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(z.enum(API_SCOPES)),
+    prefix: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  }),
+);
 
 /** The creation answer is the only place the full key ever appears. */
 export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });

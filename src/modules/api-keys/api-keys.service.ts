@@ -111,7 +111,7 @@ export class ApiKeyService {
     if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), hashKey(raw))) throw invalidKey();
     if (row.revoked_at) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key revoked');
     this.touch(row.id);
-    return { id: row.id, name: row.name, scopes: knownScopes(row.scopes) };
+    return { id: row.id, name: row.name, scopes: knownScopes(row.scopes), createdBy: row.created_by };
   }
 
   /** At most one last_used_at write per key per minute per node (and the SQL skips fresh stamps from other nodes). */

@@ -1,9 +1,9 @@
 import { sql, type Generated } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { Role } from '../../platform/http/route-config.js';
+import type { Role, StaffRole } from '../../platform/http/route-config.js';
 
 type AuthTables = {
-  users: { id: string; role: Role; suspended_at: Date | null };
+  users: { id: string; role: Role; suspended_at: Date | null; staff_roles: StaffRole[] };
   sessions: {
     id: Generated<string>;
     user_id: string;
@@ -67,7 +67,7 @@ export async function findSessionAccess(db: DbHandle, id: string) {
   return q(db)
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.user_id', 'sessions.revoked_at', 'users.role', 'users.suspended_at'])
+    .select(['sessions.user_id', 'sessions.revoked_at', 'users.role', 'users.suspended_at', 'users.staff_roles'])
     .where('sessions.id', '=', id)
     .executeTakeFirst();
 }

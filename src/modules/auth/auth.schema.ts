@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeName } from '../../platform/text.js';
+import { LocaleSchema } from '../../shared/index.js';
 import { UserSchema } from '../users/index.js';
 
 export const PhoneInput = z.string().min(8).max(20);
@@ -9,6 +10,7 @@ export const SignupRequest = z.object({
   password: z.string().min(8).max(128),
   name: safeName(100),
   role: z.enum(['rider', 'driver']),
+  locale: LocaleSchema.optional().describe('ar or en; default from Accept-Language, else en'),
 });
 
 export const LoginRequest = z.object({

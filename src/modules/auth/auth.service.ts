@@ -1,12 +1,13 @@
+import type { Locale } from '../../shared/index.js';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../platform/db/database.js';
 import { withTransaction, isUniqueViolation } from '../../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict } from '../../platform/errors.js';
 import type { AuthUser, Role } from '../../platform/http/route-config.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { normalizeEgyptianPhone, toPublicUser, type UserRow, userAccounts } from '../users/index.js';
+import { normalizePhone, toPublicUser, type UserRow, userAccounts } from '../users/index.js';
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
-import type { SessionCache } from './session-cache.js';
+import type { SessionAccess, SessionCache } from './session-cache.js';
 import { FailureLockout } from '../../platform/failure-lockout.js';
 import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import {
@@ -25,17 +26,21 @@ export interface AuthSettings {
   refreshTtlS: number;
   /** Per-phone lockout with growing blocks; what stops guessing one account's password from many IPs. */
   loginLockout?: FailureLockout;
+  /** The reserved pool a safety-critical request (SOS) reads its session through when the cache misses. */
+  criticalDb?: Db;
 }
 
 const INVALID_CREDENTIALS = 'Invalid phone or password';
 let dummyHash: Promise<string> | undefined;
 
 function requirePhone(input: string): string {
-  const phone = normalizeEgyptianPhone(input);
+  const phone = normalizePhone(input);
   if (!phone)
-    throw new AppError(ErrorCode.VALIDATION_ERROR, 'phone must be an Egyptian mobile number (+201XXXXXXXXX)', [
-      { field: 'body.phone', message: 'invalid Egyptian mobile number' },
-    ]);
+    throw new AppError(
+      ErrorCode.VALIDATION_ERROR,
+      'phone must be a mobile number: international (+…) or national in PHONE_REGION',
+      [{ field: 'body.phone', message: 'not a valid mobile number' }],
+    );
   return phone;
 }
 
@@ -83,11 +88,12 @@ export class AuthService {
     return withTransaction(this.db, async (tx) => this.issueTokens(tx, user, await insertSession(tx, user.id)));
   }
 
-  async signup(input: { phone: string; password: string; name: string; role: Role }) {
+  async signup(input: { phone: string; password: string; name: string; role: Role; locale: Locale }) {
     const phone = requirePhone(input.phone);
     const passwordHash = await hash(input.password);
     try {
-      const user = await userAccounts.insert(this.db, { phone, name: input.name, role: input.role, passwordHash });
+      const { name, role, locale } = input;
+      const user = await userAccounts.insert(this.db, { phone, name, role, locale, passwordHash });
       const tokens = await this.startSession(user);
       return { user: toPublicUser(user, { id: user.id, role: user.role }), ...tokens };
     } catch (err) {
@@ -97,7 +103,7 @@ export class AuthService {
   }
 
   async login(input: { phone: string; password: string }) {
-    const phone = normalizeEgyptianPhone(input.phone);
+    const phone = normalizePhone(input.phone);
     // An unknown phone locks the same way, so a lock tells nothing about who is registered.
     const user = await this.checkPassword({
       lockKey: `phone:${phone ?? input.phone.slice(0, 32)}`,
@@ -182,24 +188,23 @@ export class AuthService {
   }
 
   /** Verifies signature/expiry, then that the session is still alive (logout, reuse, erasure, suspension). */
-  async verifyAccessToken(token: string): Promise<AuthUser> {
+  async verifyAccessToken(token: string, opts: { critical?: boolean } = {}): Promise<AuthUser> {
     const claims = await this.settings.keyRing.verify(token);
-    return {
-      id: claims.sub,
-      role: await this.currentRole(claims.sid, claims.sub),
-      sessionId: claims.sid,
-      tokenExpiresAt: claims.exp * 1000,
-    };
+    const db = opts.critical ? (this.settings.criticalDb ?? this.db) : this.db;
+    const { role, staffRoles } = await this.currentAccess(claims.sid, claims.sub, db);
+    return { id: claims.sub, role, staffRoles, sessionId: claims.sid, tokenExpiresAt: claims.exp * 1000 };
   }
 
   /**
    * A user authenticated earlier (a socket's handshake), checked again: the
    * session is still alive and the role is the user's current one.
    */
-  async revalidate(user: AuthUser): Promise<AuthUser> {
+  async revalidate(user: AuthUser, opts: { critical?: boolean } = {}): Promise<AuthUser> {
     if (user.tokenExpiresAt <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Token expired');
-    const role = await this.currentRole(user.sessionId, user.id);
-    return role === user.role ? user : { ...user, role };
+    const db = opts.critical ? (this.settings.criticalDb ?? this.db) : this.db;
+    const { role, staffRoles } = await this.currentAccess(user.sessionId, user.id, db);
+    const same = role === user.role && staffRoles.join() === (user.staffRoles ?? []).join();
+    return same ? user : { ...user, role, staffRoles };
   }
 
   /**
@@ -207,16 +212,17 @@ export class AuthService {
    * token with a forged role claim would otherwise be as good as its
    * signature). Cached with the session; migration 0014 announces changes.
    */
-  private async currentRole(sessionId: string, userId: string): Promise<Role> {
-    const cached = this.sessions?.roleOf(sessionId, userId);
+  private async currentAccess(sessionId: string, userId: string, db: Db = this.db): Promise<SessionAccess> {
+    const cached = this.sessions?.accessOf(sessionId, userId);
     if (cached) return cached;
     const readGeneration = this.sessions?.generation ?? 0;
-    const row = await findSessionAccess(this.db, sessionId);
+    const row = await findSessionAccess(db, sessionId);
     if (!row || row.revoked_at || row.suspended_at || row.user_id !== userId) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
     }
-    this.sessions?.remember(sessionId, { userId, role: row.role }, readGeneration);
-    return row.role;
+    const access = { role: row.role, staffRoles: row.staff_roles };
+    this.sessions?.remember(sessionId, { userId, ...access }, readGeneration);
+    return access;
   }
 
   /** First admin from ADMIN_PHONE / ADMIN_PASSWORD; a no-op when it exists. */

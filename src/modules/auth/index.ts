@@ -1,4 +1,5 @@
 export { AuthService, createLoginLockout } from './auth.service.js';
+export { LoginRequest } from './auth.schema.js';
 export { KeyRing } from './tokens.js';
 export { SessionCache, SESSION_CACHE_LIMITS } from './session-cache.js';
 export { registerAuthRoutes } from './auth.routes.js';

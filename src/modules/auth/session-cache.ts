@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { PgListener } from '../../platform/db/listener.js';
-import type { Role } from '../../platform/http/route-config.js';
+import type { Role, StaffRole } from '../../platform/http/route-config.js';
 
 export const sessionsChannel = (schema: string) => `smartline_sessions_${schema}`;
 
@@ -14,7 +14,11 @@ export const SESSION_CACHE_LIMITS = { maxEntries: 100_000, ttlMs: 60_000 };
 export interface SessionOwner {
   userId: string;
   role: Role;
+  staffRoles: readonly StaffRole[];
 }
+
+/** What authorization trusts about a live session's user. */
+export type SessionAccess = Omit<SessionOwner, 'userId'>;
 
 /** Told the id of a session that ended or whose user's access changed, on this node or (via Postgres) another. */
 export type SessionChangeListener = (sessionId: string) => void;
@@ -70,11 +74,11 @@ export class SessionCache {
     return this.alive.size;
   }
 
-  /** The user's current role when the session is known alive for this user and notifications are flowing. */
-  roleOf(sessionId: string, userId: string): Role | undefined {
+  /** The user's current role and staff roles, when the session is known alive and notifications are flowing. */
+  accessOf(sessionId: string, userId: string): SessionAccess | undefined {
     if (!this.opts.listener.listening) return undefined;
     const owner = this.alive.get(sessionId);
-    return owner?.userId === userId ? owner.role : undefined;
+    return owner?.userId === userId ? owner : undefined;
   }
 
   /** Keeps a session read alive from Postgres, unless anything ended since `readGeneration`. */

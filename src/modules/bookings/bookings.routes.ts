@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
-import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { envelopeOf, noContent, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { hardDelete, listDeleted, restore, softDelete } from './booking-deletion.js';
 import {
@@ -37,7 +37,12 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
   app.post(
     '/api/v1/bookings',
     {
-      schema: { tags, body: CreateBookingRequest, response: { 201: envelopeOf(BookingSchema) } },
+      schema: {
+        summary: 'Book a provider',
+        tags,
+        body: CreateBookingRequest,
+        response: { 201: envelopeOf(BookingSchema) },
+      },
       config: { auth: ['rider'], idempotent: true },
     },
     async (request, reply) =>
@@ -46,7 +51,10 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
 
   app.get(
     '/api/v1/bookings',
-    { schema: { tags, querystring: ListBookingsQuery, response: many }, config: { auth: 'any' } },
+    {
+      schema: { summary: "List the caller's bookings", tags, querystring: ListBookingsQuery, response: many },
+      config: { auth: 'any' },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await listBookingsFor(db, currentUser(request), request.query);
       return sendOk(reply, items, { nextCursor });
@@ -55,7 +63,10 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
 
   app.get(
     '/api/v1/bookings/deleted',
-    { schema: { tags, querystring: PageQuery, response: many }, config: { auth: ['admin'] } },
+    {
+      schema: { summary: 'List soft-deleted bookings', tags, querystring: PageQuery, response: many },
+      config: { auth: ['admin'] },
+    },
     async (request, reply) => {
       const { items, nextCursor } = await listDeleted(db, currentUser(request), request.query);
       return sendOk(reply, items, { nextCursor });
@@ -64,7 +75,7 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
 
   app.get(
     '/api/v1/bookings/:id',
-    { schema: { tags, params: BookingIdParams, response: one }, config: { auth: 'any' } },
+    { schema: { summary: 'Get a booking', tags, params: BookingIdParams, response: one }, config: { auth: 'any' } },
     async (request, reply) => {
       const viewer = currentUser(request);
       return sendOk(reply, toBookingView(await getVisibleBooking(db, request.params.id, viewer), viewer));
@@ -74,7 +85,14 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
   app.post(
     '/api/v1/bookings/:id/status',
     {
-      schema: { tags, description: STATUS_RULES, params: BookingIdParams, body: BookingStatusRequest, response: one },
+      schema: {
+        summary: "Change a booking's status",
+        tags,
+        description: STATUS_RULES,
+        params: BookingIdParams,
+        body: BookingStatusRequest,
+        response: one,
+      },
       config: { auth: 'any', idempotent: true },
     },
     async (request, reply) =>
@@ -83,20 +101,35 @@ export function registerBookingRoutes(app: HttpApp, deps: BookingDeps) {
 
   app.delete(
     '/api/v1/bookings/:id',
-    { schema: { tags, params: BookingIdParams, body: DeleteBookingRequest, response: one }, config: { auth: 'any' } },
+    {
+      schema: {
+        summary: 'Soft-delete a booking',
+        tags,
+        params: BookingIdParams,
+        body: DeleteBookingRequest,
+        response: one,
+      },
+      config: { auth: 'any' },
+    },
     async (request, reply) =>
       sendOk(reply, await softDelete(deps, currentUser(request), request.params.id, request.body?.reason ?? null)),
   );
 
   app.post(
     '/api/v1/bookings/:id/restore',
-    { schema: { tags, params: BookingIdParams, response: one }, config: { auth: ['admin'], idempotent: true } },
+    {
+      schema: { summary: 'Restore a soft-deleted booking', tags, params: BookingIdParams, response: one },
+      config: { auth: ['admin'], idempotent: true },
+    },
     async (request, reply) => sendOk(reply, await restore(deps, currentUser(request), request.params.id)),
   );
 
   app.delete(
     '/api/v1/bookings/:id/hard-delete',
-    { schema: { tags, params: BookingIdParams }, config: { auth: ['admin'] } },
+    {
+      schema: { summary: 'Delete a booking for good', tags, params: BookingIdParams, response: noContent },
+      config: { auth: ['admin'] },
+    },
     async (request, reply) => {
       await hardDelete(deps, currentUser(request), request.params.id);
       return reply.code(204).send();

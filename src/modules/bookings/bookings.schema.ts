@@ -1,3 +1,4 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeName, safeText } from '../../platform/text.js';
 
@@ -42,21 +43,24 @@ export const PageQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const BookingSchema = z.object({
-  id: z.uuid(),
-  customerId: z.uuid(),
-  providerId: z.uuid(),
-  serviceType: z.string(),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  status: BookingStatusSchema,
-  address: z.string(),
-  notes: z.string().nullable(),
-  deletedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  /** Admins only. */
-  deletedBy: z.uuid().nullable().optional(),
-  deletionReason: z.string().nullable().optional(),
-});
+export const BookingSchema = named(
+  'Booking',
+  z.object({
+    id: z.uuid(),
+    customerId: z.uuid(),
+    providerId: z.uuid(),
+    serviceType: z.string(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    status: BookingStatusSchema,
+    address: z.string(),
+    notes: z.string().nullable(),
+    deletedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    /** Admins only. */
+    deletedBy: z.uuid().nullable().optional(),
+    deletionReason: z.string().nullable().optional(),
+  }),
+);
 export type BookingView = z.infer<typeof BookingSchema>;

@@ -19,7 +19,13 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
   app.post(
     '/api/v1/trips/:id/messages',
     {
-      schema: { tags, params: TripIdParams, body: SendMessageRequest, response: { 201: envelopeOf(MessageSchema) } },
+      schema: {
+        summary: 'Send a chat message',
+        tags,
+        params: TripIdParams,
+        body: SendMessageRequest,
+        response: { 201: envelopeOf(MessageSchema) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) =>
@@ -30,6 +36,7 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
     '/api/v1/trips/:id/messages',
     {
       schema: {
+        summary: "List a trip's chat messages",
         tags,
         params: TripIdParams,
         querystring: ListMessagesQuery,
@@ -46,7 +53,13 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
   app.post(
     '/api/v1/messages/:id/report',
     {
-      schema: { tags, params: MessageIdParams, body: ReportRequest, response: { 201: envelopeOf(ReportSchema) } },
+      schema: {
+        summary: 'Report a chat message',
+        tags,
+        params: MessageIdParams,
+        body: ReportRequest,
+        response: { 201: envelopeOf(ReportSchema) },
+      },
       config: { auth: 'any', idempotent: true },
     },
     async (request, reply) =>

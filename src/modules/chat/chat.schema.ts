@@ -1,3 +1,4 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeText } from '../../platform/text.js';
 
@@ -12,14 +13,17 @@ export const SendMessageRequest = z.object({
 /** Socket `chat:send` payload (API.md). */
 export const ChatSendEvent = SendMessageRequest.extend({ tripId: z.uuid() });
 
-export const MessageSchema = z.object({
-  id: z.uuid(),
-  tripId: z.uuid(),
-  from: z.uuid(),
-  text: z.string(),
-  clientMessageId: z.string(),
-  createdAt: z.string(),
-});
+export const MessageSchema = named(
+  'Message',
+  z.object({
+    id: z.uuid(),
+    tripId: z.uuid(),
+    from: z.uuid(),
+    text: z.string(),
+    clientMessageId: z.string(),
+    createdAt: z.string(),
+  }),
+);
 export type MessageView = z.infer<typeof MessageSchema>;
 
 export const TripIdParams = z.object({ id: z.uuid() });

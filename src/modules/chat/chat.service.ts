@@ -1,3 +1,4 @@
+import { holdsGrant, STAFF_ACCESS } from '../../platform/http/route-config.js';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
@@ -5,9 +6,11 @@ import { AppError, ErrorCode, conflict, forbidden, notFound } from '../../platfo
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { LimiterFactory } from '../../platform/http/rate-limit.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, getVisibleTrip, type TripRow, type TripStatus, type Viewer } from '../trips/index.js';
 import { chatMessages } from './chat.metrics.js';
+import { chatOfflinePushTask } from './chat-push.task.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
 import {
   findMessage,
@@ -29,6 +32,8 @@ const CHAT_OPEN_STATUSES: TripStatus[] = ['accepted', 'arrived', 'started'];
 
 export interface ChatDeps {
   db: Db;
+  /** The away members' push is enqueued with the message. */
+  jobs: JobQueue;
   realtime: RealtimeEmitter;
   log: Logger;
   ratePerMinute: number;
@@ -48,13 +53,18 @@ export function toMessageView(row: ChatMessageRow): MessageView {
   };
 }
 
+/** A trip's chat for the console's trace (staff read it: issue 19.4), oldest first, the last `limit` messages. */
+export async function tripChatLog(db: DbHandle, tripId: string, limit: number): Promise<MessageView[]> {
+  return (await listMessages(db, { tripId, limit })).slice(0, limit).reverse().map(toMessageView);
+}
+
 /** Opens the trip's chat room; called inside the accept transaction (src/flows/respond-to-offer.ts). */
 export async function openTripChat(tx: DbHandle, room: { tripId: string; riderId: string; driverId: string }) {
   await upsertRoom(tx, room);
 }
 
 function isMember(trip: TripRow, viewer: Viewer): boolean {
-  return viewer.role === 'admin' || viewer.id === trip.rider_id || viewer.id === trip.driver_id;
+  return holdsGrant(viewer, STAFF_ACCESS.trips) || viewer.id === trip.rider_id || viewer.id === trip.driver_id;
 }
 
 /**
@@ -121,6 +131,12 @@ export class ChatService {
       // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit
       // rolls back.
       await this.consumeRate(tripId, sender.id);
+      await this.deps.jobs.enqueue(
+        tx,
+        chatOfflinePushTask,
+        { messageId: inserted.id },
+        { jobKey: `chat-push:${inserted.id}` },
+      );
       if (moderated.flagged) {
         await recordAudit(tx, {
           actorId: sender.id,

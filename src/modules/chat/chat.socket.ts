@@ -10,6 +10,7 @@ import type { ChatService } from './chat.service.js';
 export function chatSendEvent(chat: ChatService): SocketEventDefinition<typeof ChatSendEvent> {
   return {
     name: 'chat:send',
+    summary: 'Send a chat message to the trip',
     schema: ChatSendEvent,
     handle: async ({ user }, payload) => {
       const message = await chat.sendMessage(user, payload.tripId, {

@@ -6,6 +6,7 @@ import { tripRecords } from '../trips/index.js';
 import { assignGreedy, assignOptimal, type CostMatrix } from './assignment.js';
 import type { Candidate, CandidateResult } from './candidates.js';
 import type { RoundRunner } from './rounds.js';
+import { tripJob } from './trip-job.js';
 
 /** Candidates considered per trip in a batch: enough for the solver to find alternatives. */
 const BATCH_CANDIDATES = 10;
@@ -66,7 +67,7 @@ export class BatchAssigner {
     return Promise.all(
       tripIds.map(async (id) => {
         const trip = await tripRecords.find(this.deps.db, id);
-        return trip && trip.status === 'searching' ? this.deps.rounds.plan(trip, BATCH_CANDIDATES) : null;
+        return trip && trip.status === 'searching' ? this.deps.rounds.plan(tripJob(trip), BATCH_CANDIDATES) : null;
       }),
     );
   }

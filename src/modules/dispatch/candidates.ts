@@ -2,6 +2,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import type { HotState, NearbyDriver } from '../../platform/hotstate/index.js';
 import { FRESH_POSITION_MS } from '../../shared/index.js';
 import { acceptanceRate, type DriverProfileRow, type DriverState, driverProfiles } from '../drivers/index.js';
+import { driverFraudFlags } from '../location/index.js';
 import { tripRecords } from '../trips/index.js';
 import {
   FAIRNESS_WINDOW_MS,
@@ -26,12 +27,15 @@ export const offersCounterKey = (driverId: string) => `dispatch:offers:${driverI
 export interface CandidateSearch {
   riderId: string;
   pickup: { lat: number; lng: number };
-  vehicleClass: string;
+  /** Rides: the class asked for; null when any vehicle may serve (service jobs). */
+  vehicleClass: string | null;
   /** Drivers already offered this trip. */
   excludeIds: string[];
   /** Offers the round wants to send. */
   needed: number;
   degraded: boolean;
+  /** Of nearby drivers, those the job's kind allows (service jobs: approved skill, area); null = all. */
+  eligible?: (driverIds: string[]) => Promise<Set<string> | null>;
 }
 
 export interface Candidate extends RankedCandidate {
@@ -60,7 +64,8 @@ async function nearbyServing(
   radiusM: number,
   limit: number,
 ): Promise<{ drivers: NearbyDriver[]; truncated: boolean }> {
-  const classes = SERVING_CLASSES[s.vehicleClass] ?? [s.vehicleClass];
+  const classes: ReadonlyArray<string | undefined> =
+    s.vehicleClass === null ? [undefined] : (SERVING_CLASSES[s.vehicleClass] ?? [s.vehicleClass]);
   const lists = await Promise.all(
     classes.map((vehicleClass) =>
       hot.findNearestDrivers({
@@ -98,7 +103,7 @@ async function factsFor(
     rating: Number(profile.rating),
     acceptanceRate: acceptanceRate(profile),
     completionRate: completionRate(profile.trips_completed, profile.offers_accepted),
-    exactClass: profile.vehicle_class === s.vehicleClass,
+    exactClass: s.vehicleClass === null || profile.vehicle_class === s.vehicleClass,
     repeatRider: served.has(near.driverId),
     offersLastHour: offers[i] ?? 0,
     state: profile.state,
@@ -118,24 +123,25 @@ async function eligibleWithin(
   let limit = Math.max(MIN_POOL, s.needed * POOL_PER_OFFER);
   for (;;) {
     const { drivers: nearby, truncated } = await nearbyServing(deps.hotState, s, radiusM, limit);
-    const profiles = new Map(
-      (
-        await driverProfiles.findMany(
-          deps.db,
-          nearby.map((n) => n.driverId),
-        )
-      ).map((p) => [p.user_id, p]),
-    );
+    const ids = nearby.map((n) => n.driverId);
+    // Seed plan: "account in good standing (no fraud flags)"; an open GPS flag keeps the driver out until cleared.
+    const [rows, flagged, allowed] = await Promise.all([
+      driverProfiles.findMany(deps.db, ids),
+      driverFraudFlags.flaggedAmong(deps.db, ids),
+      s.eligible && ids.length > 0 ? s.eligible(ids) : null,
+    ]);
+    const profiles = new Map(rows.map((p) => [p.user_id, p]));
     let held = 0;
     const pairs = nearby.flatMap((near) => {
       const profile = profiles.get(near.driverId);
-      if (!profile) return [];
+      if (!profile || flagged.has(near.driverId) || (allowed && !allowed.has(near.driverId))) return [];
       const facts = {
         approved: profile.approved,
         state: profile.state,
         cooldownUntil: profile.cooldown_until,
         vehicleClass: profile.vehicle_class,
         rating: Number(profile.rating),
+        suspended: profile.suspended,
       };
       const why = ineligibility(facts, s.vehicleClass, now);
       if (

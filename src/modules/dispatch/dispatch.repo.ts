@@ -1,11 +1,14 @@
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import type { JobKind } from './job-port.js';
 import type { Strategy } from './strategy.js';
 
 export type DispatchPhase = 'waiting' | 'offering' | 'selecting' | 'done';
 
+/** One row per job being searched for (migration 0045: a trip or a service request, `kind` says which). */
 interface TripDispatchTable {
   trip_id: string;
+  kind: Generated<JobKind>;
   strategy: Strategy;
   round: Generated<number>;
   phase: Generated<DispatchPhase>;
@@ -21,10 +24,15 @@ type DispatchTables = { trip_dispatch: TripDispatchTable };
 
 const q = (db: DbHandle) => db.withTables<DispatchTables>();
 
-export async function insertDispatch(tx: DbHandle, tripId: string, strategy: Strategy): Promise<void> {
+export async function insertDispatch(
+  tx: DbHandle,
+  jobId: string,
+  strategy: Strategy,
+  kind: JobKind = 'trip',
+): Promise<void> {
   await q(tx)
     .insertInto('trip_dispatch')
-    .values({ trip_id: tripId, strategy })
+    .values({ trip_id: jobId, strategy, kind })
     .onConflict((oc) => oc.column('trip_id').doNothing())
     .execute();
 }

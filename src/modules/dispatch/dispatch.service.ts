@@ -2,11 +2,15 @@ import type { Tx } from '../../platform/db/database.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
 import { driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripOffers } from '../trips/index.js';
 import { BatchAssigner } from './batcher.js';
-import { findDispatch, insertDispatch } from './dispatch.repo.js';
+import { findDispatch, insertDispatch, updateDispatch } from './dispatch.repo.js';
 import { dispatchRoundTask } from './dispatch-round.task.js';
+import type { ServiceRequestRow } from '../service-requests/index.js';
+import type { JobPort } from './job-port.js';
+import { offerPushTask, runOfferPush } from './offer-push.js';
+import { servicePort } from './service-job.js';
+import { tripPort } from './trip-job.js';
 import { RoundRunner, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
 import type { BatchMode } from './batcher.js';
-import { SCHEDULED_LEAD_MS } from './strategy.js';
 
 /**
  * When round 1 runs inline right after the request commits, its job is only
@@ -22,6 +26,8 @@ export interface DispatcherDeps extends RoundDeps {
   /** DISPATCH_BATCH_MODE / _WINDOW_MS: first rounds collected over a window and assigned together. */
   batchMode: BatchMode | 'off';
   batchWindowMs: number;
+  /** SCHEDULED_OFFER_LEAD_MS: a scheduled trip's first round runs this long before pickup. */
+  scheduledLeadMs: number;
 }
 
 export type MatchingState = 'scheduled' | 'searching' | 'offers_pending' | 'matched' | 'no_drivers' | 'cancelled';
@@ -50,17 +56,55 @@ export class Dispatcher {
       const outcome = await this.rounds.run(tripId, round);
       ctx.log.debug({ tripId, round, outcome: outcome.kind }, 'dispatch round');
     });
+    this.deps.jobs.register(offerPushTask, (push) => runOfferPush(this.deps, push));
     // Another driver won or the trip was cancelled: the other offered drivers are free again.
-    this.deps.bus.on('trip.offers_withdrawn', (event) => this.releaseWithdrawn(event.payload.driverIds));
+    this.deps.bus.on('trip.offers_withdrawn', (event) => {
+      this.pushWithdrawn(tripPort, event.payload.tripId, event.payload.driverIds);
+      return this.releaseWithdrawn(event.payload.driverIds);
+    });
+    this.deps.bus.on('service_request.offers_withdrawn', (event) => {
+      this.pushWithdrawn(servicePort, event.payload.requestId, event.payload.driverIds);
+      return this.releaseWithdrawn(event.payload.driverIds);
+    });
+  }
+
+  /**
+   * In a service request's transaction: its dispatch row and the first round's job, like `startSearch` for a ride.
+   * Service jobs run first_accept (the first provider to accept is assigned; no bidding on a breakdown).
+   */
+  async startServiceSearch(tx: Tx, request: ServiceRequestRow): Promise<void> {
+    await insertDispatch(tx, request.id, 'first_accept', 'service_request');
+    await this.rounds.scheduleRound(tx, request.id, 1, new Date(Date.now() + this.serviceSafetyNetMs()));
+  }
+
+  /** A service request's round 1 is never batched: the batch solver plans rides by vehicle class. */
+  private serviceSafetyNetMs(): number {
+    return this.deps.inlineFirstRound ? SAFETY_NET_DELAY_MS : 0;
+  }
+
+  /** After the service request committed: round 1 now, not at the next job poll. */
+  afterServiceRequest(request: ServiceRequestRow): void {
+    if (request.status === 'searching' && this.deps.inlineFirstRound) this.runInBackground(request.id, 1);
   }
 
   /** In the request transaction: the dispatch row and the first round's job (DESIGN: jobs are the outbox). */
   async startSearch(tx: Tx, trip: TripRow): Promise<void> {
     await insertDispatch(tx, trip.id, trip.strategy);
     const runAt = trip.scheduled_at
-      ? new Date(trip.scheduled_at.getTime() - SCHEDULED_LEAD_MS)
+      ? new Date(trip.scheduled_at.getTime() - this.deps.scheduledLeadMs)
       : new Date(Date.now() + this.safetyNetDelayMs());
     await this.rounds.scheduleRound(tx, trip.id, 1, runAt);
+  }
+
+  /**
+   * In the reassignment transaction: the trip searches again from round 1 now (fresh rounds, same dispatch row;
+   * the round job key replaces any leftover round). Drivers already offered the trip stay excluded, the one who
+   * dropped it among them. Call `afterRequest` after commit to run the round inline.
+   */
+  async restartSearch(tx: Tx, trip: TripRow): Promise<void> {
+    await insertDispatch(tx, trip.id, trip.strategy);
+    await updateDispatch(tx, trip.id, { round: 0, phase: 'waiting', round_expires_at: null });
+    await this.rounds.scheduleRound(tx, trip.id, 1, new Date(Date.now() + this.safetyNetDelayMs()));
   }
 
   private safetyNetDelayMs(): number {
@@ -99,6 +143,16 @@ export class Dispatcher {
       (o) => o.status === 'pending' && o.expires_at.getTime() > now,
     );
     if (!open) this.runInBackground(tripId, dispatch.round + 1);
+  }
+
+  /**
+   * After the withdrawing commit (the accept/cancel flows record the event, not this module): a "withdrawn"
+   * push replaces the offer on those drivers' phones. A lost enqueue only leaves the offer to expire by TTL.
+   */
+  private pushWithdrawn(port: JobPort, jobId: string, driverIds: string[]) {
+    port
+      .enqueuePush(this.db, this.deps.jobs, { jobId, kind: 'withdrawn', driverIds })
+      .catch((err: unknown) => this.deps.log.warn({ err, jobId }, 'dispatch: withdrawn offer push not queued'));
   }
 
   /** Offers withdrawn (another driver won, the search was cancelled): those drivers are free for waiting trips. */

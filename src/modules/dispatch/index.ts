@@ -1,6 +1,7 @@
 export { Dispatcher } from './dispatch.service.js';
 export { registerDispatchRoutes } from './dispatch.routes.js';
-export { BidParams } from './dispatch.schema.js';
+export { AdminOfferSchema, BidParams } from './dispatch.schema.js';
 
 export { offersCounterKey } from './candidates.js';
 export { FAIRNESS_WINDOW_MS } from './scoring.js';
+export { offerSeenEvent, offerDeliveriesOf } from './offers-view.js';

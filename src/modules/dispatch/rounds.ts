@@ -7,18 +7,24 @@ import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { JobPriority } from '../../platform/jobs/task.js';
 import { driverStates } from '../drivers/index.js';
-import { countOfferOutcome, moveTrip, offerTrip, type TripRow, tripOffers, tripRecords } from '../trips/index.js';
+import { countOfferOutcome, tripOffers, tripRecords } from '../trips/index.js';
+import { trustBlocks } from '../trust/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
 import { dispatchJobKey, dispatchRoundTask } from './dispatch-round.task.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
-import { STRATEGY_RULES, roundDurationMs, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
+import { lastRound, roundDurationMs, roundShape, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
 import { WaitingTrips } from './waiting.js';
+import type { DispatchJob, JobKind, JobPort } from './job-port.js';
+import { servicePort } from './service-job.js';
+import { tripPort } from './trip-job.js';
 import { firstOfferSeconds, offersTotal, roundsTotal } from './dispatch.metrics.js';
 
 /** A round job fires this long after its offers expire, so a last-moment accept lands first. */
 const JOB_GRACE_MS = 250;
-const SEARCHABLE: TripRow['status'][] = ['searching', 'scheduled'];
+/** The engine's one entry per job kind (job-port.ts). */
+const PORTS: Readonly<Record<JobKind, JobPort>> = { trip: tripPort, service_request: servicePort };
+export const portOf = (kind: JobKind) => PORTS[kind];
 
 export type RoundOutcome =
   | { kind: 'stale' }
@@ -28,17 +34,17 @@ export type RoundOutcome =
   | { kind: 'waiting'; retryAt: Date }
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date };
 
-/** What the round transaction decided (`trip` is only needed after commit, to send the offers). */
+/** What the round transaction decided (`job` is only needed after commit, to send the offers). */
 type Committed =
   | Exclude<RoundOutcome, { kind: 'offered' | 'empty' }>
-  | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; trip: TripRow };
+  | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; job: DispatchJob; distances: Map<string, number> };
 
 export interface RoundDeps {
   db: Db;
   bus: EventBus;
   jobs: JobQueue;
   log: Logger;
-  /** `trip:offer` to the offered drivers. */
+  /** `trip:offer` / `request:offer` to the offered providers. */
   realtime: RealtimeHub;
   hotState: HotState;
   /** MATCHING_DEGRADED: nearest available drivers, no scoring. */
@@ -91,9 +97,10 @@ export class RoundRunner {
   }
 
   private async runOnce(tripId: string, round: number, opts: RoundOptions): Promise<RoundOutcome> {
-    const [trip, dispatch] = await Promise.all([tripRecords.find(this.db, tripId), findDispatch(this.db, tripId)]);
-    if (!trip || !dispatch) return { kind: 'stale' };
-    if (!SEARCHABLE.includes(trip.status)) return this.closeFinished(trip, dispatch);
+    const dispatch = await findDispatch(this.db, tripId);
+    const job = dispatch && (await portOf(dispatch.kind).find(this.db, tripId));
+    if (!job || !dispatch) return { kind: 'stale' };
+    if (!job.searchable) return this.closeFinished(job, dispatch);
     if (round <= dispatch.round) return { kind: 'stale' };
     if (
       dispatch.strategy === 'broadcast_bid' &&
@@ -102,60 +109,71 @@ export class RoundRunner {
     ) {
       return this.openSelection(tripId, round, dispatch.strategy);
     }
-    const rules = STRATEGY_RULES[dispatch.strategy];
-    const plan = round > rules.maxRounds ? null : (opts.preplanned ?? (await this.plan(trip, rules.driversPerRound)));
-    return this.commit(tripId, round, dispatch.strategy, plan);
+    const { driversPerRound } = roundShape(dispatch.strategy, round);
+    const plan =
+      round > lastRound(dispatch.strategy) ? null : (opts.preplanned ?? (await this.plan(job, driversPerRound)));
+    return this.commit(job, round, dispatch.strategy, plan);
   }
 
-  /** Ranked candidates for the trip, excluding everyone already offered it. */
-  async plan(trip: TripRow, needed: number): Promise<CandidateResult> {
-    const offered = await tripOffers.list(this.db, trip.id);
+  /**
+   * Ranked candidates for the job, excluding everyone already offered it and
+   * everyone the customer blocked or was blocked by (issue 16: a blocked pair is
+   * never offered to each other; the hot geo search skips them), and anyone the
+   * job's kind rules out (a service job: no approved skill, outside the area).
+   */
+  async plan(job: DispatchJob, needed: number): Promise<CandidateResult> {
+    const [offered, blocked] = await Promise.all([
+      tripOffers.list(this.db, job.id),
+      trustBlocks.partnersOf(this.db, job.customerId),
+    ]);
     return findCandidates(
       { db: this.db, hotState: this.deps.hotState },
       {
-        riderId: trip.rider_id,
-        pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
-        vehicleClass: trip.vehicle_class,
-        excludeIds: offered.map((o) => o.driver_id),
+        riderId: job.customerId,
+        pickup: job.point,
+        vehicleClass: job.vehicleClass,
+        excludeIds: [...offered.map((o) => o.driver_id), ...blocked],
         needed,
         degraded: this.deps.isMatchingDegraded(),
+        eligible: (ids) => portOf(job.kind).filterEligible(this.db, job, ids),
       },
       new Date(),
     );
   }
 
   private async commit(
-    tripId: string,
+    read: DispatchJob,
     round: number,
     strategy: Strategy,
     plan: CandidateResult | null,
   ): Promise<RoundOutcome> {
+    const port = portOf(read.kind);
+    const jobId = read.id;
     let expired = 0; // counted once committed (a retried transaction starts over)
     const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx, events): Promise<Committed> => {
       expired = 0;
-      const trip = await tripRecords.lock(tx, tripId);
-      const dispatch = await findDispatch(tx, tripId);
-      if (!trip || !dispatch || round <= dispatch.round || !SEARCHABLE.includes(trip.status))
-        return { kind: 'stale' as const };
+      const job = await port.lock(tx, jobId);
+      const dispatch = await findDispatch(tx, jobId);
+      if (!job || !dispatch || round <= dispatch.round || !job.searchable) return { kind: 'stale' as const };
       const closed = plan
-        ? await tripOffers.expireEarlierRounds(tx, tripId, round)
-        : await tripOffers.closePending(tx, tripId, 'expired');
+        ? await tripOffers.expireEarlierRounds(tx, jobId, round)
+        : await tripOffers.closePending(tx, jobId, 'expired');
       expired = closed.length;
+      await port.enqueuePush(tx, this.deps.jobs, { jobId, kind: 'withdrawn', driverIds: closed });
       // After a selection window only bids were open: not picked is not the driver's fault.
       await this.releaseDrivers(tx, closed, { missed: dispatch.phase !== 'selecting' });
       if (!plan) {
-        await moveTrip(tx, events, { trip, to: 'no_drivers', actorId: null });
-        await updateDispatch(tx, tripId, { round, phase: 'done', round_expires_at: null });
+        await port.endWithoutProvider(tx, events, job);
+        await updateDispatch(tx, jobId, { round, phase: 'done', round_expires_at: null });
         return { kind: 'no_drivers' as const };
       }
-      const live =
-        trip.status === 'scheduled' ? await moveTrip(tx, events, { trip, to: 'searching', actorId: null }) : trip;
-      return this.offerRound(tx, events, { trip: live, round, strategy, plan });
+      const live = await port.beginSearch(tx, events, job);
+      return this.offerRound(tx, events, { job: live, round, strategy, plan });
     });
     roundsTotal.inc({ strategy, outcome: outcome.kind });
     countOfferOutcome('expired', expired);
     this.wake(expired);
-    if (outcome.kind === 'offered') this.afterOffers(outcome.trip, outcome.offered, outcome.expiresAt, round);
+    if (outcome.kind === 'offered') this.afterOffers(outcome, { round, strategy });
     if (outcome.kind === 'offered' || outcome.kind === 'empty')
       return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
@@ -175,33 +193,44 @@ export class RoundRunner {
   private async offerRound(
     tx: Tx,
     events: EventRecorder,
-    a: { trip: TripRow; round: number; strategy: Strategy; plan: CandidateResult },
+    a: { job: DispatchJob; round: number; strategy: Strategy; plan: CandidateResult },
   ): Promise<Committed> {
-    const { trip, round, strategy, plan } = a;
+    const { job, round, strategy, plan } = a;
+    const port = portOf(job.kind);
     const timeScale = this.deps.timeScale;
     const offered = await driverStates.claimForOffer(
       tx,
       plan.candidates.map((c) => c.driverId),
-      STRATEGY_RULES[strategy].driversPerRound,
+      roundShape(strategy, round).driversPerRound,
     );
     if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
       const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
-      await updateDispatch(tx, trip.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
-      await this.scheduleRound(tx, trip.id, round, retryAt);
+      await updateDispatch(tx, job.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
+      await this.scheduleRound(tx, job.id, round, retryAt);
       return { kind: 'waiting', retryAt };
     }
-    const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale));
-    if (offered.length > 0) await offerTrip(tx, { tripId: trip.id, driverIds: offered, round, expiresAt });
-    await this.recordOffers(events, trip.id, offered, round, expiresAt);
-    await updateDispatch(tx, trip.id, {
+    const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale, round));
+    const distances = new Map(plan.candidates.map((c) => [c.driverId, c.distanceM]));
+    if (offered.length > 0) {
+      await tripOffers.insertForJob(tx, { jobId: job.id, driverIds: offered, round, expiresAt, distancesM: distances });
+      await port.enqueuePush(tx, this.deps.jobs, { jobId: job.id, kind: 'offer', round });
+    }
+    const sent = offered.map((driverId) => ({
+      driverId,
+      round,
+      expiresAt,
+      distanceM: distances.get(driverId) ?? null,
+    }));
+    await port.recordOffers(events, job, sent);
+    await updateDispatch(tx, job.id, {
       round,
       phase: 'offering',
       radius_m: plan.radiusM,
       round_expires_at: expiresAt,
       firstOfferNow: offered.length > 0,
     });
-    await this.scheduleRound(tx, trip.id, round + 1, expiresAt);
-    return { kind: offered.length > 0 ? 'offered' : 'empty', offered, expiresAt, trip };
+    await this.scheduleRound(tx, job.id, round + 1, expiresAt);
+    return { kind: offered.length > 0 ? 'offered' : 'empty', offered, expiresAt, job, distances };
   }
 
   /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
@@ -216,6 +245,7 @@ export class RoundRunner {
         return { kind: 'stale' as const };
       const unbid = await tripOffers.expireUnbid(tx, tripId);
       expired = unbid.length;
+      await tripPort.enqueuePush(tx, this.deps.jobs, { jobId: tripId, kind: 'withdrawn', driverIds: unbid });
       await this.releaseDrivers(tx, unbid, { missed: true });
       const bids = await tripOffers.extendBids(tx, tripId, until);
       await updateDispatch(tx, tripId, { phase: 'selecting', round_expires_at: until });
@@ -228,16 +258,16 @@ export class RoundRunner {
   }
 
   /**
-   * A round fired for a trip that is no longer searching (accepted,
+   * A round fired for a job that is no longer searching (accepted,
    * cancelled, timed out): nothing to offer. Drivers whose offer on it was
    * closed without their state being reset (the search-timeout job does not
    * know about driver states) are released if they hold no other open offer.
    */
-  private async closeFinished(trip: TripRow, dispatch: DispatchRow): Promise<RoundOutcome> {
+  private async closeFinished(job: DispatchJob, dispatch: DispatchRow): Promise<RoundOutcome> {
     if (dispatch.phase === 'done') return { kind: 'closed' };
     await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
-      await updateDispatch(tx, trip.id, { phase: 'done', round_expires_at: null });
-      const closed = (await tripOffers.list(tx, trip.id))
+      await updateDispatch(tx, job.id, { phase: 'done', round_expires_at: null });
+      const closed = (await tripOffers.list(tx, job.id))
         .filter((o) => o.status === 'expired' || o.status === 'withdrawn')
         .map((o) => o.driver_id);
       const busyElsewhere = await tripOffers.driversWithOpenOffers(tx, closed);
@@ -255,24 +285,6 @@ export class RoundRunner {
     await driverStates.releaseOffered(tx, driverIds, opts);
   }
 
-  private async recordOffers(
-    events: EventRecorder,
-    tripId: string,
-    driverIds: string[],
-    round: number,
-    expiresAt: Date,
-  ) {
-    for (const driverId of driverIds) {
-      await events.record({
-        type: 'trip.offered',
-        aggregateType: 'trip',
-        aggregateId: tripId,
-        actorId: null,
-        payload: { tripId, driverId, round, expiresAt: expiresAt.toISOString() },
-      });
-    }
-  }
-
   async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
     await this.deps.jobs.enqueue(
       tx,
@@ -286,27 +298,22 @@ export class RoundRunner {
     );
   }
 
-  /** After commit: tell each driver, count offers for fairness, measure request → first offer. */
-  private afterOffers(trip: TripRow, driverIds: string[], expiresAt: Date, round: number) {
-    const payload = {
-      tripId: trip.id,
-      pickup: place(trip.pickup_lat, trip.pickup_lng, trip.pickup_address),
-      dropoff: place(trip.dropoff_lat, trip.dropoff_lng, trip.dropoff_address),
-      fareEstimate: { amount: trip.fare_amount, currency: trip.fare_currency },
-      expiresAt: expiresAt.toISOString(),
-      strategy: trip.strategy,
-      round,
-    };
-    for (const driverId of driverIds) this.deps.realtime.toUser(driverId, 'trip:offer', payload);
-    offersTotal.inc({ strategy: trip.strategy }, driverIds.length);
-    if (round === 1 && trip.strategy !== 'scheduled')
-      firstOfferSeconds.observe(Math.max(0, Date.now() - trip.created_at.getTime()) / 1000);
+  /** After commit: tell each provider, count offers for fairness, measure request → first offer. */
+  private afterOffers(
+    committed: { job: DispatchJob; offered: string[]; expiresAt: Date; distances: Map<string, number> },
+    a: { round: number; strategy: Strategy },
+  ) {
+    const { job, offered: driverIds, expiresAt, distances } = committed;
+    const { round, strategy } = a;
+    for (const driverId of driverIds) {
+      const offer = { driverId, distanceM: distances.get(driverId) ?? null, expiresAt, round, strategy };
+      portOf(job.kind).sendOffer(this.deps.realtime, job, offer);
+    }
+    offersTotal.inc({ strategy }, driverIds.length);
+    if (round === 1 && strategy !== 'scheduled')
+      firstOfferSeconds.observe(Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
     void Promise.all(
       driverIds.map((id) => this.deps.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS)),
     ).catch((err: unknown) => this.deps.log.warn({ err }, 'dispatch: fairness counters not updated'));
   }
-}
-
-function place(lat: number, lng: number, address: string | null) {
-  return address ? { lat, lng, address } : { lat, lng };
 }

@@ -103,6 +103,7 @@ describe('eligibility', () => {
     assert.equal(ineligibility({ ...ok, rating: RATING_FLOOR }, 'economy', now), null);
     assert.equal(ineligibility({ ...ok, rating: RATING_FLOOR - 0.01 }, 'economy', now), 'rating');
     assert.equal(ineligibility({ ...ok, approved: false }, 'economy', now), 'not_approved');
+    assert.equal(ineligibility({ ...ok, suspended: true }, 'economy', now), 'suspended');
     for (const state of ['offline', 'offered', 'busy'])
       assert.equal(ineligibility({ ...ok, state }, 'economy', now), 'not_available');
   });

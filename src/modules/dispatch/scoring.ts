@@ -97,21 +97,26 @@ export interface EligibilityFacts {
   cooldownUntil: Date | null;
   vehicleClass: string;
   rating: number;
+  /** An admin suspended the account (issue 16: a suspended driver gets no offers). */
+  suspended?: boolean;
 }
 
-export type Ineligibility = 'not_approved' | 'not_available' | 'vehicle_class' | 'rating';
+export type Ineligibility = 'not_approved' | 'suspended' | 'not_available' | 'vehicle_class' | 'rating';
 
 /**
  * Why a driver may not get this offer, or null if they may. A driver in
  * cooldown whose 60 s are over counts as available (the lazy return from
  * cooldown; the offer's compare-and-set moves them straight to offered).
  */
-export function ineligibility(d: EligibilityFacts, requestedClass: string, now: Date): Ineligibility | null {
+/** `requestedClass` null: any vehicle may serve (a service job is matched on skills, not the car). */
+export function ineligibility(d: EligibilityFacts, requestedClass: string | null, now: Date): Ineligibility | null {
   if (!d.approved) return 'not_approved';
+  if (d.suspended) return 'suspended';
   const restedEnough =
     d.state === 'cooldown' && (d.cooldownUntil === null || d.cooldownUntil.getTime() <= now.getTime());
   if (d.state !== 'available' && !restedEnough) return 'not_available';
-  if (!(SERVING_CLASSES[requestedClass] ?? [requestedClass]).includes(d.vehicleClass)) return 'vehicle_class';
+  if (requestedClass !== null && !(SERVING_CLASSES[requestedClass] ?? [requestedClass]).includes(d.vehicleClass))
+    return 'vehicle_class';
   if (d.rating < RATING_FLOOR) return 'rating';
   return null;
 }

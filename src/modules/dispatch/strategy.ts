@@ -9,6 +9,14 @@ export interface StrategyRules {
   maxRounds: number;
   /** broadcast_bid only: how long the rider may pick among bids after the round. */
   selectionMs?: number;
+  /** One last round after `maxRounds` with a different shape (sequential's broadcast to the rest). */
+  fallback?: { driversPerRound: number; roundMs: number };
+}
+
+/** Offers and duration of one round; the fallback round (if any) is the one after `maxRounds`. */
+export interface RoundShape {
+  driversPerRound: number;
+  roundMs: number;
 }
 
 /**
@@ -16,26 +24,43 @@ export interface StrategyRules {
  * - first_accept: top 5 at once, 15 s rounds, widening; 5 rounds (≤ 25 drivers, 75 s).
  * - broadcast_bid: 10 drivers, bids collected 30 s, then the rider has 30 s to
  *   pick; 3 rounds.
- * - sequential: one driver at a time, 10 s each, 5 tries.
- * - scheduled: first_accept rounds starting 15 min before pickup, for up to
+ * - sequential: one driver at a time, 10 s each, 5 tries, then "fallback to
+ *   broadcast": one first_accept-style round offered at once to up to 10 of
+ *   the drivers not yet offered (the broadcast_bid size), first accept wins,
+ *   15 s (a first_accept round); only then no_drivers.
+ * - scheduled: first_accept rounds starting SCHEDULED_OFFER_LEAD_MS (30 min) before pickup, for up to
  *   5 minutes (20 rounds) because there is time to find someone.
  */
 export const STRATEGY_RULES: Readonly<Record<Strategy, StrategyRules>> = {
   first_accept: { driversPerRound: 5, roundMs: 15_000, maxRounds: 5 },
   broadcast_bid: { driversPerRound: 10, roundMs: 30_000, maxRounds: 3, selectionMs: 30_000 },
-  sequential: { driversPerRound: 1, roundMs: 10_000, maxRounds: 5 },
+  sequential: {
+    driversPerRound: 1,
+    roundMs: 10_000,
+    maxRounds: 5,
+    fallback: { driversPerRound: 10, roundMs: 15_000 },
+  },
   scheduled: { driversPerRound: 5, roundMs: 15_000, maxRounds: 20 },
 };
-
-/** DESIGN.md: scheduled trips start dispatch 15 minutes before pickup. */
-export const SCHEDULED_LEAD_MS = 15 * 60_000;
 
 /** DESIGN.md: the search radius expands 3 → 5 → 8 km. */
 export const SEARCH_RADII_M: readonly number[] = [3_000, 5_000, 8_000];
 
+/** The last round a strategy runs (its fallback round included); the round after it ends the search. */
+export function lastRound(strategy: Strategy): number {
+  const rules = STRATEGY_RULES[strategy];
+  return rules.maxRounds + (rules.fallback ? 1 : 0);
+}
+
+/** What round `round` of a strategy looks like: the regular shape, or the fallback after `maxRounds`. */
+export function roundShape(strategy: Strategy, round: number): RoundShape {
+  const rules = STRATEGY_RULES[strategy];
+  return round > rules.maxRounds && rules.fallback ? rules.fallback : rules;
+}
+
 /** Round length after the time scale (tests and the simulator shrink it). */
-export function roundDurationMs(strategy: Strategy, timeScale: number): number {
-  return Math.max(50, Math.round(STRATEGY_RULES[strategy].roundMs * timeScale));
+export function roundDurationMs(strategy: Strategy, timeScale: number, round = 1): number {
+  return Math.max(50, Math.round(roundShape(strategy, round).roundMs * timeScale));
 }
 
 /**

@@ -18,10 +18,17 @@ interface DriverProfilesTable {
   approved: Generated<boolean>;
   state: Generated<DriverState>;
   rating: Generated<number>;
+  /** Ratings behind `rating` (issue 16; migration 0021). */
+  ratings_count: Generated<number>;
+  /** Mirrors the user's suspension for the offer claim (migration 0021). */
+  suspended: Generated<boolean>;
   offers_received: Generated<number>;
   offers_accepted: Generated<number>;
   trips_completed: Generated<number>;
   cooldown_until: Date | null;
+  /** Why an admin turned the application down, shown to the driver (migration 0053); cleared by a new profile. */
+  rejection_reason: Generated<string | null>;
+  rejected_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -52,6 +59,9 @@ export async function upsertProfile(
         // A changed vehicle must be re-approved.
         approved: sql<boolean>`driver_profiles.approved AND driver_profiles.vehicle = excluded.vehicle AND
           driver_profiles.vehicle_class = excluded.vehicle_class`,
+        // A new profile is the driver's answer to a rejection: it goes back into the queue.
+        rejection_reason: null,
+        rejected_at: null,
         updated_at: sql`now()`,
       }),
     )
@@ -85,13 +95,48 @@ export async function findDriverCards(db: DbHandle, userIds: string[]): Promise<
   return res.rows;
 }
 
+/** Profiles waiting for an admin's approval, oldest first (the console's onboarding queue). */
+export async function listUnapprovedProfiles(db: DbHandle, limit: number) {
+  return q(db)
+    .selectFrom('driver_profiles')
+    .selectAll()
+    .where('approved', '=', false)
+    .where('rejected_at', 'is', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Approves a profile not approved yet (compare-and-set: undefined when already approved or missing). */
 export async function setApproved(db: DbHandle, userId: string) {
   return q(db)
     .updateTable('driver_profiles')
-    .set({ approved: true, updated_at: sql`now()` })
+    .set({ approved: true, rejection_reason: null, rejected_at: null, updated_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('approved', '=', false)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Turns an application down with the reason the driver sees; an approved driver loses the approval. */
+export async function setRejected(db: DbHandle, userId: string, reason: string) {
+  return q(db)
+    .updateTable('driver_profiles')
+    .set({ approved: false, rejection_reason: reason, rejected_at: sql`now()`, updated_at: sql`now()` })
     .where('user_id', '=', userId)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Drivers whose plate matches, compared without spaces or case (index driver_profiles_plate, migration 0053). */
+export async function findDriverIdsByPlate(db: DbHandle, plate: string): Promise<string[]> {
+  const rows = await q(db)
+    .selectFrom('driver_profiles')
+    .select('user_id')
+    .where(sql<string>`upper(replace(vehicle->>'plate', ' ', ''))`, '=', plate.replace(/\s+/g, '').toUpperCase())
+    .limit(50)
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
 /** Moves a driver between states only from the listed ones (compare-and-set). */
@@ -135,6 +180,7 @@ export async function claimForOffer(tx: DbHandle, rankedIds: string[], needed: n
       SELECT user_id FROM driver_profiles
       WHERE user_id = ANY(${rankedIds}::uuid[])
         AND (state = 'available' OR (state = 'cooldown' AND (cooldown_until IS NULL OR cooldown_until <= now())))
+        AND NOT suspended
       ORDER BY array_position(${rankedIds}::uuid[], user_id)
       LIMIT ${needed}
       FOR UPDATE SKIP LOCKED)
@@ -161,6 +207,34 @@ export async function releaseOffered(tx: DbHandle, driverIds: string[], opts: { 
       WHERE user_id = ANY(${driverIds}::uuid[]) AND (${opts.missed} OR state = 'offered')
       ORDER BY user_id
       FOR UPDATE)`.execute(tx);
+}
+
+/** The driver rating aggregate, written in the rating's transaction so dispatch reads it with the profile. */
+export async function updateDriverRating(db: DbHandle, userId: string, agg: { rating: number; count: number }) {
+  await q(db)
+    .updateTable('driver_profiles')
+    .set({ rating: agg.rating, ratings_count: agg.count, updated_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/**
+ * Suspending takes the driver off duty (a busy driver keeps the trip they
+ * are on; the flag alone keeps every later claim away); lifting clears only
+ * the flag: the driver signs in and goes online again.
+ */
+export async function setSuspended(db: DbHandle, userId: string, suspended: boolean) {
+  return q(db)
+    .updateTable('driver_profiles')
+    .set((eb) => ({
+      suspended,
+      state: suspended ? sql<DriverState>`CASE WHEN state = 'busy' THEN state ELSE 'offline' END` : eb.ref('state'),
+      cooldown_until: suspended ? null : eb.ref('cooldown_until'),
+      updated_at: sql`now()`,
+    }))
+    .where('user_id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function incrementTripsCompleted(db: DbHandle, userId: string) {

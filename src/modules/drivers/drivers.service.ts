@@ -1,8 +1,14 @@
 import type { Db, DbHandle } from '../../platform/db/database.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
+import './drivers.events.js';
 import { forbidden, notFound } from '../../platform/errors.js';
+import { recordAudit } from '../../platform/audit/audit.repo.js';
+import { withTransaction } from '../../platform/db/transaction.js';
 import { userAccounts } from '../users/index.js';
 import { forgetDriverCard } from './driver-cards.js';
 import {
+  listUnapprovedProfiles,
   claimForOffer,
   findProfile,
   findProfiles,
@@ -10,6 +16,10 @@ import {
   recordOfferOutcome,
   releaseOffered,
   setApproved,
+  setRejected,
+  findDriverIdsByPlate,
+  setSuspended,
+  updateDriverRating,
   transitionState,
   upsertProfile,
   type DriverProfileRow,
@@ -34,6 +44,9 @@ export function toDriverProfile(row: DriverProfileRow) {
     state: row.state,
     rating: Number(row.rating),
     acceptanceRate: acceptanceRate(row),
+    suspended: row.suspended,
+    rejectionReason: row.rejection_reason,
+    rejectedAt: row.rejected_at?.toISOString() ?? null,
   };
 }
 
@@ -43,10 +56,59 @@ export async function saveProfile(db: Db, userId: string, input: { vehicleClass:
   return toDriverProfile(row);
 }
 
-export async function approveDriver(db: Db, userId: string) {
-  const user = await userAccounts.findById(db, userId);
+/** The onboarding queue: drivers who filled in a profile and wait for approval, oldest first. */
+export async function pendingDrivers(db: Db, limit: number) {
+  return (await listUnapprovedProfiles(db, limit)).map(toDriverProfile);
+}
+
+/**
+ * Approves a driver's profile; the first approval records `driver.approved`
+ * in the same transaction (a repeat answers the profile and records nothing).
+ */
+export async function approveDriver(deps: { db: Db; bus: EventBus }, input: { userId: string; adminId: string }) {
+  return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
+    const user = await userAccounts.findById(tx, input.userId);
+    if (!user || user.role !== 'driver') throw notFound('Driver');
+    const approved = await setApproved(tx, input.userId);
+    const row = approved ?? (await findProfile(tx, input.userId));
+    if (!row) throw notFound('Driver profile');
+    const driver = toDriverProfile(row);
+    if (approved)
+      await events.record({
+        type: 'driver.approved',
+        aggregateType: 'driver',
+        aggregateId: input.userId,
+        actorId: input.adminId,
+        payload: { driver },
+      });
+    return driver;
+  });
+}
+
+/** Issue 19.5: the application is turned down with a reason the driver reads on their profile. */
+export async function rejectDriver(db: Db, args: { userId: string; reason: string; by: string }) {
+  const user = await userAccounts.findById(db, args.userId);
   if (!user || user.role !== 'driver') throw notFound('Driver');
-  const row = await setApproved(db, userId);
+  const row = await withTransaction(db, async (tx) => {
+    const rejected = await setRejected(tx, args.userId, args.reason);
+    if (rejected)
+      await recordAudit(tx, {
+        actorId: args.by,
+        action: 'driver.rejected',
+        targetType: 'user',
+        targetId: args.userId,
+        details: { reason: args.reason },
+      });
+    return rejected;
+  });
+  if (!row) throw notFound('Driver profile');
+  forgetDriverCard(args.userId);
+  return toDriverProfile(row);
+}
+
+/** The caller's own profile, with the rejection reason when an admin turned it down. */
+export async function myDriverProfile(db: DbHandle, userId: string) {
+  const row = await findProfile(db, userId);
   if (!row) throw notFound('Driver profile');
   return toDriverProfile(row);
 }
@@ -59,6 +121,7 @@ export async function setAvailability(db: DbHandle, userId: string, available: b
   const profile = await findProfile(db, userId);
   if (!profile) throw notFound('Driver profile');
   if (available && !profile.approved) throw forbidden('Driver is not approved yet');
+  if (available && profile.suspended) throw forbidden('Account suspended');
   const row = available
     ? await transitionState(db, { userId, from: ['offline', 'cooldown', 'available'], to: 'available' })
     : await transitionState(db, { userId, from: ['available', 'offered', 'cooldown', 'offline'], to: 'offline' });
@@ -85,4 +148,7 @@ export const driverStates = {
 };
 
 /** Profiles of many drivers at once (candidate scoring, nearby). */
-export const driverProfiles = { findMany: findProfiles };
+export const driverProfiles = { findMany: findProfiles, idsByPlate: findDriverIdsByPlate };
+
+/** What trust flows write on a driver's profile: the rating aggregate and the suspension mirror. */
+export const driverStanding = { setRating: updateDriverRating, setSuspended };

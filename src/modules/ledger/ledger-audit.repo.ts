@@ -75,7 +75,7 @@ export async function countWalletsBelowFloor(db: DbHandle): Promise<{ below_limi
     SELECT count(*) FILTER (WHERE credits_posted - debits_posted - debits_pending < -credit_limit)::int AS below_limit,
            count(*) FILTER (WHERE kind = 'rider_wallet' AND credits_posted - debits_posted - debits_pending < 0)::int
              AS riders_negative
-      FROM ledger_accounts WHERE owner_id IS NOT NULL`.execute(db);
+      FROM ledger_accounts WHERE kind IN ('rider_wallet', 'driver_wallet')`.execute(db);
   return rows[0]!;
 }
 

@@ -56,6 +56,20 @@ describe('ledger engine', () => {
     assert.equal(availableOf(wallet), 500);
   });
 
+  test("a rider's dues account is an IOU: it goes below zero where a wallet of the same owner cannot", () => {
+    const dues = account(3, { kind: 'rider_dues', ownerId: 'owner-2' });
+    const out = evaluateTransfers(
+      input([SYSTEM, account(2), dues]),
+      [move('owe', 3, 1, 2_000), move('spend', 2, 1, 1)],
+      { atomic: false },
+    );
+    assert.deepEqual(
+      out.results.map((r) => (r.status === 'failed' ? r.reason : r.status)),
+      ['created', 'insufficient_funds'],
+    );
+    assert.equal(availableOf(out.changed.find((a) => a.id === 3)!), -2_000);
+  });
+
   test('a wallet cannot spend more than it has; a failure changes nothing', () => {
     const out = evaluateTransfers(input([SYSTEM, account(2, { creditsPosted: 100 })]), [move('t1', 2, 1, 101)], {
       atomic: false,

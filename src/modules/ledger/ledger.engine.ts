@@ -38,8 +38,9 @@ export interface EngineOutput {
 
 type Outcome = { ok: true; transfer: NewTransfer; created: boolean } | { ok: false; reason: FailureReason };
 
+/** Owned accounts have a floor, except a rider's dues account: it is an IOU and goes below zero by design. */
 function isWallet(account: AccountState) {
-  return account.ownerId !== null;
+  return account.ownerId !== null && account.kind !== 'rider_dues';
 }
 
 /** What a wallet may still spend: posted balance minus holds. */

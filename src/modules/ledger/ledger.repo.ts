@@ -10,6 +10,8 @@ import type {
   WalletKind,
 } from './ledger.types.js';
 
+type OwnedKind = WalletKind | 'rider_dues';
+
 type LedgerTables = {
   ledger_accounts: {
     id: Generated<number>;
@@ -221,24 +223,34 @@ export async function writeBatch(db: DbHandle, states: AccountState[], rows: New
      ORDER BY n`.execute(db);
 }
 
-export async function findWalletAccount(db: DbHandle, ownerId: string): Promise<AccountState | undefined> {
+/** An owner's account of one kind (an owner has at most one of each). */
+export async function findOwnedAccount(
+  db: DbHandle,
+  ownerId: string,
+  kinds: readonly OwnedKind[],
+): Promise<AccountState | undefined> {
   const row = await q(db)
     .selectFrom('ledger_accounts')
     .select(ACCOUNT_COLUMNS)
     .where('owner_id', '=', ownerId)
+    .where('kind', 'in', kinds)
     .executeTakeFirst();
   return row ? toAccount(row) : undefined;
 }
 
-/** Creates the wallet if it does not exist yet (concurrent callers are fine). */
-export async function insertWalletIfMissing(
+export async function findWalletAccount(db: DbHandle, ownerId: string): Promise<AccountState | undefined> {
+  return findOwnedAccount(db, ownerId, ['rider_wallet', 'driver_wallet']);
+}
+
+/** Creates the owner's account of that kind if it does not exist yet (concurrent callers are fine). */
+export async function insertOwnedAccountIfMissing(
   db: DbHandle,
-  args: { ownerId: string; kind: WalletKind; creditLimit: number },
+  args: { ownerId: string; kind: OwnedKind; creditLimit: number },
 ): Promise<void> {
   await q(db)
     .insertInto('ledger_accounts')
     .values({ kind: args.kind, owner_id: args.ownerId, credit_limit: args.creditLimit })
-    .onConflict((oc) => oc.column('owner_id').where('owner_id', 'is not', null).doNothing())
+    .onConflict((oc) => oc.columns(['owner_id', 'kind']).where('owner_id', 'is not', null).doNothing())
     .execute();
 }
 

@@ -5,7 +5,13 @@ import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import { TRANSFER_ID, evaluateTransfers } from './ledger.engine.js';
-import { findTransfersWithResolution, lockAccounts, lockAccountsAndReadTransfers, writeBatch } from './ledger.repo.js';
+import {
+  findTransfer,
+  findTransfersWithResolution,
+  lockAccounts,
+  lockAccountsAndReadTransfers,
+  writeBatch,
+} from './ledger.repo.js';
 import { expireHoldTask } from './expire-hold.task.js';
 import type {
   AccountState,
@@ -196,4 +202,9 @@ export async function lockAccountStates(tx: DbHandle, ids: number[]): Promise<Ma
   );
   if (rows.length !== unique(ids).length) throw notFound('Account');
   return new Map(rows.map((a) => [a.id, a]));
+}
+
+/** One stored transfer by its id (ids derive from what they pay for, e.g. `trip:<id>:tip`). */
+export async function transferById(db: DbHandle, id: string): Promise<NewTransfer | undefined> {
+  return findTransfer(db, id);
 }

@@ -1,17 +1,37 @@
 export const ACCOUNT_KINDS = [
   'rider_wallet',
   'driver_wallet',
+  /** A rider's IOU (issue 15): owing X is a transfer of X out of it, so its debit balance is what the rider owes. */
+  'rider_dues',
   'platform_revenue',
   'cash_clearing',
   'provider_clearing',
   'withdrawals_pending',
+  // Money sent out to drivers' banks and mobile wallets (paid payouts), migration 0020.
+  'payout_clearing',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 export type WalletKind = Extract<AccountKind, 'rider_wallet' | 'driver_wallet'>;
-export type SystemAccountKind = Exclude<AccountKind, WalletKind>;
+export type SystemAccountKind = Exclude<AccountKind, WalletKind | 'rider_dues'>;
 
 /** What a movement was for; shown to users as a Transaction's `kind`. */
-export const TRANSFER_KINDS = ['deposit', 'trip_fare', 'commission', 'withdrawal', 'transfer'] as const;
+export const TRANSFER_KINDS = [
+  'deposit',
+  'trip_fare',
+  // A service request's call-out fee and approved quote (issue 18 #6), customer → provider.
+  'service_fee',
+  'commission',
+  'withdrawal',
+  'transfer',
+  'cancellation_fee',
+  'tip',
+  'dues',
+  'refund',
+  'card_fare',
+  // A paid payout leaving withdrawals_pending; a failed one returned to the driver's wallet.
+  'payout',
+  'payout_returned',
+] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
 export type TransferPhase = 'posted' | 'pending' | 'post_pending' | 'void_pending';

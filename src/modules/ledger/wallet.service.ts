@@ -1,10 +1,11 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { availableOf } from './ledger.engine.js';
+import { duesOf } from './dues.service.js';
 import {
   findSystemAccountIds,
   findWalletAccount,
-  insertWalletIfMissing,
+  insertOwnedAccountIfMissing,
   listPostedTransfers,
   netCreditsByDay,
 } from './ledger.repo.js';
@@ -28,7 +29,7 @@ export async function ensureWallet(tx: DbHandle, owner: WalletOwner): Promise<Ac
   const found = await findWalletAccount(tx, owner.ownerId);
   if (found) return found;
   const creditLimit = owner.kind === 'driver_wallet' ? (owner.creditLimit ?? 0) : 0;
-  await insertWalletIfMissing(tx, { ownerId: owner.ownerId, kind: owner.kind, creditLimit });
+  await insertOwnedAccountIfMissing(tx, { ownerId: owner.ownerId, kind: owner.kind, creditLimit });
   return (await findWalletAccount(tx, owner.ownerId))!;
 }
 
@@ -41,7 +42,7 @@ export async function systemAccounts(db: DbHandle): Promise<Record<SystemAccount
   const ids = await findSystemAccountIds(db);
   const get = (k: SystemAccountKind) => {
     const id = ids.get(k);
-    if (id === undefined) throw new Error(`system account ${k} missing: migration 0003 not applied?`);
+    if (id === undefined) throw new Error(`system account ${k} missing: migrations 0003/0020 not applied?`);
     return id;
   };
   return {
@@ -49,6 +50,7 @@ export async function systemAccounts(db: DbHandle): Promise<Record<SystemAccount
     cash_clearing: get('cash_clearing'),
     provider_clearing: get('provider_clearing'),
     withdrawals_pending: get('withdrawals_pending'),
+    payout_clearing: get('payout_clearing'),
   };
 }
 
@@ -57,23 +59,26 @@ export interface WalletSummary {
   pending: number;
   available: number;
   creditLimit: number;
+  /** What the owner owes from unpaid fees (riders; cleared by the next trip's settlement). */
+  dues: number;
   currency: string;
 }
 
-/** API.md Wallet: balance = posted, pending = on hold, available = what can be spent now. */
-export function summarize(account: AccountState | undefined): WalletSummary {
-  if (!account) return { balance: 0, pending: 0, available: 0, creditLimit: 0, currency: CURRENCY };
+/** API.md Wallet: balance = posted, pending = on hold, available = what can be spent now, dues = owed. */
+export function summarize(account: AccountState | undefined, dues = 0): WalletSummary {
+  if (!account) return { balance: 0, pending: 0, available: 0, creditLimit: 0, dues, currency: CURRENCY };
   return {
     balance: account.creditsPosted - account.debitsPosted,
     pending: account.debitsPending,
     available: availableOf(account),
     creditLimit: account.creditLimit,
+    dues,
     currency: CURRENCY,
   };
 }
 
 export async function walletSummary(db: DbHandle, ownerId: string): Promise<WalletSummary> {
-  return summarize(await findWalletAccount(db, ownerId));
+  return summarize(await findWalletAccount(db, ownerId), await duesOf(db, ownerId));
 }
 
 /** 402 INSUFFICIENT_FUNDS unless the wallet can spend `amount` now (no overdraft). */

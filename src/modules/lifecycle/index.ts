@@ -1,5 +1,5 @@
 export { registerLifecycleRoutes } from './lifecycle.routes.js';
-export { registerRetentionTasks, scheduleRetentionJobs, RETENTION_JOBS, retentionJobKey } from './retention.tasks.js';
+export { registerRetentionTasks, RETENTION_JOBS, retentionCron } from './retention.tasks.js';
 export {
   purgeLocationHistory,
   purgeIdempotencyKeys,

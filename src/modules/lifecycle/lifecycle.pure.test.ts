@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expiredPartitions, partitionDay } from './partitions.js';
-import { nextDailyRun } from './schedule.js';
+import { RETENTION_JOBS, retentionCron } from './retention.tasks.js';
 
 test('partition names parse to their UTC day; others are ignored', () => {
   assert.equal(partitionDay('location_history_20250301')?.toISOString(), '2025-03-01T00:00:00.000Z');
@@ -23,8 +23,9 @@ test('a partition expires once its whole day is older than the period', () => {
   assert.deepEqual(expiredPartitions(names, now, 90), ['location_history_20250101', 'location_history_20250302']);
 });
 
-test('next daily run is strictly in the future', () => {
-  assert.equal(nextDailyRun(new Date('2025-06-01T00:30:00Z'), 1).toISOString(), '2025-06-01T01:00:00.000Z');
-  assert.equal(nextDailyRun(new Date('2025-06-01T01:00:00Z'), 1).toISOString(), '2025-06-02T01:00:00.000Z');
-  assert.equal(nextDailyRun(new Date('2025-06-01T05:00:00Z'), 1, 20).toISOString(), '2025-06-02T01:20:00.000Z');
+test('retention runs daily at the configured hour, staggered by minutes', () => {
+  assert.deepEqual(
+    RETENTION_JOBS.map((j) => retentionCron(j, 1)),
+    ['0 1 * * *', '10 1 * * *', '20 1 * * *', '30 1 * * *'],
+  );
 });

@@ -14,6 +14,7 @@ export function registerLifecycleRoutes(app: HttpApp, deps: LifecycleRouteDeps) 
     '/api/v1/admin/events',
     {
       schema: {
+        summary: "List an aggregate's stored events",
         tags: ['admin'],
         querystring: AdminEventsQuery,
         response: { 200: envelopeOf(z.array(StoredEventSchema)) },

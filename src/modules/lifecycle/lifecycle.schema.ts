@@ -1,3 +1,4 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 
 export const AdminEventsQuery = z.object({
@@ -10,15 +11,18 @@ export const AdminEventsQuery = z.object({
     .optional(),
 });
 
-export const StoredEventSchema = z.object({
-  id: z.number().int(),
-  aggregateType: z.string(),
-  aggregateId: z.uuid(),
-  seq: z.number().int(),
-  type: z.string(),
-  payload: z.unknown(),
-  actorId: z.uuid().nullable(),
-  createdAt: z.string(),
-  /** True when the event has moved to events_archive. */
-  archived: z.boolean(),
-});
+export const StoredEventSchema = named(
+  'StoredEvent',
+  z.object({
+    id: z.number().int(),
+    aggregateType: z.string(),
+    aggregateId: z.uuid(),
+    seq: z.number().int(),
+    type: z.string(),
+    payload: z.unknown(),
+    actorId: z.uuid().nullable(),
+    createdAt: z.string(),
+    /** True when the event has moved to events_archive. */
+    archived: z.boolean(),
+  }),
+);

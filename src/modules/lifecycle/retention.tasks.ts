@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Counter, Gauge } from 'prom-client';
 import { defineTask, JobPriority, type TaskDefinition } from '../../platform/jobs/task.js';
+import { DAILY_BACKFILL_MS } from '../../platform/jobs/crontab.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { TaskDeps } from '../../platform/jobs/queue.js';
 import type { Db } from '../../platform/db/database.js';
@@ -12,7 +13,6 @@ import {
   purgeReadNotifications,
   type RetentionResult,
 } from './retention.service.js';
-import { nextDailyRun } from './schedule.js';
 
 const removedTotal = new Counter({
   name: 'smartline_retention_removed_total',
@@ -40,7 +40,7 @@ export interface RetentionDeps extends Pick<TaskDeps, 'db' | 'jobs'> {
   settings: RetentionSettings;
 }
 
-interface RetentionJob {
+export interface RetentionJob {
   task: TaskDefinition;
   /** Minutes after RETENTION_RUN_HOUR_UTC: staggered so they do not all hit the database at once. */
   minute: number;
@@ -72,36 +72,25 @@ export const RETENTION_JOBS: readonly RetentionJob[] = [
   },
 ];
 
-export const retentionJobKey = (task: TaskDefinition) => `lifecycle:${task.name}`;
-
-async function scheduleNext(deps: RetentionDeps, job: RetentionJob, now = new Date()) {
-  const runAt = nextDailyRun(now, deps.settings.RETENTION_RUN_HOUR_UTC, job.minute);
-  await deps.jobs.enqueue(
-    deps.db,
-    job.task,
-    {},
-    { jobKey: retentionJobKey(job.task), runAt, priority: JobPriority.LOW },
-  );
-}
+/** The crontab line of a retention job: daily at RETENTION_RUN_HOUR_UTC plus its stagger, UTC. */
+export const retentionCron = (job: RetentionJob, hourUtc: number) => `${job.minute} ${hourUtc} * * *`;
 
 /**
- * Each retention task reschedules itself for tomorrow *before* doing its work
- * (the job key keeps exactly one pending run), so a failing run retries on its
- * own without breaking the daily chain.
+ * Daily through graphile-worker's crontab: one run per day in the whole
+ * cluster; a failing run retries with backoff (maxAttempts) and the next day
+ * runs regardless.
  */
 export function registerRetentionTasks(deps: RetentionDeps) {
   for (const job of RETENTION_JOBS) {
     deps.jobs.register(job.task, async (_payload, ctx) => {
-      await scheduleNext(deps, job);
       const result = await job.run(deps.db, deps.settings);
       removedTotal.inc({ task: job.task.name }, result.removed);
       lastSuccess.set({ task: job.task.name }, Date.now() / 1000);
       ctx.log.info({ ...result }, 'retention task done');
     });
+    deps.jobs.schedule(job.task, retentionCron(job, deps.settings.RETENTION_RUN_HOUR_UTC), {
+      backfillMs: DAILY_BACKFILL_MS,
+      priority: JobPriority.LOW,
+    });
   }
-}
-
-/** Makes sure every daily chain exists (idempotent: same job key, same next run time). */
-export async function scheduleRetentionJobs(deps: RetentionDeps) {
-  for (const job of RETENTION_JOBS) await scheduleNext(deps, job);
 }

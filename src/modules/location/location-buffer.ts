@@ -87,6 +87,11 @@ export class LocationBuffer {
     return this.routes.has(tripId);
   }
 
+  /** Resolves when the flush in flight (if any) has written what it took from the buffer. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   /** Writes everything buffered so far; concurrent callers share the order (one flush at a time). */
   flush(): Promise<void> {
     this.chain = this.chain

@@ -1,4 +1,4 @@
-import { dropPartition, listLocationHistoryPartitions } from './location.repo.js';
+import { dropPartition, listLocationHistoryPartitions, onlineSecondsBetween } from './location.repo.js';
 
 /** Daily partitions of location_history: the lifecycle module's retention job drops the expired ones. */
-export const locationHistory = { listPartitions: listLocationHistoryPartitions, dropPartition };
+export const locationHistory = { listPartitions: listLocationHistoryPartitions, dropPartition, onlineSecondsBetween };

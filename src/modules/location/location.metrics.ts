@@ -4,7 +4,7 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 /** Seed 000 dashboards: "location updates rate". Labels are bounded enums. */
 export const locationUpdates = new Counter({
   name: 'smartline_location_updates_total',
-  help: 'Driver positions received, by source and outcome (accepted, coalesced, stale)',
+  help: 'Driver positions received, by source and outcome (accepted, coalesced, stale, dropped by GPS hygiene)',
   labelNames: ['source', 'outcome'] as const,
   registers: [metricsRegistry],
 });
@@ -31,5 +31,20 @@ export const locationDropped = new Counter({
 export const locationFlushFailures = new Counter({
   name: 'smartline_location_flush_failures_total',
   help: 'Flushes that failed and were put back for the next attempt',
+  registers: [metricsRegistry],
+});
+
+export const nearbyWatchTicks = new Counter({
+  name: 'smartline_nearby_watch_updates_total',
+  help: 'nearby:update messages to watching riders, by outcome (sent, failed: hot state did not answer)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Issue 16 point 3: fixes the GPS hygiene rules refused, by why (speed = impossible jump, accuracy, mock). */
+export const locationFixesDropped = new Counter({
+  name: 'smartline_location_fixes_dropped_total',
+  help: 'Driver positions dropped by GPS hygiene, by source and reason (speed, accuracy, mock)',
+  labelNames: ['source', 'reason'] as const,
   registers: [metricsRegistry],
 });

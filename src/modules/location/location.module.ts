@@ -6,8 +6,11 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { TERMINAL_STATUSES, type TripStatus } from '../trips/index.js';
 import { ActiveTrips } from './active-trips.js';
+import { FraudFlagsService } from './fraud-flags.service.js';
+import { SuspicionCounter, type HygieneRules } from './gps-hygiene.js';
 import { LocationBuffer } from './location-buffer.js';
 import { LookupGate } from './lookup-gate.js';
+import { NearbyWatchers } from './nearby-watch.js';
 import { LocationService, presenceKey } from './location.service.js';
 import { TripFeed } from './trip-feed.js';
 
@@ -22,11 +25,16 @@ export interface LocationModuleDeps {
   flushIntervalMs: number;
   /** DB_POOL_MAX: cache-miss lookups may take a third of it. */
   poolMax: number;
+  /** GPS_MAX_ACCURACY_M, GPS_MAX_SPEED_KMH, FRAUD_FLAG_AFTER. */
+  hygiene: HygieneRules;
 }
 
 export interface LocationModule {
   service: LocationService;
+  fraudFlags: FraudFlagsService;
   buffer: LocationBuffer;
+  /** Riders watching the cars around them (`nearby:watch`). */
+  watchers: NearbyWatchers;
   /** Stops the flush timer and writes what is still buffered. */
   close(): Promise<void>;
 }
@@ -63,6 +71,12 @@ function followTrips({ bus, hotState }: LocationModuleDeps, trips: ActiveTrips, 
     if (ends) feed.forget(p.tripId);
     await Promise.all([availability, trips.onStatusChanged(p)]);
   });
+  // A driver who cancels an accepted trip hands it back and is available again (issue 16); one who vanished or
+  // went offline stays hidden (Postgres has them offline).
+  bus.on('trip.reassigning', async (event) => {
+    const { droppedDriverId, reason } = event.payload;
+    if (reason === 'driver_cancelled') await hotState.setDriverAvailability(droppedDriverId, true);
+  });
 }
 
 export function createLocationModule(deps: LocationModuleDeps): LocationModule {
@@ -72,8 +86,18 @@ export function createLocationModule(deps: LocationModuleDeps): LocationModule {
   const gate = new LookupGate(Math.max(1, Math.floor(deps.poolMax / 3)), log);
   const trips = new ActiveTrips({ db, hotState, log, gate });
   const feed = new TripFeed({ realtime, bus: deps.bus });
-  const service = new LocationService({ db, hotState, realtime, flags, log, buffer, trips, feed, gate });
+  const suspicion = new SuspicionCounter({ db, hotState, log }, deps.hygiene.flagAfter);
+  const service = new LocationService({
+    ...{ db, hotState, realtime, flags, log, buffer, trips, feed, gate },
+    ...{ hygiene: deps.hygiene, suspicion },
+  });
   followTrips(deps, trips, feed);
   buffer.start();
-  return { service, buffer, close: () => buffer.close() };
+  const fraudFlags = new FraudFlagsService({ db, suspicion, log });
+  const watchers = new NearbyWatchers({ db, hotState, log });
+  const close = async () => {
+    watchers.stop();
+    await buffer.close();
+  };
+  return { service, fraudFlags, buffer, watchers, close };
 }

@@ -236,3 +236,21 @@ export async function listLocationHistoryPartitions(
 export async function dropPartition(db: DbHandle, schema: string, name: string): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${sql.id(schema, name)}`.execute(db);
 }
+
+/**
+ * Seconds a driver was online in [from, to), from their stored fixes: the time between consecutive fixes at most
+ * `maxGapS` apart (a longer silence is time offline: presence lapses after 30 s without a fix).
+ */
+export async function onlineSecondsBetween(
+  db: DbHandle,
+  d: { driverId: string; from: Date; to: Date; maxGapS: number },
+) {
+  const { rows } = await sql<{ seconds: number }>`
+    SELECT coalesce(sum(gap), 0)::float8 AS seconds FROM (
+      SELECT extract(epoch FROM recorded_at - lag(recorded_at) OVER (ORDER BY recorded_at)) AS gap
+      FROM location_history
+      WHERE driver_id = ${d.driverId} AND recorded_at >= ${d.from} AND recorded_at < ${d.to}
+    ) fixes
+    WHERE gap <= ${d.maxGapS}`.execute(db);
+  return Math.round(rows[0]?.seconds ?? 0);
+}

@@ -24,19 +24,29 @@ export function registerLocationRoutes(app: HttpApp, deps: LocationRouteDeps) {
   app.post(
     '/api/v1/location/update',
     {
-      schema: { tags, body: LocationPointSchema, response: { 200: envelopeOf(UpdateResponse) } },
+      schema: {
+        summary: "Report the driver's position",
+        tags,
+        body: LocationPointSchema,
+        response: { 200: envelopeOf(UpdateResponse) },
+      },
       config: { auth: ['driver'], rateLimit: 'locationUpdate' },
     },
     async (request, reply) => {
-      const { accepted } = await deps.service.update(currentUser(request).id, request.body, 'http');
-      return sendOk(reply, { accepted, serverTime: new Date().toISOString() });
+      const result = await deps.service.update(currentUser(request).id, request.body, 'http');
+      return sendOk(reply, { ...result, serverTime: new Date().toISOString() });
     },
   );
 
   app.post(
     '/api/v1/location/batch-update',
     {
-      schema: { tags, body: BatchUpdateRequest, response: { 200: envelopeOf(BatchResponse) } },
+      schema: {
+        summary: 'Report a batch of driver positions',
+        tags,
+        body: BatchUpdateRequest,
+        response: { 200: envelopeOf(BatchResponse) },
+      },
       config: { auth: ['driver'] },
     },
     async (request, reply) =>
@@ -46,7 +56,12 @@ export function registerLocationRoutes(app: HttpApp, deps: LocationRouteDeps) {
   app.get(
     '/api/v1/location/nearby',
     {
-      schema: { tags, querystring: NearbyQuery, response: { 200: envelopeOf(z.array(NearbyDriverSchema)) } },
+      schema: {
+        summary: 'Find nearby available drivers',
+        tags,
+        querystring: NearbyQuery,
+        response: { 200: envelopeOf(z.array(NearbyDriverSchema)) },
+      },
       config: { auth: ['rider', 'admin'], rateLimit: 'nearby' },
     },
     async (request, reply) => sendOk(reply, await deps.service.nearby(currentUser(request), request.query)),
@@ -55,7 +70,12 @@ export function registerLocationRoutes(app: HttpApp, deps: LocationRouteDeps) {
   app.get(
     '/api/v1/trips/:id/route',
     {
-      schema: { tags: ['trips'], params: TripIdParams, response: { 200: envelopeOf(RouteResponse) } },
+      schema: {
+        summary: "Get a trip's recorded route",
+        tags: ['trips'],
+        params: TripIdParams,
+        response: { 200: envelopeOf(RouteResponse) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) => sendOk(reply, await deps.service.tripRoute(currentUser(request), request.params.id)),

@@ -8,7 +8,9 @@ import type { ActiveTrips } from './active-trips.js';
 import { DriverFactsCache } from './driver-facts.js';
 import type { LocationBuffer } from './location-buffer.js';
 import type { LookupGate } from './lookup-gate.js';
-import { locationUpdates } from './location.metrics.js';
+import { SUSPICIOUS, hygieneDrop, type HygieneDrop, type HygieneRules, type SuspicionCounter } from './gps-hygiene.js';
+import type { FraudReason } from './fraud-flags.repo.js';
+import { locationFixesDropped, locationUpdates } from './location.metrics.js';
 import type { LocationPoint } from './location.schema.js';
 import { findNearbyDrivers, toNearbyView } from './nearby.js';
 import { readTripRoute } from './route-view.js';
@@ -26,6 +28,9 @@ export const MAX_FIX_AGE_MS = 24 * 3600_000;
 export const presenceKey = (driverId: string) => `driver:${driverId}`;
 
 export type UpdateSource = 'socket' | 'http' | 'batch';
+/** What became of one fix; every outcome but `accepted` is a drop the client is told about. */
+export type FixOutcome = 'accepted' | 'coalesced' | 'stale' | HygieneDrop;
+export type DropReason = Exclude<FixOutcome, 'accepted'>;
 
 interface Fix {
   lat: number;
@@ -33,7 +38,13 @@ interface Fix {
   heading: number | null;
   speed: number | null;
   accuracy: number | null;
+  isMock: boolean;
   at: number;
+}
+
+interface Screened {
+  kept: Fix[];
+  outcomes: FixOutcome[];
 }
 
 export interface LocationDeps {
@@ -46,6 +57,8 @@ export interface LocationDeps {
   trips: ActiveTrips;
   feed: TripFeed;
   gate: LookupGate;
+  hygiene: HygieneRules;
+  suspicion: SuspicionCounter;
 }
 
 const toFix = (p: LocationPoint): Fix => ({
@@ -54,8 +67,16 @@ const toFix = (p: LocationPoint): Fix => ({
   heading: p.heading ?? null,
   speed: p.speed ?? null,
   accuracy: p.accuracy ?? null,
+  isMock: p.isMock ?? false,
   at: p.timestamp,
 });
+
+/** Counts of each drop reason in a batch (reasons that did not occur are left out). */
+function countDrops(outcomes: FixOutcome[]): Partial<Record<DropReason, number>> {
+  const counts: Partial<Record<DropReason, number>> = {};
+  for (const o of outcomes) if (o !== 'accepted') counts[o] = (counts[o] ?? 0) + 1;
+  return counts;
+}
 
 /**
  * Driver positions: hot state first (what nearby and matching read), then
@@ -74,14 +95,22 @@ export class LocationService {
     driverId: string,
     point: LocationPoint,
     source: Exclude<UpdateSource, 'batch'>,
-  ): Promise<{ accepted: boolean }> {
-    return { accepted: (await this.ingest(driverId, [toFix(point)], source)) === 1 };
+  ): Promise<{ accepted: boolean; reason?: DropReason }> {
+    const [outcome] = await this.ingest(driverId, [toFix(point)], source);
+    return outcome === 'accepted' || outcome === undefined ? { accepted: true } : { accepted: false, reason: outcome };
   }
 
-  /** Points are taken in the order sent; one not newer than the last kept, or < 2 s after it, is dropped. */
-  async updateBatch(driverId: string, points: LocationPoint[]): Promise<{ accepted: number; dropped: number }> {
-    const accepted = await this.ingest(driverId, points.map(toFix), 'batch');
-    return { accepted, dropped: points.length - accepted };
+  /**
+   * Points are taken in the order sent; one not newer than the last kept, or < 2 s after it, is dropped, and so is
+   * one the GPS hygiene rules refuse (`reasons` counts each kind of drop).
+   */
+  async updateBatch(
+    driverId: string,
+    points: LocationPoint[],
+  ): Promise<{ accepted: number; dropped: number; reasons: Partial<Record<DropReason, number>> }> {
+    const outcomes = await this.ingest(driverId, points.map(toFix), 'batch');
+    const accepted = outcomes.filter((o) => o === 'accepted').length;
+    return { accepted, dropped: points.length - accepted, reasons: countDrops(outcomes) };
   }
 
   /** API.md nearby: riders and admins; Postgres re-checks approval and availability of every candidate. */
@@ -106,6 +135,11 @@ export class LocationService {
   }
 
   /** driver:location_stop: out of nearby at once; Postgres gets `stoppedAt` with the next flush. */
+  /** Metres driven on the trip so far, this node's unflushed fixes included (completion re-prices with it). */
+  async travelledMeters(tripId: string): Promise<number> {
+    return (await readTripRoute(this.deps, tripId)).distanceM;
+  }
+
   async stop(driverId: string): Promise<{ stoppedAt: string }> {
     const at = Date.now();
     await this.deps.hotState.removeDriver(driverId);
@@ -120,7 +154,7 @@ export class LocationService {
     return { stoppedAt: new Date(at).toISOString() };
   }
 
-  private async ingest(driverId: string, fixes: Fix[], source: UpdateSource): Promise<number> {
+  private async ingest(driverId: string, fixes: Fix[], source: UpdateSource): Promise<FixOutcome[]> {
     const { hotState } = this.deps;
     // One round of hot-state reads (a single Redis round trip when shared): last fix, heartbeat, active trip.
     const [indexed, , trip] = await Promise.all([
@@ -128,9 +162,16 @@ export class LocationService {
       hotState.touchPresence(presenceKey(driverId), PRESENCE_TTL_MS),
       this.deps.trips.forDriver(driverId),
     ]);
-    const kept = this.keepNewer(fixes, indexed?.at ?? -Infinity, source);
+    const { kept, outcomes } = this.screen(fixes, indexed, source);
+    await this.deps.suspicion.record(
+      driverId,
+      outcomes.flatMap((o): FraudReason[] => {
+        const reason = SUSPICIOUS[o as HygieneDrop];
+        return reason ? [reason] : [];
+      }),
+    );
     const newest = kept[kept.length - 1];
-    if (!newest) return 0;
+    if (!newest) return outcomes;
     const facts = await this.facts.get(driverId, indexed);
     await hotState.upsertDriverPosition({
       driverId,
@@ -151,23 +192,43 @@ export class LocationService {
       this.deps.buffer.recordRoute(trip.tripId, accurate);
       this.deps.feed.publish(trip, driverId, kept, accurate);
     }
-    return kept.length;
+    return outcomes;
   }
 
-  /** Drops stale, out-of-order and too-close fixes, counting each outcome. */
-  private keepNewer(fixes: Fix[], lastAt: number, source: UpdateSource): Fix[] {
+  /**
+   * Drops stale, out-of-order and too-close fixes, and those the GPS hygiene
+   * rules refuse (mock, inaccurate, an impossible jump from the last accepted
+   * fix), counting each outcome. Mock and accuracy are judged before
+   * coalescing so every such report counts, however often it is sent.
+   */
+  private screen(fixes: Fix[], last: { lat: number; lng: number; at: number } | null, source: UpdateSource): Screened {
     const oldest = Date.now() - MAX_FIX_AGE_MS;
+    let anchor = last;
     const kept: Fix[] = [];
+    const outcomes: FixOutcome[] = [];
     for (const fix of fixes) {
-      let outcome: 'accepted' | 'coalesced' | 'stale';
+      const lastAt = anchor?.at ?? -Infinity;
+      let outcome: FixOutcome;
       if (fix.at < oldest || fix.at < lastAt) outcome = 'stale';
+      else if (fix.isMock || (fix.accuracy ?? 0) > this.deps.hygiene.maxAccuracyM)
+        outcome = hygieneDrop(fix, anchor, this.deps.hygiene)!;
       else if (fix.at - lastAt < COALESCE_MS) outcome = 'coalesced';
-      else outcome = 'accepted';
-      locationUpdates.inc({ source, outcome });
+      else outcome = hygieneDrop(fix, anchor, this.deps.hygiene) ?? 'accepted';
+      outcomes.push(outcome);
+      this.count(source, outcome);
       if (outcome !== 'accepted') continue;
       kept.push(fix);
-      lastAt = fix.at;
+      anchor = fix;
     }
-    return kept;
+    return { kept, outcomes };
+  }
+
+  private count(source: UpdateSource, outcome: FixOutcome): void {
+    if (outcome === 'accepted' || outcome === 'coalesced' || outcome === 'stale') {
+      locationUpdates.inc({ source, outcome });
+      return;
+    }
+    locationUpdates.inc({ source, outcome: 'dropped' });
+    locationFixesDropped.inc({ source, reason: outcome });
   }
 }

@@ -9,8 +9,8 @@ const DAY_MS = 86_400_000;
 export const PARTITIONS_AHEAD_DAYS = 7;
 /** Last-known positions not refreshed for this long belong to drivers who left. */
 const LAST_KNOWN_RETENTION_DAYS = 30;
-/** Runs daily a few minutes after UTC midnight. */
-const RUN_AT_UTC_MINUTE = 5;
+/** Daily a few minutes after UTC midnight (start-up also runs it once: today's partition must exist). */
+export const LOCATION_MAINTENANCE_CRON = '5 0 * * *';
 
 export const maintainPartitionsTask = defineTask({
   name: 'location.maintain_partitions',
@@ -33,7 +33,7 @@ export async function maintainLocationStorage(db: Db, now = Date.now()): Promise
   return { created: PARTITIONS_AHEAD_DAYS + 2 };
 }
 
-/** Enqueues the next run (job key: at most one pending run, start-ups just move it). */
+/** Enqueues a run now (job key: at most one pending run); start-up calls it, the crontab does the daily ones. */
 export async function scheduleLocationMaintenance(
   deps: Pick<TaskDeps, 'db' | 'jobs'>,
   runAt = new Date(),
@@ -44,7 +44,7 @@ export async function scheduleLocationMaintenance(
 export function registerLocationTasks(deps: Pick<TaskDeps, 'db' | 'jobs'>): void {
   deps.jobs.register(maintainPartitionsTask, async () => {
     await maintainLocationStorage(deps.db);
-    const next = startOfUtcDay(Date.now()) + DAY_MS + RUN_AT_UTC_MINUTE * 60_000;
-    await scheduleLocationMaintenance(deps, new Date(next));
   });
+  // Partitions exist a week ahead, so a missed day needs no backfill.
+  deps.jobs.schedule(maintainPartitionsTask, LOCATION_MAINTENANCE_CRON);
 }

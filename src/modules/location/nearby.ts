@@ -3,6 +3,7 @@ import type { HotState } from '../../platform/hotstate/index.js';
 import type { Role } from '../../platform/http/route-config.js';
 import { FRESH_POSITION_MS, haversineMeters } from '../../shared/index.js';
 import { acceptanceRate, type DriverProfileRow, type DriverState, driverProfiles } from '../drivers/index.js';
+import { openFlagsAmong } from './fraud-flags.repo.js';
 
 /** Riders see driver coordinates rounded to 3 decimals (~100 m); admins exact (API.md). */
 const RIDER_DECIMALS = 3;
@@ -71,19 +72,15 @@ export async function findNearbyDrivers(
       onlyAvailable: true,
       excludeIds: q.excludeIds,
     });
-    const profiles = new Map(
-      (
-        await driverProfiles.findMany(
-          deps.db,
-          hits.map((h) => h.driverId),
-        )
-      ).map((p) => [p.user_id, p]),
-    );
+    const ids = hits.map((h) => h.driverId);
+    // A driver with an open GPS fraud flag is shown to no one until an admin clears it (issue 16 point 3).
+    const [rows, flagged] = await Promise.all([driverProfiles.findMany(deps.db, ids), openFlagsAmong(deps.db, ids)]);
+    const profiles = new Map(rows.map((p) => [p.user_id, p]));
     const now = Date.now();
     const found: NearbyCandidate[] = [];
     for (const h of hits) {
       const p = profiles.get(h.driverId);
-      if (!isShowable(p, q.vehicleClass, now)) continue;
+      if (flagged.has(h.driverId) || !isShowable(p, q.vehicleClass, now)) continue;
       found.push({
         driverId: h.driverId,
         lat: h.lat,

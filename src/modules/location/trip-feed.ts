@@ -21,6 +21,8 @@ declare module '../../platform/events/event-map.js' {
   interface LiveSignalMap {
     /** Every accurate fix of a driver on a trip, on the node that ingested it. */
     'trip.location': TripLocation;
+    /** The first ETA to pickup of an accepted trip at or under ARRIVING_ETA_S, on the node that computed it. */
+    'trip.driver_arriving': { tripId: string; driverId: string; etaS: number };
   }
 }
 
@@ -36,6 +38,8 @@ export interface FeedFix {
 export const FORWARD_INTERVAL_MS = 1_000;
 /** ETAs change slowly; a fresh one every 5 s is enough for the rider's screen. */
 export const ETA_INTERVAL_MS = 5_000;
+/** Issue 17.3: "driver arriving" when the ETA to pickup is one minute or less. */
+export const ARRIVING_ETA_S = 60;
 /** Throttle state older than this is pruned (the trip ended or moved to another node). */
 const STALE_THROTTLE_MS = 60_000;
 const PRUNE_ABOVE = 10_000;
@@ -49,6 +53,8 @@ const PRUNE_ABOVE = 10_000;
 export class TripFeed {
   private readonly lastForward = new Map<string, number>();
   private readonly lastEta = new Map<string, number>();
+  /** Trips whose "arriving" this node has signalled (the notice's dedupe key holds across nodes). */
+  private readonly arrivingSignalled = new Set<string>();
 
   constructor(private readonly deps: { realtime: RealtimeEmitter; bus: Pick<EventBus, 'signal'> }) {}
 
@@ -94,14 +100,23 @@ export class TripFeed {
         etaS: eta.durationS,
         distanceM: eta.distanceM,
       });
+      if (trip.status === 'accepted' && eta.durationS <= ARRIVING_ETA_S)
+        this.signalArriving(trip.tripId, driverId, eta);
     }
     if (this.lastForward.size > PRUNE_ABOVE) this.prune(now);
+  }
+
+  private signalArriving(tripId: string, driverId: string, eta: { durationS: number }): void {
+    if (this.arrivingSignalled.has(tripId)) return;
+    this.arrivingSignalled.add(tripId);
+    this.deps.bus.signal('trip.driver_arriving', { tripId, driverId, etaS: eta.durationS });
   }
 
   /** The trip ended: its next position (a new trip) starts with a fresh throttle. */
   forget(tripId: string): void {
     this.lastForward.delete(tripId);
     this.lastEta.delete(tripId);
+    this.arrivingSignalled.delete(tripId);
   }
 
   private prune(now: number): void {

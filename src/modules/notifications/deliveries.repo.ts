@@ -171,6 +171,23 @@ export async function upsertPushDevice(
   return row !== undefined;
 }
 
+/**
+ * Keeps the user's `keep` most recently registered devices and deletes the rest. Registrations of one user
+ * are serialised by an advisory lock so two at once cannot both see room and leave one device too many.
+ */
+export async function keepNewestPushDevices(tx: DbHandle, userId: string, keep: number): Promise<number> {
+  const res = await sql`
+    DELETE FROM push_devices WHERE user_id = ${userId} AND token NOT IN (
+      SELECT token FROM push_devices WHERE user_id = ${userId} ORDER BY updated_at DESC, token LIMIT ${keep})`.execute(
+    tx,
+  );
+  return Number(res.numAffectedRows ?? 0);
+}
+
+export async function lockUserPushDevices(tx: DbHandle, userId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`push_devices:${userId}`}))`.execute(tx);
+}
+
 export async function deletePushDevice(db: DbHandle, d: { token: string; userId: string }): Promise<boolean> {
   const res = await q(db)
     .deleteFrom('push_devices')
@@ -178,6 +195,11 @@ export async function deletePushDevice(db: DbHandle, d: { token: string; userId:
     .where('user_id', '=', d.userId)
     .executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
+}
+
+/** A token the push provider reports dead, whoever holds it. */
+export async function deletePushDeviceToken(db: DbHandle, token: string): Promise<void> {
+  await q(db).deleteFrom('push_devices').where('token', '=', token).execute();
 }
 
 export async function deleteUserPushDevices(db: DbHandle, userId: string) {

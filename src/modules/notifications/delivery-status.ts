@@ -11,6 +11,8 @@ export interface DeliveryStatusView {
   /** Who it went to, masked: "admins", "oncall +20******1234", "contact m***@example.com". */
   recipient: string;
   sentAt: string | null;
+  /** The sender's dedupe key (e.g. `offer:<driverId>`), which tells deliveries of one subject apart. */
+  key: string;
 }
 
 function maskEmail(address: string): string {
@@ -40,5 +42,6 @@ export async function deliveryStatusFor(
     ...(d.last_error ? { lastError: d.last_error } : {}),
     recipient: maskRecipient(d),
     sentAt: d.sent_at ? d.sent_at.toISOString() : null,
+    key: d.dedupe_key,
   }));
 }

@@ -1,5 +1,5 @@
 export { notificationPersonalData } from './personal-data.service.js';
-export { notify, type NotifyInput } from './notifications.service.js';
+export { notify, notifyOnce, pushDevices, type NotifyInput } from './notifications.service.js';
 export { queueDeliveries } from './delivery.task.js';
 export { deliveryReceipts } from './delivery-receipts.service.js';
 export { registerNotificationTasks } from './notifications.tasks.js';
@@ -9,3 +9,4 @@ export { deliveryStatusFor } from './delivery-status.js';
 export type { NewDelivery } from './deliveries.repo.js';
 export type { Priority } from './notifications.repo.js';
 export { notificationRetention } from './notification-retention.service.js';
+export { renderTemplate } from './templates/index.js';

@@ -3,7 +3,7 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 
 export const deliveryOutcomes = new Counter({
   name: 'smartline_notification_deliveries_total',
-  help: 'Notification delivery attempts by channel and outcome (sent, retry, failed, skipped)',
+  help: 'Notification delivery attempts by channel and outcome (sent, retry, failed, skipped, token_removed)',
   labelNames: ['channel', 'outcome'] as const,
   registers: [metricsRegistry],
 });

@@ -14,6 +14,8 @@ interface NotificationsTable {
   /** null = the default channels for the priority. */
   channels: Channel[] | null;
   email: string | null;
+  /** The sender's name for this notice: one per user and key (migration 0029). */
+  dedupe_key: string | null;
   read_at: Date | null;
   created_at: Generated<Date>;
 }
@@ -32,20 +34,26 @@ export async function insertNotification(
     priority: Priority;
     channels?: Channel[];
     email?: string;
+    dedupeKey?: string;
   },
-) {
-  return q(db)
-    .insertInto('notifications')
-    .values({
-      user_id: n.userId,
-      template: n.template,
-      data: JSON.stringify(n.data),
-      priority: n.priority,
-      channels: n.channels ? sql<Channel[]>`${sql.val(n.channels)}::text[]` : null,
-      email: n.email ?? null,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
+): Promise<{ id: string } | undefined> {
+  return (
+    q(db)
+      .insertInto('notifications')
+      .values({
+        user_id: n.userId,
+        template: n.template,
+        data: JSON.stringify(n.data),
+        priority: n.priority,
+        channels: n.channels ? sql<Channel[]>`${sql.val(n.channels)}::text[]` : null,
+        email: n.email ?? null,
+        dedupe_key: n.dedupeKey ?? null,
+      })
+      // A notice already given under this key (a retried projection, a second node's ETA) is not given again.
+      .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+      .returning(['id'])
+      .executeTakeFirst()
+  );
 }
 
 export async function findNotification(db: DbHandle, id: string) {

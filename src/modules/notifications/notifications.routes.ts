@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.js';
-import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { envelopeOf, noContent, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import type { HttpApp } from '../../platform/http/server.js';
 import {
@@ -18,7 +18,12 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
   app.get(
     '/api/v1/notifications',
     {
-      schema: { tags, querystring: ListNotificationsQuery, response: { 200: envelopeOf(z.array(NotificationSchema)) } },
+      schema: {
+        summary: "List the caller's notifications",
+        tags,
+        querystring: ListNotificationsQuery,
+        response: { 200: envelopeOf(z.array(NotificationSchema)) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) => {
@@ -30,7 +35,12 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
   app.post(
     '/api/v1/notifications/:id/read',
     {
-      schema: { tags, params: NotificationIdParams, response: { 200: envelopeOf(NotificationSchema) } },
+      schema: {
+        summary: 'Mark a notification read',
+        tags,
+        params: NotificationIdParams,
+        response: { 200: envelopeOf(NotificationSchema) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) => sendOk(reply, await markRead(db, currentUser(request).id, request.params.id)),
@@ -39,7 +49,11 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
   app.post(
     '/api/v1/notifications/read-all',
     {
-      schema: { tags, response: { 200: envelopeOf(z.object({ updated: z.number().int() })) } },
+      schema: {
+        summary: 'Mark all notifications read',
+        tags,
+        response: { 200: envelopeOf(z.object({ updated: z.number().int() })) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) => sendOk(reply, await markAllRead(db, currentUser(request).id)),
@@ -49,6 +63,7 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
     '/api/v1/me/push-tokens',
     {
       schema: {
+        summary: 'Register a push device',
         tags,
         body: PushDeviceRequest,
         response: { 201: envelopeOf(PushDeviceRequest) },
@@ -64,7 +79,10 @@ export function registerNotificationRoutes(app: HttpApp, db: Db) {
 
   app.delete(
     '/api/v1/me/push-tokens/:token',
-    { schema: { tags, params: PushTokenParams }, config: { auth: 'any' } },
+    {
+      schema: { summary: 'Forget a push device', tags, params: PushTokenParams, response: noContent },
+      config: { auth: 'any' },
+    },
     async (request, reply) => {
       await removePushDevice(db, currentUser(request).id, request.params.token);
       return reply.code(204).send();

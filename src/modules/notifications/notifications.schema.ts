@@ -1,13 +1,17 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 
-export const NotificationSchema = z.object({
-  id: z.uuid(),
-  template: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  priority: z.enum(['CRITICAL', 'HIGH', 'NORMAL', 'LOW']),
-  readAt: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const NotificationSchema = named(
+  'Notification',
+  z.object({
+    id: z.uuid(),
+    template: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    priority: z.enum(['CRITICAL', 'HIGH', 'NORMAL', 'LOW']),
+    readAt: z.string().nullable(),
+    createdAt: z.string(),
+  }),
+);
 
 export const ListNotificationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

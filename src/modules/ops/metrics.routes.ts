@@ -34,8 +34,12 @@ export function registerMetricsRoute(app: HttpApp, deps: MetricsDeps, opts: Metr
   app.get(
     '/metrics',
     {
-      schema: { tags: ['ops'], description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`' },
-      config: { plain: true },
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['ops'],
+        description: 'Prometheus metrics; `Authorization: Bearer $METRICS_TOKEN`',
+      },
+      config: { plain: true, errors: [ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED] },
     },
     async (request, reply) => {
       await opts.guard.assertAllowed(request.ip);

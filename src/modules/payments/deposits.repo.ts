@@ -155,6 +155,11 @@ export async function depositTotals(db: DbHandle): Promise<DepositTotals> {
               d.id::text))::int AS unbacked_deposits,
       (SELECT count(*) FROM provider_events pe WHERE pe.event = 'pay' AND pe.status = 'SUCCESS' AND NOT EXISTS (
          SELECT 1 FROM deposits d WHERE d.provider_transaction_id = pe.provider_transaction_id
-            AND d.status IN ('credited', 'held', 'rejected')))::int AS uncredited_payments`.execute(db);
+            AND d.status IN ('credited', 'held', 'rejected'))
+         -- Card trip fares and card tips are not deposits: they settle trips and tips, not wallets.
+         AND NOT EXISTS (SELECT 1 FROM card_payments c WHERE c.id::text = pe.order_id)
+         AND NOT EXISTS (SELECT 1 FROM card_tip_orders o WHERE o.id::text = pe.order_id))::int AS uncredited_payments`.execute(
+    db,
+  );
   return rows[0]!;
 }

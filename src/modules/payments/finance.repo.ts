@@ -35,7 +35,10 @@ export async function latestReport(db: DbHandle): Promise<ReportRow | undefined>
   return q(db).selectFrom('reconciliation_reports').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
-export async function insertSettlement(db: DbHandle, row: Omit<SettlementRow, 'settled_at'>): Promise<SettlementRow> {
+export async function insertSettlement(
+  db: DbHandle,
+  row: Omit<SettlementRow, 'settled_at' | 'refunded'>,
+): Promise<SettlementRow> {
   return q(db).insertInto('trip_settlements').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -76,4 +79,47 @@ export async function earningsByPeriod(
     .groupBy(bucket)
     .orderBy(bucket)
     .execute();
+}
+
+/** [start, end) of a local calendar day; Postgres knows the zone's rules (Egypt's summer time included). */
+export async function localDayBounds(db: DbHandle, args: { day: string; timeZone: string }) {
+  const { rows } = await sql<{ from: Date; to: Date }>`
+    SELECT (${args.day}::date::timestamp AT TIME ZONE ${args.timeZone}) AS "from",
+           ((${args.day}::date + 1)::timestamp AT TIME ZONE ${args.timeZone}) AS "to"`.execute(db);
+  return rows[0]!;
+}
+
+/**
+ * Fares the driver collected in cash, settled in [from, to): cash trips and wallet trips whose rider could not
+ * pay. The ledger never sees this money, only its commission.
+ */
+export async function sumCashFares(db: DbHandle, range: { from: Date; to: Date }) {
+  const row = await q(db)
+    .selectFrom('trip_settlements')
+    .select([sql<number>`coalesce(sum(fare), 0)::bigint`.as('amount'), sql<number>`count(*)::int`.as('n')])
+    .where((eb) => eb.or([eb('method', '=', 'cash'), eb('outcome', '=', 'payment_failed')]))
+    .where('settled_at', '>=', range.from)
+    .where('settled_at', '<', range.to)
+    .executeTakeFirstOrThrow();
+  return { amount: Number(row.amount), count: row.n };
+}
+
+/** Settlement totals for reconciliation: all of them, and the wallet trips whose fare moved in the ledger. */
+export async function settlementTotals(db: DbHandle) {
+  const row = await q(db)
+    .selectFrom('trip_settlements')
+    .select([
+      sql<number>`count(*)::int`.as('settled'),
+      sql<number>`(count(*) FILTER (WHERE method = 'wallet' AND outcome = 'paid'))::int`.as('wallet_paid'),
+      sql<number>`coalesce(sum(fare) FILTER (WHERE method = 'wallet' AND outcome = 'paid'), 0)::bigint`.as(
+        'wallet_paid_fares',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { settled: row.settled, walletPaid: row.wallet_paid, walletPaidFares: Number(row.wallet_paid_fares) };
+}
+
+export async function findSettlements(db: DbHandle, tripIds: string[]): Promise<SettlementRow[]> {
+  if (tripIds.length === 0) return [];
+  return q(db).selectFrom('trip_settlements').selectAll().where('trip_id', 'in', tripIds).execute();
 }

@@ -6,21 +6,25 @@ import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of
 import { JobPriority } from '../../platform/jobs/task.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { PaymentsDeps } from './payments.deps.js';
-import { CURRENCY, findWallet, placeHold, systemAccounts, transfer } from '../ledger/index.js';
+import type { PaymentEventData } from './payments.events.js';
 import { notify } from '../notifications/index.js';
 import {
-  countPaidDepositsSince,
   findDeposit,
   lockProviderEvent,
   recordProviderEvent,
   setProviderEventOutcome,
   updateDepositIf,
 } from './deposits.repo.js';
-import { insertFinanceAlert } from './finance.repo.js';
-import { depositReviewReason } from './fraud-rules.js';
 import { parseMajor, signsMoneyFields, verifyWebhookSignature } from './kashier.js';
 import { kashierEventTask } from './kashier-event.task.js';
-import type { DepositRow } from './payments.tables.js';
+import { alert, creditPaidDeposit } from './deposit-credit.service.js';
+import {
+  applyCardPayment,
+  applyCardTipPayment,
+  assertKnownOrder,
+  findCardOrderFor,
+  findCardTipFor,
+} from './card-webhook.js';
 
 const webhooksTotal = new Counter({
   name: 'smartline_payments_webhooks_total',
@@ -35,14 +39,15 @@ const eventsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
-const HOUR_MS = 3_600_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROVIDER = 'kashier';
 
-interface KashierPayment {
+export interface KashierPayment {
   event: string;
   transactionId: string;
   orderId: string | null;
+  /** Kashier's own order id (its refund call addresses the order by it). */
+  providerOrderId: string | null;
   status: string | null;
   amount: number | null;
   currency: string | null;
@@ -72,6 +77,7 @@ function readPayment(body: { event?: unknown; data: Record<string, unknown> }): 
     event: PAY_EVENT,
     transactionId,
     orderId: str(d.merchantOrderId),
+    providerOrderId: str(d.orderId),
     status: str(d.status)?.toUpperCase() ?? null,
     amount: parseMajor(d.amount),
     currency: str(d.currency),
@@ -134,6 +140,7 @@ export async function handleKashierWebhook(
     return { received: true as const, duplicate: false, outcome: 'ignored_event' };
   }
   const p = readPayment(body);
+  await assertKnownOrder(deps.db, p);
   const fresh = await runUnitOfWork(deps.db, deps.bus, async (tx) => {
     const stored = await recordProviderEvent(tx, {
       provider: PROVIDER,
@@ -159,91 +166,13 @@ export async function handleKashierWebhook(
   return { received: true as const, duplicate: !fresh, outcome: result };
 }
 
-async function alert(
-  tx: Tx,
-  kind: string,
-  subjectId: string | null,
-  message: string,
-  details: Record<string, unknown>,
-) {
-  await insertFinanceAlert(tx, { kind, subjectId, message, details });
-}
-
-/** A successful payment for a deposit we hold: credit it now, or hold it for review if a fraud rule hits. */
-async function creditPaidDeposit(
-  deps: PaymentsDeps,
-  tx: Tx,
-  events: EventRecorder,
-  deposit: DepositRow,
-  p: KashierPayment,
-): Promise<string> {
-  const now = new Date();
-  const reason = depositReviewReason({
-    amount: deposit.amount,
-    paidDepositsLastHour: await countPaidDepositsSince(tx, deposit.user_id, new Date(now.getTime() - HOUR_MS)),
-  });
-  const moved = await updateDepositIf(tx, {
-    id: deposit.id,
-    from: ['pending', 'failed'],
-    set: {
-      status: reason ? 'held' : 'credited',
-      provider_transaction_id: p.transactionId,
-      review_reason: reason,
-      paid_at: now,
-    },
-  });
-  if (!moved) {
-    await alert(
-      tx,
-      'kashier_duplicate_payment',
-      deposit.id,
-      'A second successful payment arrived for a deposit already paid',
-      { transactionId: p.transactionId },
-    );
-    return 'already_paid';
-  }
-  // Created with the deposit (createDeposit), when the payer's role was known.
-  const wallet = await findWallet(tx, deposit.user_id);
-  if (!wallet) throw new Error(`wallet of deposit ${deposit.id} is missing`);
-  const { provider_clearing } = await systemAccounts(tx);
-  const move = {
-    id: `deposit:${deposit.id}`,
-    debitAccountId: provider_clearing,
-    creditAccountId: wallet.id,
-    amount: deposit.amount,
-    kind: 'deposit' as const,
-    reference: `deposit:${deposit.id}`,
-  };
-  if (reason) {
-    await placeHold(tx, deps.jobs, move);
-    await alert(tx, 'deposit_review', deposit.id, `Deposit held for review: ${reason}`, {
-      userId: deposit.user_id,
-      amount: deposit.amount,
-      reason,
-    });
-  } else {
-    await transfer(tx, { ...move, type: 'posted' });
-  }
-  await events.record({
-    type: 'wallet.deposit_paid',
-    aggregateType: 'deposit',
-    aggregateId: deposit.id,
-    actorId: null,
-    payload: { depositId: deposit.id, userId: deposit.user_id, amount: deposit.amount, held: reason !== null, reason },
-  });
-  const template = reason ? 'wallet.deposit_held' : 'wallet.deposit_credited';
-  await notify(tx, deps.jobs, {
-    userId: deposit.user_id,
-    template,
-    data: { depositId: deposit.id, amount: deposit.amount, currency: CURRENCY },
-    priority: 'HIGH',
-  });
-  return reason ? 'held' : 'credited';
-}
-
 async function applyPayment(deps: PaymentsDeps, tx: Tx, events: EventRecorder, p: KashierPayment): Promise<string> {
   if (p.event !== 'pay') return 'ignored_event';
   const deposit = p.orderId && UUID.test(p.orderId) ? await findDeposit(tx, p.orderId) : undefined;
+  const card = deposit ? undefined : await findCardOrderFor(tx, p.orderId);
+  if (card) return applyCardPayment(tx, deps.config, card, p);
+  const tip = deposit ? undefined : await findCardTipFor(tx, p.orderId);
+  if (tip) return applyCardTipPayment(tx, tip, p);
   if (!deposit) {
     await alert(tx, 'kashier_unknown_order', p.orderId, 'Signed Kashier payment for an order we do not know', {
       transactionId: p.transactionId,
@@ -272,6 +201,45 @@ async function applyPayment(deps: PaymentsDeps, tx: Tx, events: EventRecorder, p
   return creditPaidDeposit(deps, tx, events, deposit, p);
 }
 
+/** Outcomes that settle a payment of ours either way (the rest are alerts for finance: no webhook). */
+const SETTLED: Record<string, { type: 'payment.succeeded' | 'payment.failed'; kind: PaymentEventData['kind'] }> = {
+  credited: { type: 'payment.succeeded', kind: 'deposit' },
+  held: { type: 'payment.succeeded', kind: 'deposit' },
+  not_successful: { type: 'payment.failed', kind: 'deposit' },
+  card_paid: { type: 'payment.succeeded', kind: 'card_trip' },
+  card_not_successful: { type: 'payment.failed', kind: 'card_trip' },
+  card_tip_paid: { type: 'payment.succeeded', kind: 'card_tip' },
+  card_tip_not_successful: { type: 'payment.failed', kind: 'card_tip' },
+};
+
+/** `payment.succeeded|failed` in the transaction that applied the payment (webhooks carry it). */
+async function recordPaymentOutcome(events: EventRecorder, p: KashierPayment, outcome: string) {
+  const settled = SETTLED[outcome];
+  if (!settled || !p.orderId) return; // settled outcomes only happen to our own (uuid) orders
+  const payment: PaymentEventData = {
+    transactionId: p.transactionId,
+    orderId: p.orderId,
+    kind: settled.kind,
+    amount: p.amount,
+    currency: p.currency,
+    providerStatus: p.status,
+    outcome,
+  };
+  await events.record({
+    type: settled.type,
+    aggregateType: 'payment',
+    aggregateId: p.orderId,
+    actorId: null,
+    payload: { payment },
+  });
+}
+
+/** Kashier's order id as stored with the signed part of the webhook (null when it was not signed). */
+function signedOrderId(payload: unknown): string | null {
+  const value = (payload as { data?: Record<string, unknown> } | null)?.data?.orderId;
+  return typeof value === 'string' && value.length <= 200 ? value : null;
+}
+
 /**
  * The job: applies one inbox row exactly once. The row is locked and its
  * outcome written in the same transaction as the credit, so a second run (a
@@ -290,11 +258,13 @@ export async function processKashierEvent(
       event: row.event,
       transactionId: row.provider_transaction_id,
       orderId: row.order_id,
+      providerOrderId: signedOrderId(row.payload),
       status: row.status,
       amount: row.amount,
       currency: row.currency,
     };
     const outcome = await applyPayment(deps, tx, events, p);
+    await recordPaymentOutcome(events, p, outcome);
     await setProviderEventOutcome(tx, inboxKey, outcome);
     eventsTotal.inc({ outcome });
     return outcome;

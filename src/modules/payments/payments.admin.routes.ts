@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
 import type { PaymentsDeps } from './payments.deps.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
-import { currentUser } from '../../platform/http/route-config.js';
+import { currentUser, STAFF_ACCESS } from '../../platform/http/route-config.js';
 import { notFound } from '../../platform/errors.js';
 import { decideHeldDeposit } from './deposit-review.service.js';
 import { listFinanceAlerts } from './finance.repo.js';
@@ -24,7 +24,7 @@ import {
 } from './payments.schema.js';
 
 const tags = ['admin'];
-const admin: { auth: ['admin'] } = { auth: ['admin'] };
+const admin = { auth: STAFF_ACCESS.money };
 const DecisionParams = IdParams.extend({ decision: z.enum(['approve', 'reject']) });
 
 /** Operations console: withdrawal and deposit review, reconciliation, finance reports. */
@@ -34,8 +34,13 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/admin/withdrawals',
     {
-      schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } },
-      config: { auth: ['admin'] },
+      schema: {
+        summary: "List every driver's withdrawals",
+        tags,
+        querystring: ListWithdrawalsQuery,
+        response: { 200: envelopeOf(z.array(WithdrawalSchema)) },
+      },
+      config: { auth: STAFF_ACCESS.money },
     },
     async (request, reply) => {
       const { items, nextCursor } = await listWithdrawalsFor(deps, request.query);
@@ -46,8 +51,14 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.post(
     '/api/v1/admin/withdrawals/:id/:decision',
     {
-      schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(WithdrawalSchema) } },
-      config: { auth: ['admin'], idempotent: true },
+      schema: {
+        summary: 'Approve or reject a withdrawal',
+        tags,
+        params: DecisionParams,
+        body: DecisionBody,
+        response: { 200: envelopeOf(WithdrawalSchema) },
+      },
+      config: { auth: STAFF_ACCESS.money, idempotent: true },
     },
     async (request, reply) => {
       const { id, decision } = request.params;
@@ -66,8 +77,14 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.post(
     '/api/v1/admin/deposits/:id/:decision',
     {
-      schema: { tags, params: DecisionParams, body: DecisionBody, response: { 200: envelopeOf(DepositSchema) } },
-      config: { auth: ['admin'], idempotent: true },
+      schema: {
+        summary: 'Approve or reject a held deposit',
+        tags,
+        params: DecisionParams,
+        body: DecisionBody,
+        response: { 200: envelopeOf(DepositSchema) },
+      },
+      config: { auth: STAFF_ACCESS.money, idempotent: true },
     },
     async (request, reply) => {
       const { id, decision } = request.params;
@@ -80,7 +97,14 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
 
   app.get(
     '/api/v1/admin/reconciliation',
-    { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
+    {
+      schema: {
+        summary: 'Get the last reconciliation report',
+        tags,
+        response: { 200: envelopeOf(ReconciliationSchema) },
+      },
+      config: admin,
+    },
     async (_request, reply) => {
       const report = await lastReconciliation(db);
       if (!report) throw notFound('Reconciliation report');
@@ -90,14 +114,26 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
 
   app.post(
     '/api/v1/admin/reconciliation/run',
-    { schema: { tags, response: { 200: envelopeOf(ReconciliationSchema) } }, config: admin },
+    {
+      schema: {
+        summary: 'Run the reconciliation checks now',
+        tags,
+        response: { 200: envelopeOf(ReconciliationSchema) },
+      },
+      config: admin,
+    },
     async (_request, reply) => sendOk(reply, await runReconciliation(deps)),
   );
 
   app.get(
     '/api/v1/admin/reports/platform-revenue',
     {
-      schema: { tags, querystring: RangeQuerySchema, response: { 200: envelopeOf(z.array(RevenueRowSchema)) } },
+      schema: {
+        summary: 'Get platform revenue by day',
+        tags,
+        querystring: RangeQuerySchema,
+        response: { 200: envelopeOf(z.array(RevenueRowSchema)) },
+      },
       config: admin,
     },
     async (request, reply) => sendOk(reply, await platformRevenue(db, request.query)),
@@ -106,7 +142,12 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/admin/reports/driver-earnings',
     {
-      schema: { tags, querystring: AdminEarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } },
+      schema: {
+        summary: "Get a driver's earnings",
+        tags,
+        querystring: AdminEarningsQuery,
+        response: { 200: envelopeOf(z.array(EarningsRowSchema)) },
+      },
       config: admin,
     },
     async (request, reply) => sendOk(reply, await driverEarnings(db, request.query)),
@@ -114,7 +155,10 @@ export function registerPaymentAdminRoutes(app: HttpApp, deps: PaymentsDeps) {
 
   app.get(
     '/api/v1/admin/finance/alerts',
-    { schema: { tags, response: { 200: envelopeOf(z.array(FinanceAlertSchema)) } }, config: admin },
+    {
+      schema: { summary: 'List finance alerts', tags, response: { 200: envelopeOf(z.array(FinanceAlertSchema)) } },
+      config: admin,
+    },
     async (_request, reply) => {
       const rows = await listFinanceAlerts(db, 100);
       return sendOk(

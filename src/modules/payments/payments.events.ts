@@ -1,5 +1,15 @@
 /** Wallet money events (merged into the one event map). */
-export {};
+
+/** What a payment webhook carries: the provider transaction as applied to one of our orders. */
+export interface PaymentEventData {
+  transactionId: string;
+  orderId: string | null;
+  kind: 'deposit' | 'card_trip' | 'card_tip';
+  amount: number | null;
+  currency: string | null;
+  providerStatus: string | null;
+  outcome: string;
+}
 
 declare module '../../platform/events/event-map.js' {
   interface DomainEventMap {
@@ -18,5 +28,13 @@ declare module '../../platform/events/event-map.js' {
       status: string;
       by: string | null;
     };
+    'wallet.payout_resolved': { payoutId: string; driverId: string; amount: number; status: 'paid' | 'failed' };
+    /** A Kashier payment applied by the Kashier event job (deposit, card trip or card tip). */
+    'payment.succeeded': { payment: PaymentEventData };
+    'payment.failed': { payment: PaymentEventData };
+    /** A trip refund as GET /admin/trips/{id}/refunds shows it at that moment. */
+    'refund.created': { refund: object };
+    'refund.succeeded': { refund: object };
+    'refund.failed': { refund: object };
   }
 }

@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/http/server.js';
 import type { PaymentsDeps } from './payments.deps.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
+import { KASHIER_RETURN_PATH } from '../../shared/kashier-return.js';
 import { createDeposit, getOwnDeposit } from './deposits.service.js';
 import { handleKashierWebhook } from './kashier-webhook.service.js';
 import { driverEarnings } from './reports.service.js';
@@ -25,6 +26,10 @@ import {
 
 const tags = ['wallet'];
 
+const KASHIER_RETURN_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>SmartLine payment</title>' +
+  '<p>Payment submitted. Return to the SmartLine app: your wallet shows the deposit as soon as Kashier confirms it.</p>';
+
 async function requireSignatureHeader(request: FastifyRequest) {
   const signature = request.headers['x-kashier-signature'];
   if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/i.test(signature)) {
@@ -39,7 +44,12 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.post(
     '/api/v1/wallet/deposits',
     {
-      schema: { tags, body: DepositRequest, response: { 201: envelopeOf(CreatedDepositSchema) } },
+      schema: {
+        summary: 'Start a card deposit',
+        tags,
+        body: DepositRequest,
+        response: { 201: envelopeOf(CreatedDepositSchema) },
+      },
       config: { auth: ['rider', 'driver'], idempotent: true },
     },
     async (request, reply) =>
@@ -49,7 +59,7 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/wallet/deposits/:id',
     {
-      schema: { tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } },
+      schema: { summary: 'Get a deposit', tags, params: IdParams, response: { 200: envelopeOf(DepositSchema) } },
       config: { auth: ['rider', 'driver'] },
     },
     async (request, reply) => sendOk(reply, await getOwnDeposit(deps, currentUser(request).id, request.params.id)),
@@ -58,7 +68,12 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.post(
     '/api/v1/wallet/withdrawals',
     {
-      schema: { tags, body: WithdrawalRequest, response: { 201: envelopeOf(WithdrawalSchema) } },
+      schema: {
+        summary: 'Request a withdrawal',
+        tags,
+        body: WithdrawalRequest,
+        response: { 201: envelopeOf(WithdrawalSchema) },
+      },
       config: { auth: ['driver'], idempotent: true },
     },
     async (request, reply) =>
@@ -68,7 +83,12 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/wallet/withdrawals',
     {
-      schema: { tags, querystring: ListWithdrawalsQuery, response: { 200: envelopeOf(z.array(WithdrawalSchema)) } },
+      schema: {
+        summary: "List the caller's withdrawals",
+        tags,
+        querystring: ListWithdrawalsQuery,
+        response: { 200: envelopeOf(z.array(WithdrawalSchema)) },
+      },
       config: { auth: ['driver'] },
     },
     async (request, reply) => {
@@ -83,7 +103,7 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/wallet/withdrawals/:id',
     {
-      schema: { tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } },
+      schema: { summary: 'Get a withdrawal', tags, params: IdParams, response: { 200: envelopeOf(WithdrawalSchema) } },
       config: { auth: ['driver'] },
     },
     async (request, reply) => sendOk(reply, await getWithdrawal(deps, currentUser(request), request.params.id)),
@@ -92,11 +112,24 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.get(
     '/api/v1/wallet/earnings',
     {
-      schema: { tags, querystring: EarningsQuery, response: { 200: envelopeOf(z.array(EarningsRowSchema)) } },
+      schema: {
+        summary: "Get the driver's earnings by period",
+        tags,
+        querystring: EarningsQuery,
+        response: { 200: envelopeOf(z.array(EarningsRowSchema)) },
+      },
       config: { auth: ['driver'] },
     },
     async (request, reply) =>
       sendOk(reply, await driverEarnings(db, { driverId: currentUser(request).id, ...request.query })),
+  );
+
+  // Where Kashier's hosted page sends the payer's browser back (KASHIER_REDIRECT_URL's default). Only a hint: the
+  // signed webhook is what credits, so the page never claims the payment succeeded.
+  app.get(
+    KASHIER_RETURN_PATH,
+    { schema: { tags, summary: "Kashier's return page (public, HTML)" }, config: { plain: true } },
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(KASHIER_RETURN_PAGE),
   );
 
   // Public (Kashier calls it); the signature is the authentication. Default rate limit, keyed by IP.
@@ -104,7 +137,12 @@ export function registerPaymentRoutes(app: HttpApp, deps: PaymentsDeps) {
   app.post(
     '/api/v1/webhooks/kashier',
     {
-      schema: { tags: ['webhooks'], body: KashierWebhookBody, response: { 200: envelopeOf(WebhookAck) } },
+      schema: {
+        summary: 'Receive a Kashier payment webhook',
+        tags: ['webhooks'],
+        body: KashierWebhookBody,
+        response: { 200: envelopeOf(WebhookAck) },
+      },
       onRequest: requireSignatureHeader,
     },
     async (request, reply) => {

@@ -1,3 +1,4 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeText } from '../../platform/text.js';
 import { FRAUD_LIMITS } from './fraud-rules.js';
@@ -25,19 +26,22 @@ const DepositFields = {
   createdAt: z.string(),
   paidAt: z.string().nullable(),
 };
-export const DepositSchema = z.object(DepositFields);
+export const DepositSchema = named('Deposit', z.object(DepositFields));
 export const CreatedDepositSchema = z.object({ depositId: z.string(), paymentUrl: z.string(), ...DepositFields });
 
-export const WithdrawalSchema = z.object({
-  id: z.string(),
-  driverId: z.string(),
-  amount: z.number().int(),
-  currency: z.string(),
-  status: z.enum(['pending', 'review', 'approved', 'rejected', 'expired']),
-  reviewReason: z.string().nullable(),
-  decidedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const WithdrawalSchema = named(
+  'Withdrawal',
+  z.object({
+    id: z.string(),
+    driverId: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['pending', 'review', 'approved', 'rejected', 'expired']),
+    reviewReason: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    createdAt: z.string(),
+  }),
+);
 
 export const ListWithdrawalsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

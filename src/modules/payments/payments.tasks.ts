@@ -1,15 +1,20 @@
 import type { PaymentsDeps } from './payments.deps.js';
 import { registerLedgerTasks } from '../ledger/index.js';
-import { reconcileTask, scheduleReconciliation } from './reconcile.task.js';
+import { RECONCILE_CRON, reconcileTask } from './reconcile.task.js';
+import { DAILY_BACKFILL_MS } from '../../platform/jobs/crontab.js';
 import { kashierEventTask } from './kashier-event.task.js';
 import { processKashierEvent } from './kashier-webhook.service.js';
 import { runReconciliation } from './reconciliation.service.js';
 import { withdrawalHoldExpired } from './withdrawals.service.js';
+import { cardRefundTask } from './card-refund.task.js';
+import { cardPaymentExpiryTask, cardTipExpiryTask } from './card-payment-expiry.task.js';
+import { expireCardTip } from './card-tips.service.js';
+import { expireCardPayment } from './card-payments.service.js';
+import { runCardRefund } from './refunds.service.js';
 
 /**
  * Money jobs: Kashier events (credit deposits), hold expiry (ledger, with the withdrawal hook) and the daily
- * reconciliation, which books its successor before it runs so a failing run
- * never breaks the chain.
+ * reconciliation (graphile-worker's crontab).
  */
 export function registerPaymentTasks(deps: PaymentsDeps) {
   registerLedgerTasks(deps, { onHoldExpired: { withdrawal: withdrawalHoldExpired(deps) } });
@@ -17,14 +22,21 @@ export function registerPaymentTasks(deps: PaymentsDeps) {
     const outcome = await processKashierEvent(deps, key);
     ctx.log.info({ ...key, outcome }, 'kashier event applied');
   });
-  deps.jobs.register(reconcileTask, async ({ day }, ctx) => {
-    await scheduleReconciliation(deps, deps.db, new Date(`${day}T23:59:59Z`));
-    const report = await runReconciliation(deps);
-    ctx.log.info({ day, ok: report.ok }, 'daily reconciliation done');
+  deps.jobs.register(cardRefundTask, async ({ refundId }, ctx) => {
+    const outcome = await runCardRefund(deps, refundId, ctx);
+    ctx.log.info({ refundId, outcome }, 'card refund handled');
   });
-}
-
-/** Books the next daily reconciliation (idempotent; call at start-up). */
-export async function schedulePaymentJobs(deps: PaymentsDeps) {
-  await scheduleReconciliation(deps, deps.db);
+  deps.jobs.register(cardPaymentExpiryTask, async ({ paymentId }, ctx) => {
+    const outcome = await expireCardPayment(deps, paymentId);
+    ctx.log.info({ paymentId, outcome }, 'card payment deadline reached');
+  });
+  deps.jobs.register(cardTipExpiryTask, async ({ orderId }, ctx) => {
+    const outcome = await expireCardTip(deps, orderId);
+    ctx.log.info({ orderId, outcome }, 'card tip deadline reached');
+  });
+  deps.jobs.register(reconcileTask, async (_payload, ctx) => {
+    const report = await runReconciliation(deps);
+    ctx.log.info({ ok: report.ok }, 'daily reconciliation done');
+  });
+  deps.jobs.schedule(reconcileTask, RECONCILE_CRON, { backfillMs: DAILY_BACKFILL_MS });
 }

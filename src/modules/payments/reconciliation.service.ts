@@ -6,6 +6,7 @@ import type { PaymentsDeps } from './payments.deps.js';
 import { auditLedger, ledgerDepositTotals, type AuditCheck } from '../ledger/index.js';
 import { depositTotals } from './deposits.repo.js';
 import { insertFinanceAlert, insertReport, latestReport } from './finance.repo.js';
+import { runBusinessChecks } from './reconciliation.checks.js';
 import type { ReportRow } from './payments.tables.js';
 
 const reconciliationOk = new Gauge({
@@ -71,7 +72,7 @@ export async function runReconciliation(deps: PaymentsDeps): Promise<Reconciliat
     .transaction()
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
-    .execute(async (tx) => [...(await auditLedger(tx)), await checkDeposits(tx)]);
+    .execute(async (tx) => [...(await auditLedger(tx)), await checkDeposits(tx), ...(await runBusinessChecks(tx))]);
   const ok = checks.every((c) => c.ok);
   const row = await withTransaction(db, async (tx) => {
     const stored = await insertReport(tx, { ok, checks });

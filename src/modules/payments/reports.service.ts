@@ -1,7 +1,7 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { CURRENCY, platformRevenueByDay } from '../ledger/index.js';
-import { earningsByPeriod } from './finance.repo.js';
+import { earningsByPeriod, localDayBounds } from './finance.repo.js';
 
 /** Days and weeks are Egyptian local time: that is how drivers and finance count them. */
 export const REPORT_TIME_ZONE = 'Africa/Cairo';
@@ -52,4 +52,26 @@ export async function driverEarnings(db: DbHandle, args: { driverId: string; per
 
 export async function platformRevenue(db: DbHandle, query: RangeQuery) {
   return platformRevenueByDay(db, { ...resolveRange(query), timeZone: REPORT_TIME_ZONE });
+}
+
+/** The local calendar day (REPORT_TIME_ZONE) that `now` falls in: its date and its [from, to) instants. */
+export async function reportDayOf(db: DbHandle, now = new Date()) {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: REPORT_TIME_ZONE }).format(now);
+  return { day, ...(await localDayBounds(db, { day, timeZone: REPORT_TIME_ZONE })) };
+}
+
+/** A driver's settled trips and net earnings (driver share) on one local day. */
+export async function driverDayEarnings(
+  db: DbHandle,
+  args: { driverId: string; day: { day: string; from: Date; to: Date } },
+) {
+  const rows = await earningsByPeriod(db, {
+    driverId: args.driverId,
+    period: 'day',
+    from: args.day.from,
+    to: args.day.to,
+    timeZone: REPORT_TIME_ZONE,
+  });
+  const row = rows.find((r) => r.period === args.day.day);
+  return { trips: row?.trips ?? 0, net: Number(row?.net ?? 0), currency: CURRENCY };
 }

@@ -2,7 +2,7 @@ import type { DbHandle } from '../../platform/db/database.js';
 import { findSettlement, insertFinanceAlert, insertSettlement } from './finance.repo.js';
 import type { SettlementRow } from './payments.tables.js';
 
-export type SettlementRecord = Omit<SettlementRow, 'settled_at'>;
+export type SettlementRecord = Omit<SettlementRow, 'settled_at' | 'refunded'>;
 
 /** One row per settled trip (the earnings reports read these); runs in the trip-completion transaction. */
 export async function recordSettlement(tx: DbHandle, record: SettlementRecord): Promise<SettlementRow> {

@@ -1,3 +1,5 @@
+import { holdsGrant, STAFF_ACCESS } from '../../platform/http/route-config.js';
+import type { Viewer } from '../trips/index.js';
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/database.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -21,6 +23,8 @@ import { lastPaidDepositAt } from './deposits.repo.js';
 import { insertFinanceAlert } from './finance.repo.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
 import { withdrawalReviewReason } from './fraud-rules.js';
+import { requirePayoutMethod } from './payout-methods.service.js';
+import { createPayoutFor } from './payouts.service.js';
 import type { WithdrawalRow, WithdrawalStatus } from './payments.tables.js';
 import {
   countWithdrawalsSince,
@@ -63,7 +67,7 @@ async function recordResolved(events: EventRecorder, row: WithdrawalRow, by: str
  * A driver asks for money out: a hold (two-phase transfer) on what the wallet
  * can spend now, so held or owed money can never leave. The wallet row is
  * locked before the fraud counters are read, so a burst of requests is judged
- * one at a time. 402 when the wallet cannot cover it.
+ * one at a time. 402 when the wallet cannot cover it, 409 when the driver has no payout method.
  */
 export async function requestWithdrawal(deps: PaymentsDeps, driverId: string, amount: number) {
   const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
@@ -76,6 +80,8 @@ export async function requestWithdrawal(deps: PaymentsDeps, driverId: string, am
     const locked = await lockAccountStates(tx, [wallet.id, withdrawals_pending]);
     // Refuse at once what cannot be covered: a burst of requests holds the wallet lock as briefly as possible.
     if (availableOf(locked.get(wallet.id)!) < amount) throw failureError('insufficient_funds');
+    // Read only for requests the wallet can cover: a burst that mostly fails for funds costs no extra query.
+    await requirePayoutMethod(tx, driverId);
     const now = new Date();
     const reason = withdrawalReviewReason({
       amount,
@@ -129,7 +135,7 @@ async function resolveHold(tx: Tx, row: WithdrawalRow, decision: 'approve' | 're
 }
 
 /**
- * Admin approves (hold posted: the money is out, awaiting payout) or rejects
+ * Admin approves (hold posted: the money is out, and a payout to the driver's method is created) or rejects
  * (hold voided: the driver can spend it again), with an audit row. The hold's
  * single resolution is the arbiter of races: approve vs reject vs expiry, one wins.
  */
@@ -152,6 +158,7 @@ export async function decideWithdrawal(
       note: args.note,
     });
     if (!updated) throw conflict('Withdrawal changed meanwhile');
+    if (target === 'approved') await createPayoutFor(tx, updated);
     await recordAudit(tx, {
       actorId: args.adminId,
       action: `withdrawal.${args.decision}`,
@@ -199,9 +206,9 @@ export function withdrawalHoldExpired(deps: PaymentsDeps): HoldExpiredListener {
   };
 }
 
-export async function getWithdrawal(deps: PaymentsDeps, viewer: { id: string; role: string }, id: string) {
+export async function getWithdrawal(deps: PaymentsDeps, viewer: Viewer, id: string) {
   const row = await findWithdrawal(deps.db, id);
-  if (!row || (viewer.role !== 'admin' && row.driver_id !== viewer.id)) throw notFound('Withdrawal');
+  if (!row || (!holdsGrant(viewer, STAFF_ACCESS.money) && row.driver_id !== viewer.id)) throw notFound('Withdrawal');
   return toWithdrawalView(row);
 }
 

@@ -49,6 +49,13 @@ function assertPositive(name: string, value: number): void {
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
 }
 
+/** (base + perKm·km + perMin·min) · timeMultiplier · surge, unrounded; the one formula quotes and items share. */
+export function rawFare(input: FareInput): number {
+  const { tariff, distanceKm, durationMin, timeMultiplier, surge } = input;
+  const metered = tariff.baseFare + tariff.perKm * distanceKm + tariff.perMin * durationMin;
+  return metered * timeMultiplier * surge;
+}
+
 /**
  * max(minFare, (base + perKm·km + perMin·min) · timeMultiplier · surge),
  * rounded to 50 piastres. Only the final amount is rounded, so the inputs
@@ -60,8 +67,7 @@ export function computeFare(input: FareInput): Fare {
   assertNonNegative('durationMin', durationMin);
   assertPositive('timeMultiplier', timeMultiplier);
   assertPositive('surge', surge);
-  const metered = tariff.baseFare + tariff.perKm * distanceKm + tariff.perMin * durationMin;
-  const raw = metered * timeMultiplier * surge;
+  const raw = rawFare(input);
   const minimum = roundMinimumUp(tariff.minFare);
   const rounded = roundFare(raw);
   return { amount: Math.max(minimum, rounded), minimumApplied: raw < tariff.minFare };

@@ -104,6 +104,20 @@ export class RouteService {
     }
   }
 
+  /** The whole route through `points` in order (pickup → stops → dropoff): the legs' sum. */
+  async estimateVia(points: readonly LatLng[]): Promise<RouteEstimate> {
+    const legs = await Promise.all(points.slice(1).map((to, i) => this.estimate(points[i]!, to)));
+    return legs.reduce<RouteEstimate>(
+      (sum, leg) => ({
+        distanceM: sum.distanceM + leg.distanceM,
+        durationS: sum.durationS + leg.durationS,
+        distanceKmExact: sum.distanceKmExact + leg.distanceKmExact,
+        durationMinExact: sum.durationMinExact + leg.durationMinExact,
+      }),
+      { distanceM: 0, durationS: 0, distanceKmExact: 0, durationMinExact: 0 },
+    );
+  }
+
   private keyOf(a: LatLng, b: LatLng): string {
     const f = (x: number) => x.toFixed(CACHE_KEY_DECIMALS);
     return `${f(a.lat)},${f(a.lng)};${f(b.lat)},${f(b.lng)}`;

@@ -1,8 +1,8 @@
 import { computeFare } from './fare.js';
 import type { LatLng } from '../../shared/index.js';
-import { estimateRoute, type RouteEstimate } from './route-estimate.js';
+import { estimateRoute } from './route-estimate.js';
 import type { VehicleClass } from '../../shared/index.js';
-import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS, type Tariff } from './tariff.js';
+import { DEFAULT_TARIFFS, DEFAULT_TIME_WINDOWS } from './tariff.js';
 import { timeMultiplier } from './time-multiplier.js';
 
 export interface TripPrice {
@@ -40,20 +40,4 @@ export function priceTrip(args: {
     distanceM: route.distanceM,
     durationS: route.durationS,
   };
-}
-
-/** The fare for one class from already-resolved inputs (route, schedule multiplier, surge). */
-export function fareFromParts(args: {
-  tariff: Tariff;
-  route: RouteEstimate;
-  timeMultiplier: number;
-  surge: number;
-}): number {
-  return computeFare({
-    tariff: args.tariff,
-    distanceKm: args.route.distanceKmExact,
-    durationMin: args.route.durationMinExact,
-    timeMultiplier: args.timeMultiplier,
-    surge: args.surge,
-  }).amount;
 }

@@ -1,21 +1,25 @@
 import type { Db } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
-import { notFound } from '../../platform/errors.js';
+import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { PricingCatalog } from './pricing-catalog.js';
 import {
   deleteEvent,
   insertEvent,
+  insertTariffVersion,
   listEventsPage,
   listLiveEvents,
   listTariffs,
+  listTariffVersions,
   listTimeWindows,
+  lockTariff,
   replaceTimeWindows,
   updateEvent,
-  updateTariff,
   type EventFields,
   type EventRow,
+  type TariffFigures,
   type TariffRow,
+  type TariffVersionRow,
   type TimeWindowRow,
 } from './pricing.repo.js';
 import type { EventInput } from './pricing.schema.js';
@@ -32,9 +36,42 @@ export function toTariffView(row: TariffRow) {
     perMin: row.per_min,
     minFare: row.min_fare,
     commissionBps: row.commission_bps,
+    version: row.version,
     currency: 'EGP' as const,
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+export function toTariffVersionView(row: TariffVersionRow) {
+  return {
+    vehicleClass: row.vehicle_class,
+    version: row.version,
+    baseFare: row.base_fare,
+    perKm: row.per_km,
+    perMin: row.per_min,
+    minFare: row.min_fare,
+    commissionBps: row.commission_bps,
+    currency: 'EGP' as const,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+  };
+}
+
+const sameFigures = (row: TariffRow, input: TariffFigures) =>
+  row.base_fare === input.baseFare &&
+  row.per_km === input.perKm &&
+  row.per_min === input.perMin &&
+  row.min_fare === input.minFare &&
+  row.commission_bps === input.commissionBps;
+
+/** A versions-page cursor is the last version shown. */
+function decodeVersionCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(cursor))
+    throw new AppError(ErrorCode.VALIDATION_ERROR, 'Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor from this API' },
+    ]);
+  return Number(cursor);
 }
 
 export function toWindowView(row: TimeWindowRow) {
@@ -116,14 +153,26 @@ export class PricingAdmin {
     };
   }
 
-  async setTariff(
-    adminId: string,
-    vehicleClass: VehicleClass,
-    input: { baseFare: number; perKm: number; perMin: number; minFare: number; commissionBps: number },
-  ) {
-    const row = await updateTariff(this.db, { vehicleClass, ...input, adminId });
+  /**
+   * A change is a new immutable version (trips already priced keep theirs);
+   * repeating the tariff in force creates nothing, so a retried PUT is harmless.
+   */
+  async setTariff(adminId: string, vehicleClass: VehicleClass, input: TariffFigures) {
+    const row = await withTransaction(this.db, async (tx) => {
+      const current = await lockTariff(tx, vehicleClass);
+      if (current && sameFigures(current, input)) return current;
+      return insertTariffVersion(tx, { vehicleClass, ...input, adminId });
+    });
     this.catalog.invalidate();
     return toTariffView(row);
+  }
+
+  async tariffVersions(vehicleClass: VehicleClass, query: { limit: number; cursor?: string }) {
+    const before = decodeVersionCursor(query.cursor);
+    const rows = await listTariffVersions(this.db, { vehicleClass, limit: query.limit, before });
+    const page = rows.slice(0, query.limit);
+    const more = rows.length > query.limit;
+    return { items: page.map(toTariffVersionView), nextCursor: more ? String(page[page.length - 1]!.version) : null };
   }
 
   async setTimeWindows(

@@ -9,17 +9,20 @@ import {
   type TimeWindowRow,
 } from './pricing.repo.js';
 import { VEHICLE_CLASSES, type VehicleClass } from '../../shared/index.js';
-import { DEFAULT_TARIFFS, type Tariff, type TimeWindow } from './tariff.js';
+import { DEFAULT_TARIFFS, type TimeWindow, type VersionedTariff } from './tariff.js';
+
+type TariffColumns = 'version' | 'base_fare' | 'per_km' | 'per_min' | 'min_fare' | 'commission_bps';
 
 /** Everything a price depends on besides the route and surge, as of one read. */
 export interface PricingSnapshot {
-  tariffs: Readonly<Record<VehicleClass, Tariff>>;
+  tariffs: Readonly<Record<VehicleClass, VersionedTariff>>;
   windows: readonly TimeWindow[];
   events: readonly PricingEvent[];
 }
 
-export function tariffFromRow(row: TariffRow): Tariff {
+export function tariffFromRow(row: Pick<TariffRow, TariffColumns>): VersionedTariff {
   return {
+    version: row.version,
     baseFare: row.base_fare,
     perKm: row.per_km,
     perMin: row.per_min,
@@ -93,10 +96,9 @@ export class PricingCatalog {
     ]);
     const byClass = new Map(tariffRows.map((r) => [r.vehicle_class, tariffFromRow(r)]));
     // A class missing from the table keeps API.md's default rather than becoming unpriceable.
-    const tariffs = Object.fromEntries(VEHICLE_CLASSES.map((c) => [c, byClass.get(c) ?? DEFAULT_TARIFFS[c]])) as Record<
-      VehicleClass,
-      Tariff
-    >;
+    const tariffs = Object.fromEntries(
+      VEHICLE_CLASSES.map((c) => [c, byClass.get(c) ?? { ...DEFAULT_TARIFFS[c], version: null }]),
+    ) as Record<VehicleClass, VersionedTariff>;
     const snapshot: PricingSnapshot = {
       tariffs,
       windows: windowRows.map(windowFromRow),

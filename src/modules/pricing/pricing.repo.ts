@@ -12,6 +12,20 @@ interface PricingConfigTable {
   commission_bps: number;
   updated_at: Generated<Date>;
   updated_by: string | null;
+  /** The tariff_versions row these figures are (migration 0017). */
+  version: number;
+}
+
+interface TariffVersionsTable {
+  vehicle_class: VehicleClass;
+  version: number;
+  base_fare: number;
+  per_km: number;
+  per_min: number;
+  min_fare: number;
+  commission_bps: number;
+  created_at: Generated<Date>;
+  created_by: string | null;
 }
 
 interface TimePricingTable {
@@ -45,11 +59,13 @@ interface EventPricingTable {
 
 type PricingTables = {
   pricing_config: PricingConfigTable;
+  tariff_versions: TariffVersionsTable;
   time_pricing: TimePricingTable;
   event_pricing: EventPricingTable;
 };
 
 export type TariffRow = Selectable<PricingConfigTable>;
+export type TariffVersionRow = Selectable<TariffVersionsTable>;
 export type TimeWindowRow = Selectable<TimePricingTable>;
 export type EventRow = Selectable<EventPricingTable>;
 export type EventFields = Omit<EventRow, 'id' | 'created_by' | 'created_at' | 'updated_at'>;
@@ -60,32 +76,84 @@ export async function listTariffs(db: DbHandle): Promise<TariffRow[]> {
   return q(db).selectFrom('pricing_config').selectAll().orderBy('vehicle_class').execute();
 }
 
-export async function updateTariff(
+export interface TariffFigures {
+  baseFare: number;
+  perKm: number;
+  perMin: number;
+  minFare: number;
+  commissionBps: number;
+}
+
+/** The class's tariff in force, locked until the transaction ends: version changes of one class take turns. */
+export async function lockTariff(db: DbHandle, vehicleClass: VehicleClass): Promise<TariffRow | undefined> {
+  return q(db)
+    .selectFrom('pricing_config')
+    .selectAll()
+    .where('vehicle_class', '=', vehicleClass)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * A new immutable version (the next number of its class) that becomes the
+ * tariff in force; run under lockTariff. Two writers that still collide meet
+ * the (vehicle_class, version) primary key.
+ */
+export async function insertTariffVersion(
   db: DbHandle,
-  args: {
-    vehicleClass: VehicleClass;
-    baseFare: number;
-    perKm: number;
-    perMin: number;
-    minFare: number;
-    commissionBps: number;
-    adminId: string;
-  },
+  args: TariffFigures & { vehicleClass: VehicleClass; adminId: string },
 ): Promise<TariffRow> {
-  const values = {
+  const figures = {
     base_fare: args.baseFare,
     per_km: args.perKm,
     per_min: args.perMin,
     min_fare: args.minFare,
     commission_bps: args.commissionBps,
-    updated_by: args.adminId,
   };
+  const next = await q(db)
+    .selectFrom('tariff_versions')
+    .select(sql<number>`coalesce(max(version), 0) + 1`.as('version'))
+    .where('vehicle_class', '=', args.vehicleClass)
+    .executeTakeFirstOrThrow();
+  await q(db)
+    .insertInto('tariff_versions')
+    .values({ vehicle_class: args.vehicleClass, version: next.version, ...figures, created_by: args.adminId })
+    .execute();
+  const values = { ...figures, version: next.version, updated_by: args.adminId };
   return q(db)
     .insertInto('pricing_config')
     .values({ vehicle_class: args.vehicleClass, ...values })
     .onConflict((oc) => oc.column('vehicle_class').doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export async function findTariffVersion(
+  db: DbHandle,
+  vehicleClass: VehicleClass,
+  version: number,
+): Promise<TariffVersionRow | undefined> {
+  return q(db)
+    .selectFrom('tariff_versions')
+    .selectAll()
+    .where('vehicle_class', '=', vehicleClass)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+/** Newest first; `before` is the last version of the previous page. One extra row tells if more exist. */
+export async function listTariffVersions(
+  db: DbHandle,
+  args: { vehicleClass: VehicleClass; limit: number; before?: number },
+): Promise<TariffVersionRow[]> {
+  let query = q(db)
+    .selectFrom('tariff_versions')
+    .selectAll()
+    .where('vehicle_class', '=', args.vehicleClass)
+    .orderBy('version', 'desc')
+    .limit(args.limit + 1);
+  if (args.before !== undefined) query = query.where('version', '<', args.before);
+  return query.execute();
 }
 
 export async function listTimeWindows(db: DbHandle): Promise<TimeWindowRow[]> {

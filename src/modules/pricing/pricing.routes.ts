@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { HttpApp } from '../../platform/http/server.js';
-import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
+import { envelopeOf, noContent, sendOk } from '../../platform/http/envelope.js';
 import { callerId, currentUser } from '../../platform/http/route-config.js';
 import type { PricingAdmin } from './pricing-admin.service.js';
 import type { PricingService } from './pricing.service.js';
+import { labelLanguage } from './fare-labels.js';
 import {
   ClassParams,
   EstimateRequest,
@@ -17,6 +18,8 @@ import {
   SurgeMapResponse,
   TariffSchema,
   TariffUpdate,
+  TariffVersionSchema,
+  TariffVersionsQuery,
   TimeWindowsResponse,
   TimeWindowsUpdate,
 } from './pricing.schema.js';
@@ -29,17 +32,30 @@ export function registerPricingRoutes(app: HttpApp, deps: { pricing: PricingServ
   app.post(
     '/api/v1/pricing/estimate',
     {
-      schema: { tags, body: EstimateRequest, response: { 200: envelopeOf(EstimateResponse) } },
+      schema: {
+        summary: 'Estimate a fare and get a quote',
+        tags,
+        body: EstimateRequest,
+        response: { 200: envelopeOf(EstimateResponse) },
+      },
       config: { auth: 'any', rateLimit: 'estimate', apiKeyScope: 'pricing:read' },
     },
     // An integrator's quotes are bound to its key id, so no rider can book with them.
-    async (request, reply) => sendOk(reply, await pricing.estimate(callerId(request), request.body)),
+    async (request, reply) => {
+      const language = labelLanguage(request.headers['accept-language']);
+      return sendOk(reply, await pricing.estimate(callerId(request), request.body, { language }));
+    },
   );
 
   app.get(
     '/api/v1/pricing/surge-map',
     {
-      schema: { tags, querystring: SurgeMapQuery, response: { 200: envelopeOf(SurgeMapResponse) } },
+      schema: {
+        summary: 'Surge multipliers around a point',
+        tags,
+        querystring: SurgeMapQuery,
+        response: { 200: envelopeOf(SurgeMapResponse) },
+      },
       config: { auth: 'any', apiKeyScope: 'pricing:read' },
     },
     async (request, reply) => sendOk(reply, await pricing.surgeMap(request.query)),
@@ -52,24 +68,60 @@ function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
   const adminTags = ['admin', 'pricing'];
   app.get(
     '/api/v1/admin/pricing',
-    { schema: { tags: adminTags, response: { 200: envelopeOf(PricingConfigSchema) } }, config: admin },
+    {
+      schema: {
+        summary: 'Get the pricing in force',
+        tags: adminTags,
+        response: { 200: envelopeOf(PricingConfigSchema) },
+      },
+      config: admin,
+    },
     async (_request, reply) => sendOk(reply, await pa.config()),
   );
 
   app.put(
     '/api/v1/admin/pricing/tariffs/:vehicleClass',
     {
-      schema: { tags: adminTags, params: ClassParams, body: TariffUpdate, response: { 200: envelopeOf(TariffSchema) } },
+      schema: {
+        summary: "Set a vehicle class's tariff",
+        tags: adminTags,
+        params: ClassParams,
+        body: TariffUpdate,
+        response: { 200: envelopeOf(TariffSchema) },
+      },
       config: admin,
     },
     async (request, reply) =>
       sendOk(reply, await pa.setTariff(currentUser(request).id, request.params.vehicleClass, request.body)),
   );
 
+  app.get(
+    '/api/v1/admin/pricing/tariffs/:vehicleClass/versions',
+    {
+      schema: {
+        summary: "List a tariff's versions",
+        tags: adminTags,
+        params: ClassParams,
+        querystring: TariffVersionsQuery,
+        response: { 200: envelopeOf(z.array(TariffVersionSchema)) },
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      const { items, nextCursor } = await pa.tariffVersions(request.params.vehicleClass, request.query);
+      return sendOk(reply, items, { nextCursor });
+    },
+  );
+
   app.put(
     '/api/v1/admin/pricing/time-windows',
     {
-      schema: { tags: adminTags, body: TimeWindowsUpdate, response: { 200: envelopeOf(TimeWindowsResponse) } },
+      schema: {
+        summary: 'Replace the time-of-day multipliers',
+        tags: adminTags,
+        body: TimeWindowsUpdate,
+        response: { 200: envelopeOf(TimeWindowsResponse) },
+      },
       config: admin,
     },
     async (request, reply) => sendOk(reply, await pa.setTimeWindows(request.body.windows)),
@@ -78,7 +130,12 @@ function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
   app.get(
     '/api/v1/admin/pricing/events',
     {
-      schema: { tags: adminTags, querystring: ListEventsQuery, response: { 200: envelopeOf(z.array(EventSchema)) } },
+      schema: {
+        summary: 'List event pricing',
+        tags: adminTags,
+        querystring: ListEventsQuery,
+        response: { 200: envelopeOf(z.array(EventSchema)) },
+      },
       config: admin,
     },
     async (request, reply) => {
@@ -90,7 +147,12 @@ function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
   app.post(
     '/api/v1/admin/pricing/events',
     {
-      schema: { tags: adminTags, body: EventInput, response: { 201: envelopeOf(EventSchema) } },
+      schema: {
+        summary: 'Create event pricing',
+        tags: adminTags,
+        body: EventInput,
+        response: { 201: envelopeOf(EventSchema) },
+      },
       config: { ...admin, idempotent: true },
     },
     async (request, reply) =>
@@ -100,7 +162,13 @@ function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
   app.put(
     '/api/v1/admin/pricing/events/:id',
     {
-      schema: { tags: adminTags, params: EventIdParams, body: EventInput, response: { 200: envelopeOf(EventSchema) } },
+      schema: {
+        summary: 'Replace event pricing',
+        tags: adminTags,
+        params: EventIdParams,
+        body: EventInput,
+        response: { 200: envelopeOf(EventSchema) },
+      },
       config: admin,
     },
     async (request, reply) => sendOk(reply, await pa.replaceEvent(request.params.id, request.body)),
@@ -108,7 +176,10 @@ function registerPricingAdminRoutes(app: HttpApp, pa: PricingAdmin) {
 
   app.delete(
     '/api/v1/admin/pricing/events/:id',
-    { schema: { tags: adminTags, params: EventIdParams }, config: admin },
+    {
+      schema: { summary: 'Delete event pricing', tags: adminTags, params: EventIdParams, response: noContent },
+      config: admin,
+    },
     async (request, reply) => {
       await pa.removeEvent(request.params.id);
       return reply.code(204).send();

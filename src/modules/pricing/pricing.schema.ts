@@ -1,7 +1,14 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeName, safeText } from '../../platform/text.js';
 
-import { GeoLatitude, GeoLatitudeQuery, VehicleClassSchema as VehicleClassEnum } from '../../shared/index.js';
+import {
+  GeoLatitude,
+  GeoLatitudeQuery,
+  MAX_STOPS,
+  VehicleClassSchema as VehicleClassEnum,
+  farStops,
+} from '../../shared/index.js';
 
 /**
  * docs/api.md: lat within the geo index limit (surge counts drivers around the point), lng −180..180, (0,0) rejected.
@@ -11,22 +18,43 @@ export const PointSchema = z
   .object({ lat: GeoLatitude, lng: z.number().min(-180).max(180) })
   .refine(notNullIsland, { message: '(0,0) is not a valid position' });
 
-export const EstimateRequest = z.object({
-  pickup: PointSchema,
-  dropoff: PointSchema,
-  vehicleClass: VehicleClassEnum.optional(),
+export const EstimateRequest = z
+  .object({
+    pickup: PointSchema,
+    dropoff: PointSchema,
+    /** Issue 16 #7: up to 3 stops between pickup and dropoff, priced as one route in order. */
+    stops: z.array(PointSchema).max(MAX_STOPS).optional(),
+    vehicleClass: VehicleClassEnum.optional(),
+  })
+  .superRefine((req, ctx) => {
+    for (const i of farStops(req.pickup, req.stops ?? []))
+      ctx.addIssue({ code: 'custom', path: ['stops', i], message: 'stop is more than 100 km from the pickup' });
+  });
+
+export const FareItemSchema = z.object({
+  code: z.string(),
+  label: z.string(),
+  /** Piastres; `rounding` may be negative. */
+  amount: z.number().int(),
 });
 
-export const QuoteSchema = z.object({
-  vehicleClass: VehicleClassEnum,
-  amount: z.number().int(),
-  currency: z.literal('EGP'),
-  surge: z.number(),
-  distanceM: z.number().int(),
-  durationS: z.number().int(),
-  quoteId: z.string(),
-  expiresAt: z.string(),
-});
+export const QuoteSchema = named(
+  'Quote',
+  z.object({
+    vehicleClass: VehicleClassEnum,
+    amount: z.number().int(),
+    /** Lines that sum exactly to `amount`, labelled in the Accept-Language (en, ar; default en). */
+    items: z.array(FareItemSchema),
+    /** The tariff version this quote was priced with; a trip booked with it keeps it. */
+    tariffVersion: z.number().int().nullable(),
+    currency: z.literal('EGP'),
+    surge: z.number(),
+    distanceM: z.number().int(),
+    durationS: z.number().int(),
+    quoteId: z.string(),
+    expiresAt: z.string(),
+  }),
+);
 export const EstimateResponse = z.object({ quotes: z.array(QuoteSchema) });
 
 export const SurgeMapQuery = z
@@ -49,8 +77,21 @@ export const TariffUpdate = z.object({
 });
 export const TariffSchema = TariffUpdate.extend({
   vehicleClass: VehicleClassEnum,
+  /** The immutable tariff version these figures are; trips priced with it record it. */
+  version: z.number().int(),
   currency: z.literal('EGP'),
   updatedAt: z.string(),
+});
+export const TariffVersionSchema = TariffUpdate.extend({
+  vehicleClass: VehicleClassEnum,
+  version: z.number().int(),
+  currency: z.literal('EGP'),
+  createdAt: z.string(),
+  createdBy: z.uuid().nullable(),
+});
+export const TariffVersionsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(20).optional(),
 });
 
 const TimeWindowInput = z

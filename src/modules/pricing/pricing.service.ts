@@ -6,49 +6,29 @@ import { metricsRegistry } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { scheduleMultiplier } from './event-pricing.js';
 import { RouteService } from './osrm-route.js';
-import { fareFromParts } from './price-trip.js';
+import type { FareItem } from './fare-items.js';
+import { itemiseRoute, quotedLines } from './quote-lines.js';
+import type { PricedTrip, Quote, QuoteRejection } from './pricing.types.js';
+import { labelItems, type LabelLanguage } from './fare-labels.js';
+import type { RouteEstimate } from './route-estimate.js';
 import { PricingCatalog, type PricingSnapshot } from './pricing-catalog.js';
 import { QUOTE_TTL_MS, signQuote, verifyQuote, type QuoteClaims } from './quote-token.js';
 import { haversineMeters, type LatLng } from '../../shared/index.js';
 import { SurgeEngine } from './surge.js';
 import { VEHICLE_CLASSES, type VehicleClass } from '../../shared/index.js';
-import type { Tariff } from './tariff.js';
+import type { VersionedTariff } from './tariff.js';
+import { TariffVersions } from './tariff-versions.js';
 
 /** DESIGN.md "Pricing": a quote stands unless the pickup moved more than 100 m … */
 export const QUOTE_MAX_MOVE_M = 100;
 /** … or surge rose more than 1.5× since it was quoted. */
 export const QUOTE_MAX_SURGE_RISE = 1.5;
 
-export interface Quote {
-  vehicleClass: VehicleClass;
-  amount: number;
-  currency: 'EGP';
-  surge: number;
-  distanceM: number;
-  durationS: number;
-  quoteId: string;
-  expiresAt: string;
-}
+export type { PricedTrip, Quote, QuoteRejection } from './pricing.types.js';
 
-export interface PricedTrip {
-  amount: number;
-  surge: number;
-  /** The class's commission in the tariff this price was made with; settlement charges it. */
-  commissionBps: number;
-  quoteId: string | null;
-  distanceM: number;
-  durationS: number;
-}
-
-export type QuoteRejection =
-  | 'invalid'
-  | 'expired'
-  | 'other_user'
-  | 'vehicle_class'
-  | 'pickup_moved'
-  | 'dropoff_moved'
-  | 'surge_rose'
-  | 'already_used';
+/** A quote priced one route; other stops (another count, or one moved > 100 m) are another price. */
+const stopsMoved = (quoted: LatLng[], asked: LatLng[]) =>
+  quoted.length !== asked.length || quoted.some((p, i) => haversineMeters(p, asked[i]!) > QUOTE_MAX_MOVE_M);
 
 const quotesIssued = new Counter({
   name: 'smartline_pricing_quotes_total',
@@ -78,61 +58,89 @@ export class PricingService {
   readonly catalog: PricingCatalog;
   readonly surge: SurgeEngine;
   readonly routes: RouteService;
+  readonly versions: TariffVersions;
 
   constructor(private readonly deps: PricingDeps) {
     this.catalog = new PricingCatalog(deps.db, deps.cacheTtlMs);
+    this.versions = new TariffVersions(deps.db, this.catalog);
     this.surge = new SurgeEngine(deps.hotState, deps.isSurgeDisabled, deps.log);
     this.routes = new RouteService({ url: deps.routeProviderUrl, timeoutMs: deps.routeTimeoutMs, log: deps.log });
   }
 
-  async tariff(vehicleClass: VehicleClass): Promise<Tariff> {
-    return (await this.catalog.snapshot()).tariffs[vehicleClass];
+  async tariff(vehicleClass: VehicleClass): Promise<VersionedTariff> {
+    return this.versions.current(vehicleClass);
   }
 
   /** One signed quote per class (or for the one asked), all from the same route and surge. */
   async estimate(
     userId: string,
-    req: { pickup: LatLng; dropoff: LatLng; vehicleClass?: VehicleClass },
-    now = new Date(),
+    req: { pickup: LatLng; dropoff: LatLng; stops?: LatLng[]; vehicleClass?: VehicleClass },
+    opts: { now?: Date; language?: LabelLanguage } = {},
   ): Promise<{ quotes: Quote[] }> {
+    const now = opts.now ?? new Date();
     const [route, surge, snapshot] = await Promise.all([
-      this.routes.estimate(req.pickup, req.dropoff),
+      this.routes.estimateVia([req.pickup, ...(req.stops ?? []), req.dropoff]),
       this.surge.multiplierAt(req.pickup),
       this.catalog.snapshot(),
     ]);
     const timeMultiplier = this.scheduleFactor(snapshot, now, req.pickup);
-    const expiresAt = now.getTime() + QUOTE_TTL_MS;
     const classes = req.vehicleClass ? [req.vehicleClass] : VEHICLE_CLASSES;
-    const quotes = classes.map((vehicleClass): Quote => {
-      const amount = fareFromParts({ tariff: snapshot.tariffs[vehicleClass], route, timeMultiplier, surge });
-      const claims: QuoteClaims = {
-        userId,
-        vehicleClass,
-        amount,
-        currency: 'EGP',
-        surge,
-        timeMultiplier,
-        distanceM: route.distanceM,
-        durationS: route.durationS,
-        pickup: req.pickup,
-        dropoff: req.dropoff,
-        issuedAt: now.getTime(),
-        expiresAt,
-      };
-      const quoteId = signQuote(claims, this.deps.quoteSecret);
-      return {
-        vehicleClass,
-        amount,
-        currency: 'EGP',
-        surge,
-        distanceM: route.distanceM,
-        durationS: route.durationS,
-        quoteId,
-        expiresAt: new Date(expiresAt).toISOString(),
-      };
-    });
+    const quotes = classes.map((vehicleClass) =>
+      this.signedQuote(
+        { userId, req, vehicleClass, tariff: snapshot.tariffs[vehicleClass], route, now },
+        {
+          timeMultiplier,
+          surge,
+          language: opts.language ?? 'en',
+        },
+      ),
+    );
     quotesIssued.inc(quotes.length);
     return { quotes };
+  }
+
+  private signedQuote(
+    q: {
+      userId: string;
+      req: { pickup: LatLng; dropoff: LatLng; stops?: LatLng[] };
+      vehicleClass: VehicleClass;
+      tariff: VersionedTariff;
+      route: RouteEstimate;
+      now: Date;
+    },
+    m: { timeMultiplier: number; surge: number; language: LabelLanguage },
+  ): Quote {
+    const { amount, items } = itemiseRoute(q.tariff, q.route, m);
+    const expiresAt = q.now.getTime() + QUOTE_TTL_MS;
+    const claims: QuoteClaims = {
+      userId: q.userId,
+      vehicleClass: q.vehicleClass,
+      amount,
+      currency: 'EGP',
+      surge: m.surge,
+      timeMultiplier: m.timeMultiplier,
+      distanceM: q.route.distanceM,
+      durationS: q.route.durationS,
+      pickup: q.req.pickup,
+      dropoff: q.req.dropoff,
+      stops: q.req.stops ?? [],
+      issuedAt: q.now.getTime(),
+      expiresAt,
+      tariffVersion: q.tariff.version,
+      items,
+    };
+    return {
+      vehicleClass: q.vehicleClass,
+      amount,
+      items: labelItems(items, m.language),
+      tariffVersion: q.tariff.version,
+      currency: 'EGP',
+      surge: m.surge,
+      distanceM: q.route.distanceM,
+      durationS: q.route.durationS,
+      quoteId: signQuote(claims, this.deps.quoteSecret),
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
 
   /**
@@ -146,6 +154,7 @@ export class PricingService {
     riderId: string;
     pickup: LatLng;
     dropoff: LatLng;
+    stops: LatLng[];
     vehicleClass: VehicleClass;
     quoteId?: string;
     at: Date;
@@ -153,17 +162,20 @@ export class PricingService {
   }): Promise<PricedTrip> {
     if (args.quoteId) return this.honourQuote({ ...args, quoteId: args.quoteId });
     const [route, surge, snapshot] = await Promise.all([
-      this.routes.estimate(args.pickup, args.dropoff),
+      this.routes.estimateVia([args.pickup, ...args.stops, args.dropoff]),
       args.scheduled ? Promise.resolve(1) : this.surge.multiplierAt(args.pickup),
       this.catalog.snapshot(),
     ]);
     const timeMultiplier = this.scheduleFactor(snapshot, args.at, args.pickup);
     const tariff = snapshot.tariffs[args.vehicleClass];
-    const amount = fareFromParts({ tariff, route, timeMultiplier, surge });
+    const { amount, items } = itemiseRoute(tariff, route, { timeMultiplier, surge });
     return {
       amount,
       surge,
       commissionBps: tariff.commissionBps,
+      tariffVersion: tariff.version,
+      timeMultiplier,
+      items,
       quoteId: null,
       distanceM: route.distanceM,
       durationS: route.durationS,
@@ -173,12 +185,13 @@ export class PricingService {
   /** 409 QUOTE_EXPIRED with a fresh estimate for the same trip in `details.quotes`. */
   async quoteExpired(
     reason: QuoteRejection,
-    args: { riderId: string; pickup: LatLng; dropoff: LatLng; vehicleClass: VehicleClass },
+    args: { riderId: string; pickup: LatLng; dropoff: LatLng; stops?: LatLng[]; vehicleClass: VehicleClass },
   ): Promise<AppError> {
     quotesRejected.inc({ reason });
     const fresh = await this.estimate(args.riderId, {
       pickup: args.pickup,
       dropoff: args.dropoff,
+      stops: args.stops,
       vehicleClass: args.vehicleClass,
     });
     return new AppError(ErrorCode.QUOTE_EXPIRED, `Quote no longer valid (${reason}); a fresh estimate is attached`, {
@@ -195,6 +208,44 @@ export class PricingService {
     return { cells: await this.surge.surgeMap(point) };
   }
 
+  /**
+   * The fare of a finished ride that no longer matches its quote: the same
+   * tariff version, time multiplier and surge, over the actual distance and
+   * duration. Undefined when the version is gone (it never is: versions are immutable).
+   */
+  async reprice(args: {
+    vehicleClass: VehicleClass;
+    tariffVersion: number | null;
+    distanceM: number;
+    durationS: number;
+    timeMultiplier: number;
+    surge: number;
+  }): Promise<{ amount: number; items: FareItem[]; commissionBps: number } | undefined> {
+    const tariff = await this.versions.at(args.vehicleClass, args.tariffVersion);
+    if (!tariff) return undefined;
+    const fare = itemiseRoute(
+      tariff,
+      { distanceKmExact: args.distanceM / 1000, durationMinExact: args.durationS / 60 },
+      { timeMultiplier: args.timeMultiplier, surge: args.surge },
+    );
+    return { ...fare, commissionBps: tariff.commissionBps };
+  }
+
+  /** What a trip would cost over a new route (pickup → stops → dropoff) at its own version, multiplier and surge. */
+  async priceRoute(
+    args: Omit<Parameters<PricingService['reprice']>[0], 'distanceM' | 'durationS'> & { points: LatLng[] },
+  ) {
+    const route = await this.routes.estimateVia(args.points);
+    const fare = await this.reprice({ ...args, distanceM: route.distanceM, durationS: route.durationS });
+    return fare && { amount: fare.amount, items: fare.items, distanceM: route.distanceM, durationS: route.durationS };
+  }
+
+  /** Waiting at stops beyond the free minutes, charged at the trip's tariff version's per-minute rate. */
+  async stopWaitingCharge(args: { vehicleClass: VehicleClass; tariffVersion: number | null; minutes: number }) {
+    const tariff = await this.versions.at(args.vehicleClass, args.tariffVersion);
+    return tariff ? Math.round(tariff.perMin * args.minutes) : 0;
+  }
+
   private scheduleFactor(snapshot: PricingSnapshot, at: Date, pickup: LatLng): number {
     return scheduleMultiplier({ at, pickup, windows: snapshot.windows, events: snapshot.events });
   }
@@ -203,6 +254,7 @@ export class PricingService {
     riderId: string;
     pickup: LatLng;
     dropoff: LatLng;
+    stops: LatLng[];
     vehicleClass: VehicleClass;
     quoteId: string;
   }): Promise<PricedTrip> {
@@ -219,16 +271,22 @@ export class PricingService {
             : // Not in the issue text, but a quote for a short ride must not buy a long one.
               haversineMeters(q.dropoff, args.dropoff) > QUOTE_MAX_MOVE_M
               ? 'dropoff_moved'
-              : null;
+              : stopsMoved(q.stops ?? [], args.stops)
+                ? 'stops_changed'
+                : null;
     if (reason) throw await this.quoteExpired(reason, args);
     const surgeNow = await this.surge.multiplierAt(args.pickup);
     if (surgeNow > q.surge * QUOTE_MAX_SURGE_RISE) throw await this.quoteExpired('surge_rose', args);
-    // The quote fixes what the rider pays; the commission is the tariff's at request time.
-    const { commissionBps } = await this.tariff(args.vehicleClass);
+    // The quote fixes the price and the tariff version; the commission is that version's.
+    const tariff = await this.versions.at(args.vehicleClass, q.tariffVersion);
+    if (!tariff) throw await this.quoteExpired('invalid', args);
     return {
       amount: q.amount,
       surge: q.surge,
-      commissionBps,
+      commissionBps: tariff.commissionBps,
+      tariffVersion: tariff.version,
+      timeMultiplier: q.timeMultiplier,
+      items: q.items ?? quotedLines(tariff, q),
       quoteId: args.quoteId,
       distanceM: q.distanceM,
       durationS: q.durationS,

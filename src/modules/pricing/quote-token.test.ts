@@ -17,6 +17,12 @@ const claims: QuoteClaims = {
   dropoff: { lat: 30.0626, lng: 31.2497 },
   issuedAt: now,
   expiresAt: now + QUOTE_TTL_MS,
+  tariffVersion: 3,
+  items: [
+    { code: 'base', amount: 1000 },
+    { code: 'distance', amount: 3500 },
+    { code: 'rounding', amount: 1000 },
+  ],
 };
 
 describe('quote tokens', () => {

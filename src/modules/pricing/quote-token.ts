@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { VehicleClass } from '../../shared/index.js';
+import { FARE_ITEM_CODES, itemsTotal, type FareItem, type FareItemCode } from './fare-items.js';
 
 /** API.md "Pricing": a quote is honoured for 10 minutes. */
 export const QUOTE_TTL_MS = 10 * 60_000;
@@ -22,6 +23,12 @@ export interface QuoteClaims {
   dropoff: { lat: number; lng: number };
   issuedAt: number;
   expiresAt: number;
+  /** The tariff version priced with (null: the built-in default, or a token from before versions). */
+  tariffVersion: number | null;
+  /** The quote's lines (null only in tokens from before itemised quotes). */
+  items: FareItem[] | null;
+  /** Stops between pickup and dropoff the quote priced, in order (empty for a direct ride). */
+  stops?: Array<{ lat: number; lng: number }>;
 }
 
 interface Wire {
@@ -39,6 +46,9 @@ interface Wire {
   d: [number, number];
   iat: number;
   exp: number;
+  tv?: number | null;
+  it?: Array<[FareItemCode, number]>;
+  st?: Array<[number, number]>;
 }
 
 const round = (x: number) => Number(x.toFixed(COORD_DECIMALS));
@@ -64,6 +74,9 @@ export function signQuote(claims: QuoteClaims, secret: string): string {
     d: [round(claims.dropoff.lat), round(claims.dropoff.lng)],
     iat: claims.issuedAt,
     exp: claims.expiresAt,
+    tv: claims.tariffVersion,
+    ...(claims.stops?.length ? { st: claims.stops.map((p): [number, number] => [round(p.lat), round(p.lng)]) } : {}),
+    ...(claims.items ? { it: claims.items.map((i): [FareItemCode, number] => [i.code, i.amount]) } : {}),
   };
   const body = Buffer.from(JSON.stringify(wire)).toString('base64url');
   return `${body}.${mac(secret, body).toString('base64url')}`;
@@ -86,7 +99,23 @@ function fromWire(w: Wire): QuoteClaims {
     dropoff: { lat: w.d[0], lng: w.d[1] },
     issuedAt: w.iat,
     expiresAt: w.exp,
+    tariffVersion: typeof w.tv === 'number' ? w.tv : null,
+    items: w.it ? w.it.map(([code, amount]) => ({ code, amount })) : null,
+    stops: (w.st ?? []).map(([lat, lng]) => ({ lat, lng })),
   };
+}
+
+const isItem = (x: unknown): x is [FareItemCode, number] =>
+  Array.isArray(x) && x.length === 2 && FARE_ITEM_CODES.includes(x[0] as FareItemCode) && Number.isSafeInteger(x[1]);
+
+/** Optional fields of newer tokens: a version number, and lines that add up to the amount. */
+function extrasValid(w: Record<string, unknown>): boolean {
+  if (w.tv !== undefined && w.tv !== null && !Number.isSafeInteger(w.tv)) return false;
+  if (w.st !== undefined && !(Array.isArray(w.st) && w.st.every((x) => Array.isArray(x) && x.length === 2)))
+    return false;
+  if (w.it === undefined) return true;
+  if (!Array.isArray(w.it) || !w.it.every(isItem)) return false;
+  return itemsTotal(w.it.map(([code, amount]) => ({ code, amount }))) === w.amt;
 }
 
 function isWire(x: unknown): x is Wire {
@@ -100,7 +129,8 @@ function isWire(x: unknown): x is Wire {
     typeof w.exp === 'number' &&
     Array.isArray(w.p) &&
     Array.isArray(w.d) &&
-    typeof w.srg === 'number'
+    typeof w.srg === 'number' &&
+    extrasValid(w)
   );
 }
 

@@ -15,6 +15,11 @@ export interface Tariff {
   commissionBps: number;
 }
 
+/** A tariff as priced: `version` is its immutable row in `tariff_versions`, null for the built-in default. */
+export interface VersionedTariff extends Tariff {
+  version: number | null;
+}
+
 // Defaults from shared/API.md "Pricing" (EGP values ×100). Real deployments
 // override these from the `pricing_config` table.
 export const DEFAULT_TARIFFS: Readonly<Record<VehicleClass, Readonly<Tariff>>> = {
@@ -39,6 +44,11 @@ export interface TimeWindow {
 
 // Friday is the Egyptian weekend evening peak.
 const FRIDAY = 5;
+
+/** A tariff as priced: `version` is its immutable row in `tariff_versions`, null for the built-in default. */
+export interface VersionedTariff extends Tariff {
+  version: number | null;
+}
 
 // Defaults from shared/API.md "Pricing"; production reads `time_pricing`.
 export const DEFAULT_TIME_WINDOWS: readonly TimeWindow[] = [

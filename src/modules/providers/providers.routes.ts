@@ -12,7 +12,12 @@ export function registerProviderRoutes(app: HttpApp, db: Db) {
   app.post(
     '/api/v1/providers/me/profile',
     {
-      schema: { tags, body: ProviderProfileRequest, response: { 201: one } },
+      schema: {
+        summary: "Create the caller's provider profile",
+        tags,
+        body: ProviderProfileRequest,
+        response: { 201: one },
+      },
       config: { auth: ['driver'], idempotent: true },
     },
     async (request, reply) =>
@@ -22,7 +27,10 @@ export function registerProviderRoutes(app: HttpApp, db: Db) {
   // Customers need a provider's service types and hours before booking.
   app.get(
     '/api/v1/providers/:id',
-    { schema: { tags, params: ProviderIdParams, response: { 200: one } }, config: { auth: 'any' } },
+    {
+      schema: { summary: 'Get a provider', tags, params: ProviderIdParams, response: { 200: one } },
+      config: { auth: 'any' },
+    },
     async (request, reply) => sendOk(reply, toProviderProfile(await getProviderProfile(db, request.params.id))),
   );
 }

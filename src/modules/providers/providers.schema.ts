@@ -1,3 +1,4 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeName } from '../../platform/text.js';
 import { workingHoursProblems } from './working-hours.js';
@@ -16,11 +17,14 @@ export const ProviderProfileRequest = z.object({
   workingHours: WorkingHoursSchema.optional(),
 });
 
-export const ProviderProfileSchema = z.object({
-  userId: z.uuid(),
-  serviceTypes: z.array(z.string()),
-  workingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
-});
+export const ProviderProfileSchema = named(
+  'ProviderProfile',
+  z.object({
+    userId: z.uuid(),
+    serviceTypes: z.array(z.string()),
+    workingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+  }),
+);
 
 export type ProviderProfile = z.infer<typeof ProviderProfileSchema>;
 

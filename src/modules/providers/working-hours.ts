@@ -6,7 +6,7 @@
 export type WorkingHours = Partial<Record<string, Array<[string, string]>>>;
 
 // Egypt has switched DST on and off over the years: the offset comes from the tz database.
-export const SERVICE_TIME_ZONE = 'Africa/Cairo';
+import { SERVICE_TIME_ZONE } from '../../shared/index.js';
 const MINUTES_PER_DAY = 24 * 60;
 
 const WEEKDAY_INDEX: Readonly<Record<string, number>> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };

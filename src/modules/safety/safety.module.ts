@@ -1,3 +1,4 @@
+import type { Db } from '../../platform/db/database.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { TaskDeps } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -6,7 +7,7 @@ import { JobPriority } from '../../platform/jobs/task.js';
 import { replaceContacts } from './contacts.repo.js';
 import { SafetyMonitor } from './safety-monitor.js';
 import { tripStartCheckTask } from './safety.task.js';
-import { registerSafetyJobHandlers } from './safety.tasks.js';
+import { registerSafetyJobHandlers, type UnattendedTrips } from './safety.tasks.js';
 import { TripShareService } from './share.service.js';
 import { SosService } from './sos.service.js';
 import { LatestPositions, type TripLocationPoint } from './trip-positions.js';
@@ -18,6 +19,10 @@ export interface SafetyDeps extends TaskDeps {
   /** Another node may have ingested the last fix: hot state has every driver's. */
   hotState: Pick<HotState, 'getDriverPosition'>;
   config: SafetyConfig;
+  /** The reserved pool SOS writes through (Platform.safetyDatabase). */
+  safetyDb: Db;
+  /** Reassigns an accepted trip whose driver missed the start deadline (issue 16). */
+  unattended?: UnattendedTrips;
 }
 
 export interface SafetyModule {
@@ -43,9 +48,19 @@ export function createSafety(deps: SafetyDeps): SafetyModule {
     return p ? { lat: p.lat, lng: p.lng, heading: p.heading, at: p.at } : null;
   });
   const monitor = new SafetyMonitor({ db, jobs, realtime, log, config, positions });
-  const sos = new SosService({ db, jobs, realtime, log, config });
+  const sos = new SosService({ db, bus, safetyDb: deps.safetyDb, jobs, realtime, log, config });
   const shares = new TripShareService({ db, config, positions });
-  registerSafetyJobHandlers(jobs, { db, jobs, realtime, log, config, positions, monitor });
+  registerSafetyJobHandlers(jobs, {
+    db,
+    bus,
+    jobs,
+    realtime,
+    log,
+    config,
+    positions,
+    monitor,
+    unattended: deps.unattended,
+  });
   bus.on('trip.status_changed', async ({ payload }) => {
     monitor.onTripStatus(payload.tripId, payload.to);
     if (payload.to !== 'accepted') return;

@@ -1,6 +1,7 @@
+import { named } from '../../platform/http/openapi.js';
 import { z } from 'zod';
 import { safeName, safeText } from '../../platform/text.js';
-import { normalizeEgyptianPhone } from '../users/index.js';
+import { normalizePhone } from '../users/index.js';
 
 /** API.md coordinates: lat −90..90, lng −180..180, (0,0) rejected. */
 const Coordinates = {
@@ -18,30 +19,45 @@ export const SosTriggerEvent = SosRequest;
 
 export const SosCreatedSchema = z.object({ alertId: z.uuid() });
 
-export const SosAlertSchema = z.object({
-  id: z.uuid(),
-  userId: z.uuid(),
-  tripId: z.uuid().nullable(),
-  lat: z.number(),
-  lng: z.number(),
-  note: z.string().nullable(),
-  status: z.enum(['open', 'acknowledged', 'resolved']),
-  channels: z.array(
-    z.object({
-      channel: z.enum(['socket', 'push', 'sms', 'email', 'call']),
-      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
-      attempts: z.number().int(),
-      lastError: z.string().optional(),
-      recipient: z.string(),
-      sentAt: z.string().nullable(),
-    }),
-  ),
-  escalations: z.number().int(),
-  lastPosition: z.object({ lat: z.number(), lng: z.number(), at: z.string() }),
-  acknowledgedAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const SosAlertSchema = named(
+  'SosAlert',
+  z.object({
+    id: z.uuid(),
+    userId: z.uuid(),
+    tripId: z.uuid().nullable(),
+    lat: z.number(),
+    lng: z.number(),
+    note: z.string().nullable(),
+    status: z.enum(['open', 'acknowledged', 'resolved']),
+    channels: z.array(
+      z.object({
+        channel: z.enum(['socket', 'push', 'sms', 'email', 'call']),
+        status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+        attempts: z.number().int(),
+        lastError: z.string().optional(),
+        recipient: z.string(),
+        sentAt: z.string().nullable(),
+      }),
+    ),
+    escalations: z.number().int(),
+    lastPosition: z.object({ lat: z.number(), lng: z.number(), at: z.string() }),
+    acknowledgedAt: z.string().nullable(),
+    acknowledgedBy: z.uuid().nullable(),
+    acknowledgeNote: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    resolvedBy: z.uuid().nullable(),
+    resolveNote: z.string().nullable(),
+    /** When on-call is called next if nobody acknowledges (the desk's countdown); null once that cannot happen. */
+    nextEscalationAt: z.string().nullable(),
+    createdAt: z.string(),
+  }),
+);
+
+/** Acknowledge and resolve carry the desk's note (optional: an acknowledgement must never wait on typing). */
+export const SosMoveRequest = z
+  .strictObject({ note: safeText({ min: 1, max: 500, multiline: true }).optional() })
+  .nullish();
+export const SosTrailSchema = z.array(z.object({ lat: z.number(), lng: z.number(), at: z.string() }));
 
 export const ListSosQuery = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
@@ -49,23 +65,23 @@ export const ListSosQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-/** Issue 7: ≤ 5 contacts, each a name plus an Egyptian mobile number and/or an email. */
+/** Issue 7: ≤ 5 contacts, each a name plus a mobile number and/or an email. */
 export const MAX_EMERGENCY_CONTACTS = 5;
 
-const EgyptianPhone = z
+const MobilePhone = z
   .string()
   .max(30)
   .transform((v, ctx) => {
-    const phone = normalizeEgyptianPhone(v);
+    const phone = normalizePhone(v);
     if (!phone) {
-      ctx.addIssue({ code: 'custom', message: 'must be an Egyptian mobile number (+201XXXXXXXXX)' });
+      ctx.addIssue({ code: 'custom', message: 'must be a mobile number (+… or national in PHONE_REGION)' });
       return z.NEVER;
     }
     return phone;
   });
 
 export const EmergencyContactInput = z
-  .object({ name: safeName(100), phone: EgyptianPhone.nullish(), email: z.email().max(254).nullish() })
+  .object({ name: safeName(100), phone: MobilePhone.nullish(), email: z.email().max(254).nullish() })
   .refine((c) => Boolean(c.phone || c.email), { message: 'a contact needs a phone or an email', path: ['phone'] });
 
 const ContactList = z.array(EmergencyContactInput).max(MAX_EMERGENCY_CONTACTS);

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { defineTask } from '../../platform/jobs/task.js';
 
+/**
+ * A new SOS: every channel queued (a delivery row and send job each), the
+ * admin room told, live tracking started (jobKey sos-fanout:{id}). Enqueued
+ * in the alert's own transaction, so an acknowledged alert is always fanned out.
+ */
+export const sosFanOutTask = defineTask({
+  name: 'safety.sos_fan_out',
+  schema: z.object({ alertId: z.uuid() }),
+  maxAttempts: 25,
+});
+
 /** Unacknowledged SOS: call on-call, then again every SOS_ESCALATION_REPEAT_MS (jobKey sos-escalate:{id}). */
 export const sosEscalateTask = defineTask({
   name: 'safety.sos_escalate',

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, DbHandle } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import {
   TERMINAL_STATUSES,
@@ -18,6 +18,22 @@ const TOKEN_BYTES = 16;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * A new live link to a trip (random token, only its hash stored), valid for SHARE_TTL_MS or until the trip
+ * ends: the rider's "share my trip" and the link an SOS sends to emergency contacts.
+ */
+export async function issueTripShare(
+  db: DbHandle,
+  config: ShareDeps['config'],
+  share: { tripId: string; createdBy: string },
+) {
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const expiresAt = new Date(Date.now() + config.SHARE_TTL_MS);
+  await insertShare(db, { ...share, tokenHash: hashToken(token), expiresAt });
+  const url = `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/v1/share/${token}`;
+  return { token, url, expiresAt: expiresAt.toISOString() };
+}
 
 export interface ShareDeps {
   db: Db;
@@ -42,11 +58,7 @@ export class TripShareService {
   async create(rider: Viewer, tripId: string) {
     const trip = await this.ridersTrip(rider, tripId);
     if (TERMINAL_STATUSES.includes(trip.status)) throw conflict(`Trip is ${trip.status}; nothing to share`);
-    const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.deps.config.SHARE_TTL_MS);
-    await insertShare(this.deps.db, { tripId, createdBy: rider.id, tokenHash: hashToken(token), expiresAt });
-    const url = `${this.deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/v1/share/${token}`;
-    return { token, url, expiresAt: expiresAt.toISOString() };
+    return issueTripShare(this.deps.db, this.deps.config, { tripId, createdBy: rider.id });
   }
 
   async revoke(rider: Viewer, tripId: string, token: string) {

@@ -1,6 +1,6 @@
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
+import { newestFirstPage } from '../../platform/db/keyset.js';
 
 export type SosStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -21,20 +21,34 @@ interface SosAlertsTable {
   acknowledged_by: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
+  /** The desk's notes (migration 0053). */
+  acknowledge_note: Generated<string | null>;
+  resolve_note: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
+interface SosPositionsTable {
+  alert_id: string;
+  at: Date;
+  lat: number;
+  lng: number;
+}
+
 export type SosAlertRow = Selectable<SosAlertsTable>;
-type Tables = { sos_alerts: SosAlertsTable };
+type Tables = { sos_alerts: SosAlertsTable; sos_positions: SosPositionsTable };
 const q = (db: DbHandle) => db.withTables<Tables>();
 
-/** Inserts an open alert unless the user already has one (partial unique index); undefined then. */
-export async function insertOpenAlert(
+/**
+ * The one write of an SOS: a new open alert, or (pressed again while one is
+ * open: the partial unique index) that alert with the fresher position. One
+ * statement either way; `created` tells which (xmax is 0 only on an insert).
+ */
+export async function raiseAlert(
   db: DbHandle,
   a: { userId: string; tripId: string | null; lat: number; lng: number; note: string | null },
-) {
-  return q(db)
+): Promise<{ alert: SosAlertRow; created: boolean }> {
+  const row = await q(db)
     .insertInto('sos_alerts')
     .values({
       user_id: a.userId,
@@ -50,18 +64,22 @@ export async function insertOpenAlert(
       resolved_at: null,
       resolved_by: null,
     })
-    .onConflict((oc) => oc.column('user_id').where('status', '=', 'open').doNothing())
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .where('status', '=', 'open')
+        .doUpdateSet({
+          last_lat: a.lat,
+          last_lng: a.lng,
+          last_position_at: sql<Date>`now()`,
+          updated_at: sql<Date>`now()`,
+        }),
+    )
     .returningAll()
-    .executeTakeFirst();
-}
-
-export async function findOpenAlertOf(db: DbHandle, userId: string) {
-  return q(db)
-    .selectFrom('sos_alerts')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+    .returning(sql<boolean>`(xmax = 0)`.as('created'))
+    .executeTakeFirstOrThrow();
+  const { created, ...alert } = row;
+  return { alert, created };
 }
 
 export async function findAlert(db: DbHandle, id: string) {
@@ -96,12 +114,12 @@ export async function bumpEscalation(db: DbHandle, id: string): Promise<number |
 /** Compare-and-set on status: only from one of `from`; undefined when the alert was not in those states. */
 export async function moveAlert(
   db: DbHandle,
-  args: { id: string; from: SosStatus[]; to: 'acknowledged' | 'resolved'; by: string },
+  args: { id: string; from: SosStatus[]; to: 'acknowledged' | 'resolved'; by: string; note: string | null },
 ) {
   const stamp =
     args.to === 'acknowledged'
-      ? { acknowledged_at: sql<Date>`now()`, acknowledged_by: args.by }
-      : { resolved_at: sql<Date>`now()`, resolved_by: args.by };
+      ? { acknowledged_at: sql<Date>`now()`, acknowledged_by: args.by, acknowledge_note: args.note }
+      : { resolved_at: sql<Date>`now()`, resolved_by: args.by, resolve_note: args.note };
   return q(db)
     .updateTable('sos_alerts')
     .set({ status: args.to, ...stamp, updated_at: sql<Date>`now()` })
@@ -115,15 +133,28 @@ export async function listAlerts(
   db: DbHandle,
   args: { status?: SosStatus; limit: number; after?: { at: string; id: string } },
 ) {
-  let query = q(db)
-    .selectFrom('sos_alerts')
-    .selectAll()
-    .select(sql<string>`${sql.raw(EXACT_CREATED_AT_SQL)}`.as('created_at_exact'))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(args.limit + 1);
+  let query = q(db).selectFrom('sos_alerts').selectAll();
   if (args.status) query = query.where('status', '=', args.status);
-  if (args.after)
-    query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
-  return query.execute();
+  return newestFirstPage(query, args).execute();
+}
+
+/** One point of the alert's live trail; the same instant twice (a re-run of the tracking job) is kept once. */
+export async function insertTrailPoint(db: DbHandle, p: { alertId: string; lat: number; lng: number; at: Date }) {
+  await q(db)
+    .insertInto('sos_positions')
+    .values({ alert_id: p.alertId, lat: p.lat, lng: p.lng, at: p.at })
+    .onConflict((oc) => oc.columns(['alert_id', 'at']).doNothing())
+    .execute();
+}
+
+/** The trail oldest first, its last `limit` points. */
+export async function listTrail(db: DbHandle, alertId: string, limit: number) {
+  const rows = await q(db)
+    .selectFrom('sos_positions')
+    .select(['lat', 'lng', 'at'])
+    .where('alert_id', '=', alertId)
+    .orderBy('at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse();
 }

@@ -10,7 +10,9 @@ import type { SosService } from './sos.service.js';
 export function sosTriggerEvent(sos: SosService): SocketEventDefinition<typeof SosTriggerEvent> {
   return {
     name: 'sos:trigger',
+    summary: 'Raise an SOS (as POST /sos)',
     schema: SosTriggerEvent,
+    critical: true,
     handle: async ({ user }, payload) => sos.trigger(user, payload),
   };
 }

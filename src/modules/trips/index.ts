@@ -8,13 +8,18 @@ export {
   offerTrip,
   viewTrip,
   assertOtp,
+  changeTripDestination,
   driverSummaries,
+  currentTripOf,
   type Viewer,
 } from './trips.service.js';
 export { canTransition, CANCEL_RULES, ACTIVE_STATUSES, TERMINAL_STATUSES } from './trip-rules.js';
 export { cancellationFee, type Canceller } from './cancellation-policy.js';
-export { tripOffers, tripRecords } from './trip-records.service.js';
+export { fleetMap, tripOffers, tripRecords, tripReports } from './trip-records.service.js';
+export type { TripOnMap } from './fleet-map.repo.js';
 export type { TripRow, TripStatus } from './trips.repo.js';
+export type { ReassignReason, ScheduleStep } from './trips.events.js';
+export { pickupWatchTask, pickupWatchJobKey, scheduledHoldTask, scheduledHoldJobKey } from './trip-watch.task.js';
 export {
   TripSchema,
   CreateTripRequest,
@@ -22,7 +27,22 @@ export {
   StatusRequest,
   CancelRequest,
   TripIdParams,
+  DestinationRequest,
+  StopsRequest,
+  StopParams,
+  StopsAnswerSchema,
 } from './trips.schema.js';
+export {
+  assertStopsChangeable,
+  assertStopsNear,
+  markTripStop,
+  setTripStops,
+  stopsOf,
+  stopWaitingMinutes,
+  type StopAction,
+  type StopPlace,
+  type TripStop,
+} from './trip-stops.js';
 export {
   recordMatch,
   countOfferOutcome,

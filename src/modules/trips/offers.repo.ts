@@ -133,3 +133,55 @@ export async function driversWhoServedRider(db: DbHandle, riderId: string, drive
     .execute();
   return new Set(rows.flatMap((r) => (r.driver_id ? [r.driver_id] : [])));
 }
+
+/** A driver's pending, unexpired offers with what the offer card shows, soonest to expire first. */
+export async function pendingOffersOfDriver(db: DbHandle, driverId: string) {
+  return q(db)
+    .selectFrom('trip_offers as o')
+    .innerJoin('trips as t', 't.id', 'o.trip_id')
+    .select([
+      'o.trip_id',
+      'o.round',
+      'o.expires_at',
+      'o.distance_to_pickup_m',
+      't.pickup_lat',
+      't.pickup_lng',
+      't.pickup_address',
+      't.dropoff_lat',
+      't.dropoff_lng',
+      't.dropoff_address',
+      't.fare_amount',
+      't.fare_currency',
+      't.quoted_distance_m',
+      't.quoted_duration_s',
+      't.strategy',
+    ])
+    .where('o.driver_id', '=', driverId)
+    .where('o.status', '=', 'pending')
+    .where('o.expires_at', '>', sql<Date>`now()`)
+    .orderBy('o.expires_at')
+    .execute();
+}
+
+/** The offers of one round (the offer push job reads who to push and each driver's distance). */
+export async function offersOfRound(db: DbHandle, tripId: string, round: number): Promise<OfferRow[]> {
+  return q(db)
+    .selectFrom('trip_offers')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .where('round', '=', round)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** `trip:offer_seen`: the first acknowledgement of the caller's own offer counts; true when it matched one. */
+export async function markOfferSeen(db: DbHandle, tripId: string, driverId: string): Promise<boolean> {
+  const row = await q(db)
+    .updateTable('trip_offers')
+    .set({ seen_at: sql<Date>`coalesce(seen_at, now())` })
+    .where('trip_id', '=', tripId)
+    .where('driver_id', '=', driverId)
+    .returning('trip_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

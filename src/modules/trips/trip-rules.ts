@@ -15,8 +15,12 @@ interface Transition {
  * `accepted` goes through the offer flow (driver-response), not /status.
  */
 export const TRANSITIONS: Partial<Record<TripStatus, Transition>> = {
-  searching: { from: ['scheduled', 'requested'], actors: ['system'] },
-  accepted: { from: ['searching'], actors: ['driver', 'system'] },
+  // Back to searching from a match: a driver dropped it (reassignment) or a reservation was never confirmed.
+  searching: { from: ['scheduled', 'requested', 'accepted', 'arrived'], actors: ['system'] },
+  // A driver reserving a scheduled trip: it stays `scheduled`, now with a driver, until they confirm.
+  scheduled: { from: ['searching'], actors: ['driver'] },
+  // From `scheduled`: the reserving driver's confirmation (POST /trips/:id/confirm).
+  accepted: { from: ['searching', 'scheduled'], actors: ['driver', 'system'] },
   arrived: { from: ['accepted'], actors: ['driver'] },
   started: { from: ['arrived'], actors: ['driver'] },
   completed: { from: ['started'], actors: ['driver', 'admin'] },
@@ -27,7 +31,7 @@ export const TRANSITIONS: Partial<Record<TripStatus, Transition>> = {
 /** Who may cancel in which state: riders and drivers until the ride starts, admins always. */
 export const CANCEL_RULES: Record<Exclude<Actor, 'system'>, TripStatus[]> = {
   rider: ['requested', 'scheduled', 'searching', 'accepted', 'arrived'],
-  driver: ['accepted', 'arrived'],
+  driver: ['scheduled', 'accepted', 'arrived'],
   admin: ['requested', 'scheduled', 'searching', 'accepted', 'arrived', 'started'],
 };
 

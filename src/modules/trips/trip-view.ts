@@ -1,6 +1,7 @@
-import type { AuthUser } from '../../platform/http/route-config.js';
+import { holdsGrant, STAFF_ACCESS, type AuthUser } from '../../platform/http/route-config.js';
 import type { TripRow } from './trips.repo.js';
 import type { TripView } from './trips.schema.js';
+import { stopsOf } from './trip-stops.js';
 
 export interface DriverSummary {
   id: string;
@@ -38,15 +39,20 @@ export function toTripView(
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+  const stops = stopsOf(row);
+  if (stops.length > 0) view.stops = stops;
+  if (row.scheduled_at) view.confirmedAt = row.confirmed_at ? row.confirmed_at.toISOString() : null;
   if (viewer?.id === row.rider_id && OTP_VISIBLE.includes(row.status)) view.otp = row.otp;
   if (row.cancellation) view.cancellation = row.cancellation as TripView['cancellation'];
   if (driver) view.driver = driver;
   return view;
 }
 
-/** Rider, assigned driver and admins may see a trip; everyone else gets 404. */
-export function canSeeTrip(row: TripRow, viewer: Pick<AuthUser, 'id' | 'role'>): boolean {
+/** Rider, assigned driver and staff who read trips (admin, dispatcher, support) see a trip; others get 404. */
+export function canSeeTrip(row: TripRow, viewer: Pick<AuthUser, 'id' | 'role' | 'staffRoles'>): boolean {
   return (
-    viewer.role === 'admin' || viewer.id === row.rider_id || (row.driver_id !== null && viewer.id === row.driver_id)
+    holdsGrant(viewer, STAFF_ACCESS.trips) ||
+    viewer.id === row.rider_id ||
+    (row.driver_id !== null && viewer.id === row.driver_id)
   );
 }

@@ -27,7 +27,7 @@ interface TripsTable {
   dropoff_lat: number;
   dropoff_lng: number;
   dropoff_address: string | null;
-  payment_method: 'cash' | 'wallet';
+  payment_method: 'cash' | 'wallet' | 'card';
   strategy: 'first_accept' | 'broadcast_bid' | 'sequential' | 'scheduled';
   fare_amount: number;
   fare_currency: Generated<string>;
@@ -35,6 +35,19 @@ interface TripsTable {
   /** Tariff commission (basis points) in force when the trip was priced; null before migration 0014. */
   commission_bps: number | null;
   quote_id: string | null;
+  /** Migration 0017: the tariff version priced with and the upfront price's figures (null on older trips). */
+  tariff_version: number | null;
+  quoted_fare: number | null;
+  quoted_distance_m: number | null;
+  quoted_duration_s: number | null;
+  time_multiplier: number | null;
+  /** [{code, amount}] summing to fare_amount. */
+  fare_items: unknown;
+  route_change: 'destination_changed' | 'stop_added' | null;
+  /** Migration 0027: [{lat, lng, address?, arrivedAt?, leftAt?}] between pickup and dropoff, in order. */
+  stops: Generated<unknown>;
+  /** Why fare_amount differs from quoted_fare; null while the quote stands. */
+  fare_reason: 'destination_changed' | 'stop_added' | 'distance_exceeded' | 'duration_exceeded' | null;
   scheduled_at: Date | null;
   otp: string;
   version: Generated<number>;
@@ -44,6 +57,12 @@ interface TripsTable {
   accepted_at: Date | null;
   started_at: Date | null;
   completed_at: Date | null;
+  /** Scheduled trips: when the reserving driver confirmed (migration 0023). */
+  confirmed_at: Generated<Date | null>;
+  /** Scheduled trips: the end of the driver's hold; with scheduled_at, the range that may not overlap. */
+  hold_ends_at: Generated<Date | null>;
+  /** Times the trip went back to searching after a driver dropped it. */
+  reassignments: Generated<number>;
 }
 
 export type TripRow = Selectable<TripsTable>;
@@ -57,11 +76,15 @@ interface OffersTable {
   expires_at: Date;
   created_at: Generated<Date>;
   responded_at: Date | null;
+  /** The driver's distance to pickup when offered (migration 0028); null on older offers. */
+  distance_to_pickup_m: Generated<number | null>;
+  /** When the driver app acknowledged the socket offer (`trip:offer_seen`). */
+  seen_at: Generated<Date | null>;
 }
 
 export type OfferRow = Selectable<OffersTable>;
 
-type TripTables = { trips: TripsTable; trip_offers: OffersTable };
+export type TripTables = { trips: TripsTable; trip_offers: OffersTable };
 
 export type NewTrip = Omit<
   Insertable<TripsTable>,
@@ -75,6 +98,9 @@ export type NewTrip = Omit<
   | 'started_at'
   | 'completed_at'
   | 'fare_currency'
+  | 'confirmed_at'
+  | 'hold_ends_at'
+  | 'reassignments'
 >;
 
 const q = (db: DbHandle) => db.withTables<TripTables>();
@@ -85,6 +111,16 @@ export async function insertTrip(db: DbHandle, trip: NewTrip): Promise<TripRow> 
 
 export async function findTrip(db: DbHandle, id: string): Promise<TripRow | undefined> {
   return q(db).selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** How many trips are in these statuses (reconciliation: every finished trip has its settlement). */
+export async function countTripsInStatus(db: DbHandle, statuses: TripStatus[]): Promise<number> {
+  const row = await q(db)
+    .selectFrom('trips')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', statuses)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
@@ -98,6 +134,24 @@ export async function findDriversActiveTrips(db: DbHandle, driverIds: string[]):
     .where('driver_id', 'in', driverIds)
     .where('status', 'in', ['accepted', 'arrived', 'started'])
     .execute();
+}
+
+/**
+ * The trip a user is on now: a rider's active trip (one at most, partial unique index), a driver's accepted,
+ * arrived or started one (one at most). A driver's reserved scheduled trips are upcoming, not current.
+ */
+export async function findCurrentTrip(db: DbHandle, user: { id: string; role: string }): Promise<TripRow | undefined> {
+  const column = user.role === 'driver' ? 'driver_id' : 'rider_id';
+  const statuses: TripStatus[] =
+    user.role === 'driver'
+      ? ['accepted', 'arrived', 'started']
+      : ['requested', 'scheduled', 'searching', 'accepted', 'arrived', 'started'];
+  return q(db)
+    .selectFrom('trips')
+    .selectAll()
+    .where(column, '=', user.id)
+    .where('status', 'in', statuses)
+    .executeTakeFirst();
 }
 
 /**
@@ -127,6 +181,21 @@ export interface TripPage {
 }
 
 /** Keyset pagination, newest first; fetches one extra row to know if more exist. */
+/** Marks a cancelled trip's fee as waived (an admin's decision), so the trip no longer shows it as due. */
+export async function markCancellationFeeWaived(db: DbHandle, tripId: string): Promise<boolean> {
+  const res = await q(db)
+    .updateTable('trips')
+    .set({
+      cancellation: sql`jsonb_set(cancellation, '{fee,waived}', 'true'::jsonb)`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', tripId)
+    .where('status', '=', 'cancelled')
+    .where(sql<boolean>`jsonb_typeof(cancellation->'fee') = 'object'`)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
 export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<TripRow & { created_at_exact: string }>> {
   let query = q(db)
     .selectFrom('trips')
@@ -150,7 +219,7 @@ export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<Tri
 
 export async function insertOffers(
   db: DbHandle,
-  offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at'>>,
+  offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at' | 'distance_to_pickup_m'>>,
 ) {
   if (offers.length === 0) return [];
   return q(db)

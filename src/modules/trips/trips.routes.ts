@@ -4,7 +4,7 @@ import type { HttpApp } from '../../platform/http/server.js';
 import { envelopeOf, sendOk } from '../../platform/http/envelope.js';
 import { currentUser } from '../../platform/http/route-config.js';
 import { ListTripsQuery, TripIdParams, TripSchema } from './trips.schema.js';
-import { getVisibleTrip, listTripsFor, viewTrip, type Viewer } from './trips.service.js';
+import { currentTripOf, getVisibleTrip, listTripsFor, viewTrip, type Viewer } from './trips.service.js';
 
 const tags = ['trips'];
 
@@ -13,7 +13,7 @@ export function registerTripRoutes(app: HttpApp, db: Db) {
   app.get(
     '/api/v1/trips/:id',
     {
-      schema: { tags, params: TripIdParams, response: { 200: envelopeOf(TripSchema) } },
+      schema: { summary: 'Get a trip', tags, params: TripIdParams, response: { 200: envelopeOf(TripSchema) } },
       config: { auth: 'any', apiKeyScope: 'trips:read' },
     },
     async (request, reply) => {
@@ -26,12 +26,34 @@ export function registerTripRoutes(app: HttpApp, db: Db) {
   app.get(
     '/api/v1/trips',
     {
-      schema: { tags, querystring: ListTripsQuery, response: { 200: envelopeOf(z.array(TripSchema)) } },
+      schema: {
+        summary: "List the caller's trips",
+        tags,
+        querystring: ListTripsQuery,
+        response: { 200: envelopeOf(z.array(TripSchema)) },
+      },
       config: { auth: 'any' },
     },
     async (request, reply) => {
       const { items, nextCursor } = await listTripsFor(db, currentUser(request), request.query);
       return sendOk(reply, items, { nextCursor });
+    },
+  );
+
+  // Issue 16 "no ghost trips": read from the primary every time, so it says what the database holds right now.
+  app.get(
+    '/api/v1/me/active-trip',
+    {
+      schema: {
+        summary: "Get the caller's current trip",
+        tags,
+        response: { 200: envelopeOf(TripSchema), 204: z.undefined().describe('no current trip') },
+      },
+      config: { auth: ['rider', 'driver'] },
+    },
+    async (request, reply) => {
+      const trip = await currentTripOf(db, currentUser(request));
+      return trip ? sendOk(reply, trip) : reply.code(204).send();
     },
   );
 }

@@ -6,10 +6,12 @@ import type { EventRecorder } from '../../platform/events/unit-of-work.js';
 import type { AuthUser } from '../../platform/http/route-config.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { driverCards } from '../drivers/index.js';
+import { cardPaymentOfTrip } from '../payments/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
 import {
   compareAndSetTrip,
+  findCurrentTrip,
   findTrip,
   insertOffers,
   insertTrip,
@@ -19,7 +21,7 @@ import {
   type TripStatus,
 } from './trips.repo.js';
 
-export type Viewer = Pick<AuthUser, 'id' | 'role'>;
+export type Viewer = Pick<AuthUser, 'id' | 'role' | 'staffRoles'>;
 
 export interface PricedRequest extends Omit<NewTrip, 'otp' | 'status'> {
   status: 'searching' | 'scheduled';
@@ -59,7 +61,16 @@ export async function driverSummaries(db: DbHandle, driverIds: string[]): Promis
 
 export async function viewTrip(db: DbHandle, row: TripRow, viewer: Viewer | null) {
   const driver = row.driver_id ? (await driverSummaries(db, [row.driver_id])).get(row.driver_id) : undefined;
-  return toTripView(row, viewer, driver);
+  const view = toTripView(row, viewer, driver);
+  // Card trips carry their Kashier payment once completion opened it (null before).
+  if (row.payment_method === 'card') view.payment = await cardPaymentOfTrip(db, row.id);
+  return view;
+}
+
+/** GET /me/active-trip: the caller's current trip as the database holds it, or null. */
+export async function currentTripOf(db: DbHandle, viewer: Viewer) {
+  const row = await findCurrentTrip(db, viewer);
+  return row ? viewTrip(db, row, viewer) : null;
 }
 
 /** A trip the viewer may see, else 404 (never reveal that it exists). */
@@ -127,7 +138,7 @@ export async function moveTrip(
 /** Offers a searching trip to drivers (used by dispatch; tests call it directly). */
 export async function offerTrip(
   tx: DbHandle,
-  args: { tripId: string; driverIds: string[]; round: number; expiresAt: Date },
+  args: { tripId: string; driverIds: string[]; round: number; expiresAt: Date; distancesM?: Map<string, number> },
 ) {
   const trip = await findTrip(tx, args.tripId);
   if (!trip) throw notFound('Trip');
@@ -139,10 +150,57 @@ export async function offerTrip(
       driver_id: driverId,
       round: args.round,
       expires_at: args.expiresAt,
+      distance_to_pickup_m: roundMetres(args.distancesM?.get(driverId)),
     })),
   );
 }
 
+const roundMetres = (m: number | undefined) => (m === undefined ? null : Math.max(0, Math.round(m)));
+
 export function assertOtp(trip: TripRow, otp: string | undefined) {
   if (!otp || otp !== trip.otp) throw new AppError(ErrorCode.INVALID_OTP, 'Missing or wrong ride OTP');
+}
+
+/** Rider-made route changes are allowed while the ride is on (before pickup too: the driver is already coming). */
+const ROUTE_CHANGE_STATUSES: TripStatus[] = ['accepted', 'arrived', 'started'];
+
+/**
+ * The rider sends the ride somewhere else (compare-and-set on the version).
+ * The upfront price no longer holds: completion re-prices the trip with its
+ * tariff version and the receipt gives the reason (`change`).
+ */
+export async function changeTripDestination(
+  tx: Tx,
+  events: EventRecorder,
+  args: { trip: TripRow; dropoff: { lat: number; lng: number; address?: string }; change: 'destination_changed' },
+): Promise<TripRow> {
+  const { trip, dropoff } = args;
+  if (!ROUTE_CHANGE_STATUSES.includes(trip.status))
+    throw conflict(`Cannot change the destination of a ${trip.status} trip`);
+  const updated = await compareAndSetTrip(tx, {
+    id: trip.id,
+    from: [trip.status],
+    version: trip.version,
+    set: {
+      dropoff_lat: dropoff.lat,
+      dropoff_lng: dropoff.lng,
+      dropoff_address: dropoff.address ?? null,
+      route_change: trip.route_change ?? args.change,
+    },
+  });
+  if (!updated) throw conflict('Trip changed meanwhile; reload and retry');
+  await events.record({
+    type: 'trip.destination_changed',
+    aggregateType: 'trip',
+    aggregateId: trip.id,
+    actorId: trip.rider_id,
+    payload: {
+      tripId: trip.id,
+      riderId: trip.rider_id,
+      driverId: trip.driver_id,
+      dropoff: dropoff.address ? dropoff : { lat: dropoff.lat, lng: dropoff.lng },
+      version: updated.version,
+    },
+  });
+  return updated;
 }

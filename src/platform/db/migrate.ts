@@ -27,6 +27,9 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
   const client = await pool.connect();
   const applied: string[] = [];
   try {
+    // Waiting for another node's migrations and building indexes may take long: the pool's statement_timeout
+    // is for requests, not for this session (RESET in finally returns the connection to the pool's value).
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`SET search_path TO "${schema}", public`);
@@ -46,13 +49,14 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
+        throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
       }
       applied.push(m.name);
       log?.info({ migration: m.name, schema }, 'migration applied');
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.query('RESET statement_timeout').catch(() => {});
     client.release();
   }
   return applied;

@@ -9,6 +9,11 @@ const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003
 const NETWORK =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timeout exceeded when trying to connect|Connection terminated|connect ENOENT/i;
 
+/** 57014 is also a cancel by pg_cancel_backend; only the timeout's message says the statement ran too long. */
+const STATEMENT_TIMEOUT = /statement timeout/i;
+/** A statement cut by statement_timeout ran against a busy database: the client retries in a few seconds. */
+const STATEMENT_TIMEOUT_RETRY_S = 5;
+
 const MAX_ATTEMPTS = 5;
 const BASE_BACKOFF_MS = 10;
 
@@ -21,10 +26,32 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return !constraint || (err as { constraint?: string }).constraint === constraint;
 }
 
+/** 23P01: an exclusion constraint (e.g. overlapping ranges) refused the row. */
+export function isExclusionViolation(err: unknown, constraint?: string): boolean {
+  if (pgCode(err) !== '23P01') return false;
+  return !constraint || (err as { constraint?: string }).constraint === constraint;
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = pgCode(err);
   if (code && UNAVAILABLE.has(code)) return true;
   return err instanceof Error && NETWORK.test(err.message);
+}
+
+export function isStatementTimeout(err: unknown): boolean {
+  return pgCode(err) === '57014' && err instanceof Error && STATEMENT_TIMEOUT.test(err.message);
+}
+
+/**
+ * The client-facing error for a database failure that is not the request's
+ * fault: unreachable, or a statement Postgres cut at statement_timeout. Both
+ * are 503 + Retry-After, never a 500 with SQL in the log line's place.
+ */
+export function databaseFailure(err: unknown): AppError | undefined {
+  if (isDatabaseUnavailable(err)) return unavailable('Database unavailable');
+  if (isStatementTimeout(err))
+    return unavailable('The database took too long to answer; retry shortly', STATEMENT_TIMEOUT_RETRY_S);
+  return undefined;
 }
 
 /**
@@ -38,7 +65,8 @@ export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): 
       return await db.transaction().execute(work);
     } catch (err) {
       if (err instanceof AppError) throw err;
-      if (isDatabaseUnavailable(err)) throw unavailable('Database unavailable');
+      const failure = databaseFailure(err);
+      if (failure) throw failure;
       if (!RETRYABLE.has(pgCode(err) ?? '')) throw err;
       if (attempt >= MAX_ATTEMPTS)
         throw new AppError(

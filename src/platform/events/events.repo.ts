@@ -106,3 +106,33 @@ export async function listAggregateEvents(
     .limit(args.limit + 1)
     .execute();
 }
+
+const toStored = (r: Selectable<EventColumns>): StoredEvent => ({
+  id: Number(r.id),
+  seq: r.seq,
+  type: r.type as DomainEventName,
+  aggregateType: r.aggregate_type,
+  aggregateId: r.aggregate_id,
+  payload: r.payload as StoredEvent['payload'],
+  actorId: r.actor_id,
+  createdAt: r.created_at,
+});
+
+/** Stored events by id, in id order (the webhook fan-out reads what a unit of work recorded). */
+export async function listEventsByIds(db: DbHandle, ids: number[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
+  const rows = await q(db).selectFrom('events').select(EVENT_COLUMNS).where('id', 'in', ids).orderBy('id').execute();
+  return rows.map(toStored);
+}
+
+/** One aggregate's hot events up to `maxSeq`, in seq order. */
+export async function listEventsUpTo(db: DbHandle, aggregateId: string, maxSeq: number): Promise<StoredEvent[]> {
+  const rows = await q(db)
+    .selectFrom('events')
+    .select(EVENT_COLUMNS)
+    .where('aggregate_id', '=', aggregateId)
+    .where('seq', '<=', maxSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toStored);
+}

@@ -12,7 +12,8 @@ export interface EventRecorder {
 /**
  * One transaction for a state change, its events and its jobs (principle 1).
  * Events reach in-process subscribers (sockets) only once the commit is done;
- * a retried transaction starts with a clean slate.
+ * a retried transaction starts with a clean slate. Handlers registered with `bus.onRecorded` run inside the
+ * transaction, after the work, so what they enqueue commits with the change or not at all.
  */
 export async function runUnitOfWork<T>(
   db: Db,
@@ -22,13 +23,15 @@ export async function runUnitOfWork<T>(
   let recorded: StoredEvent[] = [];
   const result = await withTransaction(db, async (tx) => {
     recorded = [];
-    return work(tx, {
+    const result = await work(tx, {
       record: async (event) => {
         const stored = await appendEvent(tx, event);
         recorded.push(stored as StoredEvent);
         return stored;
       },
     });
+    await bus.runRecorded(tx, recorded);
+    return result;
   });
   bus.publish(recorded);
   return result;

@@ -67,6 +67,9 @@ export class FailoverHotState implements HotState {
   getDriverPosition(driverId: string): Promise<DriverPosition | null> {
     return this.run((hs) => hs.getDriverPosition(driverId));
   }
+  listDriverPositions(): Promise<DriverPosition[]> {
+    return this.run((hs) => hs.listDriverPositions());
+  }
   setDriverAvailability(driverId: string, available: boolean): Promise<void> {
     return this.run((hs) => hs.setDriverAvailability(driverId, available));
   }

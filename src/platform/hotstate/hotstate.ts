@@ -72,6 +72,8 @@ export interface HotState {
    */
   findNearestDrivers(q: NearestDriversQuery): Promise<NearbyDriver[]>;
   getDriverPosition(driverId: string): Promise<DriverPosition | null>;
+  /** Every driver in the index, in no order (the console's live map reads it once per tick per node). */
+  listDriverPositions(): Promise<DriverPosition[]>;
   /** No-op for a driver that is not in the index (it must send a position first). */
   setDriverAvailability(driverId: string, available: boolean): Promise<void>;
 

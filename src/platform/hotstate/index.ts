@@ -1,3 +1,4 @@
+import { describeRedisTarget, type RedisTarget } from '../redis-connection.js';
 import type { HotState } from './hotstate.js';
 import { MemoryHotState } from './memory.js';
 import { RedisHotState, type HotStateLog } from './redis.js';
@@ -20,8 +21,8 @@ export { FailoverHotState, withMemoryFallback } from './failover.js';
 export const DEFAULT_KEY_PREFIX = 'sl:';
 
 export interface CreateHotStateOptions {
-  /** From config (REDIS_URL); absent ⇒ single-node memory adapter. */
-  redisUrl?: string;
+  /** From config (REDIS_URL or REDIS_SENTINELS); absent ⇒ single-node memory adapter. */
+  redis?: RedisTarget;
   keyPrefix?: string;
   log?: HotStateLog;
 }
@@ -32,9 +33,9 @@ export interface CreateHotStateOptions {
  * Redis: the client reconnects in the background and `health()` reports it.
  */
 export function createHotState(opts: CreateHotStateOptions = {}): HotState {
-  if (opts.redisUrl) {
-    opts.log?.info({ adapter: 'redis' }, 'hot state: using redis');
-    return new RedisHotState({ redis: opts.redisUrl, keyPrefix: opts.keyPrefix ?? DEFAULT_KEY_PREFIX, log: opts.log });
+  if (opts.redis) {
+    opts.log?.info({ adapter: 'redis', redis: describeRedisTarget(opts.redis) }, 'hot state: using redis');
+    return new RedisHotState({ redis: opts.redis, keyPrefix: opts.keyPrefix ?? DEFAULT_KEY_PREFIX, log: opts.log });
   }
   opts.log?.info({ adapter: 'memory' }, 'hot state: using in-process memory (single node)');
   return new MemoryHotState();

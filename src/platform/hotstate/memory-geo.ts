@@ -183,6 +183,10 @@ export class GridGeoIndex {
     return entry ? toPosition(entry) : null;
   }
 
+  all(): DriverPosition[] {
+    return Array.from(this.byId.values(), toPosition);
+  }
+
   setAvailability(driverId: string, available: boolean): void {
     const entry = this.byId.get(driverId);
     if (entry) entry.available = available;

@@ -63,6 +63,10 @@ export class MemoryHotState implements HotState {
     return this.geo.get(driverId);
   }
 
+  async listDriverPositions(): Promise<DriverPosition[]> {
+    return this.geo.all();
+  }
+
   async setDriverAvailability(driverId: string, available: boolean): Promise<void> {
     this.geo.setAvailability(driverId, available);
   }

@@ -102,6 +102,9 @@ function parseDriver(driverId: string, f: Array<string | null>): DriverPosition 
   };
 }
 
+/** Hashes read per pipeline when listing every driver: bounds one reply's size (10k drivers ≈ 10 round trips). */
+const READ_CHUNK = 1_000;
+
 export class RedisGeoIndex {
   private readonly allKey: string;
   private readonly classPrefix: string;
@@ -188,6 +191,15 @@ export class RedisGeoIndex {
       if (found.length >= q.limit || !truncated) return found.sort(compareNearby).slice(0, q.limit);
       count *= WIDEN_FACTOR;
     }
+  }
+
+  /** Every member of the all-drivers set, its hashes read in pipelines of READ_CHUNK. */
+  async all(): Promise<DriverPosition[]> {
+    const ids = await this.redis.zrange(this.allKey, 0, -1);
+    const out: DriverPosition[] = [];
+    for (let i = 0; i < ids.length; i += READ_CHUNK)
+      for (const d of await this.readMany(ids.slice(i, i + READ_CHUNK))) if (d) out.push(d);
+    return out;
   }
 
   private async search(q: NearestDriversQuery, count: number): Promise<Hit[]> {

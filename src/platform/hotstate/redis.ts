@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import { createRedisClient, type RedisTarget } from '../redis-connection.js';
 import { assertValidPosition, assertValidQuery } from './geo.js';
 import type {
   DriverPosition,
@@ -15,8 +16,8 @@ import { RedisGeoIndex } from './redis-geo.js';
 export type HotStateLog = Pick<Logger, 'info' | 'warn'>;
 
 export interface RedisHotStateOptions {
-  /** A client the caller owns (and closes), or a URL for a client this adapter owns. */
-  redis: Redis | string;
+  /** A client the caller owns (and closes), or a URL / target for a client this adapter owns. */
+  redis: Redis | RedisTarget | string;
   /** Namespaces every key, e.g. `sl:`; tests use a unique one per run. */
   keyPrefix: string;
   log?: HotStateLog;
@@ -51,10 +52,15 @@ export class RedisHotState implements HotState {
   private degraded = false;
 
   constructor(private readonly opts: RedisHotStateOptions) {
-    this.ownsClient = typeof opts.redis === 'string';
-    this.redis = typeof opts.redis === 'string' ? new Redis(opts.redis, OWNED_CLIENT_OPTIONS) : opts.redis;
+    this.ownsClient = !(opts.redis instanceof Redis);
+    this.redis = opts.redis instanceof Redis ? opts.redis : RedisHotState.connect(opts.redis);
     if (this.ownsClient) this.watchConnection();
     this.geo = new RedisGeoIndex(this.redis, opts.keyPrefix);
+  }
+
+  private static connect(target: RedisTarget | string): Redis {
+    const resolved: RedisTarget = typeof target === 'string' ? { kind: 'server', url: target } : target;
+    return createRedisClient(resolved, OWNED_CLIENT_OPTIONS);
   }
 
   /** An owned client must have an error listener, and operators want one line per outage, not per retry. */
@@ -91,6 +97,10 @@ export class RedisHotState implements HotState {
 
   async getDriverPosition(driverId: string): Promise<DriverPosition | null> {
     return this.geo.get(driverId);
+  }
+
+  async listDriverPositions(): Promise<DriverPosition[]> {
+    return this.geo.all();
   }
 
   async setDriverAvailability(driverId: string, available: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../errors.js';
 import type { IpFailureLimit } from './failure-limit.js';
-import type { ApiKeyVerifier, TokenVerifier } from './route-config.js';
+import { holdsGrant, type ApiKeyVerifier, type TokenVerifier } from './route-config.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
 export const API_KEY_HEADER = 'x-api-key';
@@ -11,7 +11,7 @@ async function authenticate(request: FastifyRequest, verify: TokenVerifier) {
   if (!header) return null;
   const match = BEARER.exec(header);
   if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed Authorization header');
-  return verify(match[1]!);
+  return verify(match[1]!, { critical: request.routeOptions.config?.critical });
 }
 
 /**
@@ -64,7 +64,7 @@ async function checkCredentials(request: FastifyRequest, deps: AuthHookDeps) {
   const user = await authenticate(request, deps.verify);
   if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing bearer token');
   request.user = user;
-  if (required !== 'any' && !required.includes(user.role)) {
+  if (required !== 'any' && !holdsGrant(user, required)) {
     throw new AppError(ErrorCode.FORBIDDEN, `Requires role ${required.join(' or ')}`);
   }
 }

@@ -44,3 +44,6 @@ export const errorResponses = {
   422: ErrorEnvelopeSchema,
   429: ErrorEnvelopeSchema,
 } as const;
+
+/** Response schema of a route that answers 204 with no body, so the document says 204, not 200. */
+export const noContent = { 204: z.undefined().describe('No content') } as const;

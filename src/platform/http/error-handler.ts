@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, ErrorCode, HTTP_STATUS, unavailable } from '../errors.js';
-import { isDatabaseUnavailable } from '../db/transaction.js';
+import { AppError, ErrorCode, HTTP_STATUS } from '../errors.js';
+import { databaseFailure } from '../db/transaction.js';
 import { metaFor } from './envelope.js';
 
 /** Fastify's own error codes that are the client's fault, mapped to ours. */
@@ -23,7 +23,8 @@ function zodDetails(error: FastifyError) {
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) return unavailable('Database unavailable');
+  const dbFailure = databaseFailure(error);
+  if (dbFailure) return dbFailure;
   const fe = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) {
     return new AppError(ErrorCode.VALIDATION_ERROR, 'Request failed validation', zodDetails(fe));

@@ -41,9 +41,12 @@ function readKey(request: FastifyRequest): string | undefined {
  * same key is 422; a replay while the first is still running is 409.
  * Server errors (5xx) release the key so the client may retry.
  */
-export function installIdempotency(app: FastifyInstance, db: Db) {
+export function installIdempotency(app: FastifyInstance, mainDb: Db, criticalDb: Db = mainDb) {
+  // A safety-critical route (SOS) keeps its key on the reserved pool too: a saturated main pool must not delay it.
+  const dbFor = (request: FastifyRequest) => (request.routeOptions.config?.critical ? criticalDb : mainDb);
   app.addHook('preHandler', async (request, reply) => {
     if (!request.routeOptions.config?.idempotent) return;
+    const db = dbFor(request);
     const key = readKey(request);
     if (!key) return;
     const scope = request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
@@ -75,6 +78,7 @@ export function installIdempotency(app: FastifyInstance, db: Db) {
   app.addHook('onSend', async (request, reply, payload) => {
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
+    const db = dbFor(request);
     request.idempotencyClaim = undefined;
     if (reply.statusCode >= 500) await releaseKey(db, claim).catch(() => {});
     else

@@ -5,12 +5,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
 import { installErrorHandling, sendFrameworkError } from './error-handler.js';
@@ -19,6 +14,7 @@ import { nameRequestSpan } from '../observability/trace-context.js';
 import { installHttpMetrics } from './http-metrics.js';
 import { installRequestLog } from './request-log.js';
 import { installRouteTable } from './route-table.js';
+import { openapiOptions } from './openapi.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -97,14 +93,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false, credentials: true });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'SmartLine API', version: opts.version },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openapiOptions(app, opts.version));
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   return app;
 }

@@ -35,6 +35,20 @@ export async function insertJob(
     )`.execute(db);
 }
 
+/** Several jobs in one round trip (graphile-worker's add_jobs), on the caller's connection like insertJob. */
+export async function insertJobs(
+  db: DbHandle,
+  workerSchema: string,
+  jobs: Array<{ task: string; payload: unknown } & EnqueueOptions>,
+): Promise<void> {
+  const specs = jobs.map(
+    (j) => sql`ROW(${j.task}, ${JSON.stringify(j.payload)}::json, ${j.queueName ?? null}::text,
+      ${j.runAt ?? null}::timestamptz, ${j.maxAttempts ?? null}::smallint, ${j.jobKey ?? null}::text,
+      ${j.priority ?? null}::smallint, NULL::text[])::${sql.id(workerSchema, 'job_spec')}`,
+  );
+  await sql`SELECT 1 FROM ${sql.id(workerSchema)}.add_jobs(ARRAY[${sql.join(specs)}])`.execute(db);
+}
+
 export async function insertDeadLetter(
   db: DbHandle,
   row: { task: string; payload: unknown; jobKey: string | null; attempts: number; lastError: string },

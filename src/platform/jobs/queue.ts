@@ -4,12 +4,13 @@ import type { Db, DbHandle } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { EventBus } from '../events/bus.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { insertDeadLetter, insertJob, markRequeued, workerSchemaRevision } from './jobs.repo.js';
+import { insertDeadLetter, insertJob, insertJobs, markRequeued, workerSchemaRevision } from './jobs.repo.js';
 import type { z } from 'zod';
 import type { EnqueueOptions, TaskDefinition, TaskHandler } from './task.js';
 import { notFound } from '../errors.js';
 import { tracedTask, withTraceCarrier } from './job-trace.js';
 import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
+import { Crontab, type CronOptions } from './crontab.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
 /**
@@ -62,6 +63,8 @@ export interface TaskDeps {
 
 export class JobQueue {
   private readonly tasks = new Map<string, { def: TaskDefinition; handler: TaskHandler }>();
+  /** Recurring jobs (retention, reconciliation, backups), run by graphile-worker's cron in worker processes. */
+  readonly crontab = new Crontab();
   private runner: Runner | undefined;
   private stopping = false;
   /** Our worker schema's migration revision once prepared. */
@@ -75,6 +78,11 @@ export class JobQueue {
 
   register<S extends z.ZodType>(def: TaskDefinition<S>, handler: TaskHandler<S>) {
     this.tasks.set(def.name, { def, handler: handler as TaskHandler });
+  }
+
+  /** Runs `def` on a cron pattern (UTC), from the next start of the worker on. */
+  schedule(def: TaskDefinition, match: string, opts?: CronOptions) {
+    this.crontab.add(def, match, opts);
   }
 
   /** Creates graphile-worker's schema (idempotent, locked by graphile-worker itself). */
@@ -102,6 +110,20 @@ export class JobQueue {
     });
   }
 
+  /** Several jobs in one statement (one round trip), in the caller's transaction like `enqueue`. */
+  async enqueueMany(db: DbHandle, jobs: Array<{ def: TaskDefinition; payload: unknown; options?: EnqueueOptions }>) {
+    const rows = jobs.map(({ def, payload, options }) => {
+      def.schema.parse(payload);
+      return {
+        task: def.name,
+        payload: withTraceCarrier(payload),
+        maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        ...options,
+      };
+    });
+    if (rows.length > 0) await insertJobs(db, this.opts.workerSchema, rows);
+  }
+
   async start() {
     this.stopping = false;
     await this.launch();
@@ -118,6 +140,7 @@ export class JobQueue {
       preset: batchingPreset(this.opts.concurrency),
       logger: workerLogger(this.opts.log),
       taskList: this.buildTaskList(),
+      parsedCronItems: this.crontab.parsed(),
     });
     if (this.stopping) return runner.stop();
     this.runner = runner;

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { traceLogMerge, traceLogMixin } from './trace-context.js';
 
@@ -66,6 +67,46 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** The settings that decide how a process logs (a subset of Config). */
+export interface LogSettings {
+  LOG_LEVEL: string;
+  LOG_PRETTY: 'auto' | 'true' | 'false';
+  NODE_ENV: string;
+}
+
+/** pino-pretty is a dev dependency: a production install (dist/, the image) does not have it. */
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pretty lines are for a person at a terminal: never in production (collectors read JSON lines, and the image
+ * has no pino-pretty), `auto` only when stdout is a TTY (piped or redirected output stays JSON).
+ */
+export function wantsPrettyLogs(settings: Omit<LogSettings, 'LOG_LEVEL'>, stdoutIsTTY: boolean): boolean {
+  if (settings.NODE_ENV === 'production' || settings.LOG_PRETTY === 'false') return false;
+  return settings.LOG_PRETTY === 'true' || stdoutIsTTY;
+}
+
+/**
+ * The logger of a process (server roles, demo, simulator): JSON lines on stdout, or, when wantsPrettyLogs,
+ * the same records formatted by pino-pretty in pino's transport worker thread (off the event loop).
+ */
+export function createProcessLogger(settings: LogSettings, base: Record<string, unknown> = {}): Logger {
+  const tty = process.stdout.isTTY === true;
+  if (!wantsPrettyLogs(settings, tty) || !prettyInstalled()) return createLogger(settings.LOG_LEVEL, base);
+  const transport = pino.transport({
+    target: 'pino-pretty',
+    options: { colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+  }) as DestinationStream;
+  return createLogger(settings.LOG_LEVEL, base, transport);
 }
 
 export type { Logger };

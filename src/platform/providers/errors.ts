@@ -9,6 +9,8 @@ export class ProviderError extends Error {
     readonly provider: string,
     message: string,
     readonly status?: number,
+    /** The provider's parsed JSON error body, when it sent one (adapters read provider error codes from it). */
+    readonly body?: unknown,
   ) {
     super(`${provider}: ${message}`);
     this.name = 'ProviderError';
@@ -16,10 +18,26 @@ export class ProviderError extends Error {
 }
 
 export class PermanentProviderError extends ProviderError {
-  constructor(provider: string, message: string, status?: number) {
-    super(provider, message, status);
+  constructor(provider: string, message: string, status?: number, body?: unknown) {
+    super(provider, message, status, body);
     this.name = 'PermanentProviderError';
   }
+}
+
+/**
+ * The provider says the address no longer exists (FCM `UNREGISTERED`: the app
+ * was uninstalled or the token rotated). Permanent, and the caller should
+ * forget the address so nothing is sent to it again.
+ */
+export class RecipientGoneError extends PermanentProviderError {
+  constructor(provider: string, message: string, status?: number) {
+    super(provider, message, status);
+    this.name = 'RecipientGoneError';
+  }
+}
+
+export function isRecipientGoneError(err: unknown): err is RecipientGoneError {
+  return err instanceof RecipientGoneError;
 }
 
 export class ProviderTimeoutError extends ProviderError {

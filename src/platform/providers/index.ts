@@ -21,6 +21,8 @@ export {
   ProviderTimeoutError,
   isBreakerOpenError,
   isPermanentProviderError,
+  isRecipientGoneError,
+  RecipientGoneError,
   errorMessage,
 } from './errors.js';
 export { RecordingEmailSender, RecordingPushSender, RecordingSmsSender, RecordingVoiceCaller } from './recording.js';

@@ -22,6 +22,12 @@ export interface PushMessage {
   title: string;
   body: string;
   data?: Record<string, string>;
+  /** Data-only push (no notification block): the app decides what to show, e.g. an offer card. */
+  dataOnly?: boolean;
+  /** Drop the message if it cannot be delivered within this many seconds (an offer past its expiry). */
+  ttlSeconds?: number;
+  /** A later message with the same key replaces an undelivered/shown earlier one (offer → withdrawn). */
+  collapseKey?: string;
 }
 
 export interface SmsMessage {

@@ -1,10 +1,12 @@
 import type { Socket } from 'socket.io';
 import { ErrorCode } from '../errors.js';
+import { holdsGrant } from '../http/route-config.js';
 import type { FeatureFlags } from '../flags.js';
 import type { Logger } from '../observability/logger.js';
 import {
   ackError,
   ackOk,
+  isShed,
   toAckError,
   validationDetails,
   type AckReply,
@@ -15,6 +17,7 @@ import { SOCKET_ERROR, notifySocket, type SessionManager } from './sessions.js';
 import type { SocketLimits } from './socket-limits.js';
 import { socketEvents, socketHandlerSeconds } from './socket-metrics.js';
 import { assertStorableText } from '../text.js';
+import { overloadShedTotal, type LoadGauge } from '../http/overload.js';
 import { inSpan, SpanKind, SpanStatusCode } from '../observability/trace-context.js';
 
 export interface DispatcherDeps {
@@ -23,6 +26,7 @@ export interface DispatcherDeps {
   sessions: SessionManager;
   legacy: LegacyUsageLog;
   flags: FeatureFlags;
+  load: LoadGauge;
   log: Logger;
 }
 
@@ -68,6 +72,15 @@ export class SocketDispatcher {
     this.deps.sessions.dropIfEnded(socket);
   }
 
+  private shed(event: string): AckReply {
+    overloadShedTotal.inc({ kind: 'socket', source: event });
+    const retryAfter = this.deps.load.retryAfterS;
+    return ackError(ErrorCode.SERVICE_UNAVAILABLE, 'Server overloaded: event dropped, retry later', {
+      retryAfter,
+      shed: true,
+    });
+  }
+
   private async run(socket: Socket, event: string, payload: unknown): Promise<AckReply> {
     const { registry, limits, flags } = this.deps;
     const verdict = await limits.event(socket.id);
@@ -76,7 +89,9 @@ export class SocketDispatcher {
     const resolved = registry.resolve(event, flags.isOn('LEGACY_EVENTS'));
     if (!resolved) return ackError(ErrorCode.VALIDATION_ERROR, `Unknown event "${event}"`);
     const { def, legacy } = resolved;
-    const user = await this.deps.sessions.current(socket);
+    // Before the session check: a shed event costs the node no database or Redis work.
+    if (isShed(def, this.deps.load.level())) return this.shed(def.name);
+    const user = await this.deps.sessions.current(socket, { critical: def.critical });
     if (legacy) {
       this.deps.legacy.incoming(this.deps.sessions.legacySeen(socket), {
         socketId: socket.id,
@@ -85,7 +100,7 @@ export class SocketDispatcher {
         replacement: def.name,
       });
     }
-    if (def.roles && !def.roles.includes(user.role))
+    if (def.roles && !holdsGrant(user, def.roles))
       return ackError(ErrorCode.FORBIDDEN, `Requires role ${def.roles.join(' or ')}`);
     // Same rule as HTTP bodies: text Postgres cannot store is a VALIDATION_ERROR ack, not INTERNAL from the handler's
     // SQL.

@@ -1,3 +1,5 @@
+import type { RoomEventName } from './server-events.js';
+
 /**
  * How modules push to connected clients without knowing about Socket.IO.
  * The socket gateway installs the real emitter; until then (unit tests)
@@ -16,16 +18,28 @@ export interface EmitOptions {
 }
 
 export interface RealtimeEmitter {
-  toUser(userId: string, event: string, payload: Record<string, unknown>, opts?: EmitOptions): void;
-  toRoom(room: string, event: string, payload: Record<string, unknown>, opts?: EmitOptions): void;
-  toAdmins(event: string, payload: Record<string, unknown>, opts?: EmitOptions): void;
+  toUser(userId: string, event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions): void;
+  toRoom(room: string, event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions): void;
+  toAdmins(event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions): void;
   /** Adds every socket of a user to a room (e.g. trip:{id} on accept), on every node. */
   joinUserToRoom(userId: string, room: string): void;
+  /**
+   * Takes every socket of a user out of a room (a driver who is no longer on the trip), on every node. Optional:
+   * recorders in tests and benches have no rooms.
+   */
+  removeUserFromRoom?(userId: string, room: string): void;
+  /**
+   * Whether the user has a connected socket on any node. Optional: a process without the socket server (a pure
+   * worker, a recorder) cannot tell, and callers then treat the user as away.
+   */
+  hasLiveSocket?(userId: string): Promise<boolean>;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const tripRoom = (tripId: string) => `trip:${tripId}`;
 export const ADMIN_ROOM = 'admin';
+/** Consoles watching the live map (`fleet:watch`); each node feeds its own members (one timer per node). */
+export const FLEET_ROOM = 'fleet';
 
 export const nullEmitter: RealtimeEmitter = {
   toUser: () => {},
@@ -42,24 +56,33 @@ export class RealtimeHub implements RealtimeEmitter {
     this.target = emitter;
   }
 
+  /** False when no gateway is attached to tell (see RealtimeEmitter.hasLiveSocket). */
+  async hasLiveSocket(userId: string): Promise<boolean> {
+    return (await this.target.hasLiveSocket?.(userId)) ?? false;
+  }
+
   /** Back to the no-op emitter (the gateway closed). */
   detach(emitter: RealtimeEmitter) {
     if (this.target === emitter) this.target = nullEmitter;
   }
 
-  toUser(userId: string, event: string, payload: Record<string, unknown>, opts?: EmitOptions) {
+  toUser(userId: string, event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions) {
     this.target.toUser(userId, event, payload, opts);
   }
 
-  toRoom(room: string, event: string, payload: Record<string, unknown>, opts?: EmitOptions) {
+  toRoom(room: string, event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions) {
     this.target.toRoom(room, event, payload, opts);
   }
 
-  toAdmins(event: string, payload: Record<string, unknown>, opts?: EmitOptions) {
+  toAdmins(event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions) {
     this.target.toAdmins(event, payload, opts);
   }
 
   joinUserToRoom(userId: string, room: string) {
     this.target.joinUserToRoom(userId, room);
+  }
+
+  removeUserFromRoom(userId: string, room: string) {
+    this.target.removeUserFromRoom?.(userId, room);
   }
 }

@@ -1,8 +1,10 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors.js';
-import type { AuthUser, Role } from '../http/route-config.js';
+import type { AuthUser, Grant } from '../http/route-config.js';
 import type { Logger } from '../observability/logger.js';
+import { databaseFailure } from '../db/transaction.js';
+import type { LoadLevel } from '../http/overload.js';
 
 /** What a socket knows about its user (the verified access token). */
 export type SocketUser = AuthUser;
@@ -20,12 +22,23 @@ export type AckReply =
 
 export interface SocketEventDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
+  /** One line for the AsyncAPI document and the typed client. */
+  summary: string;
   /** Validates the first argument; a missing argument is validated as `{}`. */
   schema: S;
-  /** Roles allowed; omitted = any signed-in user. */
-  roles?: Role[];
+  /** Roles or staff roles allowed; omitted = any signed-in user. */
+  roles?: readonly Grant[];
   /** Old names still accepted for this event while LEGACY_EVENTS is on. */
   legacyNames?: string[];
+  /** Safety-critical (sos:trigger): a session re-check that misses the cache reads through the reserved pool. */
+  critical?: boolean;
+  /**
+   * What an overloaded node does with this event (seed: "drop non-critical events when saturated"):
+   * `first` (location fixes: the next one replaces it) is shed as soon as the node is over a threshold,
+   * `normal` (the default: chat, subscriptions) only when it is twice over, `never` (SOS, session refresh)
+   * always runs. A critical event is never shed.
+   */
+  shedding?: 'first' | 'normal' | 'never';
   handle(ctx: SocketEventContext, payload: z.infer<S>): Promise<unknown> | unknown;
 }
 
@@ -46,6 +59,11 @@ export class SocketEventRegistry {
     for (const alias of def.legacyNames ?? []) this.legacy.set(alias, def as unknown as SocketEventDefinition);
   }
 
+  /** Every registered event, in registration order (the AsyncAPI document reads this). */
+  list(): readonly SocketEventDefinition[] {
+    return [...this.events.values()];
+  }
+
   resolve(name: string, legacyOn: boolean): ResolvedEvent | undefined {
     const def = this.events.get(name);
     if (def) return { def, legacy: false };
@@ -57,6 +75,18 @@ export class SocketEventRegistry {
   labelOf(name: string): string {
     return this.events.has(name) || this.legacy.has(name) ? name : 'unknown';
   }
+}
+
+const SHED_AT: Record<NonNullable<SocketEventDefinition['shedding']>, ReadonlyArray<LoadLevel>> = {
+  first: ['high', 'severe'],
+  normal: ['severe'],
+  never: [],
+};
+
+/** Whether a node at `level` drops this event instead of running it. */
+export function isShed(def: SocketEventDefinition, level: LoadLevel): boolean {
+  if (def.critical || level === 'normal') return false;
+  return SHED_AT[def.shedding ?? 'normal'].includes(level);
 }
 
 export function ackOk(data: unknown): AckReply {
@@ -75,6 +105,11 @@ export function validationDetails(error: z.ZodError): Array<{ field: string; mes
 /** Never a raw exception to a client (STYLE rule 5): AppErrors keep their code, anything else is INTERNAL. */
 export function toAckError(err: unknown, log: Logger, event: string): AckReply {
   if (err instanceof AppError) return ackError(err.code, err.message, err.details);
+  const dbFailure = databaseFailure(err);
+  if (dbFailure) {
+    log.warn({ err: (err as Error).message, event }, dbFailure.message);
+    return ackError(dbFailure.code, dbFailure.message, dbFailure.details);
+  }
   log.error({ err, event }, 'socket handler failed');
   return ackError(ErrorCode.INTERNAL, 'Internal error');
 }

@@ -1,21 +1,24 @@
+import type { RoomEventName } from './server-events.js';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Config } from '../../config.js';
 import type { FeatureFlags } from '../flags.js';
 import type { HotState } from '../hotstate/index.js';
-import type { TokenVerifier } from '../http/route-config.js';
+import { holdsGrant, STAFF_ACCESS, type TokenVerifier } from '../http/route-config.js';
 import type { Logger } from '../observability/logger.js';
 import { BODY_LIMIT_BYTES } from '../http/server.js';
+import type { LoadGauge } from '../http/overload.js';
 import { SocketDispatcher } from './dispatcher.js';
 import { ADMIN_ROOM, userRoom, type EmitOptions, type RealtimeEmitter, type RealtimeHub } from './emitter.js';
 import { SocketEventRegistry } from './event-registry.js';
 import { authenticateHandshake } from './handshake.js';
 import { LEGACY_OUTGOING, LegacyUsageLog } from './legacy.js';
 import { redisNamespace } from './redis-namespace.js';
+import { createRedisClient, type RedisTarget } from '../redis-connection.js';
 import { RoomLog } from './room-log.js';
 import { SessionManager, userOf, type SessionGuard } from './sessions.js';
 import { SocketLimits } from './socket-limits.js';
@@ -39,6 +42,8 @@ export interface GatewayOptions {
   verify: TokenVerifier;
   /** Session liveness and current role from the auth module: ended sessions lose their sockets on every node. */
   guard: SessionGuard;
+  /** The node's load level: past a threshold, client events are shed by their `shedding` class. */
+  load: LoadGauge;
 }
 
 function originFilter(origins: string[]) {
@@ -56,6 +61,12 @@ function originFilter(origins: string[]) {
  * `platform.realtime`. With REDIS_URL, rooms span every node through the
  * Redis streams adapter; while Redis is unreachable it serves its own node.
  */
+/** See SocketGateway.localRoom. */
+export interface LocalRoom {
+  size(): number;
+  emit(event: string, payload: unknown): void;
+}
+
 export class SocketGateway implements RealtimeEmitter {
   readonly events = new SocketEventRegistry();
   readonly snapshots = new SnapshotRegistry();
@@ -115,6 +126,7 @@ export class SocketGateway implements RealtimeEmitter {
       sessions: this.sessions,
       legacy: this.legacy,
       flags: opts.flags,
+      load: opts.load,
       log,
     });
     this.io.use(authenticateHandshake({ verify: opts.verify, limits, log }));
@@ -124,15 +136,15 @@ export class SocketGateway implements RealtimeEmitter {
   }
 
   static async create(opts: GatewayOptions): Promise<SocketGateway> {
-    const redis = opts.config.REDIS_URL ? await SocketGateway.connectRedis(opts.config.REDIS_URL, opts.log) : undefined;
+    const redis = opts.config.redis ? await SocketGateway.connectRedis(opts.config.redis, opts.log) : undefined;
     const gateway = new SocketGateway(opts, redis);
     opts.hub.attach(gateway);
     return gateway;
   }
 
-  private static async connectRedis(url: string, log: Logger): Promise<Redis> {
+  private static async connectRedis(target: RedisTarget, log: Logger): Promise<Redis> {
     // One retry per command: while Redis is down, emits go local instead of queueing (see target()).
-    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(target, { maxRetriesPerRequest: 1 });
     let down = false;
     redis.on('error', (err: Error) => {
       if (!down) log.warn({ err: err.message }, 'socket gateway: redis unavailable; serving this node only');
@@ -159,7 +171,7 @@ export class SocketGateway implements RealtimeEmitter {
   private onConnection(socket: Socket, dispatcher: SocketDispatcher): void {
     const user = userOf(socket);
     void socket.join(userRoom(user.id));
-    if (user.role === 'admin') void socket.join(ADMIN_ROOM);
+    if (holdsGrant(user, STAFF_ACCESS.fleet)) void socket.join(ADMIN_ROOM);
     this.sessions.admit(socket);
     dispatcher.attach(socket);
     socketConnections.inc();
@@ -174,15 +186,26 @@ export class SocketGateway implements RealtimeEmitter {
     return this.degraded ? this.io.local : this.io;
   }
 
-  toUser(userId: string, event: string, payload: Record<string, unknown>, opts?: EmitOptions): void {
+  /**
+   * This node's own members of a room and an emit that reaches only them: for feeds every node computes itself
+   * from shared state (the console's fleet map), where forwarding through Redis would deliver each one N times.
+   */
+  localRoom(room: string): LocalRoom {
+    return {
+      size: () => this.io.of('/').adapter.rooms.get(room)?.size ?? 0,
+      emit: (event, payload) => void this.io.local.to(room).emit(event, payload),
+    };
+  }
+
+  toUser(userId: string, event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions): void {
     this.toRoom(userRoom(userId), event, payload, opts);
   }
 
-  toAdmins(event: string, payload: Record<string, unknown>, opts?: EmitOptions): void {
+  toAdmins(event: RoomEventName, payload: Record<string, unknown>, opts?: EmitOptions): void {
     this.toRoom(ADMIN_ROOM, event, payload, opts);
   }
 
-  toRoom(room: string, event: string, payload: Record<string, unknown>, opts: EmitOptions = {}): void {
+  toRoom(room: string, event: RoomEventName, payload: Record<string, unknown>, opts: EmitOptions = {}): void {
     this.publish(room, event, payload, opts).catch((err: unknown) =>
       this.opts.log.warn({ err, room, event }, 'socket emit failed'),
     );
@@ -197,9 +220,18 @@ export class SocketGateway implements RealtimeEmitter {
     this.target().in(userRoom(userId)).socketsJoin(room);
   }
 
+  removeUserFromRoom(userId: string, room: string): void {
+    this.target().in(userRoom(userId)).socketsLeave(room);
+  }
+
+  /** Every node's sockets of the user (through the adapter; this node's only while Redis is away). */
+  async hasLiveSocket(userId: string): Promise<boolean> {
+    return (await this.target().in(userRoom(userId)).fetchSockets()).length > 0;
+  }
+
   private async publish(
     room: string,
-    event: string,
+    event: RoomEventName,
     payload: Record<string, unknown>,
     opts: EmitOptions,
   ): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { AppError, ErrorCode, forbidden } from '../errors.js';
-import type { AuthUser, TokenVerifier } from '../http/route-config.js';
+import { holdsGrant, STAFF_ACCESS, type AuthUser, type TokenVerifier } from '../http/route-config.js';
 import type { Logger } from '../observability/logger.js';
 import type { SocketEventDefinition, SocketUser } from './event-registry.js';
 import type { SocketData } from './handshake.js';
-import { ADMIN_ROOM } from './emitter.js';
+import { ADMIN_ROOM, FLEET_ROOM } from './emitter.js';
 
 /** Server → client event names of the token lifecycle (API.md "Socket.IO"). */
 export const TOKEN_EXPIRING = 'auth:token_expiring';
@@ -21,7 +21,7 @@ export interface SessionGuard {
   /**
    * The same user with their current role; throws UNAUTHENTICATED once the session ended or the account was suspended.
    */
-  revalidate(user: AuthUser): Promise<AuthUser>;
+  revalidate(user: AuthUser, opts?: { critical?: boolean }): Promise<AuthUser>;
   /**
    * Calls back with the id of a session that ended or whose user's access changed (any node); returns the unsubscribe.
    */
@@ -106,7 +106,10 @@ export class SessionManager {
   refreshEvent(verify: TokenVerifier): SocketEventDefinition {
     return {
       name: 'auth:refresh',
+      summary: 'Present a fresh access token',
       schema: z.object({ token: z.string().min(1).max(4096) }),
+      // A refresh dropped under load would end the session and bring the client back with a costlier login.
+      shedding: 'never',
       handle: async ({ socket, user }, { token }: { token: string }) => {
         const next = await verify(token);
         if (next.id !== user.id) throw forbidden('Token belongs to another user');
@@ -124,12 +127,12 @@ export class SessionManager {
    * ended — even before that session's disconnect lands — and with the
    * current role, not the one in the handshake token.
    */
-  async current(socket: Socket): Promise<SocketUser> {
+  async current(socket: Socket, opts: { critical?: boolean } = {}): Promise<SocketUser> {
     const st = this.state.get(socket);
     if (st?.ended) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
     const user = userOf(socket);
     try {
-      const now = await this.settings.guard.revalidate(user);
+      const now = await this.settings.guard.revalidate(user, opts);
       if (now.role !== user.role) this.applyUser(socket, now);
       return now;
     } catch (err) {
@@ -166,11 +169,12 @@ export class SessionManager {
     socket.disconnect(true);
   }
 
-  /** A new view of the user (refresh, role change): the admin room follows the role. */
+  /** A new view of the user (refresh, role change): the admin room (and the fleet feed) follow the roles. */
   private applyUser(socket: Socket, next: SocketUser): void {
     (socket.data as SocketData).user = next;
-    if (next.role === 'admin') void socket.join(ADMIN_ROOM);
-    else void socket.leave(ADMIN_ROOM);
+    if (holdsGrant(next, STAFF_ACCESS.fleet)) return void socket.join(ADMIN_ROOM);
+    void socket.leave(ADMIN_ROOM);
+    void socket.leave(FLEET_ROOM);
   }
 
   private index(socket: Socket, sessionId: string): void {

@@ -7,7 +7,9 @@ import { socketSyncs } from './socket-metrics.js';
 /** Builds the current state of a room for a client whose gap the replay log cannot fill. */
 export type SnapshotProvider = (user: SocketUser, roomId: string) => Promise<unknown>;
 
-const RoomName = z.string().regex(/^(user|trip):[0-9a-f-]{36}$|^admin$/, 'room must be user:{id}, trip:{id} or admin');
+const RoomName = z
+  .string()
+  .regex(/^(user|trip|request):[0-9a-f-]{36}$|^admin$/, 'room must be user:{id}, trip:{id}, request:{id} or admin');
 
 /** Snapshot builders by room kind (`trip`, `user`, `admin`); modules register theirs. */
 export class SnapshotRegistry {
@@ -34,6 +36,7 @@ export function syncEvent(log: RoomLog, snapshots: SnapshotRegistry): SocketEven
   const schema = z.object({ room: RoomName, lastSeq: z.number().int().min(0) });
   return {
     name: 'sync',
+    summary: 'Catch up on a room after a reconnect',
     schema,
     handle: async ({ socket, user }, { room, lastSeq }: z.infer<typeof schema>) => {
       if (!socket.rooms.has(room)) throw forbidden(`Not in ${room}; subscribe first`);

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:webhooks` (issue 20):
+ *
+ * 1. Deliveries/s: BENCH_DELIVERIES pending webhook deliveries (distinct
+ *    trips, one endpoint on a local node:http receiver answering 200) drained
+ *    by SmartLine's workers (claim, Standard Webhooks signing, POST, record)
+ *    vs raw graphile-worker running as many no-op jobs on the same database
+ *    with the same concurrency (baseline). Goal: ratio ≥ 0.5.
+ * 2. Trip transition latency (POST /trips then POST /trips/:id/cancel, each
+ *    timed) with 10 endpoints subscribed to everything, one of them hanging,
+ *    vs no endpoint; rounds alternate. Goal: p99 ratio ≤ 1.1.
+ *
+ * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2).
+ */
+import http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../src/config.js';
+import { createPlatform, type Platform } from '../src/platform/runtime.js';
+import { buildApp, type App } from '../src/app.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import { insertDeliveries } from '../src/modules/webhooks/deliveries.repo.js';
+import { wakeDelivery } from '../src/modules/webhooks/webhook-jobs.js';
+import { dropScratchSchema } from '../support/scratch-schema.js';
+import { distribution, machine, ratio, writeResults } from './support/stats.js';
+import { writeFigures } from './support/figures.js';
+import { rawNoopJobsPerSecond } from './support/raw-jobs.js';
+
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const TRIPS = Number(process.env.BENCH_TRIPS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN = { phone: '+201009999997', password: 'bench-admin-password' };
+const TRIP_BODY = {
+  pickup: { lat: 30.0444, lng: 31.2357 },
+  dropoff: { lat: 30.0626, lng: 31.2497 },
+  vehicleClass: 'economy',
+  paymentMethod: 'cash',
+};
+
+async function receiver(hang: boolean) {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    if (!hang) req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks` };
+}
+
+async function call(app: App, token: string, method: 'POST', url: string, payload: unknown) {
+  const res = await app.http.inject({
+    method,
+    url,
+    payload: payload as object,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+async function countDelivered(platform: Platform) {
+  const { rows } = await platform.database.pool.query(
+    `SELECT count(*)::int AS n FROM "${platform.database.schema}".webhook_deliveries WHERE status = 'delivered'`,
+  );
+  return rows[0].n as number;
+}
+
+/** Pending deliveries to one endpoint (each its own resource), then the time for the workers to deliver them all. */
+async function deliveriesPerSecond(platform: Platform, app: App, adminToken: string, url: string) {
+  const hook = (await call(app, adminToken, 'POST', '/api/v1/admin/webhooks', { url, events: ['*'] })).data;
+  const { db } = platform.database;
+  for (let from = 0; from < DELIVERIES; from += 500) {
+    const rows = Array.from({ length: Math.min(500, DELIVERIES - from) }, (_, i) => ({
+      endpoint_id: hook.id as string,
+      event_id: from + i + 1,
+      message_id: `msg_bench_${from + i}`,
+      event_type: 'trip.requested',
+      resource_id: randomUUID(),
+      payload: { id: `msg_bench_${from + i}`, type: 'trip.requested', createdAt: new Date().toISOString(), data: {} },
+    }));
+    await db.transaction().execute(async (tx) => {
+      await insertDeliveries(tx, rows);
+      await wakeDelivery(tx, platform.jobs);
+    });
+  }
+  const started = performance.now();
+  await platform.jobs.start();
+  while ((await countDelivered(platform)) < DELIVERIES) await sleep(20);
+  const perSec = DELIVERIES / ((performance.now() - started) / 1000);
+  await platform.database.pool.query(`DELETE FROM "${platform.database.schema}".webhook_endpoints`);
+  return perSec;
+}
+
+/** Request + cancel for `TRIPS` riders one after another; every HTTP call timed (ms). */
+async function tripTransitions(app: App, riders: string[]) {
+  const samples: number[] = [];
+  for (const token of riders) {
+    let t0 = performance.now();
+    const trip = (await call(app, token, 'POST', '/api/v1/trips', TRIP_BODY)).data;
+    samples.push(performance.now() - t0);
+    t0 = performance.now();
+    await call(app, token, 'POST', `/api/v1/trips/${trip.id}/cancel`, { reason: 'bench' });
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function signup(app: App, n: number) {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const phone = `+2012${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { phone, password: 'password-123', name: `Bench ${i}`, role: 'rider' },
+    });
+    tokens.push(res.json().data.accessToken as string);
+  }
+  return tokens;
+}
+
+async function transitionRounds(app: App, adminToken: string, healthy: string, hanging: string) {
+  const riders = await signup(app, TRIPS);
+  const none: number[] = [];
+  const ten: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    none.push(...(await tripTransitions(app, riders)));
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const url = i === 0 ? hanging : healthy;
+      ids.push((await call(app, adminToken, 'POST', '/api/v1/admin/webhooks', { url, events: ['*'] })).data.id);
+    }
+    ten.push(...(await tripTransitions(app, riders)));
+    for (const id of ids)
+      await app.http.inject({
+        method: 'DELETE',
+        url: `/api/v1/admin/webhooks/${id}`,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+  }
+  return { none: distribution(none), tenOneHanging: distribution(ten) };
+}
+
+async function main() {
+  const schema = `bench_webhooks_${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL,
+    DB_SCHEMA: schema,
+    LOG_LEVEL: 'silent',
+    RATE_LIMITS_DISABLED: 'true',
+    ADMIN_PHONE: ADMIN.phone,
+    ADMIN_PASSWORD: ADMIN.password,
+    DB_POOL_MAX: String(CONCURRENCY + 50),
+    JOBS_CONCURRENCY: String(CONCURRENCY),
+    DISPATCH_INLINE_FIRST_ROUND: 'false',
+  });
+  const platform = await createPlatform(config, { log: createLogger('silent') });
+  const app = await buildApp(platform);
+  const healthy = await receiver(false);
+  const hanging = await receiver(true);
+  try {
+    const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN })).json();
+    const adminToken = admin.data.accessToken as string;
+    const baseline = (
+      await rawNoopJobsPerSecond(platform.database.pool, `${schema}_raw`, {
+        jobs: DELIVERIES,
+        concurrency: CONCURRENCY,
+      })
+    ).jobsPerSec;
+    const perSec = await deliveriesPerSecond(platform, app, adminToken, healthy.url);
+    const transitions = await transitionRounds(app, adminToken, healthy.url, hanging.url);
+    const result = {
+      date: new Date().toISOString(),
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+      machine: machine(),
+      concurrency: CONCURRENCY,
+      deliveries: {
+        count: DELIVERIES,
+        perSec: Math.round(perSec),
+        rawNoopJobsPerSec: Math.round(baseline),
+        ratio: ratio(perSec, baseline),
+        goal: 0.5,
+      },
+      tripTransitionMs: {
+        ...transitions,
+        p99Ratio: ratio(transitions.tenOneHanging.p99, transitions.none.p99),
+        goal: 1.1,
+      },
+    };
+    const path = writeResults('webhooks', result);
+    writeFigures('webhooks', [
+      {
+        figure: `webhook deliveries/s, ${CONCURRENCY} concurrent`,
+        unit: '/s',
+        smartline: result.deliveries.perSec,
+        baselineName: 'raw graphile-worker no-op jobs',
+        baseline: result.deliveries.rawNoopJobsPerSec,
+        goal: { atLeast: 0.5 },
+      },
+      {
+        figure: 'trip transition p99, 10 endpoints (one hanging)',
+        unit: 'ms',
+        smartline: transitions.tenOneHanging.p99,
+        baselineName: 'no endpoints',
+        baseline: transitions.none.p99,
+        goal: { atMost: 1.1 },
+      },
+    ]);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      `webhooks: ${result.deliveries.perSec} deliveries/s vs ${result.deliveries.rawNoopJobsPerSec} raw jobs/s ` +
+        `(ratio ${result.deliveries.ratio}, goal ≥ 0.5); trip transition p99 ${transitions.tenOneHanging.p99} ms with 10 endpoints ` +
+        `(one hanging) vs ${transitions.none.p99} ms with none (ratio ${result.tripTransitionMs.p99Ratio}, goal ≤ 1.1); ` +
+        `load ${result.loadAverage.join(' ')} → ${path}\n`,
+    );
+  } finally {
+    healthy.server.closeAllConnections();
+    hanging.server.closeAllConnections();
+    healthy.server.close();
+    hanging.server.close();
+    await platform.jobs.stop();
+    await app.http.close();
+    await dropScratchSchema(platform.database.pool, schema);
+    await dropScratchSchema(platform.database.pool, `${schema}_raw`);
+    await platform.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,217 @@
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { DbHandle } from '../../platform/db/database.js';
+import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
+import type { SendResult } from './sender.js';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+interface DeliveryColumns {
+  id: Generated<string>;
+  ordinal: Generated<string>;
+  endpoint_id: string;
+  event_id: number;
+  message_id: string;
+  event_type: string;
+  resource_id: string;
+  payload: unknown;
+  replay_of: string | null;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  lease_until: Date | null;
+  last_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_latency_ms: number | null;
+  last_response: string | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: Generated<Date>;
+}
+type Tables = { webhook_deliveries: DeliveryColumns };
+export type DeliveryRow = Selectable<DeliveryColumns>;
+export type NewDelivery = Pick<
+  DeliveryColumns,
+  'endpoint_id' | 'event_id' | 'message_id' | 'event_type' | 'resource_id' | 'payload'
+>;
+
+const q = (db: DbHandle) => db.withTables<Tables>();
+
+/** Inserts in the given order (so `ordinal` follows it); rows already fanned out are skipped. */
+export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]) {
+  if (rows.length === 0) return [];
+  return q(db)
+    .insertInto('webhook_deliveries')
+    .values(rows.map((r) => ({ ...r, payload: JSON.stringify(r.payload) })))
+    .onConflict((oc) =>
+      oc.columns(['endpoint_id', 'event_id', 'event_type']).where('replay_of', 'is', null).doNothing(),
+    )
+    .returning(['id', 'endpoint_id', 'resource_id'])
+    .execute();
+}
+
+/** `endpointId:eventId` of the deliveries these events already have (fan-out skips them). */
+export async function fannedOut(db: DbHandle, eventIds: number[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await q(db)
+    .selectFrom('webhook_deliveries')
+    .select(['endpoint_id', 'event_id'])
+    .where('event_id', 'in', eventIds)
+    .where('replay_of', 'is', null)
+    .execute();
+  return new Set(rows.map((r) => `${r.endpoint_id}:${r.event_id}`));
+}
+
+/** A new pending copy of a delivery, queued behind that resource's other pending deliveries. */
+export async function insertReplay(db: DbHandle, of: DeliveryRow) {
+  return q(db)
+    .insertInto('webhook_deliveries')
+    .values({
+      endpoint_id: of.endpoint_id,
+      event_id: of.event_id,
+      message_id: of.message_id,
+      event_type: of.event_type,
+      resource_id: of.resource_id,
+      payload: JSON.stringify(of.payload),
+      replay_of: of.id,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A claimed delivery with what sending it needs from its endpoint. */
+export type ClaimedDelivery = DeliveryRow & {
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | null;
+};
+
+/** A pending delivery that is its (endpoint, resource) pair's oldest: only a head is ever sent. */
+const IS_HEAD = sql`NOT EXISTS (
+  SELECT 1 FROM webhook_deliveries earlier
+   WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
+     AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
+
+/**
+ * Leases up to `limit` due heads across all enabled endpoints, oldest first,
+ * in one statement: at most one per pair (so one resource's events reach an
+ * endpoint one at a time, in order) and at most `perEndpoint` minus what
+ * this node already has in flight per endpoint (`busy`); endpoints at their
+ * cap are skipped, so a hanging one never fills the batch. A second claimer
+ * racing for a row re-checks the lease on the locked row and gets nothing.
+ */
+export async function claimDue(
+  db: DbHandle,
+  args: { limit: number; leaseMs: number; perEndpoint: number; busy: Map<string, number> },
+) {
+  const ids = [...args.busy.keys()];
+  const counts = ids.map((id) => args.busy.get(id)!);
+  const full = ids.filter((id) => args.busy.get(id)! >= args.perEndpoint);
+  const { rows } = await sql<ClaimedDelivery>`
+    WITH busy AS (
+      SELECT * FROM unnest(${ids}::uuid[], ${counts}::int[]) AS b(endpoint_id, n)
+    ), due AS (
+      SELECT d.id, d.endpoint_id, d.ordinal FROM webhook_deliveries d
+        JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
+       WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+         AND (d.lease_until IS NULL OR d.lease_until < now())
+         AND d.endpoint_id <> ALL (${full}::uuid[])
+         AND ${IS_HEAD}
+       ORDER BY d.ordinal LIMIT ${args.limit * 2}
+    ), pick AS (
+      SELECT due.id FROM (
+        SELECT due.*, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.ordinal) AS rn FROM due
+      ) due LEFT JOIN busy b ON b.endpoint_id = due.endpoint_id
+       WHERE due.rn <= ${args.perEndpoint} - coalesce(b.n, 0)
+       ORDER BY due.ordinal LIMIT ${args.limit}
+    ), claimed AS (
+      UPDATE webhook_deliveries d
+         SET lease_until = now() + ${args.leaseMs} * interval '1 millisecond',
+             attempts = d.attempts + 1, last_attempt_at = now()
+        FROM pick
+       WHERE d.id = pick.id AND d.status = 'pending'
+         AND (d.lease_until IS NULL OR d.lease_until < now())
+      RETURNING d.*
+    )
+    SELECT c.*, e.url, e.secret, e.previous_secret, e.previous_secret_until
+      FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id
+     ORDER BY c.ordinal`.execute(db);
+  return rows;
+}
+
+/**
+ * When a head not leased by this node may next be tried: after its backoff,
+ * or when another sender's lease lapses (null: nothing pending anywhere).
+ */
+export async function nextDue(db: DbHandle) {
+  const { rows } = await sql<{ due: Date | null }>`
+    SELECT min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at))) AS due
+      FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
+     WHERE d.status = 'pending' AND ${IS_HEAD}`.execute(db);
+  return rows[0]?.due ?? null;
+}
+
+/**
+ * Settles acknowledged deliveries and clears their endpoints' failure
+ * clocks, in one statement (one round trip for a whole batch of answers).
+ */
+export async function recordDelivered(db: DbHandle, done: Array<{ id: string; result: SendResult }>) {
+  if (done.length === 0) return;
+  const values = done.map(
+    ({ id, result: r }) => sql`(${id}::uuid, ${r.statusCode}::int, ${r.latencyMs}::int, ${r.snippet}::text)`,
+  );
+  await sql`
+    WITH v(id, code, latency, snippet) AS (VALUES ${sql.join(values)}),
+    settled AS (
+      UPDATE webhook_deliveries d
+         SET status = 'delivered', lease_until = NULL, delivered_at = now(), last_status_code = v.code,
+             last_latency_ms = v.latency, last_response = v.snippet, last_error = NULL
+        FROM v WHERE d.id = v.id
+      RETURNING d.endpoint_id
+    )
+    UPDATE webhook_endpoints e SET failing_since = NULL
+     WHERE e.id IN (SELECT endpoint_id FROM settled) AND e.failing_since IS NOT NULL`.execute(db);
+}
+
+/** Records a failed attempt and ends the lease; `nextAttemptAt` keeps it pending, else `status` settles it. */
+export async function recordAttempt(
+  db: DbHandle,
+  args: { id: string; result: SendResult; status: DeliveryStatus; nextAttemptAt?: Date },
+) {
+  const { result } = args;
+  await q(db)
+    .updateTable('webhook_deliveries')
+    .set({
+      status: args.status,
+      lease_until: null,
+      last_status_code: result.statusCode,
+      last_latency_ms: result.latencyMs,
+      last_response: result.snippet,
+      last_error: result.error,
+      ...(args.nextAttemptAt ? { next_attempt_at: args.nextAttemptAt } : {}),
+    })
+    .where('id', '=', args.id)
+    .execute();
+}
+
+export async function findDelivery(db: DbHandle, id: string) {
+  return q(db).selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listDeliveries(
+  db: DbHandle,
+  args: { endpointId: string; status?: DeliveryStatus; limit: number; after?: { at: string; id: string } },
+) {
+  let query = q(db)
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .select(sql<string>`${sql.raw(EXACT_CREATED_AT_SQL)}`.as('created_at_exact'))
+    .where('endpoint_id', '=', args.endpointId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(args.limit + 1);
+  if (args.status) query = query.where('status', '=', args.status);
+  if (args.after)
+    query = query.where(sql<boolean>`(created_at, id) < (${args.after.at}::timestamptz, ${args.after.id}::uuid)`);
+  return query.execute();
+}
