@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Socket as ClientSocket } from 'socket.io-client';
+import { ensureConsoleBuilt } from '../../src/modules/console/index.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
 import { startTestApp, type ApiResponse, type TestApp, type TestUser } from '../../support/harness.js';
 
 const POOL_WAIT_MAX_MS = 400;
@@ -55,6 +57,7 @@ describe('overload protection: 503 + Retry-After, socket shedding, recovery', ()
   let driverSocket: ClientSocket;
 
   before(async () => {
+    await ensureConsoleBuilt(createLogger('silent')); // its page is served only when built
     t = await startTestApp('overload', {
       DB_POOL_MAX: '2',
       OVERLOAD_MAX_POOL_WAIT_MS: String(POOL_WAIT_MAX_MS),
@@ -75,7 +78,7 @@ describe('overload protection: 503 + Retry-After, socket shedding, recovery', ()
     return Promise.all(Array.from({ length: 2 + waiters }, () => sql`SELECT pg_sleep(${holdMs / 1000})`.execute(db)));
   }
 
-  test('past the pool-wait threshold: enveloped 503 with Retry-After at once; probes and SOS exempt; then recovery', async () => {
+  test('past the pool-wait threshold: enveloped 503 with Retry-After at once; probes, the console page and SOS exempt; then recovery', async () => {
     assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200);
     const held = saturatePool(2_500);
     await until(
@@ -101,6 +104,8 @@ describe('overload protection: 503 + Retry-After, socket shedding, recovery', ()
     // The orchestrator still sees the node (liveness) and a panicking user still reaches SOS (400 here: it ran
     // past the overload check into validation).
     assert.equal((await t.api('GET', '/health/live')).status, 200);
+    // ... and the operators still load the console they would watch it from.
+    assert.equal((await t.api('GET', '/console/')).status, 200);
     const sos = await t.api('POST', '/api/v1/sos', { token: rider.accessToken, body: {} });
     assert.equal(sos.status, 400);
     assert.equal(sos.body.error.code, 'VALIDATION_ERROR');

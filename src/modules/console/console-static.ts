@@ -56,6 +56,11 @@ export async function registerConsolePages(app: HttpApp, opts: { tileUrl: string
   }
   const csp = consoleCsp(opts.tileUrl);
   await app.register(async (scope) => {
+    // Static files, outside the envelope and the API's limits: an overloaded node still serves the page its
+    // operators watch it from (its API calls are shed like any other).
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, plain: true };
+    });
     scope.addHook('onSend', async (_request, reply, payload) => {
       void reply.header('content-security-policy', csp);
       return payload;
