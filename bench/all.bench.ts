@@ -44,6 +44,7 @@ const BENCHES: BenchRun[] = [
     quick: { BENCH_DURATION_S: '4', BENCH_ROUNDS: '1', BENCH_RIDERS: '10000' },
   },
   { name: 'transition-push', quick: { BENCH_PAIRS: '10', BENCH_ROUNDS: '1' } },
+  { name: 'demo', quick: {} },
   { name: 'webhooks', quick: { BENCH_DELIVERIES: '500', BENCH_TRIPS: '30', BENCH_ROUNDS: '1' } },
   {
     name: 'assign',
