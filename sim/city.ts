@@ -199,7 +199,7 @@ async function main() {
   const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
   if (values.help) {
     process.stdout.write(
-      `usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--url URL] [--compare] …\noptions: ${Object.keys(
+      `usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--service-share S] [--url URL] [--compare] …\noptions: ${Object.keys(
         OPTIONS,
       )
         .map((k) => `--${k}`)
