@@ -134,6 +134,9 @@ export async function runComparison(argv: string[]): Promise<void> {
         String(values['batch-window']),
         '--mode',
         `${mode}-${Math.round(load * 100)}`,
+        // Batched assignment is about rides, and the target load counts rides only (pass it to add roadside jobs).
+        '--service-share',
+        '0',
         ...passThrough,
       ];
       process.stderr.write(

@@ -6,7 +6,9 @@
  * --admin-password or ADMIN_PHONE / ADMIN_PASSWORD). `--compare` runs the
  * batched-assignment comparison (bench/assign.bench.ts). `--faults` adds
  * drivers who vanish after accepting, GPS-spoofing drivers and noisy fixes
- * (sim/faults.ts) and reports what became of them.
+ * (sim/faults.ts) and reports what became of them. `--service-share` of the
+ * requests are roadside jobs (issue 18), served by the `--provider-share` of
+ * drivers whose capabilities the admin approved (sim/roadside-*.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,96 +18,15 @@ import { SimClock } from './clock.js';
 import { DriverAgent } from './driver-agent.js';
 import { OtpBoard, RiderAgent } from './rider-agent.js';
 import { buildScenario, type PlannedRequest } from './scenario.js';
-import { startServer, type BatchMode } from './server.js';
-import { createDrivers, createRiders, pool } from './setup.js';
+import { startServer } from './server.js';
+import { OPTIONS, settingsOf, type Settings, type Values } from './settings.js';
+import { createDrivers, createRiders, declareCapabilities, pool } from './setup.js';
 import { Stats, formatReport, type Report } from './stats.js';
 
-export const OPTIONS = {
-  drivers: { type: 'string', default: '50' },
-  riders: { type: 'string', default: '30' },
-  minutes: { type: 'string', default: '10' },
-  speed: { type: 'string', default: '10' },
-  // requests per simulated minute; default: each rider about every half hour, or once per run when it is shorter
-  rate: { type: 'string' },
-  seed: { type: 'string', default: '1' },
-  decline: { type: 'string', default: '0.1' },
-  'cancel-prob': { type: 'string', default: '0.3' },
-  'driver-cancel-prob': { type: 'string', default: '0.02' },
-  kmh: { type: 'string', default: '25' },
-  'trip-km': { type: 'string', default: '4' },
-  'location-every': { type: 'string', default: '4' },
-  'area-km': { type: 'string' }, // confine the city to this radius around downtown
-  boarding: { type: 'string', default: '60' }, // longest wait at the pickup for the rider to get in, simulated s
-  batch: { type: 'string', default: 'off' },
-  'batch-window': { type: 'string', default: '10' },
-  warmup: { type: 'string', default: '0' },
-  url: { type: 'string' },
-  'admin-phone': { type: 'string' },
-  'admin-password': { type: 'string' },
-  mode: { type: 'string' },
-  out: { type: 'string' },
-  'log-level': { type: 'string', default: 'silent' },
-  quiet: { type: 'boolean', default: false },
-  compare: { type: 'boolean', default: false },
-  faults: { type: 'boolean', default: false },
-  'vanish-prob': { type: 'string', default: '0.1' },
-  spoofers: { type: 'string', default: '0.1' },
-  'jump-prob': { type: 'string', default: '0.3' },
-  'noise-prob': { type: 'string', default: '0.02' },
-  help: { type: 'boolean', default: false },
-} as const;
+export { OPTIONS, type Settings };
 
-/** A rider's habit in the default load: one trip per simulated half hour. */
-const RIDER_REQUEST_EVERY_MIN = 30;
 /** Reports go to local state unless --out says otherwise: bench/results/ holds benches' committed figures only. */
 export const DEFAULT_OUT_DIR = resolve(import.meta.dirname, '../.data/sim');
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-
-function num(values: Values, key: keyof Values, min: number, max = Infinity): number {
-  const x = Number(values[key]);
-  if (!Number.isFinite(x) || x < min || x > max)
-    throw new Error(`--${String(key)} must be a number in [${min}, ${max}], got ${String(values[key])}`);
-  return x;
-}
-
-function settingsOf(v: Values) {
-  const batch = v.batch as BatchMode;
-  if (!['off', 'greedy', 'munkres'].includes(batch)) throw new Error('--batch must be off, greedy or munkres');
-  if (v.url && batch !== 'off')
-    throw new Error('--batch applies to the in-process server; set DISPATCH_BATCH_MODE on the one at --url');
-  const riders = num(v, 'riders', 1);
-  const minutes = num(v, 'minutes', 0.1);
-  return {
-    drivers: num(v, 'drivers', 1),
-    riders,
-    minutes,
-    speed: num(v, 'speed', 1, 100),
-    ratePerMin: v.rate === undefined ? riders / Math.min(RIDER_REQUEST_EVERY_MIN, minutes) : num(v, 'rate', 0),
-    seed: num(v, 'seed', 0),
-    declineProb: num(v, 'decline', 0, 1),
-    cancelProb: num(v, 'cancel-prob', 0, 1),
-    driverCancelProb: num(v, 'driver-cancel-prob', 0, 1),
-    kmh: num(v, 'kmh', 1, 120),
-    medianTripKm: num(v, 'trip-km', 0.5, 20),
-    locationEveryS: num(v, 'location-every', 1),
-    boardingS: num(v, 'boarding', 1, 600),
-    areaKm: v['area-km'] === undefined ? null : num(v, 'area-km', 0.2, 20),
-    batchMode: batch,
-    batchWindowS: num(v, 'batch-window', 0.1, 60),
-    warmupMin: num(v, 'warmup', 0),
-    target: v.url ?? 'in-process',
-    faults: v.faults
-      ? {
-          vanishProb: num(v, 'vanish-prob', 0, 1),
-          spooferShare: num(v, 'spoofers', 0, 1),
-          jumpProb: num(v, 'jump-prob', 0, 1),
-          noiseProb: num(v, 'noise-prob', 0, 1),
-        }
-      : null,
-  };
-}
-export type Settings = ReturnType<typeof settingsOf>;
 
 async function connectServer(v: Values, s: Settings) {
   if (v.url) {
@@ -146,19 +67,27 @@ async function runArrivals(
     }
     const rider = riders[(cursor + idle) % riders.length]!;
     cursor = (cursor + idle + 1) % riders.length;
-    const ride = rider.ride(plan).finally(() => rides.delete(ride));
+    const job = plan.service ? rider.roadside(plan, plan.service) : rider.ride(plan);
+    const ride = job.finally(() => rides.delete(ride));
     rides.add(ride);
   }
 }
 
-/** A shared server keeps what the run leaves: cancel open trips and take drivers offline. */
+/** A shared server keeps what the run leaves: cancel open trips and roadside jobs, take drivers offline. */
 async function tidyRemote(admin: Session, stats: Stats, drivers: Session[]) {
   const open = [...stats.trips.values()].filter((t) => t.outcome === 'searching' || t.outcome === 'matched');
+  const body = { reason: 'simulation ended' };
   await pool(open.length, 8, (i) =>
+    unwrap(admin.api.POST('/api/v1/trips/{id}/cancel', { params: { path: { id: open[i]!.tripId } }, body })).catch(
+      () => {},
+    ),
+  );
+  const jobs = stats.roadside.open();
+  await pool(jobs.length, 8, (i) =>
     unwrap(
-      admin.api.POST('/api/v1/trips/{id}/cancel', {
-        params: { path: { id: open[i]!.tripId } },
-        body: { reason: 'simulation ended' },
+      admin.api.POST('/api/v1/service-requests/{id}/status', {
+        params: { path: { id: jobs[i]! } },
+        body: { status: 'cancelled', ...body },
       }),
     ).catch(() => {}),
   );
@@ -189,10 +118,13 @@ export async function simulate(v: Values): Promise<Report> {
   const sessions: Session[] = [];
   try {
     const admin = await Session.login(server.url, server.admin);
-    say(`# ${server.url}: signing up ${s.drivers} drivers and ${s.riders} riders`);
+    const providers = Math.ceil(s.drivers * s.providerShare);
+    say(`# ${server.url}: signing up ${s.drivers} drivers (${providers} also roadside) and ${s.riders} riders`);
     const driverSessions = await createDrivers(server.url, admin, s.drivers);
     const riderSessions = await createRiders(server.url, s.riders);
     sessions.push(...driverSessions, ...riderSessions);
+    // Any share at all gives at least one provider; the first drivers are the ones who also take roadside jobs.
+    await declareCapabilities(admin, driverSessions.slice(0, providers));
     const scenario = buildScenario({
       seed: s.seed,
       drivers: s.drivers,
@@ -201,6 +133,7 @@ export async function simulate(v: Values): Promise<Report> {
       cancelProb: s.cancelProb,
       medianTripM: s.medianTripKm * 1000,
       areaM: s.areaKm === null ? undefined : s.areaKm * 1000,
+      serviceShare: s.serviceShare,
     });
     const clock = new SimClock(s.speed);
     const stats = new Stats(s.warmupMin * 60_000);
@@ -220,9 +153,10 @@ export async function simulate(v: Values): Promise<Report> {
     const riders = riderSessions.map((r) => new RiderAgent(r, { clock, stats, board }));
     await pool(drivers.length, 16, (i) => drivers[i]!.goOnline());
     await pool(riders.length, 16, (i) => riders[i]!.goOnline());
+    const roadside = scenario.requests.filter((r) => r.service).length;
     say(
       `# ${scenario.requests.length} requests planned over ${s.minutes} simulated min at ${s.speed}x ` +
-        `(${s.ratePerMin.toFixed(2)}/min), mode ${mode}`,
+        `(${s.ratePerMin.toFixed(2)}/min, ${roadside} of them roadside jobs), mode ${mode}`,
     );
     httpLatencyMs.length = 0; // setup calls are not the run
     running.add(clock);
@@ -265,7 +199,7 @@ async function main() {
   const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
   if (values.help) {
     process.stdout.write(
-      `usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--url URL] [--compare] …\noptions: ${Object.keys(
+      `usage: npm run sim -- [--drivers N] [--riders M] [--minutes T] [--speed S] [--batch off|greedy|munkres] [--service-share S] [--url URL] [--compare] …\noptions: ${Object.keys(
         OPTIONS,
       )
         .map((k) => `--${k}`)

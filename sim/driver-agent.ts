@@ -2,6 +2,8 @@
  * A driver app: streams its position over the socket, answers `trip:offer`
  * after a human reaction time (sometimes declining), then drives to the
  * pickup, waits for the rider's OTP, drives to the dropoff and completes.
+ * A driver whose roadside capabilities were approved also answers
+ * `request:offer` the same way and works the job (sim/roadside-job.ts).
  */
 import { ApiError, unwrap, type Session } from './client.js';
 import type { SimClock } from './clock.js';
@@ -10,6 +12,7 @@ import type { Rng } from './random.js';
 import type { OtpBoard } from './rider-agent.js';
 import type { Stats } from './stats.js';
 import type { FaultSettings } from './faults.js';
+import { RoadsideJob, type RequestOffer } from './roadside-job.js';
 
 export interface DriverBehaviour {
   declineProb: number;
@@ -21,7 +24,11 @@ export interface DriverBehaviour {
   locationEveryS: number;
   /** Longest wait at the pickup for the rider to get in (the shortest is a quarter of it). */
   boardingS: number;
+  /** Longest on-site work of a roadside job, simulated seconds (the shortest is a quarter of it). */
+  serviceWorkS: number;
 }
+
+type OfferCounts = Stats['offers'];
 
 interface Offer {
   tripId: string;
@@ -52,6 +59,8 @@ export class DriverAgent {
   private leg: Leg | undefined;
   private state: 'idle' | 'deciding' | 'on_trip' | 'resting' | 'gone' = 'idle';
   private cancelled = new Set<string>();
+  /** On a roadside job: positions go out as `mechanic:location_update` (the customer gets `request:eta_update`). */
+  private onRoadsideJob = false;
   /** Vanished (`--faults`): socket closed, no positions, no answers, for the rest of the run. */
   private gone = false;
 
@@ -85,6 +94,8 @@ export class DriverAgent {
     const socket = await this.session.connect();
     socket.on('trip:offer', (offer: Offer) => void this.onOffer(offer));
     socket.on('trip:cancelled', (e: { tripId: string }) => this.cancelled.add(e.tripId));
+    socket.on('request:offer', (offer: RequestOffer) => void this.onRequestOffer(offer));
+    socket.on('request:cancelled', (e: { requestId: string }) => this.cancelled.add(e.requestId));
     await unwrap(this.session.api.POST('/api/v1/drivers/me/availability', { body: { available: true } }));
     await this.sendPosition();
   }
@@ -115,7 +126,8 @@ export class DriverAgent {
       accuracy: 5,
       timestamp: Date.now(),
     };
-    const ack = (await this.session.emit('driver:location_update', this.withFaults(fix))) as {
+    const event = this.onRoadsideJob ? 'mechanic:location_update' : 'driver:location_update';
+    const ack = (await this.session.emit(event, this.withFaults(fix))) as {
       accepted: boolean;
       reason?: string;
     };
@@ -136,7 +148,10 @@ export class DriverAgent {
     stats.offers.received++;
     if (this.state !== 'idle') return; // one offer at a time, as the server promises
     this.state = 'deciding';
-    const won = await this.answer(offer);
+    const params = { path: { id: offer.tripId } };
+    const won = await this.answer(offer.expiresAt, stats.offers, (action) =>
+      unwrap(this.session.api.POST('/api/v1/trips/{id}/driver-response', { params, body: { action } })),
+    );
     if (this.gone) return;
     this.state = won ? 'on_trip' : 'idle';
     if (!won) return;
@@ -144,26 +159,56 @@ export class DriverAgent {
     if (this.state === 'on_trip') this.state = 'idle';
   }
 
-  /** Reaction time, then accept or decline; true if this driver got the trip. */
-  private async answer(offer: Offer): Promise<boolean> {
-    const { rng, stats, behaviour } = this.deps;
+  /** A roadside job offered: answered like a trip; the job itself is sim/roadside-job.ts. */
+  private async onRequestOffer(offer: RequestOffer): Promise<void> {
+    const counts = this.deps.stats.roadside.offers;
+    counts.received++;
+    if (this.state !== 'idle') return;
+    this.state = 'deciding';
+    const params = { path: { id: offer.requestId } };
+    const won = await this.answer(offer.expiresAt, counts, (action) =>
+      unwrap(this.session.api.POST('/api/v1/service-requests/{id}/response', { params, body: { action } })),
+    );
+    if (this.gone) return;
+    this.state = won ? 'on_trip' : 'idle';
+    if (!won) return;
+    this.onRoadsideJob = true;
+    await new RoadsideJob(this.jobHost(), offer).work().catch((err: unknown) => this.failed('roadside', err));
+    this.onRoadsideJob = false;
+    // The server frees the provider when the job ends (no cooldown, unlike a trip).
+    if (this.state === 'on_trip') this.state = 'idle';
+  }
+
+  private jobHost() {
+    const { clock, stats, board, rng, behaviour } = this.deps;
+    const workS = behaviour.serviceWorkS;
+    const drive = (to: Point, jobId: string) => this.drive(to, jobId);
+    return { id: this.id, session: this.session, clock, stats, board, rng, workS, drive };
+  }
+
+  /** Reaction time, then accept or decline with `respond`; true if this driver got the job. */
+  private async answer(
+    expiresAt: string,
+    counts: OfferCounts,
+    respond: (action: 'accept' | 'decline') => Promise<unknown>,
+  ): Promise<boolean> {
+    const { rng, behaviour } = this.deps;
     // Human reaction: median 4 s, rarely under 1 s or over 12 s.
     if (!(await this.clock.sleep(Math.min(12_000, Math.max(1_000, rng.logNormal(4_000, 0.5)))))) return false;
-    if (Date.parse(offer.expiresAt) <= Date.now()) {
-      stats.offers.expired++; // too slow: the round moved on without this driver
+    if (Date.parse(expiresAt) <= Date.now()) {
+      counts.expired++; // too slow: the round moved on without this driver
       return false;
     }
     const action = rng.chance(behaviour.declineProb) ? 'decline' : 'accept';
     try {
-      const params = { path: { id: offer.tripId } };
-      await unwrap(this.session.api.POST('/api/v1/trips/{id}/driver-response', { params, body: { action } }));
+      await respond(action);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) stats.offers.lost++;
+      if (err instanceof ApiError && err.status === 409) counts.lost++;
       else this.failed('offer', err);
       return false;
     }
-    if (action === 'decline') stats.offers.declined++;
-    else stats.offers.accepted++;
+    if (action === 'decline') counts.declined++;
+    else counts.accepted++;
     return action === 'accept';
   }
 

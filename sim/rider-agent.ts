@@ -1,12 +1,15 @@
 /**
  * A rider app: estimate, request with the quote, wait for a driver (giving
  * up after a while if impatient), hand the driver the OTP from the trip
- * view, and follow the trip over the socket until it ends.
+ * view, and follow the trip over the socket until it ends. The same rider
+ * may ask for roadside help instead (sim/roadside-customer.ts).
  */
 import { ApiError, unwrap, type Session } from './client.js';
 import type { SimClock } from './clock.js';
-import type { PlannedRequest } from './scenario.js';
+import { requestRoadsideHelp } from './roadside-customer.js';
+import type { PlannedRequest, ServiceType } from './scenario.js';
 import type { Stats } from './stats.js';
+import { POLL_SIM_MS, StatusWatch } from './status-watch.js';
 
 /** In person, the rider tells the driver the code; in the simulator they meet here. */
 export class OtpBoard {
@@ -29,9 +32,6 @@ export class OtpBoard {
 }
 
 const TERMINAL = new Set(['completed', 'payment_failed', 'cancelled', 'no_drivers']);
-/** Fallback poll of the trip (a missed socket event must not strand a rider): simulated ms, at least 5 real s. */
-const POLL_SIM_MS = 60_000;
-const POLL_MIN_REAL_MS = 5_000;
 
 interface TripView {
   id: string;
@@ -42,7 +42,7 @@ interface TripView {
 
 export class RiderAgent {
   busy = false;
-  private watching: { tripId: string; status: string; changes: number; wake: () => void } | undefined;
+  private watching: StatusWatch | undefined;
 
   constructor(
     private readonly session: Session,
@@ -51,21 +51,32 @@ export class RiderAgent {
 
   async goOnline(): Promise<void> {
     const socket = await this.session.connect();
-    socket.on('trip:status_changed', (e: { tripId: string; to: string }) => {
-      const w = this.watching;
-      if (w && w.tripId === e.tripId) {
-        this.setStatus(w, e.to);
-        w.wake();
-      }
-    });
+    const moved = (id: string, to: string) => (this.watching?.id === id ? this.watching.set(to) : undefined);
+    socket.on('trip:status_changed', (e: { tripId: string; to: string }) => moved(e.tripId, e.to));
+    socket.on('request_status_changed', (e: { requestId: string; to: string }) => moved(e.requestId, e.to));
   }
 
   /** One request from estimate to the end of the trip (or of the search). */
-  async ride(plan: PlannedRequest): Promise<void> {
-    this.busy = true;
-    try {
+  ride(plan: PlannedRequest): Promise<void> {
+    return this.busyWith(async () => {
       const tripId = await this.request(plan);
       if (tripId) await this.follow(tripId, plan);
+    });
+  }
+
+  /** A roadside job from the estimate to its end: the customer approves the quote and tells the code. */
+  roadside(plan: PlannedRequest, serviceType: ServiceType): Promise<void> {
+    const { clock, stats, board } = this.deps;
+    const watch = (id: string) => (this.watching = new StatusWatch(id, 'searching'));
+    return this.busyWith(() =>
+      requestRoadsideHelp({ session: this.session, clock, stats, board, watch }, plan, serviceType),
+    );
+  }
+
+  private async busyWith(task: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await task();
     } catch (err) {
       if (!this.deps.clock.stopped) this.deps.stats.error(`rider:${err instanceof ApiError ? err.code : 'network'}`);
     } finally {
@@ -89,8 +100,7 @@ export class RiderAgent {
 
   private async follow(tripId: string, plan: PlannedRequest): Promise<void> {
     const { clock } = this.deps;
-    let wake: () => void = () => {};
-    const watch = { tripId, status: 'searching', changes: 0, wake: () => wake() };
+    const watch = new StatusWatch(tripId, 'searching');
     this.watching = watch;
     const giveUpAt = plan.cancelAfterMs === null ? Infinity : clock.now() + plan.cancelAfterMs;
     let lastPoll = clock.now();
@@ -108,22 +118,15 @@ export class RiderAgent {
         toldOtp = true;
       }
       if (clock.now() - lastPoll >= POLL_SIM_MS) {
-        this.setStatus(watch, (await this.readTrip(tripId)).status);
+        watch.set((await this.readTrip(tripId)).status);
         lastPoll = clock.now();
       }
       if (watch.changes !== seen) continue;
-      const woke = new Promise<void>((resolve) => (wake = resolve));
-      const poll = Math.max(POLL_SIM_MS, POLL_MIN_REAL_MS * clock.speed);
-      await Promise.race([woke, clock.sleep(searching ? Math.min(poll, giveUpAt - clock.now()) : poll)]);
+      const poll = StatusWatch.pollMs(clock);
+      await watch.next(clock, searching ? Math.min(poll, giveUpAt - clock.now()) : poll);
     }
     if (watch.status === 'no_drivers') this.deps.stats.ended(tripId, 'no_drivers');
     if (watch.status === 'cancelled') await this.recordCancellation(tripId);
-  }
-
-  private setStatus(watch: { status: string; changes: number }, status: string): void {
-    if (watch.status === status) return;
-    watch.status = status;
-    watch.changes++;
   }
 
   /** cancel-search; false if a driver accepted first (409). */

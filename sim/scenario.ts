@@ -18,7 +18,12 @@ export interface ScenarioOptions {
   medianTripM: number;
   /** Confine drivers and pickups to this radius around downtown instead of the whole box. */
   areaM?: number;
+  /** Share of requests that are roadside jobs (issue 18) instead of rides; 0 when left out. */
+  serviceShare?: number;
 }
+
+export const SERVICE_TYPES = ['battery', 'tyre', 'fuel', 'lockout', 'mechanic', 'tow'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 export interface PlannedRequest {
   index: number;
@@ -27,6 +32,11 @@ export interface PlannedRequest {
   dropoff: Point;
   /** Cancels the search this long after requesting if still unmatched; null = waits for the outcome. */
   cancelAfterMs: number | null;
+  /**
+   * A roadside job instead of a ride: help at `pickup` (a tow takes the car to `dropoff`). Its customer waits for
+   * the outcome (`cancelAfterMs` applies to rides only).
+   */
+  service?: ServiceType;
 }
 
 export interface Scenario {
@@ -52,7 +62,10 @@ export function buildScenario(o: ScenarioOptions): Scenario {
     const pickup = place(r);
     const dropoff = randomDropoff(r, pickup, o.medianTripM);
     const cancelAfterMs = r.chance(o.cancelProb) ? r.uniform(...PATIENCE_MS) : null;
-    return { index: i, atMs, pickup, dropoff, cancelAfterMs };
+    // Its own stream: the same seed gives the same rides' places and patience whatever the share.
+    const kind = rng.fork(`request-kind:${i}`);
+    const service = kind.chance(o.serviceShare ?? 0) ? kind.pick(SERVICE_TYPES) : undefined;
+    return { index: i, atMs, pickup, dropoff, cancelAfterMs, ...(service ? { service } : {}) };
   };
   for (let at = arrivals.exponential(meanGapMs), i = 0; at < endMs; at += arrivals.exponential(meanGapMs), i++) {
     requests.push(plan(i, at));

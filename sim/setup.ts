@@ -51,3 +51,29 @@ export async function createRiders(baseUrl: string, n: number): Promise<Session[
     Session.signup(baseUrl, { phone: phone(i), password: PASSWORD, name: `Sim Rider ${i}`, role: 'rider' }),
   );
 }
+
+/** Every provider fixes cars on the spot; every second one also has a tow truck (and tows). */
+const ON_THE_SPOT = ['battery', 'tyre', 'fuel', 'lockout', 'mechanic'] as const;
+const KITS = ['jump_starter', 'tyre_kit', 'fuel_can', 'lockout_kit', 'diagnostic_kit'] as const;
+
+/**
+ * Drivers who also take roadside jobs: they declare skills and equipment (PUT /providers/me/capabilities) and the
+ * admin approves the revision they declared, as the console does; from then on dispatch may offer them requests.
+ */
+export async function declareCapabilities(admin: Session, providers: Session[]): Promise<void> {
+  await pool(providers.length, SIGNUP_CONCURRENCY, async (i) => {
+    const tows = i % 2 === 0;
+    const body = {
+      serviceTypes: tows ? [...ON_THE_SPOT, 'tow' as const] : [...ON_THE_SPOT],
+      equipment: tows ? [...KITS, 'tow_truck' as const] : [...KITS],
+    };
+    const declared = await unwrap(providers[i]!.api.PUT('/api/v1/providers/me/capabilities', { body }));
+    const params = { path: { id: providers[i]!.id } };
+    await unwrap(
+      admin.api.POST('/api/v1/admin/providers/{id}/capabilities/approve', {
+        params,
+        body: { revision: declared.revision },
+      }),
+    );
+  });
+}

@@ -1,5 +1,6 @@
 /** What the simulator measures, and the report it prints and writes. Times are simulated milliseconds. */
 import { FaultStats, formatFaults, type FaultReport } from './faults.js';
+import { RoadsideStats, formatRoadside, type RoadsideReport } from './roadside-stats.js';
 
 export type Outcome = 'searching' | 'matched' | 'completed' | 'cancelled_rider' | 'cancelled_driver' | 'no_drivers';
 
@@ -34,6 +35,8 @@ export interface Report {
   batches: { solves: number; meanTrips: number } | null;
   /** `--faults` runs only. */
   faults?: FaultReport;
+  /** Roadside jobs (`--service-share`), next to the rides above. */
+  roadside: RoadsideReport;
   errors: Record<string, number>;
 }
 
@@ -57,9 +60,12 @@ export class Stats {
   readonly errors: Record<string, number> = {};
   /** Filled by the agents in every run; reported with `--faults`. */
   readonly faults = new FaultStats();
+  readonly roadside: RoadsideStats;
 
   /** Requests made before `warmupMs` and driver time before it are left out (the city starts empty). */
-  constructor(private readonly warmupMs: number) {}
+  constructor(private readonly warmupMs: number) {
+    this.roadside = new RoadsideStats(warmupMs);
+  }
 
   setDrivers(n: number): void {
     this.drivers = n;
@@ -73,10 +79,15 @@ export class Stats {
     const trip = this.trips.get(tripId);
     if (trip) Object.assign(trip, { matchedAt: trip.matchedAt ?? at, pickupDistanceM, outcome: 'matched' });
     this.faults.matched(tripId, at);
+    this.occupied(driverId, at);
+  }
+
+  /** The driver took a job (a trip or a roadside job): busy from `at` until `freed`. */
+  occupied(driverId: string, at: number): void {
     this.busy.set(driverId, [...(this.busy.get(driverId) ?? []), [at, undefined]]);
   }
 
-  /** The trip ended (completed or cancelled after a match): the driver is off it. */
+  /** The job ended (completed or cancelled after a match): the driver is off it. */
   freed(driverId: string, at: number): void {
     const last = this.busy.get(driverId)?.at(-1);
     if (last && last[1] === undefined) last[1] = at;
@@ -91,7 +102,7 @@ export class Stats {
     this.errors[kind] = (this.errors[kind] ?? 0) + 1;
   }
 
-  /** Share of driver-time between accept and the end of the trip, over [warmup, end]. */
+  /** Share of driver-time between accept and the end of the job (trip or roadside), over [warmup, end]. */
   private utilisation(endMs: number): number {
     const window = Math.max(1, endMs - this.warmupMs) * Math.max(1, this.drivers);
     let onTrip = 0;
@@ -158,6 +169,7 @@ export class Stats {
       ...(args.flagged
         ? { faults: this.faults.report((id) => this.trips.get(id)?.outcome === 'matched', args.flagged) }
         : {}),
+      roadside: this.roadside.report(),
       errors: { ...this.errors },
     };
   }
@@ -172,7 +184,7 @@ export function formatReport(r: Report): string {
       .join(' ') || 'none';
   return [
     `SmartLine city simulation (${r.mode}): ${r.simMinutes} simulated min in ${r.realSeconds} s`,
-    `  requests           ${r.requests} (${r.blocked} skipped: no idle rider)`,
+    `  ride requests      ${r.requests} (${r.blocked} arrivals skipped: no idle rider)`,
     `  match rate         ${pct(r.matchRate)} (${r.matched} matched)`,
     `  time to match      p50 ${s(r.timeToMatchS.p50, 's')}, p95 ${s(r.timeToMatchS.p95, 's')}`,
     `  pickup distance    p50 ${s(r.pickupDistanceM.p50, 'm')}, mean ${s(r.pickupDistanceM.mean, 'm')}, p95 ${s(r.pickupDistanceM.p95, 'm')}`,
@@ -187,6 +199,7 @@ export function formatReport(r: Report): string {
     ...(r.batches && r.batches.solves > 0
       ? [`  batches            ${r.batches.solves} solves, ${r.batches.meanTrips} trips each on average`]
       : []),
+    ...(r.roadside.requested > 0 || r.roadside.offers.received > 0 ? formatRoadside(r.roadside) : []),
     ...(r.faults ? formatFaults(r.faults) : []),
     `  errors             ${errors}`,
   ].join('\n');

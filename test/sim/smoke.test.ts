@@ -31,6 +31,9 @@ test('a two-minute city at 15x completes trips and reports every figure', async 
     '0',
     '--seed',
     '3',
+    // Rides only: roadside jobs have their own run (roadside.test.ts).
+    '--service-share',
+    '0',
     '--quiet',
   ]);
   assert.ok(report.requests > 0, 'riders requested trips');
