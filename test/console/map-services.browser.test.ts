@@ -88,7 +88,8 @@ describe('live map service filter in a browser', { skip: browserSkipReason ?? fa
         }, ids),
       30_000,
     );
-    for (const at of [towAt, batteryAt, driverAt]) await eventually(() => painted(page, at), 10_000); // every marker is drawn before the filter
+    // Every marker is drawn before the filter (so that the pixel check below can tell hidden from never drawn).
+    for (const at of [towAt, batteryAt, driverAt]) await eventually(() => painted(page, at), 10_000);
 
     await page.selectOption('select[name=service]', 'tow');
     await page.waitForSelector('[data-testid=driver-count]:has-text("1 drivers")', { timeout: 30_000 });

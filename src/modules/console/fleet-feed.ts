@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { Db } from '../../platform/db/database.js';
-import type { DriverPosition, HotState } from '../../platform/hotstate/index.js';
+import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { FLEET_ROOM } from '../../platform/realtime/emitter.js';
 import type { LocalRoom } from '../../platform/realtime/gateway.js';
