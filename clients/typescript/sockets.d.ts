@@ -125,6 +125,7 @@ export interface components {
             n?: [
                 number,
                 string,
+                number,
                 number
             ][];
             r?: number[];
@@ -137,7 +138,8 @@ export interface components {
                 number,
                 number,
                 number,
-                string
+                string,
+                "trip" | "service_request"
             ][];
             tr?: string[];
             u?: [

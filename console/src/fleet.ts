@@ -4,12 +4,18 @@
  */
 export type MarkerState = 'a' | 'o' | 't' | 'b';
 type MarkerUpdate = [number, number, number, MarkerState, number];
-type TripLine = [string, number, number, number, string];
+/** [jobId, driverKey, targetLatE5, targetLngE5, status, kind]: a trip's pickup or a service job's breakdown. */
+type TripLine = [string, number, number, number, string, JobKind];
+/** [key, driverId, classIndex, servicesMask]. */
+type MarkerName = [number, string, number, number];
+export type JobKind = 'trip' | 'service_request';
 
 export interface FleetMarker {
   key: number;
   driverId: string;
   vehicleClass: string;
+  /** Approved service types (tow, battery, …); empty for a driver who is not a provider. */
+  services: string[];
   lat: number;
   lng: number;
   state: MarkerState;
@@ -17,17 +23,20 @@ export interface FleetMarker {
   at: number;
 }
 
+/** A trip (line to its pickup) or a service job (line to the breakdown) a driver or provider holds. */
 export interface FleetTrip {
   id: string;
   driverKey: number;
   pickup: { lat: number; lng: number };
   status: string;
+  kind: JobKind;
 }
 
 export interface Snapshot {
   seq: number;
   classes: string[];
-  names: Array<[number, string, number]>;
+  services: string[];
+  names: MarkerName[];
   markers: MarkerUpdate[];
   trips: TripLine[];
   tickMs: number;
@@ -37,7 +46,7 @@ export interface Snapshot {
 export interface Delta {
   seq: number;
   c?: string[];
-  n?: Array<[number, string, number]>;
+  n?: MarkerName[];
   u?: MarkerUpdate[];
   r?: number[];
   t?: TripLine[];
@@ -45,19 +54,22 @@ export interface Delta {
 }
 
 const E5 = 1e5;
+const NO_SERVICES: string[] = [];
 
 export class FleetModel {
   readonly markers = new Map<number, FleetMarker>();
   readonly trips = new Map<string, FleetTrip>();
   classes: string[] = [];
-  private names = new Map<number, { driverId: string; cls: number }>();
+  services: string[] = [];
+  private names = new Map<number, { driverId: string; cls: number; services: number }>();
   seq = 0;
 
   load(s: Snapshot): void {
     this.markers.clear();
     this.trips.clear();
-    this.names = new Map(s.names.map(([key, driverId, cls]) => [key, { driverId, cls }]));
+    this.names = new Map(s.names.map(([key, driverId, cls, services]) => [key, { driverId, cls, services }]));
     this.classes = [...s.classes];
+    this.services = [...s.services];
     this.seq = s.seq;
     for (const u of s.markers) this.update(u);
     for (const t of s.trips) this.trip(t);
@@ -68,8 +80,9 @@ export class FleetModel {
     if (d.seq !== this.seq + 1) return null;
     this.seq = d.seq;
     this.classes.push(...(d.c ?? []));
-    for (const [key, driverId, cls] of d.n ?? []) this.names.set(key, { driverId, cls });
+    for (const [key, driverId, cls, services] of d.n ?? []) this.names.set(key, { driverId, cls, services });
     const changed = (d.u ?? []).map((u) => this.update(u));
+    for (const [key] of d.n ?? []) this.rename(key); // a known driver's class or services changed, not their fix
     for (const key of d.r ?? []) this.markers.delete(key);
     for (const t of d.t ?? []) this.trip(t);
     for (const id of d.tr ?? []) this.trips.delete(id);
@@ -77,11 +90,9 @@ export class FleetModel {
   }
 
   private update([key, lat, lng, state, at]: MarkerUpdate): number {
-    const name = this.names.get(key);
     this.markers.set(key, {
       key,
-      driverId: name?.driverId ?? '',
-      vehicleClass: this.classes[name?.cls ?? -1] ?? '',
+      ...this.nameOf(key),
       lat: lat / E5,
       lng: lng / E5,
       state,
@@ -90,7 +101,22 @@ export class FleetModel {
     return key;
   }
 
-  private trip([id, driverKey, lat, lng, status]: TripLine): void {
-    this.trips.set(id, { id, driverKey, pickup: { lat: lat / E5, lng: lng / E5 }, status });
+  private nameOf(key: number): Pick<FleetMarker, 'driverId' | 'vehicleClass' | 'services'> {
+    const name = this.names.get(key);
+    const mask = name?.services ?? 0;
+    return {
+      driverId: name?.driverId ?? '',
+      vehicleClass: this.classes[name?.cls ?? -1] ?? '',
+      services: mask === 0 ? NO_SERVICES : this.services.filter((_, i) => (mask & (1 << i)) !== 0),
+    };
+  }
+
+  private rename(key: number): void {
+    const marker = this.markers.get(key);
+    if (marker) this.markers.set(key, { ...marker, ...this.nameOf(key) });
+  }
+
+  private trip([id, driverKey, lat, lng, status, kind]: TripLine): void {
+    this.trips.set(id, { id, driverKey, pickup: { lat: lat / E5, lng: lng / E5 }, status, kind });
   }
 }

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import type { FleetDelta, FleetSnapshot } from '../../src/modules/console/index.js';
 import { ack, next } from '../realtime/support.js';
-import { acceptedTrip } from '../support/fixtures.js';
+import { acceptedTrip, eventually } from '../support/fixtures.js';
+import { assignBySql, providerAt, requestService, spot } from '../field-service/support.js';
 import { staffUser } from './support.js';
 
 describe('fleet feed', () => {
@@ -86,6 +87,42 @@ describe('fleet feed', () => {
     socket.on('fleet:delta', (d: FleetDelta) => (d.u?.some((u) => u[0] === key) ? quietDeltas++ : 0));
     await sleep(3_500);
     assert.equal(quietDeltas, 0, 'a still driver is not re-sent');
+    socket.disconnect();
+  });
+
+  test("a provider's approved services travel with their name; on a service job they are on trip, lined to the breakdown", async () => {
+    const dispatcher = await staffUser(t, ['dispatcher']);
+    const towing = await providerAt(t, null, { serviceTypes: ['tow', 'battery'], equipment: ['tow_truck'] });
+    const unapproved = await providerAt(t, null, { serviceTypes: ['tyre'], approve: false });
+    const breakdown = spot(4);
+    const job = await requestService(t, await t.signup('rider'), { location: { ...breakdown, address: 'Ring road' } });
+    await assignBySql(t, job.id, towing.id);
+    await place(towing.id, 30.07, 31.26, false);
+    await place(unapproved.id, 30.071, 31.261);
+    const socket = await t.connectSocket(dispatcher.accessToken);
+    // The feed may still be running from an earlier test with services read before these approvals (re-read every
+    // 10 s): watch again until the picture has them.
+    const snapshot = await eventually(
+      async () => {
+        const s = (await ack<FleetSnapshot>(socket, 'fleet:watch', {})).data!;
+        const name = s.names.find(([, id]) => id === towing.id);
+        return name && name[3] !== 0 && s.trips.some(([id]) => id === job.id) ? s : null;
+      },
+      30_000,
+      500,
+    );
+    const servicesOf = (id: string) => {
+      const mask = snapshot.names.find(([, driverId]) => driverId === id)![3];
+      return snapshot.services.filter((_, i) => mask & (1 << i));
+    };
+    assert.deepEqual(servicesOf(towing.id), ['tow', 'battery']);
+    assert.deepEqual(servicesOf(unapproved.id), [], 'a declaration not approved yet offers no service');
+    const key = snapshot.names.find(([, id]) => id === towing.id)![0];
+    assert.equal(snapshot.markers.find((m) => m[0] === key)![3], 't');
+    assert.deepEqual(
+      snapshot.trips.find(([id]) => id === job.id),
+      [job.id, key, Math.round(breakdown.lat * 1e5), Math.round(breakdown.lng * 1e5), 'assigned', 'service_request'],
+    );
     socket.disconnect();
   });
 

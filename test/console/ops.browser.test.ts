@@ -10,7 +10,9 @@ import { startTestApp, type TestApp, type TestUser } from '../../support/harness
 import { ensureConsoleBuilt } from '../../src/modules/console/index.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
-import { eventually } from '../support/fixtures.js';
+import { cellToLatLng, gridDisk } from 'h3-js';
+import { surgeCellOf } from '../../src/modules/pricing/index.js';
+import { CAIRO_PICKUP, eventually, requestTrip, TRIP_BODY } from '../support/fixtures.js';
 import { completedTrip } from '../trust/support.js';
 import { browserSkipReason, launchBrowser, signIn, type ConsoleBrowser } from './browser.js';
 import { staffUser } from './support.js';
@@ -230,4 +232,52 @@ describe('ops console: finance and operations pages in a browser', { skip: brows
     assert.match((await page.textContent('[data-testid=surge]')) ?? '', /خريطة الأسعار المرتفعة/);
     assert.deepEqual(problems, []);
   });
+
+  test('riders requesting trips in one cell make it surge: the map labels it ×1.8 and fills it red', async () => {
+    // A cell two rings from the page's centre (Cairo), away from the pickups of this suite's other trips.
+    const centre = surgeCellOf(CAIRO_PICKUP);
+    const near = new Set(gridDisk(centre, 1));
+    const busy = gridDisk(centre, 2).find((c) => !near.has(c))!;
+    const [lat, lng] = cellToLatLng(busy);
+    // Demand as the surge engine counts it: trip requests in the cell within 5 minutes. No driver is near, so the
+    // demand/supply ratio is 3 → ×1.8 (docs/api.md's surge table).
+    for (let i = 0; i < 3; i++) await requestTrip(t, await t.signup('rider'), { ...TRIP_BODY, pickup: { lat, lng } });
+    const quiet = [...near].find((c) => c !== centre)!;
+    // The flag test above turned SURGE_DISABLED on: back to the env default (off), as an operator would.
+    await t.api('DELETE', '/api/v1/admin/flags/SURGE_DISABLED', { token: admin.accessToken });
+    const surgeAt = async (cell: string) =>
+      (
+        await t.api('GET', `/api/v1/pricing/surge-map?lat=${CAIRO_PICKUP.lat}&lng=${CAIRO_PICKUP.lng}`, {
+          token: admin.accessToken,
+        })
+      ).body.data.cells.find((c: { h3: string }) => c.h3 === cell).multiplier as number;
+    assert.equal(await eventually(async () => (await surgeAt(busy)) > 1 && surgeAt(busy), 20_000), 1.8);
+    const { page, problems } = await open(admin, '#/surge');
+    const label = `.surge-label.surge-${busy}`;
+    await page.waitForSelector(label, { timeout: 30_000 });
+    assert.equal(await page.textContent(label), '×1.8');
+    assert.match((await page.textContent('[data-testid=surge-cells]')) ?? '', /19 cells, [1-9]\d* surging/);
+    const [r, g, , alpha] = await surgePixel(page, cellToLatLng(busy));
+    assert.ok(alpha > 80 && r > 150 && g < 100, `the busy cell is filled red (${r},${g},${alpha})`);
+    assert.ok((await surgePixel(page, cellToLatLng(quiet)))[3] < 40, 'a cell without demand is only outlined');
+    assert.equal(await page.$(`.surge-label.surge-${quiet}`), null, 'a ×1.0 cell carries no permanent label');
+    assert.deepEqual(problems, []);
+  });
 });
+
+/** The colour the surge map's canvas painted at [lat, lng] (alpha 0 = nothing drawn; no basemap here). */
+function surgePixel(page: Page, [lat, lng]: number[]): Promise<[number, number, number, number]> {
+  return page.evaluate(
+    ([la, ln]) => {
+      const map = (globalThis as any).surgeMap;
+      const canvas = map.getContainer().querySelector('.leaflet-overlay-pane canvas');
+      const p = map.latLngToContainerPoint([la, ln]);
+      const box = map.getContainer().getBoundingClientRect();
+      const rect = canvas.getBoundingClientRect();
+      const x = Math.round(((box.left + p.x - rect.left) * canvas.width) / rect.width);
+      const y = Math.round(((box.top + p.y - rect.top) * canvas.height) / rect.height);
+      return [...canvas.getContext('2d').getImageData(x, y, 1, 1).data] as [number, number, number, number];
+    },
+    [lat!, lng!],
+  );
+}

@@ -1,6 +1,6 @@
 /**
- * Screenshots of the ops console for README and docs/console/ (map with a driver card, trip search and trace, driver
- * page, SOS desk with its trail), taken in headless
+ * Screenshots of the ops console for README and docs/console/ (map with a driver card and a tow job's line, trip
+ * search and trace, driver page, SOS desk with its trail, surge map with a busy cell), taken in headless
  * Debian Chromium against a throwaway app seeded through the API. Needs DATABASE_URL and /usr/bin/chromium.
  */
 import { startTestApp } from '../../support/harness.js';
@@ -9,6 +9,10 @@ import { createLogger } from '../../src/platform/observability/logger.js';
 import { launchBrowser, signIn } from './browser.js';
 import { staffUser } from './support.js';
 import { completedTrip } from '../trust/support.js';
+import { assignBySql, providerAt, requestService, towBody } from '../field-service/support.js';
+import { requestTrip, TRIP_BODY } from '../support/fixtures.js';
+import { cellToLatLng, gridDisk } from 'h3-js';
+import { surgeCellOf } from '../../src/modules/pricing/index.js';
 
 const OUT = new URL('../../docs/console/', import.meta.url).pathname;
 
@@ -37,6 +41,18 @@ await t.platform.hotState.upsertDriverPosition({
   available: true,
   at: Date.now(),
 });
+// A tow provider on a job: "on trip" with a line to the breakdown (issue 19.3).
+const towing = await providerAt(t, { lat: 30.052, lng: 31.226 }, { serviceTypes: ['tow'], equipment: ['tow_truck'] });
+const tow = await requestService(
+  t,
+  await t.signup('rider'),
+  towBody({ location: { lat: 30.058, lng: 31.219, address: 'Corniche' } }),
+);
+await assignBySql(t, tow.id, towing.id);
+// Three trip requests in one cell near the centre: the surge map shows it raised (issue 19.7).
+const [busyLat, busyLng] = cellToLatLng(gridDisk(surgeCellOf({ lat: 30.0444, lng: 31.2357 }), 1)[1]!);
+for (let i = 0; i < 3; i++)
+  await requestTrip(t, await t.signup('rider'), { ...TRIP_BODY, pickup: { lat: busyLat, lng: busyLng } });
 await t.api('POST', '/api/v1/sos', {
   token: (await t.signup('rider')).accessToken,
   body: { lat: 30.05, lng: 31.24, note: 'help at the gate' },
@@ -66,6 +82,12 @@ await page.goto(`${base}/console/#/sos`);
 await page.waitForSelector('tr.sos-row');
 await page.waitForTimeout(1_000);
 await page.screenshot({ path: `${OUT}sos.png`, fullPage: true });
+const admin = await browser.page();
+await admin.page.setViewportSize({ width: 1280, height: 760 });
+await signIn(admin.page, base, await t.admin(), 'admin-password-123');
+await admin.page.goto(`${base}/console/#/surge`);
+await admin.page.waitForSelector('.surge-label');
+await admin.page.screenshot({ path: `${OUT}surge.png` });
 await browser.close();
 await t.close();
 process.stdout.write(`screenshots in ${OUT}\n`);

@@ -2,12 +2,33 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { FleetModel } from '../fleet.js';
 import { t } from '../i18n/index.js';
+import type { Strings } from '../i18n/en.js';
 import { formatMoney, type DriverOverview } from './driver-overview.js';
+import type { PickedJob } from './fleet-view.js';
 
 export interface Card {
   key: number;
-  tripId: string | null;
+  job: PickedJob;
   model: FleetModel;
+}
+
+const SERVICE_LABELS: Record<string, keyof Strings> = {
+  tow: 'serviceTow',
+  battery: 'serviceBattery',
+  tyre: 'serviceTyre',
+  fuel: 'serviceFuel',
+  lockout: 'serviceLockout',
+  mechanic: 'serviceMechanic',
+};
+
+/** A service type in the page's language (an unknown one as the server named it). */
+export const serviceLabel = (type: string) => (SERVICE_LABELS[type] ? t(SERVICE_LABELS[type]) : type);
+
+/** A trip links to its trace; a service job is named with its id. */
+function CurrentJob({ job }: { job: PickedJob }) {
+  if (!job) return <>{t('none')}</>;
+  if (job.kind === 'service_request') return <>{`${t('serviceJob')} ${job.id.slice(0, 8)}`}</>;
+  return <a href={`#/trips/${job.id}`}>{job.id.slice(0, 8)}</a>;
 }
 
 const STALE_S = 60;
@@ -45,9 +66,15 @@ export function DriverCard({ card, onClose }: { card: Card; onClose: () => void 
           {t('ageSeconds', { n: age })}
           {age > STALE_S ? ` · ${t('stale')}` : ''}
         </dd>
+        {marker.services.length > 0 && (
+          <>
+            <dt>{t('services')}</dt>
+            <dd data-testid="card-services">{marker.services.map(serviceLabel).join(', ')}</dd>
+          </>
+        )}
         <dt>{t('currentTrip')}</dt>
         <dd data-testid="card-trip">
-          {card.tripId ? <a href={`#/trips/${card.tripId}`}>{card.tripId.slice(0, 8)}</a> : t('none')}
+          <CurrentJob job={card.job} />
         </dd>
         {overview && (
           <>

@@ -1,16 +1,31 @@
 import type { Socket } from 'socket.io';
 import type { Db } from '../../platform/db/database.js';
-import type { DriverPosition, HotState } from '../../platform/hotstate/index.js';
+import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { FLEET_ROOM } from '../../platform/realtime/emitter.js';
 import type { LocalRoom } from '../../platform/realtime/gateway.js';
-import { fleetMap, type TripOnMap } from '../trips/index.js';
-import { encodeTrip, FleetState, type FleetDelta, type FleetSnapshot } from './fleet-state.js';
+import { providerCapabilities } from '../providers/index.js';
+import { serviceRecords } from '../service-requests/index.js';
+import { fleetMap } from '../trips/index.js';
+import {
+  encodeJob,
+  encodeTrip,
+  FleetState,
+  servicesMask,
+  type FleetDelta,
+  type FleetReading,
+  type FleetSnapshot,
+} from './fleet-state.js';
 
 /** Issue 19: the map moves every 1–2 s; one tick per node, whatever the number of consoles. */
 export const FLEET_TICK_MS = 1_500;
 /** Issue 19: a position older than this is greyed on the map with its age (the console computes it from `at`). */
 export const FLEET_STALE_MS = 60_000;
+/**
+ * Approved services (the map's service filter) change when an admin approves a declaration: rare, so they are
+ * re-read this often rather than every tick (one row per provider).
+ */
+export const FLEET_SERVICES_REFRESH_MS = 10_000;
 
 export interface FleetFeedDeps {
   db: Db;
@@ -21,15 +36,16 @@ export interface FleetFeedDeps {
 }
 
 /**
- * The console's live map (`fleet:watch`): one timer per node reads every driver from hot state and the trips under
- * way from Postgres (one indexed query), diffs them against what this node last sent, and emits one compact
- * `fleet:delta` of what moved or changed to this node's watching consoles — not one event per location update.
- * A console that joins gets the node's current state in the ack; deltas follow in `seq` order.
+ * The console's live map (`fleet:watch`): one timer per node reads every driver from hot state and the trips and
+ * service jobs under way from Postgres (indexed queries), diffs them against what this node last sent, and emits
+ * one compact `fleet:delta` of what moved or changed to this node's watching consoles — not one event per location
+ * update. A console that joins gets the node's current state in the ack; deltas follow in `seq` order.
  */
 export class FleetFeed {
   private readonly state = new FleetState();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private services = { byProvider: new Map<string, number>(), readAt: 0 };
 
   constructor(private readonly deps: FleetFeedDeps) {}
 
@@ -67,26 +83,45 @@ export class FleetFeed {
 
   private async readAndSend(): Promise<void> {
     if (this.timer && this.deps.room.size() === 0) return this.idle();
-    let drivers: DriverPosition[];
-    let trips: TripOnMap[];
-    let offered: Set<string>;
+    let reading: FleetReading;
     try {
-      [drivers, trips, offered] = await Promise.all([
-        this.deps.hotState.listDriverPositions(),
-        fleetMap.tripsUnderWay(this.deps.db),
-        fleetMap.offeredDrivers(this.deps.db),
-      ]);
+      reading = await this.read();
     } catch (err) {
       this.deps.log.warn({ err }, 'fleet feed: tick skipped');
       return;
     }
-    const delta: FleetDelta | null = this.state.apply({ drivers, trips: trips.map(encodeTrip), offered });
+    const delta: FleetDelta | null = this.state.apply(reading);
     if (delta) this.deps.room.emit('fleet:delta', delta);
+  }
+
+  /** Hot state's drivers, and from Postgres the trips and service jobs under way and who holds an offer. */
+  private async read(): Promise<FleetReading> {
+    const { db, hotState } = this.deps;
+    const [drivers, trips, jobs, offered, services] = await Promise.all([
+      hotState.listDriverPositions(),
+      fleetMap.tripsUnderWay(db),
+      serviceRecords.underWay(db),
+      fleetMap.offeredDrivers(db),
+      this.approvedServices(),
+    ]);
+    const jobLines = jobs.map((j) =>
+      encodeJob({ id: j.id, driverId: j.providerId, status: j.status, kind: 'service_request', target: j.breakdown }),
+    );
+    return { drivers, trips: [...trips.map(encodeTrip), ...jobLines], offered, services };
+  }
+
+  private async approvedServices(): Promise<ReadonlyMap<string, number>> {
+    if (Date.now() - this.services.readAt < FLEET_SERVICES_REFRESH_MS) return this.services.byProvider;
+    const approved = await providerCapabilities.approvedServiceTypes(this.deps.db);
+    const byProvider = new Map([...approved].map(([id, types]) => [id, servicesMask(types)]));
+    this.services = { byProvider, readAt: Date.now() };
+    return byProvider;
   }
 
   /** Nobody watches on this node: stop reading, and forget (the next console gets a fresh picture). */
   private idle(): void {
     this.stop();
     this.state.reset();
+    this.services = { byProvider: new Map(), readAt: 0 };
   }
 }

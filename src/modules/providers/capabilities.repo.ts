@@ -86,3 +86,13 @@ export async function approvedFor(
     )
     .execute();
 }
+
+/** provider → approved service types, for every provider with an approved declaration (the console map's filter). */
+export async function approvedServiceTypes(db: DbHandle): Promise<Map<string, ServiceType[]>> {
+  const rows = await q(db)
+    .selectFrom('provider_capabilities')
+    .select(['provider_id', 'service_types'])
+    .where('status', '=', 'approved')
+    .execute();
+  return new Map(rows.map((r) => [r.provider_id, r.service_types]));
+}

@@ -5,6 +5,7 @@ import { haversineMeters, type LatLng, type ServiceType } from '../../shared/ind
 import {
   approveRevision,
   approvedFor,
+  approvedServiceTypes,
   findCapabilities,
   saveDeclaration,
   type CapabilitiesRow,
@@ -102,4 +103,7 @@ export const providerCapabilities = {
       haversineMeters({ lat: r.area_lat!, lng: r.area_lng! }, args.point) <= r.area_radius_m;
     return new Set(rows.filter(inCircle).map((r) => r.provider_id));
   },
+
+  /** provider → approved service types (a pending re-declaration counts as none until approved). */
+  approvedServiceTypes: (db: DbHandle) => approvedServiceTypes(db),
 };

@@ -2,7 +2,12 @@ import type { DbHandle, Tx } from '../../platform/db/database.js';
 import { conflict } from '../../platform/errors.js';
 import type { EventRecorder } from '../../platform/events/unit-of-work.js';
 import './service-requests.events.js';
-import { compareAndSetServiceRequest, findServiceRequest, type ServiceRequestRow } from './service-requests.repo.js';
+import {
+  compareAndSetServiceRequest,
+  findServiceRequest,
+  serviceJobsUnderWay,
+  type ServiceRequestRow,
+} from './service-requests.repo.js';
 
 /**
  * What the dispatch engine and the accept flow need of a service request: the
@@ -12,6 +17,8 @@ import { compareAndSetServiceRequest, findServiceRequest, type ServiceRequestRow
 export const serviceRecords = {
   find: (db: DbHandle, id: string) => findServiceRequest(db, id),
   lock: (tx: Tx, id: string) => findServiceRequest(tx, id, { lock: true }),
+  /** Jobs providers hold, for the console's live map (issue 19.3). */
+  underWay: (db: DbHandle) => serviceJobsUnderWay(db),
 };
 
 async function recordMove(

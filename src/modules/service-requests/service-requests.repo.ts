@@ -139,3 +139,28 @@ export async function findRequestEnRouteFor(db: DbHandle, providerId: string) {
     .where('status', 'in', ['assigned', 'en_route'])
     .executeTakeFirst();
 }
+
+/** Statuses in which a provider holds the job (migration 0043's provider_active_jobs, 0065's partial index). */
+export const SERVICE_STATUSES_UNDER_WAY = ['assigned', 'en_route', 'arrived', 'quoted', 'in_progress'] as const;
+
+/** Every job a provider holds, with its breakdown point: the console's live map draws provider→breakdown lines. */
+export async function serviceJobsUnderWay(db: DbHandle) {
+  const rows = await q(db)
+    .selectFrom('service_requests')
+    .select(['id', 'provider_id', 'status', 'service_type', 'lat', 'lng'])
+    .where('status', 'in', [...SERVICE_STATUSES_UNDER_WAY])
+    .execute();
+  return rows.flatMap((r) =>
+    r.provider_id
+      ? [
+          {
+            id: r.id,
+            providerId: r.provider_id,
+            status: r.status,
+            serviceType: r.service_type,
+            breakdown: { lat: r.lat, lng: r.lng },
+          },
+        ]
+      : [],
+  );
+}

@@ -259,10 +259,12 @@ export const SERVER_EVENTS = {
       seq: z.number().int(),
       at: z.number(),
       c: z.array(z.string()).optional(),
-      n: z.array(z.tuple([z.number().int(), z.string(), z.number().int()])).optional(),
+      n: z.array(z.tuple([z.number().int(), z.string(), z.number().int(), z.number().int()])).optional(),
       u: z.array(z.tuple([z.number().int(), e5, e5, z.string(), z.number().int()])).optional(),
       r: z.array(z.number().int()).optional(),
-      t: z.array(z.tuple([z.string(), z.number().int(), e5, e5, z.string()])).optional(),
+      t: z
+        .array(z.tuple([z.string(), z.number().int(), e5, e5, z.string(), z.enum(['trip', 'service_request'])]))
+        .optional(),
       tr: z.array(z.string()).optional(),
     }),
   },

@@ -44,6 +44,7 @@ export function SurgePage({ tileUrl, attribution }: { tileUrl: string; attributi
     };
     map.on('moveend', () => void load());
     void load();
+    Object.assign(window, { surgeMap: map }); // the browser tests read the map to find a cell's pixel
     return () => map.remove();
   }, [tileUrl, attribution]);
   const surging = cells.filter((c) => c.multiplier > 1).length;
@@ -68,7 +69,11 @@ function drawCells(layer: L.LayerGroup, cells: SurgeCell[]) {
       fillColor: colour,
       fillOpacity: cell.multiplier > 1 ? 0.45 : 0.05,
     })
-      .bindTooltip(`×${cell.multiplier.toFixed(1)}`, { permanent: cell.multiplier > 1, direction: 'center' })
+      .bindTooltip(`×${cell.multiplier.toFixed(1)}`, {
+        permanent: cell.multiplier > 1,
+        direction: 'center',
+        className: `surge-label surge-${cell.h3}`,
+      })
       .addTo(layer);
   }
 }
