@@ -62,8 +62,14 @@ describe('card service requests paid through Kashier (issue 18 #6)', () => {
       [requestId],
     );
     const data = row.payload.data;
-    return { transactionId: data.transactionId, merchantOrderId: data.merchantOrderId, orderId: data.orderId,
-      orderReference: data.orderReference, amount: data.amount, currency: data.currency };
+    return {
+      transactionId: data.transactionId,
+      merchantOrderId: data.merchantOrderId,
+      orderId: data.orderId,
+      orderReference: data.orderReference,
+      amount: data.amount,
+      currency: data.currency,
+    };
   }
 
   test('an unpaid card request expires into the customer dues; the provider is paid from them as for card trips', async () => {
@@ -77,7 +83,11 @@ describe('card service requests paid through Kashier (issue 18 #6)', () => {
       { paymentId: payment.id },
       { jobKey: cardPaymentExpiryKey(payment.id), runAt: new Date() },
     );
-    await until('card expiry', () => cardStatus(job.id), (s) => s === 'failed');
+    await until(
+      'card expiry',
+      () => cardStatus(job.id),
+      (s) => s === 'failed',
+    );
     const receipt = (await receiptOf(ctx, job.provider, job.id)).body.data;
     assert.deepEqual([receipt.outcome, receipt.payment.status], ['payment_failed', 'failed']);
     assert.equal(await riderDuesOf(t.platform.database.db, job.customer.id), TOTAL);
