@@ -572,7 +572,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List every trip's refunds */
+        /** List every refund (trips and service requests) */
         get: operations["getAdminRefunds"];
         put?: never;
         post?: never;

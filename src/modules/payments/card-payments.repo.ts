@@ -62,7 +62,7 @@ export async function closeCardPaymentIf(
     .executeTakeFirst();
 }
 
-/** Card trip fares the rider has not paid yet: those trips are finished but have no settlement until Kashier answers. */
+/** Card trip fares not paid yet: those trips are finished but have no settlement until Kashier answers. */
 export async function countPendingCardPayments(db: DbHandle): Promise<number> {
   const row = await q(db)
     .selectFrom('card_payments')

@@ -52,7 +52,7 @@ export async function listRefundsOf(db: DbHandle, subject: MoneySubject): Promis
     .execute();
 }
 
-/** Every trip's and service request's refunds, newest first (keyset page of limit + 1 rows: the extra one says there is more). */
+/** Every trip's and service request's refunds, newest first (keyset page of limit + 1 rows: one more ⇒ more). */
 export async function listRecentRefunds(
   db: DbHandle,
   args: { status?: RefundStatus } & NewestFirstPage,
