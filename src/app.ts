@@ -62,6 +62,7 @@ import { registerErasureRoutes } from './flows/erasure.routes.js';
 import { registerUserFlowRoutes } from './flows/users.routes.js';
 import { registerSessionFlowRoutes } from './flows/sessions.routes.js';
 import { registerRefundRoutes } from './flows/refunds.routes.js';
+import { registerServiceMoneyRoutes } from './flows/service-money.routes.js';
 import { registerTraceRoutes } from './flows/trace.routes.js';
 import { registerConsoleFleetRoutes } from './flows/console-fleet.routes.js';
 import { registerSuspensionTasks } from './flows/change-user-access.js';
@@ -260,6 +261,7 @@ export async function buildApp(platform: Platform): Promise<App> {
     serviceTariffs,
     dispatch,
     driverCreditLimit: config.DRIVER_CREDIT_LIMIT,
+    cardCheckout: createCardCheckout({ jobs: core.jobs, config }),
     codeLockout: createOtpLockout(access.limits, 'Too many wrong completion codes; completing is locked for now'),
   });
   registerServiceOfferRoutes(http, { db, bus: core.bus, dispatch, log: core.log });
@@ -306,6 +308,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   const payments: PaymentsDeps = core;
   await installPayments(http, payments);
   registerRefundRoutes(http, { ...payments, supportRefundLimit: config.SUPPORT_REFUND_LIMIT });
+  registerServiceMoneyRoutes(http, { ...payments, supportRefundLimit: config.SUPPORT_REFUND_LIMIT, cardTips });
   registerProviderRoutes(http, db);
   registerCapabilityRoutes(http, db);
   registerBookingRoutes(http, {

@@ -572,7 +572,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List every trip's refunds */
+        /** List every refund (trips and service requests) */
         get: operations["getAdminRefunds"];
         put?: never;
         post?: never;
@@ -661,6 +661,24 @@ export interface paths {
         put?: never;
         /** Resolve a user report */
         post: operations["postAdminReportsUsersByIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/service-requests/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a service request's refunds */
+        get: operations["getAdminServiceRequestsByIdRefunds"];
+        put?: never;
+        /** Refund a service request */
+        post: operations["postAdminServiceRequestsByIdRefunds"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1816,6 +1834,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-requests/{id}/tip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tip the provider of a service request */
+        post: operations["postServiceRequestsByIdTip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-requests/estimate": {
         parameters: {
             query?: never;
@@ -2754,10 +2789,12 @@ export interface components {
             reason: string;
             /** Format: uuid */
             requestedBy: string;
+            /** Format: uuid */
+            serviceRequestId: string | null;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /** Format: uuid */
-            tripId: string;
+            tripId: string | null;
             updatedAt: string;
         };
         SosAlert: {
@@ -2818,9 +2855,10 @@ export interface components {
             currency: string;
             driverId: string;
             paymentUrl: string | null;
+            serviceRequestId: string | null;
             /** @enum {string} */
             status: "pending" | "paid" | "failed";
-            tripId: string;
+            tripId: string | null;
         };
         Trip: {
             cancellation?: {
@@ -8097,6 +8135,256 @@ export interface operations {
             };
             /** @description Error: PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UPGRADE_REQUIRED */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminServiceRequestsByIdRefunds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The app’s MAJOR.MINOR.PATCH; below the minimum ⇒ 426 UPGRADE_REQUIRED */
+                "X-Client-Version"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Refund"][];
+                        meta: {
+                            nextCursor?: string | null;
+                            requestId: string;
+                            timestamp: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UPGRADE_REQUIRED */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminServiceRequestsByIdRefunds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored reply for 24 h; the same key with another body ⇒ 422 IDEMPOTENCY_MISMATCH */
+                "Idempotency-Key"?: string;
+                /** @description The app’s MAJOR.MINOR.PATCH; below the minimum ⇒ 426 UPGRADE_REQUIRED */
+                "X-Client-Version"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount: number;
+                    /** @enum {string} */
+                    currency?: "EGP";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Refund"];
+                        meta: {
+                            nextCursor?: string | null;
+                            requestId: string;
+                            timestamp: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_MISMATCH */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17752,15 +18040,32 @@ export interface operations {
                                 unitAmount?: number;
                             }[];
                             /** @enum {string} */
-                            method: "wallet" | "cash";
+                            method: "wallet" | "cash" | "card";
                             /** @enum {string} */
-                            outcome: "paid" | "payment_failed";
+                            outcome: "paid" | "payment_failed" | "pending";
+                            payment: {
+                                paymentUrl: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "paid" | "failed";
+                            } | null;
+                            payments: {
+                                amount: number;
+                                at: string;
+                                kind: string;
+                            }[];
                             providerShare?: number;
+                            refunds: {
+                                amount: number;
+                                at: string;
+                                id: string;
+                                status: string;
+                            }[];
                             /** Format: uuid */
                             requestId: string;
                             settledAt: string;
                             status: string;
                             tariffVersion: number;
+                            tip: number | null;
                             total: number;
                         };
                         meta: {
@@ -18157,6 +18462,149 @@ export interface operations {
                             };
                             version: number;
                         };
+                        meta: {
+                            nextCursor?: string | null;
+                            requestId: string;
+                            timestamp: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_KEY_IN_USE, CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: IDEMPOTENCY_MISMATCH */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UPGRADE_REQUIRED */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postServiceRequestsByIdTip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored reply for 24 h; the same key with another body ⇒ 422 IDEMPOTENCY_MISMATCH */
+                "Idempotency-Key"?: string;
+                /** @description The app’s MAJOR.MINOR.PATCH; below the minimum ⇒ 426 UPGRADE_REQUIRED */
+                "X-Client-Version"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount: number;
+                    /** @enum {string} */
+                    currency?: "EGP";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Tip"];
                         meta: {
                             nextCursor?: string | null;
                             requestId: string;

@@ -3,13 +3,22 @@ import { AppError, ErrorCode } from '../platform/errors.js';
 import { holdsGrant, STAFF_ACCESS } from '../platform/http/route-config.js';
 import { tripRecords, type Viewer } from '../modules/trips/index.js';
 import { notFound } from '../platform/errors.js';
-import { listRefunds, requestRefund, type PaymentsDeps, type RefundView } from '../modules/payments/index.js';
+import {
+  listRefunds,
+  requestRefund,
+  tripSubject,
+  type PaymentsDeps,
+  type RefundView,
+} from '../modules/payments/index.js';
 
 /** What the refund flows use: the payments services (their db, jobs and Kashier settings). */
 export type RefundTripDeps = PaymentsDeps & { supportRefundLimit: number };
 
+/** What the refund checks read of the deps. */
+type RefundLimit = Pick<RefundTripDeps, 'supportRefundLimit'>;
+
 /** Support staff refund up to the configured limit per request; finance and admins have none. */
-function assertWithinRefundLimit(deps: RefundTripDeps, actor: Viewer, amount: number) {
+export function assertWithinRefundLimit(deps: RefundLimit, actor: Viewer, amount: number) {
   if (holdsGrant(actor, STAFF_ACCESS.money) || amount <= deps.supportRefundLimit) return;
   throw new AppError(ErrorCode.FORBIDDEN, `Refunds above ${deps.supportRefundLimit} need finance`, {
     limit: deps.supportRefundLimit,
@@ -33,7 +42,7 @@ export async function refundTrip(
   await assertTripExists(deps.db, input.tripId);
   return requestRefund(deps, {
     adminId: input.admin.id,
-    tripId: input.tripId,
+    subject: tripSubject(input.tripId),
     amount: input.amount,
     reason: input.reason,
   });
@@ -41,5 +50,5 @@ export async function refundTrip(
 
 export async function tripRefunds(db: Db, input: { tripId: string }): Promise<RefundView[]> {
   await assertTripExists(db, input.tripId);
-  return listRefunds(db, input.tripId);
+  return listRefunds(db, tripSubject(input.tripId));
 }

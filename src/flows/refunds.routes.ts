@@ -47,7 +47,7 @@ export function registerRefundRoutes(app: HttpApp, deps: RefundTripDeps) {
     '/api/v1/admin/refunds',
     {
       schema: {
-        summary: "List every trip's refunds",
+        summary: 'List every refund (trips and service requests)',
         tags,
         querystring: ListRefundsQuery,
         response: { 200: envelopeOf(z.array(RefundSchema)) },

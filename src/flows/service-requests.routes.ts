@@ -16,10 +16,10 @@ import {
   ServiceRequestIdParams,
   ServiceReceiptSchema,
   ServiceRequestSchema,
-  serviceReceipt,
 } from '../modules/service-requests/index.js';
 import { requestService, type RequestServiceDeps } from './request-service.js';
 import { decideOnQuote, moveRequestStatus, quoteWork, type MoveServiceDeps } from './move-service-request.js';
+import { serviceRequestReceipt } from './service-receipt.js';
 
 const tags = ['service-requests'];
 const one = envelopeOf(ServiceRequestSchema);
@@ -154,6 +154,10 @@ export function registerServiceRequestRoutes(app: HttpApp, deps: RequestServiceD
       },
       config: { auth: 'any', errors: [ErrorCode.RECEIPT_NOT_AVAILABLE] },
     },
-    async (request, reply) => sendOk(reply, await serviceReceipt(deps.db, request.params.id, currentUser(request))),
+    async (request, reply) =>
+      sendOk(
+        reply,
+        await serviceRequestReceipt(deps.db, { requestId: request.params.id, viewer: currentUser(request) }),
+      ),
   );
 }

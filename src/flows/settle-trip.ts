@@ -18,6 +18,7 @@ import {
   alertCreditLimitExceeded,
   duesClearedTransferId,
   recordSettlement,
+  tripSubject,
   type CardCheckout,
 } from '../modules/payments/index.js';
 import { notify } from '../modules/notifications/index.js';
@@ -227,7 +228,13 @@ export async function settleTrip(deps: SettleTripDeps, { tx, trip }: { tx: Tx; t
   const { commission, driverShare } = commissionSplit(fare, await commissionBpsOf(deps, trip));
   if (trip.payment_method === 'card' && fare > 0) {
     // Issue 15: the rider pays the final amount on Kashier's page; nothing moves until its webhook (or the deadline).
-    const charge = { tripId: trip.id, riderId: trip.rider_id, driverId: trip.driver_id!, fare, commission };
+    const charge = {
+      subject: tripSubject(trip.id),
+      riderId: trip.rider_id,
+      driverId: trip.driver_id!,
+      fare,
+      commission,
+    };
     await deps.cardCheckout.open(tx, charge);
     return { outcome: 'paid', fare, commission, driverShare };
   }

@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/database.js';
 import { withTransaction } from '../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, notFound } from '../platform/errors.js';
 import { tripRecords, type TripStatus } from '../modules/trips/index.js';
-import { tipDriver, toTipView, type CardTipCheckout } from '../modules/payments/index.js';
+import { tipDriver, toTipView, tripSubject, type CardTipCheckout } from '../modules/payments/index.js';
 
 /** API.md: a rider may tip within 24 h of the trip's completion. */
 export const TIP_WINDOW_MS = 24 * 60 * 60_000;
@@ -41,7 +41,12 @@ export async function tipTrip(deps: TipTripDeps, input: TipTripInput) {
       throw new AppError(ErrorCode.VALIDATION_ERROR, 'A tip cannot be more than the fare', [
         { field: 'body.amount', message: `at most ${trip.fare_amount} piastres (the fare)` },
       ]);
-    const tip = { tripId: trip.id, riderId: trip.rider_id, driverId: trip.driver_id, amount: input.amount };
+    const tip = {
+      subject: tripSubject(trip.id),
+      riderId: trip.rider_id,
+      driverId: trip.driver_id,
+      amount: input.amount,
+    };
     const row = trip.payment_method === 'card' ? await deps.cardTips.open(tx, tip) : await tipDriver(tx, tip);
     return toTipView(row);
   });

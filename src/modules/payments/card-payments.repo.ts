@@ -1,16 +1,24 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { subjectColumn, subjectColumns, type MoneySubject } from './money-subject.js';
 import type { CardPaymentRow, CardPaymentStatus, PaymentTables } from './payments.tables.js';
 
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
 
 export async function insertCardPayment(
   tx: DbHandle,
-  row: Pick<CardPaymentRow, 'id' | 'trip_id' | 'rider_id' | 'driver_id' | 'amount' | 'commission' | 'payment_url'>,
+  subject: MoneySubject,
+  row: Pick<CardPaymentRow, 'id' | 'rider_id' | 'driver_id' | 'amount' | 'commission' | 'payment_url'>,
 ): Promise<CardPaymentRow> {
   return q(tx)
     .insertInto('card_payments')
-    .values({ ...row, provider_transaction_id: null, provider_order_id: null, paid_at: null })
+    .values({
+      ...row,
+      ...subjectColumns(subject),
+      provider_transaction_id: null,
+      provider_order_id: null,
+      paid_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -19,8 +27,13 @@ export async function findCardPayment(db: DbHandle, id: string): Promise<CardPay
   return q(db).selectFrom('card_payments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findCardPaymentOfTrip(db: DbHandle, tripId: string): Promise<CardPaymentRow | undefined> {
-  return q(db).selectFrom('card_payments').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
+/** The one card payment of a trip or a service request. */
+export async function findCardPaymentOf(db: DbHandle, subject: MoneySubject): Promise<CardPaymentRow | undefined> {
+  return q(db)
+    .selectFrom('card_payments')
+    .selectAll()
+    .where(subjectColumn(subject), '=', subject.id)
+    .executeTakeFirst();
 }
 
 /** Compare-and-set out of `pending`: exactly one of the webhook's job and the 30-minute expiry wins. */
@@ -49,12 +62,13 @@ export async function closeCardPaymentIf(
     .executeTakeFirst();
 }
 
-/** Card fares the rider has not paid yet: their trips are finished but have no settlement until Kashier answers. */
+/** Card trip fares not paid yet: those trips are finished but have no settlement until Kashier answers. */
 export async function countPendingCardPayments(db: DbHandle): Promise<number> {
   const row = await q(db)
     .selectFrom('card_payments')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('status', '=', 'pending')
+    .where('trip_id', 'is not', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -3,38 +3,40 @@ import type { Db, DbHandle, Tx } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { CURRENCY, ensureWallet, systemAccounts, transferAll, type MoveInput } from '../ledger/index.js';
-import { closeCardPaymentIf, findCardPayment, findCardPaymentOfTrip, insertCardPayment } from './card-payments.repo.js';
+import { serviceSettlements } from '../service-requests/index.js';
+import { closeCardPaymentIf, findCardPayment, findCardPaymentOf, insertCardPayment } from './card-payments.repo.js';
 import { CARD_PAYMENT_TIMEOUT_MS, cardPaymentExpiryKey, cardPaymentExpiryTask } from './card-payment-expiry.task.js';
 import { kashierSettings } from './deposits.service.js';
 import { recordRiderDues } from './dues.service.js';
 import { buildPaymentUrl } from './kashier.js';
 import type { PaymentsConfig } from './payments.deps.js';
 import type { CardPaymentRow } from './payments.tables.js';
+import { subjectOf, subjectReference, tripSubject, type MoneySubject } from './money-subject.js';
 import { recordSettlement } from './settlements.service.js';
 
-export interface CardTripCharge {
-  tripId: string;
+/** A finished card job to charge: `riderId` pays (the customer), `driverId` is paid (the provider). */
+export interface CardCharge {
+  subject: MoneySubject;
   riderId: string;
   driverId: string;
   fare: number;
   commission: number;
 }
 
-/** What settle-trip needs to open a card payment at completion. */
+/** What settle-trip and settle-service-request need to open a card payment at completion. */
 export interface CardCheckout {
-  open(tx: Tx, charge: CardTripCharge): Promise<CardPaymentRow>;
+  open(tx: Tx, charge: CardCharge): Promise<CardPaymentRow>;
 }
 
 /**
- * Opens the Kashier order for a completed card trip (in the completion
- * transaction) and books its 30-minute expiry with a job key, so a replay
- * neither opens a second order nor a second timer. No money moves until
- * Kashier's webhook says the rider paid.
+ * Opens the Kashier order for a completed card trip or service request (in the completion transaction) and
+ * books its 30-minute expiry with a job key, so a replay neither opens a second order nor a second timer. No
+ * money moves until Kashier's webhook says the customer paid.
  */
 export function createCardCheckout(deps: { jobs: JobQueue; config: PaymentsConfig }): CardCheckout {
   return {
     async open(tx, charge) {
-      const existing = await findCardPaymentOfTrip(tx, charge.tripId);
+      const existing = await findCardPaymentOf(tx, charge.subject);
       if (existing) return existing;
       const id = randomUUID();
       const paymentUrl = buildPaymentUrl(kashierSettings(deps.config), {
@@ -42,9 +44,8 @@ export function createCardCheckout(deps: { jobs: JobQueue; config: PaymentsConfi
         amount: charge.fare,
         currency: CURRENCY,
       });
-      const row = await insertCardPayment(tx, {
+      const row = await insertCardPayment(tx, charge.subject, {
         id,
-        trip_id: charge.tripId,
         rider_id: charge.riderId,
         driver_id: charge.driverId,
         amount: charge.fare,
@@ -64,7 +65,12 @@ export function createCardCheckout(deps: { jobs: JobQueue; config: PaymentsConfi
 
 /** The trip's card payment as its rider, driver and admins see it; null for cash and wallet trips. */
 export async function cardPaymentOfTrip(db: DbHandle, tripId: string) {
-  const row = await findCardPaymentOfTrip(db, tripId);
+  return cardPaymentOf(db, tripSubject(tripId));
+}
+
+/** A trip's or service request's card payment as its parties see it; null for cash and wallet. */
+export async function cardPaymentOf(db: DbHandle, subject: MoneySubject) {
+  const row = await findCardPaymentOf(db, subject);
   if (!row) return null;
   return { status: row.status, paymentUrl: row.status === 'pending' ? row.payment_url : null };
 }
@@ -75,10 +81,10 @@ export async function findCardOrder(db: DbHandle, orderId: string) {
 
 /** The driver's share and the platform's commission of a card fare, credited from `source`. */
 function fareTransfers(p: CardPaymentRow, source: number, driverWallet: number, platform: number): MoveInput[] {
-  const reference = `trip:${p.trip_id}`;
+  const reference = subjectReference(subjectOf(p));
   const moves: MoveInput[] = [
     {
-      id: `trip:${p.trip_id}:card_fare`,
+      id: `${reference}:card_fare`,
       type: 'posted',
       debitAccountId: source,
       creditAccountId: driverWallet,
@@ -87,7 +93,7 @@ function fareTransfers(p: CardPaymentRow, source: number, driverWallet: number, 
       reference,
     },
     {
-      id: `trip:${p.trip_id}:commission`,
+      id: `${reference}:commission`,
       type: 'posted',
       debitAccountId: driverWallet,
       creditAccountId: platform,
@@ -129,9 +135,11 @@ export async function settlePaidCardPayment(
   return 'card_paid';
 }
 
+/** A card trip gets its settlement row now; a card request's row (written at completion) leaves `pending`. */
 async function recordCardSettlement(tx: Tx, p: CardPaymentRow, outcome: 'paid' | 'payment_failed') {
+  if (p.service_request_id) return serviceSettlements.closeCard(tx, p.service_request_id, outcome);
   await recordSettlement(tx, {
-    trip_id: p.trip_id,
+    trip_id: p.trip_id!,
     rider_id: p.rider_id,
     driver_id: p.driver_id,
     method: 'card',
@@ -160,7 +168,7 @@ export async function expireCardPayment(
     await recordRiderDues(tx, {
       riderId: p.rider_id,
       amount: p.amount,
-      reference: `trip:${p.trip_id}`,
+      reference: subjectReference(subjectOf(p)),
       creditAccount: driver.id,
     });
     const commission = fareTransfers(p, 0, driver.id, platform_revenue).filter((m) => m.kind === 'commission');

@@ -1,25 +1,27 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
+import { subjectColumn, subjectColumns, type MoneySubject } from './money-subject.js';
 import type { CardTipOrderRow, PaymentTables, TipRow } from './payments.tables.js';
 
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
 
 /**
- * The trip's one tip as a pending card tip. The trip_id primary key decides:
+ * The trip's (or service request's) one tip as a pending card tip. Its unique key decides:
  * no tip yet ⇒ inserted; a failed card tip ⇒ reopened in place with the new
  * order (the retry the issue allows); a pending or paid tip ⇒ undefined (409).
  */
 export async function openCardTipOnce(
   db: DbHandle,
-  row: Pick<TipRow, 'trip_id' | 'rider_id' | 'driver_id' | 'amount'> & { order_id: string; payment_url: string },
+  subject: MoneySubject,
+  row: Pick<TipRow, 'rider_id' | 'driver_id' | 'amount'> & { order_id: string; payment_url: string },
 ): Promise<TipRow | undefined> {
-  const values = { ...row, method: 'card' as const, status: 'pending' as const };
+  const values = { ...row, ...subjectColumns(subject), method: 'card' as const, status: 'pending' as const };
   return q(db)
     .insertInto('trip_tips')
     .values(values)
     .onConflict((oc) =>
       oc
-        .column('trip_id')
+        .column(subjectColumn(subject))
         .doUpdateSet({
           amount: row.amount,
           method: 'card',
@@ -37,9 +39,13 @@ export async function openCardTipOnce(
 
 export async function insertCardTipOrder(
   db: DbHandle,
-  row: Pick<CardTipOrderRow, 'id' | 'trip_id' | 'amount'>,
+  subject: MoneySubject,
+  row: Pick<CardTipOrderRow, 'id' | 'amount'>,
 ): Promise<void> {
-  await q(db).insertInto('card_tip_orders').values(row).execute();
+  await q(db)
+    .insertInto('card_tip_orders')
+    .values({ ...row, ...subjectColumns(subject) })
+    .execute();
 }
 
 /** Any order ever opened for a tip, the current attempt's or an older failed one. */

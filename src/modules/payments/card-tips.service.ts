@@ -10,6 +10,7 @@ import { kashierSettings } from './deposits.service.js';
 import { insertFinanceAlert } from './finance.repo.js';
 import { buildPaymentUrl } from './kashier.js';
 import type { PaymentsConfig } from './payments.deps.js';
+import { subjectOf, subjectReference } from './money-subject.js';
 import type { CardTipOrderRow, TipRow } from './payments.tables.js';
 import type { TipInput } from './tips.service.js';
 
@@ -33,16 +34,15 @@ export function createCardTipCheckout(deps: { jobs: JobQueue; config: PaymentsCo
         amount: tip.amount,
         currency: CURRENCY,
       });
-      const row = await openCardTipOnce(tx, {
-        trip_id: tip.tripId,
+      const row = await openCardTipOnce(tx, tip.subject, {
         rider_id: tip.riderId,
         driver_id: tip.driverId,
         amount: tip.amount,
         order_id: orderId,
         payment_url: paymentUrl,
       });
-      if (!row) throw conflict('This trip already has a tip');
-      await insertCardTipOrder(tx, { id: orderId, trip_id: tip.tripId, amount: tip.amount });
+      if (!row) throw conflict(`This ${tip.subject.kind === 'trip' ? 'trip' : 'service request'} already has a tip`);
+      await insertCardTipOrder(tx, tip.subject, { id: orderId, amount: tip.amount });
       await deps.jobs.enqueue(
         tx,
         cardTipExpiryTask,
@@ -68,20 +68,21 @@ export async function settlePaidCardTip(tx: Tx, order: CardTipOrderRow, transact
       kind: 'kashier_card_tip_closed',
       subjectId: order.id,
       message: 'Kashier reported a card tip order that was already paid, had expired or was replaced',
-      details: { tripId: order.trip_id, transactionId },
+      details: { tripId: order.trip_id, serviceRequestId: order.service_request_id, transactionId },
     });
     return 'card_tip_already_closed';
   }
   const driver = await ensureWallet(tx, { ownerId: closed.driver_id, kind: 'driver_wallet' });
   const { provider_clearing } = await systemAccounts(tx);
+  const reference = subjectReference(subjectOf(closed));
   await transfer(tx, {
-    id: `trip:${closed.trip_id}:tip`,
+    id: `${reference}:tip`,
     type: 'posted',
     debitAccountId: provider_clearing,
     creditAccountId: driver.id,
     amount: closed.amount,
     kind: 'tip',
-    reference: `trip:${closed.trip_id}`,
+    reference,
   });
   return 'card_tip_paid';
 }

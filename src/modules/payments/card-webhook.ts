@@ -59,8 +59,12 @@ export async function applyCardPayment(
     await insertFinanceAlert(tx, {
       kind: 'kashier_card_payment_closed',
       subjectId: payment.id,
-      message: 'Kashier reported a card trip payment that was already paid or had expired into dues',
-      details: { tripId: payment.trip_id, transactionId: p.transactionId },
+      message: 'Kashier reported a card payment that was already paid or had expired into dues',
+      details: {
+        tripId: payment.trip_id,
+        serviceRequestId: payment.service_request_id,
+        transactionId: p.transactionId,
+      },
     });
   return outcome;
 }

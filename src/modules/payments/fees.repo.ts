@@ -1,4 +1,5 @@
 import type { DbHandle } from '../../platform/db/database.js';
+import { subjectColumn, subjectColumns, type MoneySubject } from './money-subject.js';
 import type { CancellationFeeRow, PaymentTables, TipRow } from './payments.tables.js';
 
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
@@ -33,19 +34,16 @@ export async function markFeeWaived(
     .executeTakeFirst();
 }
 
-/** Inserts the trip's one tip; undefined when the trip already has one (the primary key decides). */
+/** Inserts the one tip of a trip or service request; undefined when it already has one (a unique key decides). */
 export async function insertTipOnce(
   db: DbHandle,
-  row: Pick<TipRow, 'trip_id' | 'rider_id' | 'driver_id' | 'amount'>,
+  subject: MoneySubject,
+  row: Pick<TipRow, 'rider_id' | 'driver_id' | 'amount'>,
 ): Promise<TipRow | undefined> {
   return q(db)
     .insertInto('trip_tips')
-    .values(row)
-    .onConflict((oc) => oc.column('trip_id').doNothing())
+    .values({ ...row, ...subjectColumns(subject) })
+    .onConflict((oc) => oc.column(subjectColumn(subject)).doNothing())
     .returningAll()
     .executeTakeFirst();
-}
-
-export async function findTip(db: DbHandle, tripId: string): Promise<TipRow | undefined> {
-  return q(db).selectFrom('trip_tips').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
 }

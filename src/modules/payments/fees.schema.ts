@@ -11,7 +11,9 @@ export const TipRequest = z
 export const TipSchema = named(
   'Tip',
   z.object({
-    tripId: z.string(),
+    /** What was tipped for: a trip, or a service request (the other is null). */
+    tripId: z.string().nullable(),
+    serviceRequestId: z.string().nullable(),
     amount: z.number().int(),
     currency: z.string(),
     driverId: z.string(),

@@ -26,11 +26,13 @@ export { requestRefund, listRefunds, listAllRefunds, type RefundInput } from './
 export { ListRefundsQuery, RefundRequest, RefundSchema, TripPaymentSchema, type RefundView } from './refunds.schema.js';
 export {
   createCardCheckout,
+  cardPaymentOf,
   cardPaymentOfTrip,
   expireCardPayment,
   type CardCheckout,
-  type CardTripCharge,
+  type CardCharge,
 } from './card-payments.service.js';
+export { serviceSubject, tripSubject, type MoneySubject } from './money-subject.js';
 export {
   cardPaymentExpiryTask,
   cardPaymentExpiryKey,
@@ -44,7 +46,7 @@ export { withdrawalHoldExpired, WITHDRAWAL_HOLD_TTL_MS } from './withdrawals.ser
 
 export { reconcileTask, RECONCILE_CRON } from './reconcile.task.js';
 
-export { tripMoneySummary, type TripMoneySummary } from './trip-money.service.js';
+export { moneySummary, tripMoneySummary, type TripMoneySummary } from './trip-money.service.js';
 export { driverDayEarnings, reportDayOf } from './reports.service.js';
 export { tripReceipt } from './receipt.service.js';
 

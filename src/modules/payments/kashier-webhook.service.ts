@@ -212,14 +212,22 @@ const SETTLED: Record<string, { type: 'payment.succeeded' | 'payment.failed'; ki
   card_tip_not_successful: { type: 'payment.failed', kind: 'card_tip' },
 };
 
+/** The trip or service request a card order was opened for (nulls for a deposit). */
+async function orderSubject(tx: Tx, orderId: string) {
+  const order = (await findCardOrderFor(tx, orderId)) ?? (await findCardTipFor(tx, orderId));
+  return { tripId: order?.trip_id ?? null, serviceRequestId: order?.service_request_id ?? null };
+}
+
 /** `payment.succeeded|failed` in the transaction that applied the payment (webhooks carry it). */
-async function recordPaymentOutcome(events: EventRecorder, p: KashierPayment, outcome: string) {
+async function recordPaymentOutcome(tx: Tx, events: EventRecorder, p: KashierPayment, outcome: string) {
   const settled = SETTLED[outcome];
   if (!settled || !p.orderId) return; // settled outcomes only happen to our own (uuid) orders
+  const subject = await orderSubject(tx, p.orderId);
   const payment: PaymentEventData = {
     transactionId: p.transactionId,
     orderId: p.orderId,
-    kind: settled.kind,
+    kind: settled.kind === 'card_trip' && subject.serviceRequestId ? 'card_service' : settled.kind,
+    ...subject,
     amount: p.amount,
     currency: p.currency,
     providerStatus: p.status,
@@ -264,7 +272,7 @@ export async function processKashierEvent(
       currency: row.currency,
     };
     const outcome = await applyPayment(deps, tx, events, p);
-    await recordPaymentOutcome(events, p, outcome);
+    await recordPaymentOutcome(tx, events, p, outcome);
     await setProviderEventOutcome(tx, inboxKey, outcome);
     eventsTotal.inc({ outcome });
     return outcome;

@@ -4,7 +4,11 @@
 export interface PaymentEventData {
   transactionId: string;
   orderId: string | null;
-  kind: 'deposit' | 'card_trip' | 'card_tip';
+  /** `card_service`: a card service request's invoice; a tip (`card_tip`) says by its ids what it was for. */
+  kind: 'deposit' | 'card_trip' | 'card_service' | 'card_tip';
+  /** The trip or service request a card payment or card tip was for (both null for a deposit). */
+  tripId: string | null;
+  serviceRequestId: string | null;
   amount: number | null;
   currency: string | null;
   providerStatus: string | null;
@@ -29,10 +33,10 @@ declare module '../../platform/events/event-map.js' {
       by: string | null;
     };
     'wallet.payout_resolved': { payoutId: string; driverId: string; amount: number; status: 'paid' | 'failed' };
-    /** A Kashier payment applied by the Kashier event job (deposit, card trip or card tip). */
+    /** A Kashier payment applied by the Kashier event job (deposit, card trip or service request, card tip). */
     'payment.succeeded': { payment: PaymentEventData };
     'payment.failed': { payment: PaymentEventData };
-    /** A trip refund as GET /admin/trips/{id}/refunds shows it at that moment. */
+    /** A trip's or service request's refund as GET /admin/refunds shows it at that moment. */
     'refund.created': { refund: object };
     'refund.succeeded': { refund: object };
     'refund.failed': { refund: object };

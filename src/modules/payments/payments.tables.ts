@@ -65,7 +65,8 @@ export type CardPaymentStatus = 'pending' | 'paid' | 'failed';
 
 interface CardPaymentsTable {
   id: string;
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
   rider_id: string;
   driver_id: string;
   amount: number;
@@ -84,7 +85,8 @@ export type RefundStatus = 'pending' | 'succeeded' | 'failed';
 
 interface TripRefundsTable {
   id: string;
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
   rider_id: string;
   amount: number;
   currency: Generated<string>;
@@ -130,7 +132,8 @@ interface CancellationFeesTable {
 export type TipStatus = 'pending' | 'paid' | 'failed';
 
 interface TripTipsTable {
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
   rider_id: string;
   driver_id: string;
   amount: number;
@@ -148,7 +151,8 @@ interface TripTipsTable {
 /** Every Kashier order opened for a tip (a retry opens another). */
 interface CardTipOrdersTable {
   id: string;
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
   amount: number;
   currency: Generated<string>;
   created_at: Generated<Date>;

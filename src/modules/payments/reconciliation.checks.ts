@@ -8,7 +8,7 @@ import {
   type AuditCheck,
 } from '../ledger/index.js';
 import { tripRecords } from '../trips/index.js';
-import { serviceSettlementTotals } from '../service-requests/index.js';
+import { serviceSettlementTotals, serviceSettlements } from '../service-requests/index.js';
 import { countPendingCardPayments } from './card-payments.repo.js';
 import { findSettlements, settlementTotals } from './finance.repo.js';
 import { countPayoutsUnlikeWithdrawals, payoutTotalsByStatus } from './payouts.repo.js';
@@ -16,6 +16,7 @@ import { countPayoutsUnlikeWithdrawals, payoutTotalsByStatus } from './payouts.r
 /** Trips listed by id in a failed check; the count is always exact. */
 const MAX_LISTED = 20;
 const TRIP_REF = 'trip:';
+const SERVICE_REF = 'service:';
 
 /**
  * Every finished trip (completed, or completed with the wallet payment failed) has one settlement row, and the
@@ -48,16 +49,36 @@ export async function checkTripsSettledOnce(db: DbHandle): Promise<AuditCheck> {
   };
 }
 
-/** No trip refunded more than it was paid, and no refund on a trip that was never settled. */
+/** Refunded per job (reference → amount) beyond what its settlement says was paid; [] when none is. */
+async function overRefunded(db: DbHandle, prefix: string, paidOf: (ids: string[]) => Promise<Map<string, number>>) {
+  const refunds = await totalsByReference(db, { kind: 'refund', prefix });
+  const ids = [...refunds.keys()].map((ref) => ref.slice(prefix.length));
+  const paid = await paidOf(ids);
+  return {
+    refunded: ids.length,
+    over: ids.filter((id) => refunds.get(`${prefix}${id}`)!.amount > (paid.get(id) ?? 0)),
+  };
+}
+
+/** No trip or service request refunded more than it was paid, and no refund on one that was never settled. */
 export async function checkRefundsWithinPaid(db: DbHandle): Promise<AuditCheck> {
-  const refunds = await totalsByReference(db, { kind: 'refund', prefix: TRIP_REF });
-  const tripIds = [...refunds.keys()].map((ref) => ref.slice(TRIP_REF.length));
-  const paid = new Map((await findSettlements(db, tripIds)).map((s) => [s.trip_id, s.fare]));
-  const over = tripIds.filter((id) => refunds.get(`${TRIP_REF}${id}`)!.amount > (paid.get(id) ?? 0));
+  const trips = await overRefunded(db, TRIP_REF, async (ids) => {
+    return new Map((await findSettlements(db, ids)).map((s) => [s.trip_id, s.fare]));
+  });
+  const services = await overRefunded(db, SERVICE_REF, async (ids) => {
+    return new Map((await serviceSettlements.findMany(db, ids)).map((s) => [s.request_id, s.total]));
+  });
   return {
     name: 'refunds_within_paid',
-    ok: over.length === 0,
-    details: { refundedTrips: tripIds.length, overRefunded: over.length, trips: over.slice(0, MAX_LISTED) },
+    ok: trips.over.length === 0 && services.over.length === 0,
+    details: {
+      refundedTrips: trips.refunded,
+      overRefunded: trips.over.length,
+      trips: trips.over.slice(0, MAX_LISTED),
+      refundedServiceRequests: services.refunded,
+      overRefundedServiceRequests: services.over.length,
+      serviceRequests: services.over.slice(0, MAX_LISTED),
+    },
   };
 }
 
@@ -101,21 +122,36 @@ export async function checkDuesMatchAccounts(db: DbHandle): Promise<AuditCheck> 
 }
 
 /**
- * Issue 18 #6: every finished cash/wallet service request has one settlement, and the wallet-paid ones moved
- * their total customer → provider exactly once (`service_fee`, reference `service:<id>`).
+ * Issue 18 #6: every finished service request has one settlement (a card one `pending` until Kashier pays), the
+ * wallet-paid ones moved their total customer → provider exactly once (`service_fee`, reference `service:<id>`)
+ * and the card-paid ones moved it provider clearing → provider exactly once (`card_fare`).
  */
 export async function checkServiceRequestsSettledOnce(db: DbHandle): Promise<AuditCheck> {
   const totals = await serviceSettlementTotals(db);
   const fees = sumOf(await movementTotals(db), { kind: 'service_fee', debitKind: 'rider_wallet' });
-  const repeated = await repeatedReferences(db, { kind: 'service_fee', prefix: 'service:' });
+  const repeated = await repeatedReferences(db, { kind: 'service_fee', prefix: SERVICE_REF });
+  const cardFares = [...(await totalsByReference(db, { kind: 'card_fare', prefix: SERVICE_REF })).values()];
+  const card = cardFares.reduce((acc, r) => ({ amount: acc.amount + r.amount, count: acc.count + r.count }), {
+    amount: 0,
+    count: 0,
+  });
   return {
     name: 'service_requests_settled_once',
     ok:
       totals.finished === totals.settled &&
       totals.walletPaid === fees.count &&
       totals.walletPaidTotal === fees.amount &&
+      totals.cardPaid === card.count &&
+      totals.cardPaidTotal === card.amount &&
       repeated === 0,
-    details: { ...totals, ledgerFeeTransfers: fees.count, ledgerFees: fees.amount, requestsWithRepeatedFee: repeated },
+    details: {
+      ...totals,
+      ledgerFeeTransfers: fees.count,
+      ledgerFees: fees.amount,
+      ledgerCardTransfers: card.count,
+      ledgerCardFares: card.amount,
+      requestsWithRepeatedFee: repeated,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import { newestFirstPage, type NewestFirstPage } from '../../platform/db/keyset.js';
+import { subjectColumn, subjectColumns, type MoneySubject } from './money-subject.js';
 import type { PaymentTables, RefundRow, RefundStatus, SettlementRow } from './payments.tables.js';
 
 const q = (db: DbHandle) => db.withTables<PaymentTables>();
@@ -27,11 +28,12 @@ export async function addRefunded(tx: DbHandle, tripId: string, delta: number): 
 
 export async function insertRefund(
   tx: DbHandle,
-  row: Pick<RefundRow, 'id' | 'trip_id' | 'rider_id' | 'amount' | 'reason' | 'destination' | 'status' | 'requested_by'>,
+  subject: MoneySubject,
+  row: Pick<RefundRow, 'id' | 'rider_id' | 'amount' | 'reason' | 'destination' | 'status' | 'requested_by'>,
 ): Promise<RefundRow> {
   return q(tx)
     .insertInto('trip_refunds')
-    .values({ ...row, provider_refund_id: null, failure_reason: null })
+    .values({ ...row, ...subjectColumns(subject), provider_refund_id: null, failure_reason: null })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -40,17 +42,17 @@ export async function findRefund(db: DbHandle, id: string): Promise<RefundRow | 
   return q(db).selectFrom('trip_refunds').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listTripRefunds(db: DbHandle, tripId: string): Promise<RefundRow[]> {
+export async function listRefundsOf(db: DbHandle, subject: MoneySubject): Promise<RefundRow[]> {
   return q(db)
     .selectFrom('trip_refunds')
     .selectAll()
-    .where('trip_id', '=', tripId)
+    .where(subjectColumn(subject), '=', subject.id)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
 }
 
-/** Every trip's refunds, newest first (keyset page of limit + 1 rows: the extra one says there is more). */
+/** Every trip's and service request's refunds, newest first (keyset page of limit + 1 rows: one more ⇒ more). */
 export async function listRecentRefunds(
   db: DbHandle,
   args: { status?: RefundStatus } & NewestFirstPage,

@@ -17,7 +17,9 @@ export const RefundSchema = named(
   'Refund',
   z.object({
     id: z.uuid(),
-    tripId: z.uuid(),
+    /** What was refunded: a trip, or a service request (the other is null). */
+    tripId: z.uuid().nullable(),
+    serviceRequestId: z.uuid().nullable(),
     amount: z.number().int(),
     currency: z.string(),
     reason: z.string(),

@@ -8,26 +8,21 @@ import { JobPriority } from '../../platform/jobs/task.js';
 import type { TaskContext } from '../../platform/jobs/task.js';
 import { errorMessage, isPermanentProviderError } from '../../platform/providers/index.js';
 import { ensureWallet, systemAccounts, transfer } from '../ledger/index.js';
-import { findCardPaymentOfTrip } from './card-payments.repo.js';
+import { findCardPaymentOf } from './card-payments.repo.js';
 import { cardRefundTask } from './card-refund.task.js';
 import { refundCardPayment } from './kashier-api.js';
+import { subjectOf, subjectReference, type MoneySubject } from './money-subject.js';
 import type { PaymentsDeps } from './payments.deps.js';
-import type { RefundRow, RefundStatus, SettlementRow } from './payments.tables.js';
-import {
-  addRefunded,
-  findRefund,
-  insertRefund,
-  listRecentRefunds,
-  listTripRefunds,
-  lockSettlement,
-  settleRefundIf,
-} from './refunds.repo.js';
+import type { RefundRow, RefundStatus } from './payments.tables.js';
+import { addRefundedTo, lockRefundable } from './refundable.js';
+import { findRefund, insertRefund, listRecentRefunds, listRefundsOf, settleRefundIf } from './refunds.repo.js';
 import type { RefundView } from './refunds.schema.js';
 
 export function toRefundView(row: RefundRow): RefundView {
   return {
     id: row.id,
     tripId: row.trip_id,
+    serviceRequestId: row.service_request_id,
     amount: row.amount,
     currency: row.currency,
     reason: row.reason,
@@ -40,16 +35,10 @@ export function toRefundView(row: RefundRow): RefundView {
   };
 }
 
-/** A card trip whose payment failed was never paid (the rider owes it); every other settled trip was. */
-function wasPaid(s: SettlementRow): boolean {
-  return s.method !== 'card' || s.outcome === 'paid';
-}
-
 /**
- * Who funds a refund: the platform's revenue (the driver keeps what the trip
- * earned; clawing it back is a separate decision). Wallet and cash trips:
- * revenue → rider wallet now. Card trips: revenue → provider clearing once
- * Kashier confirms (see completeCardRefund).
+ * Who funds a refund: the platform's revenue (the driver or provider keeps what the job earned; clawing it back
+ * is a separate decision). Wallet and cash jobs: revenue → rider (customer) wallet now. Card jobs: revenue →
+ * provider clearing once Kashier confirms (see completeCardRefund).
  */
 async function refundToWallet(tx: Tx, row: RefundRow) {
   const wallet = await ensureWallet(tx, { ownerId: row.rider_id, kind: 'rider_wallet' });
@@ -61,36 +50,41 @@ async function refundToWallet(tx: Tx, row: RefundRow) {
     creditAccountId: wallet.id,
     amount: row.amount,
     kind: 'refund',
-    reference: `trip:${row.trip_id}`,
+    reference: subjectReference(subjectOf(row)),
   });
 }
 
 export interface RefundInput {
   adminId: string;
-  tripId: string;
+  /** The trip or service request refunded. */
+  subject: MoneySubject;
   amount: number;
   reason: string;
 }
 
+const AUDIT = {
+  trip: { action: 'trip.refund', targetType: 'trip', noun: 'trip' },
+  service: { action: 'service_request.refund', targetType: 'service_request', noun: 'service request' },
+} as const;
+
 /**
- * An admin refunds part or all of a trip's fare. The settlement row is locked
- * first, so concurrent refunds of one trip take turns and each sees what the
- * last left; over the remainder (or an unpaid trip) is 409 with
- * `details.remaining`, and nothing is written. Audited in the same commit.
+ * An admin refunds part or all of what a trip or service request was paid. The settlement row is locked first,
+ * so concurrent refunds of one job take turns and each sees what the last left; over the remainder (or an
+ * unpaid job) is 409 with `details.remaining`, and nothing is written. Audited in the same commit.
  */
 export async function requestRefund(deps: PaymentsDeps, input: RefundInput): Promise<RefundView> {
+  const audit = AUDIT[input.subject.kind];
   return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
-    const settlement = await lockSettlement(tx, input.tripId);
-    if (!settlement || !wasPaid(settlement))
-      throw conflict('This trip has not been paid: there is nothing to refund', { remaining: 0 });
-    const remaining = settlement.fare - settlement.refunded;
-    if (input.amount > remaining || !(await addRefunded(tx, input.tripId, input.amount)))
+    const settlement = await lockRefundable(tx, input.subject);
+    if (!settlement || settlement.paid === 0)
+      throw conflict(`This ${audit.noun} has not been paid: there is nothing to refund`, { remaining: 0 });
+    const remaining = settlement.paid - settlement.refunded;
+    if (input.amount > remaining || !(await addRefundedTo(tx, input.subject, input.amount)))
       throw conflict(`Refunds may not exceed what was paid: ${remaining} piastres remain`, { remaining });
     const destination = settlement.method === 'card' ? 'card' : 'wallet';
-    const row = await insertRefund(tx, {
+    const row = await insertRefund(tx, input.subject, {
       id: randomUUID(),
-      trip_id: input.tripId,
-      rider_id: settlement.rider_id,
+      rider_id: settlement.payerId,
       amount: input.amount,
       reason: input.reason,
       destination,
@@ -110,20 +104,20 @@ export async function requestRefund(deps: PaymentsDeps, input: RefundInput): Pro
       );
     await recordAudit(tx, {
       actorId: input.adminId,
-      action: 'trip.refund',
-      targetType: 'trip',
-      targetId: input.tripId,
+      action: audit.action,
+      targetType: audit.targetType,
+      targetId: input.subject.id,
       details: { refundId: row.id, amount: row.amount, destination, remainingAfter: remaining - row.amount },
     });
     return toRefundView(row);
   });
 }
 
-export async function listRefunds(db: DbHandle, tripId: string): Promise<RefundView[]> {
-  return (await listTripRefunds(db, tripId)).map(toRefundView);
+export async function listRefunds(db: DbHandle, subject: MoneySubject): Promise<RefundView[]> {
+  return (await listRefundsOf(db, subject)).map(toRefundView);
 }
 
-/** The console's refunds list (issue 19.7): every trip's refunds, newest first, optionally of one status. */
+/** The console's refunds list (issue 19.7): every trip's and service request's refunds, newest first. */
 export async function listAllRefunds(db: DbHandle, args: { status?: RefundStatus; limit: number; cursor?: string }) {
   const after = decodeCursor(args.cursor);
   const rows = await listRecentRefunds(db, { status: args.status, limit: args.limit, after });
@@ -161,7 +155,7 @@ async function completeCardRefund(deps: PaymentsDeps, refund: RefundRow, provide
       creditAccountId: provider_clearing,
       amount: refund.amount,
       kind: 'refund',
-      reference: `trip:${refund.trip_id}`,
+      reference: subjectReference(subjectOf(refund)),
     });
   });
 }
@@ -171,7 +165,7 @@ async function failCardRefund(deps: PaymentsDeps, refund: RefundRow, failureReas
   await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     const moved = await settleRefundIf(tx, { id: refund.id, to: 'failed', failureReason: failureReason.slice(0, 500) });
     if (!moved) return;
-    await addRefunded(tx, refund.trip_id, -refund.amount);
+    await addRefundedTo(tx, subjectOf(refund), -refund.amount);
     await recordRefundEvent(events, 'refund.failed', moved, null);
   });
 }
@@ -188,9 +182,9 @@ export async function runCardRefund(
 ) {
   const refund = await findRefund(deps.db, refundId);
   if (!refund || refund.status !== 'pending') return refund?.status ?? 'missing';
-  const payment = await findCardPaymentOfTrip(deps.db, refund.trip_id);
+  const payment = await findCardPaymentOf(deps.db, subjectOf(refund));
   if (!payment?.provider_order_id) {
-    await failCardRefund(deps, refund, 'no Kashier order recorded for this trip');
+    await failCardRefund(deps, refund, 'no Kashier order recorded for this payment');
     return 'failed';
   }
   try {

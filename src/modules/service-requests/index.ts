@@ -38,5 +38,7 @@ export {
   recordServiceSettlement,
   serviceReceipt,
   serviceSettlementTotals,
+  serviceSettlements,
   type InvoiceItem,
+  type ServiceSettlementRow,
 } from './service-invoice.js';

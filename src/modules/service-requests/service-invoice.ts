@@ -1,37 +1,21 @@
-import { sql, type Generated, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import { findLatestQuote } from './service-quotes.repo.js';
 import { canSee, type ServiceViewer } from './service-requests.service.js';
 import { findServiceRequest, type ServiceRequestRow } from './service-requests.repo.js';
+import {
+  addServiceRefunded,
+  closeCardServiceSettlement,
+  findServiceSettlement,
+  findServiceSettlements,
+  insertServiceSettlement,
+  serviceSettlementCounts,
+  type InvoiceItem,
+  type NewServiceSettlement,
+} from './service-settlements.repo.js';
 
-/** One line of a service receipt: the estimate's call-out (and tow) lines plus the approved quote's lines. */
-export interface InvoiceItem {
-  code: 'call_out' | 'tow_distance' | 'labour' | 'part';
-  label?: string;
-  qty?: number;
-  unitAmount?: number;
-  amount: number;
-}
-
-interface ServiceSettlementsTable {
-  request_id: string;
-  customer_id: string;
-  provider_id: string;
-  method: 'wallet' | 'cash';
-  outcome: 'paid' | 'payment_failed';
-  items: InvoiceItem[];
-  total: number;
-  commission_bps: number;
-  commission: number;
-  provider_share: number;
-  settled_at: Generated<Date>;
-}
-
-export type ServiceSettlementRow = Selectable<ServiceSettlementsTable>;
-export type NewServiceSettlement = Omit<ServiceSettlementRow, 'settled_at' | 'items'> & { items: InvoiceItem[] };
-
-const q = (db: DbHandle) => db.withTables<{ service_settlements: ServiceSettlementsTable }>();
+export type { InvoiceItem, ServiceSettlementRow } from './service-settlements.repo.js';
 
 /**
  * Issue 18 #6: what a finished request costs. Completed: the call-out fee (+ tow distance) it was priced with
@@ -50,23 +34,26 @@ export async function invoiceOf(db: DbHandle, row: ServiceRequestRow): Promise<I
 
 /** Once per request: a replayed completion finds the first row (the primary key keeps it to one). */
 export async function recordServiceSettlement(db: DbHandle, row: NewServiceSettlement) {
-  const values = { ...row, items: JSON.stringify(row.items) as unknown as InvoiceItem[] };
-  await q(db)
-    .insertInto('service_settlements')
-    .values(values)
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await insertServiceSettlement(db, row);
 }
+
+/**
+ * What payments (refunds, card payments, reconciliation) do with a request's settlement row: read it, lock it so
+ * refunds take turns, count refunds against its total, close a card request's pending outcome.
+ */
+export const serviceSettlements = {
+  find: (db: DbHandle, requestId: string) => findServiceSettlement(db, requestId),
+  lock: (db: DbHandle, requestId: string) => findServiceSettlement(db, requestId, { lock: true }),
+  findMany: findServiceSettlements,
+  addRefunded: addServiceRefunded,
+  closeCard: closeCardServiceSettlement,
+};
 
 /** The receipt of a settled request, for its customer, provider or an admin (anyone else 404). */
 export async function serviceReceipt(db: DbHandle, requestId: string, viewer: ServiceViewer) {
   const row = await findServiceRequest(db, requestId);
   if (!row || !canSee(row, viewer)) throw notFound('Service request');
-  const s = await q(db)
-    .selectFrom('service_settlements')
-    .selectAll()
-    .where('request_id', '=', requestId)
-    .executeTakeFirst();
+  const s = await findServiceSettlement(db, requestId);
   if (!s) throw new AppError(ErrorCode.RECEIPT_NOT_AVAILABLE, 'The request has not been settled');
   return {
     requestId,
@@ -83,31 +70,25 @@ export async function serviceReceipt(db: DbHandle, requestId: string, viewer: Se
 }
 
 /**
- * For reconciliation: finished cash/wallet requests (each must have one settlement) and the wallet-paid totals
- * the ledger's `service_fee` transfers must match. Card requests are not settled here yet.
+ * For reconciliation: finished requests (each must have one settlement, a card one `pending` until paid), the
+ * wallet-paid totals the ledger's `service_fee` transfers must match and the card-paid totals its `card_fare`
+ * transfers must match.
  */
 export async function serviceSettlementTotals(db: DbHandle) {
   const finished = await db
-    .withTables<{ service_requests: { status: string; payment_method: string } }>()
+    .withTables<{ service_requests: { status: string } }>()
     .selectFrom('service_requests')
     .select(sql<number>`count(*)::int`.as('n'))
     .where('status', 'in', ['completed', 'declined_quote'])
-    .where('payment_method', '<>', 'card')
     .executeTakeFirstOrThrow();
-  const settled = await q(db)
-    .selectFrom('service_settlements')
-    .select([
-      sql<number>`count(*)::int`.as('settled'),
-      sql<number>`(count(*) FILTER (WHERE method = 'wallet' AND outcome = 'paid' AND total > 0))::int`.as(
-        'wallet_paid',
-      ),
-      sql<string>`coalesce(sum(total) FILTER (WHERE method = 'wallet' AND outcome = 'paid'), 0)`.as('wallet_total'),
-    ])
-    .executeTakeFirstOrThrow();
+  const s = await serviceSettlementCounts(db);
   return {
     finished: finished.n,
-    settled: settled.settled,
-    walletPaid: settled.wallet_paid,
-    walletPaidTotal: Number(settled.wallet_total),
+    settled: s.settled,
+    walletPaid: s.wallet_paid,
+    walletPaidTotal: Number(s.wallet_total),
+    cardPaid: s.card_paid,
+    cardPaidTotal: Number(s.card_total),
+    awaitingCard: s.awaiting_card,
   };
 }

@@ -143,8 +143,9 @@ export const ServiceProofSchema = z.object({
 export const ServiceReceiptSchema = z.object({
   requestId: z.uuid(),
   status: z.string(),
-  method: z.enum(['wallet', 'cash']),
-  outcome: z.enum(['paid', 'payment_failed']),
+  method: z.enum(['wallet', 'cash', 'card']),
+  /** `pending`: a card request the customer has not paid yet (pay at `payment.paymentUrl`). */
+  outcome: z.enum(['paid', 'payment_failed', 'pending']),
   items: z.array(
     z.object({
       code: z.enum(['call_out', 'tow_distance', 'labour', 'part']),
@@ -160,4 +161,10 @@ export const ServiceReceiptSchema = z.object({
   commission: z.number().int().optional(),
   providerShare: z.number().int().optional(),
   settledAt: z.string(),
+  /** A card request's Kashier payment (`paymentUrl` while it is pending); null for cash and wallet. */
+  payment: z.object({ status: z.enum(['pending', 'paid', 'failed']), paymentUrl: z.string().nullable() }).nullable(),
+  /** The money that moved for it, as on a trip receipt: payments by ledger kind (`cash` when collected in cash). */
+  payments: z.array(z.object({ kind: z.string(), amount: z.number().int(), at: z.string() })),
+  tip: z.number().int().nullable(),
+  refunds: z.array(z.object({ id: z.string(), amount: z.number().int(), status: z.string(), at: z.string() })),
 });

@@ -5,7 +5,9 @@ import { egp, errorText, Failure, shortId, StatusFilter, toPiastres, useApi, whe
 
 interface Refund {
   id: string;
-  tripId: string;
+  /** A trip's refund, or a service request's (issue 18 #6): the other id is null. */
+  tripId: string | null;
+  serviceRequestId: string | null;
   amount: number;
   reason: string;
   destination: 'wallet' | 'card';
@@ -15,7 +17,7 @@ interface Refund {
   createdAt: string;
 }
 
-/** Issue 19.7 (finance, support): every trip's refunds, and a refund of a trip with an amount and a reason. */
+/** Issue 19.7 (finance, support): every trip's (and service request's) refunds, and a refund of a trip with an amount and a reason. */
 export function RefundsPage() {
   const [status, setStatus] = useState('');
   const list = useApi<Refund[]>(`/admin/refunds?limit=100${status ? `&status=${status}` : ''}`);
@@ -30,7 +32,11 @@ export function RefundsPage() {
           <tr data-refund={r.id}>
             <td>{when(r.createdAt)}</td>
             <td>
-              <a href={`#/trips/${r.tripId}`}>{shortId(r.tripId)}</a>
+              {r.tripId ? (
+                <a href={`#/trips/${r.tripId}`}>{shortId(r.tripId)}</a>
+              ) : (
+                <span data-service-request={r.serviceRequestId}>{shortId(r.serviceRequestId ?? '')}</span>
+              )}
             </td>
             <td>{egp(r.amount)}</td>
             <td>{r.destination}</td>
