@@ -185,13 +185,16 @@ export const SERVER_EVENTS = {
   },
   'chat:message_reported': {
     to: 'admin',
-    summary: 'A chat message was reported',
-    payload: z.object({
-      messageId: z.string(),
-      tripId: z.string(),
-      reporterId: z.string(),
-      reason: z.string().nullable(),
-    }),
+    summary: 'A chat message was reported (a trip chat message has tripId, a service request one requestId)',
+    payload: z.union([
+      z.object({ messageId: z.string(), tripId: z.string(), reporterId: z.string(), reason: z.string().nullable() }),
+      z.object({
+        messageId: z.string(),
+        requestId: z.string(),
+        reporterId: z.string(),
+        reason: z.string().nullable(),
+      }),
+    ]),
   },
   'withdrawal:requested': { to: 'admin', summary: 'A driver asked for a withdrawal', payload: resource('Withdrawal') },
   'finance:alert': {
@@ -251,6 +254,17 @@ export const SERVER_EVENTS = {
     to: 'request',
     summary: 'The provider stopped sharing location (mechanic:location_stop)',
     payload: z.object({ requestId: z.string(), providerId: z.string(), at: isoTime }),
+  },
+  'request:chat_message': {
+    to: 'request',
+    summary: 'A chat message in the service request (its customer and provider; sent with request:chat_send)',
+    payload: z.object({
+      requestId: z.string(),
+      messageId: z.string(),
+      from: z.string(),
+      text: z.string(),
+      at: isoTime,
+    }),
   },
   'fleet:delta': {
     to: 'fleet',
