@@ -6,14 +6,7 @@ import { driverCard, type NoticeContentDeps } from './trip-notice-content.js';
 
 /** A service request step a customer or provider is told about on their phone (API.md "Service request progress"). */
 export type ServiceNotice =
-  | 'assigned'
-  | 'arrived'
-  | 'quoted'
-  | 'completed'
-  | 'cancelled'
-  | 'no_providers'
-  | 'quote_approved'
-  | 'quote_declined';
+  'assigned' | 'arrived' | 'quoted' | 'completed' | 'cancelled' | 'no_providers' | 'quote_approved' | 'quote_declined';
 
 export interface ServiceNoticeJob {
   eventId: number;

@@ -75,7 +75,11 @@ describe('chat per service request (issue 18 #4)', () => {
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
     assert.equal(reply.body.data.requestId, id);
     await eventually(() => heardByProvider.some((e) => e.payload.messageId === reply.body.data.id));
-    const again = await ack(providerSocket, 'request:chat_send', { requestId: id, text: 'retry', clientMessageId: 'p-1' });
+    const again = await ack(providerSocket, 'request:chat_send', {
+      requestId: id,
+      text: 'retry',
+      clientMessageId: 'p-1',
+    });
     assert.equal(again.data.messageId, sent.data.messageId, 'a retried clientMessageId is the first message');
     assert.equal((await stored(id)).length, 2);
 

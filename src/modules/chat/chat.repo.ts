@@ -38,9 +38,7 @@ const q = (db: DbHandle) => db.withTables<Tables>();
 
 /** The subject's own column (the other stays null); `conversation_id` is computed from it. */
 const subjectColumns = (ref: ChatSubjectRef) =>
-  ref.kind === 'trip'
-    ? { trip_id: ref.id, service_request_id: null }
-    : { trip_id: null, service_request_id: ref.id };
+  ref.kind === 'trip' ? { trip_id: ref.id, service_request_id: null } : { trip_id: null, service_request_id: ref.id };
 
 /** One room per trip or request; a re-dispatched trip's room follows the new driver. */
 export async function upsertRoom(db: DbHandle, room: { ref: ChatSubjectRef; riderId: string; driverId: string }) {

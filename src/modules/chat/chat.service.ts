@@ -8,7 +8,14 @@ import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
 import type { Viewer } from '../trips/index.js';
-import { loadChatSubject, refOfRow, subjectKey, subjectRoom, type ChatSubject, type ChatSubjectRef } from './chat-subject.js';
+import {
+  loadChatSubject,
+  refOfRow,
+  subjectKey,
+  subjectRoom,
+  type ChatSubject,
+  type ChatSubjectRef,
+} from './chat-subject.js';
 import { chatMessages } from './chat.metrics.js';
 import { chatOfflinePushTask } from './chat-push.task.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';

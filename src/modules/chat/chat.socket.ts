@@ -13,10 +13,14 @@ export function chatSendEvent(chat: ChatService): SocketEventDefinition<typeof C
     summary: 'Send a chat message to the trip',
     schema: ChatSendEvent,
     handle: async ({ user }, payload) => {
-      const message = await chat.sendMessage(user, { kind: 'trip', id: payload.tripId }, {
-        text: payload.text,
-        clientMessageId: payload.clientMessageId,
-      });
+      const message = await chat.sendMessage(
+        user,
+        { kind: 'trip', id: payload.tripId },
+        {
+          text: payload.text,
+          clientMessageId: payload.clientMessageId,
+        },
+      );
       return { messageId: message.id };
     },
   };

@@ -17,8 +17,9 @@ export interface ChatPushDeps {
 }
 
 /**
- * Issue 17.3 (trips) and 18.4 (service requests): a member with a live socket got the message in the room; one without (app in the
- * background, phone locked) gets a push. Once per message and member (dedupe key), even if the job re-runs.
+ * Issue 17.3 (trips) and 18.4 (service requests): a member with a live socket got the message in the room; one
+ * without (app in the background, phone locked) gets a push. Once per message and member (dedupe key), even if the
+ * job re-runs.
  */
 export async function pushChatToAwayMembers(deps: ChatPushDeps, messageId: string) {
   const message = await findMessage(deps.db, messageId);
