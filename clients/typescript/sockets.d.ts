@@ -45,12 +45,14 @@ export interface components {
             messageId: string;
             reason: string | null;
             reporterId: string;
-            tripId: string;
-        } | {
-            messageId: string;
-            reason: string | null;
-            reporterId: string;
-            requestId: string;
+            /** @description a service request chat message */
+            requestId?: string;
+            /** @description The room the event was sent to */
+            room: string;
+            /** @description Per-room sequence number, monotonic; resume with `sync {room, lastSeq}` */
+            seq: number;
+            /** @description a trip chat message */
+            tripId?: string;
         };
         chat_send_ack: {
             data?: unknown;

@@ -185,16 +185,15 @@ export const SERVER_EVENTS = {
   },
   'chat:message_reported': {
     to: 'admin',
-    summary: 'A chat message was reported (a trip chat message has tripId, a service request one requestId)',
-    payload: z.union([
-      z.object({ messageId: z.string(), tripId: z.string(), reporterId: z.string(), reason: z.string().nullable() }),
-      z.object({
-        messageId: z.string(),
-        requestId: z.string(),
-        reporterId: z.string(),
-        reason: z.string().nullable(),
-      }),
-    ]),
+    summary: 'A chat message was reported',
+    // One object (not a union) so the room fields extend it: exactly one of tripId / requestId is present.
+    payload: z.object({
+      messageId: z.string(),
+      tripId: z.string().optional().describe('a trip chat message'),
+      requestId: z.string().optional().describe('a service request chat message'),
+      reporterId: z.string(),
+      reason: z.string().nullable(),
+    }),
   },
   'withdrawal:requested': { to: 'admin', summary: 'A driver asked for a withdrawal', payload: resource('Withdrawal') },
   'finance:alert': {
