@@ -7,7 +7,13 @@ import { type HttpApp } from './platform/http/server.js';
 import { SocketGateway } from './platform/realtime/gateway.js';
 import { registerMechanicLocationEvents } from './flows/service-request-location.js';
 import { registerNotificationRoutes, registerNotificationTasks } from './modules/notifications/index.js';
-import { ChatService, chatSendEvent, registerChatRoutes, registerChatTasks } from './modules/chat/index.js';
+import {
+  ChatService,
+  chatSendEvent,
+  registerChatRoutes,
+  registerChatTasks,
+  requestChatSendEvent,
+} from './modules/chat/index.js';
 import { createSafety, registerSafetyRoutes, sosTriggerEvent } from './modules/safety/index.js';
 import {
   createLocationModule,
@@ -82,6 +88,7 @@ export function installMessaging(http: HttpApp, platform: Platform, { gateway, l
   });
   registerChatRoutes(http, chat);
   gateway.events.register(chatSendEvent(chat));
+  gateway.events.register(requestChatSendEvent(chat));
 }
 
 export function installSafety(http: HttpApp, platform: Platform, gateway: SocketGateway, unattended: UnattendedTrips) {

@@ -41,6 +41,7 @@ import { registerServiceDispatchHooks } from './flows/service-request-dispatch.j
 import { registerServiceProofRoutes } from './flows/service-proof.routes.js';
 import { createObjectStore } from './platform/storage/index.js';
 import { registerServiceRequestProjections } from './flows/service-request-projections.js';
+import { registerServiceRequestNotices } from './flows/service-request-notices.js';
 import { Dispatcher, offerSeenEvent, registerDispatchRoutes } from './modules/dispatch/index.js';
 import {
   createCardCheckout,
@@ -296,6 +297,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   const stopTripNotices = registerTripNotices({ ...core, reminderLeadMin: config.TRIP_REMINDER_LEAD_MIN });
   http.addHook('onClose', async () => stopTripNotices());
   registerServiceRequestProjections(core, gateway);
+  registerServiceRequestNotices(core);
   installMessaging(http, platform, access);
   installSafety(http, platform, gateway, unattendedTripHandler({ ...core, dispatch }));
   registerAdminRoutes(http, { ...core, schema: config.DB_SCHEMA, flagSync: platform.flagSync });

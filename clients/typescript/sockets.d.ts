@@ -45,11 +45,14 @@ export interface components {
             messageId: string;
             reason: string | null;
             reporterId: string;
+            /** @description a service request chat message */
+            requestId?: string;
             /** @description The room the event was sent to */
             room: string;
             /** @description Per-room sequence number, monotonic; resume with `sync {room, lastSeq}` */
             seq: number;
-            tripId: string;
+            /** @description a trip chat message */
+            tripId?: string;
         };
         chat_send_ack: {
             data?: unknown;
@@ -309,6 +312,38 @@ export interface components {
             seq: number;
             to: string;
             version: number;
+        };
+        request_chat_message: {
+            /** @description ISO 8601 time */
+            at: string;
+            from: string;
+            messageId: string;
+            requestId: string;
+            /** @description The room the event was sent to */
+            room: string;
+            /** @description Per-room sequence number, monotonic; resume with `sync {room, lastSeq}` */
+            seq: number;
+            text: string;
+        };
+        request_chat_send_ack: {
+            data?: unknown;
+            /** @constant */
+            ok: true;
+        } | {
+            error: {
+                /** @description A code of the API error table */
+                code: string;
+                details: unknown;
+                message: string;
+            };
+            /** @constant */
+            ok: false;
+        };
+        request_chat_send_payload: {
+            clientMessageId: string;
+            /** Format: uuid */
+            requestId: string;
+            text: string;
         };
         request_completed: {
             /** @description ISO 8601 time */
@@ -823,6 +858,7 @@ export interface ServerToClientEvents {
   'request:arrived': (payload: components['schemas']['request_arrived']) => void;
   'request:assigned': (payload: components['schemas']['request_assigned']) => void;
   'request:cancelled': (payload: components['schemas']['request_cancelled']) => void;
+  'request:chat_message': (payload: components['schemas']['request_chat_message']) => void;
   'request:completed': (payload: components['schemas']['request_completed']) => void;
   'request:eta_update': (payload: components['schemas']['request_eta_update']) => void;
   'request:offer': (payload: components['schemas']['request_offer']) => void;
@@ -868,6 +904,7 @@ export interface ClientToServerEvents {
   'mechanic:location_update': (payload: components['schemas']['mechanic_location_update_payload'], ack: (reply: components['schemas']['mechanic_location_update_ack']) => void) => void;
   'nearby:unwatch': (payload: components['schemas']['nearby_unwatch_payload'], ack: (reply: components['schemas']['nearby_unwatch_ack']) => void) => void;
   'nearby:watch': (payload: components['schemas']['nearby_watch_payload'], ack: (reply: components['schemas']['nearby_watch_ack']) => void) => void;
+  'request:chat_send': (payload: components['schemas']['request_chat_send_payload'], ack: (reply: components['schemas']['request_chat_send_ack']) => void) => void;
   'request:subscribe': (payload: components['schemas']['request_subscribe_payload'], ack: (reply: components['schemas']['request_subscribe_ack']) => void) => void;
   'sos:trigger': (payload: components['schemas']['sos_trigger_payload'], ack: (reply: components['schemas']['sos_trigger_ack']) => void) => void;
   'sync': (payload: components['schemas']['sync_payload'], ack: (reply: components['schemas']['sync_ack']) => void) => void;

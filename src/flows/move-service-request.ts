@@ -54,7 +54,7 @@ export async function decideOnQuote(
   a: { requestId: string; viewer: ServiceViewer; revision: number; decision: 'approve' | 'decline' },
 ) {
   await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
-    if (a.decision === 'approve') return approveQuote(tx, a);
+    if (a.decision === 'approve') return approveQuote(tx, events, a);
     // Declining ends the request: the call-out fee is owed, settled with the decline.
     const { row } = await declineQuote(tx, events, a);
     await settleServiceRequest(deps, { tx, row });

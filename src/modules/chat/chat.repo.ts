@@ -1,9 +1,13 @@
-import { sql, type Generated, type Selectable } from 'kysely';
+import { sql, type Generated, type GeneratedAlways, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
+import type { ChatSubjectRef } from './chat-subject.js';
 
+/** Migration 0062: a room and its messages belong to a trip or a service request; `conversation_id` is that id. */
 interface ChatRoomsTable {
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
+  conversation_id: GeneratedAlways<string>;
   rider_id: string;
   driver_id: string;
   created_at: Generated<Date>;
@@ -11,7 +15,9 @@ interface ChatRoomsTable {
 
 interface ChatMessagesTable {
   id: Generated<string>;
-  trip_id: string;
+  trip_id: string | null;
+  service_request_id: string | null;
+  conversation_id: GeneratedAlways<string>;
   sender_id: string;
   text: string;
   client_message_id: string;
@@ -30,28 +36,32 @@ export type ChatMessageRow = Selectable<ChatMessagesTable>;
 type Tables = { chat_rooms: ChatRoomsTable; chat_messages: ChatMessagesTable; chat_reports: ChatReportsTable };
 const q = (db: DbHandle) => db.withTables<Tables>();
 
-/** One room per trip; a re-dispatched trip's room follows the new driver. */
-export async function upsertRoom(db: DbHandle, room: { tripId: string; riderId: string; driverId: string }) {
+/** The subject's own column (the other stays null); `conversation_id` is computed from it. */
+const subjectColumns = (ref: ChatSubjectRef) =>
+  ref.kind === 'trip' ? { trip_id: ref.id, service_request_id: null } : { trip_id: null, service_request_id: ref.id };
+
+/** One room per trip or request; a re-dispatched trip's room follows the new driver. */
+export async function upsertRoom(db: DbHandle, room: { ref: ChatSubjectRef; riderId: string; driverId: string }) {
   await q(db)
     .insertInto('chat_rooms')
-    .values({ trip_id: room.tripId, rider_id: room.riderId, driver_id: room.driverId })
-    .onConflict((oc) => oc.column('trip_id').doUpdateSet({ driver_id: room.driverId }))
+    .values({ ...subjectColumns(room.ref), rider_id: room.riderId, driver_id: room.driverId })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ driver_id: room.driverId }))
     .execute();
 }
 
-export async function findRoom(db: DbHandle, tripId: string) {
-  return q(db).selectFrom('chat_rooms').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
+export async function findRoom(db: DbHandle, conversationId: string) {
+  return q(db).selectFrom('chat_rooms').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
 }
 
-/** Inserts unless (trip, sender, clientMessageId) exists; undefined means a replay. */
+/** Inserts unless (conversation, sender, clientMessageId) exists; undefined means a replay. */
 export async function insertMessage(
   db: DbHandle,
-  m: { tripId: string; senderId: string; text: string; clientMessageId: string; flagged: boolean },
+  m: { ref: ChatSubjectRef; senderId: string; text: string; clientMessageId: string; flagged: boolean },
 ) {
   return q(db)
     .insertInto('chat_messages')
     .values({
-      trip_id: m.tripId,
+      ...subjectColumns(m.ref),
       sender_id: m.senderId,
       text: m.text,
       client_message_id: m.clientMessageId,
@@ -64,12 +74,12 @@ export async function insertMessage(
 
 export async function findMessageByClientId(
   db: DbHandle,
-  k: { tripId: string; senderId: string; clientMessageId: string },
+  k: { conversationId: string; senderId: string; clientMessageId: string },
 ) {
   return q(db)
     .selectFrom('chat_messages')
     .selectAll()
-    .where('trip_id', '=', k.tripId)
+    .where('conversation_id', '=', k.conversationId)
     .where('sender_id', '=', k.senderId)
     .where('client_message_id', '=', k.clientMessageId)
     .executeTakeFirst();
@@ -82,13 +92,13 @@ export async function findMessage(db: DbHandle, id: string) {
 /** Newest first, keyset on (created_at, id). */
 export async function listMessages(
   db: DbHandle,
-  args: { tripId: string; limit: number; after?: { at: string; id: string } },
+  args: { conversationId: string; limit: number; after?: { at: string; id: string } },
 ) {
   let query = q(db)
     .selectFrom('chat_messages')
     .selectAll()
     .select(sql<string>`${sql.raw(EXACT_CREATED_AT_SQL)}`.as('created_at_exact'))
-    .where('trip_id', '=', args.tripId)
+    .where('conversation_id', '=', args.conversationId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(args.limit + 1);

@@ -9,11 +9,14 @@ import {
   ReportRequest,
   ReportSchema,
   SendMessageRequest,
+  ServiceRequestMessageSchema,
   TripIdParams,
 } from './chat.schema.js';
 import type { ChatService } from './chat.service.js';
 
 const tags = ['chat'];
+const trip = (id: string) => ({ kind: 'trip', id }) as const;
+const serviceRequest = (id: string) => ({ kind: 'service_request', id }) as const;
 
 export function registerChatRoutes(app: HttpApp, chat: ChatService) {
   app.post(
@@ -29,7 +32,9 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
       config: { auth: 'any' },
     },
     async (request, reply) =>
-      sendOk(reply, await chat.sendMessage(currentUser(request), request.params.id, request.body), { status: 201 }),
+      sendOk(reply, await chat.sendMessage(currentUser(request), trip(request.params.id), request.body), {
+        status: 201,
+      }),
   );
 
   app.get(
@@ -45,10 +50,16 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
       config: { auth: 'any' },
     },
     async (request, reply) => {
-      const { items, nextCursor } = await chat.listMessages(currentUser(request), request.params.id, request.query);
+      const { items, nextCursor } = await chat.listMessages(
+        currentUser(request),
+        trip(request.params.id),
+        request.query,
+      );
       return sendOk(reply, items, { nextCursor });
     },
   );
+
+  registerServiceRequestChatRoutes(app, chat);
 
   app.post(
     '/api/v1/messages/:id/report',
@@ -66,5 +77,45 @@ export function registerChatRoutes(app: HttpApp, chat: ChatService) {
       sendOk(reply, await chat.reportMessage(currentUser(request), request.params.id, request.body.reason), {
         status: 201,
       }),
+  );
+}
+
+/** Issue 18 #4: the same chat for a service request's customer and provider (staff read it too). */
+function registerServiceRequestChatRoutes(app: HttpApp, chat: ChatService) {
+  app.post(
+    '/api/v1/service-requests/:id/messages',
+    {
+      schema: {
+        summary: "Send a message in a service request's chat",
+        tags,
+        params: TripIdParams,
+        body: SendMessageRequest,
+        response: { 201: envelopeOf(ServiceRequestMessageSchema) },
+      },
+      config: { auth: 'any' },
+    },
+    async (request, reply) =>
+      sendOk(reply, await chat.sendMessage(currentUser(request), serviceRequest(request.params.id), request.body), {
+        status: 201,
+      }),
+  );
+
+  app.get(
+    '/api/v1/service-requests/:id/messages',
+    {
+      schema: {
+        summary: "List a service request's chat messages",
+        tags,
+        params: TripIdParams,
+        querystring: ListMessagesQuery,
+        response: { 200: envelopeOf(z.array(ServiceRequestMessageSchema)) },
+      },
+      config: { auth: 'any' },
+    },
+    async (request, reply) => {
+      const viewer = currentUser(request);
+      const { items, nextCursor } = await chat.listMessages(viewer, serviceRequest(request.params.id), request.query);
+      return sendOk(reply, items, { nextCursor });
+    },
   );
 }

@@ -13,6 +13,9 @@ export const SendMessageRequest = z.object({
 /** Socket `chat:send` payload (API.md). */
 export const ChatSendEvent = SendMessageRequest.extend({ tripId: z.uuid() });
 
+/** Socket `request:chat_send` payload: the same message, to a service request's chat (issue 18 #4). */
+export const RequestChatSendEvent = SendMessageRequest.extend({ requestId: z.uuid() });
+
 export const MessageSchema = named(
   'Message',
   z.object({
@@ -24,8 +27,22 @@ export const MessageSchema = named(
     createdAt: z.string(),
   }),
 );
-export type MessageView = z.infer<typeof MessageSchema>;
 
+/** A message of a service request's chat: as Message, keyed by `requestId`. */
+export const ServiceRequestMessageSchema = named(
+  'ServiceRequestMessage',
+  z.object({
+    id: z.uuid(),
+    requestId: z.uuid(),
+    from: z.uuid(),
+    text: z.string(),
+    clientMessageId: z.string(),
+    createdAt: z.string(),
+  }),
+);
+export type MessageView = z.infer<typeof MessageSchema> | z.infer<typeof ServiceRequestMessageSchema>;
+
+/** `{id}` of the trip or service request whose chat is read or written. */
 export const TripIdParams = z.object({ id: z.uuid() });
 export const MessageIdParams = z.object({ id: z.uuid() });
 

@@ -1,4 +1,3 @@
-import { holdsGrant, STAFF_ACCESS } from '../../platform/http/route-config.js';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, DbHandle } from '../../platform/db/database.js';
 import { withTransaction } from '../../platform/db/transaction.js';
@@ -8,7 +7,15 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { RealtimeEmitter } from '../../platform/realtime/emitter.js';
-import { TERMINAL_STATUSES, getVisibleTrip, type TripRow, type TripStatus, type Viewer } from '../trips/index.js';
+import type { Viewer } from '../trips/index.js';
+import {
+  loadChatSubject,
+  refOfRow,
+  subjectKey,
+  subjectRoom,
+  type ChatSubject,
+  type ChatSubjectRef,
+} from './chat-subject.js';
 import { chatMessages } from './chat.metrics.js';
 import { chatOfflinePushTask } from './chat-push.task.js';
 import { recordAudit } from '../../platform/audit/audit.repo.js';
@@ -27,8 +34,6 @@ import type { MessageView } from './chat.schema.js';
 import { ModerationFilter, normalizeChatText } from './chat.text.js';
 
 const RATE_WINDOW_S = 60;
-/** A trip with an assigned driver that has not ended. */
-const CHAT_OPEN_STATUSES: TripStatus[] = ['accepted', 'arrived', 'started'];
 
 export interface ChatDeps {
   db: Db;
@@ -45,7 +50,7 @@ export interface ChatDeps {
 export function toMessageView(row: ChatMessageRow): MessageView {
   return {
     id: row.id,
-    tripId: row.trip_id,
+    ...subjectKey(refOfRow(row)),
     from: row.sender_id,
     text: row.text,
     clientMessageId: row.client_message_id,
@@ -55,22 +60,18 @@ export function toMessageView(row: ChatMessageRow): MessageView {
 
 /** A trip's chat for the console's trace (staff read it: issue 19.4), oldest first, the last `limit` messages. */
 export async function tripChatLog(db: DbHandle, tripId: string, limit: number): Promise<MessageView[]> {
-  return (await listMessages(db, { tripId, limit })).slice(0, limit).reverse().map(toMessageView);
+  return (await listMessages(db, { conversationId: tripId, limit })).slice(0, limit).reverse().map(toMessageView);
 }
 
 /** Opens the trip's chat room; called inside the accept transaction (src/flows/respond-to-offer.ts). */
 export async function openTripChat(tx: DbHandle, room: { tripId: string; riderId: string; driverId: string }) {
-  await upsertRoom(tx, room);
-}
-
-function isMember(trip: TripRow, viewer: Viewer): boolean {
-  return holdsGrant(viewer, STAFF_ACCESS.trips) || viewer.id === trip.rider_id || viewer.id === trip.driver_id;
+  await upsertRoom(tx, { ref: { kind: 'trip', id: room.tripId }, riderId: room.riderId, driverId: room.driverId });
 }
 
 /**
- * Trip chat: only the rider, the assigned driver and admins read and write
- * (404 for a trip the caller cannot see, 403 for a visible one they are not
- * part of); messages are stored before anyone is told; writes stop when the trip ends.
+ * The chat of a trip or of a service request (chat-subject.ts): only its two parties and staff read and write
+ * (a trip: 404 for one the caller cannot see, 403 for a visible one they are not part of; a request: 404);
+ * messages are stored before anyone is told; writes stop when the trip or request ends.
  */
 export class ChatService {
   private readonly limiter: RateLimiterAbstract;
@@ -81,26 +82,24 @@ export class ChatService {
     this.moderation = new ModerationFilter(deps.blockedWords);
   }
 
-  private async memberTrip(tripId: string, viewer: Viewer): Promise<TripRow> {
-    const trip = await getVisibleTrip(this.deps.db, tripId, viewer);
-    if (!isMember(trip, viewer)) throw forbidden('Only the trip rider, driver and admins may use this chat');
-    return trip;
-  }
-
   /**
-   * The room is normally created with the accept; a trip assigned by another
-   * path (bid selection, admin) gets it on first use. No driver ⇒ no chat yet.
+   * The room is normally created with a trip's accept; a trip assigned by another path (bid selection, admin) and
+   * every service request get it on first use. No driver or provider ⇒ no chat yet.
    */
-  private async ensureRoom(trip: TripRow) {
-    if (await findRoom(this.deps.db, trip.id)) return;
-    if (!trip.driver_id || !CHAT_OPEN_STATUSES.includes(trip.status))
-      throw conflict('Chat opens when a driver accepts the trip');
-    await upsertRoom(this.deps.db, { tripId: trip.id, riderId: trip.rider_id, driverId: trip.driver_id });
+  private async ensureRoom(subject: ChatSubject) {
+    if (await findRoom(this.deps.db, subject.ref.id)) return;
+    if (!subject.driverId || !subject.open)
+      throw conflict(
+        subject.ref.kind === 'trip'
+          ? 'Chat opens when a driver accepts the trip'
+          : 'Chat opens when a provider is assigned to the request',
+      );
+    await upsertRoom(this.deps.db, { ref: subject.ref, riderId: subject.riderId, driverId: subject.driverId });
   }
 
-  private async consumeRate(tripId: string, userId: string) {
+  private async consumeRate(conversationId: string, userId: string) {
     try {
-      await this.limiter.consume(`${tripId}:${userId}`);
+      await this.limiter.consume(`${conversationId}:${userId}`);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -115,22 +114,22 @@ export class ChatService {
 
   async sendMessage(
     sender: Viewer,
-    tripId: string,
+    ref: ChatSubjectRef,
     input: { text: string; clientMessageId: string },
   ): Promise<MessageView> {
-    const trip = await this.memberTrip(tripId, sender);
-    if (TERMINAL_STATUSES.includes(trip.status)) throw conflict(`Trip is ${trip.status}; its chat is read-only`);
-    await this.ensureRoom(trip);
-    const key = { tripId, senderId: sender.id, clientMessageId: input.clientMessageId };
+    const subject = await loadChatSubject(this.deps.db, ref, sender);
+    if (subject.ended) throw conflict(`${subjectNoun(ref)} is ${subject.status}; its chat is read-only`);
+    await this.ensureRoom(subject);
+    const key = { conversationId: ref.id, senderId: sender.id, clientMessageId: input.clientMessageId };
     const replay = await findMessageByClientId(this.deps.db, key);
     if (replay) return toMessageView(replay);
     const moderated = this.moderation.apply(normalizeChatText(input.text));
     const { row, created } = await withTransaction(this.deps.db, async (tx) => {
-      const inserted = await insertMessage(tx, { ...key, text: moderated.text, flagged: moderated.flagged });
+      const inserted = await insertMessage(tx, { ref, ...key, text: moderated.text, flagged: moderated.flagged });
       if (!inserted) return { row: (await findMessageByClientId(tx, key))!, created: false };
       // Counted only for a new message (a concurrent retry waits on the insert and is not charged); over the limit
       // rolls back.
-      await this.consumeRate(tripId, sender.id);
+      await this.consumeRate(ref.id, sender.id);
       await this.deps.jobs.enqueue(
         tx,
         chatOfflinePushTask,
@@ -143,7 +142,7 @@ export class ChatService {
           action: 'chat.message_flagged',
           targetType: 'chat_message',
           targetId: inserted.id,
-          details: { tripId, matched: moderated.matched },
+          details: { ...subjectKey(ref), matched: moderated.matched },
         });
       }
       return { row: inserted, created: true };
@@ -151,20 +150,25 @@ export class ChatService {
     const view = toMessageView(row);
     if (created) {
       chatMessages.inc({ flagged: String(moderated.flagged) });
-      this.deps.realtime.toRoom(`trip:${tripId}`, 'chat:message', {
-        tripId,
-        messageId: view.id,
-        from: view.from,
-        text: view.text,
-        at: view.createdAt,
-      });
+      this.emitMessage(ref, view);
     }
     return view;
   }
 
-  async listMessages(viewer: Viewer, tripId: string, query: { limit: number; cursor?: string }) {
-    await this.memberTrip(tripId, viewer);
-    const rows = await listMessages(this.deps.db, { tripId, limit: query.limit, after: decodeCursor(query.cursor) });
+  /** After commit: trip chat is `chat:message` in `trip:{id}`, a request's is `request:chat_message` in its room. */
+  private emitMessage(ref: ChatSubjectRef, view: MessageView) {
+    const payload = { ...subjectKey(ref), messageId: view.id, from: view.from, text: view.text, at: view.createdAt };
+    const event = ref.kind === 'trip' ? 'chat:message' : 'request:chat_message';
+    this.deps.realtime.toRoom(subjectRoom(ref), event, payload);
+  }
+
+  async listMessages(viewer: Viewer, ref: ChatSubjectRef, query: { limit: number; cursor?: string }) {
+    await loadChatSubject(this.deps.db, ref, viewer);
+    const rows = await listMessages(this.deps.db, {
+      conversationId: ref.id,
+      limit: query.limit,
+      after: decodeCursor(query.cursor),
+    });
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: page.map(toMessageView), nextCursor };
   }
@@ -173,8 +177,10 @@ export class ChatService {
   async reportMessage(reporter: Viewer, messageId: string, reason: string | undefined) {
     const message = await findMessage(this.deps.db, messageId);
     if (!message) throw notFound('Message');
-    await this.memberTrip(message.trip_id, reporter).catch((err: unknown) => {
-      throw err instanceof AppError && err.code === ErrorCode.FORBIDDEN ? notFound('Message') : err;
+    const ref = refOfRow(message);
+    await loadChatSubject(this.deps.db, ref, reporter).catch((err: unknown) => {
+      const hidden = err instanceof AppError && (err.code === ErrorCode.FORBIDDEN || err.code === ErrorCode.NOT_FOUND);
+      throw hidden ? notFound('Message') : err;
     });
     if (message.sender_id === reporter.id) throw forbidden('You cannot report your own message');
     const report = await withTransaction(this.deps.db, async (tx) => {
@@ -185,17 +191,19 @@ export class ChatService {
         action: 'chat.message_reported',
         targetType: 'chat_message',
         targetId: messageId,
-        details: { tripId: message.trip_id, reason: reason ?? null },
+        details: { ...subjectKey(ref), reason: reason ?? null },
       });
       return { row: created, created: true };
     });
     if (report.created)
       this.deps.realtime.toAdmins('chat:message_reported', {
         messageId,
-        tripId: message.trip_id,
+        ...subjectKey(ref),
         reporterId: reporter.id,
         reason: reason ?? null,
       });
     return { messageId, reportedAt: report.row.created_at.toISOString() };
   }
 }
+
+const subjectNoun = (ref: ChatSubjectRef) => (ref.kind === 'trip' ? 'Trip' : 'Service request');

@@ -51,13 +51,36 @@ async function lockForDecision(tx: Tx, a: { requestId: string; viewer: ServiceVi
   return { row, latest };
 }
 
-/** Approving twice is harmless; approving a revised or declined quote is 409. */
-export async function approveQuote(tx: Tx, a: { requestId: string; viewer: ServiceViewer; revision: number }) {
+/** The decision as an event, in the deciding transaction (the provider's push is projected from it). */
+async function recordDecision(events: EventRecorder, row: ServiceRequestRow, quote: QuoteRow) {
+  await events.record({
+    type: 'service_request.quote_decided',
+    aggregateType: 'service_request',
+    aggregateId: row.id,
+    actorId: row.customer_id,
+    payload: {
+      requestId: row.id,
+      customerId: row.customer_id,
+      providerId: row.provider_id,
+      revision: quote.revision,
+      decision: quote.status === 'approved' ? 'approved' : 'declined',
+      total: quote.total,
+    },
+  });
+}
+
+/** Approving twice is harmless (and told once); approving a revised or declined quote is 409. */
+export async function approveQuote(
+  tx: Tx,
+  events: EventRecorder,
+  a: { requestId: string; viewer: ServiceViewer; revision: number },
+) {
   const { row, latest } = await lockForDecision(tx, a);
   if (latest.status === 'approved') return { row, quote: latest };
   if (row.status !== 'quoted') throw conflict(`Cannot approve a quote of a ${row.status} request`);
   const quote = await decideQuote(tx, { requestId: row.id, revision: a.revision, to: 'approved' });
   if (!quote) throw conflict(`The quote is ${latest.status}`);
+  await recordDecision(events, row, quote);
   return { row, quote };
 }
 
@@ -67,9 +90,10 @@ export async function declineQuote(
   events: EventRecorder,
   a: { requestId: string; viewer: ServiceViewer; revision: number },
 ): Promise<{ row: ServiceRequestRow; quote: QuoteRow }> {
-  const { latest } = await lockForDecision(tx, a);
+  const { row: locked, latest } = await lockForDecision(tx, a);
   if (latest.status !== 'pending') throw conflict(`The quote is ${latest.status}`);
   const quote = (await decideQuote(tx, { requestId: a.requestId, revision: a.revision, to: 'declined' }))!;
+  await recordDecision(events, locked, quote);
   const { row } = await moveServiceRequest(tx, events, {
     requestId: a.requestId,
     to: 'declined_quote',

@@ -20,6 +20,15 @@ declare module '../../platform/events/event-map.js' {
     };
     /** Dispatch offered the request to a provider (a `request:offer`). */
     'service_request.offered': { requestId: string; driverId: string; round: number; expiresAt: string };
+    /** The customer approved or declined a quote revision (the provider is told: issue 18 #4 push). */
+    'service_request.quote_decided': {
+      requestId: string;
+      customerId: string;
+      providerId: string | null;
+      revision: number;
+      decision: 'approved' | 'declined';
+      total: number;
+    };
     /** Another provider won or the search ended: these providers' offers closed. */
     'service_request.offers_withdrawn': { requestId: string; driverIds: string[] };
   }

@@ -186,9 +186,11 @@ export const SERVER_EVENTS = {
   'chat:message_reported': {
     to: 'admin',
     summary: 'A chat message was reported',
+    // One object (not a union) so the room fields extend it: exactly one of tripId / requestId is present.
     payload: z.object({
       messageId: z.string(),
-      tripId: z.string(),
+      tripId: z.string().optional().describe('a trip chat message'),
+      requestId: z.string().optional().describe('a service request chat message'),
       reporterId: z.string(),
       reason: z.string().nullable(),
     }),
@@ -251,6 +253,17 @@ export const SERVER_EVENTS = {
     to: 'request',
     summary: 'The provider stopped sharing location (mechanic:location_stop)',
     payload: z.object({ requestId: z.string(), providerId: z.string(), at: isoTime }),
+  },
+  'request:chat_message': {
+    to: 'request',
+    summary: 'A chat message in the service request (its customer and provider; sent with request:chat_send)',
+    payload: z.object({
+      requestId: z.string(),
+      messageId: z.string(),
+      from: z.string(),
+      text: z.string(),
+      at: isoTime,
+    }),
   },
   'fleet:delta': {
     to: 'fleet',

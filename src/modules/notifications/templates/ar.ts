@@ -79,6 +79,48 @@ export const ar: Catalogue = {
     body: `تذكير: موعد رحلتك المحجوزة ${f.time(d.scheduledAt)}.`,
   }),
   'chat.message': (d) => ({ title: str(d.senderName, 'رسالة جديدة'), body: str(d.text) }),
+  'service_request.assigned': (d, f) => ({
+    title: 'المساعدة في الطريق',
+    body:
+      `${str(d.providerName, 'مقدم الخدمة')} قادم في ${str(d.vehicle, 'مركبة')}، رقم اللوحة ${str(d.plate, '—')}` +
+      (typeof d.etaMin === 'number' ? `، على بُعد ${f.number(d.etaMin)} دقيقة تقريبًا.` : '.'),
+  }),
+  'service_request.arrived': (d) => ({
+    title: 'وصل مقدم الخدمة',
+    body: `${str(d.providerName, 'مقدم الخدمة')} عند سيارتك (اللوحة ${str(d.plate, '—')}).`,
+  }),
+  'service_request.quoted': (d, f) => ({
+    title: 'عرض السعر جاهز',
+    body: `قدّم مقدم الخدمة عرض سعر بقيمة ${f.money(d.total, d.currency)} للعمل. وافق عليه في التطبيق لبدء العمل.`,
+  }),
+  'service_request.completed': (d, f) => ({
+    title: 'اكتملت الخدمة',
+    body: `تم إنجاز العمل. الإجمالي: ${f.money(d.total, d.currency)}.`,
+  }),
+  'service_request.cancelled_by_customer': () => ({
+    title: 'ألغى العميل المهمة',
+    body: 'ألغى العميل هذه المهمة. أنت متاح لطلبات جديدة.',
+  }),
+  'service_request.cancelled_by_provider': () => ({
+    title: 'ألغى مقدم الخدمة المهمة',
+    body: 'ألغى مقدم الخدمة المهمة. يمكنك طلب المساعدة مرة أخرى.',
+  }),
+  'service_request.cancelled_by_support': () => ({
+    title: 'ألغى فريق الدعم الطلب',
+    body: 'ألغى فريق الدعم طلب الخدمة هذا.',
+  }),
+  'service_request.no_providers': () => ({
+    title: 'لا يوجد مقدمو خدمة متاحون',
+    body: 'لم نجد مقدم خدمة لطلبك. يرجى المحاولة مرة أخرى بعد دقائق.',
+  }),
+  'service_request.quote_approved': (d, f) => ({
+    title: 'تمت الموافقة على عرض السعر',
+    body: `وافق العميل على عرض سعرك بقيمة ${f.money(d.total, d.currency)}. يمكنك بدء العمل.`,
+  }),
+  'service_request.quote_declined': (d, f) => ({
+    title: 'رُفض عرض السعر',
+    body: `رفض العميل عرض سعرك بقيمة ${f.money(d.total, d.currency)}. تُستحق رسوم الحضور فقط.`,
+  }),
   'trip.reassigning': () => ({
     title: 'نبحث لك عن سائق آخر',
     body: 'تعذّر على سائقك الوصول. نبحث لك عن سائق آخر للرحلة نفسها وبالأجرة نفسها.',

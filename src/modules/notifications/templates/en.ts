@@ -78,6 +78,48 @@ export const en: Catalogue = {
     body: `Reminder: your booked ride is at ${f.time(d.scheduledAt)}.`,
   }),
   'chat.message': (d) => ({ title: str(d.senderName, 'New message'), body: str(d.text) }),
+  'service_request.assigned': (d, f) => ({
+    title: 'Help is on the way',
+    body:
+      `${str(d.providerName, 'Your provider')} is coming in a ${str(d.vehicle, 'vehicle')}, plate ${str(d.plate, '—')}` +
+      (typeof d.etaMin === 'number' ? `, about ${f.number(d.etaMin)} min away.` : '.'),
+  }),
+  'service_request.arrived': (d) => ({
+    title: 'Your provider has arrived',
+    body: `${str(d.providerName, 'Your provider')} is at your vehicle (plate ${str(d.plate, '—')}).`,
+  }),
+  'service_request.quoted': (d, f) => ({
+    title: 'Quote ready',
+    body: `Your provider quoted ${f.money(d.total, d.currency)} for the work. Approve it in the app to start.`,
+  }),
+  'service_request.completed': (d, f) => ({
+    title: 'Service completed',
+    body: `The job is done. Total: ${f.money(d.total, d.currency)}.`,
+  }),
+  'service_request.cancelled_by_customer': () => ({
+    title: 'Job cancelled by the customer',
+    body: 'The customer cancelled this job. You are available for new requests.',
+  }),
+  'service_request.cancelled_by_provider': () => ({
+    title: 'Your provider cancelled',
+    body: 'Your provider cancelled the job. You can request help again.',
+  }),
+  'service_request.cancelled_by_support': () => ({
+    title: 'Job cancelled by support',
+    body: 'Our support team cancelled this service request.',
+  }),
+  'service_request.no_providers': () => ({
+    title: 'No providers available',
+    body: 'We could not find a provider for your request. Please try again in a few minutes.',
+  }),
+  'service_request.quote_approved': (d, f) => ({
+    title: 'Quote approved',
+    body: `The customer approved your quote of ${f.money(d.total, d.currency)}. You can start the work.`,
+  }),
+  'service_request.quote_declined': (d, f) => ({
+    title: 'Quote declined',
+    body: `The customer declined your quote of ${f.money(d.total, d.currency)}. Only the call-out fee is due.`,
+  }),
   'trip.reassigning': () => ({
     title: 'Finding you another driver',
     body: 'Your driver could not make it. We are finding you another one for the same trip and fare.',
