@@ -3,6 +3,7 @@
  * platform into the HTTP app and the socket gateway. buildApp (app.ts) decides the order.
  */
 import type { Platform } from './platform/runtime.js';
+import { createDatabase } from './platform/db/database.js';
 import { type HttpApp } from './platform/http/server.js';
 import { SocketGateway } from './platform/realtime/gateway.js';
 import { registerMechanicLocationEvents } from './flows/service-request-location.js';
@@ -105,6 +106,27 @@ export async function installConsole(http: HttpApp, platform: Platform, { auth, 
   http.addHook('onClose', async () => feed.stop());
 }
 
+/**
+ * The delivery pump's own connections: its claims and results never wait
+ * behind trip transactions for the main pool, nor trips behind it. Its
+ * commits are asynchronous: a Postgres crash may lose the last few leases or
+ * results, which only means those deliveries are sent again (at least once).
+ */
+function webhookSenderDatabase(platform: Platform) {
+  const { config, database, log } = platform;
+  return createDatabase({
+    url: database.url,
+    schema: config.DB_SCHEMA,
+    max: config.WEBHOOK_DB_POOL_SIZE,
+    log,
+    name: 'smartline-webhooks',
+    asyncCommit: true,
+    // Background work: waiting for one of its few connections beats failing the attempt.
+    connectTimeoutMs: 30_000,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_WORKER_MS,
+  });
+}
+
 /** Outbound webhooks: the outbox writer in every unit of work, the endpoints API and the delivery jobs. */
 export async function installWebhooks(http: HttpApp, platform: Platform) {
   const { config, db, jobs, bus } = coreOf(platform);
@@ -120,7 +142,11 @@ export async function installWebhooks(http: HttpApp, platform: Platform) {
     giveUpMs: config.WEBHOOK_GIVE_UP_MS,
     sweepMs: config.WEBHOOK_SWEEP_MS,
   };
-  const pump = registerWebhookTasks({ db, jobs, policy, settings, log: platform.log });
-  http.addHook('onClose', async () => pump.stop());
+  const sender = webhookSenderDatabase(platform);
+  const pump = registerWebhookTasks({ db, senderDb: sender.db, jobs, policy, settings, log: platform.log });
+  http.addHook('onClose', async () => {
+    pump.stop();
+    await sender.close();
+  });
   await scheduleWebhookSweep({ db, jobs });
 }
