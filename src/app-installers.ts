@@ -109,8 +109,8 @@ export async function installConsole(http: HttpApp, platform: Platform, { auth, 
 /**
  * The delivery pump's own connections: its claims and results never wait
  * behind trip transactions for the main pool, nor trips behind it. Its
- * commits are asynchronous: a Postgres crash may lose the last few leases or
- * results, which only means those deliveries are sent again (at least once).
+ * commits stay synchronous: with asynchronous commit the pump ran many more,
+ * smaller cycles and trip transition p99 got worse (bench:webhooks).
  */
 function webhookSenderDatabase(platform: Platform) {
   const { config, database, log } = platform;
@@ -120,7 +120,6 @@ function webhookSenderDatabase(platform: Platform) {
     max: config.WEBHOOK_DB_POOL_SIZE,
     log,
     name: 'smartline-webhooks',
-    asyncCommit: true,
     // Background work: waiting for one of its few connections beats failing the attempt.
     connectTimeoutMs: 30_000,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_WORKER_MS,

@@ -46,12 +46,6 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Statements slower than this are logged by name (never with their parameters); 0 = off. */
   slowQueryMs?: number;
-  /**
-   * Commits return before their WAL is flushed (`synchronous_commit=off`).
-   * Only for writes a Postgres crash may lose without harm (they are redone):
-   * a client killed mid-way loses nothing either way.
-   */
-  asyncCommit?: boolean;
 }
 
 export function createDatabase(opts: DatabaseOptions): Database {
@@ -61,7 +55,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
     // Fail fast when the server is gone instead of queueing forever.
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
     idleTimeoutMillis: opts.keepIdle ? 0 : 30_000,
-    options: `-c search_path=${opts.schema},public${opts.asyncCommit ? ' -c synchronous_commit=off' : ''}`,
+    options: `-c search_path=${opts.schema},public`,
     application_name: opts.name ?? 'smartline',
     // Sent in the startup packet: every connection of this pool carries it, nothing to SET per checkout.
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
