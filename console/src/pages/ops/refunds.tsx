@@ -17,7 +17,10 @@ interface Refund {
   createdAt: string;
 }
 
-/** Issue 19.7 (finance, support): every trip's (and service request's) refunds, and a refund of a trip with an amount and a reason. */
+/**
+ * Issue 19.7 (finance, support): every trip's (and service request's) refunds, and a refund of a trip with an
+ * amount and a reason.
+ */
 export function RefundsPage() {
   const [status, setStatus] = useState('');
   const list = useApi<Refund[]>(`/admin/refunds?limit=100${status ? `&status=${status}` : ''}`);
