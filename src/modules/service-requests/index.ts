@@ -13,6 +13,7 @@ export {
   ServiceEstimateSchema,
   ServiceRequestIdParams,
   ServiceRequestSchema,
+  QuoteSchema,
 } from './service-requests.schema.js';
 export type { ServiceRequestRow, ServiceStatus } from './service-requests.repo.js';
 export { moveServiceRequest, REPEAT_BUCKET_MS, type MoveRequest } from './service-moves.js';
@@ -40,3 +41,4 @@ export {
   serviceSettlementTotals,
   type InvoiceItem,
 } from './service-invoice.js';
+export { serviceJobRecord } from './service-trace.js';
