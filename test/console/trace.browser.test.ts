@@ -12,7 +12,14 @@ import { eventually } from '../support/fixtures.js';
 import { FakeHttpProvider } from '../notifications/fakes.js';
 import { browserSkipReason, launchBrowser, signIn, type ConsoleBrowser } from './browser.js';
 import { staffUser } from './support.js';
-import { completedDispatchedTrip, completedServiceJob, DEADLINE_MS } from './trace-support.js';
+import { call, completedDispatchedTrip, completedServiceJob, DEADLINE_MS } from './trace-support.js';
+import { DROPOFF, PICKUP } from '../dispatch/support.js';
+
+/** `<input type="datetime-local">` takes local wall time to the minute (the browser shares the test's zone). */
+const localMinute = (at: Date) => {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+};
 
 if (browserSkipReason) process.stdout.write(`# trace browser tests skipped: ${browserSkipReason}\n`);
 
@@ -74,6 +81,25 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
     assert.equal((await page.$$('[data-testid=job-proofs] tr')).length, 1);
     assert.ok((await page.$$('[data-testid=job-transfers] tr')).length > 0, 'the settlement transfers are listed');
     assert.match((await page.textContent('[data-testid=trace-offers]')) ?? '', /accepted/);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the trip search page finds trips by time window', async () => {
+    const rider = await t.signup('rider');
+    const body = { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' };
+    const trip = await call(t, rider, 'POST', '/api/v1/trips', body);
+    const { page, problems } = await browser.page();
+    await signIn(page, base, dispatcher);
+    await page.goto(`${base}/console/#/trips`);
+    await page.fill('input[name=from]', localMinute(new Date(Date.now() - 5 * 60_000)));
+    await page.fill('input[name=to]', localMinute(new Date(Date.now() + 5 * 60_000)));
+    await page.click('[data-testid=trip-search] button[type=submit]');
+    await page.waitForSelector(`tr[data-trip="${trip.id}"]`);
+    await page.fill('input[name=from]', '2020-01-01T00:00');
+    await page.fill('input[name=to]', '2020-01-02T00:00');
+    await page.click('[data-testid=trip-search] button[type=submit]');
+    await page.waitForSelector('[data-testid=trip-search] p.muted');
+    assert.equal(await page.$(`tr[data-trip="${trip.id}"]`), null, 'a window before the trip does not find it');
     assert.deepEqual(problems, []);
   });
 });
