@@ -18,7 +18,8 @@ export interface TraceDeps {
 
 /**
  * Issue 19.4: one trip's trace for the console — its status changes and other events with their actors, each
- * dispatch round's offers (score, distance, answer) and each push's delivery, the price lines, the ledger transfers that reference it, and the route.
+ * dispatch round's offers (score, distance, answer) and each push's delivery, the quoted and charged price
+ * lines, the ledger transfers that reference it, and the route.
  * Reads only, from several modules, hence a flow.
  */
 export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; tripId: string; language: LabelLanguage }) {
