@@ -9360,6 +9360,19 @@ export interface operations {
                                 seq: number;
                                 type: string;
                             }[];
+                            notices: {
+                                createdAt: string;
+                                deliveries: {
+                                    attempts: number;
+                                    channel: string;
+                                    lastError?: string;
+                                    sentAt: string | null;
+                                    status: string;
+                                }[];
+                                template: string;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
                             offers: {
                                 answeredAt: string | null;
                                 distanceToPickupM: number | null;

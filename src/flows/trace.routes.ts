@@ -27,6 +27,23 @@ const TraceResponse = z.object({
   offers: z.array(AdminOfferSchema),
   /** What was quoted and what was charged, line by line, labelled in the Accept-Language (en, ar). */
   price: TracePriceSchema,
+  /** Notices about the trip to the rider and driver (progress, receipt), oldest first, each delivery per channel. */
+  notices: z.array(
+    z.object({
+      userId: z.uuid(),
+      template: z.string(),
+      createdAt: z.string(),
+      deliveries: z.array(
+        z.object({
+          channel: z.string(),
+          status: z.string(),
+          attempts: z.number().int(),
+          lastError: z.string().optional(),
+          sentAt: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
   transfers: z.array(TraceTransferSchema),
   route: RouteResponse,
   /** The trip's chat between rider and driver, oldest first (support and admins read it). */

@@ -2,6 +2,7 @@ import type { Db } from '../platform/db/database.js';
 import type { AuthUser } from '../platform/http/route-config.js';
 import { tripChatLog } from '../modules/chat/index.js';
 import { offerDeliveriesOf } from '../modules/dispatch/index.js';
+import { noticesAboutTrip } from '../modules/notifications/index.js';
 import type { LocationService } from '../modules/location/index.js';
 import type { LabelLanguage } from '../modules/pricing/index.js';
 import { getVisibleTrip } from '../modules/trips/index.js';
@@ -18,20 +19,23 @@ export interface TraceDeps {
 
 /**
  * Issue 19.4: one trip's trace for the console — its status changes and other events with their actors, each
- * dispatch round's offers (score, distance, answer) and each push's delivery, the quoted and charged price
+ * dispatch round's offers (score, distance, answer) and each push's delivery, the progress notices to rider and
+ * driver with their delivery, the quoted and charged price
  * lines, the ledger transfers that reference it, and the route.
  * Reads only, from several modules, hence a flow.
  */
 export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; tripId: string; language: LabelLanguage }) {
   const { db } = deps;
   const trip = await getVisibleTrip(db, input.tripId, input.viewer);
-  const [events, offers, transfers, route, chat, price] = await Promise.all([
+  const userIds = [trip.rider_id, ...(trip.driver_id ? [trip.driver_id] : [])];
+  const [events, offers, transfers, route, chat, price, notices] = await Promise.all([
     traceEvents(db, trip.id),
     offerDeliveriesOf(db, trip.id),
     traceTransfers(db, `trip:${trip.id}`),
     deps.route.tripRoute(input.viewer, trip.id),
     tripChatLog(db, trip.id, TRACE_CHAT_LIMIT),
     tracePrice(db, { viewer: input.viewer, trip, language: input.language }),
+    noticesAboutTrip(db, { userIds, tripId: trip.id }),
   ]);
   return {
     trip: {
@@ -46,6 +50,7 @@ export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; trip
     events,
     offers,
     price,
+    notices,
     transfers,
     route,
     chat,

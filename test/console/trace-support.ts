@@ -15,13 +15,14 @@ export async function call(t: TestApp, user: TestUser, method: string, path: str
 }
 
 /**
- * A quoted trip offered by dispatch (inline first round) to a driver 400 m away who has a push token, accepted
- * and completed. The app must run jobs and point PUSH_URL at a fake provider for the push to be delivered.
+ * A quoted trip offered by dispatch (inline first round) to a driver 400 m away, accepted and completed; rider
+ * and driver have a push token each. The app must run jobs and point PUSH_URL at a fake provider for pushes.
  */
 export async function completedDispatchedTrip(t: TestApp) {
   const rider = await t.signup('rider');
   const driver = await driverAt(t, northOf(PICKUP, 400));
-  await call(t, driver, 'POST', '/api/v1/me/push-tokens', { token: `tok-${driver.id}`, platform: 'android' });
+  for (const user of [rider, driver])
+    await call(t, user, 'POST', '/api/v1/me/push-tokens', { token: `tok-${user.id}`, platform: 'android' });
   const body = { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy' };
   const estimate = await call(t, rider, 'POST', '/api/v1/pricing/estimate', body);
   const trip = await call(t, rider, 'POST', '/api/v1/trips', {
@@ -34,7 +35,7 @@ export async function completedDispatchedTrip(t: TestApp) {
   const { otp } = await call(t, rider, 'GET', `/api/v1/trips/${trip.id}`);
   await call(t, driver, 'POST', `/api/v1/trips/${trip.id}/status`, { status: 'started', otp });
   await call(t, driver, 'POST', `/api/v1/trips/${trip.id}/status`, { status: 'completed' });
-  return { trip: trip as { id: string; fare: { amount: number } }, driver };
+  return { trip: trip as { id: string; fare: { amount: number } }, driver, rider };
 }
 
 /**

@@ -45,12 +45,16 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
     await fcm?.close();
   });
 
-  test("a completed trip's trace shows price lines, the offer's score and the push's delivery", async () => {
+  test("a completed trip's trace shows price lines, the offer's score, the push's delivery and the notices", async () => {
     const { trip } = await completedDispatchedTrip(t);
-    // Open the page once the push has been delivered (a job on a loaded box), so the page has it to show.
+    // Open the page once the offer push and the progress notices are out (jobs, late on a loaded box).
     await eventually(async () => {
       const res = await t.api('GET', `/api/v1/admin/trips/${trip.id}/trace`, { token: dispatcher.accessToken });
-      return res.body.data.offers[0]?.push.some((p: { status: string }) => p.status === 'sent');
+      const notices = res.body.data.notices as Array<{ template: string }>;
+      return (
+        res.body.data.offers[0]?.push.some((p: { status: string }) => p.status === 'sent') &&
+        notices.some((n) => n.template === 'trip.completed')
+      );
     }, DEADLINE_MS);
     const { page, problems } = await browser.page();
     await signIn(page, base, dispatcher);
@@ -58,6 +62,7 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
     await page.waitForSelector('[data-testid=trace-offers] .offer-score');
     assert.match((await page.textContent('[data-testid=trace-offers] .offer-score')) ?? '', /^-?\d\.\d\d$/);
     assert.match((await page.textContent('[data-testid=trace-offers] .push')) ?? '', /offer · push · sent ×1/);
+    assert.match((await page.textContent('[data-testid=trace-notices]')) ?? '', /Rider.*trip\.completed/s);
     const quoted = await page.$$('[data-testid=trace-quote] tr[data-code]');
     const charged = await page.$$('[data-testid=trace-receipt] tr[data-code]');
     assert.ok(quoted.length > 0 && charged.length > 0, 'the quote and the receipt list their lines');

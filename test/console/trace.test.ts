@@ -31,7 +31,7 @@ describe('trip and job trace', () => {
 
   const get = (user: TestUser, path: string) => t.api('GET', path, { token: user.accessToken });
   test("a trip's trace: each offer's score, distance and answer time, each push's delivery, quoted and charged lines", async () => {
-    const { trip, driver } = await completedDispatchedTrip(t);
+    const { trip, driver, rider } = await completedDispatchedTrip(t);
     // The offer push is delivered by a job: wait until its delivery row says so.
     const trace = await eventually(async () => {
       const res = await get(dispatcher, `/api/v1/admin/trips/${trip.id}/trace`);
@@ -57,6 +57,18 @@ describe('trip and job trace', () => {
     assert.ok(
       receipt.items.every((l: { label: string }) => l.label.length > 0),
       'lines carry a label',
+    );
+    // Progress notices are stored and pushed by jobs: wait for the rider's "completed" notice to be pushed.
+    type Notice = { userId: string; template: string; deliveries: Array<{ channel: string; status: string }> };
+    const pushed = (n: Notice) => n.deliveries.some((d) => d.channel === 'push' && d.status === 'sent');
+    const notices = (await eventually(async () => {
+      const res = await get(dispatcher, `/api/v1/admin/trips/${trip.id}/trace`);
+      const all = res.body.data.notices as Notice[];
+      return all.some((n) => n.template === 'trip.completed' && n.userId === rider.id && pushed(n)) ? all : null;
+    }, DEADLINE_MS))!;
+    assert.ok(
+      notices.some((n) => n.userId === rider.id && n.template === 'trip.accepted'),
+      JSON.stringify(notices.map((n) => n.template)),
     );
     assert.equal((await get(finance, `/api/v1/admin/trips/${trip.id}/trace`)).status, 403);
   });

@@ -62,6 +62,7 @@ export const ar: Strings = {
   quoteItems: 'السعر المعروض',
   receiptItems: 'المبلغ المحصّل',
   notCharged: 'لم يُحصّل شيء بعد',
+  notices: 'الإشعارات وتسليمها',
   quoteRevisions: 'مراجعات عرض السعر',
   proofs: 'إثبات الخدمة',
   total: 'الإجمالي',

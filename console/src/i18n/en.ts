@@ -60,6 +60,7 @@ export const en = {
   quoteItems: 'Quoted',
   receiptItems: 'Charged',
   notCharged: 'Nothing charged yet',
+  notices: 'Notices and their delivery',
   quoteRevisions: 'Quote revisions',
   proofs: 'Proof of service',
   total: 'Total',

@@ -106,3 +106,33 @@ export function PriceItems({ price }: { price: TracePrice }) {
     </div>
   );
 }
+
+export interface TraceNotice {
+  userId: string;
+  template: string;
+  createdAt: string;
+  deliveries: Array<{ channel: string; status: string; attempts: number; sentAt: string | null }>;
+}
+
+/** Notices to the rider and driver about the trip, each with how every channel delivered it. */
+export function NoticesTable({ notices, riderId }: { notices: TraceNotice[]; riderId: string }) {
+  if (notices.length === 0) return <p class="muted">{t('none')}</p>;
+  return (
+    <table data-testid="trace-notices">
+      {notices.map((n) => (
+        <tr>
+          <td>{clock(n.createdAt)}</td>
+          <td>{n.userId === riderId ? t('rider') : t('driverCard')}</td>
+          <td>{n.template}</td>
+          <td>
+            {n.deliveries.map((d) => (
+              <div class="push" data-status={d.status}>
+                {d.channel} · {d.status} ×{d.attempts} · {clock(d.sentAt)}
+              </div>
+            ))}
+          </td>
+        </tr>
+      ))}
+    </table>
+  );
+}

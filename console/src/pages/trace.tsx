@@ -2,7 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import L from 'leaflet';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
-import { OffersTable, PriceItems, statusOf, type TraceOffer, type TracePrice } from './trace-parts.js';
+import {
+  NoticesTable,
+  OffersTable,
+  PriceItems,
+  statusOf,
+  type TraceNotice,
+  type TraceOffer,
+  type TracePrice,
+} from './trace-parts.js';
 
 interface Trace {
   trip: {
@@ -16,6 +24,7 @@ interface Trace {
   events: Array<{ type: string; actorId: string | null; createdAt: string; payload: unknown }>;
   offers: TraceOffer[];
   price: TracePrice;
+  notices: TraceNotice[];
   transfers: Array<{ id: string; kind: string; phase: string; amount: number; at: string }>;
   route: { points: Array<{ lat: number; lng: number; at: string }> };
   chat: Array<{ id: string; from: string; text: string; createdAt: string }>;
@@ -57,6 +66,8 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
       </table>
       <h3>{t('offers')}</h3>
       <OffersTable offers={trace.offers} />
+      <h3>{t('notices')}</h3>
+      <NoticesTable notices={trace.notices} riderId={trace.trip.riderId} />
       <h3>{t('priceItems')}</h3>
       <PriceItems price={trace.price} />
       <h3>{t('chat')}</h3>
