@@ -685,6 +685,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/service-requests/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a service request's full trace */
+        get: operations["getAdminServiceRequestsByIdTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/sos": {
         parameters: {
             query?: never;
@@ -8459,6 +8476,203 @@ export interface operations {
             };
         };
     };
+    getAdminServiceRequestsByIdTrace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The app’s MAJOR.MINOR.PATCH; below the minimum ⇒ 426 UPGRADE_REQUIRED */
+                "X-Client-Version"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            events: {
+                                actorId: string | null;
+                                createdAt: string;
+                                payload: unknown;
+                                seq: number;
+                                type: string;
+                            }[];
+                            offers: {
+                                answeredAt: string | null;
+                                distanceToPickupM: number | null;
+                                /** Format: uuid */
+                                driverId: string;
+                                expiresAt: string;
+                                offeredAt: string;
+                                push: {
+                                    attempts: number;
+                                    channel: string;
+                                    /** @enum {string} */
+                                    kind: "offer" | "withdrawn";
+                                    lastError?: string;
+                                    sentAt: string | null;
+                                    /** @enum {string} */
+                                    status: "pending" | "sent" | "failed" | "skipped";
+                                }[];
+                                round: number;
+                                score: number | null;
+                                socket: {
+                                    seenAt: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "accepted" | "declined" | "expired" | "withdrawn";
+                            }[];
+                            proofs: {
+                                bytes: number;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "photo" | "signature";
+                                /** Format: uuid */
+                                uploadedBy: string;
+                            }[];
+                            quotes: {
+                                createdAt: string;
+                                /** @enum {string} */
+                                currency: "EGP";
+                                decidedAt: string | null;
+                                items: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    kind: "labour" | "part";
+                                    label: string;
+                                    qty: number;
+                                    unitAmount: number;
+                                }[];
+                                revision: number;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "declined" | "superseded";
+                                total: number;
+                            }[];
+                            request: {
+                                cancelReason: string | null;
+                                createdAt: string;
+                                /** Format: uuid */
+                                customerId: string;
+                                estimate: {
+                                    items: {
+                                        amount: number;
+                                        code: string;
+                                    }[];
+                                    total: number;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                point: {
+                                    lat: number;
+                                    lng: number;
+                                };
+                                /** Format: uuid */
+                                providerId: string | null;
+                                serviceType: string;
+                                status: string;
+                            };
+                            transfers: {
+                                amount: number;
+                                at: string;
+                                id: string;
+                                kind: string;
+                                phase: string;
+                            }[];
+                        };
+                        meta: {
+                            nextCursor?: string | null;
+                            requestId: string;
+                            timestamp: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UPGRADE_REQUIRED */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAdminSos: {
         parameters: {
             query?: {
@@ -9070,12 +9284,15 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
+                            answeredAt: string | null;
                             distanceToPickupM: number | null;
                             /** Format: uuid */
                             driverId: string;
                             expiresAt: string;
+                            offeredAt: string;
                             push: {
                                 attempts: number;
+                                channel: string;
                                 /** @enum {string} */
                                 kind: "offer" | "withdrawn";
                                 lastError?: string;
@@ -9084,6 +9301,7 @@ export interface operations {
                                 status: "pending" | "sent" | "failed" | "skipped";
                             }[];
                             round: number;
+                            score: number | null;
                             socket: {
                                 seenAt: string | null;
                             };
@@ -9459,13 +9677,29 @@ export interface operations {
                                 seq: number;
                                 type: string;
                             }[];
+                            notices: {
+                                createdAt: string;
+                                deliveries: {
+                                    attempts: number;
+                                    channel: string;
+                                    lastError?: string;
+                                    sentAt: string | null;
+                                    status: string;
+                                }[];
+                                template: string;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
                             offers: {
+                                answeredAt: string | null;
                                 distanceToPickupM: number | null;
                                 /** Format: uuid */
                                 driverId: string;
                                 expiresAt: string;
+                                offeredAt: string;
                                 push: {
                                     attempts: number;
+                                    channel: string;
                                     /** @enum {string} */
                                     kind: "offer" | "withdrawn";
                                     lastError?: string;
@@ -9474,12 +9708,33 @@ export interface operations {
                                     status: "pending" | "sent" | "failed" | "skipped";
                                 }[];
                                 round: number;
+                                score: number | null;
                                 socket: {
                                     seenAt: string | null;
                                 };
                                 /** @enum {string} */
                                 status: "pending" | "accepted" | "declined" | "expired" | "withdrawn";
                             }[];
+                            price: {
+                                currency: string;
+                                quote: {
+                                    items: {
+                                        amount: number;
+                                        code: string;
+                                        label: string;
+                                    }[];
+                                    total: number;
+                                };
+                                receipt: {
+                                    items: {
+                                        amount: number;
+                                        code: string;
+                                        label: string;
+                                    }[];
+                                    reason: string | null;
+                                    total: number;
+                                } | null;
+                            };
                             route: {
                                 distanceM: number;
                                 points: {

@@ -7,6 +7,7 @@ import { DriversPage } from './pages/drivers.js';
 import { MapPage } from './pages/map.js';
 import { OPS_PAGES } from './pages/ops/index.js';
 import { SosPage, useSosAlarm } from './pages/sos.js';
+import { JobTracePage } from './pages/job-trace.js';
 import { TracePage } from './pages/trace.js';
 import { TripsPage } from './pages/trips.js';
 import './styles.css';
@@ -55,6 +56,8 @@ function Login() {
 function Page({ hash, session, config }: { hash: string; session: Session; config: ConsoleConfig }) {
   const trip = /^#\/trips\/([0-9a-f-]{36})$/.exec(hash);
   if (trip) return <TracePage tripId={trip[1]!} tileUrl={config.tileUrl} />;
+  const job = /^#\/jobs\/([0-9a-f-]{36})$/.exec(hash);
+  if (job) return <JobTracePage requestId={job[1]!} />;
   const driver = /^#\/drivers\/([0-9a-f-]{36})$/.exec(hash);
   if (driver) return <DriverOverviewPage driverId={driver[1]!} />;
   if (hash === '#/trips') return <TripsPage />;

@@ -117,6 +117,7 @@ async function insertSearch(
       quoted_duration_s: price.durationS,
       time_multiplier: price.timeMultiplier,
       fare_items: JSON.stringify(price.items),
+      quoted_items: JSON.stringify(price.items),
       quote_id: price.quoteId,
       scheduled_at: scheduledAt,
     });

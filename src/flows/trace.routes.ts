@@ -5,7 +5,12 @@ import { currentUser, STAFF_ACCESS } from '../platform/http/route-config.js';
 import { AdminOfferSchema } from '../modules/dispatch/index.js';
 import { RouteResponse } from '../modules/location/index.js';
 import { TripIdParams } from '../modules/trips/index.js';
+import { labelLanguage } from '../modules/pricing/index.js';
+import { ServiceRequestIdParams } from '../modules/service-requests/index.js';
+import { ServiceTraceResponse, traceServiceRequest } from './service-trace.js';
+import { TraceEventSchema, TraceTransferSchema } from './trace-common.js';
 import { traceTrip, type TraceDeps } from './trip-trace.js';
+import { TracePriceSchema } from './trip-trace-price.js';
 
 const LatLng = z.object({ lat: z.number(), lng: z.number() });
 const TraceResponse = z.object({
@@ -18,25 +23,34 @@ const TraceResponse = z.object({
     pickup: LatLng,
     dropoff: LatLng,
   }),
-  events: z.array(
+  events: z.array(TraceEventSchema),
+  offers: z.array(AdminOfferSchema),
+  /** What was quoted and what was charged, line by line, labelled in the Accept-Language (en, ar). */
+  price: TracePriceSchema,
+  /** Notices about the trip to the rider and driver (progress, receipt), oldest first, each delivery per channel. */
+  notices: z.array(
     z.object({
-      seq: z.number(),
-      type: z.string(),
-      actorId: z.string().nullable(),
+      userId: z.uuid(),
+      template: z.string(),
       createdAt: z.string(),
-      payload: z.unknown(),
+      deliveries: z.array(
+        z.object({
+          channel: z.string(),
+          status: z.string(),
+          attempts: z.number().int(),
+          lastError: z.string().optional(),
+          sentAt: z.string().nullable(),
+        }),
+      ),
     }),
   ),
-  offers: z.array(AdminOfferSchema),
-  transfers: z.array(
-    z.object({ id: z.string(), kind: z.string(), phase: z.string(), amount: z.number(), at: z.string() }),
-  ),
+  transfers: z.array(TraceTransferSchema),
   route: RouteResponse,
   /** The trip's chat between rider and driver, oldest first (support and admins read it). */
   chat: z.array(z.object({ id: z.string(), from: z.string(), text: z.string(), createdAt: z.string() })),
 });
 
-/** The console's trip trace page (issue 19.4) in one request. */
+/** The console's trip and job trace pages (issue 19.4), each in one request. */
 export function registerTraceRoutes(app: HttpApp, deps: TraceDeps) {
   app.get(
     '/api/v1/admin/trips/:id/trace',
@@ -49,7 +63,25 @@ export function registerTraceRoutes(app: HttpApp, deps: TraceDeps) {
       },
       config: { auth: STAFF_ACCESS.trips },
     },
-    async (request, reply) =>
-      sendOk(reply, await traceTrip(deps, { viewer: currentUser(request), tripId: request.params.id })),
+    async (request, reply) => {
+      const language = labelLanguage(request.headers['accept-language']);
+      return sendOk(
+        reply,
+        await traceTrip(deps, { viewer: currentUser(request), tripId: request.params.id, language }),
+      );
+    },
+  );
+  app.get(
+    '/api/v1/admin/service-requests/:id/trace',
+    {
+      schema: {
+        summary: "Get a service request's full trace",
+        tags: ['admin'],
+        params: ServiceRequestIdParams,
+        response: { 200: envelopeOf(ServiceTraceResponse) },
+      },
+      config: { auth: STAFF_ACCESS.trips },
+    },
+    async (request, reply) => sendOk(reply, await traceServiceRequest(deps.db, request.params.id)),
   );
 }

@@ -1,14 +1,15 @@
 import type { Db } from '../platform/db/database.js';
-import { listAggregateEvents } from '../platform/events/events.repo.js';
 import type { AuthUser } from '../platform/http/route-config.js';
 import { tripChatLog } from '../modules/chat/index.js';
 import { offerDeliveriesOf } from '../modules/dispatch/index.js';
-import { transfersReferencing } from '../modules/ledger/index.js';
+import { noticesAboutTrip } from '../modules/notifications/index.js';
 import type { LocationService } from '../modules/location/index.js';
+import type { LabelLanguage } from '../modules/pricing/index.js';
 import { getVisibleTrip } from '../modules/trips/index.js';
+import { traceEvents, traceTransfers } from './trace-common.js';
+import { tracePrice } from './trip-trace-price.js';
 
-/** The console shows a trip's story in one page; longer histories are cut here (GET /admin/events pages on). */
-const TRACE_EVENTS_LIMIT = 500;
+/** The console shows a trip's story in one page; longer chats are cut here. */
 const TRACE_CHAT_LIMIT = 500;
 
 export interface TraceDeps {
@@ -18,18 +19,23 @@ export interface TraceDeps {
 
 /**
  * Issue 19.4: one trip's trace for the console — its status changes and other events with their actors, each
- * dispatch round's offers and how they reached the driver, the ledger transfers that reference it, and the route.
+ * dispatch round's offers (score, distance, answer) and each push's delivery, the progress notices to rider and
+ * driver with their delivery, the quoted and charged price
+ * lines, the ledger transfers that reference it, and the route.
  * Reads only, from several modules, hence a flow.
  */
-export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; tripId: string }) {
+export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; tripId: string; language: LabelLanguage }) {
   const { db } = deps;
   const trip = await getVisibleTrip(db, input.tripId, input.viewer);
-  const [events, offers, transfers, route, chat] = await Promise.all([
-    listAggregateEvents(db, { aggregateId: trip.id, afterSeq: 0, limit: TRACE_EVENTS_LIMIT }),
+  const userIds = [trip.rider_id, ...(trip.driver_id ? [trip.driver_id] : [])];
+  const [events, offers, transfers, route, chat, price, notices] = await Promise.all([
+    traceEvents(db, trip.id),
     offerDeliveriesOf(db, trip.id),
-    transfersReferencing(db, `trip:${trip.id}`),
+    traceTransfers(db, `trip:${trip.id}`),
     deps.route.tripRoute(input.viewer, trip.id),
     tripChatLog(db, trip.id, TRACE_CHAT_LIMIT),
+    tracePrice(db, { viewer: input.viewer, trip, language: input.language }),
+    noticesAboutTrip(db, { userIds, tripId: trip.id }),
   ]);
   return {
     trip: {
@@ -41,15 +47,11 @@ export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; trip
       pickup: { lat: trip.pickup_lat, lng: trip.pickup_lng },
       dropoff: { lat: trip.dropoff_lat, lng: trip.dropoff_lng },
     },
-    events: events.slice(0, TRACE_EVENTS_LIMIT).map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      actorId: e.actor_id,
-      createdAt: e.created_at.toISOString(),
-      payload: e.payload,
-    })),
+    events,
     offers,
-    transfers: transfers.map((t) => ({ ...t, at: t.at.toISOString() })),
+    price,
+    notices,
+    transfers,
     route,
     chat,
   };

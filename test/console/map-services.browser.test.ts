@@ -109,6 +109,8 @@ describe('live map service filter in a browser', { skip: browserSkipReason ?? fa
     await page.waitForSelector('[data-testid=driver-card] [data-testid=card-services]');
     assert.equal(await page.textContent('[data-testid=card-services]'), 'Tow');
     assert.equal(await page.textContent('[data-testid=card-trip]'), `Service job ${job.id.slice(0, 8)}`);
+    // Issue 19.4: the card's job links to the job trace.
+    assert.equal(await page.getAttribute('[data-testid=card-trip] a', 'href'), `#/jobs/${job.id}`);
 
     await page.selectOption('select[name=service]', '');
     await eventually(async () => (await painted(page, batteryAt)) && (await painted(page, driverAt)), 10_000);

@@ -24,10 +24,11 @@ const SERVICE_LABELS: Record<string, keyof Strings> = {
 /** A service type in the page's language (an unknown one as the server named it). */
 export const serviceLabel = (type: string) => (SERVICE_LABELS[type] ? t(SERVICE_LABELS[type]) : type);
 
-/** A trip links to its trace; a service job is named with its id. */
+/** A trip links to its trace, a service job to its job trace. */
 function CurrentJob({ job }: { job: PickedJob }) {
   if (!job) return <>{t('none')}</>;
-  if (job.kind === 'service_request') return <>{`${t('serviceJob')} ${job.id.slice(0, 8)}`}</>;
+  if (job.kind === 'service_request')
+    return <a href={`#/jobs/${job.id}`}>{`${t('serviceJob')} ${job.id.slice(0, 8)}`}</a>;
   return <a href={`#/trips/${job.id}`}>{job.id.slice(0, 8)}</a>;
 }
 

@@ -2,6 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import L from 'leaflet';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
+import {
+  NoticesTable,
+  OffersTable,
+  PriceItems,
+  statusOf,
+  type TraceNotice,
+  type TraceOffer,
+  type TracePrice,
+} from './trace-parts.js';
 
 interface Trace {
   trip: {
@@ -13,7 +22,9 @@ interface Trace {
     dropoff: { lat: number; lng: number };
   };
   events: Array<{ type: string; actorId: string | null; createdAt: string; payload: unknown }>;
-  offers: Array<{ driverId: string; round: number; status: string; distanceToPickupM: number | null; push: unknown[] }>;
+  offers: TraceOffer[];
+  price: TracePrice;
+  notices: TraceNotice[];
   transfers: Array<{ id: string; kind: string; phase: string; amount: number; at: string }>;
   route: { points: Array<{ lat: number; lng: number; at: string }> };
   chat: Array<{ id: string; from: string; text: string; createdAt: string }>;
@@ -54,24 +65,11 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
         ))}
       </table>
       <h3>{t('offers')}</h3>
-      <table data-testid="trace-offers">
-        <tr>
-          <th>{t('driverCard')}</th>
-          <th>{t('round')}</th>
-          <th>{t('distance')}</th>
-          <th>{t('answer')}</th>
-          <th>{t('pushes')}</th>
-        </tr>
-        {trace.offers.map((o) => (
-          <tr>
-            <td>{o.driverId.slice(0, 8)}</td>
-            <td>{o.round}</td>
-            <td>{o.distanceToPickupM ?? '—'} m</td>
-            <td class="offer-status">{o.status}</td>
-            <td>{o.push.length}</td>
-          </tr>
-        ))}
-      </table>
+      <OffersTable offers={trace.offers} />
+      <h3>{t('notices')}</h3>
+      <NoticesTable notices={trace.notices} riderId={trace.trip.riderId} />
+      <h3>{t('priceItems')}</h3>
+      <PriceItems price={trace.price} />
       <h3>{t('chat')}</h3>
       <table data-testid="trace-chat">
         {trace.chat.map((m) => (
@@ -172,10 +170,4 @@ function RouteReplay({ trace, tileUrl }: { trace: Trace; tileUrl: string }) {
       )}
     </div>
   );
-}
-
-/** A status change names where the trip went. */
-function statusOf(payload: unknown): string {
-  const to = (payload as { to?: unknown } | null)?.to;
-  return typeof to === 'string' ? ` → ${to}` : '';
 }

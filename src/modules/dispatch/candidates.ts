@@ -46,6 +46,8 @@ export interface Candidate extends RankedCandidate {
 export interface CandidateResult {
   candidates: Candidate[];
   radiusM: number;
+  /** The candidates carry a weighted score (false: degraded matching ranked them by distance alone). */
+  scored?: boolean;
   /**
    * Nearby drivers who would qualify but hold another trip's offer right now.
    * They are free again within a round (that trip is taken or its offer
@@ -180,6 +182,7 @@ export async function findCandidates(
     best = {
       candidates: rankCandidates(facts, radiusM, s.degraded ? 'nearest' : 'weighted'),
       radiusM,
+      scored: !s.degraded,
       held: best.held,
     };
     if (best.candidates.length >= s.needed) break;

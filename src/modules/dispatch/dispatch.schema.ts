@@ -61,10 +61,15 @@ export const AdminOfferSchema = z.object({
   status: z.enum(['pending', 'accepted', 'declined', 'expired', 'withdrawn']),
   expiresAt: z.string(),
   distanceToPickupM: z.number().int().nullable(),
+  /** The dispatch score the round ranked the driver with (about -0.1..1); null when ranked by distance alone. */
+  score: z.number().nullable(),
+  offeredAt: z.string(),
+  /** When the driver accepted or declined (or the offer was closed); null while pending. */
+  answeredAt: z.string().nullable(),
   /** Socket: acknowledged by the app (`trip:offer_seen`) or not. */
   socket: z.object({ seenAt: z.string().nullable() }),
   /** One entry per device push: the offer and, once closed, the "withdrawn" replacing it. */
-  push: z.array(ChannelDeliverySchema.extend({ kind: z.enum(['offer', 'withdrawn']) })),
+  push: z.array(ChannelDeliverySchema.extend({ kind: z.enum(['offer', 'withdrawn']), channel: z.string() })),
 });
 
 export const OfferSeenEvent = z.object({ tripId: z.uuid() });

@@ -4,4 +4,4 @@ export { AdminOfferSchema, BidParams } from './dispatch.schema.js';
 
 export { offersCounterKey } from './candidates.js';
 export { FAIRNESS_WINDOW_MS } from './scoring.js';
-export { offerSeenEvent, offerDeliveriesOf } from './offers-view.js';
+export { offerSeenEvent, offerDeliveriesOf, jobOfferDeliveries } from './offers-view.js';

@@ -27,9 +27,14 @@ export async function pendingOffersOf(db: DbHandle, driverId: string) {
 export async function offerDeliveriesOf(db: DbHandle, tripId: string) {
   const trip = await tripRecords.find(db, tripId);
   if (!trip) throw new AppError(ErrorCode.NOT_FOUND, 'Trip not found');
+  return jobOfferDeliveries(db, tripId);
+}
+
+/** Every offer of a job (a trip or a service request: both share `trip_offers`) and each push's delivery. */
+export async function jobOfferDeliveries(db: DbHandle, jobId: string) {
   const [offers, pushes] = await Promise.all([
-    tripOffers.list(db, tripId),
-    deliveryStatusFor(db, { type: OFFER_SUBJECT, id: tripId }),
+    tripOffers.list(db, jobId),
+    deliveryStatusFor(db, { type: OFFER_SUBJECT, id: jobId }),
   ]);
   return offers.map((o) => ({
     driverId: o.driver_id,
@@ -37,11 +42,15 @@ export async function offerDeliveriesOf(db: DbHandle, tripId: string) {
     status: o.status,
     expiresAt: o.expires_at.toISOString(),
     distanceToPickupM: o.distance_to_pickup_m,
+    score: o.score,
+    offeredAt: o.created_at.toISOString(),
+    answeredAt: o.responded_at ? o.responded_at.toISOString() : null,
     socket: { seenAt: o.seen_at ? o.seen_at.toISOString() : null },
     push: pushes
       .filter((p) => p.key.endsWith(`:${o.driver_id}`))
       .map((p) => ({
         kind: p.key.startsWith('withdrawn:') ? ('withdrawn' as const) : ('offer' as const),
+        channel: p.channel,
         status: p.status,
         attempts: p.attempts,
         ...(p.lastError ? { lastError: p.lastError } : {}),

@@ -212,7 +212,15 @@ export class RoundRunner {
     const expiresAt = new Date(Date.now() + roundDurationMs(strategy, timeScale, round));
     const distances = new Map(plan.candidates.map((c) => [c.driverId, c.distanceM]));
     if (offered.length > 0) {
-      await tripOffers.insertForJob(tx, { jobId: job.id, driverIds: offered, round, expiresAt, distancesM: distances });
+      const scores = plan.scored ? new Map(plan.candidates.map((c) => [c.driverId, c.score])) : undefined;
+      await tripOffers.insertForJob(tx, {
+        jobId: job.id,
+        driverIds: offered,
+        round,
+        expiresAt,
+        distancesM: distances,
+        scores,
+      });
       await port.enqueuePush(tx, this.deps.jobs, { jobId: job.id, kind: 'offer', round });
     }
     const sent = offered.map((driverId) => ({

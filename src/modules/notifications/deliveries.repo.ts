@@ -37,7 +37,8 @@ interface PushDevicesTable {
 }
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
-type Tables = { notification_deliveries: DeliveriesTable; push_devices: PushDevicesTable };
+export type DeliveriesTables = { notification_deliveries: DeliveriesTable; push_devices: PushDevicesTable };
+type Tables = DeliveriesTables;
 const q = (db: DbHandle) => db.withTables<Tables>();
 
 export interface NewDelivery {

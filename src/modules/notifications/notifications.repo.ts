@@ -21,7 +21,7 @@ interface NotificationsTable {
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;
-type NotificationTables = { notifications: NotificationsTable };
+export type NotificationTables = { notifications: NotificationsTable };
 
 const q = (db: DbHandle) => db.withTables<NotificationTables>();
 

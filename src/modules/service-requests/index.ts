@@ -13,6 +13,7 @@ export {
   ServiceEstimateSchema,
   ServiceRequestIdParams,
   ServiceRequestSchema,
+  QuoteSchema,
 } from './service-requests.schema.js';
 export type { ServiceRequestRow, ServiceStatus } from './service-requests.repo.js';
 export { moveServiceRequest, REPEAT_BUCKET_MS, type MoveRequest } from './service-moves.js';
@@ -42,3 +43,4 @@ export {
   type InvoiceItem,
   type ServiceSettlementRow,
 } from './service-invoice.js';
+export { serviceJobRecord } from './service-trace.js';

@@ -90,3 +90,13 @@ export async function decideQuote(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Every revision of the request's quote, oldest first (the console's job trace). */
+export async function listQuoteRevisions(db: DbHandle, requestId: string): Promise<QuoteRow[]> {
+  return q(db)
+    .selectFrom('service_quotes')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('revision')
+    .execute();
+}

@@ -43,7 +43,15 @@ export const tripOffers = {
   /** One round's offers of a job (a trip or a service request), under the job's row lock. */
   insertForJob: (
     tx: DbHandle,
-    a: { jobId: string; driverIds: string[]; round: number; expiresAt: Date; distancesM: Map<string, number> },
+    a: {
+      jobId: string;
+      driverIds: string[];
+      round: number;
+      expiresAt: Date;
+      distancesM: Map<string, number>;
+      /** The dispatch score per driver; absent when the round ranked by distance only. */
+      scores?: Map<string, number>;
+    },
   ) =>
     insertOffers(
       tx,
@@ -53,6 +61,7 @@ export const tripOffers = {
         round: a.round,
         expires_at: a.expiresAt,
         distance_to_pickup_m: wholeMetres(a.distancesM.get(driverId)),
+        score: a.scores?.get(driverId) ?? null,
       })),
     ),
   find: findOffer,

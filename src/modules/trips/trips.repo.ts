@@ -43,6 +43,8 @@ interface TripsTable {
   time_multiplier: number | null;
   /** [{code, amount}] summing to fare_amount. */
   fare_items: unknown;
+  /** Migration 0071: the quote's lines as the rider accepted them (fare_items may be re-priced). */
+  quoted_items: Generated<unknown>;
   route_change: 'destination_changed' | 'stop_added' | null;
   /** Migration 0027: [{lat, lng, address?, arrivedAt?, leftAt?}] between pickup and dropoff, in order. */
   stops: Generated<unknown>;
@@ -80,6 +82,8 @@ interface OffersTable {
   distance_to_pickup_m: Generated<number | null>;
   /** When the driver app acknowledged the socket offer (`trip:offer_seen`). */
   seen_at: Generated<Date | null>;
+  /** Migration 0071: the dispatch score the round ranked the driver with; null when ranked by distance. */
+  score: Generated<number | null>;
 }
 
 export type OfferRow = Selectable<OffersTable>;
@@ -219,7 +223,11 @@ export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<Tri
 
 export async function insertOffers(
   db: DbHandle,
-  offers: Array<Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at' | 'distance_to_pickup_m'>>,
+  offers: Array<
+    Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at' | 'distance_to_pickup_m'> & {
+      score?: number | null;
+    }
+  >,
 ) {
   if (offers.length === 0) return [];
   return q(db)

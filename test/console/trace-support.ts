@@ -1,0 +1,67 @@
+/** Helpers of the trace suites (not a test file itself): a dispatched, completed trip and service job. */
+import assert from 'node:assert/strict';
+import type { TestApp, TestUser } from '../../support/harness.js';
+import { DROPOFF, PICKUP, driverAt, eventually, northOf, respond } from '../dispatch/support.js';
+import { photo, photoWithGps, uploadProof } from '../field-service/proof-support.js';
+import { district, providerAt, requestService, respondToRequest } from '../field-service/support.js';
+
+/** A loaded CI box delivers pushes and offers late: wait generously for conditions, never a fixed sleep. */
+export const DEADLINE_MS = 30_000;
+
+export async function call(t: TestApp, user: TestUser, method: string, path: string, body?: unknown) {
+  const res = await t.api(method, path, { token: user.accessToken, body });
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+/**
+ * A quoted trip offered by dispatch (inline first round) to a driver 400 m away, accepted and completed; rider
+ * and driver have a push token each. The app must run jobs and point PUSH_URL at a fake provider for pushes.
+ */
+export async function completedDispatchedTrip(t: TestApp) {
+  const rider = await t.signup('rider');
+  const driver = await driverAt(t, northOf(PICKUP, 400));
+  for (const user of [rider, driver])
+    await call(t, user, 'POST', '/api/v1/me/push-tokens', { token: `tok-${user.id}`, platform: 'android' });
+  const body = { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy' };
+  const estimate = await call(t, rider, 'POST', '/api/v1/pricing/estimate', body);
+  const trip = await call(t, rider, 'POST', '/api/v1/trips', {
+    ...body,
+    paymentMethod: 'cash',
+    quoteId: estimate.quotes[0].quoteId,
+  });
+  await eventually(async () => (await respond(t, driver, trip.id, { action: 'accept' })).status === 200, DEADLINE_MS);
+  await call(t, driver, 'POST', `/api/v1/trips/${trip.id}/status`, { status: 'arrived' });
+  const { otp } = await call(t, rider, 'GET', `/api/v1/trips/${trip.id}`);
+  await call(t, driver, 'POST', `/api/v1/trips/${trip.id}/status`, { status: 'started', otp });
+  await call(t, driver, 'POST', `/api/v1/trips/${trip.id}/status`, { status: 'completed' });
+  return { trip: trip as { id: string; fare: { amount: number } }, driver, rider };
+}
+
+/**
+ * A battery job offered by dispatch to a provider nearby, accepted, quoted twice (revision 1 at 90.00 EGP,
+ * superseded by revision 2 at 50.00 EGP, approved), done with a photo and the customer's code (cash).
+ */
+export async function completedServiceJob(t: TestApp) {
+  const at = district(3);
+  const customer = await t.signup('rider');
+  const provider = await providerAt(
+    t,
+    { lat: at.lat + 0.002, lng: at.lng },
+    { serviceTypes: ['battery'], equipment: ['jump_starter'] },
+  );
+  const job = await requestService(t, customer, { location: { ...at, address: 'Ring road' } });
+  await eventually(async () => (await respondToRequest(t, provider, job.id, 'accept')).status === 200, DEADLINE_MS);
+  const path = `/api/v1/service-requests/${job.id}`;
+  const step = (who: TestUser, suffix: string, body: unknown) => call(t, who, 'POST', `${path}/${suffix}`, body);
+  await step(provider, 'status', { status: 'en_route' });
+  await step(provider, 'status', { status: 'arrived' });
+  const labour = { kind: 'labour', label: 'Jump start', qty: 1 };
+  await step(provider, 'quote', { items: [{ ...labour, unitAmount: 9_000 }] });
+  await step(provider, 'quote', { items: [{ ...labour, unitAmount: 5_000 }] });
+  await step(customer, 'quote/approve', { revision: 2 });
+  await step(provider, 'status', { status: 'in_progress' });
+  assert.equal((await uploadProof(t, provider, job.id, [photo(await photoWithGps())])).status, 201);
+  await step(provider, 'status', { status: 'completed', code: job.completionCode });
+  return { job, provider, customer };
+}
