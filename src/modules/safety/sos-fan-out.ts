@@ -12,7 +12,7 @@ import { listContacts, type EmergencyContactRow } from './contacts.repo.js';
 import type { SafetyConfig } from './safety.config.js';
 import { sosTrackTask } from './safety.task.js';
 import { sosAlertPayload, sosFanOut } from './sos.messages.js';
-import { findAlert, type SosAlertRow } from './sos.repo.js';
+import { findAlert, lockAlert, type SosAlertRow } from './sos.repo.js';
 import { issueTripShare } from './share.service.js';
 import { sosAlertView } from './sos-view.js';
 import { personOf } from './sos.service.js';
@@ -61,6 +61,7 @@ export async function fanOutSos(deps: SosFanOutDeps, alertId: string): Promise<v
   const contacts = await listContacts(deps.db, alert.user_id);
   const contactDevices = await devicesOfContacts(deps.db, contacts);
   const queued = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
+    await lockAlert(tx, alertId); // before anything else: the alert's moves lock it first too
     // A re-run after a crash issues a second link that nobody is sent (it expires with SHARE_TTL_MS).
     const liveLink = await liveLinkOf(tx, config, alert);
     const recipients = {

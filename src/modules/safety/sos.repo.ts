@@ -86,6 +86,15 @@ export async function findAlert(db: DbHandle, id: string) {
   return q(db).selectFrom('sos_alerts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Holds the alert's row lock for the rest of the transaction: work that records an event of the alert takes it
+ * first, since an event's per-aggregate seq is max + 1 (the fan-out's `sos.opened` raced a dispatcher's
+ * acknowledge for the same seq).
+ */
+export async function lockAlert(db: DbHandle, id: string): Promise<void> {
+  await q(db).selectFrom('sos_alerts').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export async function updateLastPosition(db: DbHandle, p: { id: string; lat: number; lng: number; at: Date }) {
   await q(db)
     .updateTable('sos_alerts')
