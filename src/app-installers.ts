@@ -3,7 +3,6 @@
  * platform into the HTTP app and the socket gateway. buildApp (app.ts) decides the order.
  */
 import type { Platform } from './platform/runtime.js';
-import { createDatabase } from './platform/db/database.js';
 import { type HttpApp } from './platform/http/server.js';
 import { SocketGateway } from './platform/realtime/gateway.js';
 import { registerMechanicLocationEvents } from './flows/service-request-location.js';
@@ -113,26 +112,6 @@ export async function installConsole(http: HttpApp, platform: Platform, { auth, 
   http.addHook('onClose', async () => feed.stop());
 }
 
-/**
- * The delivery pump's own connections: its claims and results never wait
- * behind trip transactions for the main pool, nor trips behind it. Its
- * commits stay synchronous: with asynchronous commit the pump ran many more,
- * smaller cycles and trip transition p99 got worse (bench:webhooks).
- */
-function webhookSenderDatabase(platform: Platform) {
-  const { config, database, log } = platform;
-  return createDatabase({
-    url: database.url,
-    schema: config.DB_SCHEMA,
-    max: config.WEBHOOK_DB_POOL_SIZE,
-    log,
-    name: 'smartline-webhooks',
-    // Background work: waiting for one of its few connections beats failing the attempt.
-    connectTimeoutMs: 30_000,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_WORKER_MS,
-  });
-}
-
 /** Outbound webhooks: the outbox writer in every unit of work, the endpoints API and the delivery jobs. */
 export async function installWebhooks(http: HttpApp, platform: Platform) {
   const { config, db, jobs, bus } = coreOf(platform);
@@ -148,11 +127,7 @@ export async function installWebhooks(http: HttpApp, platform: Platform) {
     giveUpMs: config.WEBHOOK_GIVE_UP_MS,
     sweepMs: config.WEBHOOK_SWEEP_MS,
   };
-  const sender = webhookSenderDatabase(platform);
-  const pump = registerWebhookTasks({ db, senderDb: sender.db, jobs, policy, settings, log: platform.log });
-  http.addHook('onClose', async () => {
-    pump.stop();
-    await sender.close();
-  });
+  const pump = registerWebhookTasks({ db, jobs, policy, settings, log: platform.log });
+  http.addHook('onClose', async () => pump.stop());
   await scheduleWebhookSweep({ db, jobs });
 }

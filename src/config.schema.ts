@@ -172,8 +172,6 @@ export const EnvSchema = z.object({
   WEBHOOK_GIVE_UP_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   /** How often deliveries a dead worker held (or a re-enabled endpoint's) are picked up again. */
   WEBHOOK_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
-  /** The delivery pump's own connections, apart from DB_POOL_MAX. */
-  WEBHOOK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(20).default(2),
   SOS_ESCALATION_MS: z.coerce.number().int().min(50).default(30_000),
   SOS_ESCALATION_REPEAT_MS: z.coerce.number().int().min(50).default(60_000),
   SOS_ESCALATION_MAX: z.coerce.number().int().min(1).default(30),

@@ -92,50 +92,23 @@ const IS_HEAD = sql`NOT EXISTS (
    WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
      AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
 
-/** An acknowledged delivery (2xx) waiting to be recorded. */
-export type Acked = { id: string; result: SendResult };
-
-/** The settled half of `settleAndClaim`: acknowledged rows delivered, their endpoints' failure clocks cleared. */
-function settled(acked: Acked[]) {
-  const ids = acked.map((a) => a.id);
-  const codes = acked.map((a) => a.result.statusCode);
-  const latencies = acked.map((a) => a.result.latencyMs);
-  const snippets = acked.map((a) => a.result.snippet);
-  return sql`v AS (
-      SELECT * FROM unnest(${ids}::uuid[], ${codes}::int[], ${latencies}::int[], ${snippets}::text[])
-        AS v(id, code, latency, snippet)
-    ), settled AS (
-      UPDATE webhook_deliveries d
-         SET status = 'delivered', lease_until = NULL, delivered_at = now(), last_status_code = v.code,
-             last_latency_ms = v.latency, last_response = v.snippet, last_error = NULL
-        FROM v WHERE d.id = v.id
-      RETURNING d.endpoint_id
-    ), cleared AS (
-      UPDATE webhook_endpoints e SET failing_since = NULL
-       WHERE e.id IN (SELECT endpoint_id FROM settled) AND e.failing_since IS NOT NULL
-    )`;
-}
-
 /**
- * One round trip per pump cycle: records the acknowledged deliveries and
- * leases up to `limit` due heads across all enabled endpoints, oldest
- * first: at most one per pair (so one resource's events reach an endpoint
- * one at a time, in order) and at most `perEndpoint` minus what this node
- * already holds per endpoint (`busy`); endpoints at their cap are skipped,
- * so a hanging one never fills the batch. Both halves see the statement's
- * snapshot, so a pair whose head is settled here has its next delivery
- * claimed by the next cycle. A second claimer racing for a row re-checks
- * the lease on the locked row and gets nothing.
+ * Leases up to `limit` due heads across all enabled endpoints, oldest first,
+ * in one statement: at most one per pair (so one resource's events reach an
+ * endpoint one at a time, in order) and at most `perEndpoint` minus what
+ * this node already has in flight per endpoint (`busy`); endpoints at their
+ * cap are skipped, so a hanging one never fills the batch. A second claimer
+ * racing for a row re-checks the lease on the locked row and gets nothing.
  */
-export async function settleAndClaim(
+export async function claimDue(
   db: DbHandle,
-  args: { acked: Acked[]; limit: number; leaseMs: number; perEndpoint: number; busy: Map<string, number> },
+  args: { limit: number; leaseMs: number; perEndpoint: number; busy: Map<string, number> },
 ) {
   const ids = [...args.busy.keys()];
   const counts = ids.map((id) => args.busy.get(id)!);
   const full = ids.filter((id) => args.busy.get(id)! >= args.perEndpoint);
   const { rows } = await sql<ClaimedDelivery>`
-    WITH ${settled(args.acked)}, busy AS (
+    WITH busy AS (
       SELECT * FROM unnest(${ids}::uuid[], ${counts}::int[]) AS b(endpoint_id, n)
     ), due AS (
       SELECT d.id, d.endpoint_id, d.ordinal FROM webhook_deliveries d
@@ -143,7 +116,6 @@ export async function settleAndClaim(
        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
          AND (d.lease_until IS NULL OR d.lease_until < now())
          AND d.endpoint_id <> ALL (${full}::uuid[])
-         AND d.id NOT IN (SELECT id FROM v)
          AND ${IS_HEAD}
        ORDER BY d.ordinal LIMIT ${args.limit * 2}
     ), pick AS (
@@ -156,7 +128,8 @@ export async function settleAndClaim(
       UPDATE webhook_deliveries d
          SET lease_until = now() + ${args.leaseMs} * interval '1 millisecond',
              attempts = d.attempts + 1, last_attempt_at = now()
-       WHERE d.id = ANY (ARRAY(SELECT id FROM pick)) AND d.status = 'pending'
+        FROM pick
+       WHERE d.id = pick.id AND d.status = 'pending'
          AND (d.lease_until IS NULL OR d.lease_until < now())
       RETURNING d.*
     )
@@ -176,6 +149,28 @@ export async function nextDue(db: DbHandle) {
       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
      WHERE d.status = 'pending' AND ${IS_HEAD}`.execute(db);
   return rows[0]?.due ?? null;
+}
+
+/**
+ * Settles acknowledged deliveries and clears their endpoints' failure
+ * clocks, in one statement (one round trip for a whole batch of answers).
+ */
+export async function recordDelivered(db: DbHandle, done: Array<{ id: string; result: SendResult }>) {
+  if (done.length === 0) return;
+  const values = done.map(
+    ({ id, result: r }) => sql`(${id}::uuid, ${r.statusCode}::int, ${r.latencyMs}::int, ${r.snippet}::text)`,
+  );
+  await sql`
+    WITH v(id, code, latency, snippet) AS (VALUES ${sql.join(values)}),
+    settled AS (
+      UPDATE webhook_deliveries d
+         SET status = 'delivered', lease_until = NULL, delivered_at = now(), last_status_code = v.code,
+             last_latency_ms = v.latency, last_response = v.snippet, last_error = NULL
+        FROM v WHERE d.id = v.id
+      RETURNING d.endpoint_id
+    )
+    UPDATE webhook_endpoints e SET failing_since = NULL
+     WHERE e.id IN (SELECT endpoint_id FROM settled) AND e.failing_since IS NOT NULL`.execute(db);
 }
 
 /** Records a failed attempt and ends the lease; `nextAttemptAt` keeps it pending, else `status` settles it. */

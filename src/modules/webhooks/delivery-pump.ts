@@ -1,6 +1,7 @@
 import type { Logger } from '../../platform/observability/logger.js';
-import { nextDue, settleAndClaim, type Acked, type ClaimedDelivery } from './deliveries.repo.js';
+import { claimDue, nextDue, recordDelivered, type ClaimedDelivery } from './deliveries.repo.js';
 import { attempt, type DeliveryDeps } from './delivery.js';
+import type { SendResult } from './sender.js';
 import { wakeDeliveryAt } from './webhook-jobs.js';
 
 /** A lease outlives one attempt, so a live sender never loses it; a dead one's lapses soon after. */
@@ -16,7 +17,7 @@ const MAX_OPEN_PER_ENDPOINT = 16;
 const QUEUED_PER_ENDPOINT = MAX_OPEN_PER_ENDPOINT;
 /** All sends in flight on this node: bounds sockets and memory whatever the number of endpoints. */
 const MAX_IN_FLIGHT = 256;
-/** Heads leased per cycle (one statement). */
+/** Heads leased per claim (one statement). */
 const CLAIM_BATCH = 64;
 /**
  * While sends are in flight the pump looks for newly due heads at least
@@ -25,15 +26,15 @@ const CLAIM_BATCH = 64;
  */
 const POLL_MS = 1_000;
 
+type Acked = { id: string; result: SendResult };
+
 /**
- * This node's webhook sender. One loop, one statement per cycle: it records
- * the deliveries acknowledged since the last cycle (group commit) and claims
- * due heads for every endpoint, then sends each in the background (a job
- * never holds a worker slot for an HTTP call: a hanging receiver costs a
- * socket, not the workers that run trips). Why not a job per delivery: a
- * job, a claim and a record per POST made deliveries a few per cent of the
- * job rate; separate claim and record statements kept them at a third of it
- * (bench:webhooks).
+ * This node's webhook sender. One loop claims due heads for every endpoint
+ * in one statement, sends each in the background (a job never holds a
+ * worker slot for an HTTP call: a hanging receiver costs a socket, not the
+ * workers that run trips) and settles the acknowledged ones in batches
+ * (group commit). Why not a job per delivery: a job, a claim and a record
+ * per POST made deliveries a few per cent of the job rate (bench:webhooks).
  * Safety stays in the database: a claimed head is leased; if this process
  * dies mid-send the lease lapses, and the next claim (the sweep kicks one
  * every WEBHOOK_SWEEP_MS) takes it again: at least once, in order per pair.
@@ -48,17 +49,17 @@ export class DeliveryPump {
   private kicked = false;
   private stopped = false;
   private wake: (() => void) | undefined;
-  /** Acknowledged, to be recorded by the next cycle; each settles its sender's promise. */
-  private acked: Array<Acked & { recorded: () => void; lost: (err: unknown) => void }> = [];
+  private batch: { items: Acked[]; done: Promise<void> } | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: DeliveryDeps,
     private readonly log: Logger,
   ) {}
 
-  /** Something may be due, or answers wait to be recorded: a cycle now (or right after the current one). */
+  /** Something may be due: claim now (or right after the current claim). */
   kick() {
-    if (this.stopped && this.acked.length === 0) return;
+    if (this.stopped) return;
     this.kicked = true;
     this.wake?.();
     this.running ??= this.run()
@@ -66,43 +67,31 @@ export class DeliveryPump {
       .finally(() => (this.running = undefined));
   }
 
-  /** Claims nothing more; answers still arriving are recorded, else their leases lapse. */
+  /** Claims nothing more; sends in flight finish or their leases lapse. */
   stop() {
     this.stopped = true;
     this.wake?.();
   }
 
   private async run() {
-    while (!this.stopped || this.acked.length > 0) {
+    while (!this.stopped) {
       this.kicked = false;
-      const room = this.stopped ? 0 : Math.min(CLAIM_BATCH, MAX_IN_FLIGHT - this.inFlight);
-      const claimed = room > 0 || this.acked.length > 0 ? await this.cycle(room) : [];
+      const room = Math.min(CLAIM_BATCH, MAX_IN_FLIGHT - this.inFlight);
+      const claimed = room > 0 ? await this.claim(room) : [];
       for (const d of claimed) this.send(d);
-      if (this.stopped) continue;
       if ((claimed.length > 0 && claimed.length === room) || this.kicked) continue;
       if (this.inFlight > 0) await this.changeOr(POLL_MS);
       else if (await this.idle()) return;
     }
   }
 
-  /** Records what was acknowledged and claims up to `limit` more, in one statement. */
-  private async cycle(limit: number) {
-    const acked = this.acked;
-    this.acked = [];
-    try {
-      const claimed = await settleAndClaim(this.deps.db, {
-        acked,
-        limit,
-        leaseMs: 2 * this.deps.settings.timeoutMs + LEASE_MARGIN_MS,
-        perEndpoint: MAX_OPEN_PER_ENDPOINT + QUEUED_PER_ENDPOINT,
-        busy: this.held,
-      });
-      for (const a of acked) a.recorded();
-      return claimed;
-    } catch (err) {
-      for (const a of acked) a.lost(err);
-      throw err;
-    }
+  private claim(limit: number) {
+    return claimDue(this.deps.db, {
+      limit,
+      leaseMs: 2 * this.deps.settings.timeoutMs + LEASE_MARGIN_MS,
+      perEndpoint: MAX_OPEN_PER_ENDPOINT + QUEUED_PER_ENDPOINT,
+      busy: this.held,
+    });
   }
 
   /** Nothing in flight: wait here for a head due soon, else leave a timer job; true when the loop may end. */
@@ -160,15 +149,21 @@ export class DeliveryPump {
   }
 
   /**
-   * Group commit: answers that arrive while a cycle's statement runs are
-   * recorded together by the next one, which starts as soon as it is done.
+   * Group commit: answers that arrive while a batch is being written join
+   * the next one, written in one statement as soon as the current is done.
    */
   private settle(item: Acked): Promise<void> {
-    const recorded = new Promise<void>((resolve, reject) =>
-      this.acked.push({ ...item, recorded: resolve, lost: reject }),
-    );
-    this.kick();
-    return recorded;
+    if (!this.batch) {
+      const items: Acked[] = [];
+      const done = this.writing.then(() => {
+        this.batch = undefined;
+        return recordDelivered(this.deps.db, items);
+      });
+      this.batch = { items, done };
+      this.writing = done.catch(() => {});
+    }
+    this.batch.items.push(item);
+    return this.batch.done;
   }
 
   /** Resolves on a kick, a finished send, or after `ms`. */

@@ -98,14 +98,12 @@ export async function scheduleWebhookSweep(deps: Pick<TaskDeps, 'db' | 'jobs'>, 
 }
 
 /**
- * Registers the webhook jobs; returns this node's pump (stopped with the app),
- * which claims and records on `senderDb` (its own pool) while fan-out writes
- * through `db`.
+ * Registers the webhook jobs; returns this node's pump (stopped with the app).
  * The sweep kicks it every WEBHOOK_SWEEP_MS: deliveries whose sender died
  * (lease lapsed) or whose endpoint was re-enabled are picked up again.
  */
-export function registerWebhookTasks(deps: DeliveryDeps & { senderDb: Db; jobs: JobQueue; log: Logger }) {
-  const pump = new DeliveryPump({ ...deps, db: deps.senderDb }, deps.log);
+export function registerWebhookTasks(deps: DeliveryDeps & { jobs: JobQueue; log: Logger }) {
+  const pump = new DeliveryPump(deps, deps.log);
   deps.jobs.register(fanOutTask, async ({ eventIds }) => fanOut({ ...deps, pump }, eventIds));
   deps.jobs.register(deliverTask, async () => pump.kick());
   deps.jobs.register(sweepTask, async () => {
