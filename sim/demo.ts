@@ -24,6 +24,8 @@ const OPTIONS = {
   'area-km': { type: 'string', default: '3' },
   /** Requests per minute over the city; default: each rider about every two minutes, so cars are soon on the move. */
   rate: { type: 'string' },
+  /** Share of requests that are roadside jobs (the simulator's default unless given). */
+  'service-share': { type: 'string' },
 } as const;
 const DEMO_RIDER_REQUEST_EVERY_MIN = 2;
 
@@ -107,6 +109,7 @@ async function main() {
     riders: values.riders,
     'area-km': values['area-km'],
     rate: values.rate ?? String(Number(values.riders) / DEMO_RIDER_REQUEST_EVERY_MIN),
+    'service-share': values['service-share'] ?? sim['service-share'],
     minutes: String(DEMO_MINUTES),
     speed: '1',
     url: server.url,

@@ -40,7 +40,9 @@ test('npm run demo: logins printed, approved drivers moving, riders requesting; 
   const schema = `t_demo_${randomBytes(3).toString('hex')}`;
   schemas.push(schema);
   const port = await freePort();
-  const demo = run('sim/demo.ts', ['--drivers', '4', '--riders', '2', '--area-km', '1', '--rate', '12'], {
+  // Rides only: this checks the drivers the demo approves and moves (roadside jobs: test/sim/roadside.test.ts).
+  const demoArgs = ['--drivers', '4', '--riders', '2', '--area-km', '1', '--rate', '12', '--service-share', '0'];
+  const demo = run('sim/demo.ts', demoArgs, {
     DATABASE_URL,
     DB_SCHEMA: schema,
     PORT: String(port),
