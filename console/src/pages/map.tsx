@@ -33,14 +33,20 @@ export function MapPage({ tileUrl, attribution }: { tileUrl: string; attribution
     const model = new FleetModel();
     const view = new FleetView(map, (key, job) => setCard({ key, job, model }));
     const socket = consoleSocket();
+    // Answers that arrive after the page was left (a snapshot, the open alerts) must not draw on the removed map:
+    // Leaflet throws when a layer is added to a map whose panes are gone.
+    let live = true;
     const redraw = () => {
+      if (!live) return;
       view.sync(model, filter.current);
       setCount(view.visible);
       setOptions({ classes: [...model.classes], services: [...model.services] });
     };
     redrawNow.current = redraw;
     const watch = async () => {
-      model.load(await emitAck<Snapshot>('fleet:watch', {}));
+      const snapshot = await emitAck<Snapshot>('fleet:watch', {});
+      if (!live) return;
+      model.load(snapshot);
       redraw();
     };
     const onDelta = (d: Delta) => {
@@ -59,6 +65,8 @@ export function MapPage({ tileUrl, attribution }: { tileUrl: string; attribution
     // What the browser tests read: the model, and the map to find a marker's pixel.
     Object.assign(window, { fleetModel: model, fleetMap: map });
     return () => {
+      live = false;
+      sos.close();
       clearInterval(restyle);
       socket.off('fleet:delta', onDelta);
       socket.off('connect', watch);
@@ -142,7 +150,13 @@ interface SosAlert {
 class SosLayer {
   private readonly rings = new Map<string, L.CircleMarker>();
   private readonly svg = L.svg();
+  private closed = false;
   constructor(private readonly map: L.Map) {}
+
+  /** The page is gone: alerts still in flight are not drawn. */
+  close() {
+    this.closed = true;
+  }
 
   async load() {
     const open = await api<SosAlert[]>('GET', '/admin/sos?status=open&limit=100').catch(() => []);
@@ -157,7 +171,7 @@ class SosLayer {
   };
 
   private place(id: string, lat: number, lng: number) {
-    if (!id || this.rings.has(id)) return;
+    if (this.closed || !id || this.rings.has(id)) return;
     // SVG, not the canvas: a CSS animation can pulse an SVG path.
     const ring = L.circleMarker([lat, lng], {
       radius: 12,
