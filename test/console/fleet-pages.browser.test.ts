@@ -92,7 +92,7 @@ describe('ops console fleet pages in a browser', { skip: browserSkipReason ?? fa
     // At once: Preact runs the filter's effect after the next frame, well before the 5 s restyle.
     const filtered = await page
       .waitForFunction(
-        () => document.querySelector('[data-testid=driver-count]')?.textContent === '1 drivers',
+        () => (globalThis as any).document.querySelector('[data-testid=driver-count]')?.textContent === '1 drivers',
         undefined,
         { timeout: 1_500 },
       )
