@@ -196,8 +196,12 @@ describe('console fleet API', () => {
       body: { action: 'decline' },
     });
     assert.equal(no.status, 200, JSON.stringify(no.body));
-    // Fixes 20 s apart for a minute, then silence and one more fix 5 min later: 60 s online, not 6 min.
-    const base = Date.now() - 7 * 60_000;
+    // Fixes 20 s apart for a minute, then silence and one more fix 5 min later: 60 s online, not 6 min. They
+    // start 7 min ago, or at the report day's start when that is later (just after midnight in REPORT_TIME_ZONE
+    // the day is younger than 7 min; fixes before it belong to yesterday).
+    const { reportDayOf } = await import('../../src/modules/payments/index.js');
+    const day = await reportDayOf(t.platform.database.db);
+    const base = Math.max(day.from.getTime(), Date.now() - 7 * 60_000);
     for (const offsetS of [0, 20, 40, 60, 360])
       await query(
         t,
