@@ -1,6 +1,7 @@
 /**
  * Screenshots of the ops console for README and docs/console/ (map with a driver card and a tow job's line, trip
- * search and trace, driver page, SOS desk with its trail, surge map with a busy cell), taken in headless
+ * search and trace, a roadside job's trace with the provider's route, chat and proof photo, driver page, SOS desk
+ * with its trail, surge map with a busy cell), taken in headless
  * Debian Chromium against a throwaway app seeded through the API. Needs DATABASE_URL and /usr/bin/chromium.
  */
 import { startTestApp } from '../../support/harness.js';
@@ -8,6 +9,7 @@ import { ensureConsoleBuilt } from '../../src/modules/console/index.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { launchBrowser, signIn } from './browser.js';
 import { staffUser } from './support.js';
+import { completedServiceJob } from './trace-support.js';
 import { completedTrip } from '../trust/support.js';
 import { assignBySql, providerAt, requestService, towBody } from '../field-service/support.js';
 import { requestTrip, TRIP_BODY } from '../support/fixtures.js';
@@ -57,6 +59,8 @@ await t.api('POST', '/api/v1/sos', {
   token: (await t.signup('rider')).accessToken,
   body: { lat: 30.05, lng: 31.24, note: 'help at the gate' },
 });
+// A roadside job with the provider's route, a chat line each way and a proof photo (issue 19.4 job trace).
+const { job } = await completedServiceJob(t);
 const browser = await launchBrowser();
 const { page } = await browser.page();
 await page.setViewportSize({ width: 1280, height: 760 });
@@ -75,6 +79,10 @@ await page.screenshot({ path: `${OUT}trip-search.png` });
 await page.goto(`${base}/console/#/trips/${tripId}`);
 await page.waitForSelector('[data-testid=trace-offers]');
 await page.screenshot({ path: `${OUT}trace.png`, fullPage: true });
+await page.goto(`${base}/console/#/jobs/${job.id}`);
+await page.waitForSelector('[data-testid=job-proofs] img[data-testid=proof-image]');
+await page.waitForFunction(() => (globalThis as any).document.querySelector('.proof-thumb')?.naturalWidth > 0);
+await page.screenshot({ path: `${OUT}job-trace.png`, fullPage: true });
 await page.goto(`${base}/console/#/drivers/${driver.id}`);
 await page.waitForSelector('[data-testid=driver-today]');
 await page.screenshot({ path: `${OUT}driver.png`, fullPage: true });

@@ -104,7 +104,10 @@ export function JobTracePage({ requestId, tileUrl }: { requestId: string; tileUr
       </table>
       {trace.proofs.length === 0 && <p class="muted">{t('none')}</p>}
       <h3>{t('notices')}</h3>
-      <NoticesTable notices={trace.notices} riderId={trace.request.customerId} riderLabel={t('customer')} />
+      <NoticesTable
+        notices={trace.notices}
+        partyOf={(id) => (id === trace.request.customerId ? t('customer') : t('provider'))}
+      />
       <h3>{t('chat')}</h3>
       <ChatLog
         chat={trace.chat}

@@ -18,6 +18,8 @@ export interface ReplayMark {
 /** Replay speed: one recorded point per tick. */
 const REPLAY_STEP_MS = 200;
 const MAP_ZOOM = 13;
+/** Closest the map zooms when fitting a short route (a street's width still shows around it). */
+const FIT_MAX_ZOOM = 17;
 
 /** Steps `index` forward while playing; stops on the last point. */
 function usePlayback(count: number) {
@@ -72,6 +74,8 @@ export function RouteReplay({
         { color: '#2563eb' },
       ).addTo(map);
       dot.current = L.circleMarker([points.at(-1)!.lat, points.at(-1)!.lng], { radius: 7, color: '#111' }).addTo(map);
+      const bounds = L.latLngBounds([...points, ...marks].map((p) => [p.lat, p.lng] as L.LatLngTuple));
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM });
       Object.assign(window, { replayDot: dot.current }); // what the browser tests read
     }
     return () => map.remove();

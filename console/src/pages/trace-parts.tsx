@@ -115,22 +115,14 @@ export interface TraceNotice {
 }
 
 /** Notices to the two parties (rider or customer, driver or provider), each with how every channel delivered it. */
-export function NoticesTable({
-  notices,
-  riderId,
-  riderLabel = t('rider'),
-}: {
-  notices: TraceNotice[];
-  riderId: string;
-  riderLabel?: string;
-}) {
+export function NoticesTable({ notices, partyOf }: { notices: TraceNotice[]; partyOf: (userId: string) => string }) {
   if (notices.length === 0) return <p class="muted">{t('none')}</p>;
   return (
     <table data-testid="trace-notices">
       {notices.map((n) => (
         <tr>
           <td>{clock(n.createdAt)}</td>
-          <td>{n.userId === riderId ? riderLabel : t('driverCard')}</td>
+          <td>{partyOf(n.userId)}</td>
           <td>{n.template}</td>
           <td>
             {n.deliveries.map((d) => (

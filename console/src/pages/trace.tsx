@@ -76,7 +76,10 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
       <h3>{t('offers')}</h3>
       <OffersTable offers={trace.offers} />
       <h3>{t('notices')}</h3>
-      <NoticesTable notices={trace.notices} riderId={trace.trip.riderId} />
+      <NoticesTable
+        notices={trace.notices}
+        partyOf={(id) => (id === trace.trip.riderId ? t('rider') : t('driverCard'))}
+      />
       <h3>{t('priceItems')}</h3>
       <PriceItems price={trace.price} />
       <h3>{t('chat')}</h3>
