@@ -74,9 +74,12 @@ export function RouteReplay({
         { color: '#2563eb' },
       ).addTo(map);
       dot.current = L.circleMarker([points.at(-1)!.lat, points.at(-1)!.lng], { radius: 7, color: '#111' }).addTo(map);
-      const bounds = L.latLngBounds([...points, ...marks].map((p) => [p.lat, p.lng] as L.LatLngTuple));
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM });
       Object.assign(window, { replayDot: dot.current }); // what the browser tests read
+    }
+    const places = [...points, ...marks];
+    if (places.length > 1) {
+      const bounds = L.latLngBounds(places.map((p) => [p.lat, p.lng] as L.LatLngTuple));
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM });
     }
     return () => map.remove();
     // Points and marks come from one trace response: a new trace is a new `points` array.
