@@ -1,7 +1,8 @@
 /**
  * Issue 19.4 in headless Debian Chromium: a completed trip's trace shows its price lines, the offer's dispatch
  * score and the push's delivery status; a service request's trace shows its status changes, quote revisions,
- * proof images, chat, transfers and the provider's route replayed with a slider. Skipped with a printed reason when no Chromium is installed.
+ * proof images, chat, transfers and the provider's route replayed with a slider. Skipped with a printed reason
+ * when no Chromium is installed.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
