@@ -59,8 +59,6 @@ await t.api('POST', '/api/v1/sos', {
   token: (await t.signup('rider')).accessToken,
   body: { lat: 30.05, lng: 31.24, note: 'help at the gate' },
 });
-// A roadside job with the provider's route, a chat line each way and a proof photo (issue 19.4 job trace).
-const { job } = await completedServiceJob(t);
 const browser = await launchBrowser();
 const { page } = await browser.page();
 await page.setViewportSize({ width: 1280, height: 760 });
@@ -71,6 +69,9 @@ const box = (await page.locator('[data-testid=map]').boundingBox())!;
 await page.mouse.click(box.x + point.x, box.y + point.y);
 await page.waitForSelector('[data-testid=card-vehicle]:has-text("Toyota")');
 await page.screenshot({ path: `${OUT}map.png` });
+// After the map shot (the job takes seconds: its fixes are spaced 2 s apart, and the map's fixes would age): a
+// roadside job with the provider's route, a chat line each way and a proof photo (issue 19.4 job trace).
+const { job } = await completedServiceJob(t);
 await page.goto(`${base}/console/#/trips`);
 await page.fill('input[name=q]', rider.phone);
 await page.click('[data-testid=trip-search] button[type=submit]');
