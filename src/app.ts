@@ -287,7 +287,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   const route = location.service;
   registerTripFlowRoutes(http, { ...core, pricing, dispatch, settlement, otpLockout, tripWatch, route });
   registerStopRoutes(http, { ...core, pricing });
-  registerTraceRoutes(http, { db, route });
+  registerTraceRoutes(http, { db, route, store: objects.store });
   registerConsoleFleetRoutes(http, { db });
   const cardTips = createCardTipCheckout({ jobs: core.jobs, config });
   registerTripMoneyRoutes(http, { db, driverCreditLimit: config.DRIVER_CREDIT_LIMIT, cardTips });

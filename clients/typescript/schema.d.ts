@@ -667,6 +667,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/service-requests/{id}/proofs/{proofId}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a proof of service's thumbnail (image bytes) */
+        get: operations["getAdminServiceRequestsByIdProofsByProofIdThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/service-requests/{id}/refunds": {
         parameters: {
             query?: never;
@@ -8226,6 +8243,102 @@ export interface operations {
             };
         };
     };
+    getAdminServiceRequestsByIdProofsByProofIdThumbnail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The app’s MAJOR.MINOR.PATCH; below the minimum ⇒ 426 UPGRADE_REQUIRED */
+                "X-Client-Version"?: string;
+            };
+            path: {
+                id: string;
+                proofId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UPGRADE_REQUIRED */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAdminServiceRequestsByIdRefunds: {
         parameters: {
             query?: never;
@@ -8498,12 +8611,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
+                            chat: {
+                                createdAt: string;
+                                from: string;
+                                id: string;
+                                text: string;
+                            }[];
                             events: {
                                 actorId: string | null;
                                 createdAt: string;
                                 payload: unknown;
                                 seq: number;
                                 type: string;
+                            }[];
+                            notices: {
+                                createdAt: string;
+                                deliveries: {
+                                    attempts: number;
+                                    channel: string;
+                                    lastError?: string;
+                                    sentAt: string | null;
+                                    status: string;
+                                }[];
+                                template: string;
+                                /** Format: uuid */
+                                userId: string;
                             }[];
                             offers: {
                                 answeredAt: string | null;
@@ -8537,6 +8669,7 @@ export interface operations {
                                 id: string;
                                 /** @enum {string} */
                                 kind: "photo" | "signature";
+                                thumbnailUrl: string;
                                 /** Format: uuid */
                                 uploadedBy: string;
                             }[];
@@ -8580,6 +8713,14 @@ export interface operations {
                                 providerId: string | null;
                                 serviceType: string;
                                 status: string;
+                            };
+                            route: {
+                                distanceM: number;
+                                points: {
+                                    at: string;
+                                    lat: number;
+                                    lng: number;
+                                }[];
                             };
                             transfers: {
                                 amount: number;

@@ -102,3 +102,18 @@ export async function api<T>(
   onMeta?.(json.meta);
   return json.data as T;
 }
+
+/**
+ * An image (or other bytes) the API serves only with the bearer token: fetched here and handed to the page as an
+ * object URL (CSP img-src allows blob:), so no credential is ever put in an image's URL. The caller revokes it.
+ */
+export async function apiObjectUrl(path: string): Promise<string> {
+  const send = () => fetch(path, { headers: session ? { authorization: `Bearer ${session.accessToken}` } : {} });
+  let res = await send();
+  if (res.status === 401 && session) {
+    refreshing ??= resume().finally(() => (refreshing = null));
+    if (await refreshing) res = await send();
+  }
+  if (!res.ok) throw new ApiError(res.status, 'IMAGE_UNAVAILABLE', `image ${res.status}`);
+  return URL.createObjectURL(await res.blob());
+}

@@ -57,7 +57,7 @@ function Page({ hash, session, config }: { hash: string; session: Session; confi
   const trip = /^#\/trips\/([0-9a-f-]{36})$/.exec(hash);
   if (trip) return <TracePage tripId={trip[1]!} tileUrl={config.tileUrl} />;
   const job = /^#\/jobs\/([0-9a-f-]{36})$/.exec(hash);
-  if (job) return <JobTracePage requestId={job[1]!} />;
+  if (job) return <JobTracePage requestId={job[1]!} tileUrl={config.tileUrl} />;
   const driver = /^#\/drivers\/([0-9a-f-]{36})$/.exec(hash);
   if (driver) return <DriverOverviewPage driverId={driver[1]!} />;
   if (hash === '#/trips') return <TripsPage />;

@@ -22,6 +22,25 @@ export const TraceTransferSchema = z.object({
   at: z.string(),
 });
 
+/** A notice about the trip or job to one of its parties, with each delivery per channel (issue 19.4 "pushes"). */
+export const TraceNoticeSchema = z.object({
+  userId: z.uuid(),
+  template: z.string(),
+  createdAt: z.string(),
+  deliveries: z.array(
+    z.object({
+      channel: z.string(),
+      status: z.string(),
+      attempts: z.number().int(),
+      lastError: z.string().optional(),
+      sentAt: z.string().nullable(),
+    }),
+  ),
+});
+
+/** One chat line between the two parties, as staff read it. */
+export const TraceChatSchema = z.object({ id: z.string(), from: z.string(), text: z.string(), createdAt: z.string() });
+
 /** A trip's or a service request's events (status changes carry their actor), oldest first. */
 export async function traceEvents(db: DbHandle, aggregateId: string) {
   const events = await listAggregateEvents(db, { aggregateId, afterSeq: 0, limit: TRACE_EVENTS_LIMIT });

@@ -7,9 +7,15 @@ import { RouteResponse } from '../modules/location/index.js';
 import { TripIdParams } from '../modules/trips/index.js';
 import { labelLanguage } from '../modules/pricing/index.js';
 import { ServiceRequestIdParams } from '../modules/service-requests/index.js';
-import { ServiceTraceResponse, traceServiceRequest } from './service-trace.js';
-import { TraceEventSchema, TraceTransferSchema } from './trace-common.js';
+import {
+  readProofThumbnail,
+  ServiceTraceResponse,
+  traceServiceRequest,
+  type ServiceTraceDeps,
+} from './service-trace.js';
+import { TraceChatSchema, TraceEventSchema, TraceNoticeSchema, TraceTransferSchema } from './trace-common.js';
 import { traceTrip, type TraceDeps } from './trip-trace.js';
+import { AppError, ErrorCode } from '../platform/errors.js';
 import { TracePriceSchema } from './trip-trace-price.js';
 
 const LatLng = z.object({ lat: z.number(), lng: z.number() });
@@ -28,30 +34,15 @@ const TraceResponse = z.object({
   /** What was quoted and what was charged, line by line, labelled in the Accept-Language (en, ar). */
   price: TracePriceSchema,
   /** Notices about the trip to the rider and driver (progress, receipt), oldest first, each delivery per channel. */
-  notices: z.array(
-    z.object({
-      userId: z.uuid(),
-      template: z.string(),
-      createdAt: z.string(),
-      deliveries: z.array(
-        z.object({
-          channel: z.string(),
-          status: z.string(),
-          attempts: z.number().int(),
-          lastError: z.string().optional(),
-          sentAt: z.string().nullable(),
-        }),
-      ),
-    }),
-  ),
+  notices: z.array(TraceNoticeSchema),
   transfers: z.array(TraceTransferSchema),
   route: RouteResponse,
   /** The trip's chat between rider and driver, oldest first (support and admins read it). */
-  chat: z.array(z.object({ id: z.string(), from: z.string(), text: z.string(), createdAt: z.string() })),
+  chat: z.array(TraceChatSchema),
 });
 
 /** The console's trip and job trace pages (issue 19.4), each in one request. */
-export function registerTraceRoutes(app: HttpApp, deps: TraceDeps) {
+export function registerTraceRoutes(app: HttpApp, deps: TraceDeps & ServiceTraceDeps) {
   app.get(
     '/api/v1/admin/trips/:id/trace',
     {
@@ -82,6 +73,31 @@ export function registerTraceRoutes(app: HttpApp, deps: TraceDeps) {
       },
       config: { auth: STAFF_ACCESS.trips },
     },
-    async (request, reply) => sendOk(reply, await traceServiceRequest(deps.db, request.params.id)),
+    async (request, reply) => sendOk(reply, await traceServiceRequest(deps, request.params.id)),
+  );
+  registerProofThumbnailRoute(app, deps);
+}
+
+const ProofParams = ServiceRequestIdParams.extend({ proofId: z.uuid() });
+
+/**
+ * The job trace's proof images: staff fetch them with their bearer token (the console makes an object URL of the
+ * bytes), so no credential ever sits in a URL that a log or a browser history could keep.
+ */
+function registerProofThumbnailRoute(app: HttpApp, deps: ServiceTraceDeps) {
+  app.get(
+    '/api/v1/admin/service-requests/:id/proofs/:proofId/thumbnail',
+    {
+      schema: { summary: "Get a proof of service's thumbnail (image bytes)", tags: ['admin'], params: ProofParams },
+      config: { auth: STAFF_ACCESS.trips },
+    },
+    async (request, reply) => {
+      const image = await readProofThumbnail(deps, { requestId: request.params.id, proofId: request.params.proofId });
+      if (!image) throw new AppError(ErrorCode.NOT_FOUND, 'Proof image not found');
+      return reply
+        .header('content-type', image.contentType)
+        .header('cache-control', 'private, no-store')
+        .send(image.bytes);
+    },
   );
 }

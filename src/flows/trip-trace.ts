@@ -1,8 +1,8 @@
 import type { Db } from '../platform/db/database.js';
 import type { AuthUser } from '../platform/http/route-config.js';
-import { tripChatLog } from '../modules/chat/index.js';
+import { chatLog } from '../modules/chat/index.js';
 import { offerDeliveriesOf } from '../modules/dispatch/index.js';
-import { noticesAboutTrip } from '../modules/notifications/index.js';
+import { noticesAbout } from '../modules/notifications/index.js';
 import type { LocationService } from '../modules/location/index.js';
 import type { LabelLanguage } from '../modules/pricing/index.js';
 import { getVisibleTrip } from '../modules/trips/index.js';
@@ -33,9 +33,9 @@ export async function traceTrip(deps: TraceDeps, input: { viewer: AuthUser; trip
     offerDeliveriesOf(db, trip.id),
     traceTransfers(db, `trip:${trip.id}`),
     deps.route.tripRoute(input.viewer, trip.id),
-    tripChatLog(db, trip.id, TRACE_CHAT_LIMIT),
+    chatLog(db, trip.id, TRACE_CHAT_LIMIT),
     tracePrice(db, { viewer: input.viewer, trip, language: input.language }),
-    noticesAboutTrip(db, { userIds, tripId: trip.id }),
+    noticesAbout(db, { userIds, subject: { tripId: trip.id } }),
   ]);
   return {
     trip: {

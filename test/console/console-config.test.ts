@@ -24,7 +24,7 @@ describe('console configuration', () => {
     const config = await configOf({});
     assert.equal(config.tileUrl, 'https://tile.openstreetmap.org/{z}/{x}/{y}.png');
     assert.match(config.attribution, /OpenStreetMap contributors/);
-    assert.match(consoleCsp(config.tileUrl), /img-src 'self' data: https:\/\/tile\.openstreetmap\.org(;|$)/);
+    assert.match(consoleCsp(config.tileUrl), /img-src 'self' data: blob: https:\/\/tile\.openstreetmap\.org(;|$)/);
   });
 
   test('an empty CONSOLE_TILE_URL means no basemap, and the page may load images from nowhere else', async () => {

@@ -1,6 +1,7 @@
 /**
  * Screenshots of the ops console for README and docs/console/ (map with a driver card and a tow job's line, trip
- * search and trace, driver page, SOS desk with its trail, surge map with a busy cell), taken in headless
+ * search and trace, a roadside job's trace with the provider's route, chat and proof photo, driver page, SOS desk
+ * with its trail, surge map with a busy cell), taken in headless
  * Debian Chromium against a throwaway app seeded through the API. Needs DATABASE_URL and /usr/bin/chromium.
  */
 import { startTestApp } from '../../support/harness.js';
@@ -8,6 +9,7 @@ import { ensureConsoleBuilt } from '../../src/modules/console/index.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { launchBrowser, signIn } from './browser.js';
 import { staffUser } from './support.js';
+import { completedServiceJob } from './trace-support.js';
 import { completedTrip } from '../trust/support.js';
 import { assignBySql, providerAt, requestService, towBody } from '../field-service/support.js';
 import { requestTrip, TRIP_BODY } from '../support/fixtures.js';
@@ -67,6 +69,9 @@ const box = (await page.locator('[data-testid=map]').boundingBox())!;
 await page.mouse.click(box.x + point.x, box.y + point.y);
 await page.waitForSelector('[data-testid=card-vehicle]:has-text("Toyota")');
 await page.screenshot({ path: `${OUT}map.png` });
+// After the map shot (the job takes seconds: its fixes are spaced 2 s apart, and the map's fixes would age): a
+// roadside job with the provider's route, a chat line each way and a proof photo (issue 19.4 job trace).
+const { job } = await completedServiceJob(t);
 await page.goto(`${base}/console/#/trips`);
 await page.fill('input[name=q]', rider.phone);
 await page.click('[data-testid=trip-search] button[type=submit]');
@@ -75,6 +80,10 @@ await page.screenshot({ path: `${OUT}trip-search.png` });
 await page.goto(`${base}/console/#/trips/${tripId}`);
 await page.waitForSelector('[data-testid=trace-offers]');
 await page.screenshot({ path: `${OUT}trace.png`, fullPage: true });
+await page.goto(`${base}/console/#/jobs/${job.id}`);
+await page.waitForSelector('[data-testid=job-proofs] img[data-testid=proof-image]');
+await page.waitForFunction(() => (globalThis as any).document.querySelector('.proof-thumb')?.naturalWidth > 0);
+await page.screenshot({ path: `${OUT}job-trace.png`, fullPage: true });
 await page.goto(`${base}/console/#/drivers/${driver.id}`);
 await page.waitForSelector('[data-testid=driver-today]');
 await page.screenshot({ path: `${OUT}driver.png`, fullPage: true });

@@ -5,6 +5,10 @@ import { DROPOFF, PICKUP, driverAt, eventually, northOf, respond } from '../disp
 import { photo, photoWithGps, uploadProof } from '../field-service/proof-support.js';
 import { district, providerAt, requestService, respondToRequest } from '../field-service/support.js';
 
+/** Location fixes closer than 2 s apart are coalesced (COALESCE_MS): the provider's fixes are spaced by this. */
+const FIX_SPACING_MS = 2_100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** A loaded CI box delivers pushes and offers late: wait generously for conditions, never a fixed sleep. */
 export const DEADLINE_MS = 30_000;
 
@@ -38,9 +42,17 @@ export async function completedDispatchedTrip(t: TestApp) {
   return { trip: trip as { id: string; fare: { amount: number } }, driver, rider };
 }
 
+/** One fix from the provider's phone, taken now; it must be accepted (not coalesced or refused). */
+async function sendFix(t: TestApp, provider: TestUser, at: { lat: number; lng: number }) {
+  const fix = await call(t, provider, 'POST', '/api/v1/location/update', { ...at, timestamp: Date.now() });
+  assert.equal(fix.accepted, true, JSON.stringify(fix));
+}
+
 /**
  * A battery job offered by dispatch to a provider nearby, accepted, quoted twice (revision 1 at 90.00 EGP,
- * superseded by revision 2 at 50.00 EGP, approved), done with a photo and the customer's code (cash).
+ * superseded by revision 2 at 50.00 EGP, approved), done with a photo and the customer's code (cash). The provider
+ * sends three fixes while on the job (`trail`), one before the request (placing them) and one after it ended
+ * (`outside`); customer and provider exchange a chat line each.
  */
 export async function completedServiceJob(t: TestApp) {
   const at = district(3);
@@ -54,8 +66,17 @@ export async function completedServiceJob(t: TestApp) {
   await eventually(async () => (await respondToRequest(t, provider, job.id, 'accept')).status === 200, DEADLINE_MS);
   const path = `/api/v1/service-requests/${job.id}`;
   const step = (who: TestUser, suffix: string, body: unknown) => call(t, who, 'POST', `${path}/${suffix}`, body);
+  const trail = [0.0015, 0.001, 0.0003].map((dLat) => ({ lat: at.lat + dLat, lng: at.lng }));
   await step(provider, 'status', { status: 'en_route' });
+  await sleep(FIX_SPACING_MS); // after the fix that placed the provider
+  await sendFix(t, provider, trail[0]!);
+  await call(t, customer, 'POST', `${path}/messages`, { text: 'Silver car by the ring road', clientMessageId: 'c1' });
+  await sleep(FIX_SPACING_MS);
+  await sendFix(t, provider, trail[1]!);
+  await sleep(FIX_SPACING_MS);
+  await sendFix(t, provider, trail[2]!);
   await step(provider, 'status', { status: 'arrived' });
+  await call(t, provider, 'POST', `${path}/messages`, { text: 'I can see you', clientMessageId: 'p1' });
   const labour = { kind: 'labour', label: 'Jump start', qty: 1 };
   await step(provider, 'quote', { items: [{ ...labour, unitAmount: 9_000 }] });
   await step(provider, 'quote', { items: [{ ...labour, unitAmount: 5_000 }] });
@@ -63,5 +84,8 @@ export async function completedServiceJob(t: TestApp) {
   await step(provider, 'status', { status: 'in_progress' });
   assert.equal((await uploadProof(t, provider, job.id, [photo(await photoWithGps())])).status, 201);
   await step(provider, 'status', { status: 'completed', code: job.completionCode });
-  return { job, provider, customer };
+  await sleep(FIX_SPACING_MS);
+  const after = { lat: at.lat + 0.0001, lng: at.lng };
+  await sendFix(t, provider, after);
+  return { job, provider, customer, trail, outside: [{ lat: at.lat + 0.002, lng: at.lng }, after] };
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 19.4 in headless Debian Chromium: a completed trip's trace shows its price lines, the offer's dispatch
  * score and the push's delivery status; a service request's trace shows its status changes, quote revisions,
- * proof and transfers. Skipped with a printed reason when no Chromium is installed.
+ * proof images, chat, transfers and the provider's route replayed with a slider. Skipped with a printed reason
+ * when no Chromium is installed.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,25 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
     assert.equal((await page.$$('[data-testid=job-proofs] tr')).length, 1);
     assert.ok((await page.$$('[data-testid=job-transfers] tr')).length > 0, 'the settlement transfers are listed');
     assert.match((await page.textContent('[data-testid=trace-offers]')) ?? '', /accepted/);
+    assert.deepEqual(problems, []);
+  });
+
+  test("a roadside job's trace replays the provider's route, shows the chat and the proof image", async () => {
+    const { job, trail } = await completedServiceJob(t);
+    const { page, problems } = await browser.page();
+    await signIn(page, base, dispatcher);
+    await page.goto(`${base}/console/#/jobs/${job.id}`);
+    await page.waitForSelector('[data-testid=replay-slider]');
+    const dotLat = () => page.evaluate(() => (globalThis as any).replayDot.getLatLng().lat as number);
+    assert.equal(await dotLat(), trail.at(-1)!.lat, 'the dot starts where the provider last was on the job');
+    await page.locator('[data-testid=replay-slider]').fill('0');
+    assert.match((await page.textContent('[data-testid=replay-at]')) ?? '', /^1\/3 /);
+    assert.equal(await dotLat(), trail[0]!.lat, 'the slider moved the dot back along the route');
+    assert.match((await page.textContent('[data-testid=trace-chat]')) ?? '', /Customer.*Silver car by the ring road/);
+    assert.match((await page.textContent('[data-testid=trace-chat]')) ?? '', /Provider.*I can see you/);
+    const image = await page.waitForSelector('[data-testid=job-proofs] img[data-testid=proof-image]');
+    await page.waitForFunction((img) => (img as any).complete && (img as any).naturalWidth > 0, image);
+    assert.match((await image.getAttribute('src')) ?? '', /^blob:/, 'the image is an object URL, no token in it');
     assert.deepEqual(problems, []);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Issue 19.4 through the API: a trip's trace tells each offer's score, distance and answer time, each push's
  * delivery, and the quoted and charged price lines; a service request's trace tells its status changes with the
- * actor, offers, quote revisions, proof and ledger transfers. Staff without the trips grant get 403.
+ * actor, offers, quote revisions, proof (with an image staff can fetch), notices, chat, ledger transfers and the
+ * provider's route over the job's window only. Staff without the trips grant get 403.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,7 +89,7 @@ describe('trip and job trace', () => {
   });
 
   test("a service request's trace: status changes with the actor, the offer, quote revisions, proof and money", async () => {
-    const { job, provider } = await completedServiceJob(t);
+    const { job, provider, customer } = await completedServiceJob(t);
     const res = await get(dispatcher, `/api/v1/admin/service-requests/${job.id}/trace`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const trace = res.body.data;
@@ -120,9 +121,73 @@ describe('trip and job trace', () => {
       trace.proofs.map((p: { kind: string; uploadedBy: string }) => [p.kind, p.uploadedBy]),
       [['photo', provider.id]],
     );
+    assert.deepEqual(
+      trace.chat.map((m: { from: string; text: string }) => [m.from, m.text]),
+      [
+        [customer.id, 'Silver car by the ring road'],
+        [provider.id, 'I can see you'],
+      ],
+    );
     assert.ok(trace.transfers.length > 0, 'the settlement moved money under service:<id>');
     assert.equal((await get(finance, `/api/v1/admin/service-requests/${job.id}/trace`)).status, 403);
     const unknown = await get(dispatcher, `/api/v1/admin/service-requests/${crypto.randomUUID()}/trace`);
     assert.equal(unknown.status, 404);
+  });
+
+  test("a job's trace replays the provider's route over the job's window only, oldest first", async () => {
+    const { job, trail, outside } = await completedServiceJob(t);
+    const trace = (await get(dispatcher, `/api/v1/admin/service-requests/${job.id}/trace`)).body.data;
+    type Point = { lat: number; lng: number; at: string };
+    const points = trace.route.points as Point[];
+    assert.deepEqual(
+      points.map((p) => [p.lat, p.lng]),
+      trail.map((p) => [p.lat, p.lng]),
+      'the fixes sent while on the job, none from before the assignment or after completion',
+    );
+    for (const o of outside) assert.ok(!points.some((p) => p.lat === o.lat), `fix ${o.lat} is outside the job`);
+    const times = points.map((p) => Date.parse(p.at));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
+    const moved = (to: string) =>
+      trace.events.find((e: { type: string; payload: { to?: string } }) => e.payload?.to === to)!.createdAt;
+    assert.ok(times[0]! >= Date.parse(moved('assigned')) && times.at(-1)! <= Date.parse(moved('completed')));
+    assert.ok(trace.route.distanceM > 100, `about 130 m driven, got ${trace.route.distanceM}`);
+  });
+
+  test("a job's proof image is served to staff with their token only, and its notices are listed", async () => {
+    const { job, customer, provider } = await completedServiceJob(t);
+    const trace = (await get(dispatcher, `/api/v1/admin/service-requests/${job.id}/trace`)).body.data;
+    const url = `${await t.listen()}${trace.proofs[0].thumbnailUrl}`;
+    assert.doesNotMatch(url, /sig=|token=/, 'no credential in the URL');
+    const image = await fetch(url, { headers: { authorization: `Bearer ${dispatcher.accessToken}` } });
+    assert.equal(image.status, 200);
+    assert.match(image.headers.get('content-type') ?? '', /^image\/(jpeg|png)$/);
+    const bytes = Buffer.from(await image.arrayBuffer());
+    assert.ok(bytes.length > 100 && [0xff, 0x89].includes(bytes[0]!), 'a JPEG or PNG thumbnail');
+    const asFinance = await fetch(url, { headers: { authorization: `Bearer ${finance.accessToken}` } });
+    assert.equal(asFinance.status, 403);
+    assert.equal((await fetch(url)).status, 401);
+    const other = url.replace(job.id, crypto.randomUUID());
+    assert.equal((await fetch(other, { headers: { authorization: `Bearer ${dispatcher.accessToken}` } })).status, 404);
+    // Progress notices are stored by jobs: wait for the customer's "completed" one.
+    const notices = await eventually(async () => {
+      const all = (await get(dispatcher, `/api/v1/admin/service-requests/${job.id}/trace`)).body.data.notices;
+      return all.some((n: { template: string }) => n.template === 'service_request.completed') ? all : null;
+    }, DEADLINE_MS);
+    const parties = notices.map((n: { userId: string; template: string }) => [n.template, n.userId]);
+    assert.ok(
+      parties.some(([template, to]: string[]) => template === 'service_request.completed' && to === customer.id),
+      JSON.stringify(parties),
+    );
+    assert.ok(
+      parties.some(([template, to]: string[]) => template === 'service_request.quote_approved' && to === provider.id),
+      JSON.stringify(parties),
+    );
+    assert.ok(
+      parties.every(([, to]: string[]) => to === customer.id || to === provider.id),
+      'only the two parties',
+    );
   });
 });

@@ -176,4 +176,8 @@ export const ar: Strings = {
   escalatesIn: 'يُصعَّد خلال {n} ث',
   escalated: 'صُعِّد {n} مرة',
   trail: 'مسار الموقع المباشر',
+  customer: 'العميل',
+  provider: 'مقدّم الخدمة',
+  providerTrail: 'مسار مقدّم الخدمة',
+  proofImage: 'صورة الإثبات',
 };

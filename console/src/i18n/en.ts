@@ -174,6 +174,10 @@ export const en = {
   escalatesIn: 'Escalates in {n} s',
   escalated: 'escalated {n}×',
   trail: 'Live location trail',
+  customer: 'Customer',
+  provider: 'Provider',
+  providerTrail: "Provider's route",
+  proofImage: 'Proof image',
 };
 
 export type Strings = typeof en;

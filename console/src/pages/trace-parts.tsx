@@ -114,15 +114,15 @@ export interface TraceNotice {
   deliveries: Array<{ channel: string; status: string; attempts: number; sentAt: string | null }>;
 }
 
-/** Notices to the rider and driver about the trip, each with how every channel delivered it. */
-export function NoticesTable({ notices, riderId }: { notices: TraceNotice[]; riderId: string }) {
+/** Notices to the two parties (rider or customer, driver or provider), each with how every channel delivered it. */
+export function NoticesTable({ notices, partyOf }: { notices: TraceNotice[]; partyOf: (userId: string) => string }) {
   if (notices.length === 0) return <p class="muted">{t('none')}</p>;
   return (
     <table data-testid="trace-notices">
       {notices.map((n) => (
         <tr>
           <td>{clock(n.createdAt)}</td>
-          <td>{n.userId === riderId ? t('rider') : t('driverCard')}</td>
+          <td>{partyOf(n.userId)}</td>
           <td>{n.template}</td>
           <td>
             {n.deliveries.map((d) => (
@@ -131,6 +131,29 @@ export function NoticesTable({ notices, riderId }: { notices: TraceNotice[]; rid
               </div>
             ))}
           </td>
+        </tr>
+      ))}
+    </table>
+  );
+}
+
+export interface TraceChatLine {
+  id: string;
+  from: string;
+  text: string;
+  createdAt: string;
+}
+
+/** The chat between the two parties, oldest first; `partyOf` names a sender (null: someone else, shown by id). */
+export function ChatLog({ chat, partyOf }: { chat: TraceChatLine[]; partyOf: (from: string) => string | null }) {
+  if (chat.length === 0) return <p class="muted">{t('none')}</p>;
+  return (
+    <table data-testid="trace-chat">
+      {chat.map((m) => (
+        <tr>
+          <td>{clock(m.createdAt)}</td>
+          <td>{partyOf(m.from) ?? m.from.slice(0, 8)}</td>
+          <td>{m.text}</td>
         </tr>
       ))}
     </table>

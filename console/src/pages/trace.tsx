@@ -1,12 +1,14 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import L from 'leaflet';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
+import { RouteReplay } from './route-replay.js';
 import {
+  ChatLog,
   NoticesTable,
   OffersTable,
   PriceItems,
   statusOf,
+  type TraceChatLine,
   type TraceNotice,
   type TraceOffer,
   type TracePrice,
@@ -27,11 +29,11 @@ interface Trace {
   notices: TraceNotice[];
   transfers: Array<{ id: string; kind: string; phase: string; amount: number; at: string }>;
   route: { points: Array<{ lat: number; lng: number; at: string }> };
-  chat: Array<{ id: string; from: string; text: string; createdAt: string }>;
+  chat: TraceChatLine[];
 }
 
-/** Replay speed: one recorded point per tick. */
-const REPLAY_STEP_MS = 200;
+const PICKUP_COLOUR = '#16a34a';
+const DROPOFF_COLOUR = '#dc2626';
 
 /** Issue 19.4: one trip's whole story: events, offers, money, chat, and the route replayed on a map. */
 export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string }) {
@@ -50,7 +52,14 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
       <h2>
         {t('trace')} {trace.trip.id.slice(0, 8)} · {trace.trip.status}
       </h2>
-      <RouteReplay trace={trace} tileUrl={tileUrl} />
+      <RouteReplay
+        points={trace.route.points}
+        marks={[
+          { ...trace.trip.pickup, color: PICKUP_COLOUR },
+          { ...trace.trip.dropoff, color: DROPOFF_COLOUR },
+        ]}
+        tileUrl={tileUrl}
+      />
       <h3>{t('events')}</h3>
       <table data-testid="trace-events">
         {trace.events.map((e) => (
@@ -67,26 +76,19 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
       <h3>{t('offers')}</h3>
       <OffersTable offers={trace.offers} />
       <h3>{t('notices')}</h3>
-      <NoticesTable notices={trace.notices} riderId={trace.trip.riderId} />
+      <NoticesTable
+        notices={trace.notices}
+        partyOf={(id) => (id === trace.trip.riderId ? t('rider') : t('driverCard'))}
+      />
       <h3>{t('priceItems')}</h3>
       <PriceItems price={trace.price} />
       <h3>{t('chat')}</h3>
-      <table data-testid="trace-chat">
-        {trace.chat.map((m) => (
-          <tr>
-            <td>{new Date(m.createdAt).toLocaleTimeString()}</td>
-            <td>
-              {m.from === trace.trip.riderId
-                ? t('rider')
-                : m.from === trace.trip.driverId
-                  ? t('driverCard')
-                  : m.from.slice(0, 8)}
-            </td>
-            <td>{m.text}</td>
-          </tr>
-        ))}
-      </table>
-      {trace.chat.length === 0 && <p class="muted">{t('none')}</p>}
+      <ChatLog
+        chat={trace.chat}
+        partyOf={(from) =>
+          from === trace.trip.riderId ? t('rider') : from === trace.trip.driverId ? t('driverCard') : null
+        }
+      />
       <h3>{t('transfers')}</h3>
       <table data-testid="trace-transfers">
         {trace.transfers.map((tr) => (
@@ -98,76 +100,5 @@ export function TracePage({ tripId, tileUrl }: { tripId: string; tileUrl: string
         ))}
       </table>
     </section>
-  );
-}
-
-function RouteReplay({ trace, tileUrl }: { trace: Trace; tileUrl: string }) {
-  const host = useRef<HTMLDivElement>(null);
-  const dot = useRef<L.CircleMarker | null>(null);
-  const points = trace.route.points;
-  const [index, setIndex] = useState(points.length - 1);
-  const [playing, setPlaying] = useState(false);
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(
-      () =>
-        setIndex((i) => {
-          if (i >= points.length - 1) setPlaying(false);
-          return Math.min(i + 1, points.length - 1);
-        }),
-      REPLAY_STEP_MS,
-    );
-    return () => clearInterval(timer);
-  }, [playing]);
-  useEffect(() => {
-    const map = L.map(host.current!, { preferCanvas: true }).setView(
-      [trace.trip.pickup.lat, trace.trip.pickup.lng],
-      13,
-    );
-    if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
-    L.circleMarker([trace.trip.pickup.lat, trace.trip.pickup.lng], { radius: 6, color: '#16a34a' }).addTo(map);
-    L.circleMarker([trace.trip.dropoff.lat, trace.trip.dropoff.lng], { radius: 6, color: '#dc2626' }).addTo(map);
-    if (points.length > 0) {
-      L.polyline(
-        points.map((p) => [p.lat, p.lng] as L.LatLngTuple),
-        { color: '#2563eb' },
-      ).addTo(map);
-      dot.current = L.circleMarker([points.at(-1)!.lat, points.at(-1)!.lng], { radius: 7, color: '#111' }).addTo(map);
-      Object.assign(window, { replayDot: dot.current }); // what the browser tests read
-    }
-    return () => map.remove();
-  }, [trace]);
-  useEffect(() => {
-    const p = points[index];
-    if (p) dot.current?.setLatLng([p.lat, p.lng]);
-  }, [index]);
-  return (
-    <div>
-      <div class="map small" ref={host} />
-      {points.length > 1 && (
-        <div class="toolbar replay">
-          <button
-            data-testid="replay-play"
-            onClick={() => {
-              if (index >= points.length - 1) setIndex(0);
-              setPlaying(!playing);
-            }}
-          >
-            {playing ? t('pause') : t('play')}
-          </button>
-          <input
-            type="range"
-            data-testid="replay-slider"
-            min={0}
-            max={points.length - 1}
-            value={index}
-            onInput={(e) => setIndex(Number((e.target as HTMLInputElement).value))}
-          />
-          <span data-testid="replay-at">
-            {index + 1}/{points.length} · {new Date(points[index]!.at).toLocaleTimeString()}
-          </span>
-        </div>
-      )}
-    </div>
   );
 }

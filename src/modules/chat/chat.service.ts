@@ -58,9 +58,12 @@ export function toMessageView(row: ChatMessageRow): MessageView {
   };
 }
 
-/** A trip's chat for the console's trace (staff read it: issue 19.4), oldest first, the last `limit` messages. */
-export async function tripChatLog(db: DbHandle, tripId: string, limit: number): Promise<MessageView[]> {
-  return (await listMessages(db, { conversationId: tripId, limit })).slice(0, limit).reverse().map(toMessageView);
+/**
+ * A trip's or a service request's chat (its id is the conversation id: migration 0062) for the console's traces
+ * (staff read it: issue 19.4), oldest first, the last `limit` messages.
+ */
+export async function chatLog(db: DbHandle, conversationId: string, limit: number): Promise<MessageView[]> {
+  return (await listMessages(db, { conversationId, limit })).slice(0, limit).reverse().map(toMessageView);
 }
 
 /** Opens the trip's chat room; called inside the accept transaction (src/flows/respond-to-offer.ts). */

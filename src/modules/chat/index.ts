@@ -1,4 +1,4 @@
-export { ChatService, openTripChat, tripChatLog } from './chat.service.js';
+export { ChatService, openTripChat, chatLog } from './chat.service.js';
 export { chatPersonalData } from './personal-data.service.js';
 export { registerChatRoutes } from './chat.routes.js';
 export { chatSendEvent, requestChatSendEvent } from './chat.socket.js';

@@ -19,7 +19,8 @@ export function tileOrigin(tileUrl: string): string | null {
 
 /**
  * CSP for the console's pages (issue 19.2; the API's own JSON needs none): scripts and styles only from this
- * origin — no inline script, no eval — images from here and the tile server, sockets to this host.
+ * origin — no inline script, no eval — images from here and the tile server, sockets to this host. `blob:` images
+ * are the job trace's proof photos, fetched with the bearer token and shown through an object URL.
  */
 export function consoleCsp(tileUrl: string): string {
   const tiles = tileOrigin(tileUrl);
@@ -27,7 +28,7 @@ export function consoleCsp(tileUrl: string): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' data:${tiles ? ` ${tiles}` : ''}`,
+    `img-src 'self' data: blob:${tiles ? ` ${tiles}` : ''}`,
     "connect-src 'self'",
     "media-src 'self' data:",
     "object-src 'none'",

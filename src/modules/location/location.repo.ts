@@ -254,3 +254,19 @@ export async function onlineSecondsBetween(
     WHERE gap <= ${d.maxGapS}`.execute(db);
   return Math.round(rows[0]?.seconds ?? 0);
 }
+
+/**
+ * A driver's stored fixes in [from, to], oldest first, thinned to at most `max` evenly spaced ones (the last fix is
+ * always kept so the line ends where the driver was). Reads the (driver_id, recorded_at) index.
+ */
+export async function findTrail(db: DbHandle, t: { driverId: string; from: Date; to: Date; max: number }) {
+  const { rows } = await sql<{ lat: number; lng: number; at: Date }>`
+    SELECT lat, lng, recorded_at AS at FROM (
+      SELECT lat, lng, recorded_at, row_number() OVER (ORDER BY recorded_at) - 1 AS i, count(*) OVER () AS n
+      FROM location_history
+      WHERE driver_id = ${t.driverId} AND recorded_at >= ${t.from} AND recorded_at <= ${t.to}
+    ) fixes
+    WHERE i % greatest(1, ceil(n::float8 / ${t.max})::int) = 0 OR i = n - 1
+    ORDER BY recorded_at`.execute(db);
+  return rows;
+}

@@ -13,7 +13,7 @@ import type { FraudReason } from './fraud-flags.repo.js';
 import { locationFixesDropped, locationUpdates } from './location.metrics.js';
 import type { LocationPoint } from './location.schema.js';
 import { findNearbyDrivers, toNearbyView } from './nearby.js';
-import { readTripRoute } from './route-view.js';
+import { readDriverTrail, readTripRoute } from './route-view.js';
 import type { TripFeed } from './trip-feed.js';
 
 /** API.md: updates closer than 2 s apart are accepted but coalesced (`accepted:false`). */
@@ -134,12 +134,17 @@ export class LocationService {
     return readTripRoute(this.deps, tripId);
   }
 
-  /** driver:location_stop: out of nearby at once; Postgres gets `stoppedAt` with the next flush. */
+  /** Staff only (the caller checks the grant): where a driver went between two instants, e.g. during a service job. */
+  async driverTrail(window: { driverId: string; from: Date; to: Date }) {
+    return readDriverTrail(this.deps, window);
+  }
+
   /** Metres driven on the trip so far, this node's unflushed fixes included (completion re-prices with it). */
   async travelledMeters(tripId: string): Promise<number> {
     return (await readTripRoute(this.deps, tripId)).distanceM;
   }
 
+  /** driver:location_stop: out of nearby at once; Postgres gets `stoppedAt` with the next flush. */
   async stop(driverId: string): Promise<{ stoppedAt: string }> {
     const at = Date.now();
     await this.deps.hotState.removeDriver(driverId);

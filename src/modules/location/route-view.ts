@@ -1,6 +1,8 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { LocationBuffer } from './location-buffer.js';
-import { findRoute } from './location.repo.js';
+import { haversineMeters } from '../../shared/index.js';
+import { findRoute, findTrail } from './location.repo.js';
+import { MAX_ROUTE_POINTS } from './route-sampling.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -20,4 +22,20 @@ export async function readTripRoute(deps: { db: DbHandle; buffer: LocationBuffer
   if (route.last && (!tail || tail[2] !== route.last.at))
     points.push({ lat: route.last.lat, lng: route.last.lng, at: iso(route.last.at) });
   return { points, distanceM: Math.round(route.distanceM) };
+}
+
+/**
+ * A driver's recorded trail over a time window (a service job's provider: they have no trip route), in the route's
+ * shape. Buffered fixes are written first so the newest ones show; the distance is summed over the points kept.
+ */
+export async function readDriverTrail(
+  deps: { db: DbHandle; buffer: LocationBuffer },
+  window: { driverId: string; from: Date; to: Date },
+) {
+  await deps.buffer.flush();
+  const rows = await findTrail(deps.db, { ...window, max: MAX_ROUTE_POINTS });
+  let distanceM = 0;
+  for (let i = 1; i < rows.length; i++) distanceM += haversineMeters(rows[i - 1]!, rows[i]!);
+  const points = rows.map((r) => ({ lat: r.lat, lng: r.lng, at: r.at.toISOString() }));
+  return { points, distanceM: Math.round(distanceM) };
 }

@@ -10,4 +10,4 @@ export type { NewDelivery } from './deliveries.repo.js';
 export type { Priority } from './notifications.repo.js';
 export { notificationRetention } from './notification-retention.service.js';
 export { renderTemplate } from './templates/index.js';
-export { noticesAboutTrip } from './notices-about.js';
+export { noticesAbout, type NoticeSubject } from './notices-about.js';

@@ -43,4 +43,4 @@ export {
   type InvoiceItem,
   type ServiceSettlementRow,
 } from './service-invoice.js';
-export { serviceJobRecord } from './service-trace.js';
+export { proofThumbnailOf, serviceJobRecord } from './service-trace.js';

@@ -35,6 +35,15 @@ export async function listProofs(db: DbHandle, requestId: string): Promise<Proof
     .execute();
 }
 
+export async function findProof(db: DbHandle, k: { requestId: string; proofId: string }) {
+  return q(db)
+    .selectFrom('service_proofs')
+    .selectAll()
+    .where('request_id', '=', k.requestId)
+    .where('id', '=', k.proofId)
+    .executeTakeFirst();
+}
+
 /** How many photos and signatures a request has (read under the request's row lock when it matters). */
 export async function countProofs(db: DbHandle, requestId: string): Promise<Record<ProofKind, number>> {
   const rows = await q(db)

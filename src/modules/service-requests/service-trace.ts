@@ -1,6 +1,6 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import { listProofs } from './service-proofs.repo.js';
+import { findProof, listProofs } from './service-proofs.repo.js';
 import { listQuoteRevisions } from './service-quotes.repo.js';
 import { findServiceRequest } from './service-requests.repo.js';
 import { toQuoteView } from './quote-view.js';
@@ -34,4 +34,11 @@ export async function serviceJobRecord(db: DbHandle, requestId: string) {
       createdAt: p.created_at.toISOString(),
     })),
   };
+}
+
+/** Where one proof's thumbnail is stored, for staff (the route checks the grant); 404 for a proof of another job. */
+export async function proofThumbnailOf(db: DbHandle, k: { requestId: string; proofId: string }) {
+  const proof = await findProof(db, k);
+  if (!proof) throw notFound('Proof');
+  return { key: proof.thumbnail_key, contentType: proof.content_type };
 }
