@@ -1,4 +1,4 @@
-import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { Logger } from '../../platform/observability/logger.js';
 import { claimDue, nextDue, recordDelivered, type ClaimedDelivery } from './deliveries.repo.js';
 import { attempt, type DeliveryDeps } from './delivery.js';
@@ -27,8 +27,6 @@ const CLAIM_BATCH = 64;
  */
 const POLL_MS = 1_000;
 
-/** How long answers gather before the claim they wake (afterAnswers). */
-const ANSWERS_COALESCE_MS = 10;
 /** Sends started per event-loop turn (sendAll). */
 const SENDS_PER_TURN = 4;
 
@@ -86,7 +84,7 @@ export class DeliveryPump {
       const claimed = room > 0 ? await this.claim(room) : [];
       await this.sendAll(claimed);
       if ((claimed.length > 0 && claimed.length === room) || this.kicked) continue;
-      if (this.inFlight > 0) await this.afterAnswers();
+      if (this.inFlight > 0) await this.changeOr(POLL_MS);
       else if (await this.idle()) return;
     }
   }
@@ -182,18 +180,6 @@ export class DeliveryPump {
     }
     this.batch.items.push(item);
     return this.batch.done;
-  }
-
-  /**
-   * Sends are in flight: claim again on a kick at once, or once answers
-   * came in, a moment later so that one claim serves all the answers of a
-   * burst (each settled head may let its resource's next delivery go)
-   * instead of one claim per answer; a slot freed meanwhile is filled from
-   * the endpoint's queue, not by the claim.
-   */
-  private async afterAnswers() {
-    await this.changeOr(POLL_MS);
-    if (!this.kicked && !this.stopped) await sleep(ANSWERS_COALESCE_MS);
   }
 
   /** Resolves on a kick, a finished send, or after `ms`. */
