@@ -4,6 +4,7 @@
  * 1. Deliveries/s: BENCH_DELIVERIES pending webhook deliveries (distinct
  *    trips, one endpoint on a local node:http receiver answering 200) drained
  *    by SmartLine's workers (claim, Standard Webhooks signing, POST, record)
+ *    to a receiver in its own process (an integrator's server is not ours)
  *    vs raw graphile-worker running as many no-op jobs on the same database
  *    with the same concurrency (baseline). Goal: ratio ≥ 0.5.
  * 2. Trip transition latency (POST /trips then POST /trips/:id/cancel, each
@@ -13,9 +14,9 @@
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2).
  */
-import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config.js';
@@ -42,13 +43,14 @@ const TRIP_BODY = {
   paymentMethod: 'cash',
 };
 
-async function receiver(hang: boolean) {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    if (!hang) req.on('end', () => res.writeHead(200).end('ok'));
+/** A receiver in a child process (support/webhook-receiver.ts), so its CPU is not the sender's. */
+async function receiver(mode: 'ok' | 'hang') {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/webhook-receiver.ts', mode], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks` };
+  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  if (first.done) throw new Error(`webhook receiver (${mode}) exited before listening`);
+  return { child, url: String(first.value) };
 }
 
 async function call(app: App, token: string, method: 'POST', url: string, payload: unknown) {
@@ -161,8 +163,8 @@ async function main() {
   });
   const platform = await createPlatform(config, { log: createLogger('silent') });
   const app = await buildApp(platform);
-  const healthy = await receiver(false);
-  const hanging = await receiver(true);
+  const healthy = await receiver('ok');
+  const hanging = await receiver('hang');
   try {
     const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN })).json();
     const adminToken = admin.data.accessToken as string;
@@ -219,10 +221,8 @@ async function main() {
         `load ${result.loadAverage.join(' ')} → ${path}\n`,
     );
   } finally {
-    healthy.server.closeAllConnections();
-    hanging.server.closeAllConnections();
-    healthy.server.close();
-    hanging.server.close();
+    healthy.child.kill();
+    hanging.child.kill();
     await platform.jobs.stop();
     await app.http.close();
     await dropScratchSchema(platform.database.pool, schema);

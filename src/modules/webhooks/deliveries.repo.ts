@@ -36,12 +36,22 @@ export type NewDelivery = Pick<
 
 const q = (db: DbHandle) => db.withTables<Tables>();
 
-/** Inserts in the given order (so `ordinal` follows it); rows already fanned out are skipped. */
+/**
+ * Inserts in the given order (so `ordinal` follows it); rows already fanned
+ * out are skipped. One message fanned out to n endpoints shares one payload
+ * object: it is serialised once, not n times.
+ */
 export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]) {
   if (rows.length === 0) return [];
+  const serialised = new Map<unknown, string>();
+  const json = (payload: unknown) => {
+    let text = serialised.get(payload);
+    if (text === undefined) serialised.set(payload, (text = JSON.stringify(payload)));
+    return text;
+  };
   return q(db)
     .insertInto('webhook_deliveries')
-    .values(rows.map((r) => ({ ...r, payload: JSON.stringify(r.payload) })))
+    .values(rows.map((r) => ({ ...r, payload: json(r.payload) })))
     .onConflict((oc) =>
       oc.columns(['endpoint_id', 'event_id', 'event_type']).where('replay_of', 'is', null).doNothing(),
     )
@@ -78,8 +88,13 @@ export async function insertReplay(db: DbHandle, of: DeliveryRow) {
     .executeTakeFirstOrThrow();
 }
 
-/** A claimed delivery with what sending it needs from its endpoint. */
-export type ClaimedDelivery = DeliveryRow & {
+/**
+ * A claimed delivery with what sending it needs from its endpoint. `body` is
+ * the payload as Postgres prints it: sent (and signed) as is, so the sender
+ * neither parses nor re-serialises the JSON of every delivery.
+ */
+export type ClaimedDelivery = Omit<DeliveryRow, 'payload'> & {
+  body: string;
   url: string;
   secret: string;
   previous_secret: string | null;
@@ -92,13 +107,44 @@ const IS_HEAD = sql`NOT EXISTS (
    WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
      AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
 
+/** Every delivery column but the payload, which a claim returns as text (`body`). */
+const CLAIMED_COLUMNS = sql.raw(
+  [
+    'id',
+    'ordinal',
+    'endpoint_id',
+    'event_id',
+    'message_id',
+    'event_type',
+    'resource_id',
+    'replay_of',
+    'status',
+    'attempts',
+    'next_attempt_at',
+    'lease_until',
+    'last_attempt_at',
+    'last_status_code',
+    'last_latency_ms',
+    'last_response',
+    'last_error',
+    'delivered_at',
+    'created_at',
+  ]
+    .map((c) => `d.${c}`)
+    .join(', '),
+);
+
 /**
  * Leases up to `limit` due heads across all enabled endpoints, oldest first,
  * in one statement: at most one per pair (so one resource's events reach an
  * endpoint one at a time, in order) and at most `perEndpoint` minus what
  * this node already has in flight per endpoint (`busy`); endpoints at their
  * cap are skipped, so a hanging one never fills the batch. A second claimer
- * racing for a row re-checks the lease on the locked row and gets nothing.
+ * skips rows another claim has locked (SKIP LOCKED) and re-checks the lease
+ * on the rows it locks. The UPDATE finds its rows by primary key from an
+ * array: joined to `pick` instead, the planner hashed it against a scan of
+ * the whole table, delivered rows included (EXPLAIN at 2,000 rows: 8 of the
+ * statement's 12 ms), a cost growing with the table, not the batch.
  */
 export async function claimDue(
   db: DbHandle,
@@ -118,6 +164,7 @@ export async function claimDue(
          AND d.endpoint_id <> ALL (${full}::uuid[])
          AND ${IS_HEAD}
        ORDER BY d.ordinal LIMIT ${args.limit * 2}
+         FOR UPDATE OF d SKIP LOCKED
     ), pick AS (
       SELECT due.id FROM (
         SELECT due.*, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.ordinal) AS rn FROM due
@@ -128,10 +175,9 @@ export async function claimDue(
       UPDATE webhook_deliveries d
          SET lease_until = now() + ${args.leaseMs} * interval '1 millisecond',
              attempts = d.attempts + 1, last_attempt_at = now()
-        FROM pick
-       WHERE d.id = pick.id AND d.status = 'pending'
+       WHERE d.id = ANY (ARRAY(SELECT id FROM pick)) AND d.status = 'pending'
          AND (d.lease_until IS NULL OR d.lease_until < now())
-      RETURNING d.*
+      RETURNING ${CLAIMED_COLUMNS}, d.payload::text AS body
     )
     SELECT c.*, e.url, e.secret, e.previous_secret, e.previous_secret_until
       FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id

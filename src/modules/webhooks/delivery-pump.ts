@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Logger } from '../../platform/observability/logger.js';
 import { claimDue, nextDue, recordDelivered, type ClaimedDelivery } from './deliveries.repo.js';
 import { attempt, type DeliveryDeps } from './delivery.js';
@@ -25,6 +26,9 @@ const CLAIM_BATCH = 64;
  * to a timer job instead of this process.
  */
 const POLL_MS = 1_000;
+
+/** Sends started per event-loop turn (sendAll). */
+const SENDS_PER_TURN = 4;
 
 type Acked = { id: string; result: SendResult };
 
@@ -78,7 +82,7 @@ export class DeliveryPump {
       this.kicked = false;
       const room = Math.min(CLAIM_BATCH, MAX_IN_FLIGHT - this.inFlight);
       const claimed = room > 0 ? await this.claim(room) : [];
-      for (const d of claimed) this.send(d);
+      await this.sendAll(claimed);
       if ((claimed.length > 0 && claimed.length === room) || this.kicked) continue;
       if (this.inFlight > 0) await this.changeOr(POLL_MS);
       else if (await this.idle()) return;
@@ -105,6 +109,18 @@ export class DeliveryPump {
     }
     await wakeDeliveryAt(this.deps.db, this.deps.jobs, due);
     return !this.kicked;
+  }
+
+  /**
+   * A claim's sends, a few per turn of the event loop: signing and opening
+   * a whole batch at once would hold the loop while API requests on this
+   * node (the `all` role) wait for their own query results.
+   */
+  private async sendAll(claimed: ClaimedDelivery[]) {
+    for (let i = 0; i < claimed.length; i++) {
+      if (i > 0 && i % SENDS_PER_TURN === 0) await setImmediate();
+      this.send(claimed[i]!);
+    }
   }
 
   /** Sends now, or queues behind the endpoint's open requests. */

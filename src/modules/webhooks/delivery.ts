@@ -40,7 +40,7 @@ export async function attempt(
   log: Logger,
   onAnswer: () => void = () => {},
 ): Promise<SendResult | null> {
-  const body = JSON.stringify(d.payload);
+  const body = d.body;
   const headers = signedHeaders({ messageId: d.message_id, body, secrets: liveSecrets(d), at: new Date() });
   const result = await sendWebhook(deps.policy, { url: d.url, headers, body, timeoutMs: deps.settings.timeoutMs });
   onAnswer();
