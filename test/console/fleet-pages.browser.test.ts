@@ -147,6 +147,10 @@ describe('ops console fleet pages in a browser', { skip: browserSkipReason ?? fa
     const end = await page.evaluate(() => (globalThis as any).replayDot.getLatLng().lat);
     await page.locator('[data-testid=replay-slider]').fill('0');
     assert.match((await page.textContent('[data-testid=replay-at]')) ?? '', /^1\//);
+    // The dot moves in an effect run after the next frame: wait for it to move rather than read at once.
+    await page
+      .waitForFunction((lat) => (globalThis as any).replayDot.getLatLng().lat < lat, end, { timeout: 5_000 })
+      .catch(() => undefined);
     const start = await page.evaluate(() => (globalThis as any).replayDot.getLatLng().lat);
     assert.ok(start < end, `the dot went back along the route (${start} < ${end})`);
     assert.deepEqual(problems, []);

@@ -100,6 +100,12 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
     assert.equal(await dotLat(), trail.at(-1)!.lat, 'the dot starts where the provider last was on the job');
     await page.locator('[data-testid=replay-slider]').fill('0');
     assert.match((await page.textContent('[data-testid=replay-at]')) ?? '', /^1\/3 /);
+    // The dot moves in an effect, which Preact runs after the next frame: wait for it rather than read at once.
+    await page
+      .waitForFunction((lat) => (globalThis as any).replayDot.getLatLng().lat === lat, trail[0]!.lat, {
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
     assert.equal(await dotLat(), trail[0]!.lat, 'the slider moved the dot back along the route');
     assert.match((await page.textContent('[data-testid=trace-chat]')) ?? '', /Customer.*Silver car by the ring road/);
     assert.match((await page.textContent('[data-testid=trace-chat]')) ?? '', /Provider.*I can see you/);
