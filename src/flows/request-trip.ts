@@ -75,7 +75,7 @@ export async function requestTrip(
     if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
     throw err;
   }
-  deps.dispatch.afterRequest(row);
+  deps.dispatch.afterNewRequest(row);
   if (!scheduledAt) void deps.pricing.recordDemand(input.pickup);
   return viewTrip(deps.db, row, rider);
 }

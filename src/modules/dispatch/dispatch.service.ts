@@ -8,7 +8,7 @@ import type { ServiceRequestRow } from '../service-requests/index.js';
 import type { JobPort } from './job-port.js';
 import { offerPushTask, runOfferPush } from './offer-push.js';
 import { servicePort } from './service-job.js';
-import { tripPort } from './trip-job.js';
+import { tripJob, tripPort } from './trip-job.js';
 import { RoundRunner, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
 import type { BatchMode } from './batcher.js';
 
@@ -118,6 +118,15 @@ export class Dispatcher {
     if (trip.status !== 'searching') return;
     if (this.batcher) this.batcher.add(trip.id);
     else if (this.deps.inlineFirstRound) this.runInBackground(trip.id, 1);
+  }
+
+  /**
+   * After a new trip's request committed (its `startSearch` row is fresh): like `afterRequest`, and round 1 starts
+   * from the rows it just wrote instead of reading them back. Not for a restarted search: its offers live on.
+   */
+  afterNewRequest(trip: TripRow): void {
+    if (trip.status !== 'searching' || this.batcher || !this.deps.inlineFirstRound) return this.afterRequest(trip);
+    this.runInBackground(trip.id, 1, { justRequested: { job: tripJob(trip), strategy: trip.strategy } });
   }
 
   async runRound(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {

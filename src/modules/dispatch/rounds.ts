@@ -56,7 +56,15 @@ export interface RoundDeps {
 export interface RoundOptions {
   /** Pre-computed candidates (batched assignment decides them for a whole window at once). */
   preplanned?: CandidateResult;
+  /**
+   * Round 1 right after the request transaction committed this job with a new dispatch row: the caller knows
+   * what reading them back would return (round 0, no offers), so the round skips those reads. The round
+   * transaction still re-reads both under the job's lock, so a cancel or a faster round in between is seen.
+   */
+  justRequested?: { job: DispatchJob; strategy: Strategy };
 }
+
+type StartedSearch = Pick<DispatchRow, 'round' | 'strategy' | 'phase'>;
 
 /**
  * Runs offer rounds: expire the previous round's offers (drivers back to
@@ -97,9 +105,12 @@ export class RoundRunner {
   }
 
   private async runOnce(tripId: string, round: number, opts: RoundOptions): Promise<RoundOutcome> {
-    const dispatch = await findDispatch(this.db, tripId);
-    const job = dispatch && (await portOf(dispatch.kind).find(this.db, tripId));
-    if (!job || !dispatch) return { kind: 'stale' };
+    const known = opts.justRequested;
+    const read = known
+      ? { job: known.job, dispatch: { round: 0, strategy: known.strategy, phase: 'waiting' } as const }
+      : await this.readJob(tripId);
+    if (!read) return { kind: 'stale' };
+    const { job, dispatch } = read;
     if (!job.searchable) return this.closeFinished(job, dispatch);
     if (round <= dispatch.round) return { kind: 'stale' };
     if (
@@ -111,8 +122,16 @@ export class RoundRunner {
     }
     const { driversPerRound } = roundShape(dispatch.strategy, round);
     const plan =
-      round > lastRound(dispatch.strategy) ? null : (opts.preplanned ?? (await this.plan(job, driversPerRound)));
+      round > lastRound(dispatch.strategy)
+        ? null
+        : (opts.preplanned ?? (await this.plan(job, driversPerRound, { offeredYet: !known })));
     return this.commit(job, round, dispatch.strategy, plan);
+  }
+
+  private async readJob(jobId: string): Promise<{ job: DispatchJob; dispatch: StartedSearch } | undefined> {
+    const dispatch = await findDispatch(this.db, jobId);
+    const job = dispatch && (await portOf(dispatch.kind).find(this.db, jobId));
+    return job && dispatch ? { job, dispatch } : undefined;
   }
 
   /**
@@ -121,9 +140,9 @@ export class RoundRunner {
    * never offered to each other; the hot geo search skips them), and anyone the
    * job's kind rules out (a service job: no approved skill, outside the area).
    */
-  async plan(job: DispatchJob, needed: number): Promise<CandidateResult> {
+  async plan(job: DispatchJob, needed: number, opts = { offeredYet: true }): Promise<CandidateResult> {
     const [offered, blocked] = await Promise.all([
-      tripOffers.list(this.db, job.id),
+      opts.offeredYet ? tripOffers.list(this.db, job.id) : [],
       trustBlocks.partnersOf(this.db, job.customerId),
     ]);
     return findCandidates(
@@ -155,9 +174,7 @@ export class RoundRunner {
       const job = await port.lock(tx, jobId);
       const dispatch = await findDispatch(tx, jobId);
       if (!job || !dispatch || round <= dispatch.round || !job.searchable) return { kind: 'stale' as const };
-      const closed = plan
-        ? await tripOffers.expireEarlierRounds(tx, jobId, round)
-        : await tripOffers.closePending(tx, jobId, 'expired');
+      const closed = await this.closeEarlierOffers(tx, jobId, round, plan !== null);
       expired = closed.length;
       await port.enqueuePush(tx, this.deps.jobs, { jobId, kind: 'withdrawn', driverIds: closed });
       // After a selection window only bids were open: not picked is not the driver's fault.
@@ -177,6 +194,12 @@ export class RoundRunner {
     if (outcome.kind === 'offered' || outcome.kind === 'empty')
       return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
+  }
+
+  /** Before round 1 no round has offered anything (a restarted search counts from 1 again): nothing to expire. */
+  private async closeEarlierOffers(tx: Tx, jobId: string, round: number, planned: boolean): Promise<string[]> {
+    if (!planned) return tripOffers.closePending(tx, jobId, 'expired');
+    return round > 1 ? tripOffers.expireEarlierRounds(tx, jobId, round) : [];
   }
 
   /**
@@ -271,7 +294,7 @@ export class RoundRunner {
    * closed without their state being reset (the search-timeout job does not
    * know about driver states) are released if they hold no other open offer.
    */
-  private async closeFinished(job: DispatchJob, dispatch: DispatchRow): Promise<RoundOutcome> {
+  private async closeFinished(job: DispatchJob, dispatch: StartedSearch): Promise<RoundOutcome> {
     if (dispatch.phase === 'done') return { kind: 'closed' };
     await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
       await updateDispatch(tx, job.id, { phase: 'done', round_expires_at: null });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db, Tx } from './database.js';
+import type { Db, DbHandle, Tx } from './database.js';
 import { AppError, ErrorCode, unavailable } from '../errors.js';
 
 /** SQLSTATEs that mean "try the whole transaction again". */
@@ -54,6 +54,21 @@ export function databaseFailure(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/** Work a transaction defers to its end, by name (one flush per kind), while it is still open. */
+const beforeCommitHooks = new WeakMap<Tx, Map<string, () => Promise<void>>>();
+
+/**
+ * Runs `hook` once, as the last step of `tx` before COMMIT, when `tx` was opened by `withTransaction`; returns
+ * false otherwise (the caller then does the work at once). The job queue uses it to send every job a transaction
+ * enqueues in one statement: each statement is a round trip, and round trips are what a request pays for.
+ */
+export function deferToCommit(tx: DbHandle, name: string, hook: () => Promise<void>): boolean {
+  const hooks = beforeCommitHooks.get(tx as Tx);
+  if (!hooks) return false;
+  if (!hooks.has(name)) hooks.set(name, hook);
+  return true;
+}
+
 /**
  * Runs `work` in one transaction. Deadlocks and serialization failures are
  * retried with jittered exponential backoff and surface as 503 when they keep
@@ -62,7 +77,17 @@ export function databaseFailure(err: unknown): AppError | undefined {
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(work);
+      return await db.transaction().execute(async (tx) => {
+        const hooks = new Map<string, () => Promise<void>>();
+        beforeCommitHooks.set(tx, hooks);
+        const result = await work(tx);
+        // A hook may defer more work (even under its own name again): run until none is left.
+        for (const [name, hook] of hooks) {
+          hooks.delete(name);
+          await hook();
+        }
+        return result;
+      });
     } catch (err) {
       if (err instanceof AppError) throw err;
       const failure = databaseFailure(err);

@@ -18,12 +18,11 @@ type DeadLetterTables = {
 
 const q = (db: DbHandle) => db.withTables<DeadLetterTables>();
 
+/** One job as add_job/add_jobs take it. */
+export type JobRow = { task: string; payload: unknown } & EnqueueOptions;
+
 /** graphile-worker's add_job, called on the caller's connection so it commits or rolls back with it. */
-export async function insertJob(
-  db: DbHandle,
-  workerSchema: string,
-  args: { task: string; payload: unknown } & EnqueueOptions,
-): Promise<void> {
+export async function insertJob(db: DbHandle, workerSchema: string, args: JobRow): Promise<void> {
   await sql`SELECT ${sql.id(workerSchema)}.add_job(
       identifier => ${args.task},
       payload => ${JSON.stringify(args.payload)}::json,
@@ -36,11 +35,7 @@ export async function insertJob(
 }
 
 /** Several jobs in one round trip (graphile-worker's add_jobs), on the caller's connection like insertJob. */
-export async function insertJobs(
-  db: DbHandle,
-  workerSchema: string,
-  jobs: Array<{ task: string; payload: unknown } & EnqueueOptions>,
-): Promise<void> {
+export async function insertJobs(db: DbHandle, workerSchema: string, jobs: JobRow[]): Promise<void> {
   const specs = jobs.map(
     (j) => sql`ROW(${j.task}, ${JSON.stringify(j.payload)}::json, ${j.queueName ?? null}::text,
       ${j.runAt ?? null}::timestamptz, ${j.maxAttempts ?? null}::smallint, ${j.jobKey ?? null}::text,

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import type { EventBus } from '../events/bus.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { insertDeadLetter, insertJob, insertJobs, markRequeued, workerSchemaRevision } from './jobs.repo.js';
+import { HeldJobs } from './held-jobs.js';
 import type { z } from 'zod';
 import type { EnqueueOptions, TaskDefinition, TaskHandler } from './task.js';
 import { notFound } from '../errors.js';
@@ -72,9 +73,14 @@ export class JobQueue {
   /** process.exitCode before the runner started (graphile-worker may set it to 57, see recover). */
   private exitCodeBefore: typeof process.exitCode;
 
+  /** Jobs enqueued in an open `withTransaction`, sent together just before it commits. */
+  private readonly held: HeldJobs;
+
   constructor(
     private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number },
-  ) {}
+  ) {
+    this.held = new HeldJobs(opts.workerSchema);
+  }
 
   register<S extends z.ZodType>(def: TaskDefinition<S>, handler: TaskHandler<S>) {
     this.tasks.set(def.name, { def, handler: handler as TaskHandler });
@@ -102,12 +108,13 @@ export class JobQueue {
     options: EnqueueOptions = {},
   ) {
     def.schema.parse(payload);
-    await insertJob(db, this.opts.workerSchema, {
+    const job = {
       task: def.name,
       payload: withTraceCarrier(payload),
       maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       ...options,
-    });
+    };
+    if (!this.held.hold(db, job)) await insertJob(db, this.opts.workerSchema, job);
   }
 
   /** Several jobs in one statement (one round trip), in the caller's transaction like `enqueue`. */
@@ -121,7 +128,8 @@ export class JobQueue {
         ...options,
       };
     });
-    if (rows.length > 0) await insertJobs(db, this.opts.workerSchema, rows);
+    if (rows.length > 0 && !rows.every((row) => this.held.hold(db, row)))
+      await insertJobs(db, this.opts.workerSchema, rows);
   }
 
   async start() {
