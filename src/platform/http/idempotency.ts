@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Db } from '../db/database.js';
@@ -7,6 +8,8 @@ import { claimKey, completeKey, releaseKey } from './idempotency.repo.js';
 export const IDEMPOTENCY_TTL_S = 24 * 3600; // API.md: replays within 24 h
 const STALE_IN_FLIGHT_S = 60; // a claim whose owner died is free again after a minute
 const MAX_KEY_LENGTH = 255;
+/** Waits between further tries to release a key after a 5xx whose first release failed (~15 s in all). */
+const RELEASE_RETRY_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
 
 interface Claim {
   scope: string;
@@ -80,9 +83,31 @@ export function installIdempotency(app: FastifyInstance, mainDb: Db, criticalDb:
     if (!claim) return payload;
     const db = dbFor(request);
     request.idempotencyClaim = undefined;
-    if (reply.statusCode >= 500) await releaseKey(db, claim).catch(() => {});
+    if (reply.statusCode >= 500) await releaseAfterFailure(db, claim, request);
     else
       await completeKey(db, { ...claim, status: reply.statusCode, body: typeof payload === 'string' ? payload : '' });
     return payload;
   });
+}
+
+/**
+ * A 5xx frees its key so the client's retry runs. The commonest 5xx is a 503 for a pool that had no connection to
+ * give within its timeout, and the release needs one too: if that first try fails, it goes on trying in the
+ * background (the response is not held), so a key is not left in flight for STALE_IN_FLIGHT_S, answering the
+ * client's retries with 409, after a request that wrote nothing.
+ */
+async function releaseAfterFailure(db: Db, claim: Claim, request: FastifyRequest) {
+  const release = () =>
+    releaseKey(db, claim).then(
+      () => true,
+      () => false,
+    );
+  if (await release()) return;
+  void (async () => {
+    for (const wait of RELEASE_RETRY_MS) {
+      await sleep(wait);
+      if (await release()) return;
+    }
+    request.log.warn('idempotency key still in flight after a 5xx; it frees itself when stale');
+  })();
 }
