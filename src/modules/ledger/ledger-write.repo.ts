@@ -118,17 +118,18 @@ export async function writeBatch(db: DbHandle, states: AccountState[], rows: New
      ORDER BY n`.execute(db);
 }
 
+/** What ledger_apply_single_move decided; 'undecided' = nothing written, the engine decides. */
+export type SingleMoveOutcome = 'applied' | 'insufficient_funds' | 'undecided';
+
 /**
  * A lone posted or pending move in ONE round trip (migration 0075): locks both
- * accounts in id order, and writes the counters and the transfer only if both
- * accounts exist, the id is new and the debit wallet stays above its floor.
- * False = nothing written; the caller lets the engine decide the result.
+ * accounts in id order; writes the counters and the transfer when the id is
+ * new, both accounts exist and the debit wallet stays above its floor.
  */
-export async function applySingleMove(db: DbHandle, t: MoveInput): Promise<boolean> {
-  const { rows } = await sql<{ applied: boolean }>`
+export async function applySingleMove(db: DbHandle, t: MoveInput): Promise<SingleMoveOutcome> {
+  const { rows } = await sql<{ outcome: SingleMoveOutcome }>`
     SELECT ledger_apply_single_move(${t.id}, ${t.type}, ${t.debitAccountId}, ${t.creditAccountId}, ${t.amount},
-      ${t.kind}, ${t.reference ?? null}, ${t.timeoutAt ?? null}::timestamptz, ${t.overdraft === 'credit_limit'}) AS applied`.execute(
-    db,
-  );
-  return rows[0]!.applied;
+      ${t.kind}, ${t.reference ?? null}, ${t.timeoutAt ?? null}::timestamptz, ${t.overdraft === 'credit_limit'})
+      AS outcome`.execute(db);
+  return rows[0]!.outcome;
 }

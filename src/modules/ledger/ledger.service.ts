@@ -77,18 +77,22 @@ function asRetryable(err: unknown): never {
 
 /**
  * The common case, one transfer per transaction, in one round trip: a lone
- * move the database can apply without the engine's judgement (new id, both
- * accounts there, the wallet above its floor) is applied by
- * ledger_apply_single_move under the same id-ordered locks. Anything else
- * (a replay, a refusal, a hold's resolution) returns null and goes through
- * the engine, which decides the result.
+ * move is applied (or refused for funds) by ledger_apply_single_move under the
+ * same id-ordered locks. What needs the engine's judgement (a replayed id, a
+ * missing account, a hold's resolution, a batch) returns null and goes
+ * through the engine as before.
  */
 async function trySingleMove(tx: DbHandle, transfers: readonly TransferInput[]): Promise<TransferResult[] | null> {
   const t = transfers[0]!;
   if (transfers.length !== 1 || !isMoveInput(t) || !Number.isSafeInteger(t.amount) || t.amount <= 0) return null;
-  if (!(await applySingleMove(tx, t).catch(asRetryable))) return null;
-  transfersTotal.inc({ result: 'created' });
-  return [{ id: t.id, status: 'created', transfer: storedMove(t) }];
+  const outcome = await applySingleMove(tx, t).catch(asRetryable);
+  if (outcome === 'undecided') return null;
+  const result: TransferResult =
+    outcome === 'applied'
+      ? { id: t.id, status: 'created', transfer: storedMove(t) }
+      : { id: t.id, status: 'failed', reason: 'insufficient_funds' };
+  transfersTotal.inc({ result: result.status === 'failed' ? result.reason : result.status });
+  return [result];
 }
 
 /**
