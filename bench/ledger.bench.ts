@@ -33,6 +33,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDatabase, type Db } from '../src/platform/db/database.js';
 import { writeFigures } from './support/figures.js';
+import { countRoundTrips } from './support/round-trips.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { withTransaction } from '../src/platform/db/transaction.js';
 import { userAccounts } from '../src/modules/users/index.js';
@@ -59,6 +60,8 @@ const FUNDING = 100_000_000; // per wallet, piastres: no transfer in the run can
 const RESULTS = resolve(import.meta.dirname, 'results/ledger.json');
 /** Wallet-to-wallet kinds of the mixed run (issue 15: fees, tips and refunds beside plain transfers). */
 const MIXED_KINDS = ['transfer', 'cancellation_fee', 'tip', 'refund'] as const;
+/** Round trips to Postgres so far (every client.query of the run). */
+const roundTrips = countRoundTrips();
 
 interface PhaseResult {
   name: string;
@@ -68,6 +71,8 @@ interface PhaseResult {
   tps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Round trips to Postgres per operation (BEGIN and COMMIT included; retries too). */
+  roundTripsPerOp: number;
 }
 
 function percentile(sorted: number[], p: number) {
@@ -86,6 +91,7 @@ async function phase(
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
+  const tripsBefore = roundTrips();
   const deadline = started + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: WORKERS * pipeline }, async (_, lane) => {
@@ -106,9 +112,10 @@ async function phase(
     tps: Math.round((latencies.length - failed) / seconds),
     p50Ms: round(percentile(latencies, 0.5)),
     p99Ms: round(percentile(latencies, 0.99)),
+    roundTripsPerOp: round((roundTrips() - tripsBefore) / Math.max(1, latencies.length)),
   };
   process.stdout.write(
-    `${name.padEnd(8)} ${String(result.tps).padStart(6)} transfers/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   (${result.transfers} ok, ${failed} refused)\n`,
+    `${name.padEnd(8)} ${String(result.tps).padStart(6)} transfers/s   p50 ${result.p50Ms} ms   p99 ${result.p99Ms} ms   ${result.roundTripsPerOp} round trips/op   (${result.transfers} ok, ${failed} refused)\n`,
   );
   return result;
 }

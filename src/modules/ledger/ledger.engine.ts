@@ -64,6 +64,21 @@ function sameFields(input: TransferInput, prior: NewTransfer): boolean {
   );
 }
 
+/** The transfer a move stores once it is accepted. */
+export function storedMove(t: MoveInput): NewTransfer {
+  return {
+    id: t.id,
+    phase: t.type,
+    debitAccountId: t.debitAccountId,
+    creditAccountId: t.creditAccountId,
+    amount: t.amount,
+    kind: t.kind,
+    reference: t.reference ?? null,
+    pendingId: null,
+    timeoutAt: t.type === 'pending' ? (t.timeoutAt ?? null) : null,
+  };
+}
+
 class Evaluation {
   readonly accounts = new Map<number, AccountState>();
   readonly pendings = new Map<string, PendingInfo>();
@@ -102,17 +117,7 @@ class Evaluation {
       debit.debitsPending += t.amount;
       credit.creditsPending += t.amount;
     }
-    const transfer: NewTransfer = {
-      id: t.id,
-      phase: t.type,
-      debitAccountId: debit.id,
-      creditAccountId: credit.id,
-      amount: t.amount,
-      kind: t.kind,
-      reference: t.reference ?? null,
-      pendingId: null,
-      timeoutAt: t.type === 'pending' ? (t.timeoutAt ?? null) : null,
-    };
+    const transfer = storedMove(t);
     // A hold placed earlier in the same batch can be posted or voided later in it.
     if (t.type === 'pending') this.pendings.set(t.id, { transfer, resolution: null });
     return { ok: true, transfer, created: true };

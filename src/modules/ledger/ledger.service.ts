@@ -4,14 +4,15 @@ import { isUniqueViolation } from '../../platform/db/transaction.js';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { metricsRegistry } from '../../platform/observability/metrics.js';
-import { TRANSFER_ID, evaluateTransfers } from './ledger.engine.js';
+import { TRANSFER_ID, evaluateTransfers, isMoveInput, storedMove } from './ledger.engine.js';
+import { findTransfer } from './ledger.repo.js';
 import {
-  findTransfer,
+  applySingleMove,
   findTransfersWithResolution,
   lockAccounts,
   lockAccountsAndReadTransfers,
   writeBatch,
-} from './ledger.repo.js';
+} from './ledger-write.repo.js';
 import { expireHoldTask } from './expire-hold.task.js';
 import type {
   AccountState,
@@ -67,6 +68,33 @@ function retryableConflict(): Error {
   return Object.assign(new Error('a concurrent transaction wrote the same transfer id; retry'), { code: '40001' });
 }
 
+/** Our insert lost the race for a transfer id or a hold's one resolution: the retry sees the winner. */
+function asRetryable(err: unknown): never {
+  if (isUniqueViolation(err, 'ledger_transfers_pkey') || isUniqueViolation(err, 'ledger_transfers_one_resolution'))
+    throw retryableConflict();
+  throw err;
+}
+
+/**
+ * The common case, one transfer per transaction, in one round trip: a lone
+ * move is applied (or refused for funds) by ledger_apply_single_move under the
+ * same id-ordered locks. What needs the engine's judgement (a replayed id, a
+ * missing account, a hold's resolution, a batch) returns null and goes
+ * through the engine as before.
+ */
+async function trySingleMove(tx: DbHandle, transfers: readonly TransferInput[]): Promise<TransferResult[] | null> {
+  const t = transfers[0]!;
+  if (transfers.length !== 1 || !isMoveInput(t) || !Number.isSafeInteger(t.amount) || t.amount <= 0) return null;
+  const outcome = await applySingleMove(tx, t).catch(asRetryable);
+  if (outcome === 'undecided') return null;
+  const result: TransferResult =
+    outcome === 'applied'
+      ? { id: t.id, status: 'created', transfer: storedMove(t) }
+      : { id: t.id, status: 'failed', reason: 'insufficient_funds' };
+  transfersTotal.inc({ result: result.status === 'failed' ? result.reason : result.status });
+  return [result];
+}
+
 /**
  * The one way money moves. One round trip locks every account involved in id
  * order (SELECT … FOR UPDATE ORDER BY id) and reads which ids already exist;
@@ -84,6 +112,8 @@ export async function createTransfers(
 ): Promise<TransferResult[]> {
   if (transfers.length === 0) return [];
   for (const t of transfers) if (!TRANSFER_ID.test(t.id)) throw new Error(`invalid transfer id "${t.id}"`);
+  const single = await trySingleMove(tx, transfers);
+  if (single) return single;
   const pendingIds = unique(transfers.filter(isResolve).map((t) => t.pendingId));
   // Holds never change once written, so their accounts can be read before locking.
   const holds =
@@ -109,13 +139,7 @@ export async function createTransfers(
     const fresh = await findTransfersWithResolution(tx, ids);
     if (!sameView(known, fresh)) out = evaluate(fresh);
   }
-  try {
-    await writeBatch(tx, out.changed, out.writes);
-  } catch (err) {
-    if (isUniqueViolation(err, 'ledger_transfers_pkey') || isUniqueViolation(err, 'ledger_transfers_one_resolution'))
-      throw retryableConflict();
-    throw err;
-  }
+  await writeBatch(tx, out.changed, out.writes).catch(asRetryable);
   for (const r of out.results) transfersTotal.inc({ result: r.status === 'failed' ? r.reason : r.status });
   return out.results;
 }
