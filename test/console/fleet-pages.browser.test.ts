@@ -191,10 +191,12 @@ describe('ops console fleet pages in a browser', { skip: browserSkipReason ?? fa
     const rider = await t.signup('rider');
     const driver = await t.driver();
     const trip = await acceptedTrip(t, rider, driver);
+    const raisedAt = Date.now();
     const raised = await t.api('POST', '/api/v1/sos', {
       token: rider.accessToken,
       body: { lat: 30.0501, lng: 31.2402, tripId: trip.id, note: 'driver is shouting' },
     });
+    const answeredAt = Date.now();
     const alertId = raised.body.data.alertId as string;
     await page.waitForSelector('[data-testid=sos-banner]');
     const alarms = await eventually(async () => {
@@ -215,8 +217,16 @@ describe('ops console fleet pages in a browser', { skip: browserSkipReason ?? fa
     await page.click('[data-testid=sos-banner]');
     const row = `tr[data-alert="${alertId}"]`;
     await page.waitForSelector(`${row} .sos-channels:has-text("socket")`);
-    // 120 s escalation window, counted down from the alert's creation (120 when read in its first second).
-    assert.match((await page.textContent(`${row} .sos-countdown`)) ?? '', /Escalates in (1[01]\d|120) s/);
+    // 120 s escalation window, counted down from the alert's creation, which happened between raisedAt and
+    // answeredAt: what is left of it now, give or take 2 s (the page ticks once a second and rounds).
+    const countdown = (await page.textContent(`${row} .sos-countdown`)) ?? '';
+    const left = Number(/Escalates in (\d+) s/.exec(countdown)?.[1]);
+    const since = (at: number) => (Date.now() - at) / 1000;
+    const [least, most] = [120 - since(raisedAt) - 2, Math.min(120, 120 - since(answeredAt) + 2)];
+    assert.ok(
+      left >= least && left <= most,
+      `countdown "${countdown}", expected ${least.toFixed(1)}–${most.toFixed(1)}`,
+    );
     await t.api('POST', '/api/v1/location/update', {
       token: driver.accessToken,
       body: { lat: 30.0506, lng: 31.2406, timestamp: Date.now() },
