@@ -106,7 +106,8 @@ describe('SOS fast path (issue 25)', () => {
     try {
       while (held.length < MAIN_POOL) held.push(await pool.connect());
       const probe = pool.query('SELECT 1').catch(() => undefined); // waits: nothing is free
-      assert.equal(pool.waitingCount, 1, 'the main pool is saturated');
+      // At least the probe waits (a background task of the app, such as a location flush, may wait beside it).
+      assert.ok(pool.waitingCount >= 1, 'the main pool is saturated');
 
       const first = await sos(rider, { 'idempotency-key': 'sos-press-1' });
       assert.equal(first.status, 201, JSON.stringify(first.body));
