@@ -5,15 +5,10 @@ import type { Logger } from '../observability/logger.js';
 
 export const MIGRATIONS_DIR = resolve(import.meta.dirname, '../../../migrations');
 /**
- * Migrations of one schema run one node at a time: a lock per schema (the
- * two-key advisory lock, this class and the schema name's hash). Schemas of
- * the same database (test suites, a staging copy) migrate side by side, except
- * where a migration creates an extension: extensions are database-wide, so
- * that migration also takes one database-wide lock, until its commit.
+ * One lock for every schema in the database: extensions are database-wide, so
+ * two nodes (or two test suites) must never run migrations at the same time.
  */
-const MIGRATION_LOCK_CLASS = 0x5a17;
-const EXTENSION_LOCK_KEY = 0x5a17_11e;
-const CREATES_EXTENSION = /\bCREATE\s+EXTENSION\b/i;
+const MIGRATION_LOCK_KEY = 0x5a17_11e;
 
 interface MigrationFile {
   name: string;
@@ -35,7 +30,7 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
     // Waiting for another node's migrations and building indexes may take long: the pool's statement_timeout
     // is for requests, not for this session (RESET in finally returns the connection to the pool's value).
     await client.query('SET statement_timeout = 0');
-    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`SET search_path TO "${schema}", public`);
     await client.query(
@@ -49,7 +44,6 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
       if (done.has(m.name)) continue;
       await client.query('BEGIN');
       try {
-        if (CREATES_EXTENSION.test(m.sql)) await client.query('SELECT pg_advisory_xact_lock($1)', [EXTENSION_LOCK_KEY]);
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
         await client.query('COMMIT');
@@ -61,7 +55,7 @@ export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Prom
       log?.info({ migration: m.name, schema }, 'migration applied');
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]).catch(() => {});
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.query('RESET statement_timeout').catch(() => {});
     client.release();
   }
