@@ -242,7 +242,8 @@ describe('embedded postgres supervision', () => {
     chmodSync(dir, 0o000);
     process.kill(postmasterPid(dir), 'SIGKILL');
     // Default policy: 5 restarts, waits doubling from ≤ 0.5 s to ≤ 8 s, then the shutdown budget.
-    const code = await Promise.race([exited, new Promise((never) => setTimeout(() => never('still running'), 60_000))]);
+    const stillRunning = new Promise((never) => setTimeout(() => never('still running'), 60_000).unref());
+    const code = await Promise.race([exited, stillRunning]);
     assert.equal(code, 1, output.slice(-2_000));
     assert.match(output, /did not come back; giving up/);
   });

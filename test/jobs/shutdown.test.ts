@@ -36,14 +36,18 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 describe('HTTP drain on close', () => {
   test('close() lets an in-flight request finish with Connection: close and does not wait out keep-alive', async () => {
     const http = await createHttpServer({ log: createLogger('silent'), corsOrigins: [], version: '0.0.0' });
+    let arrived!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (arrived = resolve));
     http.get('/slow', async () => {
+      arrived();
       await sleep(300);
       return { ok: true };
     });
     await http.listen({ port: 0, host: '127.0.0.1' });
     const { port } = http.server.address() as { port: number };
     const inFlight = fetch(`http://127.0.0.1:${port}/slow`, { headers: { connection: 'keep-alive' } });
-    await sleep(50);
+    // In flight means in the handler: a request that reaches a closing server is refused (503), as it should be.
+    await handlerStarted;
     const closing = performance.now();
     await Promise.all([
       http.close(),

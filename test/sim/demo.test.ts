@@ -85,7 +85,11 @@ test('npm run demo: logins printed, approved drivers moving, riders requesting; 
   } finally {
     demo.child.kill('SIGINT');
   }
-  assert.equal(await demo.exited, 0, demo.output());
+  // Bounded: a demo that ignores Ctrl-C fails here with its output instead of hanging the suite until its timeout.
+  const stuck = setTimeout(() => demo.child.kill('SIGKILL'), 30_000);
+  const code = await demo.exited;
+  clearTimeout(stuck);
+  assert.equal(code, 0, `exit ${code} after Ctrl-C (null: killed after 30 s)\n${demo.output().slice(-3_000)}`);
   assert.match(demo.output(), /demo stopped/);
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   const kept = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".driver_profiles WHERE approved`);
