@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { PermanentProviderError, ProviderError } from './errors.js';
 import type { EmailMessage, EmailSender, SendReceipt } from './types.js';
 
@@ -15,21 +15,22 @@ function smtpResponseCode(err: unknown): number | undefined {
  */
 export class SmtpEmailSender implements EmailSender {
   readonly name = 'email-smtp';
-  private readonly transport: Transporter;
+  private transport?: Promise<Transporter>;
 
-  constructor(opts: { url: string; from: string; timeoutMs: number }) {
-    const timeouts = {
-      connectionTimeout: opts.timeoutMs,
-      greetingTimeout: opts.timeoutMs,
-      socketTimeout: opts.timeoutMs,
-    };
-    this.transport = nodemailer.createTransport(opts.url, { ...timeouts, from: opts.from });
+  constructor(private readonly opts: { url: string; from: string; timeoutMs: number }) {}
+
+  /** nodemailer is loaded on the first mail: a node that never sends one does not pay for loading it. */
+  private connect(): Promise<Transporter> {
+    const { url, from, timeoutMs } = this.opts;
+    const timeouts = { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs };
+    return (this.transport ??= import('nodemailer').then((m) => m.default.createTransport(url, { ...timeouts, from })));
   }
 
   async send(message: EmailMessage, signal: AbortSignal): Promise<SendReceipt> {
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new ProviderError(this.name, 'aborted');
     try {
-      const info = await this.transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+      const transport = await this.connect();
+      const info = await transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
       return { providerId: info.messageId };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
@@ -40,6 +41,6 @@ export class SmtpEmailSender implements EmailSender {
   }
 
   async close() {
-    this.transport.close();
+    (await this.transport)?.close();
   }
 }

@@ -1,4 +1,8 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+
+// libvips is ~150 ms of loading that only image uploads need: loaded on the first one.
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+const loadSharp = async () => (await (sharpModule ??= import('sharp'))).default;
 
 /** What a client may upload as an image; anything else is refused whatever its name or declared type says. */
 const ACCEPTED = new Set(['jpeg', 'png']);
@@ -19,6 +23,7 @@ export interface NormalisedImage {
 export class ImageRejected extends Error {}
 
 async function formatOf(input: Buffer): Promise<'jpeg' | 'png'> {
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(input, { limitInputPixels: MAX_PIXELS }).metadata();
     if (meta.format && ACCEPTED.has(meta.format)) return meta.format as 'jpeg' | 'png';
@@ -35,6 +40,7 @@ async function formatOf(input: Buffer): Promise<'jpeg' | 'png'> {
  */
 export async function normaliseImage(input: Buffer, opts: { only?: 'png' } = {}): Promise<NormalisedImage> {
   const format = await formatOf(input);
+  const sharp = await loadSharp();
   if (opts.only && format !== opts.only) throw new ImageRejected(`not a ${opts.only.toUpperCase()} image`);
   const base = () =>
     sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'error' })

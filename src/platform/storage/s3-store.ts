@@ -1,12 +1,10 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { assertObjectKey, type ObjectStore } from './object-store.js';
+
+// The SDK is ~250 ms of module loading that a node on local-disk storage never needs: loaded on first use.
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-s3'));
 
 export interface S3StoreOptions {
   bucket: string;
@@ -20,16 +18,23 @@ export interface S3StoreOptions {
 const CONNECT_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const isMissing = (err: unknown) =>
-  err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404);
+const isMissing = (s3: Sdk, err: unknown) =>
+  err instanceof s3.S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404);
 
 /** S3-compatible storage (AWS, MinIO, R2) with path-style addressing; URLs are presigned GETs. */
 export class S3ObjectStore implements ObjectStore {
   readonly kind = 's3' as const;
-  private readonly client: S3Client;
+  private client?: Promise<{ s3: Sdk; client: S3Client }>;
 
-  constructor(private readonly opts: S3StoreOptions) {
-    this.client = new S3Client({
+  constructor(private readonly opts: S3StoreOptions) {}
+
+  private connect(): Promise<{ s3: Sdk; client: S3Client }> {
+    return (this.client ??= loadSdk().then((s3) => ({ s3, client: this.newClient(s3) })));
+  }
+
+  private newClient(s3: Sdk): S3Client {
+    const opts = this.opts;
+    return new s3.S3Client({
       endpoint: opts.endpoint,
       region: opts.region,
       forcePathStyle: true,
@@ -44,36 +49,41 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
     assertObjectKey(key);
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    const { s3, client } = await this.connect();
+    await client.send(
+      new s3.PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: bytes, ContentType: contentType }),
     );
   }
 
   async get(key: string) {
     assertObjectKey(key);
+    const { s3, client } = await this.connect();
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+      const out = await client.send(new s3.GetObjectCommand({ Bucket: this.opts.bucket, Key: key }));
       const bytes = Buffer.from(await out.Body!.transformToByteArray());
       return { bytes, contentType: out.ContentType ?? 'application/octet-stream' };
     } catch (err) {
-      if (isMissing(err)) return undefined;
+      if (isMissing(s3, err)) return undefined;
       throw err;
     }
   }
 
   async remove(key: string): Promise<void> {
     assertObjectKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+    const { s3, client } = await this.connect();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
   }
 
   async signedUrl(key: string, ttlS: number): Promise<string> {
     assertObjectKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), {
-      expiresIn: ttlS,
-    });
+    const [{ s3, client }, { getSignedUrl }] = await Promise.all([
+      this.connect(),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
+    return getSignedUrl(client, new s3.GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), { expiresIn: ttlS });
   }
 
   close(): void {
-    this.client.destroy();
+    void this.client?.then(({ client }) => client.destroy());
   }
 }
