@@ -1,6 +1,7 @@
 /**
  * `npm test`: one Postgres per run (DATABASE_URL, or an embedded one started
- * here), one schema per suite (created by support/harness.ts), suites in parallel.
+ * here), one schema per suite (created by support/harness.ts), suites in parallel,
+ * each suite run from the test tree transpiled once for the run (test-build.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { recordDurations, slowestFirst } from './test-order.js';
+import { buildTestTree, builtSuite } from './test-build.js';
 
 const ROOTS = ['src', 'test'];
 const CONCURRENCY = process.env.TEST_CONCURRENCY ?? '3';
@@ -25,6 +27,8 @@ async function main() {
   const filter = process.argv.slice(2);
   let files = slowestFirst(ROOTS.flatMap((root) => findTests(root)));
   if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
+  const root = process.cwd();
+  const tree = await buildTestTree(root);
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   let stop: (() => Promise<void>) | undefined;
   if (!env.DATABASE_URL) {
@@ -41,13 +45,21 @@ async function main() {
   ].flatMap(([reporter, destination]) => [`--test-reporter=${reporter}`, `--test-reporter-destination=${destination}`]);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=240000', ...reporters, ...files],
+    [
+      '--enable-source-maps',
+      '--test',
+      `--test-concurrency=${CONCURRENCY}`,
+      '--test-timeout=240000',
+      ...reporters,
+      ...files.map((f) => builtSuite(root, tree, f)),
+    ],
     { stdio: 'inherit', env },
   );
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   await stop?.();
-  if (existsSync(times)) recordDurations(readFileSync(times, 'utf8'));
+  if (existsSync(times)) recordDurations(readFileSync(times, 'utf8'), tree);
   rmSync(timesDir, { recursive: true, force: true });
+  rmSync(tree, { recursive: true, force: true });
   process.exit(code);
 }
 

@@ -35,7 +35,7 @@ export function recordDurations(reporterOutput: string, cwd = process.cwd()): vo
   for (const line of reporterOutput.split('\n')) {
     const [file, ms] = line.split('\t');
     if (!file || !ms) continue;
-    const key = relative(cwd, file);
+    const key = relative(cwd, file).replace(/\.js$/, '.ts'); // a suite of the transpiled tree is its .ts source
     perFile[key] = Math.round((perFile[key] ?? 0) + Number(ms));
   }
   if (Object.keys(perFile).length === 0) return;
