@@ -5,23 +5,20 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { RealtimeHub } from '../../platform/realtime/emitter.js';
 import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
-import { JobPriority } from '../../platform/jobs/task.js';
 import { driverStates } from '../drivers/index.js';
-import { countOfferOutcome, tripOffers, tripRecords } from '../trips/index.js';
+import { countOfferOutcome, tripOffers } from '../trips/index.js';
 import { trustBlocks } from '../trust/index.js';
 import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
-import { dispatchJobKey, dispatchRoundTask } from './dispatch-round.task.js';
 import { FAIRNESS_WINDOW_MS } from './scoring.js';
-import { lastRound, roundDurationMs, roundShape, selectionDurationMs, waitRetryMs, type Strategy } from './strategy.js';
+import { lastRound, roundDurationMs, roundShape, waitRetryMs, type Strategy } from './strategy.js';
+import { closeFinished, openSelection, scheduleRound } from './round-endings.js';
 import { WaitingTrips } from './waiting.js';
 import type { DispatchJob, JobKind, JobPort } from './job-port.js';
 import { servicePort } from './service-job.js';
 import { tripPort } from './trip-job.js';
 import { firstOfferSeconds, offersTotal, roundsTotal } from './dispatch.metrics.js';
 
-/** A round job fires this long after its offers expire, so a last-moment accept lands first. */
-const JOB_GRACE_MS = 250;
 /** The engine's one entry per job kind (job-port.ts). */
 const PORTS: Readonly<Record<JobKind, JobPort>> = { trip: tripPort, service_request: servicePort };
 export const portOf = (kind: JobKind) => PORTS[kind];
@@ -64,7 +61,7 @@ export interface RoundOptions {
   justRequested?: { job: DispatchJob; strategy: Strategy };
 }
 
-type StartedSearch = Pick<DispatchRow, 'round' | 'strategy' | 'phase'>;
+export type StartedSearch = Pick<DispatchRow, 'round' | 'strategy' | 'phase'>;
 
 /**
  * Runs offer rounds: expire the previous round's offers (drivers back to
@@ -111,14 +108,14 @@ export class RoundRunner {
       : await this.readJob(tripId);
     if (!read) return { kind: 'stale' };
     const { job, dispatch } = read;
-    if (!job.searchable) return this.closeFinished(job, dispatch);
+    if (!job.searchable) return closeFinished(this.deps, job, dispatch);
     if (round <= dispatch.round) return { kind: 'stale' };
     if (
       dispatch.strategy === 'broadcast_bid' &&
       dispatch.phase === 'offering' &&
       (await tripOffers.countPendingBids(this.db, tripId)) > 0
     ) {
-      return this.openSelection(tripId, round, dispatch.strategy);
+      return openSelection(this.deps, { tripId, round, strategy: dispatch.strategy });
     }
     const { driversPerRound } = roundShape(dispatch.strategy, round);
     const plan =
@@ -264,69 +261,13 @@ export class RoundRunner {
     return { kind: offered.length > 0 ? 'offered' : 'empty', offered, expiresAt, job, distances };
   }
 
-  /** broadcast_bid: the collection window closed with bids; the rider now has a while to pick one. */
-  private async openSelection(tripId: string, round: number, strategy: Strategy): Promise<RoundOutcome> {
-    const until = new Date(Date.now() + selectionDurationMs(strategy, this.deps.timeScale));
-    let expired = 0;
-    const outcome = await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
-      expired = 0;
-      const trip = await tripRecords.lock(tx, tripId);
-      const dispatch = await findDispatch(tx, tripId);
-      if (!trip || !dispatch || trip.status !== 'searching' || dispatch.phase !== 'offering' || round <= dispatch.round)
-        return { kind: 'stale' as const };
-      const unbid = await tripOffers.expireUnbid(tx, tripId);
-      expired = unbid.length;
-      await tripPort.enqueuePush(tx, this.deps.jobs, { jobId: tripId, kind: 'withdrawn', driverIds: unbid });
-      await this.releaseDrivers(tx, unbid, { missed: true });
-      const bids = await tripOffers.extendBids(tx, tripId, until);
-      await updateDispatch(tx, tripId, { phase: 'selecting', round_expires_at: until });
-      await this.scheduleRound(tx, tripId, round, until);
-      return { kind: 'selecting' as const, bids };
-    });
-    roundsTotal.inc({ strategy, outcome: outcome.kind });
-    countOfferOutcome('expired', expired);
-    return outcome;
-  }
-
-  /**
-   * A round fired for a job that is no longer searching (accepted,
-   * cancelled, timed out): nothing to offer. Drivers whose offer on it was
-   * closed without their state being reset (the search-timeout job does not
-   * know about driver states) are released if they hold no other open offer.
-   */
-  private async closeFinished(job: DispatchJob, dispatch: StartedSearch): Promise<RoundOutcome> {
-    if (dispatch.phase === 'done') return { kind: 'closed' };
-    await runUnitOfWork(this.db, this.deps.bus, async (tx) => {
-      await updateDispatch(tx, job.id, { phase: 'done', round_expires_at: null });
-      const closed = (await tripOffers.list(tx, job.id))
-        .filter((o) => o.status === 'expired' || o.status === 'withdrawn')
-        .map((o) => o.driver_id);
-      const busyElsewhere = await tripOffers.driversWithOpenOffers(tx, closed);
-      await this.releaseDrivers(
-        tx,
-        closed.filter((id) => !busyElsewhere.has(id)),
-        { missed: false },
-      );
-    });
-    return { kind: 'closed' };
-  }
-
   /** offered → available; `missed` (timed out, never answered) also counts against acceptance. */
   async releaseDrivers(tx: Tx, driverIds: string[], opts: { missed: boolean }): Promise<void> {
     await driverStates.releaseOffered(tx, driverIds, opts);
   }
 
   async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
-    await this.deps.jobs.enqueue(
-      tx,
-      dispatchRoundTask,
-      { tripId, round },
-      {
-        jobKey: dispatchJobKey(tripId),
-        runAt: new Date(at.getTime() + JOB_GRACE_MS),
-        priority: JobPriority.HIGH,
-      },
-    );
+    await scheduleRound(this.deps.jobs, tx, { tripId, round, at });
   }
 
   /** After commit: tell each provider, count offers for fairness, measure request → first offer. */
