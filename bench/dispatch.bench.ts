@@ -31,27 +31,28 @@
  * Env: DATABASE_URL, BENCH_DRIVERS (10000), BENCH_REQUESTS (300), BENCH_ONLY_TRUST=1 (inline and trust only),
  * BENCH_ONLY_SERVICE=1 (the service comparison only).
  */
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hash } from '@node-rs/argon2';
-import { loadConfig } from '../src/config.js';
-import { createPlatform, type Platform } from '../src/platform/runtime.js';
-import { buildApp, type App } from '../src/app.js';
-import { createLogger } from '../src/platform/observability/logger.js';
-import { KeyRing } from '../src/modules/auth/index.js';
-import type { RealtimeEmitter } from '../src/platform/realtime/emitter.js';
 import { DATABASE_URL } from './support/socket-fleet.js';
 import { distribution, machine, ratio, writeResults, type Distribution } from './support/stats.js';
 import { writeFigures } from './support/figures.js';
 import { seededRandom as seeded } from '../support/seeded-random.js';
-import { dropScratchSchema } from '../support/scratch-schema.js';
+import {
+  BLOCKS_BY_RIDER,
+  inject,
+  scatter,
+  seedDrivers,
+  seedTrust,
+  seedUsers,
+  startStack,
+} from './support/dispatch-stack.js';
+import { raceScenario } from './support/dispatch-race.js';
+import { measureServiceVsRide } from './support/dispatch-service.js';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const WARMUP = 20;
 const RACE_N = 100;
-const TAHRIR = { lat: 30.0444, lng: 31.2357 };
 const GOAL_P99_MS = 50;
 const ONLY_TRUST = process.env.BENCH_ONLY_TRUST === '1';
 const ONLY_SERVICE = process.env.BENCH_ONLY_SERVICE === '1';
@@ -59,141 +60,6 @@ const ONLY_SERVICE = process.env.BENCH_ONLY_SERVICE === '1';
 const GOAL_SERVICE_RATIO = 1.2;
 /** Issue 16: ratings and blocks in scoring may cost at most 20 % on the request → first offer p99. */
 const GOAL_TRUST_RATIO = 1.2;
-const BLOCKS_BY_RIDER = 20;
-const BLOCKS_OF_RIDER = 5;
-
-type Point = { lat: number; lng: number };
-const scatter = (rand: () => number, spreadDeg: number): Point => ({
-  lat: TAHRIR.lat + (rand() * 2 - 1) * spreadDeg,
-  lng: TAHRIR.lng + (rand() * 2 - 1) * spreadDeg,
-});
-
-/** Records when each trip's first offer was emitted, and lets a scenario react to offers. */
-class OfferRecorder implements RealtimeEmitter {
-  readonly firstOfferAt = new Map<string, number>();
-  onOffer: ((driverId: string, tripId: string) => void) | undefined;
-  toUser(userId: string, event: string, payload: Record<string, unknown>) {
-    // A service request's offer (issue 18) is timed the same way, keyed by its id.
-    if (event !== 'trip:offer' && event !== 'request:offer') return;
-    const tripId = String(payload.tripId ?? payload.requestId);
-    if (!this.firstOfferAt.has(tripId)) this.firstOfferAt.set(tripId, performance.now());
-    this.onOffer?.(userId, tripId);
-  }
-  toRoom() {}
-  toAdmins() {}
-  joinUserToRoom() {}
-}
-
-interface Stack {
-  platform: Platform;
-  app: App;
-  keyRing: KeyRing;
-  ttlS: number;
-  recorder: OfferRecorder;
-  close(): Promise<void>;
-}
-
-async function startStack(name: string, env: Record<string, string>): Promise<Stack> {
-  const schema = `bench_dispatch_${name}_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL,
-    DB_SCHEMA: schema,
-    LOG_LEVEL: 'silent',
-    RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: '+201009999998',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    DB_POOL_MAX: '20',
-    ...env,
-  });
-  const platform = await createPlatform(config, { log: createLogger('silent') });
-  const app = await buildApp(platform);
-  await app.http.ready();
-  const recorder = new OfferRecorder();
-  platform.realtime.attach(recorder);
-  await platform.jobs.start();
-  return {
-    platform,
-    app,
-    recorder,
-    keyRing: new KeyRing(config.jwtKeys, config.jwtActiveKid),
-    ttlS: config.ACCESS_TOKEN_TTL_S,
-    async close() {
-      await app.http.close();
-      await platform.jobs.stop();
-      await dropScratchSchema(platform.database.pool, schema);
-      await platform.close();
-    },
-  };
-}
-
-/** `n` users of a role with one session each; returns ids and signed access tokens. */
-async function seedUsers(stack: Stack, role: 'rider' | 'driver', n: number, phonePrefix: string) {
-  const pool = stack.platform.database.pool;
-  const passwordHash = await hash('bench-password');
-  const users = await pool.query<{ id: string }>(
-    `INSERT INTO users (phone, name, role, password_hash) SELECT $1 || lpad(g::text, 8, '0'), 'Bench ' || $2, $2, ` +
-      `$3 FROM generate_series(1, $4::int) g RETURNING id`,
-    [phonePrefix, role, passwordHash, n],
-  );
-  const ids = users.rows.map((r) => r.id);
-  const sessions = await pool.query<{ id: string; user_id: string }>(
-    'INSERT INTO sessions (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id',
-    [ids],
-  );
-  const tokens = await Promise.all(
-    sessions.rows.map(async (s) => ({
-      id: s.user_id,
-      token: (await stack.keyRing.sign({ sub: s.user_id, role, sid: s.id }, stack.ttlS)).token,
-    })),
-  );
-  return tokens;
-}
-
-/** Approved, available economy drivers in Postgres and fresh positions in hot state. */
-async function seedDrivers(stack: Stack, n: number, place: () => Point) {
-  const drivers = await seedUsers(stack, 'driver', n, '+2015');
-  await stack.platform.database.pool.query(
-    `INSERT INTO driver_profiles (user_id, vehicle_class, vehicle, approved, state)
-     SELECT unnest($1::uuid[]), 'economy', '{"make":"Toyota","model":"Corolla","plate":"BEN 1","color":"white"}', true, 'available'`,
-    [drivers.map((d) => d.id)],
-  );
-  const positions = drivers.map((d) => ({ driverId: d.id, ...place() }));
-  const refresh = async () => {
-    const at = Date.now();
-    for (const p of positions)
-      await stack.platform.hotState.upsertDriverPosition({ ...p, vehicleClass: 'economy', available: true, at });
-  };
-  await refresh();
-  return { drivers, refresh };
-}
-
-/**
- * Ratings spread 3.5..5.0 on every driver, and each rider's blocks both ways
- * (drivers picked at random), written as the rate and block paths leave them.
- */
-async function seedTrust(stack: Stack, driverIds: string[], riderIds: string[], rand: () => number) {
-  const pool = stack.platform.database.pool;
-  await pool.query(
-    'UPDATE driver_profiles p SET rating = r.rating, ratings_count = 20 FROM unnest($1::uuid[], $2::numeric[]) ' +
-      'AS r(id, rating) WHERE p.user_id = r.id',
-    [driverIds, driverIds.map(() => (3.5 + rand() * 1.5).toFixed(2))],
-  );
-  const pick = () => driverIds[Math.floor(rand() * driverIds.length)]!;
-  const pairs: Array<[string, string]> = riderIds.flatMap((rider) => [
-    ...Array.from({ length: BLOCKS_BY_RIDER }, (): [string, string] => [rider, pick()]),
-    ...Array.from({ length: BLOCKS_OF_RIDER }, (): [string, string] => [pick(), rider]),
-  ]);
-  await pool.query(
-    "INSERT INTO user_blocks (blocker_id, blocked_id, source) SELECT b, d, 'manual' " +
-      'FROM unnest($1::uuid[], $2::uuid[]) AS x(b, d) ON CONFLICT DO NOTHING',
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
-}
-
-async function inject(app: App, method: 'POST' | 'GET', url: string, token: string, body?: unknown) {
-  return app.http.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload: body as object });
-}
 
 interface Scenario {
   /** Runs request `i` (0-based, warm-up included); returns its two latencies in ms. */
@@ -277,171 +143,8 @@ async function measureLatencies(
 const measureLatency = async (name: string, env: Record<string, string>) =>
   (await measureLatencies([{ name, env }]))[0]!;
 
-/** 100 riders request at once; 100 drivers accept every offer as soon as it arrives. */
-async function raceScenario() {
-  const stack = await startStack('race', { DISPATCH_TIME_SCALE: '0.2' });
-  try {
-    const rand = seeded(7);
-    const { drivers } = await seedDrivers(stack, RACE_N, () => scatter(rand, 0.015));
-    const tokenOf = new Map(drivers.map((d) => [d.id, d.token]));
-    const riders = await seedUsers(stack, 'rider', RACE_N, '+2012');
-    const codes: Record<number, number> = {};
-    stack.recorder.onOffer = (driverId, tripId) => {
-      Promise.resolve()
-        .then(() =>
-          inject(stack.app, 'POST', `/api/v1/trips/${tripId}/driver-response`, tokenOf.get(driverId)!, {
-            action: 'accept',
-          }),
-        )
-        .then(
-          (r) => {
-            codes[r.statusCode] = (codes[r.statusCode] ?? 0) + 1;
-          },
-          () => {},
-        );
-    };
-    const started = performance.now();
-    const created = await Promise.all(
-      riders.map((r) => {
-        const pickup = scatter(rand, 0.015);
-        return inject(stack.app, 'POST', '/api/v1/trips', r.token, {
-          pickup,
-          dropoff: { lat: pickup.lat + 0.02, lng: pickup.lng },
-          vehicleClass: 'economy',
-          paymentMethod: 'cash',
-        });
-      }),
-    );
-    const requestCodes = created.map((c) => c.statusCode);
-    const pool = stack.platform.database.pool;
-    const deadline = Date.now() + 60_000;
-    let accepted = 0;
-    while (Date.now() < deadline) {
-      await sleep(50);
-      const counts = await pool
-        .query<{ accepted: number; searching: number }>(
-          `SELECT count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = ` +
-            `'searching')::int AS searching FROM trips`,
-        )
-        .catch(() => null); // the pool may be saturated by the burst itself: poll again
-      if (!counts) continue;
-      accepted = counts.rows[0]!.accepted;
-      if (counts.rows[0]!.searching === 0) break;
-    }
-    const allMatchedMs = performance.now() - started;
-    const q = async (text: string) => (await pool.query<{ n: number }>(text)).rows[0]!.n;
-    const matchMs = (
-      await pool.query<{ ms: number }>(
-        `SELECT extract(epoch FROM accepted_at - created_at) * 1000 AS ms FROM trips WHERE status = 'accepted'`,
-      )
-    ).rows.map((r) => Number(r.ms));
-    return {
-      trips: RACE_N,
-      requestCodes: requestCodes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {}),
-      matched: accepted,
-      driversOnTwoTrips: await q(
-        `SELECT count(*)::int AS n FROM (SELECT driver_id FROM trips WHERE status = 'accepted' GROUP BY driver_id ` +
-          `HAVING count(*) > 1) x`,
-      ),
-      ridersMatchedTwice: await q(
-        `SELECT count(*)::int AS n FROM (SELECT rider_id FROM trips WHERE status = 'accepted' GROUP BY rider_id ` +
-          `HAVING count(*) > 1) x`,
-      ),
-      tripsWithTwoAcceptedOffers: await q(
-        `SELECT count(*)::int AS n FROM (SELECT trip_id FROM trip_offers WHERE status = 'accepted' GROUP BY ` +
-          `trip_id HAVING count(*) > 1) x`,
-      ),
-      busyDriversWithoutTrip: await q(
-        `SELECT count(*)::int AS n FROM driver_profiles p WHERE state = 'busy' AND NOT EXISTS (SELECT 1 FROM trips ` +
-          `t WHERE t.driver_id = p.user_id AND t.status = 'accepted')`,
-      ),
-      acceptResponses: codes,
-      requestToAcceptMs: distribution(matchMs),
-      allSettledMs: Math.round(allMatchedMs),
-    };
-  } finally {
-    stack.recorder.onOffer = undefined;
-    await stack.close();
-  }
-}
-
-/**
- * Approved capabilities as the declare + approve paths leave them: a third battery (jump starter), a third tyre,
- * a tenth tow (tow truck), the rest nothing declared.
- */
-async function seedCapabilities(stack: Stack, driverIds: string[], rand: () => number) {
-  const kinds = driverIds.map(() => rand());
-  const pick = (lo: number, hi: number) => driverIds.filter((_, i) => kinds[i]! >= lo && kinds[i]! < hi);
-  const groups: Array<[string[], string, string]> = [
-    [pick(0, 0.34), 'battery', 'jump_starter'],
-    [pick(0.34, 0.67), 'tyre', 'tyre_kit'],
-    [pick(0.67, 0.77), 'tow', 'tow_truck'],
-  ];
-  for (const [ids, skill, tool] of groups)
-    await stack.platform.database.pool.query(
-      `INSERT INTO provider_capabilities (provider_id, service_types, equipment, status, approved_at)
-       SELECT unnest($1::uuid[]), ARRAY[$2], ARRAY[$3], 'approved', now()`,
-      [ids, skill, tool],
-    );
-}
-
-/** POSTs one request and waits for its first offer; ms from the request to that offer. */
-async function timeFirstOffer(stack: Stack, url: string, token: string, body: unknown) {
-  const started = performance.now();
-  const res = await inject(stack.app, 'POST', url, token, body);
-  if (res.statusCode !== 201) throw new Error(`request failed: ${res.statusCode} ${res.body}`);
-  const id = res.json().data.id as string;
-  const deadline = Date.now() + 10_000;
-  while (!stack.recorder.firstOfferAt.has(id) && Date.now() < deadline) await sleep(0.2);
-  const offeredAt = stack.recorder.firstOfferAt.get(id);
-  if (offeredAt === undefined) throw new Error(`no offer for ${id} within 10 s`);
-  return offeredAt - started;
-}
-
-/** Issue 18: ride and battery service request alternately on one stack → their first-offer distributions. */
-async function measureServiceVsRide() {
-  const stack = await startStack('service', {});
-  try {
-    const rand = seeded(42);
-    const { refresh, drivers } = await seedDrivers(stack, DRIVERS, () => scatter(rand, 0.1));
-    await seedCapabilities(
-      stack,
-      drivers.map((d) => d.id),
-      seeded(5),
-    );
-    const customers = await seedUsers(stack, 'rider', 2 * (REQUESTS + WARMUP), '+2012');
-    const ride: number[] = [];
-    const service: number[] = [];
-    let lastRefresh = Date.now();
-    for (let i = 0; i < REQUESTS + WARMUP; i++) {
-      if (Date.now() - lastRefresh > 30_000) {
-        await refresh();
-        lastRefresh = Date.now();
-      }
-      const pickup = scatter(rand, 0.05);
-      const dropoff = { lat: pickup.lat + 0.03, lng: pickup.lng };
-      const rideBody = { pickup, dropoff, vehicleClass: 'economy', paymentMethod: 'cash' };
-      const r = await timeFirstOffer(stack, '/api/v1/trips', customers[2 * i]!.token, rideBody);
-      const breakdown = scatter(rand, 0.05);
-      const serviceBody = {
-        serviceType: 'battery',
-        location: breakdown,
-        vehicle: { make: 'Hyundai', model: 'Elantra' },
-        paymentMethod: 'cash',
-      };
-      const s = await timeFirstOffer(stack, '/api/v1/service-requests', customers[2 * i + 1]!.token, serviceBody);
-      if (i < WARMUP) continue;
-      ride.push(r);
-      service.push(s);
-    }
-    return { ride: distribution(ride), service: distribution(service) };
-  } finally {
-    await stack.close();
-  }
-}
-
 async function serviceOnly(loadAtStart: number) {
-  const { ride, service } = await measureServiceVsRide();
+  const { ride, service } = await measureServiceVsRide({ DRIVERS, REQUESTS, WARMUP });
   const serviceRatio = ratio(service.p99, ride.p99);
   process.stdout.write(`ride       request→first offer ${fmt(ride)}   (baseline, same stack)
 `);
@@ -501,7 +204,7 @@ async function main() {
   process.stdout.write(`nearest    request→first offer ${fmt(nearest.firstOffer)}\n`);
   const jobQueue = await measureLatency('jobqueue', { DISPATCH_INLINE_FIRST_ROUND: 'false' });
   process.stdout.write(`job-queue  request→first offer ${fmt(jobQueue.firstOffer)}   (baseline)\n`);
-  const race = await raceScenario();
+  const race = await raceScenario(RACE_N);
   process.stdout.write(
     `race       ${RACE_N} concurrent requests × ${RACE_N} greedy drivers: matched ${race.matched}, drivers on two ` +
       `trips ${race.driversOnTwoTrips}, riders matched twice ${race.ridersMatchedTwice}, accept codes ` +
