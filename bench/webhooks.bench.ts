@@ -28,13 +28,15 @@ import { wakeDelivery } from '../src/modules/webhooks/webhook-jobs.js';
 import { dropScratchSchema } from '../support/scratch-schema.js';
 import { distribution, machine, ratio, writeResults } from './support/stats.js';
 import { writeFigures } from './support/figures.js';
-import { rawNoopJobsPerSecond } from './support/raw-jobs.js';
+import { measured, rawNoopJobsPerSecond } from './support/raw-jobs.js';
+import { countRoundTrips } from './support/round-trips.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const TRIPS = Number(process.env.BENCH_TRIPS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const roundTrips = countRoundTrips();
 const ADMIN = { phone: '+201009999997', password: 'bench-admin-password' };
 const TRIP_BODY = {
   pickup: { lat: 30.0444, lng: 31.2357 },
@@ -71,7 +73,11 @@ async function countDelivered(platform: Platform) {
   return rows[0].n as number;
 }
 
-/** Pending deliveries to one endpoint (each its own resource), then the time for the workers to deliver them all. */
+/**
+ * Pending deliveries to one endpoint (each its own resource), then the time
+ * for the workers to deliver them all, with this process's CPU and its round
+ * trips to Postgres per delivery (counts, comparable on a busy box).
+ */
 async function deliveriesPerSecond(platform: Platform, app: App, adminToken: string, url: string) {
   const hook = (await call(app, adminToken, 'POST', '/api/v1/admin/webhooks', { url, events: ['*'] })).data;
   const { db } = platform.database;
@@ -90,11 +96,17 @@ async function deliveriesPerSecond(platform: Platform, app: App, adminToken: str
     });
   }
   const started = performance.now();
+  const cpu = process.cpuUsage();
+  const tripsBefore = roundTrips();
+  let polls = 0;
   await platform.jobs.start();
-  while ((await countDelivered(platform)) < DELIVERIES) await sleep(20);
+  for (; (await countDelivered(platform)) < DELIVERIES; polls++) await sleep(20);
   const perSec = DELIVERIES / ((performance.now() - started) / 1000);
+  const { cpuMsPerJob: cpuMsPerDelivery } = measured(DELIVERIES, started, cpu);
+  // The bench's own polls are not the sender's: each is one round trip (the last one included).
+  const roundTripsPerDelivery = (roundTrips() - tripsBefore - polls - 1) / DELIVERIES;
   await platform.database.pool.query(`DELETE FROM "${platform.database.schema}".webhook_endpoints`);
-  return perSec;
+  return { perSec, cpuMsPerDelivery, roundTripsPerDelivery };
 }
 
 /** Request + cancel for `TRIPS` riders one after another; every HTTP call timed (ms). */
@@ -168,13 +180,13 @@ async function main() {
   try {
     const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN })).json();
     const adminToken = admin.data.accessToken as string;
-    const baseline = (
-      await rawNoopJobsPerSecond(platform.database.pool, `${schema}_raw`, {
-        jobs: DELIVERIES,
-        concurrency: CONCURRENCY,
-      })
-    ).jobsPerSec;
-    const perSec = await deliveriesPerSecond(platform, app, adminToken, healthy.url);
+    const raw = await rawNoopJobsPerSecond(platform.database.pool, `${schema}_raw`, {
+      jobs: DELIVERIES,
+      concurrency: CONCURRENCY,
+    });
+    const baseline = raw.jobsPerSec;
+    const sent = await deliveriesPerSecond(platform, app, adminToken, healthy.url);
+    const perSec = sent.perSec;
     const transitions = await transitionRounds(app, adminToken, healthy.url, hanging.url);
     const result = {
       date: new Date().toISOString(),
@@ -187,6 +199,9 @@ async function main() {
         rawNoopJobsPerSec: Math.round(baseline),
         ratio: ratio(perSec, baseline),
         goal: 0.5,
+        cpuMsPerDelivery: Math.round(sent.cpuMsPerDelivery * 1000) / 1000,
+        rawCpuMsPerJob: Math.round(raw.cpuMsPerJob * 1000) / 1000,
+        roundTripsPerDelivery: Math.round(sent.roundTripsPerDelivery * 100) / 100,
       },
       tripTransitionMs: {
         ...transitions,
@@ -216,7 +231,8 @@ async function main() {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
       `webhooks: ${result.deliveries.perSec} deliveries/s vs ${result.deliveries.rawNoopJobsPerSec} raw jobs/s ` +
-        `(ratio ${result.deliveries.ratio}, goal ≥ 0.5); trip transition p99 ${transitions.tenOneHanging.p99} ms with 10 endpoints ` +
+        `(ratio ${result.deliveries.ratio}, goal ≥ 0.5; ${result.deliveries.cpuMsPerDelivery} ms CPU and ` +
+        `${result.deliveries.roundTripsPerDelivery} round trips per delivery); trip transition p99 ${transitions.tenOneHanging.p99} ms with 10 endpoints ` +
         `(one hanging) vs ${transitions.none.p99} ms with none (ratio ${result.tripTransitionMs.p99Ratio}, goal ≤ 1.1); ` +
         `load ${result.loadAverage.join(' ')} → ${path}\n`,
     );

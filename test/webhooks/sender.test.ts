@@ -17,6 +17,7 @@ describe('one webhook attempt: bounded in time and bytes, no redirects, SSRF che
       hits.push(req.url ?? '');
       if (req.url === '/redirect') return res.writeHead(302, { location: '/target' }).end();
       if (req.url === '/hang') return; // never answers
+      if (req.url === '/hang-body') return void res.writeHead(200).write('partial'); // answers, never finishes
       if (req.url === '/huge') {
         res.writeHead(200);
         const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -49,6 +50,14 @@ describe('one webhook attempt: bounded in time and bytes, no redirects, SSRF che
   test('a receiver that hangs is given up at the timeout', async () => {
     const started = Date.now();
     const result = await send(`${base}/hang`, DEV, 500);
+    assert.equal(result.statusCode, null);
+    assert.match(result.error!, /timed out/);
+    assert.ok(Date.now() - started < 1_500);
+  });
+
+  test('a 200 whose body never finishes is given up at the timeout, not taken as delivered', async () => {
+    const started = Date.now();
+    const result = await send(`${base}/hang-body`, DEV, 500);
     assert.equal(result.statusCode, null);
     assert.match(result.error!, /timed out/);
     assert.ok(Date.now() - started < 1_500);
