@@ -11,7 +11,9 @@
  * session-checked by the app as usual); no request cancels anything.
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
- * BENCH_DURATION_S (10), BENCH_CONNECTIONS (100), BENCH_RIDERS (40000).
+ * BENCH_DURATION_S (10), BENCH_CONNECTIONS (100), BENCH_RIDERS (40000),
+ * BENCH_ONLY (`get`: only the two GET runs, no riders seeded and no results
+ * written, for quick A/B of the read path; default everything).
  */
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -29,6 +31,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const RIDERS = Number(process.env.BENCH_RIDERS ?? 40_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = resolve(import.meta.dirname, 'results/api.json');
+const ONLY_GET = process.env.BENCH_ONLY === 'get';
 
 /**
  * A bare Fastify with the same shapes: the ceiling for this box and this load generator. POST /baseline/insert
@@ -57,6 +60,36 @@ async function startBaseline(sample: unknown, db: Db) {
   return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
 }
 
+/** Load on one route, with this process's CPU time per answered request (both servers live in this process). */
+async function loadWithCpu(spec: Omit<LoadSpec, 'connections' | 'durationS'>) {
+  const before = process.cpuUsage();
+  const result = await runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec });
+  const used = process.cpuUsage(before);
+  return { result, cpuUsPerReq: Math.round((used.user + used.system) / Math.max(1, result.requests)) };
+}
+
+/**
+ * BENCH_ONLY=get: the read path alone, baseline then app, printed but not written to results. CPU µs per request
+ * is printed beside req/s; when it rises as req/s falls, the run was bound by waiting (the database round trip on a
+ * loaded box), not by this process's work per request.
+ */
+async function benchGetOnly(url: string, seeded: Awaited<ReturnType<typeof seedTrip>>, db: Db) {
+  const meta = { requestId: 'x'.repeat(36), timestamp: new Date().toISOString() };
+  const baseline = await startBaseline({ success: true, data: seeded.view, meta }, db);
+  const bare = await loadWithCpu({ url: baseline.url, method: 'GET', path: '/baseline/trip' });
+  const headers = { authorization: `Bearer ${seeded.riderToken}` };
+  const app = await loadWithCpu({ url, method: 'GET', path: `/api/v1/trips/${seeded.tripId}`, headers });
+  await baseline.app.close();
+  const ratio = Math.round((app.result.okPerSec / bare.result.okPerSec) * 1000) / 1000;
+  process.stdout.write(`baseline GET  ${fmt(bare.result)}  cpu ${bare.cpuUsPerReq} µs/req\n`);
+  process.stdout.write(`app GET trip  ${fmt(app.result)}  cpu ${app.cpuUsPerReq} µs/req\n`);
+  const load = loadavg().map((l) => l.toFixed(1));
+  process.stdout.write(
+    `SUMMARY api (GET only): ${app.result.okPerSec} 2xx/s, p95 ${app.result.okP95} ms, ${ratio}x bare fastify, ` +
+      `server CPU ${app.cpuUsPerReq} vs ${bare.cpuUsPerReq} µs/req; ${CONNECTIONS} conns, load ${load.join(' ')}\n`,
+  );
+}
+
 async function main() {
   const schema = `bench_api_${randomBytes(3).toString('hex')}`;
   const loadAtStart = loadavg()[0] ?? 0;
@@ -64,6 +97,7 @@ async function main() {
   const tokensFile = join(tmpdir(), `smartline-bench-tokens-${schema}.json`);
   try {
     const seeded = await seedTrip(platform, app);
+    if (ONLY_GET) return await benchGetOnly(url, seeded, platform.database.db);
     const started = performance.now();
     const tokens = await seedRiders(platform, RIDERS);
     writeFileSync(tokensFile, JSON.stringify(tokens));
