@@ -6,8 +6,11 @@
  * p50/p99 and the server's CPU per update for the SmartLine gateway +
  * location pipeline (auth'd sockets, per-socket limit, zod, hot state, buffer
  * → batched Postgres flushes, history) against a bare Socket.IO echo+ack
- * server in the same run. Goal: ≥ 80 % of bare throughput (issue 4: 50k
- * drivers every 3 s ≈ 16,700 updates/s).
+ * server in the same run. Goals: ≥ 80 % of bare throughput (issue 4: 50k
+ * drivers every 3 s ≈ 16,700 updates/s); issue 22.3: server CPU per accepted
+ * update ≤ 1.3× the echo's and ack p99 ≤ 2× the echo's at 8,000 updates/s
+ * (the default 16,000 drivers every 2 s). Acks landing after a slice's last
+ * send still count (up to 1.5 s), and so does the CPU spent until they land.
  *
  * Honest load: every driver sends at a cadence the product accepts (API.md:
  * fixes < 2 s apart are coalesced) under the product's real limits — only the
@@ -64,7 +67,10 @@ interface LevelResult {
   errorCodes: Record<string, number>;
   skippedBackpressure: number;
   latencyMs: Distribution;
-  /** Server process CPU (user + system) per acknowledged update, and its event-loop utilisation. */
+  /**
+   * Server process CPU (user + system) per ACCEPTED update (issue 22.3; the bare echo accepts every one), from the
+   * slice's start until its acks drained, and its event-loop utilisation.
+   */
   serverCpuUsPerUpdate: number;
   serverLoopUtilization: number;
 }
@@ -115,6 +121,7 @@ function summarize(intervalS: number, slices: Slice[], once = false): LevelResul
   const sum = (f: (s: Slice) => number) => slices.reduce((n, s) => n + f(s), 0);
   const elapsedS = sum((s) => s.tally.elapsedS);
   const acked = sum((s) => s.tally.acked);
+  const accepted = sum((s) => s.tally.accepted);
   const active = sum((s) => s.after.loopActiveMs - s.before.loopActiveMs);
   const idle = sum((s) => s.after.loopIdleMs - s.before.loopIdleMs);
   const errorCodes: Record<string, number> = {};
@@ -123,14 +130,14 @@ function summarize(intervalS: number, slices: Slice[], once = false): LevelResul
   return {
     intervalS,
     offeredPerSec: Math.round(once ? CLIENTS / elapsedS : CLIENTS / intervalS),
-    acceptedPerSec: Math.round(sum((s) => s.tally.accepted) / elapsedS),
+    acceptedPerSec: Math.round(accepted / elapsedS),
     ackedPerSec: Math.round(acked / elapsedS),
     notAccepted: sum((s) => s.tally.notAccepted),
     errors: sum((s) => s.tally.errors),
     errorCodes,
     skippedBackpressure: sum((s) => s.tally.skipped),
     latencyMs: distribution(slices.flatMap((s) => s.tally.latencies)),
-    serverCpuUsPerUpdate: acked ? Math.round(sum((s) => s.after.cpuUs - s.before.cpuUs) / acked) : 0,
+    serverCpuUsPerUpdate: accepted ? Math.round(sum((s) => s.after.cpuUs - s.before.cpuUs) / accepted) : 0,
     serverLoopUtilization: Math.round((active / (active + idle || 1)) * 1000) / 1000,
   };
 }
