@@ -28,7 +28,8 @@
  *
  * Env: DATABASE_URL, BENCH_CLIENTS (16000 per fleet), BENCH_INTERVALS_S ("3,2"
  * seconds between fixes), BENCH_DURATION_S (15 per level and server),
- * BENCH_ROUNDS (3 slices per level and server), BENCH_MAX_INFLIGHT (5 per driver).
+ * BENCH_ROUNDS (3 slices per level and server), BENCH_MAX_INFLIGHT (5 per driver), BENCH_PROFILE_DIR (a CPU
+ * profile of each server over the levels: `<dir>/bare.cpuprofile`, `<dir>/smartline.cpuprofile`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +54,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16_000);
 const INTERVALS_S = (process.env.BENCH_INTERVALS_S ?? '3,2').split(',').map(Number);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** A V8 CPU profile of each server over the measured levels (not start-up or connects), for bench/support/profile.ts. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const GOAL = 0.8;
 const GOAL_PER_SEC = 16_700;
 const SETTLE_MS = 1_500;
@@ -203,7 +206,9 @@ async function main() {
       bare: summarize(INTERVALS_S[0]!, [await runSlice(sides[0], INTERVALS_S[0]!, INTERVALS_S[0]!, true)], true),
       smartline: summarize(INTERVALS_S[0]!, [await runSlice(sides[1], INTERVALS_S[0]!, INTERVALS_S[0]!, true)], true),
     };
+    const stopProfiles = PROFILE_DIR ? await Promise.all(sides.map((side) => side.server.profile())) : [];
     const levels = await runLevels(sides);
+    for (const [i, stop] of stopProfiles.entries()) await stop(resolve(PROFILE_DIR!, `${sides[i]!.name}.cpuprofile`));
     const loadAtEnd = loadNow();
     for (const side of sides) side.fleet.send({ cmd: 'close' });
     await sides[0].server.stop();
