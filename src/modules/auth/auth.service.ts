@@ -203,8 +203,7 @@ export class AuthService {
     if (user.tokenExpiresAt <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Token expired');
     const db = opts.critical ? (this.settings.criticalDb ?? this.db) : this.db;
     const { role, staffRoles } = await this.currentAccess(user.sessionId, user.id, db);
-    const same = role === user.role && staffRoles.join() === (user.staffRoles ?? []).join();
-    return same ? user : { ...user, role, staffRoles };
+    return role === user.role && sameRoles(staffRoles, user.staffRoles ?? []) ? user : { ...user, role, staffRoles };
   }
 
   /**
@@ -242,4 +241,9 @@ export class AuthService {
       if (!isUniqueViolation(err)) throw err; // another node created it first
     }
   }
+}
+
+/** Runs for every socket event: compared in place rather than joined into two strings each time. */
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((role, i) => role === b[i]);
 }
