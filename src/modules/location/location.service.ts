@@ -7,7 +7,7 @@ import { getVisibleTrip, type Viewer } from '../trips/index.js';
 import type { ActiveTrips } from './active-trips.js';
 import { DriverFactsCache } from './driver-facts.js';
 import type { LocationBuffer } from './location-buffer.js';
-import type { LookupGate } from './lookup-gate.js';
+import type { LookupGate } from '../../platform/db/lookup-gate.js';
 import { SUSPICIOUS, hygieneDrop, type HygieneDrop, type HygieneRules, type SuspicionCounter } from './gps-hygiene.js';
 import type { FraudReason } from './fraud-flags.repo.js';
 import { countLocationUpdate, locationFixesDropped } from './location.metrics.js';
