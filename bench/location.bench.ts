@@ -54,7 +54,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16_000);
 const INTERVALS_S = (process.env.BENCH_INTERVALS_S ?? '3,2').split(',').map(Number);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** A V8 CPU profile of each server over the measured levels (not start-up or connects), for bench/support/profile.ts. */
+/** A V8 CPU profile of each server over the measured levels (not start-up or connects): bench/support/profile.ts. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const GOAL = 0.8;
 const GOAL_PER_SEC = 16_700;

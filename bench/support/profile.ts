@@ -24,7 +24,12 @@ function areaOf({ url, functionName }: CallFrame): string {
   if (pkg) return pkg[1]!;
   const own = /\/src\/(.*)\/[^/]+$/.exec(url);
   if (own) return `src/${own[1]}`;
-  if (url.startsWith('node:')) return url.replace(/^node:internal\//, 'node:').split('/').slice(0, 2).join('/');
+  if (url.startsWith('node:'))
+    return url
+      .replace(/^node:internal\//, 'node:')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
   return url;
 }
 

@@ -11,7 +11,8 @@
  * Messages: → {cmd:'measure'} answers {rss, heapUsed} after a full GC;
  * → {cmd:'cpu'} answers {cpuUs, loopActiveMs, loopIdleMs} (process CPU time and
  * event-loop busy/idle totals so far); → {cmd:'profile-start'} / {cmd:'profile-stop', path} record a V8 CPU
- * profile between the two and write it to path; → {cmd:'stop'} closes and exits. First message out: {ready: true, port}.
+ * profile between the two and write it to path; → {cmd:'stop'} closes and exits.
+ * First message out: {ready: true, port}.
  * Run with `--expose-gc`.
  */
 import { writeFileSync } from 'node:fs';
