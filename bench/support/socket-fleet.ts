@@ -25,6 +25,8 @@ export interface ServerProcess {
   memory(): Promise<{ rss: number; heapUsed: number }>;
   /** The server's CPU time (µs, user + system) and event-loop busy/idle time (ms) so far. */
   cpu(): Promise<ServerCpu>;
+  /** Starts a V8 CPU profile of the server; the returned function stops it and writes it to `path`. */
+  profile(): Promise<(path: string) => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -48,16 +50,20 @@ export async function startServer(
     child.once('message', (m: { port: number }) => resolvePort(m.port));
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
   });
-  const ask = <T>(cmd: string) =>
+  const ask = <T>(cmd: string, extra: Record<string, unknown> = {}) =>
     new Promise<T>((resolveAnswer) => {
       child.once('message', (m: T) => resolveAnswer(m));
-      child.send({ cmd });
+      child.send({ cmd, ...extra });
     });
   return {
     url: `http://127.0.0.1:${port}`,
     child,
     memory: async () => (await ask<{ memory: { rss: number; heapUsed: number } }>('measure')).memory,
     cpu: async () => (await ask<{ cpu: ServerCpu }>('cpu')).cpu,
+    profile: async () => {
+      await ask('profile-start');
+      return async (path) => void (await ask('profile-stop', { path }));
+    },
     stop: async () => {
       if (child.exitCode !== null || !child.connected) return; // already stopped
       const exited = new Promise((r) => child.once('exit', r));

@@ -10,10 +10,14 @@
  *
  * Messages: → {cmd:'measure'} answers {rss, heapUsed} after a full GC;
  * → {cmd:'cpu'} answers {cpuUs, loopActiveMs, loopIdleMs} (process CPU time and
- * event-loop busy/idle totals so far); → {cmd:'stop'} closes and exits. First message out: {ready: true, port}.
+ * event-loop busy/idle totals so far); → {cmd:'profile-start'} / {cmd:'profile-stop', path} record a V8 CPU
+ * profile between the two and write it to path; → {cmd:'stop'} closes and exits.
+ * First message out: {ready: true, port}.
  * Run with `--expose-gc`.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
@@ -73,12 +77,29 @@ function cpuSoFar() {
   return { cpuUs: user + system, loopActiveMs: active, loopIdleMs: idle };
 }
 
+/** A V8 CPU profile of just the measured phase (`--cpu-prof` would add start-up and the fleet's handshakes). */
+const profiler = new Session();
+
+async function startProfile() {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+
+async function stopProfile(path: string) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(path, JSON.stringify(profile));
+  profiler.disconnect();
+}
+
 async function main() {
   const mode = process.argv[2] as Mode;
   const running = mode === 'bare' ? await startBare() : await startSmartline();
-  process.on('message', (msg: { cmd: string }) => {
+  process.on('message', (msg: { cmd: string; path?: string }) => {
     if (msg.cmd === 'measure') process.send!({ memory: measure() });
     if (msg.cmd === 'cpu') process.send!({ cpu: cpuSoFar() });
+    if (msg.cmd === 'profile-start') void startProfile().then(() => process.send!({ profiling: true }));
+    if (msg.cmd === 'profile-stop') void stopProfile(msg.path!).then(() => process.send!({ profiling: false }));
     if (msg.cmd === 'stop') void running.stop().finally(() => process.exit(0));
   });
   process.send!({ ready: true, port: running.port });

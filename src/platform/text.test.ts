@@ -17,6 +17,12 @@ describe('platform text rules', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 40; i++) deep = { d: deep };
     assert.match(findUnstorableText(deep, 'body')!.message, /nested deeper/);
+    assert.equal(findUnstorableText(deep, 'body')!.field, ['body', ...Array<string>(33).fill('d')].join('.'));
+    // The path names the bad field however deep it sits, keys and array indexes alike, with U+0000 made printable.
+    assert.deepEqual(findUnstorableText({ ok: 'x', v: [{ a: 1 }, { ['k\u0000']: 1 }] }, 'payload'), {
+      field: 'payload.v.1.k\\0',
+      message: 'key contains U+0000',
+    });
   });
 
   test('names refuse every control character and bidi mark, even \\n and \\t', () => {

@@ -28,28 +28,40 @@ function unstorableReason(text: string): string | null {
  * The first string (value or object key) under `value` that Postgres cannot
  * store, with its path (`body.vehicle.plate`, `payload.note`), or null.
  */
-export function findUnstorableText(value: unknown, path: string, depth = 0): TextProblem | null {
+export function findUnstorableText(value: unknown, path: string): TextProblem | null {
+  const found = findProblem(value, 0);
+  return found && { field: [path, ...found.keys.reverse()].join('.'), message: found.message };
+}
+
+/**
+ * The walk behind findUnstorableText. Every socket event and request body goes through it, and nearly all are clean:
+ * the path (keys, innermost first) is put together only on the way back from a problem, never per field visited.
+ */
+function findProblem(value: unknown, depth: number): { keys: string[]; message: string } | null {
   if (typeof value === 'string') {
     const reason = unstorableReason(value);
-    return reason ? { field: path, message: reason } : null;
+    return reason ? { keys: [], message: reason } : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_DEPTH) return { field: path, message: `nested deeper than ${MAX_DEPTH} levels` };
-  for (const [key, child] of Object.entries(value)) {
+  if (depth > MAX_DEPTH) return { keys: [], message: `nested deeper than ${MAX_DEPTH} levels` };
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const keyReason = unstorableReason(key);
     // The key itself is unprintable: name the field by its printable neighbourhood only.
-    if (keyReason)
-      return { field: `${path}.${key.toWellFormed().replaceAll('\u0000', '\\0')}`, message: `key ${keyReason}` };
-    const found = findUnstorableText(child, `${path}.${key}`, depth + 1);
-    if (found) return found;
+    if (keyReason) return { keys: [key.toWellFormed().replaceAll('\u0000', '\\0')], message: `key ${keyReason}` };
+    const found = findProblem((value as Record<string, unknown>)[key], depth + 1);
+    if (found) {
+      found.keys.push(key);
+      return found;
+    }
   }
   return null;
 }
 
 /** Checks each named part (`{body, query, params}` or `{payload}`); the error lists the first bad field. */
 export function assertStorableText(parts: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(parts)) {
-    const problem = findUnstorableText(value, name);
+  for (const name in parts) {
+    const problem = findUnstorableText(parts[name], name);
     if (problem) throw new AppError(ErrorCode.VALIDATION_ERROR, 'Text cannot be stored', [problem]);
   }
 }

@@ -6,12 +6,24 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { startSecondNode, startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import type { App } from '../../src/app.js';
 import { query } from '../support/fixtures.js';
 
 /** Far more than a NOTIFY takes; a node that never hears of it keeps answering 200 for the whole cache TTL (60 s). */
 const PROPAGATION_BUDGET_MS = 2_000;
+
+/** Statements this process sends that read `sessions` (every pg client's query, counted and passed on unchanged). */
+function countSessionReads() {
+  const original = pg.Client.prototype.query;
+  let count = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (typeof args[0] === 'string' && /from "sessions"/i.test(args[0])) count++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  return { count: () => count, stop: () => void (pg.Client.prototype.query = original) };
+}
 
 describe('session liveness across nodes', () => {
   let a: TestApp;
@@ -96,6 +108,20 @@ describe('session liveness across nodes', () => {
     assert.equal(res.statusCode < 300, true, res.body);
     assert.equal(await meOn(b.app, user.accessToken), 401, 'the erasing node forgets at once');
     assert.ok((await timeUntilRefused(a.app, user.accessToken)) < PROPAGATION_BUDGET_MS, 'node A heard of it');
+  });
+
+  test('many sessions unknown to a node at once (a fleet reconnecting) are read in one query, not one each', async () => {
+    const users = await Promise.all(Array.from({ length: 30 }, () => a.signup('rider')));
+    const reads = countSessionReads();
+    try {
+      const codes = await Promise.all(users.map((u) => meOn(a.app, u.accessToken)));
+      assert.deepEqual(codes, Array<number>(users.length).fill(200));
+      assert.ok(reads.count() <= 3, `${reads.count()} session reads for ${users.length} first requests`);
+    } finally {
+      reads.stop();
+    }
+    await revokeSilently(users[0]!.id);
+    assert.equal(await meOn(a.app, users[0]!.accessToken), 200, 'each of them was remembered alive');
   });
 
   test('while a node cannot LISTEN it trusts nothing it cached and reads Postgres every time', async () => {

@@ -72,6 +72,23 @@ export async function findSessionAccess(db: DbHandle, id: string) {
     .executeTakeFirst();
 }
 
+/** findSessionAccess for many sessions in one query (a fleet's sockets re-checked at once), with each row's id. */
+export async function findSessionsAccess(db: DbHandle, ids: string[]) {
+  return q(db)
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id',
+      'sessions.user_id',
+      'sessions.revoked_at',
+      'users.role',
+      'users.suspended_at',
+      'users.staff_roles',
+    ])
+    .where('sessions.id', 'in', ids)
+    .execute();
+}
+
 /** Ends every live session of a user (erasure, suspension): their access and refresh tokens die now. */
 export async function revokeUserSessions(db: DbHandle, userId: string, reason: string): Promise<number> {
   const res = await q(db)

@@ -9,12 +9,14 @@ import { normalizePhone, toPublicUser, type UserRow, userAccounts } from '../use
 import { KeyRing, newRefreshToken, hashRefreshToken } from './tokens.js';
 import type { SessionAccess, SessionCache } from './session-cache.js';
 import { FailureLockout } from '../../platform/failure-lockout.js';
+import { LookupGate, type BatchLoader } from '../../platform/db/lookup-gate.js';
 import type { LimiterFactory } from '../../platform/http/rate-limit.js';
 import {
   consumeRefreshToken,
   findRefreshToken,
   findSession,
   findSessionAccess,
+  findSessionsAccess,
   insertRefreshToken,
   insertSession,
   revokeSession,
@@ -31,6 +33,16 @@ export interface AuthSettings {
 }
 
 const INVALID_CREDENTIALS = 'Invalid phone or password';
+/** Batched session reads running at once: a fleet's re-checks stay off most of the pool. */
+const SESSION_READS_AT_ONCE = 2;
+
+type SessionAccessRow = NonNullable<Awaited<ReturnType<typeof findSessionAccess>>>;
+
+/** A session row with the cache generation seen before its query was sent (SessionCache.remember). */
+interface SessionRead {
+  row: SessionAccessRow;
+  generation: number;
+}
 let dummyHash: Promise<string> | undefined;
 
 function requirePhone(input: string): string {
@@ -72,7 +84,19 @@ export class AuthService {
     private readonly log: Logger,
     /** Sessions known alive on this node; without it every request reads Postgres. */
     private readonly sessions?: SessionCache,
-  ) {}
+  ) {
+    this.sessionReads = new LookupGate(SESSION_READS_AT_ONCE, log).loader('sessions', async (ids) => {
+      const generation = this.sessions?.generation ?? 0;
+      const rows = await findSessionsAccess(db, ids);
+      return new Map(rows.map(({ id, ...row }) => [id, { row, generation }]));
+    });
+  }
+
+  /**
+   * Cache misses of many sockets or requests at once (a fleet whose cached sessions expired together) share one
+   * query per batch instead of one each through the pool.
+   */
+  private readonly sessionReads: BatchLoader<SessionRead>;
 
   private async issueTokens(db: Db, user: UserRow, sessionId: string) {
     const refresh = newRefreshToken();
@@ -203,8 +227,7 @@ export class AuthService {
     if (user.tokenExpiresAt <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Token expired');
     const db = opts.critical ? (this.settings.criticalDb ?? this.db) : this.db;
     const { role, staffRoles } = await this.currentAccess(user.sessionId, user.id, db);
-    const same = role === user.role && staffRoles.join() === (user.staffRoles ?? []).join();
-    return same ? user : { ...user, role, staffRoles };
+    return role === user.role && sameRoles(staffRoles, user.staffRoles ?? []) ? user : { ...user, role, staffRoles };
   }
 
   /**
@@ -215,14 +238,21 @@ export class AuthService {
   private async currentAccess(sessionId: string, userId: string, db: Db = this.db): Promise<SessionAccess> {
     const cached = this.sessions?.accessOf(sessionId, userId);
     if (cached) return cached;
-    const readGeneration = this.sessions?.generation ?? 0;
-    const row = await findSessionAccess(db, sessionId);
+    const { row, generation } = (await this.readSession(sessionId, db)) ?? {};
     if (!row || row.revoked_at || row.suspended_at || row.user_id !== userId) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Session ended');
     }
     const access = { role: row.role, staffRoles: row.staff_roles };
-    this.sessions?.remember(sessionId, { userId, ...access }, readGeneration);
+    this.sessions?.remember(sessionId, { userId, ...access }, generation!);
     return access;
+  }
+
+  /** Batched through the main pool; a safety-critical read goes alone through its reserved pool. */
+  private async readSession(sessionId: string, db: Db): Promise<SessionRead | undefined> {
+    if (db === this.db) return this.sessionReads.load(sessionId);
+    const generation = this.sessions?.generation ?? 0;
+    const row = await findSessionAccess(db, sessionId);
+    return row && { row, generation };
   }
 
   /** First admin from ADMIN_PHONE / ADMIN_PASSWORD; a no-op when it exists. */
@@ -242,4 +272,9 @@ export class AuthService {
       if (!isUniqueViolation(err)) throw err; // another node created it first
     }
   }
+}
+
+/** Runs for every socket event: compared in place rather than joined into two strings each time. */
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((role, i) => role === b[i]);
 }

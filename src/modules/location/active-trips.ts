@@ -3,7 +3,7 @@ import type { DomainEventMap } from '../../platform/events/event-map.js';
 import type { HotState } from '../../platform/hotstate/index.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { type TripRow, tripRecords } from '../trips/index.js';
-import type { BatchLoader, LookupGate } from './lookup-gate.js';
+import type { BatchLoader, LookupGate } from '../../platform/db/lookup-gate.js';
 
 /** The trip a driver is on (the partial unique index allows one): its points go to the route and the trip room. */
 export interface ActiveTrip {

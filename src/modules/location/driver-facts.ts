@@ -1,7 +1,7 @@
 import type { DbHandle } from '../../platform/db/database.js';
 import type { DriverPosition, HotState } from '../../platform/hotstate/index.js';
 import { type DriverProfileRow, driverProfiles } from '../drivers/index.js';
-import type { BatchLoader, LookupGate } from './lookup-gate.js';
+import type { BatchLoader, LookupGate } from '../../platform/db/lookup-gate.js';
 
 /** A driver without a profile yet: indexed so its position is known, never shown (nearby re-checks Postgres). */
 export const UNKNOWN_CLASS = 'unknown';

@@ -9,6 +9,17 @@ export const locationUpdates = new Counter({
   registers: [metricsRegistry],
 });
 
+const updateChildren = new Map<string, Map<string, Counter.Internal>>();
+
+/** locationUpdates.inc for one fix, through a child resolved once per (source, outcome): both labels are enums. */
+export function countLocationUpdate(source: string, outcome: string): void {
+  let bySource = updateChildren.get(source);
+  if (!bySource) updateChildren.set(source, (bySource = new Map()));
+  let child = bySource.get(outcome);
+  if (!child) bySource.set(outcome, (child = locationUpdates.labels(source, outcome)));
+  child.inc();
+}
+
 export const locationFlushSeconds = new Histogram({
   name: 'smartline_location_flush_seconds',
   help: 'Time to write one batch of buffered positions, history and route points to Postgres',

@@ -9,7 +9,7 @@ import { ActiveTrips } from './active-trips.js';
 import { FraudFlagsService } from './fraud-flags.service.js';
 import { SuspicionCounter, type HygieneRules } from './gps-hygiene.js';
 import { LocationBuffer } from './location-buffer.js';
-import { LookupGate } from './lookup-gate.js';
+import { LookupGate } from '../../platform/db/lookup-gate.js';
 import { NearbyWatchers } from './nearby-watch.js';
 import { LocationService, presenceKey } from './location.service.js';
 import { TripFeed } from './trip-feed.js';

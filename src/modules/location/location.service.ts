@@ -7,10 +7,10 @@ import { getVisibleTrip, type Viewer } from '../trips/index.js';
 import type { ActiveTrips } from './active-trips.js';
 import { DriverFactsCache } from './driver-facts.js';
 import type { LocationBuffer } from './location-buffer.js';
-import type { LookupGate } from './lookup-gate.js';
+import type { LookupGate } from '../../platform/db/lookup-gate.js';
 import { SUSPICIOUS, hygieneDrop, type HygieneDrop, type HygieneRules, type SuspicionCounter } from './gps-hygiene.js';
 import type { FraudReason } from './fraud-flags.repo.js';
-import { locationFixesDropped, locationUpdates } from './location.metrics.js';
+import { countLocationUpdate, locationFixesDropped } from './location.metrics.js';
 import type { LocationPoint } from './location.schema.js';
 import { findNearbyDrivers, toNearbyView } from './nearby.js';
 import { readDriverTrail, readTripRoute } from './route-view.js';
@@ -230,10 +230,10 @@ export class LocationService {
 
   private count(source: UpdateSource, outcome: FixOutcome): void {
     if (outcome === 'accepted' || outcome === 'coalesced' || outcome === 'stale') {
-      locationUpdates.inc({ source, outcome });
+      countLocationUpdate(source, outcome);
       return;
     }
-    locationUpdates.inc({ source, outcome: 'dropped' });
+    countLocationUpdate(source, 'dropped');
     locationFixesDropped.inc({ source, reason: outcome });
   }
 }

@@ -1,3 +1,4 @@
+import type { Counter, Histogram } from 'prom-client';
 import type { Socket } from 'socket.io';
 import { ErrorCode } from '../errors.js';
 import { holdsGrant } from '../http/route-config.js';
@@ -32,6 +33,12 @@ export interface DispatcherDeps {
 
 type Ack = (reply: AckReply) => void;
 
+/** An event's prom-client children, resolved once: no label object is built, hashed and checked per event. */
+interface EventMetrics {
+  ok: Counter.Internal;
+  seconds: Histogram.Internal<'event'>;
+}
+
 /**
  * Every client event goes through here: rate limit, lookup, role, storable text, zod, handler.
  * The answer always reaches the client — through the ack callback, or as
@@ -39,6 +46,9 @@ type Ack = (reply: AckReply) => void;
  * can throw out of this function.
  */
 export class SocketDispatcher {
+  /** By metric label: registered event names and `unknown`, so bounded. */
+  private readonly metrics = new Map<string, EventMetrics>();
+
   constructor(private readonly deps: DispatcherDeps) {}
 
   /** One catch-all listener per socket (cheaper per connection than one listener per event). */
@@ -65,11 +75,22 @@ export class SocketDispatcher {
         return result;
       },
     );
-    socketEvents.inc({ event: label, code: reply.ok ? 'ok' : reply.error.code });
-    socketHandlerSeconds.observe({ event: label }, (performance.now() - started) / 1000);
+    const metrics = this.metricsOf(label);
+    if (reply.ok) metrics.ok.inc();
+    else socketEvents.inc({ event: label, code: reply.error.code });
+    metrics.seconds.observe((performance.now() - started) / 1000);
     if (ack) ack(reply);
     else if (!reply.ok) notifySocket(socket, SOCKET_ERROR, { event, error: reply.error });
     this.deps.sessions.dropIfEnded(socket);
+  }
+
+  private metricsOf(label: string): EventMetrics {
+    let metrics = this.metrics.get(label);
+    if (!metrics) {
+      metrics = { ok: socketEvents.labels(label, 'ok'), seconds: socketHandlerSeconds.labels(label) };
+      this.metrics.set(label, metrics);
+    }
+    return metrics;
   }
 
   private shed(event: string): AckReply {

@@ -43,32 +43,31 @@ export interface SocketEventDefinition<S extends z.ZodType = z.ZodType> {
 }
 
 export interface ResolvedEvent {
-  def: SocketEventDefinition;
+  readonly def: SocketEventDefinition;
   /** The client used a legacy alias. */
-  legacy: boolean;
+  readonly legacy: boolean;
 }
 
 /** Client → server events by name; modules register theirs at start-up (chat:send, sos:trigger …). */
 export class SocketEventRegistry {
-  private readonly events = new Map<string, SocketEventDefinition>();
-  private readonly legacy = new Map<string, SocketEventDefinition>();
+  /** Resolved once at registration: every client event looks its name up here. */
+  private readonly events = new Map<string, ResolvedEvent>();
+  private readonly legacy = new Map<string, ResolvedEvent>();
 
   register<S extends z.ZodType>(def: SocketEventDefinition<S>): void {
     if (this.events.has(def.name)) throw new Error(`socket event ${def.name} registered twice`);
-    this.events.set(def.name, def as unknown as SocketEventDefinition);
-    for (const alias of def.legacyNames ?? []) this.legacy.set(alias, def as unknown as SocketEventDefinition);
+    const stored = def as unknown as SocketEventDefinition;
+    this.events.set(def.name, { def: stored, legacy: false });
+    for (const alias of def.legacyNames ?? []) this.legacy.set(alias, { def: stored, legacy: true });
   }
 
   /** Every registered event, in registration order (the AsyncAPI document reads this). */
   list(): readonly SocketEventDefinition[] {
-    return [...this.events.values()];
+    return Array.from(this.events.values(), (resolved) => resolved.def);
   }
 
   resolve(name: string, legacyOn: boolean): ResolvedEvent | undefined {
-    const def = this.events.get(name);
-    if (def) return { def, legacy: false };
-    const old = legacyOn ? this.legacy.get(name) : undefined;
-    return old ? { def: old, legacy: true } : undefined;
+    return this.events.get(name) ?? (legacyOn ? this.legacy.get(name) : undefined);
   }
 
   /** Bounded metric label: registered names only. */

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../platform/observability/logger.js';
+import { createLogger } from '../observability/logger.js';
 import { LookupGate } from './lookup-gate.js';
 
 const log = createLogger('silent');
 
-describe('location look-up gate', () => {
+describe('look-up gate', () => {
   test('a fleet missing at once costs one fetch per batch of distinct keys, not one per driver', async () => {
     const fetches: string[][] = [];
     const loader = new LookupGate(2, log, 100).loader('test', async (keys) => {

@@ -1,11 +1,12 @@
-import type { Logger } from '../../platform/observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 
 /**
- * Postgres look-ups on the position path (a driver's vehicle class, active
- * trip) happen only on a cache miss — but a whole fleet reconnecting after a
- * deploy misses at once. One query per driver (or several: a trip look-up
- * used to be three) behind a small gate took seconds per thousand drivers and
- * held every first fix that long. So misses are batched: keys asked for in
+ * Postgres look-ups on hot paths (a driver's vehicle class and active trip on
+ * the position path, a socket's session on every client event) happen only on
+ * a cache miss — but a whole fleet reconnecting after a deploy misses at once.
+ * One query per driver (or several: a trip look-up used to be three) behind a
+ * small gate took seconds per thousand drivers and held every first fix that
+ * long. So misses are batched: keys asked for in
  * the same turn of the event loop (up to `maxBatch`) become ONE query, and
  * the gate runs at most `max` such queries at once, so the pool keeps
  * connections for everything else.
@@ -40,7 +41,7 @@ export class LookupGate {
       try {
         return await fetch(keys);
       } catch (err) {
-        this.log.warn({ err, lookup: name, keys: keys.length }, 'location look-up failed');
+        this.log.warn({ err, lookup: name, keys: keys.length }, 'look-up failed');
         throw err;
       }
     });
