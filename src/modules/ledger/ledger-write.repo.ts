@@ -122,7 +122,7 @@ export async function writeBatch(db: DbHandle, states: AccountState[], rows: New
 export type SingleMoveOutcome = 'applied' | 'insufficient_funds' | 'undecided';
 
 /**
- * A lone posted or pending move in ONE round trip (migration 0075): locks both
+ * A lone posted or pending move in ONE round trip (migrations 0075, 0084): locks both
  * accounts in id order; writes the counters and the transfer when the id is
  * new, both accounts exist and the debit wallet stays above its floor.
  */
