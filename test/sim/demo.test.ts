@@ -50,6 +50,9 @@ test('npm run demo: logins printed, approved drivers moving, riders requesting; 
     NODE_ENV: 'test',
     DB_POOL_MAX: '5',
   });
+  // The waits below add up to 210 s: at a load that makes them run out, the demo is killed before the runner's 240 s
+  // file timeout would kill this process and leave the demo running (an orphan found serving 50 min later).
+  const watchdog = setTimeout(() => demo.child.kill('SIGKILL'), 220_000);
   try {
     await eventually(() => demo.output().includes('admin login'), 60_000, 100);
     const out = demo.output();
@@ -89,6 +92,7 @@ test('npm run demo: logins printed, approved drivers moving, riders requesting; 
   const stuck = setTimeout(() => demo.child.kill('SIGKILL'), 30_000);
   const code = await demo.exited;
   clearTimeout(stuck);
+  clearTimeout(watchdog);
   assert.equal(code, 0, `exit ${code} after Ctrl-C (null: killed after 30 s)\n${demo.output().slice(-3_000)}`);
   assert.match(demo.output(), /demo stopped/);
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
