@@ -57,7 +57,7 @@ async function main() {
   );
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   await stop?.();
-  if (existsSync(times)) recordDurations(readFileSync(times, 'utf8'), tree);
+  if (existsSync(times)) recordDurations(readFileSync(times, 'utf8'), root);
   rmSync(timesDir, { recursive: true, force: true });
   rmSync(tree, { recursive: true, force: true });
   process.exit(code);

@@ -35,7 +35,10 @@ export function recordDurations(reporterOutput: string, cwd = process.cwd()): vo
   for (const line of reporterOutput.split('\n')) {
     const [file, ms] = line.split('\t');
     if (!file || !ms) continue;
-    const key = relative(cwd, file).replace(/\.js$/, '.ts'); // a suite of the transpiled tree is its .ts source
+    // The reporter names the .ts source (source maps); a transpiled suite without one is mapped back to it.
+    const key = relative(cwd, file)
+      .replace(/^\.data\/test-build-[^/]+\//, '')
+      .replace(/\.js$/, '.ts');
     perFile[key] = Math.round((perFile[key] ?? 0) + Number(ms));
   }
   if (Object.keys(perFile).length === 0) return;
