@@ -49,7 +49,7 @@ const BENCHES: BenchRun[] = [
   {
     name: 'assign',
     quick: {},
-    args: { quick: ['--minutes', '16', '--warmup', '6', '--speed', '20', '--loads', '0.9'], full: [] },
+    args: { quick: ['--minutes', '12', '--warmup', '5', '--speed', '20', '--loads', '0.9'], full: [] },
   },
 ];
 
