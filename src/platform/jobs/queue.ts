@@ -21,9 +21,14 @@ const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially betw
  * a CRITICAL job enqueued behind a full local queue waits for those few jobs
  * (milliseconds), and a crash between a task's end and its batched
  * completion runs that job again (tasks are idempotent: they check their row).
+ * Failures go through the batcher too: unbatched, graphile-worker writes a
+ * failure without awaiting it, so a runner stopping beside a failing task
+ * returned before the failure was written, the pool closed under it, and the
+ * rejection was unhandled (the process died with exit code 1). The runner's
+ * stop awaits the batcher, which reports its own errors.
  */
 export function batchingPreset(concurrency: number) {
-  return { worker: { localQueue: { size: concurrency + 1 }, completeJobBatchDelay: 0 } };
+  return { worker: { localQueue: { size: concurrency + 1 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
 }
 
 /**
