@@ -67,6 +67,21 @@ export interface TaskDeps {
   bus: EventBus;
 }
 
+/**
+ * Stops a runner and waits until its jobs have finished and their outcomes
+ * are written, so the pool can close after it. `stop()` alone is not that:
+ * a runner that a migration notice is already shutting down (see recover)
+ * answers `stop()` at once while its jobs still run, and only its
+ * `promise` settles once they are done.
+ */
+async function settle(runner: Runner): Promise<void> {
+  await runner.stop().catch((err: unknown) => {
+    // It may have stopped by itself a moment ago (see recover).
+    if (!(err instanceof Error && /already stopped/i.test(err.message))) throw err;
+  });
+  await runner.promise.catch(() => {}); // its errors were logged by graphile-worker
+}
+
 export class JobQueue {
   private readonly tasks = new Map<string, { def: TaskDefinition; handler: TaskHandler }>();
   /** Recurring jobs (retention, reconciliation, backups), run by graphile-worker's cron in worker processes. */
@@ -155,7 +170,7 @@ export class JobQueue {
       taskList: this.buildTaskList(),
       parsedCronItems: this.crontab.parsed(),
     });
-    if (this.stopping) return runner.stop();
+    if (this.stopping) return settle(runner);
     this.runner = runner;
     const onExit = () => void this.recover(runner);
     runner.promise.then(onExit, onExit);
@@ -208,10 +223,7 @@ export class JobQueue {
     this.stopping = true;
     const runner = this.runner;
     this.runner = undefined;
-    // It may have stopped by itself a moment ago (see recover).
-    await runner?.stop().catch((err: unknown) => {
-      if (!(err instanceof Error && /already stopped/i.test(err.message))) throw err;
-    });
+    if (runner) await settle(runner);
     // A foreign notice may have landed while we were stopping; the pool is still open here.
     await this.undoForeignExitCode().catch(() => {});
   }
