@@ -13,12 +13,15 @@
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_DURATION_S (10), BENCH_CONNECTIONS (100), BENCH_RIDERS (40000),
  * BENCH_ONLY (`get`: only the two GET runs, no riders seeded and no results
- * written, for quick A/B of the read path; default everything).
+ * written, for quick A/B of the read path; default everything),
+ * BENCH_PROFILE_DIR (with BENCH_ONLY=get: a V8 CPU profile of the app's GET
+ * run alone, `get-trip.cpuprofile`, for bench/support/profile.ts).
  */
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.js';
@@ -32,6 +35,7 @@ const RIDERS = Number(process.env.BENCH_RIDERS ?? 40_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = resolve(import.meta.dirname, 'results/api.json');
 const ONLY_GET = process.env.BENCH_ONLY === 'get';
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 /**
  * A bare Fastify with the same shapes: the ceiling for this box and this load generator. POST /baseline/insert
@@ -68,6 +72,20 @@ async function loadWithCpu(spec: Omit<LoadSpec, 'connections' | 'durationS'>) {
   return { result, cpuUsPerReq: Math.round((used.user + used.system) / Math.max(1, result.requests)) };
 }
 
+/** A V8 CPU profile of this process from now until the returned function writes it (`--cpu-prof` adds start-up). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (path: string) => {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(PROFILE_DIR!, { recursive: true });
+    writeFileSync(path, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 /**
  * BENCH_ONLY=get: the read path alone, baseline then app, printed but not written to results. CPU µs per request
  * is printed beside req/s; when it rises as req/s falls, the run was bound by waiting (the database round trip on a
@@ -78,7 +96,9 @@ async function benchGetOnly(url: string, seeded: Awaited<ReturnType<typeof seedT
   const baseline = await startBaseline({ success: true, data: seeded.view, meta }, db);
   const bare = await loadWithCpu({ url: baseline.url, method: 'GET', path: '/baseline/trip' });
   const headers = { authorization: `Bearer ${seeded.riderToken}` };
+  const stopProfile = PROFILE_DIR ? await startProfile() : undefined;
   const app = await loadWithCpu({ url, method: 'GET', path: `/api/v1/trips/${seeded.tripId}`, headers });
+  await stopProfile?.(resolve(PROFILE_DIR!, 'get-trip.cpuprofile'));
   await baseline.app.close();
   const ratio = Math.round((app.result.okPerSec / bare.result.okPerSec) * 1000) / 1000;
   process.stdout.write(`baseline GET  ${fmt(bare.result)}  cpu ${bare.cpuUsPerReq} µs/req\n`);

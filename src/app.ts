@@ -272,7 +272,8 @@ export async function buildApp(platform: Platform): Promise<App> {
   http.addHook('onClose', async () => objects.store.close?.());
   registerDispatchRoutes(http, { dispatch, db });
   gateway.events.register(offerSeenEvent(db));
-  registerTripRoutes(http, db);
+  // Without Redis this node is the only one, so it sees every trip write and may keep trip rows (trip-row-cache.ts).
+  registerTripRoutes(http, db, { keepTripRows: config.redis === undefined });
   registerTripTasks(core);
   const settlement = {
     jobs: core.jobs,

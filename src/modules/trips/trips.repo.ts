@@ -1,6 +1,7 @@
 import { sql, type CompiledQuery, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
 import { EXACT_CREATED_AT_SQL } from '../../platform/http/cursor.js';
+import { beginTripWrite } from './trip-row-cache.js';
 
 export type TripStatus =
   | 'requested'
@@ -180,7 +181,12 @@ export async function compareAndSetTrip(
     .where('id', '=', args.id)
     .where('status', 'in', args.from);
   if (args.version !== undefined) query = query.where('version', '=', args.version);
-  return query.returningAll().executeTakeFirst();
+  const written = beginTripWrite(db, args.id);
+  try {
+    return await query.returningAll().executeTakeFirst();
+  } finally {
+    written();
+  }
 }
 
 export interface TripPage {
@@ -195,7 +201,7 @@ export interface TripPage {
 /** Keyset pagination, newest first; fetches one extra row to know if more exist. */
 /** Marks a cancelled trip's fee as waived (an admin's decision), so the trip no longer shows it as due. */
 export async function markCancellationFeeWaived(db: DbHandle, tripId: string): Promise<boolean> {
-  const res = await q(db)
+  const query = q(db)
     .updateTable('trips')
     .set({
       cancellation: sql`jsonb_set(cancellation, '{fee,waived}', 'true'::jsonb)`,
@@ -203,9 +209,13 @@ export async function markCancellationFeeWaived(db: DbHandle, tripId: string): P
     })
     .where('id', '=', tripId)
     .where('status', '=', 'cancelled')
-    .where(sql<boolean>`jsonb_typeof(cancellation->'fee') = 'object'`)
-    .executeTakeFirst();
-  return res.numUpdatedRows > 0n;
+    .where(sql<boolean>`jsonb_typeof(cancellation->'fee') = 'object'`);
+  const written = beginTripWrite(db, tripId);
+  try {
+    return (await query.executeTakeFirst()).numUpdatedRows > 0n;
+  } finally {
+    written();
+  }
 }
 
 export async function listTrips(db: DbHandle, page: TripPage): Promise<Array<TripRow & { created_at_exact: string }>> {

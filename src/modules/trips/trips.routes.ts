@@ -9,7 +9,7 @@ import { currentTripOf, getVisibleTrip, listTripsFor, viewTrip, type Viewer } fr
 const tags = ['trips'];
 
 /** Trip reads; the routes that move a trip run flows and live beside them (src/flows/trips.routes.ts). */
-export function registerTripRoutes(app: HttpApp, db: Db) {
+export function registerTripRoutes(app: HttpApp, db: Db, opts: { keepTripRows: boolean }) {
   app.get(
     '/api/v1/trips/:id',
     {
@@ -19,7 +19,8 @@ export function registerTripRoutes(app: HttpApp, db: Db) {
     async (request, reply) => {
       // A trips:read integrator (operations tooling) sees any trip as admins do; the OTP stays the rider's alone.
       const viewer: Viewer = request.apiKey ? { id: request.apiKey.id, role: 'admin' } : currentUser(request);
-      return sendOk(reply, await viewTrip(db, await getVisibleTrip(db, request.params.id, viewer), viewer));
+      const trip = await getVisibleTrip(db, request.params.id, viewer, { kept: opts.keepTripRows });
+      return sendOk(reply, await viewTrip(db, trip, viewer));
     },
   );
 

@@ -9,6 +9,7 @@ import { driverCards } from '../drivers/index.js';
 import { cardPaymentOfTrip } from '../payments/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
+import { readTripRow } from './trip-row-cache.js';
 import {
   compareAndSetTrip,
   findCurrentTrip,
@@ -73,9 +74,17 @@ export async function currentTripOf(db: DbHandle, viewer: Viewer) {
   return row ? viewTrip(db, row, viewer) : null;
 }
 
-/** A trip the viewer may see, else 404 (never reveal that it exists). */
-export async function getVisibleTrip(db: DbHandle, id: string, viewer: Viewer): Promise<TripRow> {
-  const row = await findTrip(db, id);
+/**
+ * A trip the viewer may see, else 404 (never reveal that it exists). `kept`: the row may come from this node's
+ * kept rows (trip-row-cache.ts; only for a reply, never for a flow that goes on to write).
+ */
+export async function getVisibleTrip(
+  db: DbHandle,
+  id: string,
+  viewer: Viewer,
+  opts: { kept?: boolean } = {},
+): Promise<TripRow> {
+  const row = opts.kept ? await readTripRow(id, () => findTrip(db, id)) : await findTrip(db, id);
   if (!row || !canSeeTrip(row, viewer)) throw notFound('Trip');
   return row;
 }

@@ -69,6 +69,41 @@ export function deferToCommit(tx: DbHandle, name: string, hook: () => Promise<vo
   return true;
 }
 
+/** Work that must follow a transaction's end, committed or rolled back, by the transaction it follows. */
+const afterEndHooks = new WeakMap<Tx, Array<() => void>>();
+
+/**
+ * Runs `hook` once `tx` has ended (after COMMIT, or after ROLLBACK), before `withTransaction` returns or throws;
+ * returns false when `tx` was not opened by `withTransaction` (nothing will run it). Hooks must not throw.
+ */
+export function afterTransactionEnds(tx: DbHandle, hook: () => void): boolean {
+  const hooks = afterEndHooks.get(tx as Tx);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
+/** One attempt: the transaction, its before-commit hooks, then (committed or not) its after-end hooks. */
+async function attemptTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const afterEnd: Array<() => void> = [];
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const hooks = new Map<string, () => Promise<void>>();
+      beforeCommitHooks.set(tx, hooks);
+      afterEndHooks.set(tx, afterEnd);
+      const result = await work(tx);
+      // A hook may defer more work (even under its own name again): run until none is left.
+      for (const [name, hook] of hooks) {
+        hooks.delete(name);
+        await hook();
+      }
+      return result;
+    });
+  } finally {
+    for (const hook of afterEnd) hook();
+  }
+}
+
 /**
  * Runs `work` in one transaction. Deadlocks and serialization failures are
  * retried with jittered exponential backoff and surface as 503 when they keep
@@ -77,17 +112,7 @@ export function deferToCommit(tx: DbHandle, name: string, hook: () => Promise<vo
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(async (tx) => {
-        const hooks = new Map<string, () => Promise<void>>();
-        beforeCommitHooks.set(tx, hooks);
-        const result = await work(tx);
-        // A hook may defer more work (even under its own name again): run until none is left.
-        for (const [name, hook] of hooks) {
-          hooks.delete(name);
-          await hook();
-        }
-        return result;
-      });
+      return await attemptTransaction(db, work);
     } catch (err) {
       if (err instanceof AppError) throw err;
       const failure = databaseFailure(err);
