@@ -91,9 +91,10 @@ export async function insertReplay(db: DbHandle, of: DeliveryRow) {
 /**
  * A claimed delivery with what sending it needs from its endpoint. `body` is
  * the payload as Postgres prints it: sent (and signed) as is, so the sender
- * neither parses nor re-serialises the JSON of every delivery.
+ * neither parses nor re-serialises the JSON of every delivery. Only the
+ * columns an attempt reads come back: each one is parsed for every delivery.
  */
-export type ClaimedDelivery = Omit<DeliveryRow, 'payload'> & {
+export type ClaimedDelivery = Pick<DeliveryRow, 'id' | 'endpoint_id' | 'message_id' | 'attempts' | 'created_at'> & {
   body: string;
   url: string;
   secret: string;
@@ -106,33 +107,6 @@ const IS_HEAD = sql`NOT EXISTS (
   SELECT 1 FROM webhook_deliveries earlier
    WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
      AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
-
-/** Every delivery column but the payload, which a claim returns as text (`body`). */
-const CLAIMED_COLUMNS = sql.raw(
-  [
-    'id',
-    'ordinal',
-    'endpoint_id',
-    'event_id',
-    'message_id',
-    'event_type',
-    'resource_id',
-    'replay_of',
-    'status',
-    'attempts',
-    'next_attempt_at',
-    'lease_until',
-    'last_attempt_at',
-    'last_status_code',
-    'last_latency_ms',
-    'last_response',
-    'last_error',
-    'delivered_at',
-    'created_at',
-  ]
-    .map((c) => `d.${c}`)
-    .join(', '),
-);
 
 /**
  * Leases up to `limit` due heads across all enabled endpoints, oldest first,
@@ -177,9 +151,10 @@ export async function claimDue(
              attempts = d.attempts + 1, last_attempt_at = now()
        WHERE d.id = ANY (ARRAY(SELECT id FROM pick)) AND d.status = 'pending'
          AND (d.lease_until IS NULL OR d.lease_until < now())
-      RETURNING ${CLAIMED_COLUMNS}, d.payload::text AS body
+      RETURNING d.id, d.ordinal, d.endpoint_id, d.message_id, d.attempts, d.created_at, d.payload::text AS body
     )
-    SELECT c.*, e.url, e.secret, e.previous_secret, e.previous_secret_until
+    SELECT c.id, c.endpoint_id, c.message_id, c.attempts, c.created_at, c.body,
+           e.url, e.secret, e.previous_secret, e.previous_secret_until
       FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id
      ORDER BY c.ordinal`.execute(db);
   return rows;

@@ -54,6 +54,29 @@ const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Age
 
 type AllCallback = (err: Error | null, addresses: Array<{ address: string; family: number }>) => void;
 
+/** Parsed target URLs by their text: every delivery to an endpoint names the same URL. */
+const targets = new Map<string, URL>();
+/** Beyond this many distinct URLs the cache starts over (endpoints are few; this only bounds memory). */
+const MAX_CACHED_TARGETS = 1_000;
+
+function parsedTarget(raw: string): URL {
+  let url = targets.get(raw);
+  if (url) return url;
+  if (targets.size >= MAX_CACHED_TARGETS) targets.clear();
+  url = new URL(raw);
+  targets.set(raw, url);
+  return url;
+}
+
+/** One lookup function per policy, not one closure per delivery. */
+const lookups = new WeakMap<UrlPolicy, LookupFunction>();
+
+function lookupFor(policy: UrlPolicy): LookupFunction {
+  let lookup = lookups.get(policy);
+  if (!lookup) lookups.set(policy, (lookup = guardedLookup(policy)));
+  return lookup;
+}
+
 /**
  * One POST: never follows a redirect (a 3xx is a failed attempt), reads at
  * most RESPONSE_SNIPPET_BYTES then drops the connection, and gives up after
@@ -61,7 +84,7 @@ type AllCallback = (err: Error | null, addresses: Array<{ address: string; famil
  */
 export function sendWebhook(policy: UrlPolicy, out: OutgoingWebhook): Promise<SendResult> {
   const started = performance.now();
-  const url = new URL(out.url);
+  const url = parsedTarget(out.url);
   if (policy.production && url.protocol !== 'https:')
     return Promise.resolve(failed(started, 'refused: https required'));
   // An IP literal skips DNS (and so guardedLookup): judge it here.
@@ -79,33 +102,52 @@ export function sendWebhook(policy: UrlPolicy, out: OutgoingWebhook): Promise<Se
     const req = client.request(url, {
       method: 'POST',
       headers: { ...out.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out.body) },
-      lookup: guardedLookup(policy),
+      lookup: lookupFor(policy),
       agent: agents[url.protocol as keyof typeof agents],
     });
     const timer = setTimeout(() => done(failed(started, `timed out after ${out.timeoutMs} ms`)), out.timeoutMs);
     req.on('error', (err) => done(failed(started, err.message)));
     req.on('response', (res) =>
-      readSnippet(res).then((snippet) => done(answered(started, res.statusCode!, snippet), res.complete)),
+      readSnippet(res, (snippet, complete) => done(answered(started, res.statusCode!, snippet), complete)),
     );
     req.end(out.body);
   });
 }
 
-async function readSnippet(res: http.IncomingMessage): Promise<string> {
+/**
+ * Collects at most RESPONSE_SNIPPET_BYTES of the body, then calls `onRead`
+ * once: with `complete` when the body ended (the connection may be reused),
+ * without when the budget ran out or the body was cut off (the caller drops
+ * the connection, so the rest is never read). Listeners, not an async
+ * iterator: this runs once per delivery and the iterator's promises and
+ * end-of-stream bookkeeping cost more than reading a two-byte "ok".
+ */
+function readSnippet(res: http.IncomingMessage, onRead: (snippet: string, complete: boolean) => void) {
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= RESPONSE_SNIPPET_BYTES) break; // leaving the loop destroys the stream: the rest is never read
-    }
-  } catch {
-    // A body cut off mid-way still leaves the status code, which is what counts.
-  }
-  const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES);
+  let read = false;
+  const finish = (complete: boolean) => {
+    if (read) return;
+    read = true;
+    onRead(snippetOf(chunks), complete);
+  };
+  res.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_SNIPPET_BYTES) finish(false);
+  });
+  res.on('end', () => finish(res.complete));
+  // A body cut off mid-way still leaves the status code, which is what counts.
+  res.on('error', () => finish(false));
+  res.on('close', () => finish(false));
+}
+
+const decoder = new TextDecoder();
+
+function snippetOf(chunks: Buffer[]): string {
+  const bytes = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, RESPONSE_SNIPPET_BYTES);
   // Postgres text holds no NUL; replacement characters may widen the text, so trim back to the byte budget.
-  let text = new TextDecoder().decode(bytes).replaceAll('\u0000', '');
+  let text = decoder.decode(bytes).replaceAll('\u0000', '');
   while (Buffer.byteLength(text) > RESPONSE_SNIPPET_BYTES) text = text.slice(0, -1);
   return text;
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 32 random bytes (the HMAC-SHA256 key). */
 export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -7,16 +6,37 @@ export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64'
 /** How long a rotated-out secret keeps signing alongside the new one (issue 20: 24 h). */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 
+const SECRET_PREFIX = 'whsec_';
+/** Decoded keys by secret: every delivery to an endpoint signs with the same one or two. */
+const keys = new Map<string, Buffer>();
+/** Beyond this many secrets the cache starts over (endpoints are few; this only bounds memory). */
+const MAX_CACHED_KEYS = 1_000;
+
+function keyOf(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (key) return key;
+  if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+  key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  keys.set(secret, key);
+  return key;
+}
+
 /**
- * The Standard Webhooks headers for one message. During a rotation the
+ * The Standard Webhooks headers for one message: `v1,` + base64 of
+ * HMAC-SHA256(key, `<id>.<unix seconds>.<body>`), as the spec and its
+ * `standardwebhooks` package define it (the tests verify ours with that
+ * package). Signed with node:crypto: the package's pure-JS SHA-256 cost
+ * 40-60 µs per 1.5 KB body against 7-10 µs natively. During a rotation the
  * signature header carries one `v1,<sig>` per live secret, space-separated,
  * so receivers still holding the old secret verify too.
  */
 export function signedHeaders(args: { messageId: string; body: string; secrets: string[]; at: Date }) {
-  const signatures = args.secrets.map((s) => new Webhook(s).sign(args.messageId, args.at, args.body));
+  const timestamp = String(Math.floor(args.at.getTime() / 1000));
+  const signed = `${args.messageId}.${timestamp}.${args.body}`;
+  const signatures = args.secrets.map((s) => `v1,${createHmac('sha256', keyOf(s)).update(signed).digest('base64')}`);
   return {
     'webhook-id': args.messageId,
-    'webhook-timestamp': String(Math.floor(args.at.getTime() / 1000)),
+    'webhook-timestamp': timestamp,
     'webhook-signature': signatures.join(' '),
   };
 }
