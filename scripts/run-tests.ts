@@ -4,11 +4,21 @@
  * each suite run from the test tree transpiled once for the run (test-build.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
-import { recordDurations, slowestFirst } from './test-order.js';
+import { planProcesses, recordDurations, type SuiteProcess } from './test-order.js';
 import { buildTestTree, builtSuite } from './test-build.js';
 
 const ROOTS = ['src', 'test'];
@@ -23,12 +33,43 @@ function findTests(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * Hooks at a file's top level belong to the whole process (node:test's root
+ * test), so such a suite cannot share one.
+ */
+function needsOwnProcess(file: string): boolean {
+  return /^(before|after|beforeEach|afterEach)\(/m.test(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The file node:test runs for one process: an entry that imports its suites
+ * in turn. Every process gets one, named by its rank, because node:test
+ * runs its files in the order of their names, not the order given (Node 20
+ * and 24 sort them), and the longest processes must start first.
+ */
+function processEntry(root: string, tree: string, proc: SuiteProcess, rank: number): string {
+  const dir = join(tree, '.suite-processes');
+  mkdirSync(dir, { recursive: true });
+  // The name also says which suites it runs, for a process that fails outside any test.
+  const first = proc.files[0]!.replace(/^(src|test)\//, '')
+    .replace(/\.test\.ts$/, '')
+    .replaceAll('/', '-');
+  const more = proc.files.length > 1 ? `-and-${proc.files.length - 1}-more` : '';
+  const entry = join(dir, `${String(rank).padStart(4, '0')}-${first}${more}.mjs`);
+  const imports = proc.files.map(
+    (f) => `await import(${JSON.stringify(pathToFileURL(builtSuite(root, tree, f)).href)});`,
+  );
+  writeFileSync(entry, imports.join('\n') + '\n');
+  return entry;
+}
+
 async function main() {
   const filter = process.argv.slice(2);
-  let files = slowestFirst(ROOTS.flatMap((root) => findTests(root)));
+  let files = ROOTS.flatMap((root) => findTests(root));
   if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
   const root = process.cwd();
   const tree = await buildTestTree(root);
+  const entries = planProcesses(files, needsOwnProcess).map((proc, i) => processEntry(root, tree, proc, i));
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   let stop: (() => Promise<void>) | undefined;
   if (!env.DATABASE_URL) {
@@ -51,7 +92,7 @@ async function main() {
       `--test-concurrency=${CONCURRENCY}`,
       '--test-timeout=240000',
       ...reporters,
-      ...files.map((f) => builtSuite(root, tree, f)),
+      ...entries,
     ],
     { stdio: 'inherit', env },
   );
