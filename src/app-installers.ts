@@ -41,7 +41,7 @@ import {
   systemResolve,
   webhookOutboxWriter,
 } from './modules/webhooks/index.js';
-import type { Access } from './app.js';
+import type { Access } from './app-access.js';
 
 /** The platform's parts a module may be handed, unpacked once so each consumer names only what it takes. */
 export function coreOf(platform: Platform) {

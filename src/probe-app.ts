@@ -2,7 +2,7 @@ import type { Platform } from './platform/runtime.js';
 import { createHttpServer, type HttpApp } from './platform/http/server.js';
 import { registerHealthRoutes } from './modules/health/index.js';
 import { registerMetricsRoute } from './modules/ops/index.js';
-import { scrapeDepsOf } from './app.js';
+import { scrapeDepsOf } from './app-access.js';
 import { limiterFactory } from './platform/http/rate-limit.js';
 import { ipFailureLimit } from './platform/http/failure-limit.js';
 import { redisNamespace } from './platform/realtime/redis-namespace.js';
