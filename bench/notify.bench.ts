@@ -20,13 +20,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { loadConfig } from '../src/config.js';
-import { createPlatform, type Platform } from '../src/platform/runtime.js';
-import { buildApp, type App } from '../src/app.js';
-import { createLogger } from '../src/platform/observability/logger.js';
+import type { Platform } from '../src/platform/runtime.js';
+import type { App } from '../src/app.js';
 import { notify, queueDeliveries, type NewDelivery } from '../src/modules/notifications/index.js';
 import { writeFigures } from './support/figures.js';
 import { measured as measuredJobs, rawNoopJobsPerSecond, type Throughput } from './support/raw-jobs.js';
+import { BENCH_ADMIN, startBenchApp } from './support/bench-app.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -35,7 +34,6 @@ const SOS_COUNT = Number(process.env.BENCH_SOS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = resolve(import.meta.dirname, 'results/notify.json');
-const ADMIN = { phone: '+201009999998', password: 'bench-admin-password' };
 const GOAL_JOBS_PER_S = 1_000; // issue 7
 
 const pct = (sorted: number[], p: number) =>
@@ -157,7 +155,7 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
         });
     });
   });
-  const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN });
+  const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: BENCH_ADMIN });
   const admin = await connectAdmin(url, login.json().data.accessToken);
   const received = new Map<string, number>();
   admin.on('sos:alert', (p: { alertId: string }) => received.set(p.alertId, performance.now()));
@@ -203,20 +201,15 @@ async function sosLatencies(platform: Platform, app: App, url: string) {
 
 async function main() {
   const schema = `bench_notify_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL,
-    DB_SCHEMA: schema,
-    LOG_LEVEL: 'silent',
-    RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: ADMIN.phone,
-    ADMIN_PASSWORD: ADMIN.password,
-    DB_POOL_MAX: String(Math.min(100, CONCURRENCY + 20)),
-    JOBS_CONCURRENCY: String(CONCURRENCY),
-    DISPATCH_INLINE_FIRST_ROUND: 'false',
+  const { platform, app } = await startBenchApp({
+    databaseUrl: DATABASE_URL,
+    schema,
+    env: {
+      DB_POOL_MAX: String(Math.min(100, CONCURRENCY + 20)),
+      JOBS_CONCURRENCY: String(CONCURRENCY),
+      DISPATCH_INLINE_FIRST_ROUND: 'false',
+    },
   });
-  const platform = await createPlatform(config, { log: createLogger('silent') });
-  const app = await buildApp(platform);
   try {
     const [benchUser] = await signupMany(app, 1);
     const tp = await throughputRounds(platform, schema, benchUser!.id);

@@ -30,10 +30,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../src/config.js';
-import { createPlatform, type Platform } from '../src/platform/runtime.js';
-import { buildApp, type App } from '../src/app.js';
-import { createLogger } from '../src/platform/observability/logger.js';
+import type { Platform } from '../src/platform/runtime.js';
+import type { App } from '../src/app.js';
 import { insertDeliveries } from '../src/modules/webhooks/deliveries.repo.js';
 import { wakeDelivery } from '../src/modules/webhooks/webhook-jobs.js';
 import { dropScratchSchema } from '../support/scratch-schema.js';
@@ -42,6 +40,7 @@ import { writeFigures } from './support/figures.js';
 import { measured, rawNoopJobsPerSecond, type Throughput } from './support/raw-jobs.js';
 import { countRoundTrips } from './support/round-trips.js';
 import { profiledPhase } from './support/phase-profile.js';
+import { BENCH_ADMIN, startBenchApp } from './support/bench-app.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -50,7 +49,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const roundTrips = countRoundTrips();
-const ADMIN = { phone: '+201009999997', password: 'bench-admin-password' };
 const TRIP_BODY = {
   pickup: { lat: 30.0444, lng: 31.2357 },
   dropoff: { lat: 30.0626, lng: 31.2497 },
@@ -222,25 +220,20 @@ function deliveryFigures(sent: Awaited<ReturnType<typeof drain>>, raw: Throughpu
 
 async function main() {
   const schema = `bench_webhooks_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL,
-    DB_SCHEMA: schema,
-    LOG_LEVEL: 'silent',
-    RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: ADMIN.phone,
-    ADMIN_PASSWORD: ADMIN.password,
-    DB_POOL_MAX: String(CONCURRENCY + 50),
-    JOBS_CONCURRENCY: String(CONCURRENCY),
-    DISPATCH_INLINE_FIRST_ROUND: 'false',
+  const { platform, app } = await startBenchApp({
+    databaseUrl: DATABASE_URL,
+    schema,
+    env: {
+      DB_POOL_MAX: String(CONCURRENCY + 50),
+      JOBS_CONCURRENCY: String(CONCURRENCY),
+      DISPATCH_INLINE_FIRST_ROUND: 'false',
+    },
   });
-  const platform = await createPlatform(config, { log: createLogger('silent') });
-  const app = await buildApp(platform);
   const rawOptions = { jobs: DELIVERIES, concurrency: CONCURRENCY };
   const healthy = await receiver('ok');
   const hanging = await receiver('hang');
   try {
-    const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN })).json();
+    const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: BENCH_ADMIN })).json();
     const adminToken = admin.data.accessToken as string;
     const rawRun = () => rawNoopJobsPerSecond(platform.database.pool, `${schema}_raw`, rawOptions);
     const rawCold = await rawRun();

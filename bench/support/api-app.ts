@@ -6,37 +6,22 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
-import { loadConfig } from '../../src/config.js';
-import { createPlatform, type Platform } from '../../src/platform/runtime.js';
-import { buildApp, type App } from '../../src/app.js';
-import { createLogger } from '../../src/platform/observability/logger.js';
+import type { Platform } from '../../src/platform/runtime.js';
+import type { App } from '../../src/app.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { TRIP_BODY } from './trip-body.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
+import { BENCH_ADMIN, startBenchApp } from './bench-app.js';
 
 export { TRIP_BODY };
-
-const ADMIN = { phone: '+201009999999', password: 'bench-admin-password' };
 
 export async function startSmartline(
   schema: string,
   databaseUrl: string,
   env: Record<string, string | undefined> = {},
 ) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    DB_SCHEMA: schema,
-    LOG_LEVEL: 'silent',
-    RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: ADMIN.phone,
-    ADMIN_PASSWORD: ADMIN.password,
-    DB_POOL_MAX: '20',
-    ...env,
-  });
-  const platform = await createPlatform(config, { log: createLogger('silent') });
-  const app = await buildApp(platform);
+  const { config, platform, app } = await startBenchApp({ databaseUrl: databaseUrl, schema, env });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const close = async () => {
     await app.http.close();
@@ -78,7 +63,7 @@ export async function seedTrip(platform: Platform, app: App) {
     });
   const rider = await signup('rider', 1);
   const driver = await signup('driver', 2);
-  const admin = await call(app, 'POST', '/api/v1/auth/login', { body: ADMIN });
+  const admin = await call(app, 'POST', '/api/v1/auth/login', { body: BENCH_ADMIN });
   await call(app, 'POST', '/api/v1/drivers/me/profile', {
     token: driver.accessToken,
     body: { vehicleClass: 'economy', vehicle: { make: 'Toyota', model: 'Corolla', plate: 'BEN 1', color: 'white' } },

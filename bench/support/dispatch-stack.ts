@@ -5,14 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { loadConfig } from '../../src/config.js';
-import { createPlatform, type Platform } from '../../src/platform/runtime.js';
-import { buildApp, type App } from '../../src/app.js';
-import { createLogger } from '../../src/platform/observability/logger.js';
+import type { Platform } from '../../src/platform/runtime.js';
+import type { App } from '../../src/app.js';
 import { KeyRing } from '../../src/modules/auth/index.js';
 import type { RealtimeEmitter } from '../../src/platform/realtime/emitter.js';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
 import { DATABASE_URL } from './socket-fleet.js';
+import { startBenchApp } from './bench-app.js';
 
 const TAHRIR = { lat: 30.0444, lng: 31.2357 };
 /** Issue 16's trust scenario: each rider blocks this many drivers and is blocked by BLOCKS_OF_RIDER. */
@@ -52,19 +51,7 @@ export interface Stack {
 
 export async function startStack(name: string, env: Record<string, string>): Promise<Stack> {
   const schema = `bench_dispatch_${name}_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL,
-    DB_SCHEMA: schema,
-    LOG_LEVEL: 'silent',
-    RATE_LIMITS_DISABLED: 'true',
-    ADMIN_PHONE: '+201009999998',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    DB_POOL_MAX: '20',
-    ...env,
-  });
-  const platform = await createPlatform(config, { log: createLogger('silent') });
-  const app = await buildApp(platform);
+  const { config, platform, app } = await startBenchApp({ databaseUrl: DATABASE_URL, schema, env });
   await app.http.ready();
   const recorder = new OfferRecorder();
   platform.realtime.attach(recorder);
