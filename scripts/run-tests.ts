@@ -23,6 +23,13 @@ import { buildTestTree, builtSuite } from './test-build.js';
 
 const ROOTS = ['src', 'test'];
 const CONCURRENCY = process.env.TEST_CONCURRENCY ?? '3';
+/**
+ * node:test applies it to each test and to each process as a whole. The
+ * longest suites now start together (test/trips/races took 67 s in CI and
+ * 240 s beside two other heavy suites and a bench): a bound for hangs, not a
+ * speed check.
+ */
+const TIMEOUT_MS = 420_000;
 
 function findTests(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir)) {
@@ -90,7 +97,7 @@ async function main() {
       '--enable-source-maps',
       '--test',
       `--test-concurrency=${CONCURRENCY}`,
-      '--test-timeout=240000',
+      `--test-timeout=${TIMEOUT_MS}`,
       ...reporters,
       ...entries,
     ],
