@@ -50,7 +50,7 @@ test('npm run demo: logins printed, approved drivers moving, riders requesting; 
     NODE_ENV: 'test',
     DB_POOL_MAX: '5',
   });
-  // The waits below add up to 210 s: at a load that makes them run out, the demo is killed before the runner's 240 s
+  // The waits below add up to 210 s: at a load that makes them run out, the demo is killed before the runner's 420 s
   // file timeout would kill this process and leave the demo running (an orphan found serving 50 min later).
   const watchdog = setTimeout(() => demo.child.kill('SIGKILL'), 220_000);
   try {
