@@ -12,10 +12,12 @@
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_DURATION_S (10), BENCH_CONNECTIONS (100), BENCH_RIDERS (40000),
- * BENCH_ONLY (`get`: only the two GET runs, no riders seeded and no results
- * written, for quick A/B of the read path; default everything),
- * BENCH_PROFILE_DIR (with BENCH_ONLY=get: a V8 CPU profile of the app's GET
- * run alone, `get-trip.cpuprofile`, for bench/support/profile.ts).
+ * BENCH_ONLY (`get`: only the two GET runs, no riders seeded; `post`: only the
+ * one-INSERT baseline and POST /trips, with Postgres round trips per request;
+ * neither writes results, for quick A/B of one path; default everything),
+ * BENCH_PROFILE_DIR (with BENCH_ONLY=get or post: a V8 CPU profile of the
+ * app's run alone, `get-trip.cpuprofile` / `post-trip.cpuprofile`, for
+ * bench/support/profile.ts).
  */
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ import type { Db } from '../src/platform/db/database.js';
 import { writeFigures } from './support/figures.js';
 import { TRIP_BODY, seedRiders, seedTrip, startSmartline } from './support/api-app.js';
 import { fmtLoad as fmt, runLoad, type LoadResult, type LoadSpec } from './support/run-load.js';
+import { countRoundTrips } from './support/round-trips.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -35,6 +38,8 @@ const RIDERS = Number(process.env.BENCH_RIDERS ?? 40_000);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = resolve(import.meta.dirname, 'results/api.json');
 const ONLY_GET = process.env.BENCH_ONLY === 'get';
+const ONLY_POST = process.env.BENCH_ONLY === 'post';
+const roundTrips = countRoundTrips();
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 /**
@@ -110,6 +115,45 @@ async function benchGetOnly(url: string, seeded: Awaited<ReturnType<typeof seedT
   );
 }
 
+/**
+ * BENCH_ONLY=post: the one-INSERT baseline then POST /trips, printed but not written. Round trips per request count
+ * every pg query the process sent during the app's run (auth, the request transaction and the inline first round
+ * that runs after the reply), divided by the requests answered.
+ */
+async function benchPostOnly(url: string, db: Db, tokensFile: string) {
+  const json = { 'content-type': 'application/json' };
+  const baseline = await startBaseline({}, db);
+  const bare = await loadWithCpu({
+    url: baseline.url,
+    method: 'POST',
+    path: '/baseline/insert',
+    headers: json,
+    body: TRIP_BODY,
+  });
+  const stopProfile = PROFILE_DIR ? await startProfile() : undefined;
+  const sentBefore = roundTrips();
+  const app = await loadWithCpu({
+    url,
+    method: 'POST',
+    path: '/api/v1/trips',
+    headers: json,
+    body: TRIP_BODY,
+    tokensFile,
+  });
+  const perRequest = (roundTrips() - sentBefore) / Math.max(1, app.result.requests);
+  await stopProfile?.(resolve(PROFILE_DIR!, 'post-trip.cpuprofile'));
+  await baseline.app.close();
+  const ratio = Math.round((app.result.okPerSec / bare.result.okPerSec) * 1000) / 1000;
+  process.stdout.write(`1-INSERT txn  ${fmt(bare.result)}  cpu ${bare.cpuUsPerReq} µs/req\n`);
+  process.stdout.write(`app POST trip ${fmt(app.result)}  cpu ${app.cpuUsPerReq} µs/req\n`);
+  const load = loadavg().map((l) => l.toFixed(1));
+  process.stdout.write(
+    `SUMMARY api (POST only): ${app.result.okPerSec} 2xx/s, p95 ${app.result.okP95} ms, ${ratio}x one-INSERT txn, ` +
+      `${perRequest.toFixed(1)} round trips/req, server CPU ${app.cpuUsPerReq} vs ${bare.cpuUsPerReq} µs/req; ` +
+      `${CONNECTIONS} conns, load ${load.join(' ')}\n`,
+  );
+}
+
 async function main() {
   const schema = `bench_api_${randomBytes(3).toString('hex')}`;
   const loadAtStart = loadavg()[0] ?? 0;
@@ -121,6 +165,7 @@ async function main() {
     const started = performance.now();
     const tokens = await seedRiders(platform, RIDERS);
     writeFileSync(tokensFile, JSON.stringify(tokens));
+    if (ONLY_POST) return await benchPostOnly(url, platform.database.db, tokensFile);
     process.stdout.write(
       `# seeded ${RIDERS} riders in ${Math.round(performance.now() - started)} ms; ${CONNECTIONS} connections, ` +
         `${DURATION_S} s per run, ${cpus().length} cores\n`,
