@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isInternalAddress, type UrlPolicy } from './url-policy.js';
+import { boundedMemo } from './bounded-memo.js';
 
 /** What is kept of a receiver's answer (issue 20: a snippet ≤ 1 KB; a 100 MB body is never read). */
 export const RESPONSE_SNIPPET_BYTES = 1024;
@@ -54,19 +55,8 @@ const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Age
 
 type AllCallback = (err: Error | null, addresses: Array<{ address: string; family: number }>) => void;
 
-/** Parsed target URLs by their text: every delivery to an endpoint names the same URL. */
-const targets = new Map<string, URL>();
-/** Beyond this many distinct URLs the cache starts over (endpoints are few; this only bounds memory). */
-const MAX_CACHED_TARGETS = 1_000;
-
-function parsedTarget(raw: string): URL {
-  let url = targets.get(raw);
-  if (url) return url;
-  if (targets.size >= MAX_CACHED_TARGETS) targets.clear();
-  url = new URL(raw);
-  targets.set(raw, url);
-  return url;
-}
+/** Parsed target URLs by their text. */
+const parsedTarget = boundedMemo(1_000, (raw) => new URL(raw));
 
 /** One lookup function per policy, not one closure per delivery. */
 const lookups = new WeakMap<UrlPolicy, LookupFunction>();

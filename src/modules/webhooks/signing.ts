@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { boundedMemo } from './bounded-memo.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 32 random bytes (the HMAC-SHA256 key). */
 export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -7,19 +8,10 @@ export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64'
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 
 const SECRET_PREFIX = 'whsec_';
-/** Decoded keys by secret: every delivery to an endpoint signs with the same one or two. */
-const keys = new Map<string, Buffer>();
-/** Beyond this many secrets the cache starts over (endpoints are few; this only bounds memory). */
-const MAX_CACHED_KEYS = 1_000;
-
-function keyOf(secret: string): Buffer {
-  let key = keys.get(secret);
-  if (key) return key;
-  if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-  key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-  keys.set(secret, key);
-  return key;
-}
+/** The HMAC key of a secret (the base64 after `whsec_`). */
+const keyOf = boundedMemo(1_000, (secret) =>
+  Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'),
+);
 
 /**
  * The Standard Webhooks headers for one message: `v1,` + base64 of
