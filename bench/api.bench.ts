@@ -47,6 +47,24 @@ const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
  * is issue 22's baseline for POST /trips: the minimum durable work of a request on the app's own pool and
  * driver (Kysely over pg): one transaction with one INSERT … RETURNING of the request's body.
  */
+/** POST /trips as the bench sends it: one rider's token per request (a rider may have one active trip). */
+const postTrips = (url: string, tokensFile: string) => ({
+  url,
+  method: 'POST' as const,
+  path: '/api/v1/trips',
+  headers: { 'content-type': 'application/json' },
+  body: TRIP_BODY,
+  tokensFile,
+});
+/** The same body to one of the baseline's POST routes. */
+const postBaseline = (url: string, path: string) => ({
+  url,
+  method: 'POST' as const,
+  path,
+  headers: { 'content-type': 'application/json' },
+  body: TRIP_BODY,
+});
+
 async function startBaseline(sample: unknown, db: Db) {
   await sql`CREATE TABLE bench_min_requests (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now())`.execute(db);
@@ -121,25 +139,11 @@ async function benchGetOnly(url: string, seeded: Awaited<ReturnType<typeof seedT
  * that runs after the reply), divided by the requests answered.
  */
 async function benchPostOnly(url: string, db: Db, tokensFile: string) {
-  const json = { 'content-type': 'application/json' };
   const baseline = await startBaseline({}, db);
-  const bare = await loadWithCpu({
-    url: baseline.url,
-    method: 'POST',
-    path: '/baseline/insert',
-    headers: json,
-    body: TRIP_BODY,
-  });
+  const bare = await loadWithCpu(postBaseline(baseline.url, '/baseline/insert'));
   const stopProfile = PROFILE_DIR ? await startProfile() : undefined;
   const sentBefore = roundTrips();
-  const app = await loadWithCpu({
-    url,
-    method: 'POST',
-    path: '/api/v1/trips',
-    headers: json,
-    body: TRIP_BODY,
-    tokensFile,
-  });
+  const app = await loadWithCpu(postTrips(url, tokensFile));
   const perRequest = (roundTrips() - sentBefore) / Math.max(1, app.result.requests);
   await stopProfile?.(resolve(PROFILE_DIR!, 'post-trip.cpuprofile'));
   await baseline.app.close();
@@ -176,7 +180,6 @@ async function main() {
     );
     const load = (spec: Omit<LoadSpec, 'connections' | 'durationS'>) =>
       runLoad({ connections: CONNECTIONS, durationS: DURATION_S, ...spec });
-    const json = { 'content-type': 'application/json' };
 
     const baselineGet = await load({ url: baseline.url, method: 'GET', path: '/baseline/trip' });
     const appGet = await load({
@@ -185,28 +188,9 @@ async function main() {
       path: `/api/v1/trips/${seeded.tripId}`,
       headers: { authorization: `Bearer ${seeded.riderToken}` },
     });
-    const baselinePost = await load({
-      url: baseline.url,
-      method: 'POST',
-      path: '/baseline/trips',
-      headers: json,
-      body: TRIP_BODY,
-    });
-    const baselineInsert = await load({
-      url: baseline.url,
-      method: 'POST',
-      path: '/baseline/insert',
-      headers: json,
-      body: TRIP_BODY,
-    });
-    const appPost = await load({
-      url,
-      method: 'POST',
-      path: '/api/v1/trips',
-      headers: json,
-      body: TRIP_BODY,
-      tokensFile,
-    });
+    const baselinePost = await load(postBaseline(baseline.url, '/baseline/trips'));
+    const baselineInsert = await load(postBaseline(baseline.url, '/baseline/insert'));
+    const appPost = await load(postTrips(url, tokensFile));
     await baseline.app.close();
 
     const ratio = (a: LoadResult, b: LoadResult) => Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 1000;
