@@ -27,7 +27,7 @@ function knownDurations(): Durations {
   return { ...read(SNAPSHOT), ...read(LOCAL_DURATIONS) };
 }
 
-export function slowestFirst(files: string[]): string[] {
+function slowestFirst(files: string[]): string[] {
   const known = knownDurations();
   const ms = (f: string) => known[f] ?? Number.POSITIVE_INFINITY;
   return [...files].sort((a, b) => ms(b) - ms(a) || a.localeCompare(b));
