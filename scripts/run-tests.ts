@@ -42,10 +42,13 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 /**
  * Hooks at a file's top level belong to the whole process (node:test's root
- * test), so such a suite cannot share one.
+ * test), so such a suite cannot share one; nor can a suite that reads
+ * process-wide state (the metrics registry, tracing's module hooks), which
+ * says so on a line of its own: `// npm test: own process (why)`.
  */
 function needsOwnProcess(file: string): boolean {
-  return /^(before|after|beforeEach|afterEach)\(/m.test(readFileSync(file, 'utf8'));
+  const source = readFileSync(file, 'utf8');
+  return /^(before|after|beforeEach|afterEach)\(/m.test(source) || /^\/\/ npm test: own process/m.test(source);
 }
 
 /**

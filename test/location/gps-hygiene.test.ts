@@ -1,3 +1,4 @@
+// npm test: own process (it reads the process-wide metrics registry)
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';

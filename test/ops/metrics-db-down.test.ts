@@ -1,3 +1,4 @@
+// npm test: own process (it reads absolute values of the process-wide metrics registry)
 /**
  * A scrape while Postgres is gone still answers, fast: smartline_db_up is 0,
  * the database-derived gauges are left out (not stale, not an error), the

@@ -1,3 +1,4 @@
+// npm test: own process (it reads absolute values of the process-wide metrics registry)
 /**
  * GET /metrics: only for the bearer of METRICS_TOKEN, and what it reports
  * follows real traffic — a ride through dispatch, jobs, sockets, the pool.

@@ -1,3 +1,4 @@
+// npm test: own process (it checks that no tracer provider or hook was ever installed in the process)
 /**
  * Tracing off (the default): startTracing loads nothing. No tracer provider,
  * no context manager, no module hook (pg is not patched), no trace ids in

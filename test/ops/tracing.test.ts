@@ -1,3 +1,4 @@
+// npm test: own process (tracing hooks module loading, so pg must not be loaded before it)
 /**
  * Tracing on, in this process, with an in-memory exporter in place of OTLP.
  * The SDK and import-in-the-middle's hook are set up first and the app is

@@ -1,3 +1,4 @@
+// npm test: own process (it reads the process-wide metrics registry)
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { metricsRegistry } from '../../src/platform/observability/metrics.js';
