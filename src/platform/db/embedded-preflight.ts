@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -90,6 +90,42 @@ export async function stopLeftoverPostgres(opts: { dir: string; port: number; lo
     }
     await sleep(LEFTOVER_POLL_MS);
   }
+}
+
+/** A live process that is a Postgres backend (`postgres: …` title) working in `dir`. */
+function isBackendIn(pid: number, dir: string): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return (cwd === dir || cwd === `${dir} (deleted)`) && commandLineOf(pid).startsWith('postgres:');
+  } catch {
+    return false; // gone, or not ours to look at
+  }
+}
+
+/**
+ * The backends of a postmaster killed with -9 are orphaned. They normally see
+ * it and exit within a second, but one can live on: the autovacuum launcher
+ * retries a failed read forever without looking for its postmaster (seen when
+ * the data dir became unreadable). It keeps the old shared memory, so no new
+ * postmaster may start, and keeps Postgres' stdio pipes to this node open, so
+ * the node cannot exit. Call only while no postmaster serves `dir`: every
+ * backend there is told to quit, as Postgres itself does after a crash
+ * (SIGQUIT). Linux only (/proc); elsewhere they are left to exit by themselves.
+ */
+export function quitOrphanedBackends(dir: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const quit: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || !isBackendIn(pid, dir)) continue;
+    try {
+      process.kill(pid, 'SIGQUIT');
+      quit.push(pid);
+    } catch {
+      // it exited meanwhile
+    }
+  }
+  return quit;
 }
 
 function bindError(port: number): Promise<NodeJS.ErrnoException | undefined> {
