@@ -102,20 +102,24 @@ export type ClaimedDelivery = Pick<DeliveryRow, 'id' | 'endpoint_id' | 'message_
   previous_secret_until: Date | null;
 };
 
-/** A pending delivery that is its (endpoint, resource) pair's oldest: only a head is ever sent. */
+/**
+ * A pending delivery that is its (endpoint, resource) pair's oldest: only a head is ever sent. The claim's walk
+ * (webhook_due_heads, migration 0085) tests the same.
+ */
 const IS_HEAD = sql`NOT EXISTS (
   SELECT 1 FROM webhook_deliveries earlier
    WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
      AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
 
 /**
- * Leases up to `limit` due heads across all enabled endpoints, oldest first,
- * in one statement: at most one per pair (so one resource's events reach an
+ * Leases up to `limit` due heads across all enabled endpoints, oldest first
+ * (walked in that order by webhook_due_heads, migration 0085), in one
+ * statement: at most one per pair (so one resource's events reach an
  * endpoint one at a time, in order) and at most `perEndpoint` minus what
  * this node already has in flight per endpoint (`busy`); endpoints at their
  * cap are skipped, so a hanging one never fills the batch. A second claimer
- * skips rows another claim has locked (SKIP LOCKED) and re-checks the lease
- * on the rows it locks. The UPDATE finds its rows by primary key from an
+ * skips rows another claim has locked (SKIP LOCKED, in the walk) and
+ * re-checks the lease on the rows it locks. The UPDATE finds its rows by primary key from an
  * array: joined to `pick` instead, the planner hashed it against a scan of
  * the whole table, delivered rows included (EXPLAIN at 2,000 rows: 8 of the
  * statement's 12 ms), a cost growing with the table, not the batch.
@@ -131,14 +135,7 @@ export async function claimDue(
     WITH busy AS (
       SELECT * FROM unnest(${ids}::uuid[], ${counts}::int[]) AS b(endpoint_id, n)
     ), due AS (
-      SELECT d.id, d.endpoint_id, d.ordinal FROM webhook_deliveries d
-        JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
-       WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-         AND (d.lease_until IS NULL OR d.lease_until < now())
-         AND d.endpoint_id <> ALL (${full}::uuid[])
-         AND ${IS_HEAD}
-       ORDER BY d.ordinal LIMIT ${args.limit * 2}
-         FOR UPDATE OF d SKIP LOCKED
+      SELECT * FROM webhook_due_heads(${args.limit * 2}, ${full}::uuid[])
     ), pick AS (
       SELECT due.id FROM (
         SELECT due.*, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.ordinal) AS rn FROM due
