@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../platform/db/database.js';
-import type { OfferRow, TripRow } from './trips.repo.js';
+import type { OfferRow, TripRow, TripTables } from './trips.repo.js';
 
 /**
- * Trip and offer queries the dispatch module needs (rounds, bids, repeat
- * riders). Kept apart from trips.repo.ts so the lifecycle core stays small;
- * both narrow the same tables.
+ * Offer queries (a round's offers, bids, answers, withdrawals) and the trip
+ * queries dispatch needs (the round's lock, repeat riders). Kept apart from
+ * trips.repo.ts so the lifecycle core stays small; both narrow the same tables.
  */
 type DispatchTripTables = {
   trips: TripRow;
@@ -13,6 +13,8 @@ type DispatchTripTables = {
 };
 
 const q = (db: DbHandle) => db.withTables<DispatchTripTables>();
+/** With the tables' generated columns, for inserts and updates that leave them to Postgres. */
+const insertable = (db: DbHandle) => db.withTables<TripTables>();
 
 /**
  * The trip row, locked until the transaction ends: the one mutex a dispatch
@@ -184,4 +186,74 @@ export async function markOfferSeen(db: DbHandle, tripId: string, driverId: stri
     .returning('trip_id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export async function insertOffers(
+  db: DbHandle,
+  offers: Array<
+    Pick<OfferRow, 'trip_id' | 'driver_id' | 'round' | 'expires_at' | 'distance_to_pickup_m'> & {
+      score?: number | null;
+    }
+  >,
+) {
+  if (offers.length === 0) return [];
+  return insertable(db)
+    .insertInto('trip_offers')
+    .values(offers)
+    .onConflict((oc) => oc.columns(['trip_id', 'driver_id']).doNothing())
+    .returningAll()
+    .execute();
+}
+
+export async function findOffer(db: DbHandle, tripId: string, driverId: string) {
+  return insertable(db)
+    .selectFrom('trip_offers')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .where('driver_id', '=', driverId)
+    .executeTakeFirst();
+}
+
+export async function listOffers(db: DbHandle, tripId: string) {
+  return insertable(db).selectFrom('trip_offers').selectAll().where('trip_id', '=', tripId).execute();
+}
+
+/** Answers a pending, unexpired offer (compare-and-set); undefined if it was not pending. */
+export async function respondToOffer(
+  db: DbHandle,
+  args: { tripId: string; driverId: string; to: 'accepted' | 'declined'; bidAmount?: number },
+) {
+  return insertable(db)
+    .updateTable('trip_offers')
+    .set({ status: args.to, responded_at: sql<Date>`now()`, ...(args.bidAmount ? { bid_amount: args.bidAmount } : {}) })
+    .where('trip_id', '=', args.tripId)
+    .where('driver_id', '=', args.driverId)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Closes every still-pending offer of a trip; returns the drivers who must be told. */
+export async function closePendingOffers(db: DbHandle, tripId: string, to: 'withdrawn' | 'expired') {
+  const rows = await insertable(db)
+    .updateTable('trip_offers')
+    .set({ status: to, responded_at: sql<Date>`now()` })
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'pending')
+    .returning('driver_id')
+    .execute();
+  return rows.map((r) => r.driver_id);
+}
+
+/** Withdraws a driver's pending offers (going offline); returns the trips affected. */
+export async function withdrawDriverOffers(db: DbHandle, driverId: string) {
+  const rows = await insertable(db)
+    .updateTable('trip_offers')
+    .set({ status: 'withdrawn', responded_at: sql<Date>`now()` })
+    .where('driver_id', '=', driverId)
+    .where('status', '=', 'pending')
+    .returning('trip_id')
+    .execute();
+  return rows.map((r) => r.trip_id);
 }

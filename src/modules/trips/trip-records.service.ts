@@ -12,21 +12,16 @@ import {
   listLiveBids,
   lockTrip,
   placeBid,
+  closePendingOffers,
+  findOffer,
+  insertOffers,
+  listOffers,
+  respondToOffer,
+  withdrawDriverOffers,
 } from './offers.repo.js';
 import { offeredDrivers, tripsUnderWay } from './fleet-map.repo.js';
 import { driverActivityBetween, searchTrips } from './trip-search.repo.js';
-import {
-  closePendingOffers,
-  countTripsInStatus,
-  findDriversActiveTrips,
-  findOffer,
-  findTrip,
-  insertOffers,
-  listOffers,
-  markCancellationFeeWaived,
-  respondToOffer,
-  withdrawDriverOffers,
-} from './trips.repo.js';
+import { countTripsInStatus, findDriversActiveTrips, findTrip, markCancellationFeeWaived } from './trips.repo.js';
 
 const wholeMetres = (m: number | undefined) => (m === undefined ? null : Math.max(0, Math.round(m)));
 

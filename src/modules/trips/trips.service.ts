@@ -10,11 +10,11 @@ import { cardPaymentOfTrip } from '../payments/index.js';
 import { generateOtp } from './trip-rules.js';
 import { canSeeTrip, toTripView, type DriverSummary } from './trip-view.js';
 import { readTripRow } from './trip-row-cache.js';
+import { insertOffers } from './offers.repo.js';
 import {
   compareAndSetTrip,
   findCurrentTrip,
   findTrip,
-  insertOffers,
   insertTrip,
   listTrips,
   type NewTrip,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineTask } from '../../platform/jobs/task.js';
 import type { TaskDeps } from '../../platform/jobs/queue.js';
 import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
-import { closePendingOffers, findTrip } from './trips.repo.js';
+import { closePendingOffers } from './offers.repo.js';
+import { findTrip } from './trips.repo.js';
 import { moveTrip } from './trips.service.js';
 import { countOfferOutcome } from './trips.metrics.js';
 
