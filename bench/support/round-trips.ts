@@ -7,8 +7,12 @@ import pg from 'pg';
  * A count, not a timing: it is the same on a busy box as on a quiet one.
  */
 let sent = 0;
+let installed = false;
 
+/** Installs the counter once per process (a second call must not count every query twice). */
 export function countRoundTrips(): () => number {
+  if (installed) return () => sent;
+  installed = true;
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     sent++;
