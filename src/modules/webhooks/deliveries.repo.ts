@@ -123,10 +123,11 @@ const IS_HEAD = sql`NOT EXISTS (
  * than the batch may hold: each row it passes is locked, a write, and
  * walking twice the batch (so that rows beyond an endpoint's room could be
  * replaced) cost more than it gained (bench:webhooks, four runs each: ratio
- * 0.36-0.59 against 0.52-0.58 now); those rows wait for the next claim. The UPDATE finds its rows by primary key from an
- * array: joined to `pick` instead, the planner hashed it against a scan of
- * the whole table, delivered rows included (EXPLAIN at 2,000 rows: 8 of the
- * statement's 12 ms), a cost growing with the table, not the batch.
+ * 0.36-0.59 against 0.52-0.58 now); those rows wait for the next claim.
+ * The UPDATE finds its rows by primary key from an array: joined to `pick`
+ * instead, the planner hashed it against a scan of the whole table,
+ * delivered rows included (EXPLAIN at 2,000 rows: 8 of the statement's
+ * 12 ms), a cost growing with the table, not the batch.
  */
 export async function claimDue(
   db: DbHandle,
