@@ -38,7 +38,11 @@ const q = (db: DbHandle) => db.withTables<Tables>();
 
 /**
  * Inserts in the given order (so `ordinal` follows it); rows already fanned
- * out are skipped. One message fanned out to n endpoints shares one payload
+ * out are skipped, and so are rows of an endpoint deleted meanwhile: its
+ * row is locked (KEY SHARE) before the insert, so a delete still in flight
+ * is waited for and its rows dropped, where the foreign key would have
+ * failed the whole fan-out (every other endpoint's rows waited for the
+ * job's retry). One message fanned out to n endpoints shares one payload
  * object: it is serialised once, not n times.
  */
 export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]) {
@@ -49,14 +53,21 @@ export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]) {
     if (text === undefined) serialised.set(payload, (text = JSON.stringify(payload)));
     return text;
   };
-  return q(db)
-    .insertInto('webhook_deliveries')
-    .values(rows.map((r) => ({ ...r, payload: json(r.payload) })))
-    .onConflict((oc) =>
-      oc.columns(['endpoint_id', 'event_id', 'event_type']).where('replay_of', 'is', null).doNothing(),
-    )
-    .returning(['id', 'endpoint_id', 'resource_id'])
-    .execute();
+  const values = rows.map(
+    (r, n) =>
+      sql`(${n}::int, ${r.endpoint_id}::uuid, ${r.event_id}::bigint, ${r.message_id}::text, ${r.event_type}::text,
+        ${r.resource_id}::text, ${json(r.payload)}::jsonb)`,
+  );
+  const { rows: inserted } = await sql<{ id: string; endpoint_id: string; resource_id: string }>`
+    WITH v(n, endpoint_id, event_id, message_id, event_type, resource_id, payload) AS (VALUES ${sql.join(values)}),
+    live AS (SELECT e.id FROM webhook_endpoints e WHERE e.id IN (SELECT endpoint_id FROM v) FOR KEY SHARE)
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, event_type, resource_id, payload)
+    SELECT v.endpoint_id, v.event_id, v.message_id, v.event_type, v.resource_id, v.payload
+      FROM v JOIN live ON live.id = v.endpoint_id
+     ORDER BY v.n
+    ON CONFLICT (endpoint_id, event_id, event_type) WHERE replay_of IS NULL DO NOTHING
+    RETURNING id, endpoint_id, resource_id`.execute(db);
+  return inserted;
 }
 
 /** `endpointId:eventId` of the deliveries these events already have (fan-out skips them). */
