@@ -29,6 +29,8 @@ function timeUntilDisconnected(socket: ClientSocket, from = Date.now()): Promise
 
 /** What an event sent by `socket` came to: its ack, or 'disconnected' when the server closed first. */
 async function outcomeOf(socket: ClientSocket, event: string, payload: unknown): Promise<string> {
+  // Already closed (the server was quicker than the caller): the client would only buffer the event, unanswered.
+  if (!socket.connected) return 'disconnected';
   const closed = new Promise<string>((resolve) => socket.once('disconnect', () => resolve('disconnected')));
   const acked = socket
     .timeout(DISCONNECT_BUDGET_MS + 500)
