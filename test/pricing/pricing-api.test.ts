@@ -2,51 +2,20 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
 import { DEMAND_WINDOW_MS, QUOTE_TTL_MS, signQuote, surgeCellOf } from '../../src/modules/pricing/index.js';
-import { startFakeOsrm, type FakeOsrm } from './fake-osrm.js';
+import { at, estimate, startPricingApp, type PricingApp } from './pricing-app.js';
+import { awayFrom as away } from './rides.js';
 
-// Each test prices around its own point so surge counters and holds never leak between tests.
-const at = (i: number) => ({ lat: 30.0 + i * 0.02, lng: 31.2 });
-const away = (p: { lat: number; lng: number }) => ({ lat: p.lat + 0.05, lng: p.lng + 0.05 });
 const ONE_DEGREE_LAT_M = 111_195;
 
-describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () => {
+/** Estimates, quotes and the surge map; admin pricing changes: pricing-admin.test.ts. */
+describe('pricing over HTTP (estimate, quotes, surge map)', () => {
   let t: TestApp;
-  let osrm: FakeOsrm;
-  let admin: TestUser;
-
+  let app: PricingApp;
   before(async () => {
-    // The router answers 10 km / 20 min for every pair: API.md's worked example.
-    osrm = await startFakeOsrm({ distance: 10_000, duration: 1_200 });
-    t = await startTestApp('pricing_api', { ROUTE_PROVIDER_URL: osrm.url, DISPATCH_INLINE_FIRST_ROUND: 'false' });
-    admin = await t.admin();
-    // No time-of-day multiplier, whatever the hour the suite runs at.
-    const cleared = await t.api('PUT', '/api/v1/admin/pricing/time-windows', {
-      token: admin.accessToken,
-      body: { windows: [] },
-    });
-    assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+    app = await startPricingApp('pricing_api');
+    ({ t } = app);
   });
-  after(async () => {
-    await t.close();
-    await osrm.close();
-  });
-
-  async function estimate(user: TestUser, pickup: { lat: number; lng: number }, vehicleClass?: string) {
-    const res = await t.api('POST', '/api/v1/pricing/estimate', {
-      token: user.accessToken,
-      body: { pickup, dropoff: away(pickup), ...(vehicleClass ? { vehicleClass } : {}) },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.data.quotes as Array<{
-      vehicleClass: string;
-      amount: number;
-      surge: number;
-      quoteId: string;
-      expiresAt: string;
-      distanceM: number;
-      durationS: number;
-    }>;
-  }
+  after(async () => app.close());
 
   const requestWith = (
     rider: TestUser,
@@ -61,7 +30,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
 
   test('economy 10 km / 20 min, no multipliers = 55.00 EGP, quoted and then charged', async () => {
     const rider = await t.signup('rider');
-    const quotes = await estimate(rider, at(1));
+    const quotes = await estimate(t, rider, at(1));
     const byClass = Object.fromEntries(quotes.map((q) => [q.vehicleClass, q]));
     assert.deepEqual(Object.keys(byClass).sort(), ['comfort', 'economy', 'premium', 'xl']);
     const economy = byClass.economy!;
@@ -83,7 +52,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
 
   test('one class only when asked; unauthenticated estimate is 401; bad coordinates 400', async () => {
     const rider = await t.signup('rider');
-    const quotes = await estimate(rider, at(2), 'xl');
+    const quotes = await estimate(t, rider, at(2), 'xl');
     assert.deepEqual(
       quotes.map((q) => q.vehicleClass),
       ['xl'],
@@ -99,7 +68,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
 
   test('a quote buys one trip: reusing it is 409 QUOTE_EXPIRED with a fresh estimate', async () => {
     const rider = await t.signup('rider');
-    const [quote] = await estimate(rider, at(3), 'economy');
+    const [quote] = await estimate(t, rider, at(3), 'economy');
     const first = await requestWith(rider, at(3), quote!.quoteId);
     assert.equal(first.status, 201);
     const cancelled = await t.api('POST', `/api/v1/trips/${first.body.data.id}/cancel-search`, {
@@ -120,7 +89,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
 
   test('forged, expired or someone else’s quote: 409 QUOTE_EXPIRED, nothing created', async () => {
     const [rider, other] = await Promise.all([t.signup('rider'), t.signup('rider')]);
-    const [quote] = await estimate(rider, at(4), 'economy');
+    const [quote] = await estimate(t, rider, at(4), 'economy');
     const [body, mac] = quote!.quoteId.split('.') as [string, string];
     const wire = JSON.parse(Buffer.from(body, 'base64url').toString());
     const forged = `${Buffer.from(JSON.stringify({ ...wire, amt: 100 })).toString('base64url')}.${mac}`;
@@ -162,7 +131,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
 
   test('pickup moved: 50 m keeps the quote, 150 m is 409 with a fresh estimate', async () => {
     const rider = await t.signup('rider');
-    const [quote] = await estimate(rider, at(5), 'economy');
+    const [quote] = await estimate(t, rider, at(5), 'economy');
     const moved150 = { lat: at(5).lat + 150 / ONE_DEGREE_LAT_M, lng: at(5).lng };
     const far = await requestWith(rider, moved150, quote!.quoteId, away(at(5)));
     assert.equal(far.status, 409);
@@ -176,7 +145,7 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
   test('surge rose more than 1.5× since the quote: 409 with the new surge in the fresh estimate', async () => {
     const rider = await t.signup('rider');
     const pickup = at(6);
-    const [quote] = await estimate(rider, pickup, 'economy');
+    const [quote] = await estimate(t, rider, pickup, 'economy');
     assert.equal(quote!.surge, 1);
     // Three requests in the cell and no driver anywhere near: ratio 3 → 1.8 (> 1.0 × 1.5).
     for (let i = 0; i < 3; i++)
@@ -213,107 +182,6 @@ describe('pricing over HTTP (estimate, quotes, admin tariffs, surge map)', () =>
       'any signed-in user',
     );
     assert.equal((await t.api('GET', `/api/v1/pricing/surge-map?lat=${pickup.lat}&lng=${pickup.lng}`)).status, 401);
-  });
-
-  test('admin tariff, time-window and event changes apply to the next estimate, no restart', async () => {
-    const rider = await t.signup('rider');
-    const pickup = at(8);
-    const token = admin.accessToken;
-    const tariff = await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', {
-      token,
-      body: { baseFare: 2000, perKm: 350, perMin: 50, minFare: 1500, commissionBps: 1500 },
-    });
-    assert.equal(tariff.status, 200, JSON.stringify(tariff.body));
-    assert.equal((await estimate(rider, pickup, 'economy'))[0]!.amount, 6500);
-    await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', {
-      token,
-      body: { baseFare: 1000, perKm: 350, perMin: 50, minFare: 1500, commissionBps: 1500 },
-    });
-
-    const allDay = await t.api('PUT', '/api/v1/admin/pricing/time-windows', {
-      token,
-      body: { windows: [{ startHour: 0, endHour: 24, multiplier: 1.2, description: 'test' }] },
-    });
-    assert.equal(allDay.status, 200, JSON.stringify(allDay.body));
-    assert.equal((await estimate(rider, pickup, 'economy'))[0]!.amount, 6600);
-
-    const now = Date.now();
-    const event = await t.api('POST', '/api/v1/admin/pricing/events', {
-      token,
-      body: {
-        name: 'Derby',
-        area: { center: pickup, radiusM: 1_000 },
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        multiplier: 1.5,
-      },
-    });
-    assert.equal(event.status, 201, JSON.stringify(event.body));
-    // The event competes with the 1.2 window (highest applies): 5500 × 1.5, not × 1.8.
-    assert.equal((await estimate(rider, pickup, 'economy'))[0]!.amount, 8250);
-    assert.equal((await estimate(rider, at(9), 'economy'))[0]!.amount, 6600, 'outside the event area');
-
-    const config = await t.api('GET', '/api/v1/admin/pricing', { token });
-    assert.equal(config.body.data.tariffs.length, 4);
-    assert.deepEqual(
-      config.body.data.timeWindows.map((w: { multiplier: number }) => w.multiplier),
-      [1.2],
-    );
-    assert.equal(config.body.data.events[0].id, event.body.data.id);
-    const list = await t.api('GET', '/api/v1/admin/pricing/events?limit=1', { token });
-    assert.equal(list.body.data.length, 1);
-
-    assert.equal((await t.api('DELETE', `/api/v1/admin/pricing/events/${event.body.data.id}`, { token })).status, 204);
-    assert.equal((await estimate(rider, pickup, 'economy'))[0]!.amount, 6600);
-    await t.api('PUT', '/api/v1/admin/pricing/time-windows', { token, body: { windows: [] } });
-    assert.equal((await estimate(rider, pickup, 'economy'))[0]!.amount, 5500);
-  });
-
-  test('admin pricing endpoints: riders get 403, bad input 400, unknown event 404', async () => {
-    const rider = await t.signup('rider');
-    const body = { baseFare: 1, perKm: 1, perMin: 1, minFare: 1, commissionBps: 1 };
-    assert.equal(
-      (await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', { token: rider.accessToken, body })).status,
-      403,
-    );
-    assert.equal((await t.api('GET', '/api/v1/admin/pricing', { token: rider.accessToken })).status, 403);
-    const token = admin.accessToken;
-    assert.equal(
-      (await t.api('PUT', '/api/v1/admin/pricing/tariffs/economy', { token, body: { ...body, commissionBps: 10_001 } }))
-        .status,
-      400,
-    );
-    assert.equal((await t.api('PUT', '/api/v1/admin/pricing/tariffs/bus', { token, body })).status, 400);
-    assert.equal(
-      (
-        await t.api('PUT', '/api/v1/admin/pricing/time-windows', {
-          token,
-          body: { windows: [{ startHour: 7, endHour: 7, multiplier: 1.2 }] },
-        })
-      ).status,
-      400,
-    );
-    assert.equal(
-      (
-        await t.api('PUT', '/api/v1/admin/pricing/time-windows', {
-          token,
-          body: { windows: [{ startHour: 7, endHour: 9, multiplier: 9 }] },
-        })
-      ).status,
-      400,
-    );
-    const inverted = {
-      name: 'x',
-      area: { bbox: { minLat: 30.1, minLng: 31.1, maxLat: 30.0, maxLng: 31.2 } },
-      startsAt: new Date().toISOString(),
-      endsAt: new Date(Date.now() + 1000).toISOString(),
-      multiplier: 1.2,
-    };
-    assert.equal((await t.api('POST', '/api/v1/admin/pricing/events', { token, body: inverted })).status, 400);
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/admin/pricing/events/00000000-0000-4000-8000-000000000000', { token })).status,
-      404,
-    );
   });
 });
 
