@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from 'helmet';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
@@ -54,6 +54,17 @@ function installDrain(app: FastifyInstance) {
   });
 }
 
+/**
+ * Helmet's security headers, its middleware built once at start. @fastify/helmet calls `helmet(options)` anew on
+ * every request, which doubled the CPU of a bare route (14 → 27 µs per request, issue 22).
+ */
+function installSecurityHeaders(app: FastifyInstance) {
+  const setSecurityHeaders = helmet({ contentSecurityPolicy: false });
+  app.addHook('onRequest', (request, reply, done) =>
+    setSecurityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
+}
+
 /** Fastify with the platform rules every route shares: ids, limits, errors, docs. */
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify({
@@ -91,7 +102,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
   installTextGuard(app);
   installDrain(app);
 
-  await app.register(helmet, { contentSecurityPolicy: false });
+  installSecurityHeaders(app);
   await app.register(cors, { origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false, credentials: true });
   await app.register(swagger, openapiOptions(app, opts.version));
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
