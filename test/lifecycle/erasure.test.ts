@@ -1,17 +1,16 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
+import type { TestApp, TestUser } from '../../support/harness.js';
 import { offerTrip } from '../../src/modules/trips/index.js';
 import { book, provider } from '../bookings/fixtures.js';
+import { CAIRO_DROPOFF as DROPOFF, CAIRO_PICKUP as PICKUP, acceptedTrip } from '../support/fixtures.js';
+import { startErasureApp, userRow } from './erasure-support.js';
 
-const ADMIN_PASSWORD = 'admin-password-123'; // support/harness.ts
-const PICKUP = { lat: 30.0444, lng: 31.2357 };
-const DROPOFF = { lat: 30.0626, lng: 31.2497 };
-
+/** What DELETE /me erases and what it keeps. When it is refused: erasure-refused.test.ts. */
 describe('GDPR erasure: DELETE /me', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp('erasure', { DB_POOL_MAX: '8' }); // the test server is shared: stay small
+    t = await startErasureApp('erasure');
   });
   after(async () => t.close());
 
@@ -21,77 +20,15 @@ describe('GDPR erasure: DELETE /me', () => {
     assert.ok((await count()) > 0, 'the position was flushed before erasure');
   }
 
-  const user = async (id: string) =>
-    (
-      await t.platform.database.pool.query(`SELECT name, phone, password_hash FROM "${t.schema}".users WHERE id = $1`, [
-        id,
-      ])
-    ).rows[0];
-
   async function completedTrip(rider: TestUser, driver: TestUser) {
-    const trip = (
-      await t.api('POST', '/api/v1/trips', {
-        token: rider.accessToken,
-        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-      })
-    ).body.data;
-    await offerTrip(t.platform.database.db, {
-      tripId: trip.id,
-      driverIds: [driver.id],
-      round: 1,
-      expiresAt: new Date(Date.now() + 60_000),
-    });
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-      token: driver.accessToken,
-      body: { action: 'accept' },
-    });
+    const trip = await acceptedTrip(t, rider, driver);
     const otp = (await t.api('GET', `/api/v1/trips/${trip.id}`, { token: rider.accessToken })).body.data.otp;
     for (const body of [{ status: 'arrived' }, { status: 'started', otp }, { status: 'completed' }]) {
       const res = await t.api('POST', `/api/v1/trips/${trip.id}/status`, { token: driver.accessToken, body });
       assert.equal(res.status, 200, JSON.stringify(res.body));
     }
-    return trip.id as string;
+    return trip.id;
   }
-
-  test('409 while the rider has an active trip; nothing changes', async () => {
-    const rider = await t.signup('rider');
-    const before = await user(rider.id);
-    const trip = await t.api('POST', '/api/v1/trips', {
-      token: rider.accessToken,
-      body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-    });
-    assert.equal(trip.status, 201);
-    const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } });
-    assert.equal(res.status, 409);
-    assert.equal(res.body.error.code, 'CONFLICT');
-    assert.deepEqual(await user(rider.id), before);
-    assert.equal((await t.api('GET', '/api/v1/me', { token: rider.accessToken })).status, 200, 'still signed in');
-  });
-
-  test('409 for a driver on an active trip', async () => {
-    const rider = await t.signup('rider');
-    const driver = await t.driver();
-    const trip = (
-      await t.api('POST', '/api/v1/trips', {
-        token: rider.accessToken,
-        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-      })
-    ).body.data;
-    await offerTrip(t.platform.database.db, {
-      tripId: trip.id,
-      driverIds: [driver.id],
-      round: 1,
-      expiresAt: new Date(Date.now() + 60_000),
-    });
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-      token: driver.accessToken,
-      body: { action: 'accept' },
-    });
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status,
-      409,
-    );
-  });
 
   test('anonymises the rider, revokes sessions, keeps trips and bookings with intact foreign keys', async () => {
     const rider = await t.signup('rider');
@@ -108,7 +45,7 @@ describe('GDPR erasure: DELETE /me', () => {
     const res = await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } });
     assert.equal(res.status, 204, JSON.stringify(res.body));
 
-    const row = await user(rider.id);
+    const row = await userRow(t, rider.id);
     assert.equal(row.name, 'Deleted user');
     assert.match(row.phone, /^\+deleted-[0-9a-f-]{36}$/);
     assert.notEqual(row.phone, rider.phone);
@@ -309,30 +246,5 @@ describe('GDPR erasure: DELETE /me', () => {
       },
     });
     assert.equal(res.status, 404);
-  });
-
-  test('409 while a booking is in progress (either side)', async () => {
-    const p = await provider(t);
-    const rider = await t.signup('rider');
-    const b = await book(t, rider, p.id);
-    for (const status of ['confirmed', 'in_progress'])
-      await t.api('POST', `/api/v1/bookings/${b.id}/status`, { token: p.accessToken, body: { status } });
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/me', { token: rider.accessToken, body: { password: 'password-123' } })).status,
-      409,
-    );
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/me', { token: p.accessToken, body: { password: 'password-123' } })).status,
-      409,
-    );
-    assert.equal((await user(rider.id)).name, 'Test rider');
-  });
-
-  test('admins cannot erase themselves through the API', async () => {
-    const admin = await t.admin();
-    assert.equal(
-      (await t.api('DELETE', '/api/v1/me', { token: admin.accessToken, body: { password: ADMIN_PASSWORD } })).status,
-      403,
-    );
   });
 });
