@@ -1,7 +1,13 @@
-/** Reads the deployment files (Dockerfile, compose, Kubernetes, CI) into plain objects for deploy-config.test.ts. */
+/**
+ * Reads the deployment files (Dockerfile, compose, Kubernetes, CI) into plain objects, and the checks both suites
+ * on them share (deploy-config.test.ts, deploy-k8s.test.ts).
+ */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { CONFIG_KEYS, parseConfig } from '../../src/config.js';
+import type { HttpApp } from '../../src/platform/http/server.js';
 
 export const ROOT = new URL('../../', import.meta.url);
 
@@ -124,4 +130,20 @@ export function acceptedRoles(): string[] {
 /** `/health/…` paths mentioned in a string (a HEALTHCHECK command). */
 export function healthPaths(text: string): string[] {
   return [...text.matchAll(/\/health\/[a-z]+/g)].map((m) => m[0]);
+}
+
+export const PORT = parseConfig({ NODE_ENV: 'test' }).PORT;
+
+export function assertKnownKeys(where: string, keys: string[]) {
+  const unknown = keys.filter((k) => !CONFIG_KEYS.includes(k));
+  assert.deepEqual(unknown, [], `${where} sets variables src/config.ts does not read`);
+}
+
+/** Probe paths must be real routes: anything but 404 (startup is 503 until the process has started). */
+export async function assertRoutes(server: HttpApp, where: string, paths: string[]) {
+  assert.ok(paths.length > 0, `${where} has probes`);
+  for (const path of paths) {
+    const res = await server.inject({ method: 'GET', url: path });
+    assert.notEqual(res.statusCode, 404, `${where}: ${path} is not a route`);
+  }
 }
