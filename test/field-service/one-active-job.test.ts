@@ -10,7 +10,7 @@ import { assignBySql, requestService, spot } from './support.js';
 /**
  * Issue 18 #2: one active job per provider, ride or service request, held by the database. Service requests are
  * assigned here by SQL, so this suite proves the constraint whatever code path writes the assignment (the accept
- * path through dispatch is in dispatch.test.ts).
+ * path through dispatch is in dispatch.test.ts and dispatch-accept.test.ts).
  */
 describe('one active job per provider across rides and service requests (issue 18 #2)', () => {
   let t: TestApp;

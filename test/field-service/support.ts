@@ -1,4 +1,5 @@
 /** Shared helpers of the field-service suites (not a test file itself). */
+import { tripOffers } from '../../src/modules/trips/index.js';
 import type { TestApp, TestUser } from '../../support/harness.js';
 
 /** Around Tahrir Square, Cairo: spot(i) are distinct breakdown points a few hundred metres apart. */
@@ -29,8 +30,8 @@ export async function requestService(t: TestApp, customer: TestUser, overrides: 
 
 /**
  * Assigns a searching request to a provider by SQL, for suites about what happens after assignment (dispatch
- * itself — offers and the accept race — is proven in dispatch.test.ts). These providers have no position, so
- * dispatch offers the request to nobody meanwhile.
+ * itself — offers and the accept race — is proven in dispatch.test.ts and dispatch-accept.test.ts). These providers
+ * have no position, so dispatch offers the request to nobody meanwhile.
  */
 export const assignBySql = (t: TestApp, requestId: string, providerId: string) =>
   t.platform.database.pool.query(
@@ -41,6 +42,14 @@ export const assignBySql = (t: TestApp, requestId: string, providerId: string) =
 
 /** A point in test district `i`: districts are ~22 km apart, beyond the widest search ring (8 km). */
 export const district = (i: number) => ({ lat: 29.6 + i * 0.2, lng: 31.2357 });
+/** A few hundred metres from a district's centre. */
+export const near = (at: { lat: number; lng: number }, i: number) => ({
+  lat: at.lat + i * 0.002,
+  lng: at.lng + i * 0.001,
+});
+
+/** The capabilities of a battery (jump-start) provider. */
+export const BATTERY = { serviceTypes: ['battery'], equipment: ['jump_starter'] };
 
 /**
  * An approved, available provider with approved capabilities and (unless `at` is null) a fresh position, as the
@@ -77,3 +86,7 @@ export async function providerAt(
 
 export const respondToRequest = (t: TestApp, provider: TestUser, requestId: string, action: 'accept' | 'decline') =>
   t.api('POST', `/api/v1/service-requests/${requestId}/response`, { token: provider.accessToken, body: { action } });
+
+/** The providers a request has been offered to, sorted. */
+export const offeredTo = async (t: TestApp, requestId: string) =>
+  (await tripOffers.list(t.platform.database.db, requestId)).map((o) => o.driver_id).sort();
