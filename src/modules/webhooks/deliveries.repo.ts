@@ -114,17 +114,8 @@ export type ClaimedDelivery = Pick<DeliveryRow, 'id' | 'endpoint_id' | 'message_
 };
 
 /**
- * A pending delivery that is its (endpoint, resource) pair's oldest: only a head is ever sent. The claim's walk
- * (webhook_due_heads, migration 0085) tests the same.
- */
-const IS_HEAD = sql`NOT EXISTS (
-  SELECT 1 FROM webhook_deliveries earlier
-   WHERE earlier.endpoint_id = d.endpoint_id AND earlier.resource_id = d.resource_id
-     AND earlier.status = 'pending' AND earlier.ordinal < d.ordinal)`;
-
-/**
  * Leases up to `limit` due heads across all enabled endpoints, oldest first
- * (walked in that order by webhook_due_heads, migration 0085), in one
+ * (walked in that order by webhook_due_heads, migrations 0085-0086), in one
  * statement: at most one per pair (so one resource's events reach an
  * endpoint one at a time, in order) and at most `perEndpoint` minus what
  * this node already has in flight per endpoint (`busy`); endpoints at their
@@ -179,9 +170,8 @@ export async function claimDue(
  */
 export async function nextDue(db: DbHandle) {
   const { rows } = await sql<{ due: Date | null }>`
-    SELECT min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at))) AS due
-      FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
-     WHERE d.status = 'pending' AND ${IS_HEAD}`.execute(db);
+    SELECT min(greatest(h.next_attempt_at, coalesce(h.lease_until, h.next_attempt_at))) AS due
+      FROM webhook_pending_heads h JOIN webhook_endpoints e ON e.id = h.endpoint_id AND e.enabled`.execute(db);
   return rows[0]?.due ?? null;
 }
 
