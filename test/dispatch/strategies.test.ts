@@ -1,46 +1,17 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp, type TestUser } from '../../support/harness.js';
-import { offersCounterKey, FAIRNESS_WINDOW_MS } from '../../src/modules/dispatch/index.js';
-import {
-  PICKUP,
-  driverAt,
-  driverState,
-  eventually,
-  matchingStatus,
-  northOf,
-  requestTrip,
-  respond,
-  sleep,
-  watchOffers,
-} from './support.js';
+import type { TestApp } from '../../support/harness.js';
+import { query as sql } from '../support/fixtures.js';
+import { driverAt, driverState, eventually, matchingStatus, northOf, respond, sleep, watchOffers } from './support.js';
+import { AT_ONCE_MS, nextDistrict, SEQUENTIAL_ROUND_MS, startScaledDispatchApp, tripAt } from './strategies-support.js';
 
-// Rounds at 1/5 of real time: sequential 2 s, first_accept 3 s, broadcast 6 s + 6 s selection. At 1/10 (1 s
-// rounds) "at once" and "after the round" were too close to tell apart: a decline's next offer once came 1,022 ms
-// later in CI (Node 24 + Redis phase).
-const TIME_SCALE = '0.2';
-const SEQUENTIAL_ROUND_MS = 2_000;
-/** Well inside a round: what "at once" means here. */
-const AT_ONCE_MS = 1_400;
-
-/** Each test works in its own district so drivers of one never qualify for another. */
-let district = 0;
-const nextDistrict = () => ({ lat: PICKUP.lat + 0.3 * ++district, lng: PICKUP.lng });
-
-async function sql<T = Record<string, unknown>>(t: TestApp, text: string, params: unknown[] = []): Promise<T[]> {
-  return (await t.platform.database.pool.query(text.replaceAll('$schema', `"${t.schema}"`), params)).rows as T[];
-}
-
-describe('dispatch strategies and rules', () => {
+/** The strategies round by round, waiting, late and cancelled rounds. Which drivers qualify: candidates.test.ts. */
+describe('dispatch strategies and rounds', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp('dispatch_strategies', { DISPATCH_TIME_SCALE: TIME_SCALE });
-    await t.platform.jobs.start();
+    t = await startScaledDispatchApp('dispatch_strategies');
   });
   after(async () => t.close());
-
-  const tripAt = (rider: TestUser, pickup: { lat: number; lng: number }, body: Record<string, unknown> = {}) =>
-    requestTrip(t, rider, { pickup, dropoff: northOf(pickup, 5_000), ...body });
 
   test(
     'sequential: nearest first, one at a time; a decline moves on at once, a timeout after 10 s (scaled); 5 ' +
@@ -50,7 +21,7 @@ describe('dispatch strategies and rules', () => {
       const rider = await t.signup('rider');
       const drivers = await Promise.all([500, 1_000, 1_500].map((m) => driverAt(t, northOf(home, m))));
       const { offers } = await watchOffers(t, drivers);
-      const trip = await tripAt(rider, home, { strategy: 'sequential' });
+      const trip = await tripAt(t, rider, home, { strategy: 'sequential' });
 
       await eventually(() => offers.length === 1);
       assert.equal(offers[0]!.driverId, drivers[0]!.id, 'nearest first');
@@ -89,7 +60,7 @@ describe('dispatch strategies and rules', () => {
       [200, 400, 600, 800, 1_000, 1_200, 1_400].map((m) => driverAt(t, northOf(home, m))),
     );
     const { offers } = await watchOffers(t, drivers);
-    const trip = await tripAt(rider, home);
+    const trip = await tripAt(t, rider, home);
     await eventually(() => offers.length === 5);
     await sleep(100);
     assert.equal(offers.length, 5);
@@ -125,10 +96,10 @@ describe('dispatch strategies and rules', () => {
       const driver = await driverAt(t, northOf(home, 300));
       const { offers } = await watchOffers(t, [driver]);
       // The only driver holds a broadcast_bid offer (6 s collection window) ...
-      const held = await tripAt(bidRider, home, { strategy: 'broadcast_bid' });
+      const held = await tripAt(t, bidRider, home, { strategy: 'broadcast_bid' });
       await eventually(() => offers.length === 1);
       // ... so this trip's round 1 finds nobody free: it waits (round 0, no offer out), it does not count a round.
-      const trip = await tripAt(rider, home, { strategy: 'sequential' });
+      const trip = await tripAt(t, rider, home, { strategy: 'sequential' });
       const retrying = async () =>
         (
           await sql(
@@ -159,92 +130,12 @@ describe('dispatch strategies and rules', () => {
     },
   );
 
-  test('the radius widens 3 → 5 → 8 km: a driver 4 km away is found, one 9 km away never', async () => {
-    const home = nextDistrict();
-    const rider = await t.signup('rider');
-    const [at4km, at9km] = await Promise.all([driverAt(t, northOf(home, 4_000)), driverAt(t, northOf(home, 9_000))]);
-    const { offers } = await watchOffers(t, [at4km, at9km]);
-    const trip = await tripAt(rider, home);
-    await eventually(() => offers.length === 1);
-    assert.equal(offers[0]!.driverId, at4km.id);
-    assert.equal((await respond(t, at4km, trip.id, { action: 'accept' })).status, 200);
-    assert.equal(offers.filter((o) => o.driverId === at9km.id).length, 0);
-  });
-
-  test('eligibility: rating floor, cooldown until its 60 s are over (lazy return), upgrade class allowed', async () => {
-    const home = nextDistrict();
-    const rider = await t.signup('rider');
-    const [lowRated, resting, comfort] = await Promise.all([
-      driverAt(t, northOf(home, 300)),
-      driverAt(t, northOf(home, 400)),
-      driverAt(t, northOf(home, 2_500), { vehicleClass: 'comfort' }),
-    ]);
-    await sql(t, `UPDATE $schema.driver_profiles SET rating = 3.9 WHERE user_id = $1`, [lowRated.id]);
-    await sql(
-      t,
-      `UPDATE $schema.driver_profiles SET state = 'cooldown', cooldown_until = now() + interval '60 seconds' WHERE ` +
-        `user_id = $1`,
-      [resting.id],
-    );
-    const { offers } = await watchOffers(t, [lowRated, resting, comfort]);
-    const trip = await tripAt(rider, home, { strategy: 'sequential' });
-    await eventually(() => offers.length === 1);
-    assert.equal(offers[0]!.driverId, comfort.id, 'only the comfort upgrade qualifies');
-    await respond(t, comfort, trip.id, { action: 'decline' });
-    // The cooldown ends (as if 60 s passed): the resting driver is offered the next round.
-    await sql(t, `UPDATE $schema.driver_profiles SET cooldown_until = now() - interval '1 second' WHERE user_id = $1`, [
-      resting.id,
-    ]);
-    await eventually(() => offers.length === 2, 5_000);
-    assert.equal(offers[1]!.driverId, resting.id);
-    assert.equal((await driverState(t, resting.id)).state, 'offered');
-    assert.equal(offers.filter((o) => o.driverId === lowRated.id).length, 0);
-  });
-
-  test('fairness: of two equal drivers, the one with fewer offers this hour is asked first', async () => {
-    const home = nextDistrict();
-    const rider = await t.signup('rider');
-    const [busy, idle] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 600))]);
-    for (let i = 0; i < 20; i++)
-      await t.platform.hotState.incrementWindowCounter(offersCounterKey(busy.id), FAIRNESS_WINDOW_MS);
-    const { offers } = await watchOffers(t, [busy, idle]);
-    await tripAt(rider, home, { strategy: 'sequential' });
-    await eventually(() => offers.length === 1);
-    assert.equal(offers[0]!.driverId, idle.id);
-  });
-
-  test('MATCHING_DEGRADED: nearest first only', async () => {
-    const home = nextDistrict();
-    const rider = await t.signup('rider');
-    const [plain, star] = await Promise.all([driverAt(t, northOf(home, 500)), driverAt(t, northOf(home, 700))]);
-    await sql(
-      t,
-      `UPDATE $schema.driver_profiles SET rating = 4.0, offers_received = 20, offers_accepted = 2 WHERE user_id = $1`,
-      [plain.id],
-    );
-    const { offers } = await watchOffers(t, [plain, star]);
-    const weighted = await tripAt(rider, home, { strategy: 'sequential' });
-    await eventually(() => offers.length === 1);
-    assert.equal(offers[0]!.driverId, star.id, 'weighted score prefers the better driver 200 m farther');
-    await t.api('POST', `/api/v1/trips/${weighted.id}/cancel-search`, { token: rider.accessToken });
-    await eventually(async () => (await driverState(t, star.id)).state === 'available');
-
-    t.platform.flags.set('MATCHING_DEGRADED', true);
-    try {
-      await tripAt(rider, home, { strategy: 'sequential' });
-      await eventually(() => offers.length === 2);
-      assert.equal(offers[1]!.driverId, plain.id);
-    } finally {
-      t.platform.flags.set('MATCHING_DEGRADED', false);
-    }
-  });
-
   test('cancelling the search withdraws offers, frees the drivers, and later rounds do nothing', async () => {
     const home = nextDistrict();
     const rider = await t.signup('rider');
     const drivers = await Promise.all([300, 600].map((m) => driverAt(t, northOf(home, m))));
     const { offers } = await watchOffers(t, drivers);
-    const trip = await tripAt(rider, home);
+    const trip = await tripAt(t, rider, home);
     await eventually(() => offers.length === 2);
     assert.equal(
       (await t.api('POST', `/api/v1/trips/${trip.id}/cancel-search`, { token: rider.accessToken })).status,
@@ -265,7 +156,7 @@ describe('dispatch strategies and rules', () => {
     const rider = await t.signup('rider');
     const driver = await driverAt(t, northOf(home, 300));
     const { offers } = await watchOffers(t, [driver]);
-    const trip = await tripAt(rider, home);
+    const trip = await tripAt(t, rider, home);
     await eventually(() => offers.length === 1);
     assert.deepEqual(await t.app.dispatch.runRound(trip.id, 1), { kind: 'stale' });
     assert.equal((await respond(t, driver, trip.id, { action: 'accept' })).status, 200);
@@ -279,7 +170,7 @@ describe('dispatch strategies and rules', () => {
     const driver = await driverAt(t, northOf(home, 300));
     const { offers } = await watchOffers(t, [driver]);
     const scheduledAt = new Date(Date.now() + 40 * 60_000);
-    const trip = await tripAt(rider, home, { scheduledAt: scheduledAt.toISOString() });
+    const trip = await tripAt(t, rider, home, { scheduledAt: scheduledAt.toISOString() });
     assert.equal(trip.status, 'scheduled');
     assert.equal(trip.strategy, 'scheduled');
     const [job] = await sql<{ run_at: Date }>(t, `SELECT run_at FROM "${t.schema}_jobs".jobs WHERE key = $1`, [
