@@ -5,22 +5,11 @@
  * Payloads sent to a room also carry `room` and `seq` (added by the gateway).
  */
 import { z } from 'zod';
+import { isoTime, money, point, resource, type ServerEventSpec } from './server-event-shapes.js';
+import { REQUEST_EVENTS } from './server-events.requests.js';
 
-/**
- * Who hears an event: a room kind (`user:{id}`, `trip:{id}`, `request:{id}`, `admin`, this node's `fleet`
- * watchers) or only the socket concerned.
- */
-export type Audience = 'user' | 'trip' | 'request' | 'admin' | 'fleet' | 'socket';
+export type { Audience, ServerEventSpec } from './server-event-shapes.js';
 
-export interface ServerEventSpec {
-  to: Audience;
-  summary: string;
-  payload: z.ZodType;
-}
-
-const point = z.object({ lat: z.number(), lng: z.number(), address: z.string().optional() });
-const isoTime = z.string().describe('ISO 8601 time');
-const money = z.object({ amount: z.number().int(), currency: z.string() });
 const statusChange = z.object({
   tripId: z.string(),
   from: z.string(),
@@ -40,26 +29,12 @@ const sosAlert = z.object({
   createdAt: isoTime,
 });
 const sosMove = z.object({ alertId: z.string(), by: z.string(), at: isoTime, note: z.string().nullable() });
-/** A resource whose full shape is the API's (see the OpenAPI component of the same name). */
-const resource = (name: string) => z.looseObject({ id: z.string() }).describe(`a ${name}, as the HTTP API shows it`);
 const statusAlias = (to: string): ServerEventSpec => ({
   to: 'trip',
   summary: `Typed alias of trip:status_changed when the trip becomes ${to} (same payload and seq)`,
   payload: statusChange,
 });
 
-const requestStatusChange = z.object({
-  requestId: z.string(),
-  from: z.string(),
-  to: z.string(),
-  version: z.number(),
-  at: isoTime,
-});
-const requestStatusAlias = (to: string): ServerEventSpec => ({
-  to: 'request',
-  summary: `Typed alias of request_status_changed when the service request becomes ${to} (same payload and seq)`,
-  payload: requestStatusChange,
-});
 const e5 = z.number().int().describe('degrees × 1e5');
 
 export const SERVER_EVENTS = {
@@ -217,54 +192,7 @@ export const SERVER_EVENTS = {
       at: isoTime,
     }),
   },
-  'request:offer': {
-    to: 'user',
-    summary: 'A service request is offered to this provider; answer with POST /service-requests/:id/response',
-    payload: z.object({
-      requestId: z.string(),
-      serviceType: z.string(),
-      location: point,
-      distanceM: z.number().nullable(),
-      fareEstimate: money,
-      expiresAt: isoTime,
-    }),
-  },
-  'request:offer_withdrawn': {
-    to: 'user',
-    summary: 'The service request offer is gone (another provider took it, or the search ended)',
-    payload: z.object({ requestId: z.string() }),
-  },
-  request_status_changed: {
-    to: 'request',
-    summary: 'The service request changed status (also sent to the customer’s user room)',
-    payload: requestStatusChange,
-  },
-  'request:assigned': requestStatusAlias('assigned'),
-  'request:arrived': requestStatusAlias('arrived'),
-  'request:quoted': requestStatusAlias('quoted'),
-  'request:completed': requestStatusAlias('completed'),
-  'request:cancelled': requestStatusAlias('cancelled'),
-  'request:eta_update': {
-    to: 'request',
-    summary: 'The provider’s ETA to the customer, from mechanic:location_update',
-    payload: z.object({ requestId: z.string(), etaS: z.number(), distanceM: z.number() }),
-  },
-  'request:provider_location_stopped': {
-    to: 'request',
-    summary: 'The provider stopped sharing location (mechanic:location_stop)',
-    payload: z.object({ requestId: z.string(), providerId: z.string(), at: isoTime }),
-  },
-  'request:chat_message': {
-    to: 'request',
-    summary: 'A chat message in the service request (its customer and provider; sent with request:chat_send)',
-    payload: z.object({
-      requestId: z.string(),
-      messageId: z.string(),
-      from: z.string(),
-      text: z.string(),
-      at: isoTime,
-    }),
-  },
+  ...REQUEST_EVENTS,
   'fleet:delta': {
     to: 'fleet',
     summary: 'What moved or changed on the live map since the last tick (after a fleet:watch snapshot)',
