@@ -1,4 +1,4 @@
-import { jobsSchemaFor } from '../src/platform/jobs/queue.js';
+import { jobsSchemaFor } from '../src/platform/jobs/runner-options.js';
 
 interface Queryable {
   query(sql: string): Promise<unknown>;

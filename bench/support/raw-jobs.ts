@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { run, runMigrations, Logger as WorkerLogger, type Runner } from 'graphile-worker';
-import { batchingPreset } from '../../src/platform/jobs/queue.js';
+import { batchingPreset } from '../../src/platform/jobs/runner-options.js';
 
 const silentWorkerLogger = new WorkerLogger(() => () => {});
 

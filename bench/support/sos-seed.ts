@@ -8,7 +8,7 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.js';
 import { withTransaction } from '../../src/platform/db/transaction.js';
-import { jobsSchemaFor } from '../../src/platform/jobs/queue.js';
+import { jobsSchemaFor } from '../../src/platform/jobs/runner-options.js';
 import { JobPriority } from '../../src/platform/jobs/task.js';
 import type { Platform } from '../../src/platform/runtime.js';
 

@@ -1,4 +1,4 @@
-import { jobsSchemaFor } from '../platform/jobs/queue.js';
+import { jobsSchemaFor } from '../platform/jobs/runner-options.js';
 
 /**
  * What a backup contains: the app schema (DB_SCHEMA) and the graphile-worker

@@ -3,7 +3,8 @@ import { createDatabase, criticalDatabase, warmPool, type Database } from './db/
 import { startEmbeddedPostgres, type EmbeddedHandle } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { EventBus } from './events/bus.js';
-import { JobQueue, jobsSchemaFor } from './jobs/queue.js';
+import { JobQueue } from './jobs/queue.js';
+import { jobsSchemaFor } from './jobs/runner-options.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { RealtimeHub } from './realtime/emitter.js';
 import { FeatureFlags } from './flags.js';

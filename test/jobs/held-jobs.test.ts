@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
 import { withTransaction } from '../../src/platform/db/transaction.js';
-import { jobsSchemaFor } from '../../src/platform/jobs/queue.js';
+import { jobsSchemaFor } from '../../src/platform/jobs/runner-options.js';
 import { eventually } from '../support/fixtures.js';
 
 const recordRun = defineTask({ name: 'test.held_record', schema: z.object({ n: z.number(), label: z.string() }) });

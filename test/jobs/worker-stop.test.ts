@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { runMigrations } from 'graphile-worker';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { defineTask } from '../../src/platform/jobs/task.js';
-import { jobsSchemaFor } from '../../src/platform/jobs/queue.js';
+import { jobsSchemaFor } from '../../src/platform/jobs/runner-options.js';
 import { eventually, query } from '../support/fixtures.js';
 
 const gated = defineTask({
