@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from 'helmet';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../observability/logger.js';
 import { unavailable } from '../errors.js';
 import { installErrorHandling, sendFrameworkError } from './error-handler.js';
@@ -15,6 +15,7 @@ import { installHttpMetrics } from './http-metrics.js';
 import { installRequestLog } from './request-log.js';
 import { installRouteTable } from './route-table.js';
 import { openapiOptions } from './openapi.js';
+import { serializerCompiler } from './serializer.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024; // API.md: bodies over 100 KB ⇒ 413
 const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
