@@ -15,6 +15,9 @@ const Trip = z.object({
   driver: Driver.optional(),
   extra: z.looseObject({ id: z.string() }).optional(),
   note: z.string(),
+  car: z.object({ plate: z.string() }).nullable(),
+  spare: z.object({ plate: z.string() }).nullable(),
+  rating: z.number().nullable(),
 });
 
 const trip = {
@@ -26,6 +29,9 @@ const trip = {
   driver: { id: 'd1', name: 'Rana "R" Adel', rating: 4.9, phone: '+201000000000' },
   extra: { id: 'e1', kept: true },
   note: 'emoji \u{1F600}, line\nbreak, tab\t, lone \udc00 surrogate',
+  car: { plate: 'BEN 1', vin: 'hidden' },
+  spare: null,
+  rating: null,
   passwordHash: 'argon2id$…',
 };
 
@@ -47,11 +53,12 @@ describe('response serializer (fast-json-stringify from the zod schema)', () => 
   test('only the declared fields are written: what a row carries beyond the schema never reaches the client', async () => {
     const res = await app.inject({ method: 'GET', url: '/trip' });
     assert.equal(res.statusCode, 200);
-    for (const secret of ['passwordHash', 'internalCost', 'secret', 'phone']) assert.ok(!res.body.includes(secret));
+    for (const secret of ['passwordHash', 'internalCost', 'secret', 'phone', 'vin'])
+      assert.ok(!res.body.includes(secret));
     assert.deepEqual(res.json().extra, { id: 'e1', kept: true }, 'a loose object keeps its extra fields');
   });
 
-  test('the JSON says what the zod serializer said: nulls, omitted optionals, quotes, emoji, lone surrogates', async () => {
+  test('the JSON says what the zod serializer said: nulls (nullable objects too), omitted optionals, quotes, emoji, lone surrogates', async () => {
     // Required properties come first (fast-json-stringify's order); JSON objects are unordered, the values are equal.
     const route = { schema: Trip, method: 'GET', url: '/trip', httpStatus: '200' };
     const res = await app.inject({ method: 'GET', url: '/trip' });

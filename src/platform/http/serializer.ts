@@ -23,12 +23,37 @@ import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provid
 import { z } from 'zod';
 
 type Serialize = (data: unknown) => string;
+type JsonSchema = Record<string, unknown>;
+
+const isNullType = (s: unknown) => (s as JsonSchema | undefined)?.type === 'null';
+
+/**
+ * zod writes `.nullable()` as `anyOf: [T, {type: 'null'}]`, which fast-json-stringify serializes by running an ajv
+ * validator on every value (1.8 % of GET /trips/:id's CPU); `{...T, nullable: true}` is the same output with an
+ * `=== null` test. Rewrites the fresh schema in place.
+ */
+function nullableInPlace(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nullableInPlace);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as JsonSchema;
+  const anyOf = schema.anyOf;
+  if (Array.isArray(anyOf) && anyOf.length === 2 && anyOf.some(isNullType)) {
+    const other = anyOf.find((s) => !isNullType(s)) as JsonSchema;
+    // Only a plain typed schema: beside a $ref or another combinator `nullable` would not be read.
+    if (typeof other.type === 'string' && other.$ref === undefined) {
+      delete schema.anyOf;
+      Object.assign(schema, other, { nullable: true });
+    }
+  }
+  Object.values(schema).forEach(nullableInPlace);
+}
 type RouteSchema = Parameters<typeof zodSerializerCompiler>[0];
 
 function compile(route: RouteSchema): Serialize {
   if (route.schema instanceof z.ZodType) {
     try {
       const jsonSchema = z.toJSONSchema(route.schema, { io: 'output', target: 'draft-7', unrepresentable: 'throw' });
+      nullableInPlace(jsonSchema);
       return fastJson(jsonSchema as Parameters<typeof fastJson>[0]);
     } catch {
       // Not expressible as JSON Schema: zod's serializer below.
