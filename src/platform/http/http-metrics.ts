@@ -19,12 +19,13 @@ export const httpRequestSeconds = new Histogram({
 });
 
 export function installHttpMetrics(app: FastifyInstance) {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The pattern (/api/v1/trips/:id), never the URL: ids in a label would make it unbounded.
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     httpRequestSeconds.observe(
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }

@@ -10,10 +10,11 @@ const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? UNMATCH
  * Fastify's own request logging, which writes `req.url` as received.
  */
 export function installRequestLog(app: FastifyInstance) {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.log.info({ method: request.method, route: routeOf(request) }, 'incoming request');
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -23,5 +24,6 @@ export function installRequestLog(app: FastifyInstance) {
       },
       'request completed',
     );
+    done();
   });
 }

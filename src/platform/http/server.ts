@@ -46,12 +46,12 @@ function installDrain(app: FastifyInstance) {
   app.addHook('preClose', async () => {
     draining = true;
   });
-  app.addHook('onRequest', async () => {
-    if (draining) throw unavailable('Server is shutting down', 1);
-  });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onRequest', (_request, _reply, done) =>
+    done(draining ? unavailable('Server is shutting down', 1) : undefined),
+  );
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }
 
@@ -96,9 +96,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp
   installHttpMetrics(app);
   installRequestLog(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     nameRequestSpan(request.method, request.routeOptions.url);
+    done();
   });
   installTextGuard(app);
   installDrain(app);

@@ -15,9 +15,14 @@ const STORED_HEADERS = ['idempotency-key'] as const;
  * naming the field, before validation and before any handler writes.
  */
 export function installTextGuard(app: FastifyInstance) {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const headers: Record<string, unknown> = {};
     for (const name of STORED_HEADERS) headers[name] = request.headers[name];
-    assertStorableText({ body: request.body, query: request.query, params: request.params, headers });
+    try {
+      assertStorableText({ body: request.body, query: request.query, params: request.params, headers });
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
 }
