@@ -1,9 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestApp } from '../../support/harness.js';
-import { offerTrip } from '../../src/modules/trips/index.js';
 import { book, provider } from '../bookings/fixtures.js';
-import { CAIRO_DROPOFF as DROPOFF, CAIRO_PICKUP as PICKUP } from '../support/fixtures.js';
+import { CAIRO_DROPOFF as DROPOFF, CAIRO_PICKUP as PICKUP, acceptedTrip } from '../support/fixtures.js';
 import { startErasureApp, userRow } from './erasure-support.js';
 
 const ADMIN_PASSWORD = 'admin-password-123'; // support/harness.ts
@@ -34,22 +33,7 @@ describe('GDPR erasure: DELETE /me refused', () => {
   test('409 for a driver on an active trip', async () => {
     const rider = await t.signup('rider');
     const driver = await t.driver();
-    const trip = (
-      await t.api('POST', '/api/v1/trips', {
-        token: rider.accessToken,
-        body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-      })
-    ).body.data;
-    await offerTrip(t.platform.database.db, {
-      tripId: trip.id,
-      driverIds: [driver.id],
-      round: 1,
-      expiresAt: new Date(Date.now() + 60_000),
-    });
-    await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-      token: driver.accessToken,
-      body: { action: 'accept' },
-    });
+    await acceptedTrip(t, rider, driver);
     assert.equal(
       (await t.api('DELETE', '/api/v1/me', { token: driver.accessToken, body: { password: 'password-123' } })).status,
       409,

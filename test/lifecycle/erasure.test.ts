@@ -1,9 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestApp, TestUser } from '../../support/harness.js';
-import { offerTrip } from '../../src/modules/trips/index.js';
 import { book, provider } from '../bookings/fixtures.js';
-import { CAIRO_DROPOFF as DROPOFF, CAIRO_PICKUP as PICKUP, acceptedTrip } from '../support/fixtures.js';
+import { acceptedTrip } from '../support/fixtures.js';
 import { startErasureApp, userRow } from './erasure-support.js';
 
 /** What DELETE /me erases and what it keeps. When it is refused: erasure-refused.test.ts. */
@@ -140,25 +139,7 @@ describe('GDPR erasure: DELETE /me', () => {
         }),
         200,
       );
-      const trip = (
-        await t.api('POST', '/api/v1/trips', {
-          token: rider.accessToken,
-          body: { pickup: PICKUP, dropoff: DROPOFF, vehicleClass: 'economy', paymentMethod: 'cash' },
-        })
-      ).body.data;
-      await offerTrip(t.platform.database.db, {
-        tripId: trip.id,
-        driverIds: [driver.id],
-        round: 1,
-        expiresAt: new Date(Date.now() + 60_000),
-      });
-      ok(
-        await t.api('POST', `/api/v1/trips/${trip.id}/driver-response`, {
-          token: driver.accessToken,
-          body: { action: 'accept' },
-        }),
-        200,
-      );
+      const trip = await acceptedTrip(t, rider, driver);
       ok(
         await t.api('POST', `/api/v1/trips/${trip.id}/messages`, {
           token: rider.accessToken,
