@@ -43,6 +43,14 @@ describe('response serializer (fast-json-stringify from the zod schema)', () => 
     app.setSerializerCompiler(serializerCompiler);
     app.get('/trip', { schema: { response: { 200: Trip } } }, async () => trip);
     app.get('/no-note', { schema: { response: { 200: Trip } } }, async () => ({ ...trip, note: undefined }));
+    const Area = z.union([
+      z.object({ center: z.object({ lat: z.number(), lng: z.number() }), radiusM: z.number() }),
+      z.object({ polygon: z.array(z.array(z.number())) }),
+    ]);
+    app.get('/zone', { schema: { response: { 200: z.object({ id: z.string(), area: Area }) } } }, async () => ({
+      id: 'z1',
+      area: { center: { lat: 30, lng: 31 }, radiusM: 500, internal: 'row column' },
+    }));
     const Stamp = z.object({ at: z.date() });
     app.get('/date', { schema: { response: { 200: Stamp } } }, async () => ({ at: new Date(Date.UTC(2026, 11, 7)) }));
     app.delete('/gone', { schema: { response: { 204: z.undefined() } } }, async (_q, reply) => reply.code(204).send());
@@ -76,9 +84,15 @@ describe('response serializer (fast-json-stringify from the zod schema)', () => 
     assert.ok(!res.body.includes('"id":"t1"'), res.body);
   });
 
-  test('a schema JSON Schema cannot express keeps zod (a Date is written as ISO 8601); a 204 has no body', async () => {
+  test('what JSON Schema cannot express keeps zod (a Date as ISO 8601, a union); a 204 has no body', async () => {
     const res = await app.inject({ method: 'GET', url: '/date' });
     assert.deepEqual([res.statusCode, res.json()], [200, { at: '2026-12-07T00:00:00.000Z' }]);
+    const zone = await app.inject({ method: 'GET', url: '/zone' });
+    assert.deepEqual(
+      [zone.statusCode, zone.json()],
+      [200, { id: 'z1', area: { center: { lat: 30, lng: 31 }, radiusM: 500 } }],
+      'a union keeps zod: the branch is picked and the extra field dropped, not a 500',
+    );
     const gone = await app.inject({ method: 'DELETE', url: '/gone' });
     assert.deepEqual([gone.statusCode, gone.body], [204, '']);
   });
