@@ -25,7 +25,8 @@ const colourOf = (m: number) => STEPS.find(([min]) => m >= min)?.[1] ?? '#9ca3af
 /** Issue 19.7 (admin): the H3 surge cells around the map's centre, each drawn with its multiplier. */
 export function SurgePage({ tileUrl, attribution }: { tileUrl: string; attribution: string }) {
   const host = useRef<HTMLDivElement>(null);
-  const [cells, setCells] = useState<SurgeCell[]>([]);
+  // null until the first answer: a count of 0 before it would read as "no cells" to an operator (and a test).
+  const [cells, setCells] = useState<SurgeCell[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
     const map = L.map(host.current!, { preferCanvas: true, renderer: L.canvas() }).setView(CAIRO, 13);
@@ -47,11 +48,11 @@ export function SurgePage({ tileUrl, attribution }: { tileUrl: string; attributi
     Object.assign(window, { surgeMap: map }); // the browser tests read the map to find a cell's pixel
     return () => map.remove();
   }, [tileUrl, attribution]);
-  const surging = cells.filter((c) => c.multiplier > 1).length;
+  const surging = cells?.filter((c) => c.multiplier > 1).length ?? 0;
   return (
     <section data-testid="surge">
       <h2>{t('surgeMap')}</h2>
-      <p data-testid="surge-cells">{t('surgeCells', { n: cells.length, surging })}</p>
+      <p data-testid="surge-cells">{cells ? t('surgeCells', { n: cells.length, surging }) : t('loading')}</p>
       {!tileUrl && <p class="muted">{t('noBasemap')}</p>}
       <Failure text={error} />
       <div class="map" ref={host} />
