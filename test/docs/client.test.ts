@@ -10,6 +10,14 @@ import { createSmartLineClient } from '../../clients/typescript/index.js';
 
 const CLIENT_DIR = new URL('../../clients/typescript/', import.meta.url);
 
+/** Where two texts part, so a failure says what changed, not only which file. */
+function firstDifference(committed: string, generated: string): string {
+  const [a, b] = [committed.split('\n'), generated.split('\n')];
+  const line = a.findIndex((l, i) => l !== b[i]);
+  const at = line === -1 ? a.length : line;
+  return `line ${at + 1}: committed ${JSON.stringify(a[at] ?? '')}, generated ${JSON.stringify(b[at] ?? '')}`;
+}
+
 describe('typed client (clients/typescript)', () => {
   let t: TestApp;
   before(async () => {
@@ -25,7 +33,7 @@ describe('typed client (clients/typescript)', () => {
     const stale: string[] = [];
     for (const [name, text] of Object.entries(files)) {
       const committed = await readFile(new URL(name, CLIENT_DIR), 'utf8').catch(() => '');
-      if (committed !== text) stale.push(name);
+      if (committed !== text) stale.push(`${name} (${firstDifference(committed, text)})`);
     }
     assert.deepEqual(stale, [], `stale: ${stale.join(', ')} — run npm run gen:client and commit`);
   });
