@@ -3,8 +3,8 @@ import { runUnitOfWork } from '../platform/events/unit-of-work.js';
 import { AppError, ErrorCode } from '../platform/errors.js';
 import { isUniqueViolation } from '../platform/db/transaction.js';
 import type { PricedTrip, PricingService } from '../modules/pricing/index.js';
-import type { Dispatcher } from '../modules/dispatch/index.js';
-import { expireSearchTask, insertRequestedTrip, viewTrip, type TripRow, type Viewer } from '../modules/trips/index.js';
+import type { CandidateResult, Dispatcher } from '../modules/dispatch/index.js';
+import { expireSearchTask, insertRequestedTrip, viewTrip, type Viewer } from '../modules/trips/index.js';
 import type { VehicleClass } from '../shared/index.js';
 import { assertCanPay } from '../modules/ledger/index.js';
 import type { UnitDeps } from './deps.js';
@@ -44,9 +44,9 @@ export interface RequestTripDeps extends UnitDeps {
 }
 
 /**
- * Rider requests a trip: price it (from the signed quote when one is given),
- * store it with its event, the search timeout and the first dispatch round,
- * in one transaction; then start round 1 and count the demand for surge.
+ * Rider requests a trip: price it (from the signed quote when one is given), plan round 1 from hot state, then
+ * store the trip with its event, the search timeout and round 1's offers in one transaction (one commit: issue 22
+ * measured each round trip); then send the offers and count the demand for surge.
  */
 export async function requestTrip(
   deps: RequestTripDeps,
@@ -68,14 +68,27 @@ export async function requestTrip(
     at: scheduledAt ?? now,
     scheduled: scheduledAt !== null,
   });
-  let row: TripRow;
+  const plan = scheduledAt
+    ? null
+    : await deps.dispatch.planFirstRound(
+        {
+          kind: 'trip',
+          customerId: rider.id,
+          point: input.pickup,
+          vehicleClass: input.vehicleClass,
+          serviceType: null,
+        },
+        input.strategy ?? 'first_accept',
+      );
+  let inserted: Awaited<ReturnType<typeof insertSearch>>;
   try {
-    row = await insertSearch(deps, { rider, input, scheduledAt, now, price });
+    inserted = await insertSearch(deps, { rider, input, scheduledAt, now, price, plan });
   } catch (err) {
     if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
     throw err;
   }
-  deps.dispatch.afterNewRequest(row);
+  const { row, firstRound } = inserted;
+  deps.dispatch.afterNewRequest(row, firstRound);
   if (!scheduledAt) void deps.pricing.recordDemand(input.pickup);
   return viewTrip(deps.db, row, rider);
 }
@@ -86,12 +99,11 @@ interface SearchToInsert {
   scheduledAt: Date | null;
   now: Date;
   price: PricedTrip;
+  /** Round 1's candidates, planned before the transaction: round 1 then runs inside it. */
+  plan: CandidateResult | null;
 }
 
-async function insertSearch(
-  deps: RequestTripDeps,
-  { rider, input, scheduledAt, now, price }: SearchToInsert,
-): Promise<TripRow> {
+async function insertSearch(deps: RequestTripDeps, { rider, input, scheduledAt, now, price, plan }: SearchToInsert) {
   return runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // API.md: a wallet trip the balance cannot cover is 402 INSUFFICIENT_FUNDS (re-checked at completion).
     if (input.paymentMethod === 'wallet') await assertCanPay(tx, rider.id, price.amount);
@@ -128,7 +140,6 @@ async function insertSearch(
       { tripId: trip.id },
       { jobKey: `trip-search-timeout:${trip.id}`, runAt },
     );
-    await deps.dispatch.startSearch(tx, trip);
-    return trip;
+    return { row: trip, firstRound: await deps.dispatch.startSearch(tx, trip, { events, plan }) };
   });
 }

@@ -1,16 +1,18 @@
 import type { Tx } from '../../platform/db/database.js';
-import { runUnitOfWork } from '../../platform/events/unit-of-work.js';
+import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of-work.js';
 import { driverSummaries, getVisibleTrip, type TripRow, type Viewer, tripOffers } from '../trips/index.js';
 import { BatchAssigner } from './batcher.js';
 import { findDispatch, insertDispatch, updateDispatch } from './dispatch.repo.js';
 import { dispatchRoundTask } from './dispatch-round.task.js';
 import type { ServiceRequestRow } from '../service-requests/index.js';
-import type { JobPort } from './job-port.js';
+import type { JobPort, SearchedJob } from './job-port.js';
 import { offerPushTask, runOfferPush } from './offer-push.js';
 import { servicePort } from './service-job.js';
 import { tripJob, tripPort } from './trip-job.js';
-import { RoundRunner, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
+import { RoundRunner, type Committed, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
 import type { BatchMode } from './batcher.js';
+import type { CandidateResult } from './candidates.js';
+import { roundShape, type Strategy } from './strategy.js';
 
 /**
  * When round 1 runs inline right after the request commits, its job is only
@@ -87,13 +89,41 @@ export class Dispatcher {
     if (request.status === 'searching' && this.deps.inlineFirstRound) this.runInBackground(request.id, 1);
   }
 
-  /** In the request transaction: the dispatch row and the first round's job (DESIGN: jobs are the outbox). */
-  async startSearch(tx: Tx, trip: TripRow): Promise<void> {
+  /**
+   * Before a ride's request transaction: round 1's candidates, so that round 1 can run inside that transaction
+   * (`startSearch`). Null when round 1 is not inline (batched, or left to its job), or when the search failed (hot
+   * state down): the request still goes through, and round 1 runs after it commits, as a job if need be.
+   */
+  async planFirstRound(job: SearchedJob, strategy: Strategy): Promise<CandidateResult | null> {
+    if (this.batcher || !this.deps.inlineFirstRound) return null;
+    try {
+      return await this.rounds.planFresh(job, roundShape(strategy, 1).driversPerRound);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'dispatch: round 1 not planned; it runs after the request commits');
+      return null;
+    }
+  }
+
+  /**
+   * In the request transaction: the dispatch row, then round 1 itself when `events` and a `plan` come along (one
+   * commit for the request and its first offers), else round 1's job (DESIGN: jobs are the outbox). What round 1
+   * decided goes to `afterNewRequest` once the transaction committed.
+   */
+  async startSearch(
+    tx: Tx,
+    trip: TripRow,
+    first?: { events: EventRecorder; plan: CandidateResult | null },
+  ): Promise<Committed | undefined> {
     await insertDispatch(tx, trip.id, trip.strategy);
+    if (first?.plan && trip.status === 'searching') {
+      const round1 = { job: tripJob(trip), strategy: trip.strategy, plan: first.plan };
+      return this.rounds.firstRound(tx, first.events, round1);
+    }
     const runAt = trip.scheduled_at
       ? new Date(trip.scheduled_at.getTime() - this.deps.scheduledLeadMs)
       : new Date(Date.now() + this.safetyNetDelayMs());
     await this.rounds.scheduleRound(tx, trip.id, 1, runAt);
+    return undefined;
   }
 
   /**
@@ -120,13 +150,10 @@ export class Dispatcher {
     else if (this.deps.inlineFirstRound) this.runInBackground(trip.id, 1);
   }
 
-  /**
-   * After a new trip's request committed (its `startSearch` row is fresh): like `afterRequest`, and round 1 starts
-   * from the rows it just wrote instead of reading them back. Not for a restarted search: its offers live on.
-   */
-  afterNewRequest(trip: TripRow): void {
-    if (trip.status !== 'searching' || this.batcher || !this.deps.inlineFirstRound) return this.afterRequest(trip);
-    this.runInBackground(trip.id, 1, { justRequested: { job: tripJob(trip), strategy: trip.strategy } });
+  /** After a new trip's request committed: round 1's offers out when it ran in the request, else round 1 now. */
+  afterNewRequest(trip: TripRow, firstRound: Committed | undefined): void {
+    if (firstRound) this.rounds.afterFirstRound(trip.id, firstRound, trip.strategy);
+    else this.afterRequest(trip);
   }
 
   async runRound(tripId: string, round: number, opts: RoundOptions = {}): Promise<RoundOutcome> {

@@ -29,6 +29,9 @@ interface JobFacts {
   serviceType: ServiceType | null;
 }
 
+/** What a candidate search needs of a job: enough to plan round 1 before the job's row exists. */
+export type SearchedJob = Pick<JobFacts, 'customerId' | 'point' | 'vehicleClass' | 'serviceType'> & { kind: JobKind };
+
 export type DispatchJob = JobFacts &
   ({ kind: 'trip'; trip: TripRow } | { kind: 'service_request'; request: ServiceRequestRow });
 
@@ -50,7 +53,7 @@ export interface JobPort {
   endWithoutProvider(tx: Tx, events: EventRecorder, job: DispatchJob): Promise<void>;
   recordOffers(events: EventRecorder, job: DispatchJob, offers: OfferToSend[]): Promise<void>;
   /** Of nearby available drivers, those allowed to do this job beyond the common checks. */
-  filterEligible(db: DbHandle, job: DispatchJob, driverIds: string[]): Promise<Set<string> | null>;
+  filterEligible(db: DbHandle, job: SearchedJob, driverIds: string[]): Promise<Set<string> | null>;
   /** After commit: the offer on the provider's socket. */
   sendOffer(realtime: RealtimeHub, job: DispatchJob, offer: OfferToSend & { strategy: string }): void;
   /** In the round's transaction: the push job telling phones about offers or withdrawals. */

@@ -8,20 +8,15 @@ import { runUnitOfWork, type EventRecorder } from '../../platform/events/unit-of
 import { driverStates } from '../drivers/index.js';
 import { countOfferOutcome, tripOffers } from '../trips/index.js';
 import { trustBlocks } from '../trust/index.js';
-import { findCandidates, offersCounterKey, type CandidateResult } from './candidates.js';
+import { findCandidates, type CandidateResult } from './candidates.js';
 import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
-import { FAIRNESS_WINDOW_MS } from './scoring.js';
 import { lastRound, roundDurationMs, roundShape, waitRetryMs, type Strategy } from './strategy.js';
 import { closeFinished, openSelection, scheduleRound } from './round-endings.js';
 import { WaitingTrips } from './waiting.js';
-import type { DispatchJob, JobKind, JobPort } from './job-port.js';
-import { servicePort } from './service-job.js';
-import { tripPort } from './trip-job.js';
-import { firstOfferSeconds, offersTotal, roundsTotal } from './dispatch.metrics.js';
-
-/** The engine's one entry per job kind (job-port.ts). */
-const PORTS: Readonly<Record<JobKind, JobPort>> = { trip: tripPort, service_request: servicePort };
-export const portOf = (kind: JobKind) => PORTS[kind];
+import type { DispatchJob, SearchedJob } from './job-port.js';
+import { portOf } from './ports.js';
+import { roundsTotal } from './dispatch.metrics.js';
+import { sendRoundOffers } from './offers-out.js';
 
 export type RoundOutcome =
   | { kind: 'stale' }
@@ -32,7 +27,7 @@ export type RoundOutcome =
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date };
 
 /** What the round transaction decided (`job` is only needed after commit, to send the offers). */
-type Committed =
+export type Committed =
   | Exclude<RoundOutcome, { kind: 'offered' | 'empty' }>
   | { kind: 'offered' | 'empty'; offered: string[]; expiresAt: Date; job: DispatchJob; distances: Map<string, number> };
 
@@ -53,12 +48,6 @@ export interface RoundDeps {
 export interface RoundOptions {
   /** Pre-computed candidates (batched assignment decides them for a whole window at once). */
   preplanned?: CandidateResult;
-  /**
-   * Round 1 right after the request transaction committed this job with a new dispatch row: the caller knows
-   * what reading them back would return (round 0, no offers), so the round skips those reads. The round
-   * transaction still re-reads both under the job's lock, so a cancel or a faster round in between is seen.
-   */
-  justRequested?: { job: DispatchJob; strategy: Strategy };
 }
 
 export type StartedSearch = Pick<DispatchRow, 'round' | 'strategy' | 'phase'>;
@@ -102,10 +91,7 @@ export class RoundRunner {
   }
 
   private async runOnce(tripId: string, round: number, opts: RoundOptions): Promise<RoundOutcome> {
-    const known = opts.justRequested;
-    const read = known
-      ? { job: known.job, dispatch: { round: 0, strategy: known.strategy, phase: 'waiting' } as const }
-      : await this.readJob(tripId);
+    const read = await this.readJob(tripId);
     if (!read) return { kind: 'stale' };
     const { job, dispatch } = read;
     if (!job.searchable) return closeFinished(this.deps, job, dispatch);
@@ -119,9 +105,7 @@ export class RoundRunner {
     }
     const { driversPerRound } = roundShape(dispatch.strategy, round);
     const plan =
-      round > lastRound(dispatch.strategy)
-        ? null
-        : (opts.preplanned ?? (await this.plan(job, driversPerRound, { offeredYet: !known })));
+      round > lastRound(dispatch.strategy) ? null : (opts.preplanned ?? (await this.plan(job, driversPerRound)));
     return this.commit(job, round, dispatch.strategy, plan);
   }
 
@@ -137,18 +121,27 @@ export class RoundRunner {
    * never offered to each other; the hot geo search skips them), and anyone the
    * job's kind rules out (a service job: no approved skill, outside the area).
    */
-  async plan(job: DispatchJob, needed: number, opts = { offeredYet: true }): Promise<CandidateResult> {
+  async plan(job: DispatchJob, needed: number): Promise<CandidateResult> {
     const [offered, blocked] = await Promise.all([
-      opts.offeredYet ? tripOffers.list(this.db, job.id) : [],
+      tripOffers.list(this.db, job.id),
       trustBlocks.partnersOf(this.db, job.customerId),
     ]);
+    return this.search(job, needed, [...offered.map((o) => o.driver_id), ...blocked]);
+  }
+
+  /** `plan` for a job nobody has been offered yet: round 1 of a request, planned before its row exists. */
+  async planFresh(job: SearchedJob, needed: number): Promise<CandidateResult> {
+    return this.search(job, needed, await trustBlocks.partnersOf(this.db, job.customerId));
+  }
+
+  private search(job: SearchedJob, needed: number, excludeIds: string[]): Promise<CandidateResult> {
     return findCandidates(
       { db: this.db, hotState: this.deps.hotState },
       {
         riderId: job.customerId,
         pickup: job.point,
         vehicleClass: job.vehicleClass,
-        excludeIds: [...offered.map((o) => o.driver_id), ...blocked],
+        excludeIds,
         needed,
         degraded: this.deps.isMatchingDegraded(),
         eligible: (ids) => portOf(job.kind).filterEligible(this.db, job, ids),
@@ -184,10 +177,35 @@ export class RoundRunner {
       const live = await port.beginSearch(tx, events, job);
       return this.offerRound(tx, events, { job: live, round, strategy, plan });
     });
-    roundsTotal.inc({ strategy, outcome: outcome.kind });
     countOfferOutcome('expired', expired);
     this.wake(expired);
-    if (outcome.kind === 'offered') this.afterOffers(outcome, { round, strategy });
+    return this.settle(outcome, { round, strategy });
+  }
+
+  /**
+   * Round 1 inside the transaction that creates the job, from candidates planned before it (`planFresh`): the job's
+   * rows are new, so there is nothing to lock, re-read or expire, and the request and its first offers take one
+   * commit instead of two. Pass what it returns to `afterFirstRound` once the transaction committed.
+   */
+  firstRound(
+    tx: Tx,
+    events: EventRecorder,
+    first: { job: DispatchJob; strategy: Strategy; plan: CandidateResult },
+  ): Promise<Committed> {
+    return this.offerRound(tx, events, { ...first, round: 1 });
+  }
+
+  /** After the transaction of `firstRound` committed: the offers out, the metrics, the waiting list. */
+  afterFirstRound(jobId: string, committed: Committed, strategy: Strategy): RoundOutcome {
+    const outcome = this.settle(committed, { round: 1, strategy });
+    this.waiting.note(jobId, 1, outcome.kind === 'waiting');
+    return outcome;
+  }
+
+  /** After a round's commit: count it, send its offers, and answer without the rows only the sender needs. */
+  private settle(outcome: Committed, a: { round: number; strategy: Strategy }): RoundOutcome {
+    roundsTotal.inc({ strategy: a.strategy, outcome: outcome.kind });
+    if (outcome.kind === 'offered') sendRoundOffers(this.deps, outcome, a);
     if (outcome.kind === 'offered' || outcome.kind === 'empty')
       return { kind: outcome.kind, offered: outcome.offered, expiresAt: outcome.expiresAt };
     return outcome;
@@ -268,24 +286,5 @@ export class RoundRunner {
 
   async scheduleRound(tx: Tx, tripId: string, round: number, at: Date): Promise<void> {
     await scheduleRound(this.deps.jobs, tx, { tripId, round, at });
-  }
-
-  /** After commit: tell each provider, count offers for fairness, measure request → first offer. */
-  private afterOffers(
-    committed: { job: DispatchJob; offered: string[]; expiresAt: Date; distances: Map<string, number> },
-    a: { round: number; strategy: Strategy },
-  ) {
-    const { job, offered: driverIds, expiresAt, distances } = committed;
-    const { round, strategy } = a;
-    for (const driverId of driverIds) {
-      const offer = { driverId, distanceM: distances.get(driverId) ?? null, expiresAt, round, strategy };
-      portOf(job.kind).sendOffer(this.deps.realtime, job, offer);
-    }
-    offersTotal.inc({ strategy }, driverIds.length);
-    if (round === 1 && strategy !== 'scheduled')
-      firstOfferSeconds.observe(Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
-    void Promise.all(
-      driverIds.map((id) => this.deps.hotState.incrementWindowCounter(offersCounterKey(id), FAIRNESS_WINDOW_MS)),
-    ).catch((err: unknown) => this.deps.log.warn({ err }, 'dispatch: fairness counters not updated'));
   }
 }
