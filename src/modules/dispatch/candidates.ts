@@ -34,7 +34,7 @@ export interface CandidateSearch {
   /** Offers the round wants to send. */
   needed: number;
   degraded: boolean;
-  /** Of nearby drivers, those the job's kind allows (service jobs: approved skill, area); null = all. */
+  /** Of nearby drivers, those the job allows (no block between the pair; a service job: skill, area); null = all. */
   eligible?: (driverIds: string[]) => Promise<Set<string> | null>;
 }
 

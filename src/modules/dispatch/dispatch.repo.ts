@@ -24,15 +24,27 @@ type DispatchTables = { trip_dispatch: TripDispatchTable };
 
 const q = (db: DbHandle) => db.withTables<DispatchTables>();
 
+/** What a round writes to the dispatch row; `firstOfferNow` stamps the first offer's time once. */
+export type DispatchState = Partial<Pick<DispatchRow, 'round' | 'phase' | 'radius_m' | 'round_expires_at'>> & {
+  firstOfferNow?: boolean;
+};
+
+/** The job's dispatch row (kept if there is one), with `state` when a round is decided in the same transaction. */
 export async function insertDispatch(
   tx: DbHandle,
-  jobId: string,
-  strategy: Strategy,
-  kind: JobKind = 'trip',
+  job: { jobId: string; strategy: Strategy; kind?: JobKind },
+  state: DispatchState = {},
 ): Promise<void> {
+  const { firstOfferNow, ...columns } = state;
   await q(tx)
     .insertInto('trip_dispatch')
-    .values({ trip_id: jobId, strategy, kind })
+    .values({
+      trip_id: job.jobId,
+      strategy: job.strategy,
+      kind: job.kind ?? 'trip',
+      ...columns,
+      ...(firstOfferNow ? { first_offer_at: sql<Date>`now()` } : {}),
+    })
     .onConflict((oc) => oc.column('trip_id').doNothing())
     .execute();
 }
@@ -41,11 +53,7 @@ export async function findDispatch(db: DbHandle, tripId: string): Promise<Dispat
   return q(db).selectFrom('trip_dispatch').selectAll().where('trip_id', '=', tripId).executeTakeFirst();
 }
 
-export async function updateDispatch(
-  tx: DbHandle,
-  tripId: string,
-  set: Partial<Pick<DispatchRow, 'round' | 'phase' | 'radius_m' | 'round_expires_at'>> & { firstOfferNow?: boolean },
-): Promise<void> {
+export async function updateDispatch(tx: DbHandle, tripId: string, set: DispatchState): Promise<void> {
   const { firstOfferNow, ...columns } = set;
   await q(tx)
     .updateTable('trip_dispatch')

@@ -75,7 +75,7 @@ export class Dispatcher {
    * Service jobs run first_accept (the first provider to accept is assigned; no bidding on a breakdown).
    */
   async startServiceSearch(tx: Tx, request: ServiceRequestRow): Promise<void> {
-    await insertDispatch(tx, request.id, 'first_accept', 'service_request');
+    await insertDispatch(tx, { jobId: request.id, strategy: 'first_accept', kind: 'service_request' });
     await this.rounds.scheduleRound(tx, request.id, 1, new Date(Date.now() + this.serviceSafetyNetMs()));
   }
 
@@ -97,7 +97,7 @@ export class Dispatcher {
   async planFirstRound(job: SearchedJob, strategy: Strategy): Promise<CandidateResult | null> {
     if (this.batcher || !this.deps.inlineFirstRound) return null;
     try {
-      return await this.rounds.planFresh(job, roundShape(strategy, 1).driversPerRound);
+      return await this.rounds.search(job, roundShape(strategy, 1).driversPerRound);
     } catch (err) {
       this.deps.log.warn({ err }, 'dispatch: round 1 not planned; it runs after the request commits');
       return null;
@@ -114,11 +114,11 @@ export class Dispatcher {
     trip: TripRow,
     first?: { events: EventRecorder; plan: CandidateResult | null },
   ): Promise<Committed | undefined> {
-    await insertDispatch(tx, trip.id, trip.strategy);
     if (first?.plan && trip.status === 'searching') {
       const round1 = { job: tripJob(trip), strategy: trip.strategy, plan: first.plan };
       return this.rounds.firstRound(tx, first.events, round1);
     }
+    await insertDispatch(tx, { jobId: trip.id, strategy: trip.strategy });
     const runAt = trip.scheduled_at
       ? new Date(trip.scheduled_at.getTime() - this.deps.scheduledLeadMs)
       : new Date(Date.now() + this.safetyNetDelayMs());
@@ -132,7 +132,7 @@ export class Dispatcher {
    * dropped it among them. Call `afterRequest` after commit to run the round inline.
    */
   async restartSearch(tx: Tx, trip: TripRow): Promise<void> {
-    await insertDispatch(tx, trip.id, trip.strategy);
+    await insertDispatch(tx, { jobId: trip.id, strategy: trip.strategy });
     await updateDispatch(tx, trip.id, { round: 0, phase: 'waiting', round_expires_at: null });
     await this.rounds.scheduleRound(tx, trip.id, 1, new Date(Date.now() + this.safetyNetDelayMs()));
   }

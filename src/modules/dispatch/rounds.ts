@@ -9,7 +9,7 @@ import { driverStates } from '../drivers/index.js';
 import { countOfferOutcome, tripOffers } from '../trips/index.js';
 import { trustBlocks } from '../trust/index.js';
 import { findCandidates, type CandidateResult } from './candidates.js';
-import { findDispatch, updateDispatch, type DispatchRow } from './dispatch.repo.js';
+import { findDispatch, insertDispatch, updateDispatch, type DispatchRow, type DispatchState } from './dispatch.repo.js';
 import { lastRound, roundDurationMs, roundShape, waitRetryMs, type Strategy } from './strategy.js';
 import { closeFinished, openSelection, scheduleRound } from './round-endings.js';
 import { WaitingTrips } from './waiting.js';
@@ -115,36 +115,43 @@ export class RoundRunner {
     return job && dispatch ? { job, dispatch } : undefined;
   }
 
-  /**
-   * Ranked candidates for the job, excluding everyone already offered it and
-   * everyone the customer blocked or was blocked by (issue 16: a blocked pair is
-   * never offered to each other; the hot geo search skips them), and anyone the
-   * job's kind rules out (a service job: no approved skill, outside the area).
-   */
+  /** `search`, excluding everyone already offered the job. */
   async plan(job: DispatchJob, needed: number): Promise<CandidateResult> {
-    const [offered, blocked] = await Promise.all([
-      tripOffers.list(this.db, job.id),
-      trustBlocks.partnersOf(this.db, job.customerId),
-    ]);
-    return this.search(job, needed, [...offered.map((o) => o.driver_id), ...blocked]);
+    const offered = await tripOffers.list(this.db, job.id);
+    return this.search(
+      job,
+      needed,
+      offered.map((o) => o.driver_id),
+    );
   }
 
-  /** `plan` for a job nobody has been offered yet: round 1 of a request, planned before its row exists. */
-  async planFresh(job: SearchedJob, needed: number): Promise<CandidateResult> {
-    return this.search(job, needed, await trustBlocks.partnersOf(this.db, job.customerId));
-  }
-
-  private search(job: SearchedJob, needed: number, excludeIds: string[]): Promise<CandidateResult> {
+  /**
+   * Ranked candidates for the job (round 1 of a request is planned before its row exists), excluding `offeredIds`,
+   * everyone the customer blocked or was blocked by (issue 16: a blocked pair is never offered to each other), and
+   * anyone the job's kind rules out (a service job: no approved skill, outside the area).
+   */
+  search(job: SearchedJob, needed: number, offeredIds: string[] = []): Promise<CandidateResult> {
+    let blocked: Promise<string[]> | undefined;
+    // Read only once someone is near (no round trip for an empty area), beside the search's other Postgres checks.
+    const blockedPartners = () => (blocked ??= trustBlocks.partnersOf(this.db, job.customerId));
     return findCandidates(
       { db: this.db, hotState: this.deps.hotState },
       {
         riderId: job.customerId,
         pickup: job.point,
         vehicleClass: job.vehicleClass,
-        excludeIds,
+        excludeIds: offeredIds,
         needed,
         degraded: this.deps.isMatchingDegraded(),
-        eligible: (ids) => portOf(job.kind).filterEligible(this.db, job, ids),
+        eligible: async (ids) => {
+          const [partners, allowed] = await Promise.all([
+            blockedPartners(),
+            portOf(job.kind).filterEligible(this.db, job, ids),
+          ]);
+          const out = new Set(allowed ? ids.filter((id) => allowed.has(id)) : ids);
+          for (const id of partners) out.delete(id);
+          return out;
+        },
       },
       new Date(),
     );
@@ -192,7 +199,7 @@ export class RoundRunner {
     events: EventRecorder,
     first: { job: DispatchJob; strategy: Strategy; plan: CandidateResult },
   ): Promise<Committed> {
-    return this.offerRound(tx, events, { ...first, round: 1 });
+    return this.offerRound(tx, events, { ...first, round: 1, newSearch: true });
   }
 
   /** After the transaction of `firstRound` committed: the offers out, the metrics, the waiting list. */
@@ -231,11 +238,16 @@ export class RoundRunner {
   private async offerRound(
     tx: Tx,
     events: EventRecorder,
-    a: { job: DispatchJob; round: number; strategy: Strategy; plan: CandidateResult },
+    a: { job: DispatchJob; round: number; strategy: Strategy; plan: CandidateResult; newSearch?: boolean },
   ): Promise<Committed> {
     const { job, round, strategy, plan } = a;
     const port = portOf(job.kind);
     const timeScale = this.deps.timeScale;
+    // A new search's row is written once, with the round's state (one statement less in the request).
+    const save = (state: DispatchState) =>
+      a.newSearch
+        ? insertDispatch(tx, { jobId: job.id, strategy, kind: job.kind }, state)
+        : updateDispatch(tx, job.id, state);
     const offered = await driverStates.claimForOffer(
       tx,
       plan.candidates.map((c) => c.driverId),
@@ -243,7 +255,7 @@ export class RoundRunner {
     );
     if (offered.length === 0 && (plan.candidates.length > 0 || (plan.held ?? 0) > 0)) {
       const retryAt = new Date(Date.now() + waitRetryMs(strategy, timeScale));
-      await updateDispatch(tx, job.id, { phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
+      await save({ phase: 'waiting', radius_m: plan.radiusM, round_expires_at: retryAt });
       await this.scheduleRound(tx, job.id, round, retryAt);
       return { kind: 'waiting', retryAt };
     }
@@ -268,7 +280,7 @@ export class RoundRunner {
       distanceM: distances.get(driverId) ?? null,
     }));
     await port.recordOffers(events, job, sent);
-    await updateDispatch(tx, job.id, {
+    await save({
       round,
       phase: 'offering',
       radius_m: plan.radiusM,

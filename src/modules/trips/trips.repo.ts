@@ -110,8 +110,9 @@ export type NewTrip = Omit<
 
 const q = (db: DbHandle) => db.withTables<TripTables>();
 
-export async function insertTrip(db: DbHandle, trip: NewTrip): Promise<TripRow> {
-  return q(db).insertInto('trips').values(trip).returningAll().executeTakeFirstOrThrow();
+/** The INSERT … RETURNING * of a new trip, for the caller to run with its event (`EventRecorder.recordWith`). */
+export function insertTrip(db: DbHandle, trip: NewTrip & { id: string }) {
+  return q(db).insertInto('trips').values(trip).returningAll();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Db, DbHandle, Tx } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/transaction.js';
 import { AppError, ErrorCode, conflict, notFound } from '../../platform/errors.js';
@@ -28,29 +28,32 @@ export interface PricedRequest extends Omit<NewTrip, 'otp' | 'status'> {
   status: 'searching' | 'scheduled';
 }
 
-/** Inserts the trip and its `trip.requested` event; the partial unique index enforces one active trip per rider. */
+/**
+ * Inserts the trip and its `trip.requested` event in one statement (the id is made here so the event can name it);
+ * the partial unique index enforces one active trip per rider.
+ */
 export async function insertRequestedTrip(tx: Tx, events: EventRecorder, request: PricedRequest): Promise<TripRow> {
-  let row: TripRow;
+  const id = randomUUID();
+  const event = {
+    type: 'trip.requested' as const,
+    aggregateType: 'trip',
+    aggregateId: id,
+    actorId: request.rider_id,
+    payload: {
+      tripId: id,
+      riderId: request.rider_id,
+      status: request.status,
+      vehicleClass: request.vehicle_class,
+      strategy: request.strategy,
+    },
+  };
   try {
-    row = await insertTrip(tx, { ...request, otp: generateOtp(randomInt) });
+    const write = insertTrip(tx, { ...request, id, otp: generateOtp(randomInt) });
+    return (await events.recordWith<'trip.requested', TripRow>(event, write)).row;
   } catch (err) {
     if (isUniqueViolation(err, 'trips_one_active_per_rider')) throw conflict('Rider already has an active trip');
     throw err;
   }
-  await events.record({
-    type: 'trip.requested',
-    aggregateType: 'trip',
-    aggregateId: row.id,
-    actorId: row.rider_id,
-    payload: {
-      tripId: row.id,
-      riderId: row.rider_id,
-      status: row.status,
-      vehicleClass: row.vehicle_class,
-      strategy: row.strategy,
-    },
-  });
-  return row;
 }
 
 export async function driverSummaries(db: DbHandle, driverIds: string[]): Promise<Map<string, DriverSummary>> {

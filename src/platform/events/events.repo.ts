@@ -1,4 +1,4 @@
-import { sql, type Generated, type Selectable } from 'kysely';
+import { sql, type Generated, type OperationNodeSource, type Selectable } from 'kysely';
 import type { DbHandle } from '../db/database.js';
 import type { DomainEvent, DomainEventName, StoredEvent } from './event-map.js';
 
@@ -50,6 +50,40 @@ export async function appendEvent<N extends DomainEventName>(
     .returning(['id', 'seq', 'created_at'])
     .executeTakeFirstOrThrow();
   return { ...event, id: row.id, seq: row.seq, createdAt: row.created_at };
+}
+
+/** The columns `appendEventWith` adds to the written row. */
+interface AppendedColumns {
+  event_id: number;
+  event_seq: number;
+  event_created_at: Date;
+}
+
+/**
+ * `write` (an INSERT or UPDATE … RETURNING * of the aggregate's row) and the event it causes in one statement: a
+ * change and its event cost one round trip instead of two. The event is stored only for a row `write` returns, and
+ * exactly one must come back, or this throws and the caller's transaction rolls back. Seq as in `appendEvent`.
+ */
+export async function appendEventWith<N extends DomainEventName, R extends object>(
+  db: DbHandle,
+  event: DomainEvent<N>,
+  write: OperationNodeSource,
+): Promise<{ row: R; stored: StoredEvent<N> }> {
+  const { aggregateType, aggregateId, type, payload, actorId } = event;
+  const { rows } = await sql<R & AppendedColumns>`
+    WITH written AS (${write}), appended AS (
+      INSERT INTO events (aggregate_type, aggregate_id, type, payload, actor_id, seq)
+      SELECT ${aggregateType}, ${aggregateId}::uuid, ${type}, ${JSON.stringify(payload)}::jsonb, ${actorId}::uuid,
+        (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE aggregate_id = ${aggregateId}::uuid)
+      FROM written
+      RETURNING id, seq, created_at
+    )
+    SELECT written.*, appended.id AS event_id, appended.seq AS event_seq, appended.created_at AS event_created_at
+    FROM written, appended`.execute(db);
+  const [first, ...more] = rows;
+  if (!first || more.length > 0) throw new Error(`appendEventWith: ${rows.length} rows written for ${type}`);
+  const { event_id: id, event_seq: seq, event_created_at: createdAt, ...row } = first;
+  return { row: row as unknown as R, stored: { ...event, id, seq, createdAt } };
 }
 
 export async function listEvents(db: DbHandle, aggregateId: string) {

@@ -2,11 +2,17 @@ import type { Db, Tx } from '../db/database.js';
 import { withTransaction } from '../db/transaction.js';
 import type { EventBus } from './bus.js';
 import type { DomainEvent, DomainEventName, StoredEvent } from './event-map.js';
-import { appendEvent } from './events.repo.js';
+import type { OperationNodeSource } from 'kysely';
+import { appendEvent, appendEventWith } from './events.repo.js';
 
 export interface EventRecorder {
   /** Stores the event in this transaction; it is published only after commit. */
   record<N extends DomainEventName>(event: DomainEvent<N>): Promise<StoredEvent<N>>;
+  /** `record`, in one statement with `write`, the change of the aggregate's row that causes it (`appendEventWith`). */
+  recordWith<N extends DomainEventName, R extends object>(
+    event: DomainEvent<N>,
+    write: OperationNodeSource,
+  ): Promise<{ row: R; stored: StoredEvent<N> }>;
 }
 
 /**
@@ -28,6 +34,14 @@ export async function runUnitOfWork<T>(
         const stored = await appendEvent(tx, event);
         recorded.push(stored as StoredEvent);
         return stored;
+      },
+      recordWith: async <N extends DomainEventName, R extends object>(
+        event: DomainEvent<N>,
+        write: OperationNodeSource,
+      ) => {
+        const written = await appendEventWith<N, R>(tx, event, write);
+        recorded.push(written.stored as StoredEvent);
+        return written;
       },
     });
     await bus.runRecorded(tx, recorded);
