@@ -12,7 +12,7 @@ import type { UnitDeps } from './deps.js';
 
 export interface RequestServiceDeps extends UnitDeps {
   serviceTariffs: ServiceTariffs;
-  dispatch: Pick<Dispatcher, 'startServiceSearch' | 'afterServiceRequest'>;
+  dispatch: Pick<Dispatcher, 'planFirstRound' | 'startServiceSearch' | 'afterServiceRequest'>;
   /** Piastres of cash commission a provider wallet may owe when a request settles (DRIVER_CREDIT_LIMIT). */
   driverCreditLimit: number;
 }
@@ -28,7 +28,17 @@ export async function requestService(
   { customer, request }: { customer: ServiceViewer; request: CreateServiceRequest },
 ) {
   const price = await deps.serviceTariffs.price(request);
-  const row = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
+  const plan = await deps.dispatch.planFirstRound(
+    {
+      kind: 'service_request',
+      customerId: customer.id,
+      point: request.location,
+      vehicleClass: null,
+      serviceType: request.serviceType,
+    },
+    'first_accept',
+  );
+  const { row, firstRound } = await runUnitOfWork(deps.db, deps.bus, async (tx, events) => {
     // Like a wallet trip: a call-out the balance cannot cover is 402 before anyone drives out.
     if (request.paymentMethod === 'wallet') await assertCanPay(tx, customer.id, price.total);
     const inserted = await insertRequestedService(tx, events, {
@@ -48,9 +58,8 @@ export async function requestService(
       estimate_items: JSON.stringify(price.items),
       estimate_total: price.total,
     });
-    await deps.dispatch.startServiceSearch(tx, inserted);
-    return inserted;
+    return { row: inserted, firstRound: await deps.dispatch.startServiceSearch(tx, inserted, { events, plan }) };
   });
-  deps.dispatch.afterServiceRequest(row);
+  deps.dispatch.afterServiceRequest(row, firstRound);
   return toServiceRequestView(row, customer);
 }

@@ -1,10 +1,11 @@
 /**
- * Issue 22.1: a ride's round 1 runs inside its request transaction (one commit for the trip and its first offers,
- * instead of a second transaction after the reply). What a rider or driver can see of that.
+ * Issue 22.1: round 1 of a ride or a service request runs inside its request transaction (one commit for the job and
+ * its first offers, instead of a second transaction after the reply). What a customer or provider can see of that.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../support/harness.js';
+import { BATTERY, district, near, offeredTo, providerAt, requestService } from '../field-service/support.js';
 import {
   DROPOFF,
   PICKUP,
@@ -61,5 +62,14 @@ describe('round 1 in the request transaction', () => {
     });
     assert.equal(again.status, 409);
     assert.equal((await driverState(t, driver.id)).state, 'available');
+  });
+
+  test('a service request too: when it is answered, the provider with the skill already holds the offer', async () => {
+    const at = district(3);
+    const customer = await t.signup('rider');
+    const provider = await providerAt(t, near(at, 1), BATTERY);
+    const request = await requestService(t, customer, { location: at });
+    assert.deepEqual(await offeredTo(t, request.id), [provider.id]);
+    assert.equal((await driverState(t, provider.id)).state, 'offered');
   });
 });

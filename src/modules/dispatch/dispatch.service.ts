@@ -7,7 +7,7 @@ import { dispatchRoundTask } from './dispatch-round.task.js';
 import type { ServiceRequestRow } from '../service-requests/index.js';
 import type { JobPort, SearchedJob } from './job-port.js';
 import { offerPushTask, runOfferPush } from './offer-push.js';
-import { servicePort } from './service-job.js';
+import { serviceJob, servicePort } from './service-job.js';
 import { tripJob, tripPort } from './trip-job.js';
 import { RoundRunner, type Committed, type RoundDeps, type RoundOptions, type RoundOutcome } from './rounds.js';
 import type { BatchMode } from './batcher.js';
@@ -71,12 +71,24 @@ export class Dispatcher {
   }
 
   /**
-   * In a service request's transaction: its dispatch row and the first round's job, like `startSearch` for a ride.
-   * Service jobs run first_accept (the first provider to accept is assigned; no bidding on a breakdown).
+   * In a service request's transaction: its dispatch row and round 1, like `startSearch` for a ride. Service jobs
+   * run first_accept (the first provider to accept is assigned; no bidding on a breakdown).
    */
-  async startServiceSearch(tx: Tx, request: ServiceRequestRow): Promise<void> {
+  async startServiceSearch(
+    tx: Tx,
+    request: ServiceRequestRow,
+    first?: { events: EventRecorder; plan: CandidateResult | null },
+  ): Promise<Committed | undefined> {
+    if (first?.plan && request.status === 'searching') {
+      return this.rounds.firstRound(tx, first.events, {
+        job: serviceJob(request),
+        strategy: 'first_accept',
+        plan: first.plan,
+      });
+    }
     await insertDispatch(tx, { jobId: request.id, strategy: 'first_accept', kind: 'service_request' });
     await this.rounds.scheduleRound(tx, request.id, 1, new Date(Date.now() + this.serviceSafetyNetMs()));
+    return undefined;
   }
 
   /** A service request's round 1 is never batched: the batch solver plans rides by vehicle class. */
@@ -84,18 +96,19 @@ export class Dispatcher {
     return this.deps.inlineFirstRound ? SAFETY_NET_DELAY_MS : 0;
   }
 
-  /** After the service request committed: round 1 now, not at the next job poll. */
-  afterServiceRequest(request: ServiceRequestRow): void {
-    if (request.status === 'searching' && this.deps.inlineFirstRound) this.runInBackground(request.id, 1);
+  /** After the service request committed: round 1's offers out when it ran inside, else round 1 now. */
+  afterServiceRequest(request: ServiceRequestRow, firstRound?: Committed): void {
+    if (firstRound) this.rounds.afterFirstRound(request.id, firstRound, 'first_accept');
+    else if (request.status === 'searching' && this.deps.inlineFirstRound) this.runInBackground(request.id, 1);
   }
 
   /**
-   * Before a ride's request transaction: round 1's candidates, so that round 1 can run inside that transaction
-   * (`startSearch`). Null when round 1 is not inline (batched, or left to its job), or when the search failed (hot
-   * state down): the request still goes through, and round 1 runs after it commits, as a job if need be.
+   * Before a request's transaction: round 1's candidates, so that round 1 can run inside that transaction
+   * (`startSearch`, `startServiceSearch`). Null when round 1 is not inline (a batched ride, or left to its job), or
+   * when the search failed (hot state down): the request still goes through, and round 1 runs after it commits.
    */
   async planFirstRound(job: SearchedJob, strategy: Strategy): Promise<CandidateResult | null> {
-    if (this.batcher || !this.deps.inlineFirstRound) return null;
+    if (!this.deps.inlineFirstRound || (job.kind === 'trip' && this.batcher)) return null;
     try {
       return await this.rounds.search(job, roundShape(strategy, 1).driversPerRound);
     } catch (err) {
@@ -115,8 +128,11 @@ export class Dispatcher {
     first?: { events: EventRecorder; plan: CandidateResult | null },
   ): Promise<Committed | undefined> {
     if (first?.plan && trip.status === 'searching') {
-      const round1 = { job: tripJob(trip), strategy: trip.strategy, plan: first.plan };
-      return this.rounds.firstRound(tx, first.events, round1);
+      return this.rounds.firstRound(tx, first.events, {
+        job: tripJob(trip),
+        strategy: trip.strategy,
+        plan: first.plan,
+      });
     }
     await insertDispatch(tx, { jobId: trip.id, strategy: trip.strategy });
     const runAt = trip.scheduled_at

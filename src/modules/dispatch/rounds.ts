@@ -117,12 +117,8 @@ export class RoundRunner {
 
   /** `search`, excluding everyone already offered the job. */
   async plan(job: DispatchJob, needed: number): Promise<CandidateResult> {
-    const offered = await tripOffers.list(this.db, job.id);
-    return this.search(
-      job,
-      needed,
-      offered.map((o) => o.driver_id),
-    );
+    const offeredIds = (await tripOffers.list(this.db, job.id)).map((o) => o.driver_id);
+    return this.search(job, needed, offeredIds);
   }
 
   /**
@@ -190,7 +186,7 @@ export class RoundRunner {
   }
 
   /**
-   * Round 1 inside the transaction that creates the job, from candidates planned before it (`planFresh`): the job's
+   * Round 1 inside the transaction that creates the job, from candidates planned before it (`search`): the job's
    * rows are new, so there is nothing to lock, re-read or expire, and the request and its first offers take one
    * commit instead of two. Pass what it returns to `afterFirstRound` once the transaction committed.
    */
