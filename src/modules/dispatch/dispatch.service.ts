@@ -104,17 +104,13 @@ export class Dispatcher {
 
   /**
    * Before a request's transaction: round 1's candidates, so that round 1 can run inside that transaction
-   * (`startSearch`, `startServiceSearch`). Null when round 1 is not inline (a batched ride, or left to its job), or
-   * when the search failed (hot state down): the request still goes through, and round 1 runs after it commits.
+   * (`startSearch`, `startServiceSearch`). Null when round 1 is not inline (a batched ride, or left to its job).
+   * The search reads hot state (which falls back to memory, never failing) and Postgres, which the request needs
+   * anyway: a failure here fails the request as its transaction would.
    */
   async planFirstRound(job: SearchedJob, strategy: Strategy): Promise<CandidateResult | null> {
     if (!this.deps.inlineFirstRound || (job.kind === 'trip' && this.batcher)) return null;
-    try {
-      return await this.rounds.search(job, roundShape(strategy, 1).driversPerRound);
-    } catch (err) {
-      this.deps.log.warn({ err }, 'dispatch: round 1 not planned; it runs after the request commits');
-      return null;
-    }
+    return this.rounds.search(job, roundShape(strategy, 1).driversPerRound);
   }
 
   /**
