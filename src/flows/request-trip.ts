@@ -68,29 +68,23 @@ export async function requestTrip(
     at: scheduledAt ?? now,
     scheduled: scheduledAt !== null,
   });
-  const plan = scheduledAt
-    ? null
-    : await deps.dispatch.planFirstRound(
-        {
-          kind: 'trip',
-          customerId: rider.id,
-          point: input.pickup,
-          vehicleClass: input.vehicleClass,
-          serviceType: null,
-        },
-        input.strategy ?? 'first_accept',
-      );
-  let inserted: Awaited<ReturnType<typeof insertSearch>>;
-  try {
-    inserted = await insertSearch(deps, { rider, input, scheduledAt, now, price, plan });
-  } catch (err) {
-    if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
-    throw err;
-  }
-  const { row, firstRound } = inserted;
+  const plan = scheduledAt ? null : await planRound1(deps, rider, input);
+  const { row, firstRound } = await insertSearch(deps, { rider, input, scheduledAt, now, price, plan }).catch(
+    async (err: unknown) => {
+      if (isUniqueViolation(err, 'trips_quote_once')) throw await deps.pricing.quoteExpired('already_used', trip);
+      throw err;
+    },
+  );
   deps.dispatch.afterNewRequest(row, firstRound);
   if (!scheduledAt) void deps.pricing.recordDemand(input.pickup);
   return viewTrip(deps.db, row, rider);
+}
+
+/** Round 1's candidates for a ride asked for now (a booked ride's round 1 runs before its pickup). */
+function planRound1(deps: RequestTripDeps, rider: Viewer, input: RequestTripInput) {
+  const { pickup: point, vehicleClass } = input;
+  const job = { kind: 'trip', customerId: rider.id, point, vehicleClass, serviceType: null } as const;
+  return deps.dispatch.planFirstRound(job, input.strategy ?? 'first_accept');
 }
 
 interface SearchToInsert {
