@@ -28,6 +28,27 @@ const EVENT_COLUMNS = [
 
 const q = (db: DbHandle) => db.withTables<EventTables>();
 
+/** What storing an event returns. */
+interface AppendedRow {
+  id: number;
+  seq: number;
+  created_at: Date;
+}
+
+/**
+ * The one INSERT of an event, with the next per-aggregate seq; `afterWritten` stores it only for the row of the
+ * enclosing statement's `written` CTE (`appendEventWith`).
+ */
+function insertEvent(event: DomainEvent<DomainEventName>, afterWritten = false) {
+  const { aggregateType, aggregateId, type, payload, actorId } = event;
+  return sql<AppendedRow>`
+    INSERT INTO events (aggregate_type, aggregate_id, type, payload, actor_id, seq)
+    SELECT ${aggregateType}, ${aggregateId}::uuid, ${type}, ${JSON.stringify(payload)}::jsonb, ${actorId}::uuid,
+      (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE aggregate_id = ${aggregateId}::uuid)
+    ${afterWritten ? sql`FROM written` : sql``}
+    RETURNING id, seq, created_at`;
+}
+
 /**
  * Appends an event with the next per-aggregate seq. Callers hold the
  * aggregate's row lock, so seqs are gap-free; UNIQUE(aggregate_id, seq) is the
@@ -37,26 +58,9 @@ export async function appendEvent<N extends DomainEventName>(
   db: DbHandle,
   event: DomainEvent<N>,
 ): Promise<StoredEvent<N>> {
-  const row = await q(db)
-    .insertInto('events')
-    .values({
-      aggregate_type: event.aggregateType,
-      aggregate_id: event.aggregateId,
-      type: event.type,
-      payload: JSON.stringify(event.payload),
-      actor_id: event.actorId,
-      seq: sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM events WHERE aggregate_id = ${event.aggregateId})`,
-    })
-    .returning(['id', 'seq', 'created_at'])
-    .executeTakeFirstOrThrow();
+  const [row] = (await insertEvent(event).execute(db)).rows;
+  if (!row) throw new Error(`appendEvent: ${event.type} not stored`);
   return { ...event, id: row.id, seq: row.seq, createdAt: row.created_at };
-}
-
-/** The columns `appendEventWith` adds to the written row. */
-interface AppendedColumns {
-  event_id: number;
-  event_seq: number;
-  event_created_at: Date;
 }
 
 /**
@@ -69,19 +73,12 @@ export async function appendEventWith<N extends DomainEventName, R extends objec
   event: DomainEvent<N>,
   write: OperationNodeSource,
 ): Promise<{ row: R; stored: StoredEvent<N> }> {
-  const { aggregateType, aggregateId, type, payload, actorId } = event;
-  const { rows } = await sql<R & AppendedColumns>`
-    WITH written AS (${write}), appended AS (
-      INSERT INTO events (aggregate_type, aggregate_id, type, payload, actor_id, seq)
-      SELECT ${aggregateType}, ${aggregateId}::uuid, ${type}, ${JSON.stringify(payload)}::jsonb, ${actorId}::uuid,
-        (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE aggregate_id = ${aggregateId}::uuid)
-      FROM written
-      RETURNING id, seq, created_at
-    )
+  const { rows } = await sql<R & { event_id: number; event_seq: number; event_created_at: Date }>`
+    WITH written AS (${write}), appended AS (${insertEvent(event, true)})
     SELECT written.*, appended.id AS event_id, appended.seq AS event_seq, appended.created_at AS event_created_at
     FROM written, appended`.execute(db);
   const [first, ...more] = rows;
-  if (!first || more.length > 0) throw new Error(`appendEventWith: ${rows.length} rows written for ${type}`);
+  if (!first || more.length > 0) throw new Error(`appendEventWith: ${rows.length} rows written for ${event.type}`);
   const { event_id: id, event_seq: seq, event_created_at: createdAt, ...row } = first;
   return { row: row as unknown as R, stored: { ...event, id, seq, createdAt } };
 }
