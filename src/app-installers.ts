@@ -37,7 +37,6 @@ import {
   WebhookService,
   registerWebhookRoutes,
   registerWebhookTasks,
-  scheduleWebhookSweep,
   systemResolve,
   webhookOutboxWriter,
 } from './modules/webhooks/index.js';
@@ -129,5 +128,4 @@ export async function installWebhooks(http: HttpApp, platform: Platform) {
   };
   const pump = registerWebhookTasks({ db, jobs, policy, settings, log: platform.log });
   http.addHook('onClose', async () => pump.stop());
-  await scheduleWebhookSweep({ db, jobs });
 }

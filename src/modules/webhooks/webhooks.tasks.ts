@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.js';
 import type { StoredEvent } from '../../platform/events/event-map.js';
 import { listEventsByIds, listEventsUpTo } from '../../platform/events/events.repo.js';
-import type { JobQueue, TaskDeps } from '../../platform/jobs/queue.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
 import { defineTask, JobPriority } from '../../platform/jobs/task.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { enabledEndpoints } from './endpoints.repo.js';
@@ -17,9 +17,8 @@ export const fanOutTask = defineTask({
   name: 'webhooks.fan_out',
   schema: z.object({ eventIds: z.array(z.number().int().positive()).min(1) }),
 });
-export const sweepTask = defineTask({ name: 'webhooks.sweep', schema: z.object({}) });
-
-const SWEEP_KEY = 'webhooks:sweep';
+/** Older versions swept with a self-rescheduling job; a row one of them left completes as a kick. */
+const legacySweepTask = defineTask({ name: 'webhooks.sweep', schema: z.object({}) });
 
 /** The outbox writer: one fan-out job per transaction that recorded an event webhooks can carry. */
 export function webhookOutboxWriter(jobs: JobQueue) {
@@ -93,22 +92,17 @@ async function fanOut(deps: { db: Db; jobs: JobQueue; pump: DeliveryPump }, even
   if (inserted.length > 0) deps.pump.kick();
 }
 
-export async function scheduleWebhookSweep(deps: Pick<TaskDeps, 'db' | 'jobs'>, runAt = new Date()) {
-  await deps.jobs.enqueue(deps.db, sweepTask, {}, { jobKey: SWEEP_KEY, runAt });
-}
-
 /**
  * Registers the webhook jobs; returns this node's pump (stopped with the app).
- * The sweep kicks it every WEBHOOK_SWEEP_MS: deliveries whose sender died
- * (lease lapsed) or whose endpoint was re-enabled are picked up again.
+ * The sweep kicks it when the worker starts and every WEBHOOK_SWEEP_MS on
+ * every worker node (a local tick, see LocalTicks): deliveries whose sender
+ * died (lease lapsed) or whose endpoint was re-enabled are picked up again.
  */
 export function registerWebhookTasks(deps: DeliveryDeps & { jobs: JobQueue; log: Logger }) {
   const pump = new DeliveryPump(deps, deps.log);
   deps.jobs.register(fanOutTask, async ({ eventIds }) => fanOut({ ...deps, pump }, eventIds));
   deps.jobs.register(deliverTask, async () => pump.kick());
-  deps.jobs.register(sweepTask, async () => {
-    pump.kick();
-    await scheduleWebhookSweep(deps, new Date(Date.now() + deps.settings.sweepMs));
-  });
+  deps.jobs.register(legacySweepTask, async () => pump.kick());
+  deps.jobs.ticks.add('webhooks.sweep', deps.settings.sweepMs, () => pump.kick());
   return pump;
 }

@@ -12,6 +12,7 @@ import { notFound } from '../errors.js';
 import { tracedTask, withTraceCarrier } from './job-trace.js';
 import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
 import { Crontab, type CronOptions } from './crontab.js';
+import { LocalTicks } from './local-ticks.js';
 import { batchingPreset, settle, workerLogger } from './runner-options.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
@@ -39,6 +40,8 @@ export class JobQueue {
   private readonly tasks = new Map<string, { def: TaskDefinition; handler: TaskHandler }>();
   /** Recurring jobs (retention, reconciliation, backups), run by graphile-worker's cron in worker processes. */
   readonly crontab = new Crontab();
+  /** Work each worker node repeats on its own clock while its runner runs (no job row a dead worker could hold). */
+  readonly ticks: LocalTicks;
   private runner: Runner | undefined;
   private stopping = false;
   /** Our worker schema's migration revision once prepared. */
@@ -53,6 +56,7 @@ export class JobQueue {
     private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number },
   ) {
     this.held = new HeldJobs(opts.workerSchema);
+    this.ticks = new LocalTicks(opts.log);
   }
 
   register<S extends z.ZodType>(def: TaskDefinition<S>, handler: TaskHandler<S>) {
@@ -108,6 +112,7 @@ export class JobQueue {
   async start() {
     this.stopping = false;
     await this.launch();
+    if (!this.stopping) this.ticks.start();
   }
 
   private async launch() {
@@ -158,6 +163,7 @@ export class JobQueue {
             { revision, ours: this.revision },
             'job worker stopped: its schema was migrated by a newer version',
           );
+          this.ticks.stop();
           return;
         }
         this.opts.log.warn('job worker stopped by a migration notice for another schema; restarting');
@@ -174,6 +180,7 @@ export class JobQueue {
 
   async stop() {
     this.stopping = true;
+    this.ticks.stop();
     const runner = this.runner;
     this.runner = undefined;
     if (runner) await settle(runner);
