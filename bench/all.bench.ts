@@ -26,6 +26,7 @@ interface BenchRun {
 /** Quick knobs: the same code paths and baselines, fewer seconds and smaller fleets. */
 const BENCHES: BenchRun[] = [
   { name: 'api', quick: { BENCH_DURATION_S: '5', BENCH_RIDERS: '15000' } },
+  { name: 'driver', quick: { BENCH_DURATION_S: '5' } },
   { name: 'ledger', quick: { BENCH_SECONDS: '4' } },
   {
     name: 'location',
