@@ -20,7 +20,9 @@
  *    timed) with 10 endpoints subscribed to everything, one of them hanging,
  *    vs no endpoint; rounds alternate (support/webhook-transitions.ts).
  *    Goal: p99 ratio ≤ 1.1, on an API node whose jobs (fan-out, sending)
- *    run in a `smartline worker` process, the README's scale-out; measured
+ *    run in a `smartline worker` process, the README's scale-out (at its
+ *    default WORKER_NICE=10 on this shared box: 1.05-1.49 where nice 0 read
+ *    1.62-2.17, four alternating runs each); measured
  *    first, before this process has run any job, so no sender of its own
  *    runs beside the one being timed. The same rounds with the jobs in the
  *    API's process (`smartline all`, as `npm start` runs) are reported

@@ -109,6 +109,13 @@ export const EnvSchema = z.object({
     .default('1.0.0'),
   RATE_LIMITS_DISABLED: flag.default(false),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * The nice level a `smartline worker` process gives itself: on a machine it
+   * shares with API nodes, requests get the CPU before background jobs
+   * (bench:webhooks). 0 keeps the default priority. `smartline all` never
+   * lowers itself: its requests and jobs share one process.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   MATCHING_DEGRADED: flag.default(false),
   SURGE_DISABLED: flag.default(false),

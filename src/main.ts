@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { persistDevSecrets } from './dev-secrets.js';
 import { createProcessLogger } from './platform/observability/logger.js';
@@ -98,6 +99,8 @@ async function main() {
     await app.http.listen({ port: config.PORT, host: config.HOST });
     stops.push(() => app.http.close());
   }
+  // Only ever raised: that needs no privilege, where lowering it (a parent already nicer than this) would be refused.
+  if (role === 'worker' && getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
   if (role === 'worker' || role === 'all') {
     await platform.jobs.start();
     stops.push(() => platform.jobs.stop());

@@ -6,6 +6,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { getPriority } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -114,6 +115,9 @@ describe('graceful shutdown', () => {
       60_000,
       200,
     );
+
+    // Its requests and jobs share one process: only `smartline worker` lowers its priority (worker-priority.test.ts).
+    assert.equal(getPriority(child.pid), getPriority(), 'smartline all keeps the priority it was started with');
 
     // Signups hash passwords with argon2: slow enough to still be running at SIGTERM.
     let finished = 0;
