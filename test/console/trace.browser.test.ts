@@ -49,14 +49,16 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
   test("a completed trip's trace shows price lines, the offer's score, the push's delivery and the notices", async () => {
     const { trip } = await completedDispatchedTrip(t);
     // Open the page once the offer push and the progress notices are out (jobs, late on a loaded box).
+    let seen = '';
     await eventually(async () => {
       const res = await t.api('GET', `/api/v1/admin/trips/${trip.id}/trace`, { token: dispatcher.accessToken });
-      const notices = res.body.data.notices as Array<{ template: string }>;
-      return (
-        res.body.data.offers[0]?.push.some((p: { status: string }) => p.status === 'sent') &&
-        notices.some((n) => n.template === 'trip.completed')
-      );
-    }, DEADLINE_MS);
+      const { offers, notices } = res.body.data as {
+        offers: Array<{ push: Array<{ status: string }> }>;
+        notices: Array<{ template: string }>;
+      };
+      seen = JSON.stringify({ push: offers.map((o) => o.push), notices: notices.map((n) => n.template) });
+      return offers[0]?.push.some((p) => p.status === 'sent') && notices.some((n) => n.template === 'trip.completed');
+    }, DEADLINE_MS).catch((err: Error) => assert.fail(`${err.message}; the trace showed ${seen}`));
     const { page, problems } = await browser.page();
     await signIn(page, base, dispatcher);
     await page.goto(`${base}/console/#/trips/${trip.id}`);
