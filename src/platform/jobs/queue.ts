@@ -1,4 +1,5 @@
-import { run, runMigrations, type Job, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { run, runMigrations, type Job, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Db, DbHandle } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
@@ -13,6 +14,7 @@ import { tracedTask, withTraceCarrier } from './job-trace.js';
 import { collectJobGauges, jobSeconds, jobsDeadLettered } from './jobs.metrics.js';
 import { Crontab, type CronOptions } from './crontab.js';
 import { LocalTicks } from './local-ticks.js';
+import { HEARTBEAT_MS, WorkerLiveness } from './worker-liveness.js';
 import { batchingPreset, settle, workerLogger } from './runner-options.js';
 
 const DEFAULT_MAX_ATTEMPTS = 10; // graphile-worker backs off exponentially between attempts
@@ -51,12 +53,17 @@ export class JobQueue {
 
   /** Jobs enqueued in an open `withTransaction`, sent together just before it commits. */
   private readonly held: HeldJobs;
+  /** This node's pool heartbeat, and the release of jobs that killed workers left locked. */
+  private readonly liveness: WorkerLiveness;
 
   constructor(
     private readonly opts: { pool: pg.Pool; db: Db; workerSchema: string; log: Logger; concurrency: number },
   ) {
     this.held = new HeldJobs(opts.workerSchema);
     this.ticks = new LocalTicks(opts.log);
+    this.liveness = new WorkerLiveness(opts.db, opts.workerSchema, opts.log);
+    this.ticks.add('jobs.heartbeat', HEARTBEAT_MS, () => this.liveness.beat());
+    this.ticks.add('jobs.release_dead', HEARTBEAT_MS, () => this.liveness.releaseDead());
   }
 
   register<S extends z.ZodType>(def: TaskDefinition<S>, handler: TaskHandler<S>) {
@@ -117,7 +124,10 @@ export class JobQueue {
 
   private async launch() {
     if (process.exitCode !== MIGRATION_EXIT_CODE) this.exitCodeBefore = process.exitCode;
+    const events: WorkerEvents = new EventEmitter();
+    events.on('pool:create', ({ workerPool }) => this.liveness.poolStarted(workerPool.id));
     const runner = await run({
+      events,
       pgPool: this.opts.pool,
       schema: this.opts.workerSchema,
       concurrency: this.opts.concurrency,
@@ -184,6 +194,7 @@ export class JobQueue {
     const runner = this.runner;
     this.runner = undefined;
     if (runner) await settle(runner);
+    await this.liveness.stopped();
     // A foreign notice may have landed while we were stopping; the pool is still open here.
     await this.undoForeignExitCode().catch(() => {});
   }
