@@ -58,6 +58,8 @@ export class WorkerLiveness {
     this.pool = id;
     // A pool replaced after a graceful stop (see JobQueue.recover) holds nothing: its row goes, not its jobs.
     if (previous && previous !== id) void this.forget(previous);
+    // Seen from its first moment, not one heartbeat period later.
+    this.beat().catch((err: unknown) => this.log.warn({ err }, 'job worker heartbeat not written'));
   }
 
   async beat() {
