@@ -104,8 +104,9 @@ describe('ledger property (real Postgres)', () => {
     process.stdout.write(
       `# property: ${runs.commands} commands, ${runs.created} created, ${runs.exists} exists, ${runs.failed} refused\n`,
     );
+    // A share, not a count: how many commands the 30 runs draw is itself random (427 in a CI run, 292 created).
     assert.ok(
-      runs.created > 300 && runs.exists > 0 && runs.failed > 0,
+      runs.created * 3 > runs.commands && runs.exists > 0 && runs.failed > 0,
       'the generator must exercise success, retries and refusals',
     );
   });
