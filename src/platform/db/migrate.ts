@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type pg from 'pg';
 import type { Logger } from '../observability/logger.js';
+import { retryWithBackoff } from '../providers/retry.js';
 
 export const MIGRATIONS_DIR = resolve(import.meta.dirname, '../../../migrations');
 /**
@@ -22,9 +23,41 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
     .map((name) => ({ name, sql: readFileSync(resolve(dir, name), 'utf8') }));
 }
 
+/**
+ * SQLSTATE classes no wait can fix: 28 (bad credentials) and 3D (no such
+ * database). Anything else on connect (refused, a connect timeout, 57P03
+ * "the database system is starting up") may pass in a few seconds.
+ */
+const PERMANENT_CONNECT_ERROR = /^(28|3D)/;
+
+/**
+ * The node's first connection, at boot: the pool's connect timeout (3 s) is
+ * for requests, which should fail fast; a node starting beside a busy or
+ * still-starting Postgres (a deploy, many suites of a test run) waits up to
+ * ~30 s over 6 tries before it gives up and exits.
+ */
+export async function connectAtBoot(pool: pg.Pool, log?: Logger): Promise<pg.PoolClient> {
+  return retryWithBackoff(
+    async (attempt) => {
+      try {
+        return await pool.connect();
+      } catch (err) {
+        log?.warn({ err: (err as Error).message, attempt, of: 6 }, 'postgres not reachable yet at boot');
+        throw err;
+      }
+    },
+    {
+      attempts: 6,
+      baseMs: 500,
+      maxMs: 4_000,
+      shouldRetry: (err) => !PERMANENT_CONNECT_ERROR.test(String((err as { code?: unknown }).code ?? '')),
+    },
+  );
+}
+
 /** Applies pending migrations in order, each in its own transaction, recorded in schema_migrations. */
 export async function migrate(pool: pg.Pool, schema: string, log?: Logger): Promise<string[]> {
-  const client = await pool.connect();
+  const client = await connectAtBoot(pool, log);
   const applied: string[] = [];
   try {
     // Waiting for another node's migrations and building indexes may take long: the pool's statement_timeout
