@@ -1,9 +1,9 @@
-import { getPriority, setPriority } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { persistDevSecrets } from './dev-secrets.js';
 import { createProcessLogger } from './platform/observability/logger.js';
 import { startTracing } from './platform/observability/tracing.js';
 import type { Platform } from './platform/runtime.js';
+import { lowerOwnPriority } from './platform/jobs/worker-priority.js';
 
 const ROLES = ['serve', 'worker', 'all', 'migrate', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -99,8 +99,7 @@ async function main() {
     await app.http.listen({ port: config.PORT, host: config.HOST });
     stops.push(() => app.http.close());
   }
-  // Only ever raised: that needs no privilege, where lowering it (a parent already nicer than this) would be refused.
-  if (role === 'worker' && getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
+  if (role === 'worker') lowerOwnPriority(config.WORKER_NICE);
   if (role === 'worker' || role === 'all') {
     await platform.jobs.start();
     stops.push(() => platform.jobs.stop());

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { getPriority } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { dropScratchSchema } from '../../support/scratch-schema.js';
@@ -36,6 +37,14 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   return child;
 }
 
+/** Each thread's nice level (Linux keeps one per thread: /proc/<pid>/task/<tid>/stat, field 19). */
+function threadNiceLevels(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
 describe('worker process priority', () => {
   const children: ChildProcess[] = [];
   after(async () => {
@@ -54,6 +63,18 @@ describe('worker process priority', () => {
     const set = await startWorker({ WORKER_NICE: '15' });
     children.push(set);
     assert.equal(getPriority(set.pid), Math.max(own, 15));
+  });
+
+  test("every thread of the worker yields, V8's compiler and GC helpers and libuv's pool included", async () => {
+    const child = await startWorker({});
+    children.push(child);
+    const levels = threadNiceLevels(child.pid!);
+    assert.ok(levels.length > 4, `a node process has helper threads (${levels.length})`);
+    assert.deepEqual(
+      levels.filter((nice) => nice < 10),
+      [],
+      'no thread left at the start priority',
+    );
   });
 
   test('WORKER_NICE=0 leaves the worker at the priority it was started with', async () => {
