@@ -28,6 +28,8 @@
  *    API's process (`smartline all`, as `npm start` runs) are reported
  *    beside it without a goal: there the fan-out and 20 sends per trip take
  *    turns on one event loop with the requests being timed.
+ * 3. Deleting an endpoint with 16,000 deliveries vs one with 2,000, per
+ *    delivery (support/endpoint-delete.ts; no goal: ~1 is linear).
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2),
@@ -52,6 +54,7 @@ import { profiledPhase } from './support/phase-profile.js';
 import { BENCH_ADMIN, startBenchApp } from './support/bench-app.js';
 import { call, transitionRounds } from './support/webhook-transitions.js';
 import { startWorkerProcess } from './support/worker-process.js';
+import { endpointDeleteScaling } from './support/endpoint-delete.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -66,6 +69,7 @@ const JOB_ENV = { JOBS_CONCURRENCY: String(CONCURRENCY), DB_POOL_MAX: String(CON
 /** A receiver in a child process (support/webhook-receiver.ts), so its CPU is not the sender's. */
 async function receiver(mode: 'ok' | 'hang') {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/webhook-receiver.ts', mode], {
+    env: { ...process.env, RECEIVER_NICE: '19' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
@@ -167,6 +171,7 @@ async function main() {
     const raw = await rawRun();
     const sent = await deliveriesPerSecond(platform, app, adminToken, healthy.url);
     const allInOne = await transitionRounds(app, rounds);
+    const endpointDelete = await endpointDeleteScaling(platform);
     const result = {
       date: new Date().toISOString(),
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
@@ -190,6 +195,7 @@ async function main() {
         },
       },
       roundTripsPerTransition: allInOne.roundTripsPerTransition,
+      endpointDelete,
     };
     const path = writeResults('webhooks', result);
     writeFigures('webhooks', [
@@ -222,6 +228,13 @@ async function main() {
         smartline: allInOne.tenOneHanging.p99,
         baselineName: 'no endpoints',
         baseline: allInOne.none.p99,
+      },
+      {
+        figure: `delete an endpoint, per 1,000 deliveries: with ${endpointDelete.large} vs ${endpointDelete.small}`,
+        unit: 'ms',
+        smartline: Math.round((endpointDelete.largeMs / endpointDelete.large) * 1_000 * 10) / 10,
+        baselineName: `with ${endpointDelete.small}`,
+        baseline: Math.round((endpointDelete.smallMs / endpointDelete.small) * 1_000 * 10) / 10,
       },
     ]);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
