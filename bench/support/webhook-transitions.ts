@@ -6,6 +6,7 @@
 import type { App } from '../../src/app.js';
 import { distribution } from './stats.js';
 import { countRoundTrips } from './round-trips.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const roundTrips = countRoundTrips();
 export const TRIP_BODY = {
@@ -26,10 +27,17 @@ export async function call(app: App, token: string, method: 'POST', url: string,
   return res.json();
 }
 
-/** Request + cancel for each rider, one after another; every HTTP call timed (ms). */
-async function tripTransitions(app: App, riders: string[]) {
+/**
+ * Request + cancel for each rider, one after another; every HTTP call timed
+ * (ms). With `paceMs`, trip n starts no earlier than n × paceMs after the
+ * first: a steady rate below what one caller can drive.
+ */
+async function tripTransitions(app: App, riders: string[], paceMs = 0) {
   const samples: number[] = [];
-  for (const token of riders) {
+  const start = performance.now();
+  for (const [n, token] of riders.entries()) {
+    const wait = start + n * paceMs - performance.now();
+    if (wait > 0) await sleep(wait);
     let t0 = performance.now();
     const trip = (await call(app, token, 'POST', '/api/v1/trips', TRIP_BODY)).data;
     samples.push(performance.now() - t0);
@@ -69,7 +77,7 @@ async function counted<T extends unknown[]>(tally: { trips: number; transitions:
 
 export async function transitionRounds(
   app: App,
-  opts: { adminToken: string; healthy: string; hanging: string; trips: number; rounds: number },
+  opts: { adminToken: string; healthy: string; hanging: string; trips: number; rounds: number; paceMs?: number },
 ) {
   const { adminToken, healthy, hanging } = opts;
   const riders = await signup(app, opts.trips);
@@ -78,13 +86,13 @@ export async function transitionRounds(
   const noneTrips = { trips: 0, transitions: 0 };
   const tenTrips = { trips: 0, transitions: 0 };
   for (let r = 0; r < opts.rounds; r++) {
-    none.push(...(await counted(noneTrips, () => tripTransitions(app, riders))));
+    none.push(...(await counted(noneTrips, () => tripTransitions(app, riders, opts.paceMs))));
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       const url = i === 0 ? hanging : healthy;
       ids.push((await call(app, adminToken, 'POST', '/api/v1/admin/webhooks', { url, events: ['*'] })).data.id);
     }
-    ten.push(...(await counted(tenTrips, () => tripTransitions(app, riders))));
+    ten.push(...(await counted(tenTrips, () => tripTransitions(app, riders, opts.paceMs))));
     for (const id of ids)
       await app.http.inject({
         method: 'DELETE',
