@@ -1,6 +1,7 @@
 /** Helpers of the trace suites (not a test file itself): a dispatched, completed trip and service job. */
 import assert from 'node:assert/strict';
 import type { TestApp, TestUser } from '../../support/harness.js';
+import { jobsSchemaFor } from '../../src/platform/jobs/runner-options.js';
 import { DROPOFF, PICKUP, driverAt, eventually, northOf, respond } from '../dispatch/support.js';
 import { photo, photoWithGps, uploadProof } from '../field-service/proof-support.js';
 import { district, providerAt, requestService, respondToRequest } from '../field-service/support.js';
@@ -88,4 +89,23 @@ export async function completedServiceJob(t: TestApp) {
   const after = { lat: at.lat + 0.0001, lng: at.lng };
   await sendFix(t, provider, after);
   return { job, provider, customer, trail, outside: [{ lat: at.lat + 0.002, lng: at.lng }, after] };
+}
+
+/**
+ * What a trace test that timed out waiting for a job's work should print: the queue's jobs (task, attempts, last
+ * error, when due, whether locked) and the push deliveries of the trip (status, attempts, last error).
+ */
+export async function jobsAndPushes(t: TestApp, tripId: string): Promise<string> {
+  const jobs = jobsSchemaFor(t.schema);
+  const pool = t.platform.database.pool;
+  const queued = await pool.query(
+    `SELECT t.identifier, j.attempts, j.last_error, j.run_at, j.locked_at IS NOT NULL AS locked
+       FROM "${jobs}"._private_jobs j JOIN "${jobs}"._private_tasks t ON t.id = j.task_id ORDER BY j.id`,
+  );
+  const pushes = await pool.query(
+    `SELECT dedupe_key, status, attempts, last_error, created_at FROM "${t.schema}".notification_deliveries
+      WHERE subject_id = $1::uuid ORDER BY created_at`,
+    [tripId],
+  );
+  return JSON.stringify({ now: new Date(), jobs: queued.rows, pushes: pushes.rows });
 }

@@ -13,7 +13,7 @@ import { eventually } from '../support/fixtures.js';
 import { FakeHttpProvider } from '../notifications/fakes.js';
 import { browserSkipReason, launchBrowser, signIn, type ConsoleBrowser } from './browser.js';
 import { staffUser } from './support.js';
-import { call, completedDispatchedTrip, completedServiceJob, DEADLINE_MS } from './trace-support.js';
+import { call, completedDispatchedTrip, completedServiceJob, DEADLINE_MS, jobsAndPushes } from './trace-support.js';
 import { DROPOFF, PICKUP } from '../dispatch/support.js';
 
 /** `<input type="datetime-local">` takes local wall time to the minute (the browser shares the test's zone). */
@@ -58,7 +58,9 @@ describe('trip and job trace in a browser', { skip: browserSkipReason ?? false }
       };
       seen = JSON.stringify({ push: offers.map((o) => o.push), notices: notices.map((n) => n.template) });
       return offers[0]?.push.some((p) => p.status === 'sent') && notices.some((n) => n.template === 'trip.completed');
-    }, DEADLINE_MS).catch((err: Error) => assert.fail(`${err.message}; the trace showed ${seen}`));
+    }, DEADLINE_MS).catch(async (err: Error) =>
+      assert.fail(`${err.message}; the trace showed ${seen}; ${await jobsAndPushes(t, trip.id)}`),
+    );
     const { page, problems } = await browser.page();
     await signIn(page, base, dispatcher);
     await page.goto(`${base}/console/#/trips/${trip.id}`);

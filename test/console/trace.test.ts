@@ -10,7 +10,7 @@ import { startTestApp, type TestApp, type TestUser } from '../../support/harness
 import { FakeHttpProvider } from '../notifications/fakes.js';
 import { DROPOFF, PICKUP, eventually } from '../dispatch/support.js';
 import { staffUser } from './support.js';
-import { call, completedDispatchedTrip, completedServiceJob, DEADLINE_MS } from './trace-support.js';
+import { call, completedDispatchedTrip, completedServiceJob, DEADLINE_MS, jobsAndPushes } from './trace-support.js';
 const sum = (lines: Array<{ amount: number }>) => lines.reduce((a, l) => a + l.amount, 0);
 
 describe('trip and job trace', () => {
@@ -39,7 +39,7 @@ describe('trip and job trace', () => {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const pushes = res.body.data.offers.flatMap((o: { push: Array<{ status: string }> }) => o.push);
       return pushes.some((p: { status: string }) => p.status === 'sent') ? res.body.data : null;
-    }, DEADLINE_MS);
+    }, DEADLINE_MS).catch(async (err: Error) => assert.fail(`${err.message}; ${await jobsAndPushes(t, trip.id)}`));
     assert.equal(trace.offers.length, 1);
     const offer = trace.offers[0];
     assert.equal(offer.driverId, driver.id);
