@@ -13,7 +13,6 @@ interface DeliveryColumns {
   message_id: string;
   event_type: string;
   resource_id: string;
-  payload: unknown;
   replay_of: string | null;
   status: Generated<DeliveryStatus>;
   attempts: Generated<number>;
@@ -29,40 +28,54 @@ interface DeliveryColumns {
 }
 type Tables = { webhook_deliveries: DeliveryColumns };
 export type DeliveryRow = Selectable<DeliveryColumns>;
+/** A delivery to write, with its message's payload (stored once per message, in webhook_messages). */
 export type NewDelivery = Pick<
   DeliveryColumns,
-  'endpoint_id' | 'event_id' | 'message_id' | 'event_type' | 'resource_id' | 'payload'
->;
+  'endpoint_id' | 'event_id' | 'message_id' | 'event_type' | 'resource_id'
+> & {
+  payload: unknown;
+};
 
 const q = (db: DbHandle) => db.withTables<Tables>();
 
+/** One row per message: its id and payload, serialised once however many endpoints it goes to. */
+function messageValues(rows: NewDelivery[]) {
+  const seen = new Set<string>();
+  const values = [];
+  for (const r of rows) {
+    if (seen.has(r.message_id)) continue;
+    seen.add(r.message_id);
+    values.push(sql`(${r.message_id}::text, ${JSON.stringify(r.payload)}::jsonb)`);
+  }
+  return values;
+}
+
 /**
- * Inserts in the given order (so `ordinal` follows it); rows already fanned
- * out are skipped, and so are rows of an endpoint deleted meanwhile: its
- * row is locked (KEY SHARE) before the insert, so a delete still in flight
- * is waited for and its rows dropped, where the foreign key would have
- * failed the whole fan-out (every other endpoint's rows waited for the
- * job's retry). One message fanned out to n endpoints shares one payload
- * object: it is serialised once, not n times.
+ * Inserts in the given order (so `ordinal` follows it), storing each
+ * message's payload once (migration 0089; a message stored before keeps its
+ * payload). Rows already fanned out are skipped, and so are rows of an
+ * endpoint deleted meanwhile: its row is locked (KEY SHARE) before the
+ * insert, so a delete still in flight is waited for and its rows dropped,
+ * where the foreign key would have failed the whole fan-out (every other
+ * endpoint's rows waited for the job's retry).
  */
 export async function insertDeliveries(db: DbHandle, rows: NewDelivery[]) {
   if (rows.length === 0) return [];
-  const serialised = new Map<unknown, string>();
-  const json = (payload: unknown) => {
-    let text = serialised.get(payload);
-    if (text === undefined) serialised.set(payload, (text = JSON.stringify(payload)));
-    return text;
-  };
   const values = rows.map(
     (r, n) =>
       sql`(${n}::int, ${r.endpoint_id}::uuid, ${r.event_id}::bigint, ${r.message_id}::text, ${r.event_type}::text,
-        ${r.resource_id}::text, ${json(r.payload)}::jsonb)`,
+        ${r.resource_id}::text)`,
   );
   const { rows: inserted } = await sql<{ id: string; endpoint_id: string; resource_id: string }>`
-    WITH v(n, endpoint_id, event_id, message_id, event_type, resource_id, payload) AS (VALUES ${sql.join(values)}),
+    WITH m(message_id, payload) AS (VALUES ${sql.join(messageValues(rows))}),
+    stored AS (
+      INSERT INTO webhook_messages (message_id, payload) SELECT message_id, payload FROM m
+      ON CONFLICT (message_id) DO NOTHING
+    ),
+    v(n, endpoint_id, event_id, message_id, event_type, resource_id) AS (VALUES ${sql.join(values)}),
     live AS (SELECT e.id FROM webhook_endpoints e WHERE e.id IN (SELECT endpoint_id FROM v) FOR KEY SHARE)
-    INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, event_type, resource_id, payload)
-    SELECT v.endpoint_id, v.event_id, v.message_id, v.event_type, v.resource_id, v.payload
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, event_type, resource_id)
+    SELECT v.endpoint_id, v.event_id, v.message_id, v.event_type, v.resource_id
       FROM v JOIN live ON live.id = v.endpoint_id
      ORDER BY v.n
     ON CONFLICT (endpoint_id, event_id, event_type) WHERE replay_of IS NULL DO NOTHING
@@ -92,7 +105,6 @@ export async function insertReplay(db: DbHandle, of: DeliveryRow) {
       message_id: of.message_id,
       event_type: of.event_type,
       resource_id: of.resource_id,
-      payload: JSON.stringify(of.payload),
       replay_of: of.id,
     })
     .returningAll()
@@ -100,8 +112,8 @@ export async function insertReplay(db: DbHandle, of: DeliveryRow) {
 }
 
 /**
- * A claimed delivery with what sending it needs from its endpoint. `body` is
- * the payload as Postgres prints it: sent (and signed) as is, so the sender
+ * A claimed delivery with what sending it needs from its endpoint and its
+ * message. `body` is the message's payload as Postgres prints it: sent (and signed) as is, so the sender
  * neither parses nor re-serialises the JSON of every delivery. Only the
  * columns an attempt reads come back: each one is parsed for every delivery.
  */
@@ -155,11 +167,12 @@ export async function claimDue(
              attempts = d.attempts + 1, last_attempt_at = now()
        WHERE d.id = ANY (ARRAY(SELECT id FROM pick)) AND d.status = 'pending'
          AND (d.lease_until IS NULL OR d.lease_until < now())
-      RETURNING d.id, d.ordinal, d.endpoint_id, d.message_id, d.attempts, d.created_at, d.payload::text AS body
+      RETURNING d.id, d.ordinal, d.endpoint_id, d.message_id, d.attempts, d.created_at
     )
-    SELECT c.id, c.endpoint_id, c.message_id, c.attempts, c.created_at, c.body,
+    SELECT c.id, c.endpoint_id, c.message_id, c.attempts, c.created_at, m.payload::text AS body,
            e.url, e.secret, e.previous_secret, e.previous_secret_until
       FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id
+      JOIN webhook_messages m ON m.message_id = c.message_id
      ORDER BY c.ordinal`.execute(db);
   return rows;
 }
