@@ -113,9 +113,10 @@ export async function insertReplay(db: DbHandle, of: DeliveryRow) {
 
 /**
  * A claimed delivery with what sending it needs from its endpoint and its
- * message. `body` is the message's payload as Postgres prints it: sent (and signed) as is, so the sender
- * neither parses nor re-serialises the JSON of every delivery. Only the
- * columns an attempt reads come back: each one is parsed for every delivery.
+ * message. `body` is the message's payload as Postgres prints it: sent (and
+ * signed) as is, so the sender neither parses nor re-serialises the JSON of
+ * every delivery. Only the columns an attempt reads come back: each one is
+ * parsed for every delivery.
  */
 export type ClaimedDelivery = Pick<DeliveryRow, 'id' | 'endpoint_id' | 'message_id' | 'attempts' | 'created_at'> & {
   body: string;

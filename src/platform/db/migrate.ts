@@ -29,6 +29,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
  * "the database system is starting up") may pass in a few seconds.
  */
 const PERMANENT_CONNECT_ERROR = /^(28|3D)/;
+const BOOT_CONNECT_TRIES = 6;
 
 /**
  * The node's first connection, at boot: the pool's connect timeout (3 s) is
@@ -42,12 +43,15 @@ export async function connectAtBoot(pool: pg.Pool, log?: Logger): Promise<pg.Poo
       try {
         return await pool.connect();
       } catch (err) {
-        log?.warn({ err: (err as Error).message, attempt, of: 6 }, 'postgres not reachable yet at boot');
+        log?.warn(
+          { err: (err as Error).message, attempt, of: BOOT_CONNECT_TRIES },
+          'postgres not reachable yet at boot',
+        );
         throw err;
       }
     },
     {
-      attempts: 6,
+      attempts: BOOT_CONNECT_TRIES,
       baseMs: 500,
       maxMs: 4_000,
       shouldRetry: (err) => !PERMANENT_CONNECT_ERROR.test(String((err as { code?: unknown }).code ?? '')),
