@@ -25,12 +25,12 @@
  *    runs beside the one being timed. The receivers stand for integrators'
  *    servers elsewhere and run at nice 19. Twice: back to back (one caller
  *    as fast as the API answers), then paced at BENCH_PACE_MS per trip (25:
- *    half that rate, CPU to spare). Not met on this 2-core box (1.24-1.56
- *    back to back, 1.18-1.38 paced, with the worker at WORKER_NICE=10 on
- *    every thread): each trip makes 20 deliveries, and their Postgres work
- *    (insert, claim, record: ~1.8 s of backend time per 6 s of transitions,
- *    parse, plan and execution with no single hot spot) runs in backends at
- *    the same priority as the API's own. The same rounds with the jobs in
+ *    half that rate, CPU to spare). Not met on this 2-core box (1.04-1.58
+ *    back to back over 18 runs, 1.03-1.38 paced over 9, with the worker at
+ *    WORKER_NICE=10 on every thread): each trip makes 20 deliveries, and
+ *    their Postgres work (insert, claim, record: ~1.8 s of backend time per
+ *    6 s of transitions; parse, plan and execution, no single hot spot) runs
+ *    in backends at the same priority as the API's own. The same rounds with the jobs in
  *    the API's process (`smartline all`, as `npm start` runs) are reported
  *    beside it without a goal: there the fan-out and 20 sends per trip take
  *    turns on one event loop with the requests being timed.
@@ -38,7 +38,7 @@
  *    delivery (support/endpoint-delete.ts; no goal: ~1 is linear).
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
- * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2),
+ * BENCH_DELIVERIES (2000), BENCH_CONCURRENCY (10), BENCH_TRIPS (100 per round), BENCH_ROUNDS (2), BENCH_PACE_MS (25),
  * BENCH_PROFILE_DIR (CPU profiles of this process: `<dir>/deliveries.cpuprofile` while draining,
  * `<dir>/transitions.cpuprofile` over the transition rounds).
  */
