@@ -30,10 +30,11 @@
  *    WORKER_NICE=10 on every thread): each trip makes 20 deliveries, and
  *    their Postgres work (insert, claim, record: ~1.8 s of backend time per
  *    6 s of transitions; parse, plan and execution, no single hot spot) runs
- *    in backends at the same priority as the API's own. The same rounds with the jobs in
- *    the API's process (`smartline all`, as `npm start` runs) are reported
- *    beside it without a goal: there the fan-out and 20 sends per trip take
- *    turns on one event loop with the requests being timed.
+ *    in backends at the same priority as the API's own. The same rounds
+ *    with the jobs in the API's process (`smartline all`, as `npm start`
+ *    runs) are reported beside it without a goal: there the fan-out and 20
+ *    sends per trip take turns on one event loop with the requests being
+ *    timed.
  * 3. Deleting an endpoint with 16,000 deliveries vs one with 2,000, per
  *    delivery (support/endpoint-delete.ts; no goal: ~1 is linear).
  *
