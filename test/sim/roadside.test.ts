@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { simulateArgs } from '../../sim/city.js';
 import { buildScenario } from '../../sim/scenario.js';
 import { formatReport } from '../../sim/stats.js';
+import { OVERLOAD_OFF } from '../../support/harness.js';
+
+// Like every test app (support/harness.ts), the sim's server does not shed load here: shedding has its own tests
+// (test/ops/overload.test.ts), and a loaded CI box must not turn this city's calls into 503s.
+Object.assign(process.env, OVERLOAD_OFF);
 
 // Issue 18 proof: `npm run sim` gains roadside jobs in the same city. Half the drivers declare capabilities the
 // admin approves; half the requests ask for roadside help. A job goes offer → accept → en_route (the provider

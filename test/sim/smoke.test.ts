@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateArgs } from '../../sim/city.js';
+import { OVERLOAD_OFF } from '../../support/harness.js';
+
+// Like every test app (support/harness.ts), the sim's server does not shed load here: shedding has its own tests
+// (test/ops/overload.test.ts), and a loaded CI box must not turn this city's calls into 503s.
+Object.assign(process.env, OVERLOAD_OFF);
 
 // The simulator itself is a tool (npm run sim); this only proves a short city still runs end to end
 // against the real server: signup → approval → offers over sockets → accept → OTP → completed.
